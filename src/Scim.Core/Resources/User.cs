@@ -1,0 +1,158 @@
+using System.Text.Json.Serialization;
+using Scim.Core.Schema;
+
+namespace Scim.Core.Resources;
+
+/// <summary>
+/// A User resource (RFC 7643 §4.1) with the Enterprise User extension (§4.3) typed. Collections
+/// are never <see langword="null"/>; an empty collection means the attribute has no value.
+/// Other extension schemas are in <see cref="ScimResource.Extensions"/>.
+/// </summary>
+public sealed class User : ScimResource
+{
+    /// <inheritdoc />
+    public override string CoreSchema => ScimSchemaUris.User;
+
+    /// <summary>The unique identifier the user signs in with (required, unique per service provider, case-insensitive).</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>The components of the user's real name.</summary>
+    public Name? Name { get; set; }
+
+    /// <summary>The name suitable for display to end-users.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The casual way to address the user.</summary>
+    public string? NickName { get; set; }
+
+    /// <summary>A URI of the user's online profile.</summary>
+    public string? ProfileUrl { get; set; }
+
+    /// <summary>The user's title, e.g. "Vice President".</summary>
+    public string? Title { get; set; }
+
+    /// <summary>The relationship between the organization and the user, e.g. "Employee" or "Contractor".</summary>
+    public string? UserType { get; set; }
+
+    /// <summary>The user's preferred written or spoken language (e.g. <c>en-US</c>).</summary>
+    public string? PreferredLanguage { get; set; }
+
+    /// <summary>The user's default location for localization (e.g. <c>en-US</c>).</summary>
+    public string? Locale { get; set; }
+
+    /// <summary>The user's time zone in IANA format (e.g. <c>America/Los_Angeles</c>).</summary>
+    public string? Timezone { get; set; }
+
+    /// <summary>The user's administrative status; <see langword="false"/> when deactivated.</summary>
+    public bool? Active { get; set; }
+
+    /// <summary>The user's clear-text password (writeOnly: accepted on input, never returned).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Email addresses.</summary>
+    public List<Email> Emails { get; set; } = [];
+
+    /// <summary>Phone numbers.</summary>
+    public List<PhoneNumber> PhoneNumbers { get; set; } = [];
+
+    /// <summary>Instant-messaging addresses.</summary>
+    public List<InstantMessagingAddress> Ims { get; set; } = [];
+
+    /// <summary>URLs of photos.</summary>
+    public List<Photo> Photos { get; set; } = [];
+
+    /// <summary>Physical mailing addresses.</summary>
+    public List<Address> Addresses { get; set; } = [];
+
+    /// <summary>The groups the user belongs to, directly or indirectly (readOnly: derived from group membership).</summary>
+    public List<UserGroup> Groups { get; set; } = [];
+
+    /// <summary>Entitlements.</summary>
+    public List<Entitlement> Entitlements { get; set; } = [];
+
+    /// <summary>Roles.</summary>
+    public List<Role> Roles { get; set; } = [];
+
+    /// <summary>X.509 certificates.</summary>
+    public List<X509Certificate> X509Certificates { get; set; } = [];
+
+    /// <summary>The Enterprise User extension (<c>urn:ietf:params:scim:schemas:extension:enterprise:2.0:User</c>), or <see langword="null"/> when absent.</summary>
+    [JsonPropertyName(ScimSchemaUris.EnterpriseUser)]
+    [JsonPropertyOrder(500)]
+    public EnterpriseUser? EnterpriseUser { get; set; }
+
+    private protected override void AddTypedExtensionSchemas(List<string> schemas)
+    {
+        if (EnterpriseUser is { IsEmpty: false })
+        {
+            schemas.Add(ScimSchemaUris.EnterpriseUser);
+        }
+    }
+}
+
+/// <summary>The components of a user's name (<c>name</c>).</summary>
+public sealed class Name
+{
+    /// <summary>The full name, formatted for display (e.g. "Ms. Barbara J Jensen, III").</summary>
+    public string? Formatted { get; set; }
+
+    /// <summary>The family name (last name in most Western languages).</summary>
+    public string? FamilyName { get; set; }
+
+    /// <summary>The given name (first name in most Western languages).</summary>
+    public string? GivenName { get; set; }
+
+    /// <summary>The middle name(s).</summary>
+    public string? MiddleName { get; set; }
+
+    /// <summary>The honorific prefix(es), e.g. "Ms.".</summary>
+    public string? HonorificPrefix { get; set; }
+
+    /// <summary>The honorific suffix(es), e.g. "III".</summary>
+    public string? HonorificSuffix { get; set; }
+}
+
+/// <summary>A physical mailing address (<c>addresses</c>); canonical types <c>work</c>, <c>home</c>, <c>other</c>.</summary>
+public sealed class Address
+{
+    /// <summary>The full address, formatted for display or a mailing label.</summary>
+    public string? Formatted { get; set; }
+
+    /// <summary>The street, house number and similar parts.</summary>
+    public string? StreetAddress { get; set; }
+
+    /// <summary>The city or locality.</summary>
+    public string? Locality { get; set; }
+
+    /// <summary>The state or region.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>The zip or postal code.</summary>
+    public string? PostalCode { get; set; }
+
+    /// <summary>The country, as an ISO 3166-1 alpha-2 code (e.g. <c>US</c>).</summary>
+    public string? Country { get; set; }
+
+    /// <summary>A label for the address's function, e.g. <c>work</c>.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Whether this is the preferred mailing address.</summary>
+    public bool? Primary { get; set; }
+}
+
+/// <summary>A group a user belongs to (<c>groups</c>; readOnly).</summary>
+public sealed class UserGroup
+{
+    /// <summary>The group's <c>id</c>.</summary>
+    public string? Value { get; set; }
+
+    /// <summary>The URI of the group.</summary>
+    [JsonPropertyName("$ref")]
+    public string? Ref { get; set; }
+
+    /// <summary>The group's display name.</summary>
+    public string? Display { get; set; }
+
+    /// <summary>How the user belongs: <c>direct</c> or <c>indirect</c>.</summary>
+    public string? Type { get; set; }
+}

@@ -1,0 +1,27 @@
+namespace Scim.Core.Serialization;
+
+/// <summary>What to do with an attribute (or a schema URN in <c>schemas</c>) that the resource type does not define.</summary>
+public enum UnknownAttributeHandling
+{
+    /// <summary>Reject the request with 400 <c>invalidSyntax</c>, naming the attribute. The default.</summary>
+    Reject,
+
+    /// <summary>Drop the attribute and go on. Useful when an IdP sends attributes the host never mapped.</summary>
+    Ignore,
+}
+
+/// <summary>Options for reading SCIM resources from JSON.</summary>
+public sealed class ScimSerializerOptions
+{
+    /// <summary>What to do with attributes and schema URNs the resource type does not define.</summary>
+    /// <value>Defaults to <see cref="UnknownAttributeHandling.Reject"/>.</value>
+    public UnknownAttributeHandling UnknownAttributes { get; set; } = UnknownAttributeHandling.Reject;
+
+    /// <summary>
+    /// The deepest JSON nesting accepted in a request body. A SCIM resource needs at most 4 levels
+    /// (resource, extension, complex attribute, array); deeper input is rejected with
+    /// 400 <c>invalidSyntax</c> before any recursion can run away.
+    /// </summary>
+    /// <value>Defaults to 16.</value>
+    public int MaxDepth { get; set; } = 16;
+}
