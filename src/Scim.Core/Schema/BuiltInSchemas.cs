@@ -33,18 +33,18 @@ public static class BuiltInSchemas
 
     private static ScimSchema CreateUser()
     {
-        const string Emails = "Email addresses for the user.  The value SHOULD be canonicalized by the service provider, e.g., 'bjensen@example.com' instead of 'bjensen@EXAMPLE.COM'.  Canonical type values of 'work', 'home', and 'other'.";
+        const string Emails = "Email addresses for the user.  The value SHOULD be canonicalized by the service provider, e.g., 'bjensen@example.com' instead of 'bjensen@EXAMPLE.COM'. Canonical type values of 'work', 'home', and 'other'.";
         return new ScimSchema(ScimSchemaUris.User, "User", "User Account",
         [
             new SchemaAttribute("userName", AttributeType.String)
             {
-                Description = "Unique identifier for the User, typically used by the user to directly authenticate to the service provider.  Each User MUST include a non-empty userName value.  This identifier MUST be unique across the service provider's entire set of Users.  REQUIRED.",
+                Description = "Unique identifier for the User, typically used by the user to directly authenticate to the service provider. Each User MUST include a non-empty userName value.  This identifier MUST be unique across the service provider's entire set of Users. REQUIRED.",
                 Required = true,
                 Uniqueness = Uniqueness.Server,
             },
             new SchemaAttribute("name", AttributeType.Complex)
             {
-                Description = "The components of the user's real name.  Providers MAY return just the full name as a single string in the formatted sub-attribute, or they MAY return just the individual component attributes using the other sub-attributes, or they MAY return both.  If both variants are returned, they SHOULD be describing the same name, with the formatted name indicating how the component attributes should be combined.",
+                Description = "The components of the user's real name. Providers MAY return just the full name as a single string in the formatted sub-attribute, or they MAY return just the individual component attributes using the other sub-attributes, or they MAY return both.  If both variants are returned, they SHOULD be describing the same name, with the formatted name indicating how the component attributes should be combined.",
                 SubAttributes =
                 [
                     Text("formatted", "The full name, including all middle names, titles, and suffixes as appropriate, formatted for display (e.g., 'Ms. Barbara J Jensen, III')."),
@@ -79,7 +79,7 @@ public static class BuiltInSchemas
                 Text("display", Display),
                 TypeLabel("A label indicating the attribute's function, e.g., 'work' or 'home'.", "work", "home", "other"),
                 Primary("A Boolean value indicating the 'primary' or preferred attribute value for this attribute, e.g., the preferred mailing address or primary email address.  The primary attribute value 'true' MUST appear no more than once.")),
-            MultiValuedComplex("phoneNumbers", "Phone numbers for the User.  The value SHOULD be canonicalized by the service provider according to the format specified in RFC 3966, e.g., 'tel:+1-201-555-0123'.  Canonical type values of 'work', 'home', 'mobile', 'fax', 'pager', and 'other'.",
+            MultiValuedComplex("phoneNumbers", "Phone numbers for the User.  The value SHOULD be canonicalized by the service provider according to the format specified in RFC 3966, e.g., 'tel:+1-201-555-0123'. Canonical type values of 'work', 'home', 'mobile', 'fax', 'pager', and 'other'.",
                 Text("value", "Phone number of the User."),
                 Text("display", Display),
                 TypeLabel("A label indicating the attribute's function, e.g., 'work', 'home', 'mobile'.", "work", "home", "mobile", "fax", "pager", "other"),
@@ -94,7 +94,7 @@ public static class BuiltInSchemas
                 Text("display", Display),
                 TypeLabel("A label indicating the attribute's function, i.e., 'photo' or 'thumbnail'.", "photo", "thumbnail"),
                 Primary("A Boolean value indicating the 'primary' or preferred attribute value for this attribute, e.g., the preferred photo or thumbnail.  The primary attribute value 'true' MUST appear no more than once.")),
-            MultiValuedComplex("addresses", "A physical mailing address for this User.  Canonical type values of 'work', 'home', and 'other'.  This attribute is a complex type with the following sub-attributes.",
+            MultiValuedComplex("addresses", "A physical mailing address for this User. Canonical type values of 'work', 'home', and 'other'.  This attribute is a complex type with the following sub-attributes.",
                 Text("formatted", "The full mailing address, formatted for display or use with a mailing label.  This attribute MAY contain newlines."),
                 Text("streetAddress", "The full street address component, which may include house number, street name, P.O. box, and multi-line extended street address information.  This attribute MAY contain newlines."),
                 Text("locality", "The city or locality component."),
@@ -148,7 +148,7 @@ public static class BuiltInSchemas
     private static ScimSchema CreateGroup() => new(ScimSchemaUris.Group, "Group", "Group",
     [
         // §8.7.1 says required: false; §4.2 says displayName is REQUIRED, and a group without a name is useless to every IdP.
-        new SchemaAttribute("displayName", AttributeType.String) { Description = "A human-readable name for the Group.  REQUIRED.", Required = true },
+        new SchemaAttribute("displayName", AttributeType.String) { Description = "A human-readable name for the Group. REQUIRED.", Required = true },
         new SchemaAttribute("members", AttributeType.Complex)
         {
             MultiValued = true,
@@ -194,7 +194,7 @@ public static class BuiltInSchemas
                 },
                 new SchemaAttribute("displayName", AttributeType.String)
                 {
-                    Description = "The displayName of the User's manager.  OPTIONAL and READ-ONLY.",
+                    Description = "The displayName of the User's manager. OPTIONAL and READ-ONLY.",
                     Mutability = Mutability.ReadOnly,
                 },
             ],

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -13,7 +14,15 @@ namespace Scim.Core.Serialization;
     Converters = [typeof(ScimDateTimeConverter)])]
 [JsonSerializable(typeof(User))]
 [JsonSerializable(typeof(Group))]
-internal sealed partial class ScimJsonContext : JsonSerializerContext
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+internal sealed partial class ScimJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The serializer options built on <see cref="ScimJsonContext"/>. A separate class so that the
+/// generated context is fully initialized before these are made.
+/// </summary>
+internal static class ScimJson
 {
     /// <summary>
     /// The options resources are written and read with: the generated contracts, plus the output
@@ -28,9 +37,12 @@ internal sealed partial class ScimJsonContext : JsonSerializerContext
 
     private static JsonSerializerOptions CreateResourceOptions()
     {
-        var options = new JsonSerializerOptions(Default.Options)
+        // SCIM responses are JSON documents, never HTML: only what JSON itself requires is escaped,
+        // so "O'Brien" stays readable instead of becoming "O\u0027Brien".
+        var options = new JsonSerializerOptions(ScimJsonContext.Default.Options)
         {
-            TypeInfoResolver = Default.WithAddedModifier(ApplyOutputRules),
+            TypeInfoResolver = ScimJsonContext.Default.WithAddedModifier(ApplyOutputRules),
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly();
         return options;

@@ -34,6 +34,12 @@ public sealed class ScimSerializer
         _reader = new ResourceReader(registry, Options);
     }
 
+    /// <summary>
+    /// Options for writing SCIM JSON documents held as <see cref="JsonNode"/> (discovery documents,
+    /// list responses) the same way resources are written: only the escaping JSON requires.
+    /// </summary>
+    public static JsonSerializerOptions DocumentOptions { get; } = ScimJson.ResourceOptions;
+
     /// <summary>The registry resources are read against.</summary>
     public SchemaRegistry Registry { get; }
 
@@ -47,7 +53,7 @@ public sealed class ScimSerializer
     public User ReadUser(ReadOnlyMemory<byte> utf8Json)
     {
         var normalized = _reader.Read(utf8Json, RequireResourceType("User"), requireRequired: true);
-        return Materialize(normalized, ScimJsonContext.UserInfo, "User");
+        return Materialize(normalized, ScimJson.UserInfo, "User");
     }
 
     /// <summary>Reads a full Group representation (as sent to POST or PUT): <c>displayName</c> must be present.</summary>
@@ -57,7 +63,7 @@ public sealed class ScimSerializer
     public Group ReadGroup(ReadOnlyMemory<byte> utf8Json)
     {
         var normalized = _reader.Read(utf8Json, RequireResourceType("Group"), requireRequired: true);
-        return Materialize(normalized, ScimJsonContext.GroupInfo, "Group");
+        return Materialize(normalized, ScimJson.GroupInfo, "Group");
     }
 
     /// <summary>
@@ -84,10 +90,10 @@ public sealed class ScimSerializer
         switch (resource)
         {
             case User user:
-                JsonSerializer.Serialize(writer, user, ScimJsonContext.UserInfo);
+                JsonSerializer.Serialize(writer, user, ScimJson.UserInfo);
                 break;
             case Group group:
-                JsonSerializer.Serialize(writer, group, ScimJsonContext.GroupInfo);
+                JsonSerializer.Serialize(writer, group, ScimJson.GroupInfo);
                 break;
             case null:
                 throw new ArgumentNullException(nameof(resource));

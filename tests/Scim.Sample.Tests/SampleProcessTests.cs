@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Scim.Sample.Tests;
+
+/// <summary>
+/// Starts the real sample the way the README and outside checks do
+/// (<c>dotnet run --project samples/Scim.Sample</c>, with <c>--urls</c> and <c>--Sample:*</c>
+/// options), reads the base URL and token it prints, and talks SCIM to it over real HTTP.
+/// </summary>
+public sealed partial class SampleProcessTests
+{
+    [Fact]
+    public async Task DotnetRun_GeneratedToken_PrintsUrlAndTokenAndServesDiscovery()
+    {
+        await using var sample = await SampleProcess.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(sample.BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", sample.Token);
+
+        var response = await client.GetAsync("ResourceTypes", TestContext.Current.CancellationToken);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (int)body["totalResults"]!);
+        Assert.True(sample.Token.Length >= 32, "a generated token is long enough to be a secret");
+        Assert.Equal("200", sample.PatchResponse);
+    }
+
+    [Fact]
+    public async Task DotnetRun_FixedTokenAndPatch204_UsesThem()
+    {
+        await using var sample = await SampleProcess.StartAsync("--Sample:Token=fixed-token-123", "--Sample:PatchResponse=204");
+        using var client = new HttpClient { BaseAddress = new Uri(sample.BaseUrl + "/") };
+
+        Assert.Equal("fixed-token-123", sample.Token);
+        Assert.Equal("204", sample.PatchResponse);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("Schemas", TestContext.Current.CancellationToken)).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "fixed-token-123");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("ServiceProviderConfig", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task DotnetRun_InvalidPatchResponse_ExitsWithMessage()
+    {
+        var (exitCode, output) = await SampleProcess.RunToExitAsync("--Sample:PatchResponse=201");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Sample:PatchResponse must be 200 or 204", output, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"SCIM base URL: (?<url>\S+)")]
+    private static partial Regex BaseUrlLine();
+
+    [GeneratedRegex(@"Bearer token: (?<token>\S+)")]
+    private static partial Regex TokenLine();
+
+    [GeneratedRegex(@"PATCH responses: (?<status>\d+)")]
+    private static partial Regex PatchLine();
+
+    /// <summary>One running sample process, stopped (with its children) on dispose.</summary>
+    private sealed class SampleProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private SampleProcess(Process process, string baseUrl, string token, string patchResponse)
+        {
+            _process = process;
+            BaseUrl = baseUrl;
+            Token = token;
+            PatchResponse = patchResponse;
+        }
+
+        public string BaseUrl { get; }
+
+        public string Token { get; }
+
+        public string PatchResponse { get; }
+
+        public static async Task<SampleProcess> StartAsync(params string[] options)
+        {
+            var process = Start(["--urls", "http://127.0.0.1:0", .. options]);
+            string? baseUrl = null, token = null, patch = null;
+            var output = new System.Text.StringBuilder();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (patch is null)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                if (line is null)
+                {
+                    throw new InvalidOperationException("The sample exited before it was ready:\n" + output + await process.StandardError.ReadToEndAsync(timeout.Token));
+                }
+
+                output.AppendLine(line);
+                baseUrl ??= BaseUrlLine().Match(line) is { Success: true } m1 ? m1.Groups["url"].Value : null;
+                token ??= TokenLine().Match(line) is { Success: true } m2 ? m2.Groups["token"].Value : null;
+                patch ??= PatchLine().Match(line) is { Success: true } m3 ? m3.Groups["status"].Value : null;
+            }
+
+            Assert.NotNull(baseUrl);
+            Assert.NotNull(token);
+            return new SampleProcess(process, baseUrl, token, patch);
+        }
+
+        public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] options)
+        {
+            using var process = Start(["--urls", "http://127.0.0.1:0", .. options]);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await stdout + await stderr);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+
+        private static Process Start(string[] options)
+        {
+            var root = FindRoot();
+#if DEBUG
+            const string Configuration = "Debug";
+#else
+            const string Configuration = "Release";
+#endif
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in (string[])["run", "--project", "samples/Scim.Sample", "--no-build", "-c", Configuration, "--", .. options])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return Process.Start(start)!;
+        }
+
+        private static string FindRoot()
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Scim.Core.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Scim.Core.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+}
