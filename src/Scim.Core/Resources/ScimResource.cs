@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Scim.Core.Serialization;
 
 namespace Scim.Core.Resources;
 
@@ -27,8 +29,42 @@ public abstract class ScimResource
     /// <c>urn:example:params:scim:schemas:extension:MyApp:2.0:User</c> with <c>tenantRole</c>
     /// lives here as <c>Extensions["urn:...:User"]["tenantRole"]</c>.
     /// </summary>
-    [JsonExtensionData]
+    [JsonIgnore]
     public JsonObject Extensions { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="Extensions"/> as the serializer writes them: one top-level property per schema
+    /// URN. (A <see cref="JsonObject"/> cannot be the extension data itself: the generated
+    /// serializer writes it as an unnamed nested object.) Reading fills <see cref="Extensions"/>
+    /// directly, so the setter ignores its input.
+    /// </summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    internal Dictionary<string, JsonElement>? ExtensionData
+    {
+        get
+        {
+            if (Extensions.Count == 0)
+            {
+                return null;
+            }
+
+            var data = new Dictionary<string, JsonElement>(Extensions.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in Extensions)
+            {
+                if (value is JsonObject { Count: > 0 })
+                {
+                    data[key] = JsonSerializer.SerializeToElement(value, ScimJsonContext.Default.JsonNode);
+                }
+            }
+
+            return data.Count == 0 ? null : data;
+        }
+
+        set
+        {
+        }
+    }
 
     /// <summary>The URNs of the schemas present in this resource: the core schema, then each extension that has a value.</summary>
     [JsonPropertyOrder(-10)]

@@ -126,11 +126,28 @@ public sealed class ScimSerializer
         ?? throw new InvalidOperationException($"The registry has no '{name}' resource type; create it with SchemaRegistry.CreateDefault().");
 
     private static T Materialize<T>(JsonObject normalized, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string resourceTypeName)
+        where T : ScimResource
     {
+        // Extension schemas without a typed property move to Extensions untouched (the reader already
+        // normalized them); the Enterprise User extension stays for its typed property.
+        var extensions = new JsonObject();
+        foreach (var key in normalized.Select(p => p.Key).ToList())
+        {
+            if (key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)
+                && !(typeof(T) == typeof(User) && string.Equals(key, ScimSchemaUris.EnterpriseUser, StringComparison.OrdinalIgnoreCase)))
+            {
+                var value = normalized[key];
+                normalized.Remove(key);
+                extensions[key] = value;
+            }
+        }
+
         try
         {
-            return normalized.Deserialize(typeInfo)
+            var resource = normalized.Deserialize(typeInfo)
                 ?? throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The request body is not a {resourceTypeName}.");
+            resource.Extensions = extensions;
+            return resource;
         }
         catch (JsonException ex)
         {
