@@ -1,0 +1,140 @@
+using Pidgin;
+using Scim.Core.Errors;
+
+namespace Scim.Core.Filtering;
+
+/// <summary>
+/// Parses SCIM filters (RFC 7644 §3.4.2.2) and PATCH paths (RFC 7644 §3.5.2) into immutable trees.
+/// Every failure is a <see cref="ScimException"/> (400 <c>invalidFilter</c> for filters,
+/// 400 <c>invalidPath</c> for paths) whose detail says what was expected at which column.
+/// </summary>
+public static class ScimFilterParser
+{
+    /// <summary>Parses a filter such as <c>userName eq "bjensen" and emails[type eq "work"]</c>.</summary>
+    /// <param name="filter">The filter text (already URL-decoded).</param>
+    /// <param name="options">Mode and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The filter tree.</returns>
+    /// <exception cref="ScimException">400 <c>invalidFilter</c>: the filter is malformed or exceeds a limit.</exception>
+    public static FilterExpression Parse(string filter, FilterParserOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        options ??= FilterParserOptions.Default;
+        CheckLimits(filter, options, ScimErrorType.InvalidFilter, "filter");
+        var grammar = options.Strict ? FilterGrammar.Strict : FilterGrammar.Lenient;
+        var result = grammar.Filter.Parse(filter);
+        if (!result.Success)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidFilter, "Invalid filter: " + FilterGrammar.Describe(result.Error!, filter) + ".");
+        }
+
+        CheckComparisons(result.Value, options, ScimErrorType.InvalidFilter, "filter");
+        return result.Value;
+    }
+
+    /// <summary>Parses a PATCH path such as <c>members[value eq "2819c223"]</c> or <c>emails[type eq "work"].value</c>.</summary>
+    /// <param name="path">The path text.</param>
+    /// <param name="options">Mode and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The path.</returns>
+    /// <exception cref="ScimException">400 <c>invalidPath</c>: the path is malformed or exceeds a limit.</exception>
+    public static PatchPath ParsePatchPath(string path, FilterParserOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= FilterParserOptions.Default;
+        CheckLimits(path, options, ScimErrorType.InvalidPath, "path");
+        var grammar = options.Strict ? FilterGrammar.Strict : FilterGrammar.Lenient;
+        var result = grammar.PatchPath.Parse(path);
+        if (!result.Success)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidPath, "Invalid path: " + FilterGrammar.Describe(result.Error!, path) + ".");
+        }
+
+        if (result.Value.ValueFilter is { } filter)
+        {
+            CheckComparisons(filter, options, ScimErrorType.InvalidPath, "path");
+        }
+
+        return result.Value;
+    }
+
+    /// <summary>Checks length and nesting before parsing, so no input can drive the parser's recursion too deep.</summary>
+    private static void CheckLimits(string text, FilterParserOptions options, string scimType, string what)
+    {
+        if (text.Length > options.MaxLength)
+        {
+            throw ScimException.BadRequest(scimType, $"The {what} is {text.Length} characters long; the limit is {options.MaxLength}.");
+        }
+
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"':
+                    inString = true;
+                    break;
+                case '(' or '[':
+                    if (++depth > options.MaxDepth)
+                    {
+                        throw ScimException.BadRequest(scimType, $"The {what} nests parentheses or brackets deeper than {options.MaxDepth} levels (at column {i + 1}).");
+                    }
+
+                    break;
+                case ')' or ']':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+    }
+
+    private static void CheckComparisons(FilterExpression filter, FilterParserOptions options, string scimType, string what)
+    {
+        // Iterative: a long and/or chain is a deep left-leaning tree.
+        var count = 0;
+        var pending = new Stack<FilterExpression>();
+        pending.Push(filter);
+        while (pending.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case ComparisonFilter or PresentFilter:
+                    count++;
+                    break;
+                case AndFilter and:
+                    pending.Push(and.Left);
+                    pending.Push(and.Right);
+                    break;
+                case OrFilter or:
+                    pending.Push(or.Left);
+                    pending.Push(or.Right);
+                    break;
+                case NotFilter not:
+                    pending.Push(not.Inner);
+                    break;
+                case ValuePathFilter valuePath:
+                    pending.Push(valuePath.Filter);
+                    break;
+            }
+        }
+
+        if (count > options.MaxComparisons)
+        {
+            throw ScimException.BadRequest(scimType, $"The {what} has {count} comparisons; the limit is {options.MaxComparisons}.");
+        }
+    }
+}
