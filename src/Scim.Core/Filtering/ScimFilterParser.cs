@@ -15,10 +15,10 @@ public static class ScimFilterParser
     /// <param name="options">Mode and limits; <see langword="null"/> for the defaults.</param>
     /// <returns>The filter tree.</returns>
     /// <exception cref="ScimException">400 <c>invalidFilter</c>: the filter is malformed or exceeds a limit.</exception>
-    public static FilterExpression Parse(string filter, FilterParserOptions? options = null)
+    public static FilterExpression Parse(string filter, FilterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        options ??= FilterParserOptions.Default;
+        options ??= FilterOptions.Default;
         CheckLimits(filter, options, ScimErrorType.InvalidFilter, "filter");
         var grammar = options.Strict ? FilterGrammar.Strict : FilterGrammar.Lenient;
         var result = grammar.Filter.Parse(filter);
@@ -36,10 +36,10 @@ public static class ScimFilterParser
     /// <param name="options">Mode and limits; <see langword="null"/> for the defaults.</param>
     /// <returns>The path.</returns>
     /// <exception cref="ScimException">400 <c>invalidPath</c>: the path is malformed or exceeds a limit.</exception>
-    public static PatchPath ParsePatchPath(string path, FilterParserOptions? options = null)
+    public static PatchPath ParsePatchPath(string path, FilterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        options ??= FilterParserOptions.Default;
+        options ??= FilterOptions.Default;
         CheckLimits(path, options, ScimErrorType.InvalidPath, "path");
         var grammar = options.Strict ? FilterGrammar.Strict : FilterGrammar.Lenient;
         var result = grammar.PatchPath.Parse(path);
@@ -57,7 +57,7 @@ public static class ScimFilterParser
     }
 
     /// <summary>Checks length and nesting before parsing, so no input can drive the parser's recursion too deep.</summary>
-    private static void CheckLimits(string text, FilterParserOptions options, string scimType, string what)
+    private static void CheckLimits(string text, FilterOptions options, string scimType, string what)
     {
         if (text.Length > options.MaxLength)
         {
@@ -102,7 +102,7 @@ public static class ScimFilterParser
         }
     }
 
-    private static void CheckComparisons(FilterExpression filter, FilterParserOptions options, string scimType, string what)
+    private static void CheckComparisons(FilterExpression filter, FilterOptions options, string scimType, string what)
     {
         // Iterative: a long and/or chain is a deep left-leaning tree.
         var count = 0;
