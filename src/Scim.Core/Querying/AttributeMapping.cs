@@ -1,0 +1,102 @@
+using System.Linq.Expressions;
+
+namespace Scim.Core.Querying;
+
+/// <summary>
+/// Maps SCIM attribute paths to members of a store's own entity type, so that filters and sorting
+/// can be translated into LINQ that a database provider runs as SQL. Paths are matched
+/// case-insensitively; an extension attribute may be mapped with or without its schema URN.
+/// </summary>
+/// <typeparam name="T">The entity type (a table row, an EF Core entity, a typed resource).</typeparam>
+/// <example>
+/// <code>
+/// var mapping = new AttributeMapping&lt;UserRow&gt;()
+///     .Map("id", u =&gt; u.Id)
+///     .Map("userName", u =&gt; u.Email)
+///     .Map("name.givenName", u =&gt; u.FirstName)
+///     .MapCollection("emails", u =&gt; u.Addresses, e =&gt; e
+///         .Map("value", a =&gt; a.Address)
+///         .Map("type", a =&gt; a.Kind));
+/// </code>
+/// </example>
+public sealed class AttributeMapping<T> : AttributeMapping
+{
+    /// <summary>Creates an empty mapping.</summary>
+    public AttributeMapping()
+        : base(typeof(T))
+    {
+    }
+
+    /// <summary>Maps a simple attribute or sub-attribute (<c>userName</c>, <c>name.givenName</c>, <c>meta.lastModified</c>) to a member.</summary>
+    /// <typeparam name="TValue">The member's type: a string, number, bool, DateTime or DateTimeOffset (nullable or not).</typeparam>
+    /// <param name="path">The SCIM attribute path.</param>
+    /// <param name="member">The member, e.g. <c>u =&gt; u.Profile.FirstName</c>.</param>
+    /// <returns>This mapping.</returns>
+    public AttributeMapping<T> Map<TValue>(string path, Expression<Func<T, TValue>> member)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(member);
+        Add(path, new MemberMapping(member));
+        return this;
+    }
+
+    /// <summary>
+    /// Maps a multi-valued complex attribute (<c>emails</c>, <c>members</c>) to a child collection,
+    /// with the element's sub-attributes mapped to the element's members.
+    /// </summary>
+    /// <typeparam name="TElement">The element type.</typeparam>
+    /// <param name="path">The SCIM attribute, e.g. <c>emails</c>.</param>
+    /// <param name="collection">The collection, e.g. <c>u =&gt; u.EmailAddresses</c>.</param>
+    /// <param name="elements">Maps the sub-attributes (<c>value</c>, <c>type</c>, <c>primary</c>, ...).</param>
+    /// <returns>This mapping.</returns>
+    public AttributeMapping<T> MapCollection<TElement>(string path, Expression<Func<T, IEnumerable<TElement>>> collection, Action<AttributeMapping<TElement>> elements)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(elements);
+        var elementMapping = new AttributeMapping<TElement>();
+        elements(elementMapping);
+        Add(path, new CollectionMapping(collection, typeof(TElement), elementMapping));
+        return this;
+    }
+}
+
+/// <summary>The untyped view of an <see cref="AttributeMapping{T}"/>.</summary>
+public abstract class AttributeMapping
+{
+    private readonly Dictionary<string, Mapping> _entries = new(StringComparer.OrdinalIgnoreCase);
+
+    private protected AttributeMapping(Type entityType) => EntityType = entityType;
+
+    /// <summary>The entity type the mapping reads.</summary>
+    public Type EntityType { get; }
+
+    /// <summary>The mapped paths, as registered.</summary>
+    public IEnumerable<string> Paths => _entries.Keys;
+
+    private protected void Add(string path, Mapping mapping)
+    {
+        if (!_entries.TryAdd(path, mapping))
+        {
+            throw new ArgumentException($"The path '{path}' is already mapped.", nameof(path));
+        }
+    }
+
+    internal Mapping? Find(string path) => _entries.GetValueOrDefault(path);
+
+    internal abstract class Mapping;
+
+    internal sealed class MemberMapping(LambdaExpression member) : Mapping
+    {
+        public LambdaExpression Member { get; } = member;
+    }
+
+    internal sealed class CollectionMapping(LambdaExpression collection, Type elementType, AttributeMapping elements) : Mapping
+    {
+        public LambdaExpression Collection { get; } = collection;
+
+        public Type ElementType { get; } = elementType;
+
+        public AttributeMapping Elements { get; } = elements;
+    }
+}

@@ -1,0 +1,307 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Schema;
+
+namespace Scim.Core.Querying;
+
+/// <summary>
+/// Translates SCIM filters into <see cref="Expression{TDelegate}"/> predicates over a store's own
+/// entity type, through an <see cref="AttributeMapping{T}"/>. The expressions use only what EF Core
+/// translates to SQL (member access, comparisons, <c>string.Contains/StartsWith/EndsWith</c>,
+/// <c>string.Compare</c>, the <see cref="CaseFolding"/> function, <c>Enumerable.Any</c>), and they
+/// follow the same binding rules as <see cref="ScimFilterEvaluator"/>. Thread-safe.
+/// </summary>
+public sealed class LinqFilterTranslator
+{
+    private static readonly MethodInfo StringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+    private static readonly MethodInfo StringStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+    private static readonly MethodInfo StringEndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+    private static readonly MethodInfo AnyWithPredicate = typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Any) && m.GetParameters().Length == 2);
+    private static readonly MethodInfo AnyWithoutPredicate = typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Any) && m.GetParameters().Length == 1);
+
+    private readonly FilterBinder _binder;
+
+    /// <summary>Creates a translator.</summary>
+    /// <param name="registry">The schemas filters are bound to.</param>
+    /// <param name="options">Parsing and binding options; <see langword="null"/> for the defaults.</param>
+    public LinqFilterTranslator(SchemaRegistry registry, FilterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        Options = options ?? new FilterOptions();
+        _binder = new FilterBinder(registry, Options);
+    }
+
+    /// <summary>The parsing and binding options.</summary>
+    public FilterOptions Options { get; }
+
+    /// <summary>How strings of attributes that are not caseExact are compared.</summary>
+    /// <value>Defaults to <see cref="CaseFolding.ToLower"/>.</value>
+    public CaseFolding CaseFolding { get; init; } = CaseFolding.ToLower;
+
+    /// <summary>
+    /// Whether member chains such as <c>u.Profile.FirstName</c> are guarded with
+    /// <c>u.Profile != null</c>. Needed for LINQ to Objects; harmless for EF Core.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool GuardNulls { get; init; } = true;
+
+    /// <summary>Parses, binds and translates a filter.</summary>
+    /// <typeparam name="T">The entity type.</typeparam>
+    /// <param name="filter">The filter text.</param>
+    /// <param name="resourceType">The resource type the filter is written for.</param>
+    /// <param name="mapping">Where each attribute lives on <typeparamref name="T"/>.</param>
+    /// <returns>The predicate, for <c>Where</c>.</returns>
+    /// <exception cref="ScimException">400 <c>invalidFilter</c>: malformed, not valid for the schema, or naming an attribute the mapping does not have.</exception>
+    public Expression<Func<T, bool>> Translate<T>(string filter, ScimResourceType resourceType, AttributeMapping<T> mapping)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Translate(ScimFilterParser.Parse(filter, Options), resourceType, mapping);
+    }
+
+    /// <summary>Binds and translates a parsed filter.</summary>
+    /// <typeparam name="T">The entity type.</typeparam>
+    /// <param name="filter">The filter tree.</param>
+    /// <param name="resourceType">The resource type the filter is written for.</param>
+    /// <param name="mapping">Where each attribute lives on <typeparamref name="T"/>.</param>
+    /// <returns>The predicate, for <c>Where</c>.</returns>
+    /// <exception cref="ScimException">400 <c>invalidFilter</c>.</exception>
+    public Expression<Func<T, bool>> Translate<T>(FilterExpression filter, ScimResourceType resourceType, AttributeMapping<T> mapping)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var parameter = Expression.Parameter(typeof(T), "resource");
+        var body = Translate(_binder.Bind(filter, resourceType), new Scope(parameter, mapping, null));
+        return Expression.Lambda<Func<T, bool>>(body, parameter);
+    }
+
+    /// <summary>The expression the translation reads from, the mapping that applies, and (inside a value path) the element attribute.</summary>
+    private sealed record Scope(Expression Target, AttributeMapping Mapping, SchemaAttribute? Element);
+
+    private Expression Translate(BoundFilter filter, Scope scope) => filter switch
+    {
+        BoundAnd and => Expression.AndAlso(Translate(and.Left, scope), Translate(and.Right, scope)),
+        BoundOr or => Expression.OrElse(Translate(or.Left, scope), Translate(or.Right, scope)),
+        BoundNot not => Expression.Not(Translate(not.Inner, scope)),
+        BoundConstant constant => Expression.Constant(constant.Value),
+        BoundPresent present => Present(present.Path, scope),
+        BoundComparison comparison => Comparison(comparison, scope),
+        BoundValuePath valuePath => ValuePath(valuePath, scope),
+        BoundSchemas => throw Unsupported("schemas"),
+        _ => throw new ArgumentException($"Unknown bound filter {filter.GetType().Name}.", nameof(filter)),
+    };
+
+    private Expression ValuePath(BoundValuePath valuePath, Scope scope)
+    {
+        var collection = FindCollection(scope.Mapping, valuePath.Collection)
+            ?? throw Unsupported(valuePath.Collection.Path);
+        return Any(scope.Target, collection, element => Translate(valuePath.Inner, new Scope(element, collection.Elements, valuePath.Collection.Attribute)));
+    }
+
+    private Expression Present(BoundPath path, Scope scope) =>
+        Locate(path, scope, useImplicitValue: false, member => IsPresent(member), collectionOnly: collection => Expression.Call(AnyWithoutPredicate.MakeGenericMethod(collection.ElementType), Access(scope.Target, collection.Collection, out _)));
+
+    private Expression Comparison(BoundComparison comparison, Scope scope)
+    {
+        if (comparison.Value is null)
+        {
+            var present = Present(comparison.Path, scope);
+            return comparison.Operator == ComparisonOperator.Equal ? Expression.Not(present) : present;
+        }
+
+        if (comparison.Operator == ComparisonOperator.NotEqual)
+        {
+            return Expression.Not(Comparison(comparison with { Operator = ComparisonOperator.Equal }, scope));
+        }
+
+        return Locate(comparison.Path, scope, useImplicitValue: true, member => Compare(member, comparison.Path.Compared, comparison.Operator, comparison.Value, comparison.Path.ToString()), collectionOnly: null);
+    }
+
+    /// <summary>
+    /// Finds where a path lives (a member, or a sub-attribute of a collection's elements) and builds
+    /// <paramref name="onMember"/> on it, wrapped in <c>Any</c> for collections and in null guards.
+    /// </summary>
+    private Expression Locate(BoundPath path, Scope scope, bool useImplicitValue, Func<Expression, Expression> onMember, Func<AttributeMapping.CollectionMapping, Expression>? collectionOnly)
+    {
+        if (path.Relative is { } relative)
+        {
+            return scope.Mapping.Find(relative.Name) is AttributeMapping.MemberMapping elementMember
+                ? OnMember(scope.Target, elementMember, onMember)
+                : throw Unsupported($"{scope.Element?.Name}.{relative.Name}");
+        }
+
+        var resolved = path.Absolute!;
+        var sub = resolved.SubAttribute ?? (useImplicitValue ? path.ImplicitValue : null);
+        if (FindMember(scope.Mapping, resolved) is { } member && (resolved.SubAttribute is not null || !useImplicitValue || path.ImplicitValue is null))
+        {
+            return OnMember(scope.Target, member, onMember);
+        }
+
+        if (FindCollection(scope.Mapping, resolved with { SubAttribute = null }) is { } collection)
+        {
+            if (sub is null)
+            {
+                return collectionOnly is not null ? collectionOnly(collection) : throw Unsupported(resolved.Path);
+            }
+
+            return collection.Elements.Find(sub.Name) is AttributeMapping.MemberMapping subMember
+                ? Any(scope.Target, collection, element => OnMember(element, subMember, onMember))
+                : throw Unsupported($"{resolved.Path}.{sub.Name}");
+        }
+
+        if (resolved.SubAttribute is null && resolved.Attribute.Type == AttributeType.Complex && !useImplicitValue)
+        {
+            // "name pr": present when any mapped sub-attribute is.
+            var parts = resolved.Attribute.SubAttributes
+                .Select(s => FindMember(scope.Mapping, resolved with { SubAttribute = s }))
+                .OfType<AttributeMapping.MemberMapping>()
+                .Select(m => OnMember(scope.Target, m, onMember))
+                .ToList();
+            if (parts.Count > 0)
+            {
+                return parts.Aggregate(Expression.OrElse);
+            }
+        }
+
+        throw Unsupported(resolved.Path);
+    }
+
+    private Expression OnMember(Expression target, AttributeMapping.MemberMapping member, Func<Expression, Expression> build)
+    {
+        var value = Access(target, member.Member, out var guards);
+        var body = build(value);
+        return GuardNulls && guards.Count > 0 ? guards.Append(body).Aggregate(Expression.AndAlso) : body;
+    }
+
+    private Expression Any(Expression target, AttributeMapping.CollectionMapping collection, Func<ParameterExpression, Expression> predicate)
+    {
+        var source = Access(target, collection.Collection, out var guards);
+        var element = Expression.Parameter(collection.ElementType, "element");
+        var any = Expression.Call(AnyWithPredicate.MakeGenericMethod(collection.ElementType), source, Expression.Lambda(predicate(element), element));
+        return GuardNulls && guards.Count > 0 ? guards.Append(any).Aggregate(Expression.AndAlso) : any;
+    }
+
+    /// <summary>Inlines a mapping lambda on <paramref name="target"/>, collecting null checks for the reference-typed steps before the last.</summary>
+    private static Expression Access(Expression target, LambdaExpression member, out List<Expression> guards)
+    {
+        var body = new ParameterReplacer(member.Parameters[0], target).Visit(member.Body);
+        guards = [];
+        var step = body is MemberExpression last ? last.Expression : null;
+        var chain = new List<Expression>();
+        while (step is MemberExpression access)
+        {
+            if (!access.Type.IsValueType)
+            {
+                chain.Add(access);
+            }
+
+            step = access.Expression;
+        }
+
+        chain.Reverse();
+        guards.AddRange(chain.Select(e => (Expression)Expression.NotEqual(e, Expression.Constant(null, e.Type))));
+        return body;
+    }
+
+    private static Expression IsPresent(Expression value)
+    {
+        if (value.Type == typeof(string))
+        {
+            return Expression.AndAlso(
+                Expression.NotEqual(value, Expression.Constant(null, typeof(string))),
+                Expression.NotEqual(value, Expression.Constant(string.Empty)));
+        }
+
+        return !value.Type.IsValueType || Nullable.GetUnderlyingType(value.Type) is not null
+            ? Expression.NotEqual(value, Expression.Constant(null, value.Type))
+            : Expression.Constant(true);
+    }
+
+    private BinaryExpression Compare(Expression member, SchemaAttribute attribute, ComparisonOperator op, object value, string name)
+    {
+        if (value is string text)
+        {
+            if (member.Type != typeof(string))
+            {
+                throw MappingMismatch(name, member.Type, "string");
+            }
+
+            Expression left = member;
+            Expression right = Expression.Constant(text, typeof(string));
+            if (!attribute.CaseExact)
+            {
+                left = CaseFolding.Fold(left);
+                right = CaseFolding.Fold(right);
+            }
+
+            var notNull = Expression.NotEqual(member, Expression.Constant(null, typeof(string)));
+            Expression test = op switch
+            {
+                ComparisonOperator.Equal => Expression.Equal(left, right),
+                ComparisonOperator.Contains => Expression.Call(left, StringContains, right),
+                ComparisonOperator.StartsWith => Expression.Call(left, StringStartsWith, right),
+                ComparisonOperator.EndsWith => Expression.Call(left, StringEndsWith, right),
+                _ => Order(Expression.Call(StringCompare, left, right), Expression.Constant(0), op),
+            };
+            return Expression.AndAlso(notNull, test);
+        }
+
+        var underlying = Nullable.GetUnderlyingType(member.Type) ?? member.Type;
+        object converted;
+        try
+        {
+            converted = value switch
+            {
+                decimal number when IsNumeric(underlying) => System.Convert.ChangeType(number, underlying, System.Globalization.CultureInfo.InvariantCulture),
+                bool flag when underlying == typeof(bool) => flag,
+                DateTimeOffset instant when underlying == typeof(DateTimeOffset) => instant,
+                DateTimeOffset instant when underlying == typeof(DateTime) => instant.UtcDateTime,
+                _ => throw MappingMismatch(name, member.Type, value.GetType().Name),
+            };
+        }
+        catch (OverflowException)
+        {
+            // The literal does not fit the column's type: no stored value can equal or be ordered against it meaningfully.
+            throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"The value {value} is out of range for '{name}'.");
+        }
+
+        var constant = Expression.Constant(converted, member.Type);
+        return op == ComparisonOperator.Equal ? Expression.Equal(member, constant) : Order(member, constant, op);
+    }
+
+    private static BinaryExpression Order(Expression left, Expression right, ComparisonOperator op) => op switch
+    {
+        ComparisonOperator.GreaterThan => Expression.GreaterThan(left, right),
+        ComparisonOperator.GreaterThanOrEqual => Expression.GreaterThanOrEqual(left, right),
+        ComparisonOperator.LessThan => Expression.LessThan(left, right),
+        ComparisonOperator.LessThanOrEqual => Expression.LessThanOrEqual(left, right),
+        _ => Expression.Equal(left, right),
+    };
+
+    private static bool IsNumeric(Type type) =>
+        type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte)
+        || type == typeof(decimal) || type == typeof(double) || type == typeof(float);
+
+    private static AttributeMapping.MemberMapping? FindMember(AttributeMapping mapping, ResolvedAttribute resolved) =>
+        (mapping.Find(resolved.Path) ?? (resolved.IsExtension ? mapping.Find(LocalPath(resolved)) : null)) as AttributeMapping.MemberMapping;
+
+    private static AttributeMapping.CollectionMapping? FindCollection(AttributeMapping mapping, ResolvedAttribute resolved) =>
+        (mapping.Find(resolved.Path) ?? (resolved.IsExtension ? mapping.Find(LocalPath(resolved)) : null)) as AttributeMapping.CollectionMapping;
+
+    private static string LocalPath(ResolvedAttribute resolved) =>
+        resolved.SubAttribute is null ? resolved.Attribute.Name : $"{resolved.Attribute.Name}.{resolved.SubAttribute.Name}";
+
+    private static ScimException Unsupported(string path) =>
+        ScimException.BadRequest(ScimErrorType.InvalidFilter, $"Filtering on '{path}' is not supported by this service provider.");
+
+    private static InvalidOperationException MappingMismatch(string path, Type memberType, string valueType) =>
+        new($"The mapping of '{path}' points at a member of type {memberType.Name}, which cannot be compared with a {valueType}; map it to a member of the attribute's type.");
+
+    private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}

@@ -1,0 +1,103 @@
+using Scim.Core.Resources;
+
+namespace Scim.Core.Querying;
+
+/// <summary>
+/// Ready-made mappings of every User and Group attribute onto the typed <see cref="User"/> and
+/// <see cref="Group"/> classes, for stores that keep those objects (the in-memory store, or a
+/// document database) and query them with <see cref="LinqFilterTranslator"/>.
+/// </summary>
+public static class ResourceMappings
+{
+    /// <summary>Every core User attribute, the Enterprise User extension and the common attributes.</summary>
+    public static AttributeMapping<User> User { get; } = CreateUser();
+
+    /// <summary>Every core Group attribute and the common attributes.</summary>
+    public static AttributeMapping<Group> Group { get; } = CreateGroup();
+
+    private static AttributeMapping<User> CreateUser()
+    {
+        var mapping = new AttributeMapping<User>();
+        MapCommon(mapping);
+        mapping
+            .Map("userName", u => u.UserName)
+            .Map("name.formatted", u => u.Name!.Formatted)
+            .Map("name.familyName", u => u.Name!.FamilyName)
+            .Map("name.givenName", u => u.Name!.GivenName)
+            .Map("name.middleName", u => u.Name!.MiddleName)
+            .Map("name.honorificPrefix", u => u.Name!.HonorificPrefix)
+            .Map("name.honorificSuffix", u => u.Name!.HonorificSuffix)
+            .Map("displayName", u => u.DisplayName)
+            .Map("nickName", u => u.NickName)
+            .Map("profileUrl", u => u.ProfileUrl)
+            .Map("title", u => u.Title)
+            .Map("userType", u => u.UserType)
+            .Map("preferredLanguage", u => u.PreferredLanguage)
+            .Map("locale", u => u.Locale)
+            .Map("timezone", u => u.Timezone)
+            .Map("active", u => u.Active)
+            .MapCollection("emails", u => u.Emails, MapMultiValued)
+            .MapCollection("phoneNumbers", u => u.PhoneNumbers, MapMultiValued)
+            .MapCollection("ims", u => u.Ims, MapMultiValued)
+            .MapCollection("photos", u => u.Photos, MapMultiValued)
+            .MapCollection("entitlements", u => u.Entitlements, MapMultiValued)
+            .MapCollection("roles", u => u.Roles, MapMultiValued)
+            .MapCollection("x509Certificates", u => u.X509Certificates, MapMultiValued)
+            .MapCollection("addresses", u => u.Addresses, a => a
+                .Map("formatted", e => e.Formatted)
+                .Map("streetAddress", e => e.StreetAddress)
+                .Map("locality", e => e.Locality)
+                .Map("region", e => e.Region)
+                .Map("postalCode", e => e.PostalCode)
+                .Map("country", e => e.Country)
+                .Map("type", e => e.Type)
+                .Map("primary", e => e.Primary))
+            .MapCollection("groups", u => u.Groups, g => g
+                .Map("value", e => e.Value)
+                .Map("$ref", e => e.Ref)
+                .Map("display", e => e.Display)
+                .Map("type", e => e.Type))
+            .Map("employeeNumber", u => u.EnterpriseUser!.EmployeeNumber)
+            .Map("costCenter", u => u.EnterpriseUser!.CostCenter)
+            .Map("organization", u => u.EnterpriseUser!.Organization)
+            .Map("division", u => u.EnterpriseUser!.Division)
+            .Map("department", u => u.EnterpriseUser!.Department)
+            .Map("manager.value", u => u.EnterpriseUser!.Manager!.Value)
+            .Map("manager.$ref", u => u.EnterpriseUser!.Manager!.Ref)
+            .Map("manager.displayName", u => u.EnterpriseUser!.Manager!.DisplayName);
+        return mapping;
+    }
+
+    private static AttributeMapping<Group> CreateGroup()
+    {
+        var mapping = new AttributeMapping<Group>();
+        MapCommon(mapping);
+        mapping
+            .Map("displayName", g => g.DisplayName)
+            .MapCollection("members", g => g.Members, m => m
+                .Map("value", e => e.Value)
+                .Map("$ref", e => e.Ref)
+                .Map("display", e => e.Display)
+                .Map("type", e => e.Type));
+        return mapping;
+    }
+
+    private static void MapCommon<T>(AttributeMapping<T> mapping)
+        where T : ScimResource =>
+        mapping
+            .Map("id", r => r.Id)
+            .Map("externalId", r => r.ExternalId)
+            .Map("meta.resourceType", r => r.Meta!.ResourceType)
+            .Map("meta.created", r => r.Meta!.Created)
+            .Map("meta.lastModified", r => r.Meta!.LastModified)
+            .Map("meta.location", r => r.Meta!.Location)
+            .Map("meta.version", r => r.Meta!.Version);
+
+    private static void MapMultiValued<TElement>(AttributeMapping<TElement> mapping)
+        where TElement : MultiValuedAttribute =>
+        mapping
+            .Map("value", e => e.Value)
+            .Map("display", e => e.Display)
+            .Map("type", e => e.Type)
+            .Map("primary", e => e.Primary);
+}
