@@ -21,7 +21,7 @@ public static class DiscoveryDocuments
         var document = new JsonObject { ["schemas"] = new JsonArray(ScimSchemaUris.ServiceProviderConfig) };
         if (configuration.DocumentationUri is not null)
         {
-            document["documentationUri"] = configuration.DocumentationUri.ToString();
+            document["documentationUri"] = UriText(configuration.DocumentationUri);
         }
 
         document["patch"] = Supported(configuration.PatchSupported);
@@ -66,12 +66,12 @@ public static class DiscoveryDocuments
             };
             if (scheme.SpecUri is not null)
             {
-                item["specUri"] = scheme.SpecUri.ToString();
+                item["specUri"] = UriText(scheme.SpecUri);
             }
 
             if (scheme.DocumentationUri is not null)
             {
-                item["documentationUri"] = scheme.DocumentationUri.ToString();
+                item["documentationUri"] = UriText(scheme.DocumentationUri);
             }
 
             item["primary"] = scheme.Primary;
@@ -224,6 +224,9 @@ public static class DiscoveryDocuments
 
         return node;
     }
+
+    // Uri.ToString() unescapes (%20 becomes a space); the escaped form is the valid URI.
+    private static string UriText(Uri uri) => uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
 
     private static JsonObject Supported(bool supported) => new() { ["supported"] = supported };
 

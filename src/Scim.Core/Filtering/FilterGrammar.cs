@@ -35,26 +35,31 @@ internal sealed partial class FilterGrammar
                 Keyword("le").ThenReturn(ComparisonOperator.LessThanOrEqual))
             .Labelled(OperatorLabel);
 
+        // Each alternative is labelled where it starts, not as a whole: a string that fails after its
+        // opening quote keeps its own message ("a closing '\"'", "a JSON escape").
+        var valueLabel = lenient ? "a comparison value" : "a comparison value (a quoted string, number, true, false or null)";
         var values = new List<Parser<char, ComparisonValue>>
         {
-            JsonString.Select(s => (ComparisonValue)new StringValue(s)),
+            Lookahead(Char('"')).Labelled(valueLabel).Then(JsonString).Select(s => (ComparisonValue)new StringValue(s)),
             Try(Token(c => char.IsAsciiDigit(c) || c is '-' or '+' or '.' or 'e' or 'E').AtLeastOnceString()
                 .Before(Lookahead(Delimiter))
-                .Assert(IsJsonNumber))
+                .Assert(IsJsonNumber, valueLabel))
+                .Labelled(valueLabel)
                 .Select(text => (ComparisonValue)new NumberValue(text)),
-            Keyword("true").ThenReturn((ComparisonValue)new BooleanValue(true)),
-            Keyword("false").ThenReturn((ComparisonValue)new BooleanValue(false)),
-            Keyword("null").ThenReturn((ComparisonValue)NullValue.Instance),
+            Keyword("true").Labelled(valueLabel).ThenReturn((ComparisonValue)new BooleanValue(true)),
+            Keyword("false").Labelled(valueLabel).ThenReturn((ComparisonValue)new BooleanValue(false)),
+            Keyword("null").Labelled(valueLabel).ThenReturn((ComparisonValue)NullValue.Instance),
         };
         if (lenient)
         {
             // Unquoted strings as real clients send them: userName sw O, meta.created gt 2015-10-10T14:38:21Z.
             values.Add(Token(c => !char.IsWhiteSpace(c) && c is not '(' and not ')' and not '[' and not ']' and not '"')
                 .AtLeastOnceString()
+                .Labelled(valueLabel)
                 .Select(s => (ComparisonValue)new StringValue(s)));
         }
 
-        var comparisonValue = Tok(OneOf(values)).Labelled(lenient ? "a comparison value" : "a comparison value (a quoted string, number, true, false or null)");
+        var comparisonValue = Tok(OneOf(values));
 
         Parser<char, FilterExpression>? orExpression = null;
         var or = Rec(() => orExpression!);
@@ -70,7 +75,8 @@ internal sealed partial class FilterGrammar
             select term(path);
 
         var unary = OneOf(
-            Keyword("not").Then(Tok(Char('(')).Labelled("'(' after not")).Then(or).Before(Tok(Char(')')).Labelled("')'"))
+            // "not" followed by anything but '(' is an attribute named "not" (RFC 7644 §8 allows the name).
+            Try(Keyword("not").Then(Tok(Char('(')))).Then(or).Before(Tok(Char(')')).Labelled("')'"))
                 .Select(inner => (FilterExpression)new NotFilter(inner)),
             Tok(Char('(')).Then(or).Before(Tok(Char(')')).Labelled("')'")),
             attributeTerm);
@@ -129,8 +135,27 @@ internal sealed partial class FilterGrammar
 
     private static bool IsPathChar(char c) => IsNameChar(c) || c is ':' or '.';
 
+    private static bool PrecededByNot(string text, int offset)
+    {
+        var end = offset;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        var start = end;
+        while (start > 0 && IsPathChar(text[start - 1]))
+        {
+            start--;
+        }
+
+        return end - start == 3 && text.AsSpan(start, 3).Equals("not", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsTokenChar(char c) => !char.IsWhiteSpace(c) && c is not ('(' or ')' or '[' or ']' or '"');
+
     // RFC 7644 §8: ATTRNAME = ALPHA *(nameChar); "$ref" is the one name that starts otherwise.
-    private static bool IsAttributeName(string name) =>
+    internal static bool IsAttributeName(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name == "$ref") && name.AsSpan(1).IndexOfAnyExcept(NameCharacters) < 0;
 
     private static readonly System.Buffers.SearchValues<char> NameCharacters =
@@ -193,17 +218,30 @@ internal sealed partial class FilterGrammar
         else if (expected.Count > 0)
         {
             builder.Append("expected ").Append(string.Join(" or ", expected));
+            if (expected.Contains(OperatorLabel) && PrecededByNot(text, (int)Math.Min(error.ErrorOffset, text.Length)))
+            {
+                // "not userName eq ..." reads "not" as an attribute name; say what was probably meant.
+                builder.Append(" or '(' after not");
+            }
         }
         else
         {
             builder.Append("unexpected input");
         }
 
-        // A keyword that fails part-way ("equ") is reported from the start of the word, with the whole word.
         var offset = (int)Math.Min(error.ErrorOffset, text.Length);
-        while (offset > 0 && offset < text.Length && IsPathChar(text[offset - 1]) && IsPathChar(text[offset]))
+        var failedCheck = error.Message is { Length: > 0 };
+        var failedMidWord = expected.Contains(OperatorLabel) && offset < text.Length && IsTokenChar(text[offset]);
+        var failedInValue = expected.Any(e => e.StartsWith("a comparison value", StringComparison.Ordinal))
+            && offset > 0 && offset < text.Length && IsTokenChar(text[offset - 1]);
+        if (failedCheck || failedMidWord || failedInValue)
         {
-            offset--;
+            // A check on a whole token (an attribute path, a number) fails after the text it read, and a
+            // keyword can fail part-way ("equ"): report either from the start of the token.
+            while (offset > 0 && IsTokenChar(text[offset - 1]) && !(text[offset - 1] == '.' && offset >= 2 && text[offset - 2] == ']'))
+            {
+                offset--;
+            }
         }
 
         builder.Append(" at column ").Append(offset + 1);
@@ -214,7 +252,7 @@ internal sealed partial class FilterGrammar
         else
         {
             var end = offset;
-            while (end < text.Length && end - offset < 20 && IsPathChar(text[end]))
+            while (end < text.Length && end - offset < 20 && IsTokenChar(text[end]))
             {
                 end++;
             }

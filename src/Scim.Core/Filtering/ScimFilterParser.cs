@@ -20,6 +20,15 @@ public static class ScimFilterParser
         ArgumentNullException.ThrowIfNull(filter);
         options ??= FilterOptions.Default;
         CheckLimits(filter, options, ScimErrorType.InvalidFilter, "filter");
+
+        // The hand-written reader handles every valid filter quickly; the Pidgin grammar (the same
+        // language) runs only when it declines, to parse what it would not or to explain the error.
+        if (FastFilterParser.TryParseFilter(filter, lenient: !options.Strict) is { } fast)
+        {
+            CheckComparisons(fast, options, ScimErrorType.InvalidFilter, "filter");
+            return fast;
+        }
+
         var grammar = options.Strict ? FilterGrammar.Strict : FilterGrammar.Lenient;
         var result = grammar.Filter.Parse(filter);
         if (!result.Success)
@@ -41,6 +50,16 @@ public static class ScimFilterParser
         ArgumentNullException.ThrowIfNull(path);
         options ??= FilterOptions.Default;
         CheckLimits(path, options, ScimErrorType.InvalidPath, "path");
+        if (FastFilterParser.TryParsePatchPath(path, lenient: !options.Strict) is { } fast)
+        {
+            if (fast.ValueFilter is { } fastFilter)
+            {
+                CheckComparisons(fastFilter, options, ScimErrorType.InvalidPath, "path");
+            }
+
+            return fast;
+        }
+
         var grammar = options.Strict ? FilterGrammar.Strict : FilterGrammar.Lenient;
         var result = grammar.PatchPath.Parse(path);
         if (!result.Success)
@@ -54,6 +73,20 @@ public static class ScimFilterParser
         }
 
         return result.Value;
+    }
+
+    /// <summary>Parses with the Pidgin grammar only (no fast path); for tests that hold the two readers to one language.</summary>
+    internal static (FilterExpression? Filter, string? Error) ParseWithGrammar(string filter, bool strict)
+    {
+        var result = (strict ? FilterGrammar.Strict : FilterGrammar.Lenient).Filter.Parse(filter);
+        return result.Success ? (result.Value, null) : (null, FilterGrammar.Describe(result.Error!, filter));
+    }
+
+    /// <summary>Parses a PATCH path with the Pidgin grammar only; see <see cref="ParseWithGrammar"/>.</summary>
+    internal static (PatchPath? Path, string? Error) ParsePatchPathWithGrammar(string path, bool strict)
+    {
+        var result = (strict ? FilterGrammar.Strict : FilterGrammar.Lenient).PatchPath.Parse(path);
+        return result.Success ? (result.Value, null) : (null, FilterGrammar.Describe(result.Error!, path));
     }
 
     /// <summary>Checks length and nesting before parsing, so no input can drive the parser's recursion too deep.</summary>

@@ -144,6 +144,14 @@ public sealed class SchemaRegistry
         }
     }
 
+    /// <summary>
+    /// The currently registered version of a resource type (by name), so that a
+    /// <see cref="ScimResourceType"/> looked up before an extension was added still sees it.
+    /// </summary>
+    /// <param name="resourceType">A resource type, possibly looked up earlier.</param>
+    /// <returns>The registered resource type of that name, or <paramref name="resourceType"/> when none is registered.</returns>
+    internal ScimResourceType Current(ScimResourceType resourceType) => _snapshot.Current(resourceType);
+
     /// <summary>Finds a schema by URN, ignoring case.</summary>
     /// <param name="id">The schema URN.</param>
     /// <returns>The schema, or <see langword="null"/>.</returns>
@@ -213,6 +221,7 @@ public sealed class SchemaRegistry
         ArgumentNullException.ThrowIfNull(path);
         resolved = null;
         var snapshot = _snapshot;
+        resourceType = snapshot.Current(resourceType);
         var core = snapshot.FindSchema(resourceType.Schema);
         if (core is null)
         {
@@ -369,6 +378,16 @@ public sealed class SchemaRegistry
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The registered version of a resource type: adding an extension replaces the resource type
+        /// object, and a caller may still hold the one it looked up before.
+        /// </summary>
+        public ScimResourceType Current(ScimResourceType resourceType)
+        {
+            var index = IndexOfResourceType(resourceType.Name);
+            return index >= 0 ? ResourceTypes[index] : resourceType;
         }
 
         public int IndexOfResourceType(string name)

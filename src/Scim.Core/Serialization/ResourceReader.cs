@@ -35,6 +35,7 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 
     public JsonObject Read(JsonElement root, ScimResourceType resourceType, bool requireRequired)
     {
+        resourceType = registry.Current(resourceType);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The request body must be a JSON object (a {resourceType.Name} resource); got {Kind(root)}.");
