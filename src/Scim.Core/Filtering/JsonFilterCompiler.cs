@@ -68,9 +68,10 @@ internal static class JsonFilterCompiler
             switch (access.Locate(resource))
             {
                 case JsonArray array:
-                    foreach (var item in array)
+                    // Indexing, not foreach: JsonArray's enumerator is an allocated interface.
+                    for (var i = 0; i < array.Count; i++)
                     {
-                        if (item is JsonObject element && inner(element))
+                        if (array[i] is JsonObject element && inner(element))
                         {
                             return true;
                         }
@@ -115,14 +116,39 @@ internal static class JsonFilterCompiler
         };
     }
 
-    internal static bool IsPresent(JsonNode? node) => node switch
+    internal static bool IsPresent(JsonNode? node)
     {
-        null => false,
-        JsonArray array => array.Any(IsPresent),
-        JsonObject obj => obj.Any(p => IsPresent(p.Value)),
-        JsonValue value => !(value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Length == 0) && value.GetValueKind() != JsonValueKind.Null,
-        _ => true,
-    };
+        switch (node)
+        {
+            case null:
+                return false;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (IsPresent(array[i]))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonObject obj:
+                foreach (var property in obj)
+                {
+                    if (IsPresent(property.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValue value:
+                var kind = value.GetValueKind();
+                return kind != JsonValueKind.Null && !(kind == JsonValueKind.String && value.GetValue<string>().Length == 0);
+            default:
+                return true;
+        }
+    }
 
     private static Func<JsonNode, bool> ValueTest(SchemaAttribute attribute, ComparisonOperator op, object expected)
     {
@@ -137,7 +163,7 @@ internal static class JsonFilterCompiler
                 return node => TryGetDecimal(node, out var actual) && Compare(actual.CompareTo(number), op);
             case AttributeType.DateTime:
                 var instant = (DateTimeOffset)expected;
-                return node => node is JsonValue v && v.TryGetValue<string>(out var text) && ScimDateTime.TryParse(text, out var actual) && Compare(actual.CompareTo(instant), op);
+                return node => TryGetInstant(node, out var actual) && Compare(actual.CompareTo(instant), op);
             default:
                 var wanted = (string)expected;
                 var comparison = attribute.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
@@ -150,6 +176,19 @@ internal static class JsonFilterCompiler
                     _ => node => AsString(node) is { } s && Compare(string.Compare(s, wanted, comparison), op),
                 };
         }
+    }
+
+    private static bool TryGetInstant(JsonNode node, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        // A value parsed from JSON converts directly (ISO 8601, no regular expression); a string set in code is parsed.
+        return value.TryGetValue(out instant)
+            || (value.TryGetValue<string>(out var text) && ScimDateTime.TryParse(text, out instant));
     }
 
     private static string? AsString(JsonNode node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
@@ -231,8 +270,9 @@ internal static class JsonFilterCompiler
                 case null:
                     return false;
                 case JsonArray array:
-                    foreach (var item in array)
+                    for (var i = 0; i < array.Count; i++)
                     {
+                        var item = array[i];
                         var value = _sub is null ? item : (item as JsonObject)?[_sub];
                         if (value is not null && test(value))
                         {

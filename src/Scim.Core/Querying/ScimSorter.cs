@@ -156,7 +156,7 @@ public sealed class ScimSorter
             var valueLambda = Expression.Lambda(Inline(subMember.Member, element), element);
             var valueType = valueLambda.ReturnType;
             var firstValue = FirstValue(source, collection.ElementType, valueType, valueLambda, filter: null);
-            if (collection.Elements.Find("primary") is AttributeMapping.MemberMapping primary && !valueType.IsValueType)
+            if (collection.Elements.Find("primary") is AttributeMapping.MemberMapping primary && (!valueType.IsValueType || Nullable.GetUnderlyingType(valueType) is not null))
             {
                 var isPrimary = Expression.Lambda(IsTrue(Inline(primary.Member, element)), element);
                 var primaryValue = FirstValue(source, collection.ElementType, valueType, valueLambda, isPrimary);

@@ -7,6 +7,7 @@ namespace Scim.Core.Resources;
 public sealed class Group : ScimResource
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string CoreSchema => ScimSchemaUris.Group;
 
     /// <summary>A human-readable name for the group (required).</summary>

@@ -11,6 +11,7 @@ namespace Scim.Core.Resources;
 public sealed class User : ScimResource
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string CoreSchema => ScimSchemaUris.User;
 
     /// <summary>The unique identifier the user signs in with (required, unique per service provider, case-insensitive).</summary>

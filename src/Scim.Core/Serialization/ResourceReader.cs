@@ -17,6 +17,13 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 {
     public JsonObject Read(ReadOnlyMemory<byte> utf8Json, ScimResourceType resourceType, bool requireRequired)
     {
+        // A registry without the resource type's schema is the host's mistake, not the client's: check it
+        // before reading, so that the catch below only ever sees errors about the request's text.
+        if (registry.FindSchema(registry.Current(resourceType).Schema) is null)
+        {
+            throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
+        }
+
         JsonDocument document;
         try
         {
@@ -29,7 +36,16 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 
         using (document)
         {
-            return Read(document.RootElement, resourceType, requireRequired);
+            try
+            {
+                return Read(document.RootElement, resourceType, requireRequired);
+            }
+            catch (InvalidOperationException)
+            {
+                // Text that is valid JSON but not valid Unicode (a raw invalid UTF-8 byte, a lone
+                // surrogate escape) fails only when a string is read.
+                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body contains text that is not valid Unicode (invalid UTF-8 or a lone surrogate escape).");
+            }
         }
     }
 
@@ -45,6 +61,7 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
             ?? throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
         var result = Target.Create();
         var extensions = new Dictionary<ScimSchema, Target>();
+        var extensionObjects = new HashSet<ScimSchema>();
         var sawSchemas = false;
 
         foreach (var property in root.EnumerateObject())
@@ -65,6 +82,11 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
             var extensionSchema = FindExtension(resourceType, name);
             if (extensionSchema is not null)
             {
+                if (!extensionObjects.Add(extensionSchema))
+                {
+                    throw Duplicate(extensionSchema.Id);
+                }
+
                 if (property.Value.ValueKind == JsonValueKind.Null)
                 {
                     continue;
@@ -115,7 +137,7 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
             foreach (var extension in resourceType.SchemaExtensions)
             {
                 var schema = registry.FindSchema(extension.Schema)!;
-                if (extensions.TryGetValue(schema, out var values))
+                if (extensions.TryGetValue(schema, out var values) && values.Values.Count > 0)
                 {
                     CheckRequired(schema.Attributes, values.Values, prefix: schema.Id + ":");
                 }
@@ -432,6 +454,12 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
         if (text.Length == 0)
         {
             return true;
+        }
+
+        // RFC 4648 §3.3: characters outside the alphabet are rejected; the framework would skip whitespace.
+        if (text.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+        {
+            return false;
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((text.Length * 3 / 4) + 3);

@@ -12,7 +12,7 @@ namespace Scim.Core.Serialization;
 /// </summary>
 internal static partial class ScimDateTime
 {
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|z|[+-]\d{2}:\d{2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex XsdDateTime();
 
     public static bool TryParse(string? text, out DateTimeOffset value)
