@@ -29,6 +29,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
             case PresentFilter present:
                 if (IsSchemas(present.Path, element))
                 {
+                    CheckCase(present.Path.Name, "schemas");
                     return new BoundSchemas(null, null);
                 }
 
@@ -64,6 +65,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
     {
         if (IsSchemas(comparison.Path, element))
         {
+            CheckCase(comparison.Path.Name, "schemas");
             if (comparison.Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual) || comparison.Value is not StringValue schemaUri)
             {
                 throw Invalid("'schemas' can only be compared with eq or ne and a schema URN string.");
@@ -238,6 +240,9 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
             throw Invalid($"The attribute '{written}' is spelled '{canonical}' in the schema (strict mode checks the casing).");
         }
     }
+
+    /// <summary>Whether strings of an attribute compare case-sensitively: caseExact, or binary (RFC 7643 §2.3.6: "A binary is case exact").</summary>
+    internal static bool IsCaseExact(SchemaAttribute attribute) => attribute.CaseExact || attribute.Type == AttributeType.Binary;
 
     private static bool IsSchemas(AttributePath path, SchemaAttribute? element) =>
         element is null && path.SchemaUri is null && path.SubAttribute is null && string.Equals(path.Name, "schemas", StringComparison.OrdinalIgnoreCase);

@@ -166,7 +166,7 @@ internal static class JsonFilterCompiler
                 return node => TryGetInstant(node, out var actual) && Compare(actual.CompareTo(instant), op);
             default:
                 var wanted = (string)expected;
-                var comparison = attribute.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+                var comparison = FilterBinder.IsCaseExact(attribute) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
                 return op switch
                 {
                     ComparisonOperator.Equal => node => AsString(node) is { } s && string.Equals(s, wanted, comparison),
@@ -186,9 +186,9 @@ internal static class JsonFilterCompiler
             return false;
         }
 
-        // A value parsed from JSON converts directly (ISO 8601, no regular expression); a string set in code is parsed.
-        return value.TryGetValue(out instant)
-            || (value.TryGetValue<string>(out var text) && ScimDateTime.TryParse(text, out instant));
+        // Always through the SCIM parser, so that the answer does not depend on how the tree was built
+        // (the framework's own conversion accepts date-only text and reads a missing zone as local time).
+        return value.TryGetValue<string>(out var text) && ScimDateTime.TryParse(text, out instant);
     }
 
     private static string? AsString(JsonNode node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

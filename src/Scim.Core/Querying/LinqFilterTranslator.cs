@@ -78,8 +78,13 @@ public sealed class LinqFilterTranslator
         return Expression.Lambda<Func<T, bool>>(body, parameter);
     }
 
-    /// <summary>The expression the translation reads from, the mapping that applies, and (inside a value path) the element attribute.</summary>
-    private sealed record Scope(Expression Target, AttributeMapping Mapping, SchemaAttribute? Element);
+    /// <summary>
+    /// The expression the translation reads from, the mapping that applies, and (inside a value
+    /// path) the element attribute. Inside brackets on a singular complex attribute
+    /// (<c>name[givenName eq "x"]</c>) there is no element: <paramref name="Owner"/> is that
+    /// attribute, and its sub-attributes are looked up in the root mapping.
+    /// </summary>
+    private sealed record Scope(Expression Target, AttributeMapping Mapping, SchemaAttribute? Element, ResolvedAttribute? Owner = null);
 
     private Expression Translate(BoundFilter filter, Scope scope) => filter switch
     {
@@ -96,13 +101,34 @@ public sealed class LinqFilterTranslator
 
     private Expression ValuePath(BoundValuePath valuePath, Scope scope)
     {
-        var collection = FindCollection(scope.Mapping, valuePath.Collection)
-            ?? throw Unsupported(valuePath.Collection.Path);
-        return Any(scope.Target, collection, element => Translate(valuePath.Inner, new Scope(element, collection.Elements, valuePath.Collection.Attribute)));
+        if (FindCollection(scope.Mapping, valuePath.Collection) is { } collection)
+        {
+            return Any(scope.Target, collection, element => Translate(valuePath.Inner, new Scope(element, collection.Elements, valuePath.Collection.Attribute)));
+        }
+
+        if (!valuePath.Collection.Attribute.MultiValued)
+        {
+            // name[givenName eq "x" and familyName eq "y"]: one value, so the brackets are just grouping.
+            return Translate(valuePath.Inner, scope with { Element = valuePath.Collection.Attribute, Owner = valuePath.Collection });
+        }
+
+        throw Unsupported(valuePath.Collection.Path);
     }
 
     private Expression Present(BoundPath path, Scope scope) =>
-        Locate(path, scope, useImplicitValue: false, member => IsPresent(member), collectionOnly: collection => Expression.Call(AnyWithoutPredicate.MakeGenericMethod(collection.ElementType), Access(scope.Target, collection.Collection, out _)));
+        Locate(path, scope, useImplicitValue: false, member => IsPresent(member), collectionOnly: collection => AnyPresent(scope.Target, collection));
+
+    /// <summary>A collection "has a value" when one of its elements has a value in a mapped sub-attribute, as <c>[{}]</c> is unassigned.</summary>
+    private Expression AnyPresent(Expression target, AttributeMapping.CollectionMapping collection)
+    {
+        var members = collection.Elements.Paths.Select(collection.Elements.Find).OfType<AttributeMapping.MemberMapping>().ToList();
+        if (members.Count == 0)
+        {
+            return Expression.Call(AnyWithoutPredicate.MakeGenericMethod(collection.ElementType), Access(target, collection.Collection, out _));
+        }
+
+        return Any(target, collection, element => members.Select(m => OnMember(element, m, IsPresent)).Aggregate(Expression.OrElse));
+    }
 
     private Expression Comparison(BoundComparison comparison, Scope scope)
     {
@@ -128,6 +154,13 @@ public sealed class LinqFilterTranslator
     {
         if (path.Relative is { } relative)
         {
+            if (scope.Owner is { } owner)
+            {
+                return FindMember(scope.Mapping, owner with { SubAttribute = relative }) is { } ownerMember
+                    ? OnMember(scope.Target, ownerMember, onMember)
+                    : throw Unsupported((owner with { SubAttribute = relative }).Path);
+            }
+
             return scope.Mapping.Find(relative.Name) is AttributeMapping.MemberMapping elementMember
                 ? OnMember(scope.Target, elementMember, onMember)
                 : throw Unsupported($"{scope.Element?.Name}.{relative.Name}");
@@ -140,7 +173,8 @@ public sealed class LinqFilterTranslator
             return OnMember(scope.Target, member, onMember);
         }
 
-        if (FindCollection(scope.Mapping, resolved with { SubAttribute = null }) is { } collection)
+        var attributeOnly = resolved with { SubAttribute = null };
+        if (FindCollection(scope.Mapping, attributeOnly) is { } collection)
         {
             if (sub is null)
             {
@@ -149,7 +183,13 @@ public sealed class LinqFilterTranslator
 
             return collection.Elements.Find(sub.Name) is AttributeMapping.MemberMapping subMember
                 ? Any(scope.Target, collection, element => OnMember(element, subMember, onMember))
-                : throw Unsupported($"{resolved.Path}.{sub.Name}");
+                : throw Unsupported($"{attributeOnly.Path}.{sub.Name}");
+        }
+
+        if (sub is not null && resolved.SubAttribute is null && FindMember(scope.Mapping, resolved with { SubAttribute = sub }) is { } implicitMember)
+        {
+            // manager eq "x" on a singular complex attribute compares manager.value (RFC 7644 §3.4.2.2).
+            return OnMember(scope.Target, implicitMember, onMember);
         }
 
         if (resolved.SubAttribute is null && resolved.Attribute.Type == AttributeType.Complex && !useImplicitValue)
@@ -231,7 +271,7 @@ public sealed class LinqFilterTranslator
 
             Expression left = member;
             Expression right = Expression.Constant(text, typeof(string));
-            if (!attribute.CaseExact)
+            if (!FilterBinder.IsCaseExact(attribute))
             {
                 left = CaseFolding.Fold(left);
                 right = CaseFolding.Fold(right);

@@ -94,7 +94,13 @@ public sealed class ScimSorter
         var key = Resolve(sortBy, resourceType);
         var parameter = Expression.Parameter(typeof(T), "resource");
         var value = KeyExpression(parameter, key, mapping);
-        if (value.Type == typeof(string) && !key.Compared.CaseExact)
+        if (value.Type == typeof(string))
+        {
+            // "" is unassigned (RFC 7643 §2.5): the same key as null, so missing values tie as in the in-memory comparer.
+            value = Expression.Condition(Expression.Equal(value, Expression.Constant(string.Empty)), Expression.Constant(null, typeof(string)), value);
+        }
+
+        if (value.Type == typeof(string) && !Filtering.FilterBinder.IsCaseExact(key.Compared))
         {
             value = Expression.Condition(
                 Expression.Equal(value, Expression.Constant(null, typeof(string))),
@@ -103,9 +109,19 @@ public sealed class ScimSorter
         }
 
         // Missing values last when ascending: order first by "has no value", then by the value.
-        var missing = value.Type.IsValueType && Nullable.GetUnderlyingType(value.Type) is null
-            ? (Expression)Expression.Constant(0)
-            : Expression.Condition(Expression.Equal(value, Expression.Constant(null, value.Type)), Expression.Constant(1), Expression.Constant(0));
+        // An empty string is as unassigned as null (RFC 7643 §2.5), as in the in-memory comparer.
+        Expression missing = Expression.Constant(0);
+        if (!value.Type.IsValueType || Nullable.GetUnderlyingType(value.Type) is not null)
+        {
+            Expression isMissing = Expression.Equal(value, Expression.Constant(null, value.Type));
+            if (value.Type == typeof(string))
+            {
+                isMissing = Expression.OrElse(isMissing, Expression.Equal(value, Expression.Constant(string.Empty)));
+            }
+
+            missing = Expression.Condition(isMissing, Expression.Constant(1), Expression.Constant(0));
+        }
+
         var ascending = order == SortOrder.Ascending;
         var first = Expression.Call(
             (ascending ? QueryableOrderBy : QueryableOrderByDescending).MakeGenericMethod(typeof(T), typeof(int)),
@@ -217,7 +233,7 @@ public sealed class ScimSorter
         private readonly string? _extension = key.Resolved.IsExtension ? key.Resolved.Schema.Id : null;
         private readonly string _attribute = key.Resolved.Attribute.Name;
         private readonly string? _sub = (key.Resolved.SubAttribute ?? key.ImplicitValue)?.Name;
-        private readonly StringComparison _comparison = key.Compared.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        private readonly StringComparison _comparison = Filtering.FilterBinder.IsCaseExact(key.Compared) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         private readonly AttributeType _type = key.Compared.Type;
 
         public int Compare(JsonObject? x, JsonObject? y)

@@ -1,30 +1,113 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 
 namespace Scim.Core.Serialization;
 
 /// <summary>
 /// SCIM dateTime values (RFC 7643 §2.3.5): xsd:dateTime with no timezone ambiguity. Read with or
-/// without fractional seconds and with <c>Z</c> or an offset (a value without either is taken as
-/// UTC); written in UTC with <c>Z</c> and only the fractional digits needed.
+/// without fractional seconds (up to 7 digits) and with <c>Z</c> or an offset (a value without
+/// either is taken as UTC); written in UTC with <c>Z</c> and only the fractional digits needed.
+/// Parsed by hand: filters compare dateTimes on every evaluation, and this is several times
+/// faster than a regular expression followed by the framework's general parser.
 /// </summary>
-internal static partial class ScimDateTime
+internal static class ScimDateTime
 {
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|z|[+-]\d{2}:\d{2})?\z", RegexOptions.CultureInvariant)]
-    private static partial Regex XsdDateTime();
-
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null
-            && XsdDateTime().IsMatch(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+        if (text is null || text.Length < 19)
+        {
+            return false;
+        }
+
+        var s = text.AsSpan();
+        if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+            || !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+        {
+            return false;
+        }
+
+        var i = 19;
+        long ticks = 0;
+        if (i < s.Length && s[i] == '.')
+        {
+            var start = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            var digits = i - start;
+            if (digits is < 1 or > 7)
+            {
+                return false;
+            }
+
+            Digits(s, start, digits, out var fraction);
+            ticks = fraction;
+            for (var d = digits; d < 7; d++)
+            {
+                ticks *= 10;
+            }
+        }
+
+        var offsetMinutes = 0;
+        if (i < s.Length)
+        {
+            if (s[i] is 'Z' or 'z')
+            {
+                i++;
+            }
+            else if (s[i] is '+' or '-' && i + 6 == s.Length && s[i + 3] == ':'
+                && Digits(s, i + 1, 2, out var offsetHours) && Digits(s, i + 4, 2, out var offsetMins) && offsetHours <= 14 && offsetMins < 60)
+            {
+                offsetMinutes = (s[i] == '-' ? -1 : 1) * ((offsetHours * 60) + offsetMins);
+                i += 6;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (i != s.Length || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(ticks);
+        var offset = TimeSpan.FromMinutes(offsetMinutes);
+        var utcTicks = local.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(local, offset);
+        return true;
     }
 
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var k = start; k < start + count; k++)
+        {
+            if (!char.IsAsciiDigit(s[k]))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (s[k] - '0');
+        }
+
+        return true;
+    }
 }
 
 /// <summary>Reads and writes <see cref="DateTimeOffset"/> as SCIM dateTime text.</summary>
