@@ -13,7 +13,7 @@ namespace Scim.Core.Serialization;
 /// "unassigned", RFC 7643 §2.5), dateTimes in one UTC form, and <c>schemas</c> removed once checked.
 /// Every problem becomes a <see cref="ScimException"/> whose detail names the attribute path.
 /// </summary>
-internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOptions options)
+internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOptions options, ReaderLeniency leniency = ReaderLeniency.None)
 {
     public JsonObject Read(ReadOnlyMemory<byte> utf8Json, ScimResourceType resourceType, bool requireRequired)
     {
@@ -191,6 +191,14 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
         }
     }
 
+    /// <summary>Reads one attribute's value (as a PATCH operation carries it): checked, normalized, nulls and empty arrays as <see langword="null"/>.</summary>
+    internal JsonNode? ReadAttributeValue(JsonElement value, SchemaAttribute attribute, string path) =>
+        ReadValue(value, attribute, path, requireRequired: false);
+
+    /// <summary>Reads one value of an attribute (a single element of a multi-valued one).</summary>
+    internal JsonNode? ReadSingleValue(JsonElement value, SchemaAttribute attribute, string path) =>
+        value.ValueKind == JsonValueKind.Null ? null : ReadSingle(value, attribute, path, requireRequired: false);
+
     private JsonNode? ReadValue(JsonElement value, SchemaAttribute attribute, string path, bool requireRequired)
     {
         if (value.ValueKind == JsonValueKind.Null)
@@ -200,6 +208,12 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 
         if (!attribute.MultiValued)
         {
+            if (value.ValueKind == JsonValueKind.Array && leniency.HasFlag(ReaderLeniency.SingleElementArrays) && value.GetArrayLength() == 1)
+            {
+                // A one-element array where one value is expected: unambiguous, so read the element.
+                return ReadSingle(value[0], attribute, path, requireRequired);
+            }
+
             if (value.ValueKind == JsonValueKind.Array)
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The attribute '{path}' is single-valued: expected {Expected(attribute)}, got an array.");
@@ -210,6 +224,12 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 
         if (value.ValueKind != JsonValueKind.Array)
         {
+            if (leniency.HasFlag(ReaderLeniency.SingleValueForArray))
+            {
+                // One value where an array is expected: a one-element array.
+                return ReadSingle(value, attribute, path, requireRequired) is { } one ? new JsonArray(one) : null;
+            }
+
             throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The attribute '{path}' is multi-valued: expected an array, got {Kind(value)}.");
         }
 
@@ -252,6 +272,12 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
                 if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 {
                     return JsonValue.Create(value.GetBoolean());
+                }
+
+                // Entra ID sends booleans as "True" / "False".
+                if (value.ValueKind == JsonValueKind.String && leniency.HasFlag(ReaderLeniency.BooleanStrings) && bool.TryParse(value.GetString(), out var flag))
+                {
+                    return JsonValue.Create(flag);
                 }
 
                 break;
@@ -319,6 +345,14 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
                 if (value.ValueKind == JsonValueKind.Object)
                 {
                     return ReadComplex(value, attribute, path, requireRequired);
+                }
+
+                // A plain id where a complex value with a "value" is expected (Entra's manager, bare member ids).
+                if (value.ValueKind == JsonValueKind.String && leniency.HasFlag(ReaderLeniency.StringAsValue)
+                    && attribute.FindSubAttribute("value") is { Type: AttributeType.String or AttributeType.Reference })
+                {
+                    var id = value.GetString();
+                    return string.IsNullOrEmpty(id) ? null : new JsonObject { ["value"] = id };
                 }
 
                 break;
@@ -511,4 +545,23 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 
         return (cut >= 0 ? message[..cut] : message).TrimEnd() + position;
     }
+}
+
+/// <summary>Shapes real clients send that a strict reading of RFC 7643 rejects; each is accepted only when asked for.</summary>
+[Flags]
+internal enum ReaderLeniency
+{
+    None = 0,
+
+    /// <summary><c>"True"</c> / <c>"false"</c> strings for booleans (Entra ID).</summary>
+    BooleanStrings = 1,
+
+    /// <summary>A string for a complex attribute with a <c>value</c> sub-attribute: <c>"manager": "id"</c>, <c>"members": ["id"]</c>.</summary>
+    StringAsValue = 2,
+
+    /// <summary>A one-element array where one value is expected.</summary>
+    SingleElementArrays = 4,
+
+    /// <summary>One value where an array is expected.</summary>
+    SingleValueForArray = 8,
 }

@@ -169,6 +169,27 @@ public sealed class ScimSerializer
         }
     }
 
+    /// <summary>The typed user of a canonical JSON tree (for example one a PATCH was applied to).</summary>
+    /// <param name="resource">The user in canonical JSON; not changed.</param>
+    /// <returns>The user.</returns>
+    /// <exception cref="ScimException">400 <c>invalidValue</c> when a value does not fit the typed model.</exception>
+    public static User ToUser(JsonObject resource) => FromTree(resource, ScimJson.UserInfo, "User");
+
+    /// <summary>The typed group of a canonical JSON tree.</summary>
+    /// <param name="resource">The group in canonical JSON; not changed.</param>
+    /// <returns>The group.</returns>
+    /// <exception cref="ScimException">400 <c>invalidValue</c> when a value does not fit the typed model.</exception>
+    public static Group ToGroup(JsonObject resource) => FromTree(resource, ScimJson.GroupInfo, "Group");
+
+    private static T FromTree<T>(JsonObject resource, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string name)
+        where T : ScimResource
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var copy = (JsonObject)resource.DeepClone();
+        copy.Remove("schemas");
+        return Materialize(copy, typeInfo, name);
+    }
+
     /// <summary>Writes a resource as a JSON string.</summary>
     /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
     /// <returns>The JSON.</returns>

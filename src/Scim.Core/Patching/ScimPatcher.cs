@@ -1,0 +1,1073 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Serialization;
+
+namespace Scim.Core.Patching;
+
+/// <summary>
+/// Applies PATCH requests (RFC 7644 §3.5.2) to resources in canonical JSON, driven by the schema:
+/// every path form, every value checked against its attribute, mutability and required rules,
+/// <c>primary</c> kept unique, the identity providers' dialects (<see cref="PatchDialects"/>), and
+/// atomicity — when an operation fails, the resource is left exactly as it was (RFC 5789 §2).
+/// The result names the changed paths, and group membership changes come out as deltas.
+/// Thread-safe; one instance serves every request.
+/// </summary>
+public sealed class ScimPatcher
+{
+    private readonly SchemaRegistry _registry;
+    private readonly ResourceReader _reader;
+    private readonly FilterBinder _binder;
+    private readonly FilterOptions _filterOptions;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string ResourceType, string Path), Target> _targets = new();
+
+    /// <summary>Creates a patcher.</summary>
+    /// <param name="registry">The schemas.</param>
+    /// <param name="options">Dialects and limits; <see langword="null"/> for the defaults.</param>
+    /// <param name="filterOptions">How value filters in paths are parsed; <see langword="null"/> for the defaults.</param>
+    public ScimPatcher(SchemaRegistry registry, PatchOptions? options = null, FilterOptions? filterOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        Options = options ?? new PatchOptions();
+        _filterOptions = filterOptions ?? new FilterOptions();
+        _binder = new FilterBinder(registry, _filterOptions);
+        var leniency = ReaderLeniency.None;
+        if (Has(PatchDialects.BooleanStrings))
+        {
+            leniency |= ReaderLeniency.BooleanStrings;
+        }
+
+        if (Has(PatchDialects.StringAsValue))
+        {
+            leniency |= ReaderLeniency.StringAsValue;
+        }
+
+        if (Has(PatchDialects.ArrayShapes))
+        {
+            leniency |= ReaderLeniency.SingleElementArrays | ReaderLeniency.SingleValueForArray;
+        }
+
+        _reader = new ResourceReader(registry, new ScimSerializerOptions(), leniency);
+    }
+
+    /// <summary>The dialects and limits.</summary>
+    public PatchOptions Options { get; }
+
+    /// <summary>Reads a PatchOp message (<c>{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[...]}</c>).</summary>
+    /// <param name="utf8Json">The request body.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="ScimException">400 <c>invalidSyntax</c> / <c>invalidValue</c> / <c>tooMany</c>, naming the operation.</exception>
+    public PatchRequest ReadRequest(ReadOnlyMemory<byte> utf8Json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + ResourceReader.DescribeJsonError(ex));
+        }
+
+        using (document)
+        {
+            try
+            {
+                // One standalone copy of the message; every operation's value points into it.
+                return ReadRequest(document.RootElement.Clone());
+            }
+            catch (InvalidOperationException)
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body contains text that is not valid Unicode.");
+            }
+        }
+    }
+
+    private PatchRequest ReadRequest(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Syntax("The request body must be a PatchOp message (a JSON object).");
+        }
+
+        var anyCase = Has(PatchDialects.MessageCasing);
+        var comparison = anyCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        JsonElement? schemas = null, operations = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (string.Equals(property.Name, "schemas", comparison))
+            {
+                schemas = property.Value;
+            }
+            else if (string.Equals(property.Name, "Operations", comparison))
+            {
+                operations = property.Value;
+            }
+        }
+
+        if (schemas is not { ValueKind: JsonValueKind.Array } list
+            || !list.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && string.Equals(s.GetString(), ScimSchemaUris.PatchOp, comparison)))
+        {
+            throw Syntax($"A PATCH request must list \"{ScimSchemaUris.PatchOp}\" in 'schemas'.");
+        }
+
+        if (operations is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
+        {
+            throw Syntax("A PATCH request needs an 'Operations' array with at least one operation.");
+        }
+
+        if (array.GetArrayLength() > Options.MaxOperations)
+        {
+            throw ScimException.BadRequest(ScimErrorType.TooMany, $"The PATCH request has {array.GetArrayLength()} operations; the limit is {Options.MaxOperations}.");
+        }
+
+        var result = new List<PatchOperation>(array.GetArrayLength());
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            result.Add(ReadOperation(item, index++));
+        }
+
+        return new PatchRequest(result);
+    }
+
+    private PatchOperation ReadOperation(JsonElement item, int index)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw Syntax($"Operations[{index}] must be a JSON object.");
+        }
+
+        string? op = null, path = null;
+        JsonElement? value = null;
+        foreach (var property in item.EnumerateObject())
+        {
+            switch (property.Name.ToUpperInvariant())
+            {
+                case "OP" when property.Value.ValueKind == JsonValueKind.String:
+                    op = property.Value.GetString();
+                    break;
+                case "OP":
+                    throw Syntax($"Operations[{index}].op must be a string.");
+                case "PATH" when property.Value.ValueKind == JsonValueKind.String:
+                    path = property.Value.GetString();
+                    break;
+                case "PATH" when property.Value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "PATH":
+                    throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Operations[{index}].path must be a string.");
+                case "VALUE":
+                    value = property.Value;
+                    break;
+            }
+        }
+
+        var comparison = Has(PatchDialects.OperationNameAnyCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        PatchOperationType type = op switch
+        {
+            _ when string.Equals(op, "add", comparison) => PatchOperationType.Add,
+            _ when string.Equals(op, "remove", comparison) => PatchOperationType.Remove,
+            _ when string.Equals(op, "replace", comparison) => PatchOperationType.Replace,
+            null => throw Syntax($"Operations[{index}] has no 'op'."),
+            _ => throw Syntax($"Operations[{index}].op is '{op}'; expected 'add', 'remove' or 'replace'."),
+        };
+
+        if (type != PatchOperationType.Remove && value is null)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Operations[{index}] ({op}) needs a 'value'.");
+        }
+
+        if (type == PatchOperationType.Remove && string.IsNullOrEmpty(path))
+        {
+            // RFC 7644 §3.5.2.2: a remove without a path has no target.
+            throw ScimException.BadRequest(ScimErrorType.NoTarget, $"Operations[{index}] (remove) needs a 'path'.");
+        }
+
+        return new PatchOperation(type, string.IsNullOrEmpty(path) ? null : path, value);
+    }
+
+    /// <summary>
+    /// Applies a request to a resource in place. Either every operation applies or none does: when
+    /// one fails, the resource is restored and the <see cref="ScimException"/> is rethrown.
+    /// </summary>
+    /// <param name="resource">The resource in canonical JSON (e.g. <see cref="ScimSerializer.ToJsonObject"/>).</param>
+    /// <param name="resourceType">Its resource type.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>What changed.</returns>
+    /// <exception cref="ScimException">400 with <c>invalidPath</c>, <c>noTarget</c>, <c>mutability</c>, <c>invalidValue</c> or <c>invalidFilter</c>, naming the operation.</exception>
+    public PatchResult Apply(JsonObject resource, ScimResourceType resourceType, PatchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(request);
+        resourceType = _registry.FindResourceType(resourceType.Name) ?? resourceType;
+        var core = _registry.FindSchema(resourceType.Schema)
+            ?? throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
+        var run = new Run(this, resource, resourceType, core);
+        try
+        {
+            for (var i = 0; i < request.Operations.Count; i++)
+            {
+                run.Index = i;
+                try
+                {
+                    run.ApplyOperation(request.Operations[i]);
+                }
+                catch (ScimException ex) when (!ex.Detail.StartsWith("Operations[", StringComparison.Ordinal))
+                {
+                    // Value errors from the reader: say which operation they belong to.
+                    throw new ScimException(ex.Status, ex.ScimType, $"Operations[{i}]: {ex.Detail}", ex);
+                }
+            }
+        }
+        catch (ScimException)
+        {
+            run.Rollback();
+            throw;
+        }
+
+        return run.Finish();
+    }
+
+    private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
+
+    /// <summary>A PATCH path parsed, resolved against the schema and, when it has a value filter, compiled.</summary>
+    private sealed record Target(ResolvedAttribute Attribute, SchemaAttribute? Sub, Func<JsonObject, bool>? Filter, FilterExpression? FilterText);
+
+    private static ScimException Syntax(string detail) => ScimException.BadRequest(ScimErrorType.InvalidSyntax, detail);
+
+    /// <summary>The state of one Apply: snapshots for rollback and change detection, and the membership delta.</summary>
+    private sealed class Run(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType, ScimSchema core)
+    {
+        private readonly List<(JsonObject Owner, string Name, JsonNode? Before, int Position, string Path, SchemaAttribute Attribute)> _touched = [];
+        // Allocated on first use: most PATCH requests touch neither extensions nor members.
+        private List<string>? _createdExtensions;
+        private Dictionary<string, GroupMember>? _added;
+        private HashSet<string>? _removed;
+        private bool _removeAll;
+        private bool _membersTouched;
+
+        public int Index { get; set; }
+
+        public void ApplyOperation(PatchOperation operation)
+        {
+            if (operation.Path is null)
+            {
+                ApplyPartialResource(operation, scope: null);
+                return;
+            }
+
+            // A path naming a whole extension: its value is an object of that extension's attributes.
+            var extension = FindExtension(operation.Path);
+            if (extension is not null)
+            {
+                ApplyPartialResource(operation, extension);
+                return;
+            }
+
+            // IdPs send the same few paths again and again: parse, resolve and compile each once.
+            var key = (resourceType.Name, operation.Path);
+            if (!patcher._targets.TryGetValue(key, out var target))
+            {
+                target = ResolveTarget(operation.Path);
+                if (patcher._targets.Count >= 1024)
+                {
+                    patcher._targets.Clear();
+                }
+
+                patcher._targets[key] = target;
+            }
+
+            ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path, fromPartialResource: false);
+        }
+
+        private Target ResolveTarget(string text)
+        {
+            PatchPath path;
+            try
+            {
+                path = ScimFilterParser.ParsePatchPath(text, patcher._filterOptions);
+            }
+            catch (ScimException ex)
+            {
+                throw Error(ex.ScimType ?? ScimErrorType.InvalidPath, ex.Detail);
+            }
+
+            if (!patcher._registry.TryResolveAttribute(resourceType, path.Path.ToString(), out var resolved, out var error))
+            {
+                throw Error(ScimErrorType.InvalidPath, error);
+            }
+
+            if (path.ValueFilter is not null && resolved.SubAttribute is not null)
+            {
+                throw Error(ScimErrorType.InvalidPath, $"'{text}' filters a sub-attribute; put the filter on '{resolved.Attribute.Name}'.");
+            }
+
+            var sub = resolved.SubAttribute;
+            if (path.SubAttribute is not null)
+            {
+                sub = resolved.Attribute.FindSubAttribute(path.SubAttribute)
+                    ?? throw Error(ScimErrorType.InvalidPath, $"Unknown sub-attribute '{path.SubAttribute}' of '{resolved.Attribute.Name}'.");
+            }
+
+            Func<JsonObject, bool>? filter = null;
+            if (path.ValueFilter is not null)
+            {
+                if (resolved.Attribute.Type != AttributeType.Complex)
+                {
+                    throw Error(ScimErrorType.InvalidPath, $"'{resolved.Attribute.Name}' is not complex, so it cannot be filtered with '[...]'.");
+                }
+
+                filter = CompileElementFilter(resolved, path.ValueFilter);
+            }
+
+            return new Target(resolved with { SubAttribute = null }, sub, filter, path.ValueFilter);
+        }
+
+        public void Rollback()
+        {
+            for (var i = _touched.Count - 1; i >= 0; i--)
+            {
+                var (owner, name, before, position, _, _) = _touched[i];
+                if (before is null)
+                {
+                    owner.Remove(name);
+                }
+                else if (owner.ContainsKey(name))
+                {
+                    owner[name] = before;
+                }
+                else
+                {
+                    // Put it back where it was, so a failed PATCH leaves the resource exactly as it found it.
+                    owner.Insert(Math.Min(position, owner.Count), name, before);
+                }
+            }
+
+            foreach (var extension in _createdExtensions ?? [])
+            {
+                resource.Remove(extension);
+            }
+        }
+
+        public PatchResult Finish()
+        {
+            var changed = new List<string>(_touched.Count);
+            foreach (var (owner, name, before, _, path, attribute) in _touched)
+            {
+                var after = owner[name];
+                if (JsonNode.DeepEquals(before, after))
+                {
+                    continue;
+                }
+
+                if (attribute.Type == AttributeType.Complex && !attribute.MultiValued && before is JsonObject b && after is JsonObject a)
+                {
+                    foreach (var sub in attribute.SubAttributes)
+                    {
+                        if (!JsonNode.DeepEquals(b[sub.Name], a[sub.Name]))
+                        {
+                            changed.Add(string.Concat(path, ".", sub.Name));
+                        }
+                    }
+                }
+                else
+                {
+                    changed.Add(path);
+                }
+            }
+
+            // An extension left without attributes is unassigned.
+            foreach (var extension in resourceType.SchemaExtensions)
+            {
+                if (resource[extension.Schema] is JsonObject { Count: 0 })
+                {
+                    resource.Remove(extension.Schema);
+                }
+            }
+
+            MembershipDelta? members = null;
+            if (_membersTouched)
+            {
+                members = new MembershipDelta(_removeAll, _added is null ? [] : [.. _added.Values], _removed is null ? [] : [.. _removed]);
+            }
+
+            // Each (owner, attribute) is touched once, so the paths are already distinct.
+            return new PatchResult(changed, members);
+        }
+
+        /// <summary>A no-path add/replace (or a path naming a whole extension): the value is a partial resource.</summary>
+        private void ApplyPartialResource(PatchOperation operation, ScimSchema? scope)
+        {
+            if (operation.Value is not { ValueKind: JsonValueKind.Object } value)
+            {
+                throw Error(ScimErrorType.InvalidValue, scope is null
+                    ? $"A '{Name(operation.Op)}' without a path needs an object of attributes as its value."
+                    : $"A '{Name(operation.Op)}' of '{scope.Id}' needs an object of its attributes as its value.");
+            }
+
+            foreach (var property in value.EnumerateObject())
+            {
+                var key = property.Name;
+                if (scope is null && string.Equals(key, "schemas", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var extension = scope is null ? FindExtension(key) : null;
+                if (extension is not null)
+                {
+                    ApplyPartialResource(operation with { Path = extension.Id, Value = property.Value }, extension);
+                    continue;
+                }
+
+                var qualified = scope is null ? key : $"{scope.Id}:{key}";
+                var dottedOrQualified = key.Contains('.', StringComparison.Ordinal) || key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase);
+                if (scope is null && dottedOrQualified && !patcher.Has(PatchDialects.DottedAndQualifiedKeys))
+                {
+                    throw Error(ScimErrorType.InvalidPath, $"'{key}' is a path, not an attribute name; send it as the operation's 'path'.");
+                }
+
+                if (!patcher._registry.TryResolveAttribute(resourceType, qualified, out var resolved, out var error))
+                {
+                    throw Error(ScimErrorType.InvalidPath, error);
+                }
+
+                if (scope is null && resolved.IsExtension && !dottedOrQualified)
+                {
+                    throw Error(ScimErrorType.InvalidPath, $"The attribute '{key}' belongs to the extension '{resolved.Schema.Id}'; nest it under that URN.");
+                }
+
+                if (resolved.Attribute.Mutability == Mutability.ReadOnly && patcher.Has(PatchDialects.MessageCasing))
+                {
+                    // Some clients echo id or meta back inside the value; they cannot change them, so they are ignored.
+                    continue;
+                }
+
+                ApplyToAttribute(operation.Op, resolved with { SubAttribute = null }, resolved.SubAttribute, filter: null, filterText: null, property.Value, key, fromPartialResource: true);
+            }
+        }
+
+        private void ApplyToAttribute(
+            PatchOperationType op,
+            ResolvedAttribute target,
+            SchemaAttribute? sub,
+            Func<JsonObject, bool>? filter,
+            FilterExpression? filterText,
+            JsonElement? value,
+            string displayPath,
+            bool fromPartialResource)
+        {
+            var attribute = target.Attribute;
+            CheckWritable(op, attribute, sub, displayPath);
+
+            if (attribute.MultiValued && patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
+            {
+                ApplyMembers(op, sub, filterText, value, displayPath);
+                return;
+            }
+
+            var owner = Owner(target, create: op != PatchOperationType.Remove);
+            _ = fromPartialResource;
+            if (owner is null)
+            {
+                return; // removing from an extension that is not there: nothing to do
+            }
+
+            var name = attribute.Name;
+            Touch(owner, name, target, attribute);
+            var current = owner[name];
+
+            if (attribute.MultiValued)
+            {
+                ApplyToMultiValued(op, owner, attribute, sub, filter, filterText, value, displayPath, current as JsonArray);
+            }
+            else if (sub is not null)
+            {
+                ApplyToSubAttribute(op, owner, attribute, sub, value, displayPath);
+            }
+            else
+            {
+                ApplyToSingle(op, owner, attribute, value, displayPath, current);
+            }
+        }
+
+        private void ApplyToSingle(PatchOperationType op, JsonObject owner, SchemaAttribute attribute, JsonElement? value, string displayPath, JsonNode? current)
+        {
+            if (op == PatchOperationType.Remove)
+            {
+                RemoveAttribute(owner, attribute, displayPath);
+                return;
+            }
+
+            var read = Read(value!.Value, attribute, displayPath);
+            if (read is null)
+            {
+                // "replace" with null unassigns (RFC 7643 §2.5); "add" of null adds nothing.
+                if (op == PatchOperationType.Replace)
+                {
+                    RemoveAttribute(owner, attribute, displayPath);
+                }
+
+                return;
+            }
+
+            if (attribute.Type == AttributeType.Complex && current is JsonObject existing && read is JsonObject incoming)
+            {
+                // A complex add/replace keeps the sub-attributes it does not send (RFC 7644 §3.5.2.1, §3.5.2.3).
+                foreach (var (key, subValue) in incoming.ToList())
+                {
+                    incoming.Remove(key);
+                    existing[key] = subValue;
+                }
+
+                return;
+            }
+
+            CheckImmutable(attribute, current, read, displayPath);
+            owner[attribute.Name] = read;
+        }
+
+        private void ApplyToSubAttribute(PatchOperationType op, JsonObject owner, SchemaAttribute attribute, SchemaAttribute sub, JsonElement? value, string displayPath)
+        {
+            var complex = owner[attribute.Name] as JsonObject;
+            if (op == PatchOperationType.Remove)
+            {
+                if (sub.Required)
+                {
+                    throw Error(ScimErrorType.Mutability, $"'{displayPath}' is required and cannot be removed.");
+                }
+
+                complex?.Remove(sub.Name);
+                if (complex is { Count: 0 })
+                {
+                    owner.Remove(attribute.Name);
+                }
+
+                return;
+            }
+
+            var read = ReadSub(value!.Value, sub, displayPath);
+            if (read is null)
+            {
+                if (op == PatchOperationType.Replace)
+                {
+                    complex?.Remove(sub.Name);
+                }
+
+                return;
+            }
+
+            if (complex is null)
+            {
+                complex = [];
+                owner[attribute.Name] = complex;
+            }
+
+            complex[sub.Name] = read;
+        }
+
+        private void ApplyToMultiValued(
+            PatchOperationType op,
+            JsonObject owner,
+            SchemaAttribute attribute,
+            SchemaAttribute? sub,
+            Func<JsonObject, bool>? filter,
+            FilterExpression? filterText,
+            JsonElement? value,
+            string displayPath,
+            JsonArray? current)
+        {
+            var name = attribute.Name;
+            if (filter is null && sub is null)
+            {
+                switch (op)
+                {
+                    case PatchOperationType.Remove when value is { } listed && patcher.Has(PatchDialects.RemoveListedValues) && listed.ValueKind != JsonValueKind.Null:
+                        // Entra ID: remove only the values listed, matched on "value" for complex attributes.
+                        var doomed = Read(listed, attribute, displayPath) as JsonArray ?? [];
+                        RemoveElements(owner, attribute, current, element => doomed.Any(d => SameValue(attribute, d, element)));
+                        return;
+                    case PatchOperationType.Remove:
+                        RemoveAttribute(owner, attribute, displayPath);
+                        return;
+                    case PatchOperationType.Replace:
+                        var replacement = Read(value!.Value, attribute, displayPath) as JsonArray;
+                        if (replacement is null)
+                        {
+                            RemoveAttribute(owner, attribute, displayPath);
+                            return;
+                        }
+
+                        owner[name] = replacement;
+                        EnforceSinglePrimary(attribute, replacement, [.. replacement.OfType<JsonObject>()]);
+                        return;
+                    default:
+                        var additions = Read(value!.Value, attribute, displayPath) as JsonArray;
+                        if (additions is null)
+                        {
+                            return;
+                        }
+
+                        current ??= [];
+                        owner[name] = current;
+                        var written = new List<JsonObject>();
+                        foreach (var item in additions.ToList())
+                        {
+                            additions.Remove(item);
+                            if (!current.Any(existing => JsonNode.DeepEquals(existing, item)))
+                            {
+                                current.Add(item);
+                                if (item is JsonObject added)
+                                {
+                                    written.Add(added);
+                                }
+                            }
+                        }
+
+                        EnforceSinglePrimary(attribute, current, written);
+                        return;
+                }
+            }
+
+            // Filtered ("emails[type eq \"work\"]") and/or a sub-attribute of every matching element.
+            var matches = new List<JsonObject>();
+            for (var i = 0; current is not null && i < current.Count; i++)
+            {
+                if (current[i] is JsonObject element && (filter is null || filter(element)))
+                {
+                    matches.Add(element);
+                }
+            }
+            if (op == PatchOperationType.Remove)
+            {
+                if (sub is null)
+                {
+                    RemoveElements(owner, attribute, current, element => element is JsonObject obj && matches.Contains(obj));
+                    return;
+                }
+
+                foreach (var element in matches)
+                {
+                    element.Remove(sub.Name);
+                }
+
+                return;
+            }
+
+            if (matches.Count == 0)
+            {
+                if (filter is not null && sub is not null && patcher.Has(PatchDialects.CreateOnFilterMiss) && ElementFromFilter(filterText!, attribute) is { } created)
+                {
+                    current ??= [];
+                    owner[name] = current;
+                    current.Add(created);
+                    matches.Add(created);
+                }
+                else if (filter is not null)
+                {
+                    throw Error(ScimErrorType.NoTarget, $"No value of '{attribute.Name}' matches '{displayPath}'.");
+                }
+            }
+
+            var written2 = new List<JsonObject>();
+            foreach (var element in matches)
+            {
+                if (sub is not null)
+                {
+                    var read = ReadSub(value!.Value, sub, displayPath);
+                    if (read is null)
+                    {
+                        element.Remove(sub.Name);
+                    }
+                    else
+                    {
+                        element[sub.Name] = read;
+                    }
+                }
+                else if (ReadElement(value!.Value, attribute, displayPath) is JsonObject incoming)
+                {
+                    foreach (var (key, subValue) in incoming.ToList())
+                    {
+                        incoming.Remove(key);
+                        element[key] = subValue;
+                    }
+                }
+
+                written2.Add(element);
+            }
+
+            if (current is not null)
+            {
+                EnforceSinglePrimary(attribute, current, written2);
+            }
+        }
+
+        private void ApplyMembers(PatchOperationType op, SchemaAttribute? sub, FilterExpression? filterText, JsonElement? value, string displayPath)
+        {
+            _membersTouched = true;
+            var attribute = patcher._registry.FindSchema(resourceType.Schema)!.FindAttribute("members")!;
+            if (sub is not null)
+            {
+                throw Error(ScimErrorType.InvalidPath, $"'{displayPath}' changes a sub-attribute of members; members are added and removed whole.");
+            }
+
+            if (filterText is not null)
+            {
+                if (op != PatchOperationType.Remove)
+                {
+                    throw Error(ScimErrorType.InvalidPath, $"'{displayPath}': members are added with 'add' and a list, and removed by filter; a filtered '{Name(op)}' is not supported.");
+                }
+
+                foreach (var id in MemberIdsFromFilter(filterText)
+                    ?? throw Error(ScimErrorType.InvalidFilter, $"'{displayPath}': members can be selected by 'value eq \"id\"' (joined with 'or') only."))
+                {
+                    Remove(id);
+                }
+
+                return;
+            }
+
+            var members = value is { } given && given.ValueKind != JsonValueKind.Null ? Read(given, attribute, displayPath) as JsonArray : null;
+            switch (op)
+            {
+                case PatchOperationType.Remove when members is not null && patcher.Has(PatchDialects.RemoveListedValues):
+                    foreach (var member in members.OfType<JsonObject>())
+                    {
+                        Remove(MemberId(member, displayPath));
+                    }
+
+                    return;
+                case PatchOperationType.Remove:
+                    RemoveAllMembers();
+                    return;
+                case PatchOperationType.Replace:
+                    RemoveAllMembers();
+                    goto default;
+                default:
+                    foreach (var member in members?.OfType<JsonObject>() ?? [])
+                    {
+                        var id = MemberId(member, displayPath);
+                        _removed?.Remove(id);
+                        (_added ??= new Dictionary<string, GroupMember>(StringComparer.Ordinal))[id] = new GroupMember
+                        {
+                            Value = id,
+                            Type = (string?)member["type"],
+                            Ref = (string?)member["$ref"],
+                        };
+                    }
+
+                    return;
+            }
+
+            void Remove(string id)
+            {
+                _added?.Remove(id);
+                (_removed ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
+            }
+
+            void RemoveAllMembers()
+            {
+                _removeAll = true;
+                _added?.Clear();
+                _removed?.Clear();
+            }
+        }
+
+        private string MemberId(JsonObject member, string displayPath) =>
+            (string?)member["value"] is { Length: > 0 } id ? id : throw Error(ScimErrorType.InvalidValue, $"Every member in '{displayPath}' needs a 'value' (the member's id).");
+
+        /// <summary>The ids a members filter selects, when it is <c>value eq "a"</c> or several of those joined by <c>or</c>.</summary>
+        private static List<string>? MemberIdsFromFilter(FilterExpression filter)
+        {
+            var ids = new List<string>();
+            var pending = new Stack<FilterExpression>();
+            pending.Push(filter);
+            while (pending.TryPop(out var node))
+            {
+                switch (node)
+                {
+                    case OrFilter or:
+                        pending.Push(or.Right);
+                        pending.Push(or.Left);
+                        break;
+                    case ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue id } comparison
+                        when comparison.Path is { SchemaUri: null, SubAttribute: null } && string.Equals(comparison.Path.Name, "value", StringComparison.OrdinalIgnoreCase):
+                        ids.Add(id.Value);
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return ids;
+        }
+
+        private void RemoveElements(JsonObject owner, SchemaAttribute attribute, JsonArray? current, Func<JsonNode?, bool> doomed)
+        {
+            if (current is null)
+            {
+                return;
+            }
+
+            for (var i = current.Count - 1; i >= 0; i--)
+            {
+                if (doomed(current[i]))
+                {
+                    current.RemoveAt(i);
+                }
+            }
+
+            if (current.Count == 0)
+            {
+                RemoveAttribute(owner, attribute, attribute.Name);
+            }
+        }
+
+        private void RemoveAttribute(JsonObject owner, SchemaAttribute attribute, string displayPath)
+        {
+            if (attribute.Required && owner.ContainsKey(attribute.Name))
+            {
+                throw Error(ScimErrorType.Mutability, $"'{displayPath}' is required and cannot be removed.");
+            }
+
+            owner.Remove(attribute.Name);
+        }
+
+        private static bool SameValue(SchemaAttribute attribute, JsonNode? listed, JsonNode? element)
+        {
+            if (attribute.Type != AttributeType.Complex)
+            {
+                return JsonNode.DeepEquals(listed, element);
+            }
+
+            return listed is JsonObject l && element is JsonObject e && l["value"] is { } lv && JsonNode.DeepEquals(lv, e["value"]);
+        }
+
+        /// <summary>
+        /// At most one value of a multi-valued attribute is primary (RFC 7643 §2.4): the ones this
+        /// operation wrote win, and "primary" is cleared on the others.
+        /// </summary>
+        private static void EnforceSinglePrimary(SchemaAttribute attribute, JsonArray values, List<JsonObject> written)
+        {
+            if (attribute.FindSubAttribute("primary") is null)
+            {
+                return;
+            }
+
+            JsonObject? winner = null;
+            for (var i = written.Count - 1; i >= 0 && winner is null; i--)
+            {
+                winner = IsPrimary(written[i]) ? written[i] : null;
+            }
+
+            if (winner is null)
+            {
+                return;
+            }
+
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (values[i] is JsonObject element && !ReferenceEquals(element, winner) && IsPrimary(element))
+                {
+                    element.Remove("primary");
+                }
+            }
+
+            static bool IsPrimary(JsonObject element) => element["primary"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+        }
+
+        /// <summary>For Entra's <c>emails[type eq "work"].value</c> on a user with no work email: an element holding the filter's equalities.</summary>
+        private static JsonObject? ElementFromFilter(FilterExpression filter, SchemaAttribute attribute)
+        {
+            var element = new JsonObject();
+            var pending = new Stack<FilterExpression>();
+            pending.Push(filter);
+            while (pending.TryPop(out var node))
+            {
+                switch (node)
+                {
+                    case AndFilter and:
+                        pending.Push(and.Right);
+                        pending.Push(and.Left);
+                        break;
+                    case ComparisonFilter { Operator: ComparisonOperator.Equal } comparison
+                        when comparison.Path is { SchemaUri: null, SubAttribute: null } && attribute.FindSubAttribute(comparison.Path.Name) is { } sub:
+                        element[sub.Name] = comparison.Value switch
+                        {
+                            StringValue s => JsonValue.Create(s.Value),
+                            BooleanValue b => JsonValue.Create(b.Value),
+                            _ => null,
+                        };
+                        if (element[sub.Name] is null)
+                        {
+                            return null;
+                        }
+
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return element;
+        }
+
+        private Func<JsonObject, bool> CompileElementFilter(ResolvedAttribute resolved, FilterExpression filter)
+        {
+            try
+            {
+                var bound = patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), resourceType);
+                return bound is BoundValuePath valuePath
+                    ? JsonFilterCompiler.Compile(valuePath.Inner, resourceType)
+                    : static _ => false;
+            }
+            catch (ScimException ex)
+            {
+                throw Error(ScimErrorType.InvalidPath, ex.Detail);
+            }
+        }
+
+        private void CheckWritable(PatchOperationType op, SchemaAttribute attribute, SchemaAttribute? sub, string displayPath)
+        {
+            var target = sub ?? attribute;
+            if (attribute.Mutability == Mutability.ReadOnly || target.Mutability == Mutability.ReadOnly)
+            {
+                throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only and cannot be {Past(op)}.");
+            }
+
+            if (op == PatchOperationType.Remove && attribute.Mutability == Mutability.Immutable)
+            {
+                throw Error(ScimErrorType.Mutability, $"'{displayPath}' is immutable and cannot be removed.");
+            }
+        }
+
+        private void CheckImmutable(SchemaAttribute attribute, JsonNode? current, JsonNode incoming, string displayPath)
+        {
+            if (attribute.Mutability == Mutability.Immutable && current is not null && !JsonNode.DeepEquals(current, incoming))
+            {
+                throw Error(ScimErrorType.Mutability, $"'{displayPath}' is immutable: it can be set once and not changed.");
+            }
+        }
+
+        private JsonNode? Read(JsonElement value, SchemaAttribute attribute, string displayPath) =>
+            StripReadOnly(attribute, patcher._reader.ReadAttributeValue(value, attribute, displayPath));
+
+        private JsonNode? ReadElement(JsonElement value, SchemaAttribute attribute, string displayPath) =>
+            StripReadOnly(attribute, patcher._reader.ReadSingleValue(value, attribute, displayPath));
+
+        private JsonNode? ReadSub(JsonElement value, SchemaAttribute sub, string displayPath)
+        {
+            if (sub.Mutability == Mutability.ReadOnly)
+            {
+                throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only.");
+            }
+
+            return patcher._reader.ReadAttributeValue(value, sub, displayPath);
+        }
+
+        /// <summary>Read-only sub-attributes in a written value (a member's display, a manager's displayName) are the server's: dropped.</summary>
+        private static JsonNode? StripReadOnly(SchemaAttribute attribute, JsonNode? value)
+        {
+            if (value is null || attribute.Type != AttributeType.Complex)
+            {
+                return value;
+            }
+
+            foreach (var element in value is JsonArray array ? array.OfType<JsonObject>() : value is JsonObject single ? [single] : [])
+            {
+                foreach (var sub in attribute.SubAttributes)
+                {
+                    if (sub.Mutability == Mutability.ReadOnly)
+                    {
+                        element.Remove(sub.Name);
+                    }
+                }
+            }
+
+            return value is JsonArray { Count: 0 } or JsonObject { Count: 0 } ? null : value;
+        }
+
+        private JsonObject? Owner(ResolvedAttribute target, bool create)
+        {
+            if (!target.IsExtension)
+            {
+                return resource;
+            }
+
+            if (resource[target.Schema.Id] is JsonObject extension)
+            {
+                return extension;
+            }
+
+            // Another spelling of the URN may be present in a tree built by hand.
+            var key = resource.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, target.Schema.Id, StringComparison.OrdinalIgnoreCase));
+            if (key is not null && resource[key] is JsonObject found)
+            {
+                return found;
+            }
+
+            if (!create)
+            {
+                return null;
+            }
+
+            var created = new JsonObject();
+            resource[target.Schema.Id] = created;
+            (_createdExtensions ??= []).Add(target.Schema.Id);
+            return created;
+        }
+
+        private void Touch(JsonObject owner, string name, ResolvedAttribute target, SchemaAttribute attribute)
+        {
+            foreach (var touched in _touched)
+            {
+                if (ReferenceEquals(touched.Owner, owner) && touched.Name == name)
+                {
+                    return;
+                }
+            }
+
+            var path = target.IsExtension ? string.Concat(target.Schema.Id, ":", name) : name;
+            _touched.Add((owner, name, owner[name]?.DeepClone(), owner.IndexOf(name), path, attribute));
+        }
+
+        private bool IsGroupMembers(SchemaAttribute attribute, ResolvedAttribute target) =>
+            !target.IsExtension && string.Equals(resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase) && attribute.Name == "members";
+
+        private ScimSchema? FindExtension(string key)
+        {
+            foreach (var extension in resourceType.SchemaExtensions)
+            {
+                if (string.Equals(extension.Schema, key, StringComparison.OrdinalIgnoreCase))
+                {
+                    return patcher._registry.FindSchema(extension.Schema);
+                }
+            }
+
+            _ = core;
+            return null;
+        }
+
+        private ScimException Error(string scimType, string detail) =>
+            ScimException.BadRequest(scimType, $"Operations[{Index}]: {detail}");
+
+        private static string Name(PatchOperationType op) => op switch
+        {
+            PatchOperationType.Add => "add",
+            PatchOperationType.Remove => "remove",
+            _ => "replace",
+        };
+
+        private static string Past(PatchOperationType op) => op switch
+        {
+            PatchOperationType.Add => "added",
+            PatchOperationType.Remove => "removed",
+            _ => "replaced",
+        };
+    }
+}

@@ -1,0 +1,344 @@
+using System.Text.Json.Nodes;
+using Scim.Core.Errors;
+using Scim.Core.Schema;
+
+namespace Scim.Core.Projection;
+
+/// <summary>
+/// Which attributes a response carries (RFC 7644 §3.4.2.5, §3.9): the <c>attributes</c> and
+/// <c>excludedAttributes</c> parameters combined with each attribute's <c>returned</c>
+/// characteristic. <c>always</c> attributes (<c>id</c>, and any a schema marks so) are always
+/// there; <c>never</c> attributes (<c>password</c>) never are, whatever is asked;
+/// <c>request</c> attributes only when named in <c>attributes</c>; <c>default</c> attributes
+/// unless excluded or unless <c>attributes</c> names others. Build one per request and apply it
+/// to every resource of the response.
+/// </summary>
+public sealed class ScimProjection
+{
+    private readonly SchemaRegistry _registry;
+    private readonly ScimResourceType _resourceType;
+    private readonly Selection? _attributes;
+    private readonly Selection? _excluded;
+
+    private ScimProjection(SchemaRegistry registry, ScimResourceType resourceType, Selection? attributes, Selection? excluded)
+    {
+        _registry = registry;
+        _resourceType = resourceType;
+        _attributes = attributes;
+        _excluded = excluded;
+    }
+
+    /// <summary>
+    /// Creates the projection for one request. When both parameters are given, <c>attributes</c>
+    /// decides and <c>excludedAttributes</c> is ignored (RFC 7644 §3.9 offers them as alternatives).
+    /// Unknown attribute names are ignored, as an attribute the resource does not have cannot be returned.
+    /// </summary>
+    /// <param name="registry">The schemas.</param>
+    /// <param name="resourceType">The resource type of the resources projected.</param>
+    /// <param name="attributes">The <c>attributes</c> parameter: a comma-separated list of attribute paths, or <see langword="null"/>.</param>
+    /// <param name="excludedAttributes">The <c>excludedAttributes</c> parameter, or <see langword="null"/>.</param>
+    /// <returns>The projection.</returns>
+    /// <exception cref="ScimException">400 <c>invalidPath</c>: a malformed path in either list.</exception>
+    public static ScimProjection Create(SchemaRegistry registry, ScimResourceType resourceType, string? attributes = null, string? excludedAttributes = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(resourceType);
+        resourceType = registry.FindResourceType(resourceType.Name) ?? resourceType;
+        var selected = Parse(registry, resourceType, attributes);
+        var excluded = selected is null ? Parse(registry, resourceType, excludedAttributes) : null;
+        return new ScimProjection(registry, resourceType, selected, excluded);
+    }
+
+    /// <summary>The default projection: every attribute except <c>never</c> and <c>request</c> ones.</summary>
+    /// <param name="registry">The schemas.</param>
+    /// <param name="resourceType">The resource type.</param>
+    /// <returns>The projection.</returns>
+    public static ScimProjection Default(SchemaRegistry registry, ScimResourceType resourceType) => Create(registry, resourceType);
+
+    /// <summary>Returns a new tree with the attributes this projection lets through; <paramref name="resource"/> is not changed.</summary>
+    /// <param name="resource">A resource in canonical JSON (as <see cref="Serialization.ScimSerializer"/> writes it).</param>
+    /// <returns>The projected copy.</returns>
+    public JsonObject Apply(JsonObject resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var core = _registry.FindSchema(_resourceType.Schema);
+        var result = new JsonObject();
+        var schemas = new JsonArray();
+        foreach (var (key, value) in resource)
+        {
+            if (key == "schemas")
+            {
+                continue;
+            }
+
+            var extension = FindExtension(key);
+            if (extension is not null)
+            {
+                if (value is JsonObject extensionValues && ProjectObject(extension, extensionValues, isExtension: true) is { Count: > 0 } projected)
+                {
+                    result[extension.Id] = projected;
+                }
+
+                continue;
+            }
+
+            var attribute = CommonAttributes.Find(key) ?? core?.FindAttribute(key);
+            if (attribute is not null && core is not null && Project(core, attribute, value, isExtension: false) is { } kept)
+            {
+                result[attribute.Name] = kept;
+            }
+        }
+
+        // "schemas" is always returned, and lists exactly the schemas still present.
+        schemas.Add(_resourceType.Schema);
+        foreach (var extension in _resourceType.SchemaExtensions)
+        {
+            if (result.ContainsKey(extension.Schema))
+            {
+                schemas.Add(extension.Schema);
+            }
+        }
+
+        var ordered = new JsonObject { ["schemas"] = schemas };
+        foreach (var (key, value) in result.ToList())
+        {
+            result.Remove(key);
+            ordered[key] = value;
+        }
+
+        return ordered;
+    }
+
+    private JsonObject ProjectObject(ScimSchema schema, JsonObject values, bool isExtension)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            if (schema.FindAttribute(key) is { } attribute && Project(schema, attribute, value, isExtension) is { } kept)
+            {
+                result[attribute.Name] = kept;
+            }
+        }
+
+        return result;
+    }
+
+    private JsonNode? Project(ScimSchema schema, SchemaAttribute attribute, JsonNode? value, bool isExtension)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var schemaKey = isExtension ? schema.Id : string.Empty;
+        var decision = Decide(attribute, schemaKey, attribute.Name, sub: null);
+        if (decision == Decision.Drop)
+        {
+            return null;
+        }
+
+        if (decision == Decision.Whole || attribute.Type != AttributeType.Complex)
+        {
+            return decision == Decision.Drop ? null : CopyWithoutNever(attribute, value);
+        }
+
+        // Partial: keep only the sub-attributes the projection lets through.
+        return value switch
+        {
+            JsonArray array => ProjectArray(attribute, schemaKey, array),
+            JsonObject obj => ProjectComplex(attribute, schemaKey, obj),
+            _ => null,
+        };
+    }
+
+    private JsonArray? ProjectArray(SchemaAttribute attribute, string schemaKey, JsonArray array)
+    {
+        var result = new JsonArray();
+        foreach (var item in array)
+        {
+            if (item is JsonObject element && ProjectComplex(attribute, schemaKey, element) is { } kept)
+            {
+                result.Add(kept);
+            }
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    private JsonObject? ProjectComplex(SchemaAttribute attribute, string schemaKey, JsonObject value)
+    {
+        var result = new JsonObject();
+        foreach (var (key, subValue) in value)
+        {
+            var sub = attribute.FindSubAttribute(key);
+            if (sub is not null && subValue is not null && Decide(sub, schemaKey, attribute.Name, sub.Name) != Decision.Drop)
+            {
+                result[sub.Name] = subValue.DeepClone();
+            }
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    private static JsonNode? CopyWithoutNever(SchemaAttribute attribute, JsonNode value)
+    {
+        if (attribute.Type != AttributeType.Complex || !attribute.SubAttributes.Any(s => s.Returned == Returned.Never))
+        {
+            return value.DeepClone();
+        }
+
+        var copy = value.DeepClone();
+        foreach (var element in copy is JsonArray array ? array.OfType<JsonObject>() : copy is JsonObject obj ? [obj] : [])
+        {
+            foreach (var sub in attribute.SubAttributes.Where(s => s.Returned == Returned.Never))
+            {
+                element.Remove(element.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, sub.Name, StringComparison.OrdinalIgnoreCase)) ?? sub.Name);
+            }
+        }
+
+        return copy;
+    }
+
+    private enum Decision
+    {
+        Drop,
+        Whole,
+        Partial,
+    }
+
+    /// <summary>What happens to an attribute (sub is null) or to one of its sub-attributes.</summary>
+    private Decision Decide(SchemaAttribute characteristics, string schemaKey, string attribute, string? sub)
+    {
+        switch (characteristics.Returned)
+        {
+            case Returned.Never:
+                return Decision.Drop;
+            case Returned.Always:
+                return Decision.Whole;
+        }
+
+        if (_attributes is not null)
+        {
+            if (_attributes.Contains(schemaKey, attribute, sub))
+            {
+                return Decision.Whole;
+            }
+
+            if (sub is null && _attributes.HasSubAttributesOf(schemaKey, attribute))
+            {
+                return Decision.Partial;
+            }
+
+            // Sub-attributes of an attribute named with some of its sub-attributes: only those (and "always" ones).
+            if (sub is not null)
+            {
+                return Decision.Drop;
+            }
+
+            return _attributes.ContainsSchema(schemaKey) && characteristics.Returned == Returned.Default ? Decision.Whole : Decision.Drop;
+        }
+
+        if (characteristics.Returned == Returned.Request)
+        {
+            return Decision.Drop;
+        }
+
+        if (_excluded is not null)
+        {
+            if (_excluded.Contains(schemaKey, attribute, sub) || _excluded.ContainsSchema(schemaKey))
+            {
+                return Decision.Drop;
+            }
+
+            if (sub is null && _excluded.HasSubAttributesOf(schemaKey, attribute))
+            {
+                return Decision.Partial;
+            }
+        }
+
+        return Decision.Whole;
+    }
+
+    private ScimSchema? FindExtension(string key)
+    {
+        foreach (var extension in _resourceType.SchemaExtensions)
+        {
+            if (string.Equals(extension.Schema, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return _registry.FindSchema(extension.Schema);
+            }
+        }
+
+        return null;
+    }
+
+    private static Selection? Parse(SchemaRegistry registry, ScimResourceType resourceType, string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return null;
+        }
+
+        var selection = new Selection();
+        foreach (var raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // A whole extension: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".
+            var wholeSchema = resourceType.SchemaExtensions.FirstOrDefault(e => string.Equals(e.Schema, raw, StringComparison.OrdinalIgnoreCase));
+            if (wholeSchema is not null)
+            {
+                selection.AddSchema(wholeSchema.Schema);
+                continue;
+            }
+
+            if (string.Equals(raw, resourceType.Schema, StringComparison.OrdinalIgnoreCase))
+            {
+                selection.AddSchema(string.Empty);
+                continue;
+            }
+
+            if (registry.TryResolveAttribute(resourceType, raw, out var resolved, out var error))
+            {
+                selection.Add(resolved.IsExtension ? resolved.Schema.Id : string.Empty, resolved.Attribute.Name, resolved.SubAttribute?.Name);
+            }
+            else if (!error.StartsWith("Unknown ", StringComparison.Ordinal))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Invalid attribute '{raw}' in the attribute list: {error}");
+            }
+        }
+
+        return selection;
+    }
+
+    /// <summary>The attribute paths named in one list, by schema (empty key: core and common attributes).</summary>
+    private sealed class Selection
+    {
+        private readonly HashSet<string> _whole = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _withSubAttributes = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
+
+        public void Add(string schemaKey, string attribute, string? sub)
+        {
+            if (sub is null)
+            {
+                _whole.Add(Key(schemaKey, attribute, null));
+            }
+            else
+            {
+                _whole.Add(Key(schemaKey, attribute, sub));
+                _withSubAttributes.Add(Key(schemaKey, attribute, null));
+            }
+        }
+
+        public void AddSchema(string schemaKey) => _schemas.Add(schemaKey);
+
+        public bool Contains(string schemaKey, string attribute, string? sub) =>
+            _whole.Contains(Key(schemaKey, attribute, null)) || (sub is not null && _whole.Contains(Key(schemaKey, attribute, sub)));
+
+        public bool HasSubAttributesOf(string schemaKey, string attribute) => _withSubAttributes.Contains(Key(schemaKey, attribute, null));
+
+        public bool ContainsSchema(string schemaKey) => _schemas.Contains(schemaKey);
+
+        private static string Key(string schemaKey, string attribute, string? sub) =>
+            sub is null ? $"{schemaKey}|{attribute}" : $"{schemaKey}|{attribute}.{sub}";
+    }
+}
