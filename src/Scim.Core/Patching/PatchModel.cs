@@ -78,3 +78,26 @@ public sealed class MembershipDelta
     /// <summary>Whether the delta changes nothing.</summary>
     public bool IsEmpty => !RemoveAll && Added.Count == 0 && Removed.Count == 0;
 }
+
+/// <summary>Keeps a tree's <c>schemas</c> list (when it has one) equal to the schemas present.</summary>
+internal static class SchemasList
+{
+    public static void Refresh(System.Text.Json.Nodes.JsonObject resource, Schema.ScimResourceType resourceType)
+    {
+        if (resource["schemas"] is not System.Text.Json.Nodes.JsonArray)
+        {
+            return;
+        }
+
+        var schemas = new System.Text.Json.Nodes.JsonArray(resourceType.Schema);
+        foreach (var extension in resourceType.SchemaExtensions)
+        {
+            if (resource[extension.Schema] is System.Text.Json.Nodes.JsonObject { Count: > 0 })
+            {
+                schemas.Add(extension.Schema);
+            }
+        }
+
+        resource["schemas"] = schemas;
+    }
+}

@@ -390,6 +390,7 @@ public sealed class ScimPatcher
                 }
             }
 
+            SchemasList.Refresh(resource, resourceType);
             MembershipDelta? members = null;
             if (_membersTouched)
             {

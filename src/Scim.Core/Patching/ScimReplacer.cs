@@ -113,6 +113,7 @@ public sealed class ScimReplacer
             }
         }
 
+        SchemasList.Refresh(existing, resourceType);
         return new PatchResult(changed, members);
     }
 
