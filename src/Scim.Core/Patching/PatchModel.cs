@@ -84,7 +84,24 @@ internal static class SchemasList
 {
     public static void Refresh(System.Text.Json.Nodes.JsonObject resource, Schema.ScimResourceType resourceType)
     {
-        if (resource["schemas"] is not System.Text.Json.Nodes.JsonArray)
+        if (resource["schemas"] is not System.Text.Json.Nodes.JsonArray current)
+        {
+            return;
+        }
+
+        // Most changes leave the list as it is: check before building a new one.
+        var expected = 1;
+        var same = current.Count > 0 && (string?)current[0] == resourceType.Schema;
+        foreach (var extension in resourceType.SchemaExtensions)
+        {
+            if (resource[extension.Schema] is System.Text.Json.Nodes.JsonObject { Count: > 0 })
+            {
+                same = same && current.Count > expected && (string?)current[expected] == extension.Schema;
+                expected++;
+            }
+        }
+
+        if (same && current.Count == expected)
         {
             return;
         }
