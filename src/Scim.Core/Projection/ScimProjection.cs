@@ -45,7 +45,11 @@ public sealed class ScimProjection
         ArgumentNullException.ThrowIfNull(resourceType);
         resourceType = registry.FindResourceType(resourceType.Name) ?? resourceType;
         var selected = Parse(registry, resourceType, attributes);
-        var excluded = selected is null ? Parse(registry, resourceType, excludedAttributes) : null;
+        var excluded = Parse(registry, resourceType, excludedAttributes);
+        if (selected is not null)
+        {
+            excluded = null;
+        }
         return new ScimProjection(registry, resourceType, selected, excluded);
     }
 
@@ -132,31 +136,32 @@ public sealed class ScimProjection
 
         var schemaKey = isExtension ? schema.Id : string.Empty;
         var decision = Decide(attribute, schemaKey, attribute.Name, sub: null);
-        if (decision == Decision.Drop)
+        if (attribute.Type != AttributeType.Complex)
+        {
+            return decision == Decision.Drop ? null : value.DeepClone();
+        }
+
+        if (attribute.Returned == Returned.Never)
         {
             return null;
         }
 
-        if (decision == Decision.Whole || attribute.Type != AttributeType.Complex)
-        {
-            return decision == Decision.Drop ? null : CopyWithoutNever(attribute, value);
-        }
-
-        // Partial: keep only the sub-attributes the projection lets through.
+        // Complex values go through their sub-attributes even when kept whole: "never" and unrequested
+        // "request" sub-attributes are dropped, and "always" ones stay even when the parent is not asked for.
         return value switch
         {
-            JsonArray array => ProjectArray(attribute, schemaKey, array),
-            JsonObject obj => ProjectComplex(attribute, schemaKey, obj),
+            JsonArray array => ProjectArray(attribute, schemaKey, array, decision),
+            JsonObject obj => ProjectComplex(attribute, schemaKey, obj, decision),
             _ => null,
         };
     }
 
-    private JsonArray? ProjectArray(SchemaAttribute attribute, string schemaKey, JsonArray array)
+    private JsonArray? ProjectArray(SchemaAttribute attribute, string schemaKey, JsonArray array, Decision decision)
     {
         var result = new JsonArray();
         foreach (var item in array)
         {
-            if (item is JsonObject element && ProjectComplex(attribute, schemaKey, element) is { } kept)
+            if (item is JsonObject element && ProjectComplex(attribute, schemaKey, element, decision) is { } kept)
             {
                 result.Add(kept);
             }
@@ -165,13 +170,13 @@ public sealed class ScimProjection
         return result.Count == 0 ? null : result;
     }
 
-    private JsonObject? ProjectComplex(SchemaAttribute attribute, string schemaKey, JsonObject value)
+    private JsonObject? ProjectComplex(SchemaAttribute attribute, string schemaKey, JsonObject value, Decision decision)
     {
         var result = new JsonObject();
         foreach (var (key, subValue) in value)
         {
             var sub = attribute.FindSubAttribute(key);
-            if (sub is not null && subValue is not null && Decide(sub, schemaKey, attribute.Name, sub.Name) != Decision.Drop)
+            if (sub is not null && subValue is not null && KeepSub(sub, schemaKey, attribute.Name, decision))
             {
                 result[sub.Name] = subValue.DeepClone();
             }
@@ -180,23 +185,25 @@ public sealed class ScimProjection
         return result.Count == 0 ? null : result;
     }
 
-    private static JsonNode? CopyWithoutNever(SchemaAttribute attribute, JsonNode value)
+    private bool KeepSub(SchemaAttribute sub, string schemaKey, string attribute, Decision parent)
     {
-        if (attribute.Type != AttributeType.Complex || !attribute.SubAttributes.Any(s => s.Returned == Returned.Never))
+        switch (sub.Returned)
         {
-            return value.DeepClone();
+            case Returned.Never:
+                return false;
+            case Returned.Always:
+                return true;
+            case Returned.Request:
+                // Only when named itself: naming the parent is not asking for it.
+                return parent != Decision.Drop && _attributes is not null && _attributes.ContainsExactly(schemaKey, attribute, sub.Name);
         }
 
-        var copy = value.DeepClone();
-        foreach (var element in copy is JsonArray array ? array.OfType<JsonObject>() : copy is JsonObject obj ? [obj] : [])
+        return parent switch
         {
-            foreach (var sub in attribute.SubAttributes.Where(s => s.Returned == Returned.Never))
-            {
-                element.Remove(element.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, sub.Name, StringComparison.OrdinalIgnoreCase)) ?? sub.Name);
-            }
-        }
-
-        return copy;
+            Decision.Whole => true,
+            Decision.Partial => Decide(sub, schemaKey, attribute, sub.Name) != Decision.Drop,
+            _ => false,
+        };
     }
 
     private enum Decision
@@ -296,6 +303,11 @@ public sealed class ScimProjection
                 continue;
             }
 
+            if (!Filtering.FilterGrammar.TrySplitPath(raw, out _, out var syntaxError))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Invalid attribute '{raw}' in the attribute list: expected {syntaxError}.");
+            }
+
             if (registry.TryResolveAttribute(resourceType, raw, out var resolved, out var error))
             {
                 selection.Add(resolved.IsExtension ? resolved.Schema.Id : string.Empty, resolved.Attribute.Name, resolved.SubAttribute?.Name);
@@ -335,6 +347,8 @@ public sealed class ScimProjection
             _whole.Contains(Key(schemaKey, attribute, null)) || (sub is not null && _whole.Contains(Key(schemaKey, attribute, sub)));
 
         public bool HasSubAttributesOf(string schemaKey, string attribute) => _withSubAttributes.Contains(Key(schemaKey, attribute, null));
+
+        public bool ContainsExactly(string schemaKey, string attribute, string sub) => _whole.Contains(Key(schemaKey, attribute, sub));
 
         public bool ContainsSchema(string schemaKey) => _schemas.Contains(schemaKey);
 
