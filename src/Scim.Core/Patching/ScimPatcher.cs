@@ -246,6 +246,7 @@ public sealed class ScimPatcher
         private readonly List<(JsonObject Owner, string Name, JsonNode? Before, int Position, string Path, SchemaAttribute Attribute)> _touched = [];
         // Allocated on first use: most PATCH requests touch neither extensions nor members.
         private List<string>? _createdExtensions;
+        private List<(JsonObject Owner, List<string> Order)>? _orders;
         private Dictionary<string, GroupMember>? _added;
         private HashSet<string>? _removed;
         private bool _removeAll;
@@ -317,9 +318,9 @@ public sealed class ScimPatcher
             Func<JsonObject, bool>? filter = null;
             if (path.ValueFilter is not null)
             {
-                if (resolved.Attribute.Type != AttributeType.Complex)
+                if (resolved.Attribute.Type != AttributeType.Complex || !resolved.Attribute.MultiValued)
                 {
-                    throw Error(ScimErrorType.InvalidPath, $"'{resolved.Attribute.Name}' is not complex, so it cannot be filtered with '[...]'.");
+                    throw Error(ScimErrorType.InvalidPath, $"'{resolved.Attribute.Name}' is not a multi-valued complex attribute, so it has no values for '[...]' to select.");
                 }
 
                 filter = CompileElementFilter(resolved, path.ValueFilter);
@@ -332,19 +333,30 @@ public sealed class ScimPatcher
         {
             for (var i = _touched.Count - 1; i >= 0; i--)
             {
-                var (owner, name, before, position, _, _) = _touched[i];
+                var (owner, name, before, _, _, _) = _touched[i];
                 if (before is null)
                 {
                     owner.Remove(name);
                 }
-                else if (owner.ContainsKey(name))
+                else if (!ReferenceEquals(owner[name], before))
                 {
+                    owner.Remove(name);
                     owner[name] = before;
                 }
-                else
+            }
+
+            // Restored values may have moved (an attribute removed and added again goes to the end): put every
+            // property back in its original order, so a failed PATCH leaves the resource exactly as it found it.
+            foreach (var (owner, order) in _orders ?? [])
+            {
+                if (!owner.Select(p => p.Key).SequenceEqual(order, StringComparer.Ordinal))
                 {
-                    // Put it back where it was, so a failed PATCH leaves the resource exactly as it found it.
-                    owner.Insert(Math.Min(position, owner.Count), name, before);
+                    var values = order.Select(key => (key, owner[key])).ToList();
+                    owner.Clear();
+                    foreach (var (key, value) in values)
+                    {
+                        owner[key] = value;
+                    }
                 }
             }
 
@@ -443,14 +455,30 @@ public sealed class ScimPatcher
                     throw Error(ScimErrorType.InvalidPath, $"The attribute '{key}' belongs to the extension '{resolved.Schema.Id}'; nest it under that URN.");
                 }
 
-                if (resolved.Attribute.Mutability == Mutability.ReadOnly && patcher.Has(PatchDialects.MessageCasing))
+                if (resolved.Attribute.Mutability == Mutability.ReadOnly && IgnoreEchoedReadOnly(resolved, property.Value))
                 {
-                    // Some clients echo id or meta back inside the value; they cannot change them, so they are ignored.
                     continue;
                 }
 
-                ApplyToAttribute(operation.Op, resolved with { SubAttribute = null }, resolved.SubAttribute, filter: null, filterText: null, property.Value, key, fromPartialResource: true);
+                ApplyToAttribute(operation.Op, resolved with { SubAttribute = null }, resolved.SubAttribute, filter: null, filterText: null, property.Value, resolved.Path, fromPartialResource: true);
             }
+        }
+
+        /// <summary>
+        /// A read-only attribute inside a no-path value (Okta echoes the group's id when renaming it) is
+        /// ignored when it equals the current value, and with the <see cref="PatchDialects.MessageCasing"/>
+        /// dialect whatever it is; otherwise changing it is a mutability error.
+        /// </summary>
+        private bool IgnoreEchoedReadOnly(ResolvedAttribute resolved, JsonElement value)
+        {
+            if (patcher.Has(PatchDialects.MessageCasing))
+            {
+                return true;
+            }
+
+            var current = Owner(resolved, create: false)?[resolved.Attribute.Name];
+            return resolved.SubAttribute is null && value.ValueKind == JsonValueKind.String && current is JsonValue v
+                && v.TryGetValue<string>(out var text) && string.Equals(text, value.GetString(), StringComparison.Ordinal);
         }
 
         private void ApplyToAttribute(
@@ -557,7 +585,12 @@ public sealed class ScimPatcher
             {
                 if (op == PatchOperationType.Replace)
                 {
+                    // Replacing with null unassigns, exactly as a remove does.
                     complex?.Remove(sub.Name);
+                    if (complex is { Count: 0 })
+                    {
+                        owner.Remove(attribute.Name);
+                    }
                 }
 
                 return;
@@ -588,9 +621,10 @@ public sealed class ScimPatcher
             {
                 switch (op)
                 {
-                    case PatchOperationType.Remove when value is { } listed && patcher.Has(PatchDialects.RemoveListedValues) && listed.ValueKind != JsonValueKind.Null:
+                    case PatchOperationType.Remove when HasValue(value):
                         // Entra ID: remove only the values listed, matched on "value" for complex attributes.
-                        var doomed = Read(listed, attribute, displayPath) as JsonArray ?? [];
+                        RequireRemoveListedValues(displayPath);
+                        var doomed = Read(value!.Value, attribute, displayPath) as JsonArray ?? [];
                         RemoveElements(owner, attribute, current, element => doomed.Any(d => SameValue(attribute, d, element)));
                         return;
                     case PatchOperationType.Remove:
@@ -620,7 +654,7 @@ public sealed class ScimPatcher
                         foreach (var item in additions.ToList())
                         {
                             additions.Remove(item);
-                            if (!current.Any(existing => JsonNode.DeepEquals(existing, item)))
+                            if (!current.Any(existing => SameElement(attribute, existing, item)))
                             {
                                 current.Add(item);
                                 if (item is JsonObject added)
@@ -654,6 +688,11 @@ public sealed class ScimPatcher
 
                 foreach (var element in matches)
                 {
+                    if (sub.Mutability == Mutability.Immutable && element[sub.Name] is not null)
+                    {
+                        throw Error(ScimErrorType.Mutability, $"'{displayPath}' is immutable and cannot be removed.");
+                    }
+
                     element.Remove(sub.Name);
                 }
 
@@ -681,6 +720,11 @@ public sealed class ScimPatcher
                 if (sub is not null)
                 {
                     var read = ReadSub(value!.Value, sub, displayPath);
+                    if (sub.Mutability == Mutability.Immutable && element[sub.Name] is { } set && !JsonNode.DeepEquals(set, read))
+                    {
+                        throw Error(ScimErrorType.Mutability, $"'{displayPath}' is immutable: it is already set and cannot be changed.");
+                    }
+
                     if (read is null)
                     {
                         element.Remove(sub.Name);
@@ -736,8 +780,9 @@ public sealed class ScimPatcher
             var members = value is { } given && given.ValueKind != JsonValueKind.Null ? Read(given, attribute, displayPath) as JsonArray : null;
             switch (op)
             {
-                case PatchOperationType.Remove when members is not null && patcher.Has(PatchDialects.RemoveListedValues):
-                    foreach (var member in members.OfType<JsonObject>())
+                case PatchOperationType.Remove when HasValue(value):
+                    RequireRemoveListedValues(displayPath);
+                    foreach (var member in members?.OfType<JsonObject>() ?? [])
                     {
                         Remove(MemberId(member, displayPath));
                     }
@@ -776,6 +821,20 @@ public sealed class ScimPatcher
                 _removeAll = true;
                 _added?.Clear();
                 _removed?.Clear();
+            }
+        }
+
+        private static bool HasValue(JsonElement? value) => value is { ValueKind: not JsonValueKind.Null };
+
+        /// <summary>
+        /// A remove with a value is not RFC 7644; read literally it would remove every value. Without
+        /// the dialect it is refused rather than guessed at.
+        /// </summary>
+        private void RequireRemoveListedValues(string displayPath)
+        {
+            if (!patcher.Has(PatchDialects.RemoveListedValues))
+            {
+                throw Error(ScimErrorType.InvalidValue, $"A 'remove' of '{displayPath}' carries a value; RFC 7644 defines none. Select values with a filter (members[value eq \"id\"]), or accept the Entra ID shape with PatchDialects.RemoveListedValues.");
             }
         }
 
@@ -837,6 +896,25 @@ public sealed class ScimPatcher
             }
 
             owner.Remove(attribute.Name);
+        }
+
+        /// <summary>Equal values of a multi-valued attribute, ignoring read-only sub-attributes (a stored member's display).</summary>
+        private static bool SameElement(SchemaAttribute attribute, JsonNode? existing, JsonNode? incoming)
+        {
+            if (attribute.Type != AttributeType.Complex || existing is not JsonObject a || incoming is not JsonObject b)
+            {
+                return JsonNode.DeepEquals(existing, incoming);
+            }
+
+            foreach (var sub in attribute.SubAttributes)
+            {
+                if (sub.Mutability != Mutability.ReadOnly && !JsonNode.DeepEquals(a[sub.Name], b[sub.Name]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool SameValue(SchemaAttribute attribute, JsonNode? listed, JsonNode? element)
@@ -941,7 +1019,7 @@ public sealed class ScimPatcher
                 throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only and cannot be {Past(op)}.");
             }
 
-            if (op == PatchOperationType.Remove && attribute.Mutability == Mutability.Immutable)
+            if (op == PatchOperationType.Remove && target.Mutability == Mutability.Immutable && (sub is null || !attribute.MultiValued))
             {
                 throw Error(ScimErrorType.Mutability, $"'{displayPath}' is immutable and cannot be removed.");
             }
@@ -956,10 +1034,23 @@ public sealed class ScimPatcher
         }
 
         private JsonNode? Read(JsonElement value, SchemaAttribute attribute, string displayPath) =>
-            StripReadOnly(attribute, patcher._reader.ReadAttributeValue(value, attribute, displayPath));
+            StripReadOnly(attribute, Unicode(() => patcher._reader.ReadAttributeValue(value, attribute, displayPath)));
 
         private JsonNode? ReadElement(JsonElement value, SchemaAttribute attribute, string displayPath) =>
-            StripReadOnly(attribute, patcher._reader.ReadSingleValue(value, attribute, displayPath));
+            StripReadOnly(attribute, Unicode(() => patcher._reader.ReadSingleValue(value, attribute, displayPath)));
+
+        /// <summary>Valid JSON that is not valid Unicode (a lone surrogate escape) fails only when a string is read: a 400, not a crash.</summary>
+        private JsonNode? Unicode(Func<JsonNode?> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (InvalidOperationException)
+            {
+                throw Error(ScimErrorType.InvalidSyntax, "The value contains text that is not valid Unicode.");
+            }
+        }
 
         private JsonNode? ReadSub(JsonElement value, SchemaAttribute sub, string displayPath)
         {
@@ -968,7 +1059,7 @@ public sealed class ScimPatcher
                 throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only.");
             }
 
-            return patcher._reader.ReadAttributeValue(value, sub, displayPath);
+            return Unicode(() => patcher._reader.ReadAttributeValue(value, sub, displayPath));
         }
 
         /// <summary>Read-only sub-attributes in a written value (a member's display, a manager's displayName) are the server's: dropped.</summary>
@@ -1034,7 +1125,17 @@ public sealed class ScimPatcher
             }
 
             var path = target.IsExtension ? string.Concat(target.Schema.Id, ":", name) : name;
-            _touched.Add((owner, name, owner[name]?.DeepClone(), owner.IndexOf(name), path, attribute));
+            _orders ??= [];
+            if (!_orders.Any(o => ReferenceEquals(o.Owner, owner)))
+            {
+                _orders.Add((owner, owner.Select(p => p.Key).ToList()));
+            }
+
+            // Values are replaced, never changed in place, so the node itself is the snapshot; objects and
+            // arrays can be changed in place (merged, appended to), so they are copied.
+            var current = owner[name];
+            var before = current is JsonValue ? current : current?.DeepClone();
+            _touched.Add((owner, name, before, owner.IndexOf(name), path, attribute));
         }
 
         private bool IsGroupMembers(SchemaAttribute attribute, ResolvedAttribute target) =>
