@@ -340,7 +340,7 @@ public sealed class ScimPatcher
                 }
                 else if (!ReferenceEquals(owner[name], before))
                 {
-                    owner.Remove(name);
+                    // In place when the property is there; appended when it was removed (its order was remembered then).
                     owner[name] = before;
                 }
             }
@@ -349,9 +349,12 @@ public sealed class ScimPatcher
             // property back in its original order, so a failed PATCH leaves the resource exactly as it found it.
             foreach (var (owner, order) in _orders ?? [])
             {
-                if (!owner.Select(p => p.Key).SequenceEqual(order, StringComparer.Ordinal))
+                // The order was remembered at the first removal, so it may also name properties added earlier
+                // in the request, which the loop above has removed again: only present ones are put back.
+                var present = order.Where(owner.ContainsKey).ToList();
+                if (!owner.Select(p => p.Key).SequenceEqual(present, StringComparer.Ordinal))
                 {
-                    var values = order.Select(key => (key, owner[key])).ToList();
+                    var values = present.Select(key => (key, owner[key])).ToList();
                     owner.Clear();
                     foreach (var (key, value) in values)
                     {
@@ -574,7 +577,7 @@ public sealed class ScimPatcher
                 complex?.Remove(sub.Name);
                 if (complex is { Count: 0 })
                 {
-                    owner.Remove(attribute.Name);
+                    RemoveProperty(owner, attribute.Name);
                 }
 
                 return;
@@ -589,7 +592,7 @@ public sealed class ScimPatcher
                     complex?.Remove(sub.Name);
                     if (complex is { Count: 0 })
                     {
-                        owner.Remove(attribute.Name);
+                        RemoveProperty(owner, attribute.Name);
                     }
                 }
 
@@ -895,7 +898,28 @@ public sealed class ScimPatcher
                 throw Error(ScimErrorType.Mutability, $"'{displayPath}' is required and cannot be removed.");
             }
 
-            owner.Remove(attribute.Name);
+            RemoveProperty(owner, attribute.Name);
+        }
+
+        /// <summary>
+        /// Removes a property, first remembering the owner's property order: a property removed (and perhaps
+        /// added again, at the end) is the only way an operation reorders an object, so only then is the
+        /// order needed to restore it on rollback. Added properties are simply removed again.
+        /// </summary>
+        private void RemoveProperty(JsonObject owner, string name)
+        {
+            if (!owner.ContainsKey(name))
+            {
+                return;
+            }
+
+            _orders ??= [];
+            if (!_orders.Exists(o => ReferenceEquals(o.Owner, owner)))
+            {
+                _orders.Add((owner, owner.Select(p => p.Key).ToList()));
+            }
+
+            owner.Remove(name);
         }
 
         /// <summary>Equal values of a multi-valued attribute, ignoring read-only sub-attributes (a stored member's display).</summary>
@@ -1125,12 +1149,6 @@ public sealed class ScimPatcher
             }
 
             var path = target.IsExtension ? string.Concat(target.Schema.Id, ":", name) : name;
-            _orders ??= [];
-            if (!_orders.Any(o => ReferenceEquals(o.Owner, owner)))
-            {
-                _orders.Add((owner, owner.Select(p => p.Key).ToList()));
-            }
-
             // Values are replaced, never changed in place, so the node itself is the snapshot; objects and
             // arrays can be changed in place (merged, appended to), so they are copied.
             var current = owner[name];
