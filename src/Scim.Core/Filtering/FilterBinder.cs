@@ -44,7 +44,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
                     throw Invalid($"A value path cannot be nested inside another ('{valuePath.Path}[...]').");
                 }
 
-                var collection = Resolve(valuePath.Path, resourceType, element: null);
+                var collection = Resolve(valuePath.Path, resourceType);
                 if (collection is null)
                 {
                     return new BoundConstant(false);
@@ -187,7 +187,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
             return new BoundPath(null, sub);
         }
 
-        var resolved = Resolve(path, resourceType, element: null);
+        var resolved = Resolve(path, resourceType);
         if (resolved is null)
         {
             return null;
@@ -203,9 +203,8 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
         return bound;
     }
 
-    private ResolvedAttribute? Resolve(AttributePath path, ScimResourceType resourceType, SchemaAttribute? element)
+    private ResolvedAttribute? Resolve(AttributePath path, ScimResourceType resourceType)
     {
-        _ = element;
         if (!registry.TryResolveAttribute(resourceType, path.ToString(), out var resolved, out var error))
         {
             return Unknown<ResolvedAttribute>(error);

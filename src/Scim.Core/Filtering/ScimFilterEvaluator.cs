@@ -16,7 +16,6 @@ namespace Scim.Core.Filtering;
 /// </remarks>
 public sealed class ScimFilterEvaluator
 {
-    private readonly SchemaRegistry _registry;
     private readonly FilterBinder _binder;
     private readonly ConcurrentDictionary<CacheKey, Func<JsonObject, bool>> _cache = new();
     private readonly int _cacheSize;
@@ -29,7 +28,6 @@ public sealed class ScimFilterEvaluator
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cacheSize);
-        _registry = registry;
         Options = options ?? new FilterOptions();
         _binder = new FilterBinder(registry, Options);
         _cacheSize = cacheSize;
@@ -72,7 +70,6 @@ public sealed class ScimFilterEvaluator
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(resourceType);
-        _ = _registry;
         return JsonFilterCompiler.Compile(_binder.Bind(filter, resourceType), resourceType);
     }
 

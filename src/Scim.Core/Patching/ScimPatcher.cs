@@ -204,10 +204,13 @@ public sealed class ScimPatcher
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(request);
-        resourceType = _registry.FindResourceType(resourceType.Name) ?? resourceType;
-        var core = _registry.FindSchema(resourceType.Schema)
-            ?? throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
-        var run = new Run(this, resource, resourceType, core);
+        resourceType = _registry.Current(resourceType);
+        if (_registry.FindSchema(resourceType.Schema) is null)
+        {
+            throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
+        }
+
+        var run = new Run(this, resource, resourceType);
         try
         {
             for (var i = 0; i < request.Operations.Count; i++)
@@ -241,7 +244,7 @@ public sealed class ScimPatcher
     private static ScimException Syntax(string detail) => ScimException.BadRequest(ScimErrorType.InvalidSyntax, detail);
 
     /// <summary>The state of one Apply: snapshots for rollback and change detection, and the membership delta.</summary>
-    private sealed class Run(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType, ScimSchema core)
+    private sealed class Run(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType)
     {
         private readonly List<(JsonObject Owner, string Name, JsonNode? Before, int Position, string Path, SchemaAttribute Attribute)> _touched = [];
         // Allocated on first use: most PATCH requests touch neither extensions nor members.
@@ -283,7 +286,7 @@ public sealed class ScimPatcher
                 patcher._targets[key] = target;
             }
 
-            ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path, fromPartialResource: false);
+            ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
         }
 
         private Target ResolveTarget(string text)
@@ -463,7 +466,7 @@ public sealed class ScimPatcher
                     continue;
                 }
 
-                ApplyToAttribute(operation.Op, resolved with { SubAttribute = null }, resolved.SubAttribute, filter: null, filterText: null, property.Value, resolved.Path, fromPartialResource: true);
+                ApplyToAttribute(operation.Op, resolved with { SubAttribute = null }, resolved.SubAttribute, filter: null, filterText: null, property.Value, resolved.Path);
             }
         }
 
@@ -491,20 +494,18 @@ public sealed class ScimPatcher
             Func<JsonObject, bool>? filter,
             FilterExpression? filterText,
             JsonElement? value,
-            string displayPath,
-            bool fromPartialResource)
+            string displayPath)
         {
             var attribute = target.Attribute;
             CheckWritable(op, attribute, sub, displayPath);
 
             if (attribute.MultiValued && patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
             {
-                ApplyMembers(op, sub, filterText, value, displayPath);
+                ApplyMembers(op, attribute, sub, filterText, value, displayPath);
                 return;
             }
 
             var owner = Owner(target, create: op != PatchOperationType.Remove);
-            _ = fromPartialResource;
             if (owner is null)
             {
                 return; // removing from an extension that is not there: nothing to do
@@ -755,10 +756,9 @@ public sealed class ScimPatcher
             }
         }
 
-        private void ApplyMembers(PatchOperationType op, SchemaAttribute? sub, FilterExpression? filterText, JsonElement? value, string displayPath)
+        private void ApplyMembers(PatchOperationType op, SchemaAttribute attribute, SchemaAttribute? sub, FilterExpression? filterText, JsonElement? value, string displayPath)
         {
             _membersTouched = true;
-            var attribute = patcher._registry.FindSchema(resourceType.Schema)!.FindAttribute("members")!;
             if (sub is not null)
             {
                 throw Error(ScimErrorType.InvalidPath, $"'{displayPath}' changes a sub-attribute of members; members are added and removed whole.");
@@ -1169,7 +1169,6 @@ public sealed class ScimPatcher
                 }
             }
 
-            _ = core;
             return null;
         }
 

@@ -38,7 +38,7 @@ public sealed class ScimReplacer
         ArgumentNullException.ThrowIfNull(existing);
         ArgumentNullException.ThrowIfNull(replacement);
         ArgumentNullException.ThrowIfNull(resourceType);
-        resourceType = _registry.FindResourceType(resourceType.Name) ?? resourceType;
+        resourceType = _registry.Current(resourceType);
         var core = _registry.FindSchema(resourceType.Schema)
             ?? throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
 

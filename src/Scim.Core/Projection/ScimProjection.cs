@@ -43,7 +43,7 @@ public sealed class ScimProjection
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(resourceType);
-        resourceType = registry.FindResourceType(resourceType.Name) ?? resourceType;
+        resourceType = registry.Current(resourceType);
         var selected = Parse(registry, resourceType, attributes);
         var excluded = Parse(registry, resourceType, excludedAttributes);
         if (selected is not null)

@@ -84,11 +84,37 @@ public abstract class AttributeMapping
 
     internal Mapping? Find(string path) => _entries.GetValueOrDefault(path);
 
+    /// <summary>The mapping of a resolved attribute: by its canonical path, or, for an extension attribute, also without its URN.</summary>
+    internal Mapping? Find(Schema.ResolvedAttribute resolved)
+    {
+        if (Find(resolved.Path) is { } mapping)
+        {
+            return mapping;
+        }
+
+        if (!resolved.IsExtension)
+        {
+            return null;
+        }
+
+        var local = resolved.SubAttribute is null ? resolved.Attribute.Name : $"{resolved.Attribute.Name}.{resolved.SubAttribute.Name}";
+        return Find(local);
+    }
+
+    /// <summary>The body of a mapping lambda with its parameter replaced by <paramref name="target"/>, so it can be embedded in a larger expression.</summary>
+    internal static Expression Inline(LambdaExpression lambda, Expression target) =>
+        new ParameterReplacer(lambda.Parameters[0], target).Visit(lambda.Body);
+
     internal abstract class Mapping;
 
     internal sealed class MemberMapping(LambdaExpression member) : Mapping
     {
         public LambdaExpression Member { get; } = member;
+    }
+
+    private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
     internal sealed class CollectionMapping(LambdaExpression collection, Type elementType, AttributeMapping elements) : Mapping

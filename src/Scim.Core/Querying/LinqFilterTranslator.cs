@@ -227,7 +227,7 @@ public sealed class LinqFilterTranslator
     /// <summary>Inlines a mapping lambda on <paramref name="target"/>, collecting null checks for the reference-typed steps before the last.</summary>
     private static Expression Access(Expression target, LambdaExpression member, out List<Expression> guards)
     {
-        var body = new ParameterReplacer(member.Parameters[0], target).Visit(member.Body);
+        var body = AttributeMapping.Inline(member, target);
         guards = [];
         var step = body is MemberExpression last ? last.Expression : null;
         var chain = new List<Expression>();
@@ -326,13 +326,10 @@ public sealed class LinqFilterTranslator
         || type == typeof(decimal) || type == typeof(double) || type == typeof(float);
 
     private static AttributeMapping.MemberMapping? FindMember(AttributeMapping mapping, ResolvedAttribute resolved) =>
-        (mapping.Find(resolved.Path) ?? (resolved.IsExtension ? mapping.Find(LocalPath(resolved)) : null)) as AttributeMapping.MemberMapping;
+        mapping.Find(resolved) as AttributeMapping.MemberMapping;
 
     private static AttributeMapping.CollectionMapping? FindCollection(AttributeMapping mapping, ResolvedAttribute resolved) =>
-        (mapping.Find(resolved.Path) ?? (resolved.IsExtension ? mapping.Find(LocalPath(resolved)) : null)) as AttributeMapping.CollectionMapping;
-
-    private static string LocalPath(ResolvedAttribute resolved) =>
-        resolved.SubAttribute is null ? resolved.Attribute.Name : $"{resolved.Attribute.Name}.{resolved.SubAttribute.Name}";
+        mapping.Find(resolved) as AttributeMapping.CollectionMapping;
 
     private static ScimException Unsupported(string path) =>
         ScimException.BadRequest(ScimErrorType.InvalidFilter, $"Filtering on '{path}' is not supported by this service provider.");
@@ -340,8 +337,4 @@ public sealed class LinqFilterTranslator
     private static InvalidOperationException MappingMismatch(string path, Type memberType, string valueType) =>
         new($"The mapping of '{path}' points at a member of type {memberType.Name}, which cannot be compared with a {valueType}; map it to a member of the attribute's type.");
 
-    private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
 }

@@ -154,8 +154,7 @@ public sealed class ScimSorter
     private static Expression KeyExpression(ParameterExpression parameter, SortKey key, AttributeMapping mapping)
     {
         var resolved = key.Resolved;
-        string Local(ResolvedAttribute r) => r.SubAttribute is null ? r.Attribute.Name : $"{r.Attribute.Name}.{r.SubAttribute.Name}";
-        AttributeMapping.Mapping? Find(ResolvedAttribute r) => mapping.Find(r.Path) ?? (r.IsExtension ? mapping.Find(Local(r)) : null);
+        AttributeMapping.Mapping? Find(ResolvedAttribute r) => mapping.Find(r);
 
         if (key.ImplicitValue is null && Find(resolved) is AttributeMapping.MemberMapping member)
         {
@@ -202,7 +201,7 @@ public sealed class ScimSorter
     /// </summary>
     private static Expression Inline(LambdaExpression lambda, Expression target)
     {
-        var body = new Replacer(lambda.Parameters[0], target).Visit(lambda.Body);
+        var body = AttributeMapping.Inline(lambda, target);
         var checks = new List<Expression>();
         for (var step = (body as MemberExpression)?.Expression; step is MemberExpression access; step = access.Expression)
         {
@@ -293,10 +292,5 @@ public sealed class ScimSorter
 
         private static DateTimeOffset Instant(JsonValue value) =>
             value.TryGetValue<string>(out var text) && ScimDateTime.TryParse(text, out var instant) ? instant : DateTimeOffset.MaxValue;
-    }
-
-    private sealed class Replacer(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }
