@@ -1,6 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scim.Core.Discovery;
+using Scim.Core.Events;
+using Scim.Core.InMemory;
+using Scim.Core.Provisioning;
 using Scim.Core.Schema;
+using Scim.Core.Stores;
 
 namespace Scim.Core;
 
@@ -16,6 +21,63 @@ public sealed class ScimBuilder
         Services = services;
         Registry = registry;
         Configuration = configuration;
+    }
+
+    /// <summary>The provisioning service's rules and limits (change them here or with <see cref="ConfigureService"/>).</summary>
+    public ScimServiceOptions ServiceOptions { get; } = new();
+
+    /// <summary>Changes the provisioning service's rules and limits.</summary>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder ConfigureService(Action<ScimServiceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(ServiceOptions);
+        return this;
+    }
+
+    /// <summary>Uses the host's user store (resolved per request scope, so it may depend on a DbContext).</summary>
+    /// <typeparam name="TStore">The store class.</typeparam>
+    /// <returns>This builder.</returns>
+    public ScimBuilder AddUserStore<TStore>()
+        where TStore : class, IUserStore
+    {
+        Services.Replace(ServiceDescriptor.Scoped<IUserStore, TStore>());
+        return this;
+    }
+
+    /// <summary>Uses the host's group store (resolved per request scope).</summary>
+    /// <typeparam name="TStore">The store class.</typeparam>
+    /// <returns>This builder.</returns>
+    public ScimBuilder AddGroupStore<TStore>()
+        where TStore : class, IGroupStore
+    {
+        Services.Replace(ServiceDescriptor.Scoped<IGroupStore, TStore>());
+        return this;
+    }
+
+    /// <summary>Uses the in-memory stores (the quick trial and tests): data lives as long as the process.</summary>
+    /// <param name="configure">Changes the stores' options.</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder AddInMemoryStores(Action<InMemoryStoreOptions>? configure = null)
+    {
+        var options = new InMemoryStoreOptions { UniqueExternalId = ServiceOptions.UniqueExternalId };
+        configure?.Invoke(options);
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryUserStore(sp.GetRequiredService<SchemaRegistry>(), options)));
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryGroupStore(sp.GetRequiredService<SchemaRegistry>(), options)));
+        Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<InMemoryUserStore>()));
+        Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<InMemoryGroupStore>()));
+        return this;
+    }
+
+    /// <summary>Adds a change-event subscriber (any number can be added; each is a singleton).</summary>
+    /// <typeparam name="TSubscriber">The subscriber class.</typeparam>
+    /// <returns>This builder.</returns>
+    public ScimBuilder AddEventSubscriber<TSubscriber>()
+        where TSubscriber : class, IScimEventSubscriber
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IScimEventSubscriber, TSubscriber>());
+        return this;
     }
 
     /// <summary>The service collection being configured.</summary>

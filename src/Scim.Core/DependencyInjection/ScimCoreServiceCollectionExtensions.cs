@@ -30,6 +30,14 @@ public static class ScimCoreServiceCollectionExtensions
             services.TryAddSingleton(builder.Configuration);
             services.TryAddSingleton(new ScimSerializerOptions());
             services.TryAddSingleton(sp => new ScimSerializer(sp.GetRequiredService<SchemaRegistry>(), sp.GetRequiredService<ScimSerializerOptions>()));
+            services.TryAddSingleton(sp => new Scim.Core.Provisioning.ScimEngine(sp.GetRequiredService<ScimSerializer>(), builder.ServiceOptions));
+            services.TryAddScoped(sp => new Scim.Core.Provisioning.ScimService(
+                sp.GetRequiredService<Scim.Core.Provisioning.ScimEngine>(),
+                sp.GetService<Scim.Core.Stores.IUserStore>() ?? throw new InvalidOperationException("No SCIM user store is registered: call AddUserStore<TStore>() or AddInMemoryStores() on the builder AddScim()/AddScimCore() returns."),
+                sp.GetService<Scim.Core.Stores.IGroupStore>(),
+                sp.GetServices<Scim.Core.Events.IScimEventSubscriber>(),
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<Scim.Core.Provisioning.ScimService>>(),
+                sp.GetService<TimeProvider>()));
         }
 
         if (configureSerializer is not null)

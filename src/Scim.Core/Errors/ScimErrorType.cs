@@ -35,4 +35,13 @@ public static class ScimErrorType
 
     /// <summary>The request cannot be completed because sensitive information was placed in the request URI.</summary>
     public const string Sensitive = "sensitive";
+
+    /// <summary>The cursor is not one this service issued, or was issued for another query (RFC 9865).</summary>
+    public const string InvalidCursor = "invalidCursor";
+
+    /// <summary>The cursor has expired (RFC 9865).</summary>
+    public const string ExpiredCursor = "expiredCursor";
+
+    /// <summary>The <c>count</c> is larger than the service provider allows (RFC 9865).</summary>
+    public const string InvalidCount = "invalidCount";
 }

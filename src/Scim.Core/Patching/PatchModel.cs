@@ -59,12 +59,21 @@ public sealed class PatchResult
 /// </summary>
 public sealed class MembershipDelta
 {
-    internal MembershipDelta(bool removeAll, IReadOnlyList<GroupMember> added, IReadOnlyList<string> removed)
+    /// <summary>Creates a delta.</summary>
+    /// <param name="removeAll">Whether every current member is removed first.</param>
+    /// <param name="added">Members to add; each needs a <c>value</c>.</param>
+    /// <param name="removed">Ids of members to remove.</param>
+    public MembershipDelta(bool removeAll, IReadOnlyList<GroupMember> added, IReadOnlyList<string> removed)
     {
+        ArgumentNullException.ThrowIfNull(added);
+        ArgumentNullException.ThrowIfNull(removed);
         RemoveAll = removeAll;
         Added = added;
         Removed = removed;
     }
+
+    /// <summary>The delta that changes nothing.</summary>
+    public static MembershipDelta Empty { get; } = new(false, [], []);
 
     /// <summary>Whether every current member is removed first (a <c>replace</c> of <c>members</c>, or a <c>remove</c> of <c>members</c> without a filter).</summary>
     public bool RemoveAll { get; }

@@ -59,6 +59,30 @@ public sealed class ScimProjection
     /// <returns>The projection.</returns>
     public static ScimProjection Default(SchemaRegistry registry, ScimResourceType resourceType) => Create(registry, resourceType);
 
+    /// <summary>
+    /// Whether this projection returns any part of a core attribute of the resource type (for
+    /// example <c>members</c> of a Group). A store uses it to skip loading what the response will
+    /// not carry; unknown names return <see langword="false"/>.
+    /// </summary>
+    /// <param name="attributeName">A core attribute name, e.g. <c>members</c> or <c>groups</c>.</param>
+    /// <returns><see langword="true"/> when some of the attribute may be in the response.</returns>
+    public bool Includes(string attributeName)
+    {
+        ArgumentNullException.ThrowIfNull(attributeName);
+        var attribute = CommonAttributes.Find(attributeName) ?? _registry.FindSchema(_resourceType.Schema)?.FindAttribute(attributeName);
+        if (attribute is null)
+        {
+            return false;
+        }
+
+        if (Decide(attribute, string.Empty, attribute.Name, sub: null) != Decision.Drop)
+        {
+            return attribute.Returned != Returned.Never;
+        }
+
+        return attribute.SubAttributes.Any(s => s.Returned == Returned.Always);
+    }
+
     /// <summary>Returns a new tree with the attributes this projection lets through; <paramref name="resource"/> is not changed.</summary>
     /// <param name="resource">A resource in canonical JSON (as <see cref="Serialization.ScimSerializer"/> writes it).</param>
     /// <returns>The projected copy.</returns>

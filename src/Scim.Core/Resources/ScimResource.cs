@@ -90,6 +90,9 @@ public abstract class ScimResource
     [JsonIgnore]
     public abstract string CoreSchema { get; }
 
+    /// <summary>A shallow copy (same nested objects), for stores that hand out snapshots.</summary>
+    internal ScimResource ShallowCopy() => (ScimResource)MemberwiseClone();
+
     /// <summary>Adds the URNs of typed extensions that have a value (e.g. the Enterprise User extension).</summary>
     /// <param name="schemas">The list to add to.</param>
     private protected virtual void AddTypedExtensionSchemas(List<string> schemas)

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+
+namespace Scim.Core.Events;
+
+/// <summary>What kind of change an event reports.</summary>
+public enum ScimChangeKind
+{
+    /// <summary>A resource was created (POST).</summary>
+    Created,
+
+    /// <summary>A resource was replaced (PUT) without a change of <c>active</c>.</summary>
+    Replaced,
+
+    /// <summary>A resource was patched (PATCH): attributes changed, or members were both added and removed.</summary>
+    Patched,
+
+    /// <summary>A user's <c>active</c> went from false (or absent) to true, by PUT or PATCH.</summary>
+    Activated,
+
+    /// <summary>A user's <c>active</c> went to false, by PUT or PATCH — the IdPs' usual way to suspend access.</summary>
+    Deactivated,
+
+    /// <summary>A resource was deleted.</summary>
+    Deleted,
+
+    /// <summary>Members were added to a group and nothing else changed.</summary>
+    MembersAdded,
+
+    /// <summary>Members were removed from a group and nothing else changed (including removals because a member was deleted).</summary>
+    MembersRemoved,
+}
+
+/// <summary>
+/// One successful change to one resource, published after the store has the change. Events
+/// carry paths and ids, not values, unless the host opts in to <see cref="Before"/> and
+/// <see cref="After"/> (<c>ScimServiceOptions.EventValues</c>); writeOnly and never-returned
+/// attributes (passwords) are always redacted.
+/// </summary>
+public sealed class ScimChangeEvent
+{
+    /// <summary>The resource type name (<c>User</c>, <c>Group</c>, ...).</summary>
+    public required string ResourceType { get; init; }
+
+    /// <summary>The resource id.</summary>
+    public required string ResourceId { get; init; }
+
+    /// <summary>The tenant.</summary>
+    public required string Tenant { get; init; }
+
+    /// <summary>The acting client, when known.</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required ScimChangeKind Kind { get; init; }
+
+    /// <summary>The attribute paths whose values changed (empty for create and delete).</summary>
+    public IReadOnlyList<string> ChangedPaths { get; init; } = [];
+
+    /// <summary>For a group, the member ids added.</summary>
+    public IReadOnlyList<string> AddedMemberIds { get; init; } = [];
+
+    /// <summary>For a group, the member ids removed.</summary>
+    public IReadOnlyList<string> RemovedMemberIds { get; init; } = [];
+
+    /// <summary>The resource's version after the change (<see langword="null"/> after a delete).</summary>
+    public string? Version { get; init; }
+
+    /// <summary>When the change was made.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>With values enabled: the changed top-level attributes before the change (redacted where sensitive).</summary>
+    public JsonObject? Before { get; init; }
+
+    /// <summary>With values enabled: the changed top-level attributes after the change (redacted where sensitive).</summary>
+    public JsonObject? After { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {ResourceType}/{ResourceId} in {Tenant} at {Version}";
+}
+
+/// <summary>
+/// Receives change events in process. Register any number through DI
+/// (<c>services.AddSingleton&lt;IScimEventSubscriber, MySubscriber&gt;()</c>); each is called in
+/// turn after every successful change. An exception from one is logged and does not fail the
+/// request or stop the others.
+/// </summary>
+public interface IScimEventSubscriber
+{
+    /// <summary>Handles one change.</summary>
+    /// <param name="change">The change.</param>
+    /// <param name="cancellationToken">Cancelled when the host shuts down; not when the client disconnects (the change is already made).</param>
+    /// <returns>A task that completes when the subscriber is done.</returns>
+    Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken);
+}

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Querying;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Stores;
+
+namespace Scim.Core.InMemory;
+
+/// <summary>
+/// Runs store queries over a <see cref="TenantTable{T}"/>: the filter through
+/// <see cref="LinqFilterTranslator"/> (compiled once per distinct filter), equality on id,
+/// externalId and the type's lookup attribute answered from the indexes, rows visited in id order
+/// so pages and cursors are stable.
+/// </summary>
+internal sealed class InMemoryQueryEngine<T>
+    where T : ScimResource
+{
+    private const int MaxCompiled = 2048;
+
+    private readonly SchemaRegistry _registry;
+    private readonly ScimResourceType _resourceType;
+    private readonly AttributeMapping<T> _mapping;
+    private readonly LinqFilterTranslator _translator;
+    private readonly ScimSorter _sorter;
+    private readonly string _secondaryAttribute;
+    private readonly ConcurrentDictionary<FilterExpression, Func<T, bool>> _compiled = new();
+
+    public InMemoryQueryEngine(SchemaRegistry registry, string resourceTypeName, AttributeMapping<T> mapping, string secondaryAttribute)
+    {
+        _registry = registry;
+        _resourceType = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no {resourceTypeName} resource type.");
+        _mapping = mapping;
+        _translator = new LinqFilterTranslator(registry) { CaseFolding = CaseFolding.ToLower };
+        _sorter = new ScimSorter(registry) { CaseFolding = CaseFolding.ToLower };
+        _secondaryAttribute = secondaryAttribute;
+    }
+
+    /// <summary>Runs the query (call under the table's read lock). <paramref name="view"/> gives the object the filter sees; <paramref name="output"/> the object returned.</summary>
+    public ScimPage<T> Run(TenantTable<T> table, ScimQuery query, Func<T, T> view, Func<T, T> output)
+    {
+        var predicate = query.Filter is null ? null : Compile(query.Filter);
+        var candidates = query.Filter is null ? null : Candidates(table, query.Filter);
+        IEnumerable<T> rows = candidates is null
+            ? table.Order.Select(id => table.ById[id])
+            : candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => table.ById.GetValueOrDefault(id)).OfType<T>();
+
+        if (query.UsesCursor)
+        {
+            if (query.SortBy is not null)
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, "sortBy cannot be combined with cursor paging; page by cursor in the default order, or sort with startIndex.");
+            }
+
+            var after = ScimQueryable.DecodeCursor(query.Cursor!);
+            var page = new List<T>();
+            var total = 0;
+            string? next = null;
+            foreach (var row in rows)
+            {
+                if (predicate is not null && !predicate(view(row)))
+                {
+                    continue;
+                }
+
+                total++;
+                if (after is not null && string.CompareOrdinal(row.Id, after) <= 0)
+                {
+                    continue;
+                }
+
+                if (page.Count < query.Count)
+                {
+                    page.Add(output(row));
+                }
+                else if (next is null && page.Count > 0)
+                {
+                    next = ScimQueryable.EncodeCursor(page[^1].Id!);
+                }
+            }
+
+            return new ScimPage<T>(page, total, next);
+        }
+
+        if (query.SortBy is not null)
+        {
+            var matches = predicate is null ? rows.ToList() : rows.Where(r => predicate(view(r))).ToList();
+            var sorted = _sorter.OrderBy(matches.AsQueryable(), query.SortBy, query.SortOrder, _resourceType, _mapping);
+            var window = sorted.Skip(query.StartIndex - 1).Take(query.Count).AsEnumerable().Select(output).ToList();
+            return new ScimPage<T>(window, matches.Count);
+        }
+
+        var first = query.StartIndex - 1;
+        var result = new List<T>(Math.Min(query.Count, 128));
+        var count = 0;
+        foreach (var row in rows)
+        {
+            if (predicate is not null && !predicate(view(row)))
+            {
+                continue;
+            }
+
+            if (count >= first && result.Count < query.Count)
+            {
+                result.Add(output(row));
+            }
+
+            count++;
+        }
+
+        return new ScimPage<T>(result, count);
+    }
+
+    /// <summary>Whether the filter reads an attribute (used to know if a group's members must be visible to it).</summary>
+    public static bool Mentions(FilterExpression filter, string attribute) => filter switch
+    {
+        AndFilter and => Mentions(and.Left, attribute) || Mentions(and.Right, attribute),
+        OrFilter or => Mentions(or.Left, attribute) || Mentions(or.Right, attribute),
+        NotFilter not => Mentions(not.Inner, attribute),
+        ComparisonFilter comparison => string.Equals(comparison.Path.Name, attribute, StringComparison.OrdinalIgnoreCase),
+        PresentFilter present => string.Equals(present.Path.Name, attribute, StringComparison.OrdinalIgnoreCase),
+        ValuePathFilter valuePath => string.Equals(valuePath.Path.Name, attribute, StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    private Func<T, bool> Compile(FilterExpression filter)
+    {
+        if (_compiled.TryGetValue(filter, out var compiled))
+        {
+            return compiled;
+        }
+
+        compiled = _translator.Translate(filter, _resourceType, _mapping).Compile();
+        if (_compiled.Count >= MaxCompiled)
+        {
+            _compiled.Clear();
+        }
+
+        _compiled[filter] = compiled;
+        return compiled;
+    }
+
+    /// <summary>The ids an indexed equality in the filter's top-level AND chain narrows the search to; <see langword="null"/> when none does.</summary>
+    private IEnumerable<string>? Candidates(TenantTable<T> table, FilterExpression filter)
+    {
+        switch (filter)
+        {
+            case AndFilter and:
+                return Candidates(table, and.Left) ?? Candidates(table, and.Right);
+            case OrFilter or:
+                var left = Candidates(table, or.Left);
+                var right = left is null ? null : Candidates(table, or.Right);
+                return left is null || right is null ? null : left.Concat(right);
+            case ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue value, Path: { SubAttribute: null } path }
+                when path.SchemaUri is null || string.Equals(path.SchemaUri, _resourceType.Schema, StringComparison.OrdinalIgnoreCase):
+                if (string.Equals(path.Name, "id", StringComparison.OrdinalIgnoreCase))
+                {
+                    return [value.Value];
+                }
+
+                if (string.Equals(path.Name, "externalId", StringComparison.OrdinalIgnoreCase))
+                {
+                    return table.IdsByExternalId(value.Value);
+                }
+
+                if (string.Equals(path.Name, _secondaryAttribute, StringComparison.OrdinalIgnoreCase))
+                {
+                    return table.IdsBySecondary(value.Value);
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+}
