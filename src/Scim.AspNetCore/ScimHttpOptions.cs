@@ -24,7 +24,8 @@ public sealed class ScimHttpOptions
     /// <summary>
     /// Finds the tenant of a request. The default uses the <c>tenant</c> route value
     /// (<c>MapScim("/tenants/{tenant}/scim/v2")</c>), then the <c>scim_tenant</c> claim of the
-    /// authenticated client, then <see cref="Core.Stores.ScimContext.DefaultTenant"/>.
+    /// authenticated client, then <see cref="Core.Stores.ScimContext.DefaultTenant"/>. When the route's
+    /// tenant is used and the client has a <c>scim_tenant</c> claim naming another tenant, the request is 403.
     /// </summary>
     public Func<HttpContext, string?>? TenantResolver { get; set; }
 

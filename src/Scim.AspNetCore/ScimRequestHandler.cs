@@ -485,9 +485,21 @@ internal sealed partial class ScimRequestHandler
 
     private string Tenant(HttpContext context)
     {
-        var tenant = _options.TenantResolver?.Invoke(context)
-            ?? context.GetRouteValue("tenant") as string
-            ?? context.User.FindFirstValue(ScimClaimTypes.Tenant);
+        var claimed = context.User.FindFirstValue(ScimClaimTypes.Tenant);
+        var tenant = _options.TenantResolver?.Invoke(context);
+        if (tenant is null && context.GetRouteValue("tenant") is string routeTenant)
+        {
+            // Authentication may have run before routing (or by another scheme) without seeing the
+            // route's tenant: a client whose claim names another tenant never gets this one's data.
+            if (claimed is not null && !string.Equals(claimed, routeTenant, StringComparison.Ordinal))
+            {
+                throw new ScimException(403, null, "The authenticated client may not provision this tenant.");
+            }
+
+            tenant = routeTenant;
+        }
+
+        tenant ??= claimed;
         return string.IsNullOrEmpty(tenant) ? ScimContext.DefaultTenant : tenant;
     }
 

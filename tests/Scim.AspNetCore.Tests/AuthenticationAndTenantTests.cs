@@ -69,6 +69,33 @@ public sealed class AuthenticationAndTenantTests
     }
 
     [Fact]
+    public async Task TokenOfTenantA_OnTenantB_WhenAuthenticationRunsBeforeRouting_IsRefusedAndBIsUntouched()
+    {
+        // The bearer handler cannot see the route's tenant before routing; the dispatcher must still refuse.
+        await using var server = await ScimTestServer.StartAsync(o => o.AuthenticateBeforeRouting = true);
+        var b = server.TenantClient("b", ScimTestServer.TokenB);
+        var user = await b.CreateUserAsync("bjensen");
+        var path = "Users/" + user["id"];
+        var before = (await b.GetAsync(path)).Text;
+        var intruder = server.TenantClient("b", ScimTestServer.TokenA);
+
+        var attempts = new[]
+        {
+            await intruder.GetAsync("Users"),
+            await intruder.GetAsync(path),
+            await intruder.PostAsync(".search", "{}"),
+            await intruder.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"intruder"}"""),
+            await intruder.PatchAsync(path, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""),
+            await intruder.DeleteAsync(path),
+        };
+
+        Assert.All(attempts, response => Error(response, HttpStatusCode.Forbidden));
+        Assert.Equal(before, (await b.GetAsync(path)).Text);
+        Assert.Equal([(string)user["id"]!], Ids(List(await b.GetAsync("Users"), totalResults: 1)));
+        List(await server.TenantClient("a", ScimTestServer.TokenA).GetAsync("Users"), totalResults: 0);
+    }
+
+    [Fact]
     public async Task DefaultTenantToken_OnATenantRoute_Returns401()
     {
         await using var server = await ScimTestServer.StartAsync();

@@ -26,6 +26,9 @@ public sealed class ScimTestServerOptions
 
     /// <summary>Honours X-Forwarded-Proto and X-Forwarded-Host (app.UseForwardedHeaders).</summary>
     public bool ForwardedHeaders { get; set; }
+
+    /// <summary>Calls UseAuthentication before UseRouting (so the bearer handler runs before route values exist).</summary>
+    public bool AuthenticateBeforeRouting { get; set; }
 }
 
 /// <summary>
@@ -93,8 +96,17 @@ public sealed class ScimTestServer : IAsyncDisposable
             app.UsePathBase(options.PathBase);
         }
 
-        app.UseRouting();
-        app.UseAuthentication();
+        if (options.AuthenticateBeforeRouting)
+        {
+            app.UseAuthentication();
+            app.UseRouting();
+        }
+        else
+        {
+            app.UseRouting();
+            app.UseAuthentication();
+        }
+
         app.UseAuthorization();
         app.MapScim("/scim/v2").RequireScimBearerToken();
         app.MapScim("/tenants/{tenant}/scim/v2").RequireScimBearerToken();
