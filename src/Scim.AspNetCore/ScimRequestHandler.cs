@@ -22,6 +22,8 @@ namespace Scim.AspNetCore;
 /// </summary>
 internal sealed partial class ScimRequestHandler
 {
+    private const string AllowKey = "Scim.Allow";
+
     private static readonly string[] ServiceProviderConfigNames = ["ServiceProviderConfig", "ServiceProviderConfigs", "serviceConfiguration"];
 
     private readonly ScimHttpOptions _options;
@@ -71,7 +73,7 @@ internal sealed partial class ScimRequestHandler
         }
         catch (ScimException error)
         {
-            await WriteErrorIfPossibleAsync(context, error.Status, error.ScimType, error.Detail).ConfigureAwait(false);
+            await WriteErrorIfPossibleAsync(context, error.Status, error.ScimType, error.Detail, error.Data[AllowKey] as string).ConfigureAwait(false);
         }
         catch (BadHttpRequestException error)
         {
@@ -91,7 +93,7 @@ internal sealed partial class ScimRequestHandler
         }
     }
 
-    private static async Task WriteErrorIfPossibleAsync(HttpContext context, int status, string? scimType, string detail)
+    private static async Task WriteErrorIfPossibleAsync(HttpContext context, int status, string? scimType, string detail, string? allow = null)
     {
         if (context.Response.HasStarted)
         {
@@ -99,6 +101,11 @@ internal sealed partial class ScimRequestHandler
         }
 
         context.Response.Clear();
+        if (allow is not null)
+        {
+            context.Response.Headers.Allow = allow; // a 405 names the methods the resource accepts (RFC 9110 §15.5.6)
+        }
+
         await ScimResponses.WriteErrorAsync(context, status, scimType, detail).ConfigureAwait(false);
     }
 
@@ -187,7 +194,11 @@ internal sealed partial class ScimRequestHandler
                 return;
             }
 
-            RequireMethod(method, HttpMethods.Post);
+            if (!HttpMethods.IsPost(method))
+            {
+                throw MethodNotAllowed(method, "GET, POST");
+            }
+
             var body = await ReadBodyAsync(context).ConfigureAwait(false);
             var created = await service.CreateAsync(scim, type.Name, body, Options(request), context.RequestAborted).ConfigureAwait(false);
             context.Response.Headers.Location = created.Location?.AbsoluteUri;
@@ -265,8 +276,12 @@ internal sealed partial class ScimRequestHandler
         }
     }
 
-    private static ScimException MethodNotAllowed(string method, string allowed) =>
-        new(405, null, $"{method} is not supported here; this endpoint accepts {allowed}.");
+    private static ScimException MethodNotAllowed(string method, string allowed)
+    {
+        var error = new ScimException(405, null, $"{method} is not supported here; this endpoint accepts {allowed}.");
+        error.Data[AllowKey] = allowed;
+        return error;
+    }
 
     private static ScimRequestOptions Options(HttpRequest request, string? ifMatch = null, bool returnResource = true) => new()
     {

@@ -283,19 +283,19 @@ public sealed class ProtocolTests
     }
 
     [Theory]
-    [InlineData("DELETE", "Users")]
-    [InlineData("PUT", "Users")]
-    [InlineData("PATCH", "Users")]
-    [InlineData("POST", "Users/{id}")]
-    [InlineData("DELETE", "Groups")]
-    [InlineData("POST", "Groups/{gid}")]
-    [InlineData("DELETE", "ServiceProviderConfig")]
-    [InlineData("POST", "ServiceProviderConfig")]
-    [InlineData("PUT", "Schemas")]
-    [InlineData("POST", "ResourceTypes/User")]
-    [InlineData("GET", "Users/.search")]
-    [InlineData("GET", ".search")]
-    public async Task UnsupportedMethod_Returns405AndChangesNothing(string method, string path)
+    [InlineData("DELETE", "Users", "GET, POST")]
+    [InlineData("PUT", "Users", "GET, POST")]
+    [InlineData("PATCH", "Users", "GET, POST")]
+    [InlineData("POST", "Users/{id}", "GET, PUT, PATCH, DELETE")]
+    [InlineData("DELETE", "Groups", "GET, POST")]
+    [InlineData("POST", "Groups/{gid}", "GET, PUT, PATCH, DELETE")]
+    [InlineData("DELETE", "ServiceProviderConfig", "GET")]
+    [InlineData("POST", "ServiceProviderConfig", "GET")]
+    [InlineData("PUT", "Schemas", "GET")]
+    [InlineData("POST", "ResourceTypes/User", "GET")]
+    [InlineData("GET", "Users/.search", "POST")]
+    [InlineData("GET", ".search", "POST")]
+    public async Task UnsupportedMethod_Returns405WithAllowAndChangesNothing(string method, string path, string allow)
     {
         await using var server = await ScimTestServer.StartAsync();
         var client = server.Client();
@@ -305,7 +305,9 @@ public sealed class ProtocolTests
 
         var response = await client.SendAsync(new HttpMethod(method), path.Replace("{id}", (string)created["id"]!, StringComparison.Ordinal).Replace("{gid}", (string)group["id"]!, StringComparison.Ordinal), body);
 
-        Error(response, HttpStatusCode.MethodNotAllowed);
+        var error = Error(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(allow, string.Join(", ", response.Message.Content.Headers.Allow));
+        Assert.Contains(allow, (string?)error["detail"], StringComparison.Ordinal);
         List(await client.GetAsync("Users"), totalResults: 1);
         List(await client.GetAsync("Groups"), totalResults: 1);
     }
