@@ -171,7 +171,7 @@ internal sealed partial class ScimRequestHandler
 
         var service = context.RequestServices.GetRequiredService<ScimService>();
         var scim = new ScimContext(Tenant(context), Actor(context)) { BaseUri = new Uri(baseUri) };
-        if (segments.Length == 1 && first == ".search")
+        if (segments.Length == 1 && first.Equals(".search", StringComparison.OrdinalIgnoreCase))
         {
             RequireMethod(method, HttpMethods.Post);
             var search = await ReadSearchAsync(context).ConfigureAwait(false);
@@ -212,7 +212,7 @@ internal sealed partial class ScimRequestHandler
         }
 
         var resourceId = Uri.UnescapeDataString(segments[1]);
-        if (resourceId == ".search")
+        if (resourceId.Equals(".search", StringComparison.OrdinalIgnoreCase))
         {
             RequireMethod(method, HttpMethods.Post);
             var search = await ReadSearchAsync(context).ConfigureAwait(false);

@@ -326,6 +326,8 @@ public sealed class EndpointTests
         Assert.Equal("lower", (string?)Resource(await client.GetAsync("USERS/" + created["id"]), HttpStatusCode.OK)["userName"]);
         List(await client.GetAsync("groups"), totalResults: 1);
         List(await client.PostAsync("uSeRs/.search", "{}"), totalResults: 1);
+        List(await client.PostAsync("Users/.SEARCH", "{}"), totalResults: 1);
+        List(await client.PostAsync(".Search", "{}"), totalResults: 2);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Groups/" + group["id"])).Status);
     }
 }
