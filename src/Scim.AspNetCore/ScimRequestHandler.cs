@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using Scim.Core.Bulk;
 using Scim.Core.Discovery;
 using Scim.Core.Errors;
 using Scim.Core.Provisioning;
@@ -55,6 +56,8 @@ internal sealed partial class ScimRequestHandler
         _configuration.ETagSupported = true;
         _configuration.Filter.Supported = true;
         _configuration.Filter.MaxResults = service.Options.MaxCount;
+        _configuration.Bulk.Supported = service.Options.Bulk.Enabled;
+        _configuration.Bulk.MaxOperations = service.Options.Bulk.MaxOperations;
         _configuration.Bulk.MaxPayloadSize = _options.MaxPayloadSize;
         _configuration.Pagination.Index = true;
         _configuration.Pagination.Cursor = service.SupportsCursorPaging;
@@ -157,13 +160,33 @@ internal sealed partial class ScimRequestHandler
             return;
         }
 
-        if (segments.Length == 1 && (first.Equals("Bulk", StringComparison.OrdinalIgnoreCase) || first.Equals("Me", StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new ScimException(501, null, $"/{first} is not supported by this service provider.");
-        }
-
         var service = context.RequestServices.GetRequiredService<ScimService>();
         var scim = new ScimContext(Tenant(context), Actor(context)) { BaseUri = new Uri(baseUri) };
+        if (segments.Length == 1 && first.Equals("Bulk", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!service.Options.Bulk.Enabled)
+            {
+                throw new ScimException(501, null, "Bulk operations are not supported by this service provider.");
+            }
+
+            RequireMethod(method, HttpMethods.Post);
+            var bulk = await ReadBodyAsync(context).ConfigureAwait(false);
+            var response = await new ScimBulkProcessor(service, service.Options.Bulk).ProcessAsync(scim, bulk, context.RequestAborted).ConfigureAwait(false);
+            await ScimResponses.WriteJsonAsync(context, 200, response).ConfigureAwait(false);
+            return;
+        }
+
+        if (segments.Length == 1 && first.Equals("Me", StringComparison.OrdinalIgnoreCase))
+        {
+            if (_options.MeUserId is null)
+            {
+                throw new ScimException(501, null, "/Me is not supported by this service provider.");
+            }
+
+            var me = _options.MeUserId(context) ?? throw ScimException.NotFound("The authenticated subject has no User resource here.");
+            await ResourceAsync(context, service, scim, service.FindResourceType("User")!, me, method).ConfigureAwait(false);
+            return;
+        }
         if (segments.Length == 1 && first == ".search")
         {
             RequireMethod(method, HttpMethods.Post);
@@ -210,6 +233,12 @@ internal sealed partial class ScimRequestHandler
             return;
         }
 
+        await ResourceAsync(context, service, scim, type, resourceId, method).ConfigureAwait(false);
+    }
+
+    private async Task ResourceAsync(HttpContext context, ScimService service, ScimContext scim, ScimResourceType type, string resourceId, string method)
+    {
+        var request = context.Request;
         var ifMatch = request.Headers.IfMatch.ToString();
         switch (method)
         {
