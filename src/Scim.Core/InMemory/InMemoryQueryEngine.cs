@@ -46,7 +46,7 @@ internal sealed class InMemoryQueryEngine<T>
         // needed; that also spares compiling one for every distinct value an IdP looks up.
         var predicate = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
         IEnumerable<T> rows = candidates is null
-            ? table.Order.Select(id => table.ById[id])
+            ? table.Order.Values
             : candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => table.ById.GetValueOrDefault(id)).OfType<T>();
 
         if (query.UsesCursor)

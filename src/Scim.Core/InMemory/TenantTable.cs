@@ -24,7 +24,8 @@ internal sealed class TenantTable<T> : IDisposable
 
     public Dictionary<string, T> ById { get; } = new(StringComparer.Ordinal);
 
-    public SortedSet<string> Order { get; } = new(StringComparer.Ordinal);
+    /// <summary>The rows in id order (ordinal), walked by scans so no lookup per row is needed.</summary>
+    public SortedDictionary<string, T> Order { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> IdsByExternalId(string externalId) => Ids(_byExternalId.GetValueOrDefault(externalId));
 
@@ -46,12 +47,9 @@ internal sealed class TenantTable<T> : IDisposable
         {
             Unindex(previous);
         }
-        else
-        {
-            Order.Add(id);
-        }
 
         ById[id] = row;
+        Order[id] = row;
         Index(_byExternalId, row.ExternalId, id);
         Index(_bySecondary, _secondaryKey(row), id);
     }
