@@ -206,7 +206,7 @@ internal sealed partial class ScimRequestHandler
             if (HttpMethods.IsGet(method))
             {
                 var list = await service.ListAsync(scim, type.Name, ListRequestFromQuery(request), context.RequestAborted).ConfigureAwait(false);
-                await ScimResponses.WriteJsonAsync(context, 200, list.ToJson()).ConfigureAwait(false);
+                await ScimResponses.WriteAsync(context, 200, list.WriteTo).ConfigureAwait(false);
                 return;
             }
 
@@ -229,7 +229,7 @@ internal sealed partial class ScimRequestHandler
             RequireMethod(method, HttpMethods.Post);
             var search = await ReadSearchAsync(context).ConfigureAwait(false);
             var list = await service.ListAsync(scim, type.Name, search, context.RequestAborted).ConfigureAwait(false);
-            await ScimResponses.WriteJsonAsync(context, 200, list.ToJson()).ConfigureAwait(false);
+            await ScimResponses.WriteAsync(context, 200, list.WriteTo).ConfigureAwait(false);
             return;
         }
 
@@ -283,7 +283,7 @@ internal sealed partial class ScimRequestHandler
     private static async Task WriteResourceAsync(HttpContext context, int status, ScimResourceResult result)
     {
         context.Response.Headers.ETag = result.Version;
-        await ScimResponses.WriteJsonAsync(context, status, result.ToJson()).ConfigureAwait(false);
+        await ScimResponses.WriteAsync(context, status, result.WriteTo).ConfigureAwait(false);
     }
 
     private static void RequireMethod(string method, string allowed)
