@@ -32,6 +32,13 @@ public sealed class ScimHttpOptions
     /// <summary>Finds the acting client of a request. The default uses the <c>scim_client</c> claim, then the identity's name.</summary>
     public Func<HttpContext, string?>? ActorResolver { get; set; }
 
+    /// <summary>
+    /// Maps the authenticated subject to the id of its User, which enables <c>/Me</c> (RFC 7644
+    /// §3.11): GET, PUT, PATCH and DELETE on that user. Return <see langword="null"/> when the
+    /// subject has no user (404). Without a mapping, <c>/Me</c> answers 501.
+    /// </summary>
+    public Func<HttpContext, string?>? MeUserId { get; set; }
+
     /// <summary>Checks the values; called at startup.</summary>
     /// <exception cref="InvalidOperationException">A value is out of range.</exception>
     public void Validate()

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using Scim.Core.Bulk;
 using Scim.Core.Discovery;
 using Scim.Core.Errors;
 using Scim.Core.Provisioning;
@@ -57,6 +58,8 @@ internal sealed partial class ScimRequestHandler
         _configuration.ETagSupported = true;
         _configuration.Filter.Supported = true;
         _configuration.Filter.MaxResults = service.Options.MaxCount;
+        _configuration.Bulk.Supported = service.Options.Bulk.Enabled;
+        _configuration.Bulk.MaxOperations = service.Options.Bulk.MaxOperations;
         _configuration.Bulk.MaxPayloadSize = _options.MaxPayloadSize;
         _configuration.Pagination.Index = true;
         _configuration.Pagination.Cursor = service.SupportsCursorPaging;
@@ -164,13 +167,34 @@ internal sealed partial class ScimRequestHandler
             return;
         }
 
-        if (segments.Length == 1 && (first.Equals("Bulk", StringComparison.OrdinalIgnoreCase) || first.Equals("Me", StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new ScimException(501, null, $"/{first} is not supported by this service provider.");
-        }
-
         var service = context.RequestServices.GetRequiredService<ScimService>();
         var scim = new ScimContext(Tenant(context), Actor(context)) { BaseUri = new Uri(baseUri) };
+        if (segments.Length == 1 && first.Equals("Bulk", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!service.Options.Bulk.Enabled)
+            {
+                throw new ScimException(501, null, "Bulk operations are not supported by this service provider.");
+            }
+
+            RequireMethod(method, HttpMethods.Post);
+            var bulk = await ReadBodyAsync(context).ConfigureAwait(false);
+            var response = await new ScimBulkProcessor(service, service.Options.Bulk).ProcessAsync(scim, bulk, context.RequestAborted).ConfigureAwait(false);
+            await ScimResponses.WriteJsonAsync(context, 200, response).ConfigureAwait(false);
+            return;
+        }
+
+        if (segments.Length == 1 && first.Equals("Me", StringComparison.OrdinalIgnoreCase))
+        {
+            if (_options.MeUserId is null)
+            {
+                throw new ScimException(501, null, "/Me is not supported by this service provider.");
+            }
+
+            var me = _options.MeUserId(context) ?? throw ScimException.NotFound("The authenticated subject has no User resource here.");
+            await ResourceAsync(context, service, scim, service.FindResourceType("User")!, me, method).ConfigureAwait(false);
+            return;
+        }
+
         if (segments.Length == 1 && first.Equals(".search", StringComparison.OrdinalIgnoreCase))
         {
             RequireMethod(method, HttpMethods.Post);
@@ -190,7 +214,7 @@ internal sealed partial class ScimRequestHandler
             if (HttpMethods.IsGet(method))
             {
                 var list = await service.ListAsync(scim, type.Name, ListRequestFromQuery(request), context.RequestAborted).ConfigureAwait(false);
-                await ScimResponses.WriteJsonAsync(context, 200, list.ToJson()).ConfigureAwait(false);
+                await ScimResponses.WriteAsync(context, 200, list.WriteTo).ConfigureAwait(false);
                 return;
             }
 
@@ -217,10 +241,16 @@ internal sealed partial class ScimRequestHandler
             RequireMethod(method, HttpMethods.Post);
             var search = await ReadSearchAsync(context).ConfigureAwait(false);
             var list = await service.ListAsync(scim, type.Name, search, context.RequestAborted).ConfigureAwait(false);
-            await ScimResponses.WriteJsonAsync(context, 200, list.ToJson()).ConfigureAwait(false);
+            await ScimResponses.WriteAsync(context, 200, list.WriteTo).ConfigureAwait(false);
             return;
         }
 
+        await ResourceAsync(context, service, scim, type, resourceId, method).ConfigureAwait(false);
+    }
+
+    private async Task ResourceAsync(HttpContext context, ScimService service, ScimContext scim, ScimResourceType type, string resourceId, string method)
+    {
+        var request = context.Request;
         var ifMatch = request.Headers.IfMatch.ToString();
         switch (method)
         {
@@ -265,7 +295,7 @@ internal sealed partial class ScimRequestHandler
     private static async Task WriteResourceAsync(HttpContext context, int status, ScimResourceResult result)
     {
         context.Response.Headers.ETag = result.Version;
-        await ScimResponses.WriteJsonAsync(context, status, result.ToJson()).ConfigureAwait(false);
+        await ScimResponses.WriteAsync(context, status, result.WriteTo).ConfigureAwait(false);
     }
 
     private static void RequireMethod(string method, string allowed)

@@ -10,12 +10,14 @@ internal static class ScimResponses
 {
     public const string ContentType = "application/scim+json";
 
-    public static async Task WriteJsonAsync(HttpContext context, int status, JsonObject body)
+    public static Task WriteJsonAsync(HttpContext context, int status, JsonObject body) => WriteAsync(context, status, writer => body.WriteTo(writer));
+
+    public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ScimSerializer.WriterOptions);
-        body.WriteTo(writer);
+        write(writer);
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 

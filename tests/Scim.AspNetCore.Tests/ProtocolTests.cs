@@ -313,15 +313,27 @@ public sealed class ProtocolTests
     }
 
     [Theory]
-    [InlineData("POST", "Bulk")]
     [InlineData("GET", "Me")]
     [InlineData("PATCH", "Me")]
-    [InlineData("POST", "bulk")]
-    public async Task BulkAndMe_Return501(string method, string path)
+    [InlineData("DELETE", "me")]
+    public async Task Me_WithoutAMeResolver_Returns501(string method, string path)
     {
         await using var server = await ScimTestServer.StartAsync();
 
-        Error(await server.Client().SendAsync(new HttpMethod(method), path, method == "GET" ? null : "{}"), HttpStatusCode.NotImplemented);
+        Error(await server.Client().SendAsync(new HttpMethod(method), path, method == "PATCH" ? "{}" : null), HttpStatusCode.NotImplemented);
+    }
+
+    [Theory]
+    [InlineData("Bulk")]
+    [InlineData("bulk")]
+    public async Task Bulk_WhenDisabled_Returns501(string path)
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s => s.ConfigureService(c => c.Bulk.Enabled = false));
+        var client = server.Client();
+
+        Error(await client.PostAsync(path, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users","bulkId":"q1","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk"}}]}"""), HttpStatusCode.NotImplemented);
+        List(await client.GetAsync("Users"), totalResults: 0);
+        Assert.False((bool)(await client.GetAsync("ServiceProviderConfig")).Json["bulk"]!["supported"]!);
     }
 
     [Theory]

@@ -62,7 +62,8 @@ public sealed class StartupAndDiscoveryTests
         Assert.True((bool)config["etag"]!["supported"]!);
         Assert.True((bool)config["sort"]!["supported"]!);
         Assert.True((bool)config["changePassword"]!["supported"]!);
-        Assert.False((bool)config["bulk"]!["supported"]!);
+        Assert.True((bool)config["bulk"]!["supported"]!);
+        Assert.Equal(1000, (int)config["bulk"]!["maxOperations"]!);
         Assert.Equal(65_536, (int)config["bulk"]!["maxPayloadSize"]!);
         Assert.True((bool)config["pagination"]!["cursor"]!);
         Assert.True((bool)config["pagination"]!["index"]!);

@@ -118,6 +118,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
                 return Task.FromResult(StoreWriteResult.Conflict<User>(attribute));
             }
 
+            ValuePool.Compact(resource);
             table.Put(resource);
             return Task.FromResult(StoreWriteResult.Success(resource));
         }
@@ -157,6 +158,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
                 return Task.FromResult(StoreWriteResult.Conflict<User>(attribute));
             }
 
+            ValuePool.Compact(resource);
             table.Put(resource);
             return Task.FromResult(StoreWriteResult.Success(resource));
         }
