@@ -84,7 +84,7 @@ public sealed class EntraSequenceTests
         List(await entra.GetAsync(byDisplayName), totalResults: 0);
         var group = Resource(await entra.PostAsync("Groups", $$"""
             {
-              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/Group"],
               "externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
               "displayName": "{{GroupName}}",
               "meta": { "resourceType": "Group" }

@@ -179,7 +179,7 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
             {
                 hasCore = true;
             }
-            else if (FindExtension(resourceType, uri) is null)
+            else if (FindExtension(resourceType, uri) is null && !IsIgnoredSchema(uri))
             {
                 Unknown($"'schemas' lists \"{uri}\", which is not a schema of resource type '{resourceType.Name}'.");
             }
@@ -455,6 +455,19 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
         }
 
         return target;
+    }
+
+    private bool IsIgnoredSchema(string uri)
+    {
+        foreach (var prefix in options.IgnoredSchemaPrefixes)
+        {
+            if (uri.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Unknown(string detail)

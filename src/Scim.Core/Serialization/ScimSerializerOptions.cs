@@ -18,6 +18,14 @@ public sealed class ScimSerializerOptions
     public UnknownAttributeHandling UnknownAttributes { get; set; } = UnknownAttributeHandling.Reject;
 
     /// <summary>
+    /// Prefixes of schema URNs that clients list in <c>schemas</c> without sending attributes of
+    /// them, accepted and ignored whatever <see cref="UnknownAttributes"/> says. By default
+    /// Microsoft's (<c>http://schemas.microsoft.com/</c>): Entra ID lists
+    /// <c>http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/Group</c> when it creates groups.
+    /// </summary>
+    public IList<string> IgnoredSchemaPrefixes { get; } = ["http://schemas.microsoft.com/"];
+
+    /// <summary>
     /// The deepest JSON nesting accepted in a request body. A SCIM resource needs at most 4 levels
     /// (resource, extension, complex attribute, array); deeper input is rejected with
     /// 400 <c>invalidSyntax</c> before any recursion can run away.
