@@ -369,6 +369,10 @@ public sealed partial class ScimService
             {
                 tree.Remove("members");
             }
+            else if (stored is User { Password: { } password })
+            {
+                tree["password"] = password; // writeOnly, so not in the canonical tree; PATCH remove and PUT must still see it
+            }
 
             var before = Options.EventValues ? tree.DeepClone().AsObject() : null;
             var result = change(tree, stored);

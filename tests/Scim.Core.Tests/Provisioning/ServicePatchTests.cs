@@ -174,6 +174,20 @@ public sealed class ServicePatchTests
     }
 
     [Fact]
+    public async Task Patch_RemovePassword_UnassignsIt()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"p","password":"old-secret"}"""), cancellationToken: Ct);
+
+        var patched = await kit.PatchAsync("Users", created.Id, """{"op":"remove","path":"password"}""");
+
+        Assert.True(patched.Changed);
+        Assert.NotEqual(created.Version, patched.Version);
+        Assert.Null((await kit.StoredUserAsync(created.Id))!.Password);
+        Assert.Equal(["password"], kit.Events.All[^1].ChangedPaths);
+    }
+
+    [Fact]
     public async Task Patch_RemovePasswordNeverSet_ChangesNothing()
     {
         using var kit = new ServiceKit();
