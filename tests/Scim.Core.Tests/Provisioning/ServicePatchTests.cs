@@ -188,6 +188,22 @@ public sealed class ServicePatchTests
     }
 
     [Fact]
+    public async Task PatchAndPut_SamePasswordAgain_ChangeNothing()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"p","password":"same-secret"}"""), cancellationToken: Ct);
+        kit.Events.Clear();
+
+        var patched = await kit.PatchAsync("Users", created.Id, """{"op":"replace","path":"password","value":"same-secret"}""");
+        var replaced = await kit.Service.ReplaceAsync(ServiceKit.Context, "Users", created.Id, ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"p","password":"same-secret"}"""), cancellationToken: Ct);
+
+        Assert.False(patched.Changed);
+        Assert.False(replaced.Changed);
+        Assert.Equal(created.Version, replaced.Version);
+        Assert.Empty(kit.Events.All);
+    }
+
+    [Fact]
     public async Task Patch_RemovePasswordNeverSet_ChangesNothing()
     {
         using var kit = new ServiceKit();
