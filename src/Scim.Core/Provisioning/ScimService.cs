@@ -527,8 +527,9 @@ public sealed partial class ScimService
             RemovedMemberIds = removed,
             Version = version,
             Time = now,
-            Before = before is null ? null : EventValues.Select(before, paths, type, Registry),
-            After = before is null || after is null ? null : EventValues.Select(after, paths, type, Registry),
+            // Member changes travel as ids; the trees never hold members, so their values would read as none.
+            Before = before is null ? null : EventValues.Select(before, [.. paths.Where(p => !IsMembersPath(p))], type, Registry),
+            After = before is null || after is null ? null : EventValues.Select(after, [.. paths.Where(p => !IsMembersPath(p))], type, Registry),
         }).ConfigureAwait(false);
     }
 

@@ -210,6 +210,28 @@ public sealed class ServiceEventTests
     }
 
     [Fact]
+    public async Task EventValues_On_MembersChange_ValuesDoNotMisreportMembers()
+    {
+        using var kit = new ServiceKit(new ScimServiceOptions { EventValues = true });
+        var alice = await kit.CreateUserAsync("alice");
+        var bob = await kit.CreateUserAsync("bob");
+        var group = await kit.CreateGroupAsync("G", null, alice);
+
+        await kit.PatchAsync("Groups", group, $$"""{"op":"add","path":"members","value":[{"value":"{{bob}}"}]}""");
+        var added = kit.Events.All[^1];
+        await kit.PatchAsync("Groups", group, $$"""{"op":"replace","path":"displayName","value":"G2"},{"op":"remove","path":"members[value eq \"{{alice}}\"]"}""");
+        var both = kit.Events.All[^1];
+
+        // Member changes travel as ids (AddedMemberIds / RemovedMemberIds); the values must not claim the group has no members.
+        Assert.Equal([bob], added.AddedMemberIds);
+        Assert.False(added.Before!.ContainsKey("members"), added.Before.ToJsonString());
+        Assert.False(added.After!.ContainsKey("members"), added.After.ToJsonString());
+        Assert.Equal("""{"displayName":"G"}""", both.Before!.ToJsonString());
+        Assert.Equal("""{"displayName":"G2"}""", both.After!.ToJsonString());
+        Assert.Equal([alice], both.RemovedMemberIds);
+    }
+
+    [Fact]
     public async Task ThrowingSubscriber_DoesNotFailTheRequest_OthersStillCalled_AndIsLogged()
     {
         var logger = new RecordingLogger<ScimService>();
