@@ -827,12 +827,32 @@ public sealed partial class ScimService
         // RFC 7643 §7: readOnly values sent by a client are ignored (id, meta, a user's groups, ...).
         tree.Remove("id");
         tree.Remove("meta");
-        var core = Registry.FindSchema(type.Schema);
-        foreach (var key in tree.Select(p => p.Key).ToList())
+        RemoveReadOnly(tree, Registry.FindSchema(type.Schema));
+        foreach (var extension in type.SchemaExtensions)
         {
-            if (core?.FindAttribute(key) is { Mutability: Mutability.ReadOnly })
+            if (tree[extension.Schema] is JsonObject values)
             {
-                tree.Remove(key);
+                RemoveReadOnly(values, Registry.FindSchema(extension.Schema));
+            }
+        }
+    }
+
+    private static void RemoveReadOnly(JsonObject owner, ScimSchema? schema)
+    {
+        foreach (var key in owner.Select(p => p.Key).ToList())
+        {
+            var attribute = schema?.FindAttribute(key);
+            if (attribute is { Mutability: Mutability.ReadOnly })
+            {
+                owner.Remove(key);
+            }
+            else if (attribute is { MultiValued: false, SubAttributes.Count: > 0 } && owner[key] is JsonObject complex)
+            {
+                // e.g. the enterprise manager's displayName. (A group member's display, multi-valued, is kept as the client sends it.)
+                foreach (var sub in attribute.SubAttributes.Where(s => s.Mutability == Mutability.ReadOnly))
+                {
+                    complex.Remove(sub.Name);
+                }
             }
         }
     }

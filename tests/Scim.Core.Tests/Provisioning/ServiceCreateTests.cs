@@ -84,6 +84,32 @@ public sealed class ServiceCreateTests
     }
 
     [Fact]
+    public async Task Create_ReadOnlyInputInOtherCase_IsIgnored()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.Json("""
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","ID":"client-chosen","Meta":{"version":"W/\"client\""},"GROUPS":[{"value":"g"}]}
+            """), cancellationToken: Ct);
+        Assert.NotEqual("client-chosen", created.Id);
+        Assert.NotEqual("W/\"client\"", created.Version);
+        Assert.Null(created.ToJson()["groups"]);
+    }
+
+    [Fact]
+    public async Task Create_ReadOnlySubAttribute_IsIgnored()
+    {
+        using var kit = new ServiceKit();
+        var boss = await kit.CreateUserAsync("boss");
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.Json($$"""
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","{{ServiceKit.Enterprise}}"],"userName":"bjensen",
+             "{{ServiceKit.Enterprise}}":{"manager":{"value":"{{boss}}","displayName":"Claimed by the client"} } }
+            """), cancellationToken: Ct);
+        var manager = (await kit.StoredUserAsync(created.Id))!.EnterpriseUser!.Manager!;
+        Assert.Equal(boss, manager.Value);
+        Assert.Null(manager.DisplayName);
+    }
+
+    [Fact]
     public async Task Create_UserWithAllowedAttributes_StoresThem()
     {
         using var kit = new ServiceKit();
