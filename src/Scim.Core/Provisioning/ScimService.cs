@@ -412,6 +412,7 @@ public sealed partial class ScimService
                 var written = await _users.ReplaceAsync(context, user, storedVersion, cancellationToken).ConfigureAwait(false);
                 if (written.Status == StoreWriteStatus.VersionMismatch && string.IsNullOrWhiteSpace(ifMatch) && attempt < Options.MaxWriteRetries)
                 {
+                    await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
                     continue; // lost a race with another writer: re-read and re-apply
                 }
 
@@ -446,6 +447,7 @@ public sealed partial class ScimService
             switch (patched.Status)
             {
                 case StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) && attempt < Options.MaxWriteRetries:
+                    await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
                     continue;
                 case StoreWriteStatus.VersionMismatch:
                     throw string.IsNullOrWhiteSpace(ifMatch) ? ScimException.Conflict($"Group '{id}' kept changing while this request was applied; retry it.") : PreconditionFailed(type, id);
@@ -473,6 +475,13 @@ public sealed partial class ScimService
             return await ResultAsync(context, type, fresh, projection, changed, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// After a lost race, waits a short random time (growing with the attempt, at most 31 ms) before
+    /// re-reading, so that writers contending for one resource spread out instead of colliding again.
+    /// </summary>
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(Random.Shared.Next(0, 1 << Math.Min(attempt + 1, 5)), cancellationToken);
 
     private async Task<ScimResourceResult> FinishAsync(ScimContext context, ScimResourceType type, ScimResource resource, ScimProjection projection, ScimRequestOptions? options, bool changed, CancellationToken cancellationToken)
     {

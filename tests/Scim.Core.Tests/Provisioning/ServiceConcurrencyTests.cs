@@ -62,7 +62,7 @@ public sealed class ServiceConcurrencyTests
     [Fact]
     public async Task TwentyParallelPatchesOfDifferentAttributes_NoLostUpdate()
     {
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 20; round++)
         {
             using var kit = new ServiceKit();
             var id = await kit.CreateUserAsync("contended");
