@@ -249,8 +249,9 @@ public sealed class ServicePatchTests
         var add = await kit.PatchAsync("Groups", group, $$"""{"op":"add","path":"members","value":[{"value":"{{alice}}"}]}""");
         var remove = await kit.PatchAsync("Groups", group, $$"""{"op":"remove","path":"members[value eq \"{{bob}}\"]"}""");
         var rename = await kit.PatchAsync("Groups", group, """{"op":"replace","path":"displayName","value":"G"}""");
+        var replaceSame = await kit.PatchAsync("Groups", group, $$"""{"op":"replace","path":"members","value":[{"value":"{{alice}}"}]}""");
 
-        Assert.All(new[] { add, remove, rename }, r =>
+        Assert.All(new[] { add, remove, rename, replaceSame }, r =>
         {
             Assert.False(r.Changed);
             Assert.Equal(version, r.Version);

@@ -98,6 +98,14 @@ public sealed class ServiceReadTests
     }
 
     [Fact]
+    public async Task List_InvalidSortOrder_Is400InvalidValue()
+    {
+        using var kit = await KitWithUsersAsync();
+        await ServiceKit.ThrowsScimAsync(400, ScimErrorType.InvalidValue, () =>
+            kit.Service.ListAsync(ServiceKit.Context, "Users", new ScimListRequest { SortBy = "userName", SortOrder = "sideways" }, Ct));
+    }
+
+    [Fact]
     public async Task List_StartIndexAndCount_CutThePage()
     {
         using var kit = await KitWithUsersAsync();
