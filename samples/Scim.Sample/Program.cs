@@ -1,52 +1,33 @@
-// The quick-trial SCIM server. Today it serves the discovery documents (/ServiceProviderConfig,
-// /ResourceTypes, /Schemas) built by Scim.Core behind a bearer token; the resource endpoints arrive
-// with the ASP.NET Core adapter. Its command line is a stable interface: --urls,
-// --Sample:Token=<token>, --Sample:PatchResponse=204|200.
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
+// The quick-trial SCIM server: Scim.AspNetCore over the in-memory stores, protected by the built-in
+// bearer-token scheme. Its command line is a stable interface: --urls, --Sample:Token=<token>,
+// --Sample:PatchResponse=204|200. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
+// tokens from Sample:Tenants:<tenant>=<token>.
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Scim.AspNetCore;
 using Scim.Core.Discovery;
-using Scim.Core.Schema;
-using Scim.Core.Serialization;
+using Scim.Core.Stores;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = SampleOptions.From(builder.Configuration);
-builder.Services.AddScimCore();
+builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse == 204 ? ScimPatchResponse.NoContent : ScimPatchResponse.Ok)
+    .AddInMemoryStores();
+builder.Services.AddAuthentication().AddScimBearerTokens(tokens =>
+{
+    tokens.AddToken(ScimContext.DefaultTenant, "sample", options.Token);
+    foreach (var (tenant, token) in options.Tenants)
+    {
+        tokens.AddToken(tenant, tenant + "-client", token);
+    }
+});
+builder.Services.AddAuthorization();
 
 var app = builder.Build();
-var registry = app.Services.GetRequiredService<SchemaRegistry>();
-var configuration = app.Services.GetRequiredService<ServiceProviderConfiguration>();
-configuration.AuthenticationSchemes.Add(AuthenticationScheme.OAuthBearerToken());
-
-var scim = app.MapGroup(SampleOptions.BasePath);
-scim.AddEndpointFilter(async (context, next) =>
-{
-    var header = context.HttpContext.Request.Headers.Authorization.ToString();
-    if (!options.IsAuthorized(header))
-    {
-        context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer realm=\"scim\"";
-        return ScimResults.Error(401, null, "A valid bearer token is required.");
-    }
-
-    return await next(context);
-});
-
-foreach (var name in new[] { "ServiceProviderConfig", "ServiceProviderConfigs", "serviceConfiguration" })
-{
-    scim.MapGet(name, (HttpRequest request) => ScimResults.Json(DiscoveryDocuments.ServiceProviderConfig(configuration, ScimResults.BaseUrl(request))));
-}
-
-scim.MapGet("Schemas", (HttpRequest request) => ScimResults.Json(DiscoveryDocuments.Schemas(registry, ScimResults.BaseUrl(request))));
-scim.MapGet("Schemas/{id}", (string id, HttpRequest request) => registry.FindSchema(id) is { } schema
-    ? ScimResults.Json(DiscoveryDocuments.Schema(schema, ScimResults.BaseUrl(request)))
-    : ScimResults.Error(404, null, $"Schema '{id}' not found."));
-scim.MapGet("ResourceTypes", (HttpRequest request) => ScimResults.Json(DiscoveryDocuments.ResourceTypes(registry, ScimResults.BaseUrl(request))));
-scim.MapGet("ResourceTypes/{name}", (string name, HttpRequest request) => registry.FindResourceType(name) is { } resourceType && string.Equals(resourceType.Name, name, StringComparison.OrdinalIgnoreCase)
-    ? ScimResults.Json(DiscoveryDocuments.ResourceType(resourceType, ScimResults.BaseUrl(request)))
-    : ScimResults.Error(404, null, $"Resource type '{name}' not found."));
-scim.Map("{**rest}", (string? rest) => ScimResults.Error(404, null, $"No SCIM endpoint at '/{rest}' in this sample yet."));
+app.Services.GetRequiredService<ServiceProviderConfiguration>().AuthenticationSchemes.Add(AuthenticationScheme.OAuthBearerToken());
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
+app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -58,6 +39,10 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
     Console.WriteLine($"Bearer token: {options.Token}");
     Console.WriteLine($"PATCH responses: {options.PatchResponse}");
+    foreach (var tenant in options.Tenants.Keys)
+    {
+        Console.WriteLine($"Tenant '{tenant}': {SampleOptions.TenantBasePath.Replace("{tenant}", tenant, StringComparison.Ordinal)}");
+    }
 });
 
 app.Run();
@@ -67,18 +52,21 @@ internal sealed class SampleOptions
 {
     public const string BasePath = "/scim/v2";
 
-    private byte[] _tokenBytes = [];
+    public const string TenantBasePath = "/tenants/{tenant}/scim/v2";
 
     public string Token { get; private init; } = string.Empty;
 
     public int PatchResponse { get; private init; } = 200;
+
+    /// <summary>Per-tenant tokens for the multi-tenant endpoints (Sample:Tenants:&lt;tenant&gt;=&lt;token&gt;).</summary>
+    public IReadOnlyDictionary<string, string> Tenants { get; private init; } = new Dictionary<string, string>();
 
     public static SampleOptions From(IConfiguration configuration)
     {
         var token = configuration["Sample:Token"];
         if (string.IsNullOrWhiteSpace(token))
         {
-            token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
         var patch = configuration["Sample:PatchResponse"] ?? "200";
@@ -87,46 +75,24 @@ internal sealed class SampleOptions
             throw new InvalidOperationException($"Sample:PatchResponse must be 200 or 204; got '{patch}'.");
         }
 
-        return new SampleOptions { Token = token, PatchResponse = int.Parse(patch, System.Globalization.CultureInfo.InvariantCulture), _tokenBytes = Encoding.UTF8.GetBytes(token) };
+        return new SampleOptions { Token = token, PatchResponse = int.Parse(patch, System.Globalization.CultureInfo.InvariantCulture), Tenants = TenantsFrom(configuration) };
     }
 
-    public bool IsAuthorized(string authorizationHeader)
+    private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)
     {
-        const string Prefix = "Bearer ";
-        if (!authorizationHeader.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        var tenants = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in configuration.GetSection("Sample:Tenants").GetChildren())
         {
-            return false;
+            if (string.IsNullOrWhiteSpace(entry.Value))
+            {
+                throw new InvalidOperationException($"Sample:Tenants:{entry.Key} must be a token.");
+            }
+
+            tenants[entry.Key] = entry.Value;
         }
 
-        var presented = Encoding.UTF8.GetBytes(authorizationHeader[Prefix.Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(presented, _tokenBytes);
+        return tenants;
     }
-}
-
-/// <summary>Writes SCIM responses (application/scim+json) for the sample.</summary>
-internal static class ScimResults
-{
-    private const string ContentType = "application/scim+json";
-
-    public static IResult Json(JsonObject document) => Results.Text(document.ToJsonString(ScimSerializer.DocumentOptions), ContentType, Encoding.UTF8);
-
-    public static IResult Error(int status, string? scimType, string detail)
-    {
-        var body = new JsonObject
-        {
-            ["schemas"] = new JsonArray(ScimSchemaUris.Error),
-            ["status"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (scimType is not null)
-        {
-            body["scimType"] = scimType;
-        }
-
-        body["detail"] = detail;
-        return Results.Text(body.ToJsonString(ScimSerializer.DocumentOptions), ContentType, Encoding.UTF8, status);
-    }
-
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{SampleOptions.BasePath}";
 }
 
 /// <summary>Entry point type, visible to in-process tests.</summary>

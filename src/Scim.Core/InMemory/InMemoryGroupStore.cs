@@ -62,12 +62,8 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(query);
-        var tenant = Find(context.Tenant);
-        if (tenant is null)
-        {
-            return Task.FromResult(new ScimPage<Group>([], 0));
-        }
-
+        // An unknown tenant is queried as an empty one: the query is still checked (cursor, sort).
+        var tenant = Find(context.Tenant) ?? EmptyTenant;
         var filterSeesMembers = query.Filter is not null && InMemoryQueryEngine<Group>.Mentions(query.Filter, "members");
         var includeMembers = query.Includes("members");
         tenant.Table.Lock.EnterReadLock();
@@ -321,6 +317,8 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
 
     private static bool VersionMatches(string? expected, Group current) =>
         expected is null || ResourceVersion.WeakEquals(expected, current.Meta?.Version ?? string.Empty);
+
+    private static GroupTenant EmptyTenant { get; } = new();
 
     private GroupTenant? Find(string tenant) => _tenants.GetValueOrDefault(tenant);
 

@@ -40,10 +40,13 @@ internal sealed class InMemoryQueryEngine<T>
     /// <summary>Runs the query (call under the table's read lock). <paramref name="view"/> gives the object the filter sees; <paramref name="output"/> the object returned.</summary>
     public ScimPage<T> Run(TenantTable<T> table, ScimQuery query, Func<T, T> view, Func<T, T> output)
     {
-        var predicate = query.Filter is null ? null : Compile(query.Filter);
         var candidates = query.Filter is null ? null : Candidates(table, query.Filter);
+
+        // When the index answers the filter exactly (userName eq, or an OR of id eq), no predicate is
+        // needed; that also spares compiling one for every distinct value an IdP looks up.
+        var predicate = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
         IEnumerable<T> rows = candidates is null
-            ? table.Order.Select(id => table.ById[id])
+            ? table.Order.Values
             : candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => table.ById.GetValueOrDefault(id)).OfType<T>();
 
         if (query.UsesCursor)
@@ -121,6 +124,17 @@ internal sealed class InMemoryQueryEngine<T>
         ComparisonFilter comparison => string.Equals(comparison.Path.Name, attribute, StringComparison.OrdinalIgnoreCase),
         PresentFilter present => string.Equals(present.Path.Name, attribute, StringComparison.OrdinalIgnoreCase),
         ValuePathFilter valuePath => string.Equals(valuePath.Path.Name, attribute, StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    private bool AnsweredByIndex(FilterExpression filter) => filter switch
+    {
+        OrFilter or => AnsweredByIndex(or.Left) && AnsweredByIndex(or.Right),
+        ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue, Path: { SubAttribute: null } path }
+            when path.SchemaUri is null || string.Equals(path.SchemaUri, _resourceType.Schema, StringComparison.OrdinalIgnoreCase) =>
+            path.Name.Equals("id", StringComparison.OrdinalIgnoreCase)
+            || path.Name.Equals("externalId", StringComparison.OrdinalIgnoreCase)
+            || path.Name.Equals(_secondaryAttribute, StringComparison.OrdinalIgnoreCase),
         _ => false,
     };
 

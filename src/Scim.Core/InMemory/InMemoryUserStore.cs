@@ -81,12 +81,8 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(query);
-        var table = Find(context.Tenant);
-        if (table is null)
-        {
-            return Task.FromResult(new ScimPage<User>([], 0));
-        }
-
+        // An unknown tenant is queried as an empty one: the query is still checked (cursor, sort).
+        var table = Find(context.Tenant) ?? Empty;
         table.Lock.EnterReadLock();
         try
         {
@@ -118,6 +114,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
                 return Task.FromResult(StoreWriteResult.Conflict<User>(attribute));
             }
 
+            ValuePool.Compact(resource);
             table.Put(resource);
             return Task.FromResult(StoreWriteResult.Success(resource));
         }
@@ -157,6 +154,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
                 return Task.FromResult(StoreWriteResult.Conflict<User>(attribute));
             }
 
+            ValuePool.Compact(resource);
             table.Put(resource);
             return Task.FromResult(StoreWriteResult.Success(resource));
         }
@@ -207,6 +205,8 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
             table.Dispose();
         }
     }
+
+    private static TenantTable<User> Empty { get; } = NewTable();
 
     private static TenantTable<User> NewTable() => new(static u => u.UserName, StringComparer.OrdinalIgnoreCase);
 

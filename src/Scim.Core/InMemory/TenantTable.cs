@@ -11,24 +11,33 @@ internal sealed class TenantTable<T> : IDisposable
     where T : ScimResource
 {
     private readonly Func<T, string?> _secondaryKey;
-    private readonly Dictionary<string, string[]> _byExternalId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _bySecondary;
+    private readonly Dictionary<string, object> _byExternalId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _bySecondary;
 
     public TenantTable(Func<T, string?> secondaryKey, StringComparer secondaryComparer)
     {
         _secondaryKey = secondaryKey;
-        _bySecondary = new Dictionary<string, string[]>(secondaryComparer);
+        _bySecondary = new Dictionary<string, object>(secondaryComparer);
     }
 
     public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
     public Dictionary<string, T> ById { get; } = new(StringComparer.Ordinal);
 
-    public SortedSet<string> Order { get; } = new(StringComparer.Ordinal);
+    /// <summary>The rows in id order (ordinal), walked by scans so no lookup per row is needed.</summary>
+    public SortedDictionary<string, T> Order { get; } = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<string> IdsByExternalId(string externalId) => _byExternalId.GetValueOrDefault(externalId) ?? [];
+    public IReadOnlyList<string> IdsByExternalId(string externalId) => Ids(_byExternalId.GetValueOrDefault(externalId));
 
-    public IReadOnlyList<string> IdsBySecondary(string key) => _bySecondary.GetValueOrDefault(key) ?? [];
+    public IReadOnlyList<string> IdsBySecondary(string key) => Ids(_bySecondary.GetValueOrDefault(key));
+
+    // An index entry is the one id (the usual case, no array to allocate) or an array of ids.
+    private static string[] Ids(object? entry) => entry switch
+    {
+        string id => [id],
+        string[] ids => ids,
+        _ => [],
+    };
 
     /// <summary>Adds or replaces a row and its index entries (call under the write lock).</summary>
     public void Put(T row)
@@ -38,12 +47,9 @@ internal sealed class TenantTable<T> : IDisposable
         {
             Unindex(previous);
         }
-        else
-        {
-            Order.Add(id);
-        }
 
         ById[id] = row;
+        Order[id] = row;
         Index(_byExternalId, row.ExternalId, id);
         Index(_bySecondary, _secondaryKey(row), id);
     }
@@ -69,31 +75,35 @@ internal sealed class TenantTable<T> : IDisposable
         Unindex(_bySecondary, _secondaryKey(row), row.Id!);
     }
 
-    private static void Index(Dictionary<string, string[]> index, string? key, string id)
+    private static void Index(Dictionary<string, object> index, string? key, string id)
     {
         if (key is null)
         {
             return;
         }
 
-        index[key] = index.TryGetValue(key, out var ids) ? [.. ids, id] : [id];
+        index[key] = index.TryGetValue(key, out var entry) ? (string[])[.. Ids(entry), id] : id;
     }
 
-    private static void Unindex(Dictionary<string, string[]> index, string? key, string id)
+    private static void Unindex(Dictionary<string, object> index, string? key, string id)
     {
-        if (key is null || !index.TryGetValue(key, out var ids))
+        if (key is null || !index.TryGetValue(key, out var entry))
         {
             return;
         }
 
-        var kept = Array.FindAll(ids, existing => !string.Equals(existing, id, StringComparison.Ordinal));
-        if (kept.Length == 0)
+        var kept = Ids(entry).Where(existing => !string.Equals(existing, id, StringComparison.Ordinal)).ToArray();
+        switch (kept.Length)
         {
-            index.Remove(key);
-        }
-        else
-        {
-            index[key] = kept;
+            case 0:
+                index.Remove(key);
+                break;
+            case 1:
+                index[key] = kept[0];
+                break;
+            default:
+                index[key] = kept;
+                break;
         }
     }
 }

@@ -60,6 +60,27 @@ public sealed class ScimProjection
     public static ScimProjection Default(SchemaRegistry registry, ScimResourceType resourceType) => Create(registry, resourceType);
 
     /// <summary>
+    /// Whether this projection keeps everything a typed resource's serializer writes: no
+    /// <c>attributes</c> / <c>excludedAttributes</c>, and no attribute of the resource type that is
+    /// returned only on request or never (other than <c>password</c>, which is never written).
+    /// Responses can then be written straight from the typed resource.
+    /// </summary>
+    internal bool IsPassThrough => _passThrough ??= _attributes is null && _excluded is null && !HasHiddenAttributes();
+
+    private bool? _passThrough;
+
+    private bool HasHiddenAttributes()
+    {
+        static bool Hidden(SchemaAttribute attribute) =>
+            (attribute.Returned == Returned.Request || (attribute.Returned == Returned.Never && attribute.Name != "password"))
+            || attribute.SubAttributes.Any(Hidden);
+
+        var schemas = new List<ScimSchema?> { _registry.FindSchema(_resourceType.Schema) };
+        schemas.AddRange(_resourceType.SchemaExtensions.Select(e => _registry.FindSchema(e.Schema)));
+        return schemas.Any(schema => schema is null || schema.Attributes.Any(Hidden));
+    }
+
+    /// <summary>
     /// Whether this projection returns any part of a core attribute of the resource type (for
     /// example <c>members</c> of a Group). A store uses it to skip loading what the response will
     /// not carry; unknown names return <see langword="false"/>.

@@ -60,9 +60,9 @@ public sealed class ScimListRequest
 public sealed class ScimResourceResult
 {
     private readonly ScimProjection _projection;
-    private readonly JsonArray? _groups;
+    private readonly List<UserGroup>? _groups;
 
-    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, Uri? baseUri, JsonArray? groups, bool changed)
+    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, Uri? baseUri, List<UserGroup>? groups, bool changed)
     {
         ResourceType = resourceType;
         Resource = resource;
@@ -92,44 +92,45 @@ public sealed class ScimResourceResult
 
     /// <summary>The response body: projected, with meta.location and derived attributes.</summary>
     /// <returns>A new tree.</returns>
-    public JsonObject ToJson() => _projection.Apply(Complete());
+    public JsonObject ToJson() => _projection.Apply(ScimSerializer.ToJsonObject(Prepared()));
 
-    /// <summary>Writes <see cref="ToJson"/>.</summary>
+    /// <summary>Writes the response body (what <see cref="ToJson"/> returns), straight from the typed resource when the projection keeps everything.</summary>
     /// <param name="writer">The writer.</param>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ToJson().WriteTo(writer);
+        if (_projection.IsPassThrough)
+        {
+            ScimSerializer.Write(writer, Prepared());
+        }
+        else
+        {
+            ToJson().WriteTo(writer);
+        }
     }
 
     internal static Uri LocationOf(Uri baseUri, ScimResourceType resourceType, string id) =>
         new(baseUri.AbsoluteUri.TrimEnd('/') + resourceType.Endpoint + "/" + Uri.EscapeDataString(id));
 
-    private JsonObject Complete()
+    /// <summary>A shallow copy of the stored resource with the response's meta and derived groups (the stored one is never changed).</summary>
+    private ScimResource Prepared()
     {
-        var tree = ScimSerializer.ToJsonObject(Resource);
-        if (tree["meta"] is not JsonObject meta)
+        var copy = Resource.ShallowCopy();
+        var meta = Resource.Meta;
+        copy.Meta = new ResourceMeta
         {
-            meta = [];
-            tree["meta"] = meta;
+            ResourceType = ResourceType.Name,
+            Created = meta?.Created,
+            LastModified = meta?.LastModified,
+            Version = meta?.Version,
+            Location = Location?.AbsoluteUri,
+        };
+        if (copy is User user)
+        {
+            user.Groups = _groups ?? [];
         }
 
-        meta["resourceType"] = ResourceType.Name;
-        if (Location is not null)
-        {
-            meta["location"] = Location.AbsoluteUri;
-        }
-        else
-        {
-            meta.Remove("location");
-        }
-
-        if (_groups is { Count: > 0 })
-        {
-            tree["groups"] = _groups.DeepClone();
-        }
-
-        return tree;
+        return copy;
     }
 }
 
@@ -193,11 +194,34 @@ public sealed class ScimListResult
         return body;
     }
 
-    /// <summary>Writes <see cref="ToJson"/>.</summary>
+    /// <summary>Writes the <c>ListResponse</c> body (what <see cref="ToJson"/> returns), one resource at a time.</summary>
     /// <param name="writer">The writer.</param>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ToJson().WriteTo(writer);
+        writer.WriteStartObject();
+        writer.WriteStartArray("schemas");
+        writer.WriteStringValue(ScimSchemaUris.ListResponse);
+        writer.WriteEndArray();
+        writer.WriteNumber("totalResults", TotalResults);
+        writer.WriteNumber("itemsPerPage", ItemsPerPage);
+        if (!CursorPaging)
+        {
+            writer.WriteNumber("startIndex", StartIndex);
+        }
+
+        if (NextCursor is not null)
+        {
+            writer.WriteString("nextCursor", NextCursor);
+        }
+
+        writer.WriteStartArray(nameof(Resources));
+        foreach (var resource in Resources)
+        {
+            resource.WriteTo(writer);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 }

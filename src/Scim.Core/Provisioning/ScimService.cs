@@ -617,7 +617,7 @@ public sealed partial class ScimService
 
     private async Task<ScimResourceResult> ResultAsync(ScimContext context, ScimResourceType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken)
     {
-        JsonArray? groups = null;
+        List<UserGroup>? groups = null;
         if (IsUser(type) && _groups is not null && projection.Includes("groups"))
         {
             (await GroupsOfAsync(context, [resource.Id!], cancellationToken).ConfigureAwait(false)).TryGetValue(resource.Id!, out groups);
@@ -627,9 +627,9 @@ public sealed partial class ScimService
     }
 
     /// <summary>The derived <c>groups</c> of each user (RFC 7643 §4.1.2): direct memberships, then the groups containing those, as "indirect".</summary>
-    private async Task<Dictionary<string, JsonArray>> GroupsOfAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, List<UserGroup>>> GroupsOfAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, JsonArray>(StringComparer.Ordinal);
+        var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
         var direct = await _groups!.GetGroupsOfMembersAsync(context, userIds, cancellationToken).ConfigureAwait(false);
         if (direct.Count == 0)
         {
@@ -663,7 +663,7 @@ public sealed partial class ScimService
 
         foreach (var byUser in direct.GroupBy(d => d.MemberId, StringComparer.Ordinal))
         {
-            var array = new JsonArray();
+            var array = new List<UserGroup>();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             var queue = new Queue<string>();
             foreach (var membership in byUser)
@@ -693,22 +693,13 @@ public sealed partial class ScimService
         return result;
     }
 
-    private JsonObject GroupEntry(ScimContext context, MemberGroup membership, string kind)
+    private UserGroup GroupEntry(ScimContext context, MemberGroup membership, string kind) => new()
     {
-        var entry = new JsonObject { ["value"] = membership.GroupId };
-        if (context.BaseUri is not null)
-        {
-            entry["$ref"] = ScimResourceResult.LocationOf(context.BaseUri, _groupType!, membership.GroupId).AbsoluteUri;
-        }
-
-        if (membership.GroupDisplayName is not null)
-        {
-            entry["display"] = membership.GroupDisplayName;
-        }
-
-        entry["type"] = kind;
-        return entry;
-    }
+        Value = membership.GroupId,
+        Ref = context.BaseUri is null ? null : ScimResourceResult.LocationOf(context.BaseUri, _groupType!, membership.GroupId).AbsoluteUri,
+        Display = membership.GroupDisplayName,
+        Type = kind,
+    };
 
     /// <summary>
     /// Checks that every member to add exists in the tenant (as a user or a group), is not the group

@@ -31,6 +31,9 @@ public sealed class ScimServiceOptions
     /// <summary>Filter limits.</summary>
     public FilterOptions Filter { get; set; } = new();
 
+    /// <summary>Bulk (RFC 7644 §3.7): on by default, at most 1,000 operations per request.</summary>
+    public Bulk.BulkOptions Bulk { get; set; } = new();
+
     /// <summary>Checks the values; called when the service is built.</summary>
     /// <exception cref="InvalidOperationException">A value is out of range.</exception>
     public void Validate()
@@ -47,5 +50,7 @@ public sealed class ScimServiceOptions
 
         ArgumentNullException.ThrowIfNull(Patch, nameof(Patch));
         ArgumentNullException.ThrowIfNull(Filter, nameof(Filter));
+        ArgumentNullException.ThrowIfNull(Bulk, nameof(Bulk));
+        Bulk.Validate();
     }
 }

@@ -11,6 +11,8 @@ namespace Scim.Core.Resources;
 /// </summary>
 public abstract class ScimResource
 {
+    private JsonObject? _extensions;
+
     /// <summary>The service provider's identifier of the resource (readOnly, case-exact, unique). Assigned on creation.</summary>
     [JsonPropertyOrder(-9)]
     public string? Id { get; set; }
@@ -30,7 +32,7 @@ public abstract class ScimResource
     /// lives here as <c>Extensions["urn:...:User"]["tenantRole"]</c>.
     /// </summary>
     [JsonIgnore]
-    public JsonObject Extensions { get; set; } = [];
+    public JsonObject Extensions { get => _extensions ??= []; set => _extensions = value; }
 
     /// <summary>
     /// <see cref="Extensions"/> as the serializer writes them: one top-level property per schema
@@ -44,7 +46,7 @@ public abstract class ScimResource
     {
         get
         {
-            if (Extensions.Count == 0)
+            if (_extensions is not { Count: > 0 })
             {
                 return null;
             }
@@ -74,7 +76,7 @@ public abstract class ScimResource
         {
             var schemas = new List<string>(2) { CoreSchema };
             AddTypedExtensionSchemas(schemas);
-            foreach (var (key, value) in Extensions)
+            foreach (var (key, value) in _extensions ?? [])
             {
                 if (value is JsonObject { Count: > 0 } && !schemas.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {

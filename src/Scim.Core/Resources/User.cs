@@ -10,6 +10,33 @@ namespace Scim.Core.Resources;
 /// </summary>
 public sealed class User : ScimResource
 {
+    private List<Email>? _emails;
+    private List<PhoneNumber>? _phoneNumbers;
+    private List<InstantMessagingAddress>? _ims;
+    private List<Photo>? _photos;
+    private List<Address>? _addresses;
+    private List<UserGroup>? _groups;
+    private List<Entitlement>? _entitlements;
+    private List<Role>? _roles;
+    private List<X509Certificate>? _x509Certificates;
+
+    /// <summary>
+    /// The multi-valued attributes' lists without allocating empty ones: the serializer reads
+    /// these, so writing a user does not give it nine empty lists (a stored user stays small).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, Func<User, object?>> RawCollections { get; } = new Dictionary<string, Func<User, object?>>(StringComparer.Ordinal)
+    {
+        ["Emails"] = static u => u._emails,
+        ["PhoneNumbers"] = static u => u._phoneNumbers,
+        ["Ims"] = static u => u._ims,
+        ["Photos"] = static u => u._photos,
+        ["Addresses"] = static u => u._addresses,
+        ["Groups"] = static u => u._groups,
+        ["Entitlements"] = static u => u._entitlements,
+        ["Roles"] = static u => u._roles,
+        ["X509Certificates"] = static u => u._x509Certificates,
+    };
+
     /// <inheritdoc />
     [JsonIgnore]
     public override string CoreSchema => ScimSchemaUris.User;
@@ -51,31 +78,31 @@ public sealed class User : ScimResource
     public string? Password { get; set; }
 
     /// <summary>Email addresses.</summary>
-    public List<Email> Emails { get; set; } = [];
+    public List<Email> Emails { get => _emails ??= []; set => _emails = value; }
 
     /// <summary>Phone numbers.</summary>
-    public List<PhoneNumber> PhoneNumbers { get; set; } = [];
+    public List<PhoneNumber> PhoneNumbers { get => _phoneNumbers ??= []; set => _phoneNumbers = value; }
 
     /// <summary>Instant-messaging addresses.</summary>
-    public List<InstantMessagingAddress> Ims { get; set; } = [];
+    public List<InstantMessagingAddress> Ims { get => _ims ??= []; set => _ims = value; }
 
     /// <summary>URLs of photos.</summary>
-    public List<Photo> Photos { get; set; } = [];
+    public List<Photo> Photos { get => _photos ??= []; set => _photos = value; }
 
     /// <summary>Physical mailing addresses.</summary>
-    public List<Address> Addresses { get; set; } = [];
+    public List<Address> Addresses { get => _addresses ??= []; set => _addresses = value; }
 
     /// <summary>The groups the user belongs to, directly or indirectly (readOnly: derived from group membership).</summary>
-    public List<UserGroup> Groups { get; set; } = [];
+    public List<UserGroup> Groups { get => _groups ??= []; set => _groups = value; }
 
     /// <summary>Entitlements.</summary>
-    public List<Entitlement> Entitlements { get; set; } = [];
+    public List<Entitlement> Entitlements { get => _entitlements ??= []; set => _entitlements = value; }
 
     /// <summary>Roles.</summary>
-    public List<Role> Roles { get; set; } = [];
+    public List<Role> Roles { get => _roles ??= []; set => _roles = value; }
 
     /// <summary>X.509 certificates.</summary>
-    public List<X509Certificate> X509Certificates { get; set; } = [];
+    public List<X509Certificate> X509Certificates { get => _x509Certificates ??= []; set => _x509Certificates = value; }
 
     /// <summary>The Enterprise User extension (<c>urn:ietf:params:scim:schemas:extension:enterprise:2.0:User</c>), or <see langword="null"/> when absent.</summary>
     [JsonPropertyName(ScimSchemaUris.EnterpriseUser)]

@@ -62,6 +62,11 @@ internal static class ScimJson
             }
             else if (property.PropertyType != typeof(string) && typeof(ICollection).IsAssignableFrom(property.PropertyType))
             {
+                if (typeInfo.Type == typeof(User) && property.AttributeProvider is System.Reflection.PropertyInfo info && User.RawCollections.TryGetValue(info.Name, out var raw))
+                {
+                    property.Get = obj => raw((User)obj); // an unset list stays unallocated
+                }
+
                 property.ShouldSerialize = static (_, value) => value is ICollection { Count: > 0 };
             }
         }

@@ -13,7 +13,10 @@ namespace Scim.Core.Stores;
 /// <c>meta.version</c> before it calls a write; the store keeps them as given.</para>
 /// <para>Conditional writes: when <c>expectedVersion</c> is not <see langword="null"/> the store
 /// applies the write only if the stored <c>meta.version</c> equals it, atomically, and otherwise
-/// returns <see cref="StoreWriteStatus.VersionMismatch"/>.</para>
+/// returns <see cref="StoreWriteStatus.VersionMismatch"/>. The service passes back the exact
+/// string it read, so an ordinal comparison of the version column is enough.</para>
+/// <para>Creating a resource whose id already exists in the tenant returns
+/// <see cref="StoreWriteStatus.Conflict"/> with the attribute <c>id</c>.</para>
 /// <para>Objects passed to a write belong to the store afterwards; objects a store returns are
 /// treated as read-only by the service.</para>
 /// </remarks>

@@ -16,7 +16,9 @@ public sealed class ReadmeQuickStartTests
     public void Readme_CSharpExample_IsTheCodeThisTestRuns()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
-        var blockStart = readme.IndexOf("```csharp\n", StringComparison.Ordinal);
+        var section = readme.IndexOf("## Using the model today", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has a 'Using the model today' section");
+        var blockStart = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal);
         Assert.True(blockStart >= 0, "README.md has a ```csharp block");
         var codeStart = blockStart + "```csharp\n".Length;
         var fromReadme = Lines(readme[codeStart..readme.IndexOf("```", codeStart, StringComparison.Ordinal)]);

@@ -1,0 +1,228 @@
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+
+namespace Scim.Testing;
+
+/// <summary>
+/// Create, get, replace and delete of users and groups: what is written is read back, id and
+/// meta are kept as the service assigned them, and missing resources are <see langword="null"/>
+/// or <see cref="StoreWriteStatus.NotFound"/>.
+/// </summary>
+public abstract class CrudConformanceTests : StoreConformanceTests
+{
+    /// <summary>A created user reads back with every attribute, its id and its meta as given.</summary>
+    [Fact]
+    public async Task User_CreateThenGet_ReturnsWhatWasStored()
+    {
+        var stored = ConformanceUsers.Create(RunId)[14];
+        var expected = ConformanceUsers.Create(RunId)[14];
+
+        var result = await Users.CreateAsync(Context, stored, Cancellation);
+        AssertSucceeded(result, "create");
+        Assert.Equal(expected.Id, result.Resource?.Id);
+        var read = await Users.GetAsync(Context, expected.Id!, null, Cancellation);
+
+        Assert.NotNull(read);
+        StoreAssert.SameUser(expected, read);
+    }
+
+    /// <summary>Every user of the population reads back as it was given (all attribute kinds, nulls included).</summary>
+    [Fact]
+    public async Task User_CreatePopulation_EveryUserReadsBackTheSame()
+    {
+        foreach (var user in ConformanceUsers.Create(RunId))
+        {
+            await CreateAsync(user);
+        }
+
+        foreach (var expected in ConformanceUsers.Create(RunId))
+        {
+            var read = await Users.GetAsync(Context, expected.Id!, null, Cancellation);
+            Assert.NotNull(read);
+            StoreAssert.SameUser(expected, read);
+        }
+    }
+
+    /// <summary>Get of an id nobody created gives <see langword="null"/>.</summary>
+    [Fact]
+    public async Task User_GetMissing_ReturnsNull()
+    {
+        await CreateAsync(NewUser("someone"));
+
+        Assert.Null(await Users.GetAsync(Context, NewId("missing"), null, Cancellation));
+    }
+
+    /// <summary>Replace stores the new state (attributes and meta) under the same id.</summary>
+    [Fact]
+    public async Task User_Replace_StoresTheNewState()
+    {
+        var id = await CreateAsync(NewUser("bjensen"));
+        var replacement = NewUser("bjensen2", id, externalId: "ext-2", version: Version("2"));
+        replacement.Title = "Tour Guide";
+        replacement.Active = false;
+        replacement.Emails = [new Email { Value = "b@other.org", Type = "home" }];
+        replacement.Meta!.LastModified = Day(3);
+
+        var result = await Users.ReplaceAsync(Context, replacement, null, Cancellation);
+
+        AssertSucceeded(result, "replace");
+        var read = await Users.GetAsync(Context, id, null, Cancellation);
+        Assert.NotNull(read);
+        Assert.Equal("bjensen2", read.UserName);
+        Assert.Equal("ext-2", read.ExternalId);
+        Assert.Equal("Tour Guide", read.Title);
+        Assert.Equal(false, read.Active);
+        Assert.Equal(["b@other.org"], read.Emails.Select(e => e.Value));
+        Assert.Equal(Version("2"), read.Meta?.Version);
+        Assert.Equal(Day(3), read.Meta?.LastModified);
+        Assert.Equal(Day(0), read.Meta?.Created);
+    }
+
+    /// <summary>Replace of a user that does not exist is <see cref="StoreWriteStatus.NotFound"/> and creates nothing.</summary>
+    [Fact]
+    public async Task User_ReplaceMissing_IsNotFound()
+    {
+        var ghost = NewUser("ghost");
+        var id = ghost.Id!;
+
+        var result = await Users.ReplaceAsync(Context, ghost, null, Cancellation);
+
+        Assert.Equal(StoreWriteStatus.NotFound, result.Status);
+        Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
+    }
+
+    /// <summary>Delete removes the user; a second delete is <see cref="StoreWriteStatus.NotFound"/>.</summary>
+    [Fact]
+    public async Task User_Delete_RemovesItAndSecondDeleteIsNotFound()
+    {
+        var id = await CreateAsync(NewUser("bjensen"));
+        var other = await CreateAsync(NewUser("other"));
+
+        var deleted = await Users.DeleteAsync(Context, id, null, Cancellation);
+        var again = await Users.DeleteAsync(Context, id, null, Cancellation);
+
+        AssertSucceeded(deleted, "delete");
+        Assert.Equal(StoreWriteStatus.NotFound, again.Status);
+        Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
+        Assert.NotNull(await Users.GetAsync(Context, other, null, Cancellation));
+        var all = await Users.QueryAsync(Context, new ScimQuery(), Cancellation);
+        Assert.Equal([other], all.Resources.Select(u => u.Id));
+    }
+
+    /// <summary>Delete of a user that does not exist is <see cref="StoreWriteStatus.NotFound"/>.</summary>
+    [Fact]
+    public async Task User_DeleteMissing_IsNotFound()
+    {
+        await CreateAsync(NewUser("someone"));
+
+        var result = await Users.DeleteAsync(Context, NewId("missing"), null, Cancellation);
+
+        Assert.Equal(StoreWriteStatus.NotFound, result.Status);
+    }
+
+    /// <summary>A deleted userName can be used again.</summary>
+    [Fact]
+    public async Task User_DeleteThenCreateSameUserName_Succeeds()
+    {
+        var id = await CreateAsync(NewUser("bjensen"));
+        AssertSucceeded(await Users.DeleteAsync(Context, id, null, Cancellation), "delete");
+
+        var again = await Users.CreateAsync(Context, NewUser("BJensen"), Cancellation);
+
+        AssertSucceeded(again, "create after delete");
+    }
+
+    /// <summary>A created group reads back with its attributes, members, id and meta as given.</summary>
+    [Fact]
+    public async Task Group_CreateThenGet_ReturnsWhatWasStored()
+    {
+        var members = await CreateUsersAsync(3);
+        var group = NewGroup("Tour Guides", members, externalId: "ext-g", version: Version("g1"));
+        var id = group.Id!;
+
+        var result = await Groups.CreateAsync(Context, group, Cancellation);
+
+        AssertSucceeded(result, "create");
+        Assert.Equal(id, result.Resource?.Id);
+        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        Assert.NotNull(read);
+        Assert.Equal(id, read.Id);
+        Assert.Equal("Tour Guides", read.DisplayName);
+        Assert.Equal("ext-g", read.ExternalId);
+        Assert.Equal(Version("g1"), read.Meta?.Version);
+        Assert.Equal(Day(0), read.Meta?.Created);
+        Assert.Equal(Day(0), read.Meta?.LastModified);
+        Assert.Equal(Sorted(members), Sorted(read.Members.Select(m => m.Value)));
+    }
+
+    /// <summary>An empty group is stored and read back empty.</summary>
+    [Fact]
+    public async Task Group_CreateEmpty_ReadsBackWithNoMembers()
+    {
+        var id = await CreateAsync(NewGroup("Empty"));
+
+        Assert.Empty(await MemberIdsAsync(id));
+    }
+
+    /// <summary>Replace stores the new attributes and the new member list (members not in it are gone).</summary>
+    [Fact]
+    public async Task Group_Replace_StoresNewAttributesAndMembers()
+    {
+        var users = await CreateUsersAsync(4);
+        var id = await CreateAsync(NewGroup("Before", users[..2]));
+
+        var result = await Groups.ReplaceAsync(Context, NewGroup("After", users[1..], id, version: Version("2")), null, Cancellation);
+
+        AssertSucceeded(result, "replace");
+        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        Assert.NotNull(read);
+        Assert.Equal("After", read.DisplayName);
+        Assert.Equal(Version("2"), read.Meta?.Version);
+        Assert.Equal(Sorted(users[1..]), await MemberIdsAsync(id));
+    }
+
+    /// <summary>Get, replace and delete of a missing group: <see langword="null"/>, NotFound, NotFound.</summary>
+    [Fact]
+    public async Task Group_Missing_GetIsNullReplaceAndDeleteAreNotFound()
+    {
+        await CreateAsync(NewGroup("Existing"));
+        var ghost = NewGroup("Ghost");
+        var id = ghost.Id!;
+
+        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+        Assert.Equal(StoreWriteStatus.NotFound, (await Groups.ReplaceAsync(Context, ghost, null, Cancellation)).Status);
+        Assert.Equal(StoreWriteStatus.NotFound, (await Groups.DeleteAsync(Context, id, null, Cancellation)).Status);
+        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+    }
+
+    /// <summary>Delete removes the group and its memberships.</summary>
+    [Fact]
+    public async Task Group_Delete_RemovesGroupAndItsMemberships()
+    {
+        var users = await CreateUsersAsync(2);
+        var id = await CreateAsync(NewGroup("Doomed", users));
+        var kept = await CreateAsync(NewGroup("Kept", users[..1]));
+
+        var result = await Groups.DeleteAsync(Context, id, null, Cancellation);
+
+        AssertSucceeded(result, "delete");
+        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+        var memberships = await Groups.GetGroupsOfMembersAsync(Context, users, Cancellation);
+        Assert.Equal([(users[0], kept)], memberships.Select(m => (m.MemberId, m.GroupId)));
+    }
+
+    /// <summary>A group listing finds the groups of the tenant, with their members.</summary>
+    [Fact]
+    public async Task Group_Query_ReturnsGroupsWithMembers()
+    {
+        var users = await CreateUsersAsync(2);
+        var first = await CreateAsync(NewGroup("First", users));
+        var second = await CreateAsync(NewGroup("Second"));
+
+        var page = await Groups.QueryAsync(Context, new ScimQuery(), Cancellation);
+
+        Assert.Equal(2, page.TotalResults);
+        Assert.Equal(Sorted([first, second]), Sorted(page.Resources.Select(g => g.Id)));
+        Assert.Equal(Sorted(users), Sorted(page.Resources.Single(g => g.Id == first).Members.Select(m => m.Value)));
+    }
+}

@@ -1,0 +1,83 @@
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Serialization;
+using Scim.Core.Stores;
+
+namespace Scim.Testing;
+
+/// <summary>
+/// Every filter of <see cref="FilterCorpus"/> over the users of <see cref="ConformanceUsers"/>:
+/// the store must select exactly the users that Scim.Core's reference evaluator selects over the
+/// canonical JSON of each user (<see cref="ScimSerializer.ToJsonObject"/>), and count them.
+/// </summary>
+public abstract class FilterConformanceTests : StoreConformanceTests
+{
+    private static readonly ScimFilterEvaluator Evaluator = new(Registry);
+
+    /// <summary>The corpus filters the reference evaluator accepts (those it rejects never reach a store).</summary>
+    public static TheoryData<string> Filters
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var filter in FilterCorpus.Filters.Where(IsValid))
+            {
+                data.Add(filter);
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>The store selects and counts the same users as the reference evaluator.</summary>
+    /// <param name="filter">A corpus filter (<c>{run}</c> stands for the run id).</param>
+    [Theory]
+    [MemberData(nameof(Filters), MemberType = typeof(FilterConformanceTests))]
+    public async Task QueryAsync_CorpusFilter_SelectsWhatTheEvaluatorSelects(string filter)
+    {
+        var text = FilterCorpus.Resolve(filter, RunId);
+        var predicate = Evaluator.Compile(text, UserType);
+        var expected = Sorted(ConformanceUsers.Create(RunId).Where(u => predicate(ScimSerializer.ToJsonObject(u))).Select(u => u.Id));
+        foreach (var user in ConformanceUsers.Create(RunId))
+        {
+            await CreateAsync(user);
+        }
+
+        var page = await Users.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse(text), Count = 1000 }, Cancellation);
+
+        Assert.Equal(expected, Sorted(page.Resources.Select(u => u.Id)));
+        Assert.Equal(expected.Count, page.TotalResults);
+    }
+
+    /// <summary>A filter on the group's displayName and members selects the right groups.</summary>
+    [Fact]
+    public async Task QueryAsync_GroupFilters_SelectTheRightGroups()
+    {
+        var users = await CreateUsersAsync(3);
+        var admins = await CreateAsync(NewGroup("Admins", users[..2]));
+        var staff = await CreateAsync(NewGroup("Staff", users[1..]));
+        await CreateAsync(NewGroup("Empty"));
+
+        async Task<List<string>> Select(string filter) =>
+            Sorted((await Groups.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse(filter), Count = 100 }, Cancellation)).Resources.Select(g => g.Id));
+
+        Assert.Equal([admins], await Select("displayName eq \"ADMINS\""));
+        Assert.Equal(Sorted([admins, staff]), await Select("displayName ne \"empty\" and displayName pr"));
+        Assert.Equal([admins], await Select($"members.value eq \"{users[0]}\""));
+        Assert.Equal(Sorted([admins, staff]), await Select($"members[value eq \"{users[1]}\"]"));
+        Assert.Equal(Sorted([admins, staff]), await Select("members pr"));
+    }
+
+    private static bool IsValid(string filter)
+    {
+        try
+        {
+            Evaluator.Compile(FilterCorpus.Resolve(filter, "0"), UserType);
+            return true;
+        }
+        catch (ScimException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Scim.Core.Filtering;
+using Scim.Core.Patching;
+using Scim.Core.Projection;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+
+namespace Scim.Testing;
+
+/// <summary>
+/// A group of 100,000 members: deltas on it work and report the right effective ids. No timing is
+/// asserted (speed belongs to benchmarks), but a store that loads the member list for each delta
+/// will make these tests slow. The member ids are not backed by users.
+/// </summary>
+public abstract class LargeGroupConformanceTests : StoreConformanceTests
+{
+    /// <summary>The number of members of the large group.</summary>
+    protected const int Size = 100_000;
+
+    /// <summary>Adding one new member (and one already there) reports just the new one; removing one reports it.</summary>
+    [Fact]
+    public async Task PatchAsync_OnLargeGroup_ReportsEffectiveIds()
+    {
+        var (id, memberIds) = await CreateLargeGroupAsync();
+        var newcomer = NewId("newcomer");
+
+        var added = await Groups.PatchAsync(Context, Delta(id, "2", add: [newcomer, memberIds[12_345]]), Cancellation);
+        var removed = await Groups.PatchAsync(Context, Delta(id, "3", remove: [memberIds[99_999], NewId("stranger")]), Cancellation);
+        var unchanged = await Groups.PatchAsync(Context, Delta(id, "4", add: [memberIds[0]]), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, added.Status);
+        Assert.Equal([newcomer], added.AddedMemberIds);
+        Assert.Empty(added.RemovedMemberIds);
+        Assert.Equal(StoreWriteStatus.Succeeded, removed.Status);
+        Assert.Equal([memberIds[99_999]], removed.RemovedMemberIds);
+        Assert.Empty(removed.AddedMemberIds);
+        Assert.Empty(unchanged.AddedMemberIds);
+
+        var withoutMembers = ScimProjection.Create(Registry, GroupType, excludedAttributes: "members");
+        var group = await Groups.GetAsync(Context, id, withoutMembers, Cancellation);
+        Assert.Equal("Everyone", group?.DisplayName);
+        Assert.Equal(Version("3"), group?.Meta?.Version);
+        var memberships = await Groups.GetGroupsOfMembersAsync(Context, [newcomer, memberIds[99_999], memberIds[50_000]], Cancellation);
+        Assert.Equal(Sorted([newcomer, memberIds[50_000]]), Sorted(memberships.Select(m => m.MemberId)));
+        Assert.All(memberships, m => Assert.Equal(id, m.GroupId));
+
+        var full = await Groups.GetAsync(Context, id, null, Cancellation);
+        Assert.Equal(Size, full?.Members.Count);
+    }
+
+    /// <summary>A member of the large group is found and removed by <see cref="IGroupStore.RemoveMemberFromAllGroupsAsync"/>; the group is found by name.</summary>
+    [Fact]
+    public async Task RemoveMemberFromAllGroupsAsync_OnLargeGroup_RemovesTheMember()
+    {
+        var (id, memberIds) = await CreateLargeGroupAsync();
+
+        var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, memberIds[777], Version("5"), Day(5), Cancellation);
+        var found = await Groups.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse("displayName eq \"everyone\""), Projection = ScimProjection.Create(Registry, GroupType, attributes: "displayName") }, Cancellation);
+
+        Assert.Equal([id], changed);
+        Assert.Empty(await Groups.GetGroupsOfMembersAsync(Context, [memberIds[777]], Cancellation));
+        Assert.Equal([id], found.Resources.Select(g => g.Id));
+        var again = await Groups.PatchAsync(Context, Delta(id, "6", add: [memberIds[777]]), Cancellation);
+        Assert.Equal([memberIds[777]], again.AddedMemberIds);
+    }
+
+    private async Task<(string Id, List<string> MemberIds)> CreateLargeGroupAsync()
+    {
+        var memberIds = Enumerable.Range(0, Size).Select(i => string.Create(CultureInfo.InvariantCulture, $"m{i:D6}-{RunId}")).ToList();
+        var id = await CreateAsync(NewGroup("Everyone", memberIds, version: Version("1")));
+        return (id, memberIds);
+    }
+
+    private static GroupPatch Delta(string id, string version, IEnumerable<string>? add = null, IEnumerable<string>? remove = null) => new()
+    {
+        Id = id,
+        Members = new MembershipDelta(false, [.. (add ?? []).Select(Member)], [.. remove ?? []]),
+        NewVersion = Version(version),
+        LastModified = Day(int.Parse(version, CultureInfo.InvariantCulture)),
+    };
+}

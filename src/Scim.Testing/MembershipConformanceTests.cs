@@ -1,0 +1,233 @@
+using Scim.Core.Patching;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+
+namespace Scim.Testing;
+
+/// <summary>
+/// Group membership by delta (<see cref="IGroupStore.PatchAsync"/>): the effective additions and
+/// removals are reported, the version moves only when something changed, concurrent additions
+/// are all kept, and the reverse lookups (<see cref="IGroupStore.GetGroupsOfMembersAsync"/>,
+/// <see cref="IGroupStore.RemoveMemberFromAllGroupsAsync"/>) agree with the groups.
+/// </summary>
+public abstract class MembershipConformanceTests : StoreConformanceTests
+{
+    /// <summary>Adding members reports only those that were not members yet, and bumps version and lastModified.</summary>
+    [Fact]
+    public async Task PatchAsync_Add_ReportsOnlyNewMembersAndBumpsVersion()
+    {
+        var users = await CreateUsersAsync(3);
+        var id = await CreateAsync(NewGroup("Team", users[..2], version: Version("1")));
+
+        var result = await Groups.PatchAsync(Context, Delta(id, "2", add: [users[1], users[2]]), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
+        Assert.Equal([users[2]], result.AddedMemberIds);
+        Assert.Empty(result.RemovedMemberIds);
+        Assert.Equal(Sorted(users), await MemberIdsAsync(id));
+        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        Assert.Equal(Version("2"), read?.Meta?.Version);
+        Assert.Equal(Day(2), read?.Meta?.LastModified);
+        Assert.Equal(Day(0), read?.Meta?.Created);
+    }
+
+    /// <summary>Adding a member already there and removing one that is not change nothing: empty report, same version.</summary>
+    [Fact]
+    public async Task PatchAsync_NoEffectiveChange_ReportsNothingAndKeepsVersion()
+    {
+        var users = await CreateUsersAsync(3);
+        var id = await CreateAsync(NewGroup("Team", users[..2], version: Version("1")));
+
+        var result = await Groups.PatchAsync(Context, Delta(id, "2", add: [users[0]], remove: [users[2]]), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
+        Assert.Empty(result.AddedMemberIds);
+        Assert.Empty(result.RemovedMemberIds);
+        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        Assert.Equal(Version("1"), read?.Meta?.Version);
+        Assert.Equal(Day(0), read?.Meta?.LastModified);
+        Assert.Equal(Sorted(users[..2]), await MemberIdsAsync(id));
+    }
+
+    /// <summary>Removing members reports those that were members, and only those.</summary>
+    [Fact]
+    public async Task PatchAsync_Remove_ReportsOnlyRemovedMembers()
+    {
+        var users = await CreateUsersAsync(4);
+        var id = await CreateAsync(NewGroup("Team", users[..3]));
+
+        var result = await Groups.PatchAsync(Context, Delta(id, "2", remove: [users[0], users[3]]), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
+        Assert.Empty(result.AddedMemberIds);
+        Assert.Equal([users[0]], result.RemovedMemberIds);
+        Assert.Equal(Sorted(users[1..3]), await MemberIdsAsync(id));
+        Assert.Equal(Version("2"), (await Groups.GetAsync(Context, id, null, Cancellation))?.Meta?.Version);
+    }
+
+    /// <summary>
+    /// Remove-all then add: a member removed and added back is neither added nor removed; the
+    /// others are reported as they changed.
+    /// </summary>
+    [Fact]
+    public async Task PatchAsync_RemoveAllThenAdd_ReportsTheNetChange()
+    {
+        var users = await CreateUsersAsync(4);
+        var id = await CreateAsync(NewGroup("Team", users[..3]));
+
+        var result = await Groups.PatchAsync(Context, Delta(id, "2", add: [users[1], users[3]], removeAll: true), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
+        Assert.Equal([users[3]], result.AddedMemberIds);
+        Assert.Equal(Sorted([users[0], users[2]]), Sorted(result.RemovedMemberIds));
+        Assert.Equal(Sorted([users[1], users[3]]), await MemberIdsAsync(id));
+    }
+
+    /// <summary>Remove-all of an empty group changes nothing.</summary>
+    [Fact]
+    public async Task PatchAsync_RemoveAllOfEmptyGroup_ChangesNothing()
+    {
+        var id = await CreateAsync(NewGroup("Empty", version: Version("1")));
+
+        var result = await Groups.PatchAsync(Context, Delta(id, "2", removeAll: true), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
+        Assert.Empty(result.RemovedMemberIds);
+        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, null, Cancellation))?.Meta?.Version);
+    }
+
+    /// <summary>New attributes are stored with the new version, and the members stay (the attributes' member list is ignored).</summary>
+    [Fact]
+    public async Task PatchAsync_Attributes_StoresThemAndKeepsMembers()
+    {
+        var users = await CreateUsersAsync(2);
+        var id = await CreateAsync(NewGroup("Before", users, externalId: "ext-1", version: Version("1")));
+        var attributes = NewGroup("After", id: id, externalId: "ext-2", version: Version("2"));
+
+        var result = await Groups.PatchAsync(Context, new GroupPatch { Id = id, Attributes = attributes, NewVersion = Version("2"), LastModified = Day(5) }, Cancellation);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
+        Assert.Empty(result.AddedMemberIds);
+        Assert.Empty(result.RemovedMemberIds);
+        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        Assert.NotNull(read);
+        Assert.Equal("After", read.DisplayName);
+        Assert.Equal("ext-2", read.ExternalId);
+        Assert.Equal(Version("2"), read.Meta?.Version);
+        Assert.Equal(Day(5), read.Meta?.LastModified);
+        Assert.Equal(Sorted(users), await MemberIdsAsync(id));
+    }
+
+    /// <summary>Patching a group that does not exist is NotFound.</summary>
+    [Fact]
+    public async Task PatchAsync_MissingGroup_IsNotFound()
+    {
+        var users = await CreateUsersAsync(1);
+        await CreateAsync(NewGroup("Existing"));
+
+        var result = await Groups.PatchAsync(Context, Delta(NewId("missing"), "2", add: [users[0]]), Cancellation);
+
+        Assert.Equal(StoreWriteStatus.NotFound, result.Status);
+        Assert.Empty(await Groups.GetGroupsOfMembersAsync(Context, users, Cancellation));
+    }
+
+    /// <summary>50 unconditional additions of different members to one group, at the same time, are all kept.</summary>
+    [Fact]
+    public async Task PatchAsync_FiftyParallelAdditions_AllMembersPresent()
+    {
+        var users = await CreateUsersAsync(50);
+        var first = await CreateUsersAsync(1, "first");
+        var id = await CreateAsync(NewGroup("Crowd", first));
+
+        var results = await Task.WhenAll(users.Select((user, i) => Task.Run(() => Groups.PatchAsync(Context, Delta(id, $"p{i}", add: [user]), Cancellation), Cancellation)));
+
+        Assert.All(results, r => Assert.Equal(StoreWriteStatus.Succeeded, r.Status));
+        Assert.Equal(Sorted(users), Sorted(results.SelectMany(r => r.AddedMemberIds)));
+        Assert.Equal(Sorted([.. users, .. first]), await MemberIdsAsync(id));
+    }
+
+    /// <summary>The groups of members: one entry per (member, group), with the group's displayName; unknown members give nothing.</summary>
+    [Fact]
+    public async Task GetGroupsOfMembersAsync_ReturnsEveryDirectMembership()
+    {
+        var users = await CreateUsersAsync(3);
+        var admins = await CreateAsync(NewGroup("Admins", users[..1]));
+        var staff = await CreateAsync(NewGroup("Staff", users[..2]));
+        var nested = await CreateAsync(NewGroup("Everyone", [staff]));
+
+        var result = await Groups.GetGroupsOfMembersAsync(Context, [users[0], users[1], users[2], staff, NewId("nobody")], Cancellation);
+
+        var expected = new[] { (users[0], admins, "Admins"), (users[0], staff, "Staff"), (users[1], staff, "Staff"), (staff, nested, "Everyone") };
+        Assert.Equal(
+            expected.Select(e => $"{e.Item1} {e.Item2} {e.Item3}").Order(StringComparer.Ordinal),
+            result.Select(m => $"{m.MemberId} {m.GroupId} {m.GroupDisplayName}").Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Memberships changed by a patch show in the reverse lookup.</summary>
+    [Fact]
+    public async Task GetGroupsOfMembersAsync_FollowsPatches()
+    {
+        var users = await CreateUsersAsync(2);
+        var id = await CreateAsync(NewGroup("Team", users[..1]));
+
+        await Groups.PatchAsync(Context, Delta(id, "2", add: [users[1]], remove: [users[0]]), Cancellation);
+        var result = await Groups.GetGroupsOfMembersAsync(Context, users, Cancellation);
+
+        Assert.Equal([(users[1], id)], result.Select(m => (m.MemberId, m.GroupId)));
+    }
+
+    /// <summary>Removing a member from all groups changes exactly the groups that listed it, with the given version and time.</summary>
+    [Fact]
+    public async Task RemoveMemberFromAllGroupsAsync_RemovesItEverywhereAndBumpsOnlyThoseGroups()
+    {
+        var users = await CreateUsersAsync(2);
+        var first = await CreateAsync(NewGroup("First", users, version: Version("1")));
+        var second = await CreateAsync(NewGroup("Second", users[..1], version: Version("1")));
+        var untouched = await CreateAsync(NewGroup("Untouched", users[1..], version: Version("1")));
+
+        var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, users[0], Version("9"), Day(9), Cancellation);
+
+        Assert.Equal(Sorted([first, second]), Sorted(changed));
+        Assert.Equal([users[1]], await MemberIdsAsync(first));
+        Assert.Empty(await MemberIdsAsync(second));
+        Assert.Equal([users[1]], await MemberIdsAsync(untouched));
+        foreach (var id in new[] { first, second })
+        {
+            var group = await Groups.GetAsync(Context, id, null, Cancellation);
+            Assert.Equal(Version("9"), group?.Meta?.Version);
+            Assert.Equal(Day(9), group?.Meta?.LastModified);
+        }
+
+        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, untouched, null, Cancellation))?.Meta?.Version);
+        Assert.Empty(await Groups.GetGroupsOfMembersAsync(Context, [users[0]], Cancellation));
+    }
+
+    /// <summary>Removing a member that is in no group changes nothing.</summary>
+    [Fact]
+    public async Task RemoveMemberFromAllGroupsAsync_NotAMember_ChangesNothing()
+    {
+        var users = await CreateUsersAsync(2);
+        var id = await CreateAsync(NewGroup("Team", users[..1], version: Version("1")));
+
+        var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, users[1], Version("9"), Day(9), Cancellation);
+
+        Assert.Empty(changed);
+        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, null, Cancellation))?.Meta?.Version);
+        Assert.Equal([users[0]], await MemberIdsAsync(id));
+    }
+
+    /// <summary>A membership delta as the service makes it.</summary>
+    /// <param name="id">The group id.</param>
+    /// <param name="version">The tag of the new version (also the day of lastModified when it is a number).</param>
+    /// <param name="add">Ids to add.</param>
+    /// <param name="remove">Ids to remove.</param>
+    /// <param name="removeAll">Whether every member is removed first.</param>
+    /// <returns>The patch.</returns>
+    protected static GroupPatch Delta(string id, string version, IEnumerable<string>? add = null, IEnumerable<string>? remove = null, bool removeAll = false) => new()
+    {
+        Id = id,
+        Members = new MembershipDelta(removeAll, [.. (add ?? []).Select(Member)], [.. remove ?? []]),
+        NewVersion = Version(version),
+        LastModified = Day(int.TryParse(version, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : 1),
+    };
+}

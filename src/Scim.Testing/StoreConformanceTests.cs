@@ -1,0 +1,202 @@
+using System.Globalization;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Stores;
+
+namespace Scim.Testing;
+
+/// <summary>
+/// The base of every conformance suite: it asks the subclass for the stores before each test and
+/// gives each test its own random tenant (<see cref="Context"/>) and run id (<see cref="RunId"/>,
+/// part of every id the test makes), so tests are independent even when they share one database.
+/// </summary>
+public abstract class StoreConformanceTests : IAsyncLifetime
+{
+    private static int _sequence;
+    private StoreUnderTest? _stores;
+
+    /// <summary>Gives the test its own tenant and run id.</summary>
+    protected StoreConformanceTests()
+    {
+        RunId = Guid.NewGuid().ToString("N")[..12];
+        Context = new ScimContext("conformance-" + RunId, "scim-testing");
+    }
+
+    /// <summary>The schemas the suites use: the built-in User, Group and Enterprise User.</summary>
+    protected static SchemaRegistry Registry { get; } = SchemaRegistry.CreateDefault();
+
+    /// <summary>The User resource type of <see cref="Registry"/>.</summary>
+    protected static ScimResourceType UserType { get; } = Registry.FindResourceType("User")!;
+
+    /// <summary>The Group resource type of <see cref="Registry"/>.</summary>
+    protected static ScimResourceType GroupType { get; } = Registry.FindResourceType("Group")!;
+
+    /// <summary>The test's cancellation token.</summary>
+    protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    /// <summary>The test's own tenant (fresh and empty when the test starts).</summary>
+    protected ScimContext Context { get; }
+
+    /// <summary>Twelve lower-case hex digits unique to this test, part of every id it makes.</summary>
+    protected string RunId { get; }
+
+    /// <summary>The stores under test.</summary>
+    protected StoreUnderTest Stores => _stores ?? throw new InvalidOperationException("The stores are created in InitializeAsync.");
+
+    /// <summary>The user store under test.</summary>
+    protected IUserStore Users => Stores.Users;
+
+    /// <summary>The group store under test.</summary>
+    protected IGroupStore Groups => Stores.Groups;
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync()
+    {
+        _stores = await CreateStoresAsync().ConfigureAwait(false) ?? throw new InvalidOperationException("CreateStoresAsync returned null.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_stores?.Cleanup is { } cleanup)
+        {
+            await cleanup().ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Makes the stores for one test. Either make new stores each time, or return shared stores
+    /// (each test uses its own tenant and ids, so tests do not see each other's data).
+    /// </summary>
+    /// <returns>The stores and what they enforce.</returns>
+    protected abstract Task<StoreUnderTest> CreateStoresAsync();
+
+    /// <summary>Makes another fresh tenant.</summary>
+    /// <returns>The context of a tenant nobody has used.</returns>
+    protected static ScimContext NewTenant() => new("conformance-" + Guid.NewGuid().ToString("N")[..12], "scim-testing");
+
+    /// <summary>Makes an id unique to this test (lower-case letters, digits and dashes).</summary>
+    /// <param name="label">A readable prefix.</param>
+    /// <returns>The id.</returns>
+    protected string NewId(string label) =>
+        string.Create(CultureInfo.InvariantCulture, $"{label}-{RunId}-{Interlocked.Increment(ref _sequence)}");
+
+    /// <summary>A weak version tag as the service makes them.</summary>
+    /// <param name="tag">What makes it unique.</param>
+    /// <returns>The version, e.g. <c>W/"tag"</c>.</returns>
+    protected static string Version(string tag) => $"W/\"{tag}\"";
+
+    /// <summary>A point in time with whole seconds (every database keeps it exactly).</summary>
+    /// <param name="day">Days after 2024-01-01.</param>
+    /// <returns>The time, in UTC.</returns>
+    protected static DateTimeOffset Day(int day) => new DateTimeOffset(2024, 1, 1, 8, 0, 0, TimeSpan.Zero).AddDays(day);
+
+    /// <summary>A new user with id and meta assigned, as the service hands it to a store.</summary>
+    /// <param name="userName">The userName.</param>
+    /// <param name="id">The id, or <see langword="null"/> for a new one.</param>
+    /// <param name="externalId">The externalId.</param>
+    /// <param name="version">The version, or <see langword="null"/> for <c>W/"1"</c>.</param>
+    /// <returns>The user.</returns>
+    protected User NewUser(string userName, string? id = null, string? externalId = null, string? version = null) => new()
+    {
+        Id = id ?? NewId("user"),
+        ExternalId = externalId,
+        UserName = userName,
+        Name = new Name { GivenName = "Given", FamilyName = userName },
+        DisplayName = userName,
+        Active = true,
+        Emails = [new Email { Value = userName + "@example.com", Type = "work", Primary = true }],
+        Meta = new ResourceMeta { ResourceType = "User", Created = Day(0), LastModified = Day(0), Version = version ?? Version("1") },
+    };
+
+    /// <summary>A new group with id and meta assigned.</summary>
+    /// <param name="displayName">The displayName.</param>
+    /// <param name="memberIds">The ids of its members (users).</param>
+    /// <param name="id">The id, or <see langword="null"/> for a new one.</param>
+    /// <param name="externalId">The externalId.</param>
+    /// <param name="version">The version, or <see langword="null"/> for <c>W/"1"</c>.</param>
+    /// <returns>The group.</returns>
+    protected Group NewGroup(string displayName, IEnumerable<string>? memberIds = null, string? id = null, string? externalId = null, string? version = null) => new()
+    {
+        Id = id ?? NewId("group"),
+        ExternalId = externalId,
+        DisplayName = displayName,
+        Members = memberIds?.Select(Member).ToList() ?? [],
+        Meta = new ResourceMeta { ResourceType = "Group", Created = Day(0), LastModified = Day(0), Version = version ?? Version("1") },
+    };
+
+    /// <summary>A member reference to a user.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <returns>The member.</returns>
+    protected static GroupMember Member(string userId) => new() { Value = userId, Type = "User" };
+
+    /// <summary>Creates a user and checks that the store accepted it.</summary>
+    /// <param name="user">The user.</param>
+    /// <param name="context">The tenant, or <see langword="null"/> for <see cref="Context"/>.</param>
+    /// <returns>The user's id.</returns>
+    protected async Task<string> CreateAsync(User user, ScimContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var id = user.Id!;
+        var result = await Users.CreateAsync(context ?? Context, user, Cancellation).ConfigureAwait(false);
+        AssertSucceeded(result, $"create user '{user.UserName}'");
+        return id;
+    }
+
+    /// <summary>Creates a group and checks that the store accepted it.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="context">The tenant, or <see langword="null"/> for <see cref="Context"/>.</param>
+    /// <returns>The group's id.</returns>
+    protected async Task<string> CreateAsync(Group group, ScimContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var id = group.Id!;
+        var result = await Groups.CreateAsync(context ?? Context, group, Cancellation).ConfigureAwait(false);
+        AssertSucceeded(result, $"create group '{group.DisplayName}'");
+        return id;
+    }
+
+    /// <summary>Creates users named <c>{prefix}0</c>, <c>{prefix}1</c>, ... and returns their ids.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="prefix">The userName prefix.</param>
+    /// <returns>The ids, in creation order.</returns>
+    protected async Task<List<string>> CreateUsersAsync(int count, string prefix = "member")
+    {
+        var ids = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await CreateAsync(NewUser(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}"))).ConfigureAwait(false));
+        }
+
+        return ids;
+    }
+
+    /// <summary>The member ids of a stored group, sorted ordinally.</summary>
+    /// <param name="groupId">The group id.</param>
+    /// <param name="context">The tenant, or <see langword="null"/> for <see cref="Context"/>.</param>
+    /// <returns>The ids.</returns>
+    protected async Task<List<string>> MemberIdsAsync(string groupId, ScimContext? context = null)
+    {
+        var group = await Groups.GetAsync(context ?? Context, groupId, null, Cancellation).ConfigureAwait(false);
+        Assert.NotNull(group);
+        return [.. group.Members.Select(m => m.Value!).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Fails unless the write succeeded.</summary>
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="result">The outcome.</param>
+    /// <param name="what">What was written, for the message.</param>
+    protected static void AssertSucceeded<T>(StoreWriteResult<T> result, string what)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Assert.True(result.Succeeded, $"Expected {what} to succeed, but the store answered {result.Status}{(result.ConflictAttribute is null ? string.Empty : $" ({result.ConflictAttribute})")}.");
+    }
+
+    /// <summary>Sorts ids ordinally, for set comparisons.</summary>
+    /// <param name="ids">The ids.</param>
+    /// <returns>The sorted list.</returns>
+    protected static List<string> Sorted(IEnumerable<string?> ids) => [.. ids.Select(id => id!).Order(StringComparer.Ordinal)];
+}

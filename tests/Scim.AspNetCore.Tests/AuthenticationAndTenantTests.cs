@@ -1,0 +1,165 @@
+using System.Net;
+using static Scim.AspNetCore.Tests.ScimAssert;
+
+namespace Scim.AspNetCore.Tests;
+
+/// <summary>The built-in bearer tokens, their tenants, and tenant isolation.</summary>
+public sealed class AuthenticationAndTenantTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer not-a-token")]
+    [InlineData("Bearer ")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("bearer default-tenant-token-5c1dX")]
+    public async Task MissingOrInvalidToken_Returns401WithChallengeAndScimBody(string? authorization)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client("scim/v2", null);
+
+        foreach (var (method, path) in new[] { ("GET", "Users"), ("GET", "ServiceProviderConfig"), ("POST", "Users"), ("DELETE", "Users/x"), ("GET", "NoSuchThing") })
+        {
+            var headers = authorization is null ? [] : new[] { ("Authorization", authorization) };
+            var response = await client.SendAsync(new HttpMethod(method), path, method == "POST" ? """{"userName":"x"}""" : null, headers: headers);
+
+            Error(response, HttpStatusCode.Unauthorized);
+            Assert.StartsWith("Bearer", response.Message.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        List(await server.Client().GetAsync("Users"), totalResults: 0);
+    }
+
+    [Fact]
+    public async Task TokenIsCaseSensitiveButSchemeIsNot()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client("scim/v2", null);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("Schemas", ("Authorization", "bearer " + ScimTestServer.DefaultToken))).Status);
+        Error(await client.GetAsync("Schemas", ("Authorization", "Bearer " + ScimTestServer.DefaultToken.ToUpperInvariant())), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task TokenOfTenantA_OnTenantB_Returns401AndLeavesBUntouched()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var b = server.TenantClient("b", ScimTestServer.TokenB);
+        var user = await b.CreateUserAsync("bjensen");
+        var path = "Users/" + user["id"];
+        var before = (await b.GetAsync(path)).Text;
+        var intruder = server.TenantClient("b", ScimTestServer.TokenA);
+
+        var attempts = new[]
+        {
+            await intruder.GetAsync("Users"),
+            await intruder.GetAsync(path),
+            await intruder.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"intruder"}"""),
+            await intruder.PatchAsync(path, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""),
+            await intruder.PutAsync(path, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"renamed"}"""),
+            await intruder.DeleteAsync(path),
+        };
+
+        Assert.All(attempts, response =>
+        {
+            Error(response, HttpStatusCode.Unauthorized);
+            Assert.StartsWith("Bearer", response.Message.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        });
+        Assert.Equal(before, (await b.GetAsync(path)).Text);
+        Assert.Equal([(string)user["id"]!], Ids(List(await b.GetAsync("Users"), totalResults: 1)));
+    }
+
+    [Fact]
+    public async Task TokenOfTenantA_OnTenantB_WhenAuthenticationRunsBeforeRouting_IsRefusedAndBIsUntouched()
+    {
+        // The bearer handler cannot see the route's tenant before routing; the dispatcher must still refuse.
+        await using var server = await ScimTestServer.StartAsync(o => o.AuthenticateBeforeRouting = true);
+        var b = server.TenantClient("b", ScimTestServer.TokenB);
+        var user = await b.CreateUserAsync("bjensen");
+        var path = "Users/" + user["id"];
+        var before = (await b.GetAsync(path)).Text;
+        var intruder = server.TenantClient("b", ScimTestServer.TokenA);
+
+        var attempts = new[]
+        {
+            await intruder.GetAsync("Users"),
+            await intruder.GetAsync(path),
+            await intruder.PostAsync(".search", "{}"),
+            await intruder.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"intruder"}"""),
+            await intruder.PatchAsync(path, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""),
+            await intruder.DeleteAsync(path),
+        };
+
+        Assert.All(attempts, response => Error(response, HttpStatusCode.Forbidden));
+        Assert.Equal(before, (await b.GetAsync(path)).Text);
+        Assert.Equal([(string)user["id"]!], Ids(List(await b.GetAsync("Users"), totalResults: 1)));
+        List(await server.TenantClient("a", ScimTestServer.TokenA).GetAsync("Users"), totalResults: 0);
+    }
+
+    [Fact]
+    public async Task DefaultTenantToken_OnATenantRoute_Returns401()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        Error(await server.TenantClient("a", ScimTestServer.DefaultToken).GetAsync("Users"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Tenants_AreIsolated_SameUserNameInEach_ListsDisjoint()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var a = server.TenantClient("a", ScimTestServer.TokenA);
+        var b = server.TenantClient("b", ScimTestServer.TokenB);
+        var single = server.Client();
+
+        var inA = await a.CreateUserAsync("bjensen");
+        var inB = await b.CreateUserAsync("bjensen");
+        var inDefault = await single.CreateUserAsync("bjensen");
+
+        var listA = Ids(List(await a.GetAsync("Users?filter=" + Uri.EscapeDataString("userName eq \"bjensen\"")), totalResults: 1));
+        var listB = Ids(List(await b.GetAsync("Users"), totalResults: 1));
+        var listDefault = Ids(List(await single.GetAsync("Users"), totalResults: 1));
+        Assert.Equal([(string)inA["id"]!], listA);
+        Assert.Equal([(string)inB["id"]!], listB);
+        Assert.Equal([(string)inDefault["id"]!], listDefault);
+        Assert.Equal(3, new[] { listA[0], listB[0], listDefault[0] }.Distinct().Count());
+
+        // One tenant's id means nothing in another.
+        Error(await b.GetAsync("Users/" + inA["id"]), HttpStatusCode.NotFound);
+        Error(await b.DeleteAsync("Users/" + inA["id"]), HttpStatusCode.NotFound);
+        Error(await b.PostAsync("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"g","members":[{"value":"{{inA["id"]}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Resource(await a.GetAsync("Users/" + inA["id"]), HttpStatusCode.OK);
+
+        // Locations carry the tenant's prefix.
+        Assert.Equal(new Uri(server.Root, "tenants/a/scim/v2/Users/" + inA["id"]).AbsoluteUri, (string?)inA["meta"]!["location"]);
+    }
+
+    [Fact]
+    public async Task TenantFromTheTokenClaim_OnTheSinglePrefix()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var viaClaim = server.Client("scim/v2", ScimTestServer.TokenA);
+
+        var created = await viaClaim.CreateUserAsync("claimed");
+
+        Resource(await server.TenantClient("a", ScimTestServer.TokenA).GetAsync("Users/" + created["id"]), HttpStatusCode.OK);
+        List(await server.Client().GetAsync("Users"), totalResults: 0);
+    }
+
+    [Fact]
+    public async Task HostSuppliedTenantResolver_DecidesTheTenant()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.TenantResolver = context =>
+            context.Request.Headers.TryGetValue("X-Tenant", out var tenant) ? tenant.ToString() : null);
+        var client = server.Client();
+
+        var inX = Resource(await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "x")), HttpStatusCode.Created);
+        var inY = Resource(await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "y")), HttpStatusCode.Created);
+
+        Assert.Equal([(string)inX["id"]!], Ids(List(await client.GetAsync("Users", ("X-Tenant", "x")), totalResults: 1)));
+        Assert.Equal([(string)inY["id"]!], Ids(List(await client.GetAsync("Users", ("X-Tenant", "y")), totalResults: 1)));
+        Error(await client.GetAsync("Users/" + inX["id"], ("X-Tenant", "y")), HttpStatusCode.NotFound);
+
+        // Without the header the resolver says nothing: the token's tenant (the default) is used.
+        List(await client.GetAsync("Users"), totalResults: 0);
+    }
+}

@@ -1,0 +1,333 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using static Scim.AspNetCore.Tests.ScimAssert;
+
+namespace Scim.AspNetCore.Tests;
+
+/// <summary>Every endpoint MapScim serves, over real HTTP: status, headers and body.</summary>
+public sealed class EndpointTests
+{
+    [Fact]
+    public async Task PostUsers_Returns201WithLocationEqualToMetaLocationAndETag()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+
+        var response = await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","name":{"givenName":"Barbara"},"password":"s3cret!"}""");
+
+        var body = Resource(response, HttpStatusCode.Created);
+        var id = (string)body["id"]!;
+        var location = (string?)body["meta"]!["location"];
+        Assert.Equal(new Uri(server.Root, "scim/v2/Users/" + id).AbsoluteUri, location);
+        Assert.Equal(location, response.Location);
+        Assert.Equal("bjensen", (string?)body["userName"]);
+        Assert.Equal("User", (string?)body["meta"]!["resourceType"]);
+        Assert.Null(body["password"]);
+    }
+
+    [Fact]
+    public async Task GetUsers_ListsCreatedUsers()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var one = await client.CreateUserAsync("one");
+        var two = await client.CreateUserAsync("two");
+
+        var list = List(await client.GetAsync("Users"), totalResults: 2);
+
+        Assert.Equal(1, (int)list["startIndex"]!);
+        Assert.Equal([(string)one["id"]!, (string)two["id"]!], Ids(list).Order(StringComparer.Ordinal));
+        Assert.All(list["Resources"]!.AsArray(), r => Assert.StartsWith(new Uri(server.Root, "scim/v2/Users/").AbsoluteUri, (string?)r!["meta"]!["location"], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetUserById_ReturnsItWithETag()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen");
+
+        var body = Resource(await client.GetAsync("Users/" + created["id"]), HttpStatusCode.OK);
+
+        Assert.Equal((string?)created["id"], (string?)body["id"]);
+        Assert.Equal("bjensen", (string?)body["userName"]);
+        Assert.Equal((string?)created["meta"]!["version"], (string?)body["meta"]!["version"]);
+    }
+
+    [Fact]
+    public async Task PutUser_ReplacesAndReturns200WithNewETag()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen", "\"displayName\":\"Babs\",\"title\":\"Tour Guide\"");
+
+        var response = await client.PutAsync("Users/" + created["id"], """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","displayName":"Barbara"}""");
+
+        var body = Resource(response, HttpStatusCode.OK);
+        Assert.Equal("Barbara", (string?)body["displayName"]);
+        Assert.Null(body["title"]);
+        Assert.NotEqual((string?)created["meta"]!["version"], response.ETag);
+        Assert.Equal("Barbara", (string?)Resource(await client.GetAsync("Users/" + created["id"]), HttpStatusCode.OK)["displayName"]);
+    }
+
+    [Fact]
+    public async Task PatchUser_Returns200WithTheResourceByDefault()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen");
+
+        var response = await client.PatchAsync("Users/" + created["id"], """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""");
+
+        var body = Resource(response, HttpStatusCode.OK);
+        Assert.False((bool)body["active"]!);
+        Assert.NotEqual((string?)created["meta"]!["version"], response.ETag);
+    }
+
+    [Fact]
+    public async Task PatchUser_NoContentOption_Returns204WithETagOfTheNewVersion()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = ScimPatchResponse.NoContent);
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen");
+
+        var response = await client.PatchAsync("Users/" + created["id"], """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.Status);
+        Assert.Equal(string.Empty, response.Text);
+        var now = Resource(await client.GetAsync("Users/" + created["id"]), HttpStatusCode.OK);
+        Assert.False((bool)now["active"]!);
+        Assert.Equal((string?)now["meta"]!["version"], response.ETag);
+        Assert.NotEqual((string?)created["meta"]!["version"], response.ETag);
+    }
+
+    [Fact]
+    public async Task PatchGroup_NoContentOption_Returns204WithETagOfTheNewVersion()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = ScimPatchResponse.NoContent);
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var response = await client.PatchAsync("Groups/" + group["id"], $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{user["id"]}}"}]}]}""");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.Status);
+        var now = Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK);
+        Assert.Equal([(string)user["id"]!], MemberIds(now));
+        Assert.Equal((string?)now["meta"]!["version"], response.ETag);
+    }
+
+    [Fact]
+    public async Task DeleteUser_Returns204ThenGetIs404()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen");
+
+        var response = await client.DeleteAsync("Users/" + created["id"]);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.Status);
+        Assert.Equal(string.Empty, response.Text);
+        Error(await client.GetAsync("Users/" + created["id"]), HttpStatusCode.NotFound);
+        List(await client.GetAsync("Users"), totalResults: 0);
+    }
+
+    [Fact]
+    public async Task Groups_CreateGetListPutPatchDelete()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var alice = await client.CreateUserAsync("alice");
+        var bob = await client.CreateUserAsync("bob");
+
+        var createdResponse = await client.PostAsync("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Admins","members":[{"value":"{{alice["id"]}}"}]}""");
+        var created = Resource(createdResponse, HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+        Assert.Equal((string?)created["meta"]!["location"], createdResponse.Location);
+        Assert.Equal(new Uri(server.Root, "scim/v2/Groups/" + id).AbsoluteUri, createdResponse.Location);
+        Assert.Equal("User", (string?)created["members"]![0]!["type"]);
+
+        var got = Resource(await client.GetAsync("Groups/" + id), HttpStatusCode.OK);
+        Assert.Equal([(string)alice["id"]!], MemberIds(got));
+
+        var list = List(await client.GetAsync("Groups"), totalResults: 1);
+        Assert.Equal([id], Ids(list));
+
+        var put = Resource(await client.PutAsync("Groups/" + id, $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Administrators","members":[{"value":"{{bob["id"]}}"}]}"""), HttpStatusCode.OK);
+        Assert.Equal("Administrators", (string?)put["displayName"]);
+        Assert.Equal([(string)bob["id"]!], MemberIds(put));
+
+        var patched = Resource(await client.PatchAsync("Groups/" + id, $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{alice["id"]}}"}]}]}"""), HttpStatusCode.OK);
+        Assert.Equal(new[] { (string)alice["id"]!, (string)bob["id"]! }.Order(StringComparer.Ordinal), MemberIds(patched));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Groups/" + id)).Status);
+        Error(await client.GetAsync("Groups/" + id), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PostUsersSearch_FiltersLikeAGet()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        await client.CreateUserAsync("alice");
+        var bob = await client.CreateUserAsync("bob");
+
+        var list = List(await client.PostAsync("Users/.search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName eq \"bob\"","attributes":["userName"],"startIndex":1,"count":10}"""), totalResults: 1);
+
+        Assert.Equal([(string)bob["id"]!], Ids(list));
+        var only = list["Resources"]![0]!.AsObject();
+        Assert.Equal("bob", (string?)only["userName"]);
+        Assert.Null(only["meta"]);
+    }
+
+    [Fact]
+    public async Task PostGroupsSearch_FiltersGroups()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        await client.CreateGroupAsync("Admins");
+        var guides = await client.CreateGroupAsync("Guides");
+
+        var list = List(await client.PostAsync("Groups/.search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"displayName sw \"Gu\""}"""), totalResults: 1);
+
+        Assert.Equal([(string)guides["id"]!], Ids(list));
+    }
+
+    [Fact]
+    public async Task PostRootSearch_PagesAcrossUsersThenGroups()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var users = new List<string>();
+        foreach (var name in new[] { "u1", "u2", "u3" })
+        {
+            users.Add((string)(await client.CreateUserAsync(name))["id"]!);
+        }
+
+        var groups = new List<string>();
+        foreach (var name in new[] { "g1", "g2" })
+        {
+            groups.Add((string)(await client.CreateGroupAsync(name))["id"]!);
+        }
+
+        var all = List(await client.PostAsync(".search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}"""), totalResults: 5);
+        Assert.Equal([.. users, .. groups], Ids(all));
+
+        // Page 2 of size 2 straddles the boundary: the last user, then the first group.
+        var page = List(await client.PostAsync(".search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"startIndex":3,"count":2}"""), totalResults: 5);
+        Assert.Equal(3, (int)page["startIndex"]!);
+        Assert.Equal([users[2], groups[0]], Ids(page));
+        Assert.Equal("User", (string?)page["Resources"]![0]!["meta"]!["resourceType"]);
+        Assert.Equal("Group", (string?)page["Resources"]![1]!["meta"]!["resourceType"]);
+
+        var last = List(await client.PostAsync(".search", """{"startIndex":5,"count":10}"""), totalResults: 5);
+        Assert.Equal([groups[1]], Ids(last));
+    }
+
+    [Fact]
+    public async Task PostRootSearch_FilterOnlyOneTypeKnows_SearchesThatType()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var alice = await client.CreateUserAsync("alice");
+        await client.CreateGroupAsync("Admins");
+
+        var list = List(await client.PostAsync(".search", """{"filter":"userName eq \"alice\""}"""), totalResults: 1);
+
+        Assert.Equal([(string)alice["id"]!], Ids(list));
+    }
+
+    [Theory]
+    [InlineData("ServiceProviderConfig")]
+    [InlineData("ServiceProviderConfigs")]
+    [InlineData("serviceConfiguration")]
+    [InlineData("serviceproviderconfig")]
+    public async Task GetServiceProviderConfig_EveryName_ReturnsTheDocument(string name)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var response = await server.Client().GetAsync(name);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("application/scim+json", response.MediaType);
+        var body = response.Json;
+        Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", (string?)body["schemas"]![0]);
+        Assert.Equal(new Uri(server.Root, "scim/v2/ServiceProviderConfig").AbsoluteUri, (string?)body["meta"]!["location"]);
+    }
+
+    [Fact]
+    public async Task GetResourceTypes_ListsUserAndGroup()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var list = List(await server.Client().GetAsync("ResourceTypes"), totalResults: 2);
+
+        Assert.Equal(["User", "Group"], Ids(list));
+        Assert.Equal(new Uri(server.Root, "scim/v2/ResourceTypes/User").AbsoluteUri, (string?)list["Resources"]![0]!["meta"]!["location"]);
+    }
+
+    [Theory]
+    [InlineData("ResourceTypes/User")]
+    [InlineData("resourcetypes/user")]
+    public async Task GetResourceTypeUser_ReturnsItWithTheEnterpriseExtension(string path)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var response = await server.Client().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("application/scim+json", response.MediaType);
+        var body = response.Json;
+        Assert.Equal("User", (string?)body["id"]);
+        Assert.Equal("/Users", (string?)body["endpoint"]);
+        Assert.Equal(UserSchema, (string?)body["schema"]);
+        Assert.Equal(EnterpriseSchema, (string?)body["schemaExtensions"]![0]!["schema"]);
+    }
+
+    [Theory]
+    [InlineData("Schemas")]
+    [InlineData("schemas")]
+    [InlineData("SCHEMAS")]
+    public async Task GetSchemas_ListsTheThreeSchemas(string path)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var list = List(await server.Client().GetAsync(path), totalResults: 3);
+
+        Assert.Equal([UserSchema, GroupSchema, EnterpriseSchema], Ids(list));
+    }
+
+    [Theory]
+    [InlineData(UserSchema, "User")]
+    [InlineData(GroupSchema, "Group")]
+    [InlineData(EnterpriseSchema, "EnterpriseUser")]
+    public async Task GetSchemaByUrn_ReturnsIt(string urn, string name)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var response = await server.Client().GetAsync("Schemas/" + urn);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("application/scim+json", response.MediaType);
+        Assert.Equal(urn, (string?)response.Json["id"]);
+        Assert.Equal(name, (string?)response.Json["name"]);
+        Assert.Equal(new Uri(server.Root, "scim/v2/Schemas/" + urn).AbsoluteUri, (string?)response.Json["meta"]!["location"]);
+    }
+
+    [Fact]
+    public async Task Segments_AreCaseInsensitive()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+
+        var created = Resource(await client.PostAsync("users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"lower"}"""), HttpStatusCode.Created);
+        var group = Resource(await client.PostAsync("GROUPS", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"upper"}"""), HttpStatusCode.Created);
+
+        Assert.Equal("lower", (string?)Resource(await client.GetAsync("USERS/" + created["id"]), HttpStatusCode.OK)["userName"]);
+        List(await client.GetAsync("groups"), totalResults: 1);
+        List(await client.PostAsync("uSeRs/.search", "{}"), totalResults: 1);
+        List(await client.PostAsync("Users/.SEARCH", "{}"), totalResults: 1);
+        List(await client.PostAsync(".Search", "{}"), totalResults: 2);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Groups/" + group["id"])).Status);
+    }
+}

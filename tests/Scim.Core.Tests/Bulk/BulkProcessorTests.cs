@@ -1,0 +1,229 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Scim.Core.Bulk;
+using Scim.Core.Errors;
+using Scim.Core.Events;
+using Scim.Core.Provisioning;
+using Scim.Core.Tests.Provisioning;
+
+namespace Scim.Core.Tests.Bulk;
+
+/// <summary>BulkRequest processing (RFC 7644 §3.7) through the provisioning service and the in-memory stores.</summary>
+public sealed class BulkProcessorTests
+{
+    private const string BulkRequest = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+
+    private static ReadOnlyMemory<byte> Request(string operations, int? failOnErrors = null) =>
+        Encoding.UTF8.GetBytes($$"""{"schemas":["{{BulkRequest}}"]{{(failOnErrors is { } n ? $",\"failOnErrors\":{n}" : string.Empty)}},"Operations":[{{operations}}]}""");
+
+    private static async Task<JsonArray> RunAsync(ServiceKit kit, ReadOnlyMemory<byte> body, BulkOptions? options = null)
+    {
+        var response = await new ScimBulkProcessor(kit.Service, options).ProcessAsync(ServiceKit.Context, body, TestContext.Current.CancellationToken);
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:BulkResponse", (string?)response["schemas"]![0]);
+        return response["Operations"]!.AsArray();
+    }
+
+    private static string Status(JsonNode? result) => (string)result!["status"]!;
+
+    [Fact]
+    public async Task Rfc7644Section372_UserThenGroupReferringToIt_ResolvesBulkId()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Users","bulkId":"qwerty","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"Alice"}},
+            {"method":"POST","path":"/Groups","bulkId":"ytrewq","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides","members":[{"type":"User","value":"bulkId:qwerty"}]}}
+            """));
+
+        Assert.Equal(["201", "201"], results.Select(Status));
+        var userLocation = (string)results[0]!["location"]!;
+        var userId = userLocation[(userLocation.LastIndexOf('/') + 1)..];
+        var groupId = ((string)results[1]!["location"]!).Split('/')[^1];
+        var group = (await kit.Service.GetAsync(ServiceKit.Context, "Groups", groupId, cancellationToken: TestContext.Current.CancellationToken)).ToJson();
+        Assert.Equal([userId], group["members"]!.AsArray().Select(m => (string?)m!["value"]));
+        Assert.Equal("qwerty", (string?)results[0]!["bulkId"]);
+        Assert.StartsWith("W/\"", (string)results[0]!["version"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForwardReference_GroupBeforeItsUser_RunsInDependencyOrder()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Groups","bulkId":"g","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[{"value":"bulkId:u"}]}},
+            {"method":"POST","path":"/Users","bulkId":"u","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"later"}}
+            """));
+
+        Assert.Equal(["201", "201"], results.Select(Status));
+        Assert.Equal("g", (string?)results[0]!["bulkId"]); // results keep the request's order
+        var groupId = ((string)results[0]!["location"]!).Split('/')[^1];
+        var userId = ((string)results[1]!["location"]!).Split('/')[^1];
+        var group = (await kit.Service.GetAsync(ServiceKit.Context, "Groups", groupId, cancellationToken: TestContext.Current.CancellationToken)).ToJson();
+        Assert.Equal([(userId, "User")], group["members"]!.AsArray().Select(m => ((string)m!["value"]!, (string)m["type"]!)));
+    }
+
+    [Fact]
+    public async Task Rfc7644Section371_CircularGroups_AreBothCreatedWithEachOtherAsMembers()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Groups","bulkId":"qwerty","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Group A","members":[{"type":"Group","value":"bulkId:ytrewq"}]}},
+            {"method":"POST","path":"/Groups","bulkId":"ytrewq","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Group B","members":[{"type":"Group","value":"bulkId:qwerty"}]}}
+            """));
+
+        Assert.Equal(["201", "201"], results.Select(Status));
+        var a = ((string)results[0]!["location"]!).Split('/')[^1];
+        var b = ((string)results[1]!["location"]!).Split('/')[^1];
+        var groupA = (await kit.Service.GetAsync(ServiceKit.Context, "Groups", a, cancellationToken: TestContext.Current.CancellationToken)).ToJson();
+        var groupB = (await kit.Service.GetAsync(ServiceKit.Context, "Groups", b, cancellationToken: TestContext.Current.CancellationToken)).ToJson();
+        Assert.Equal([b], groupA["members"]!.AsArray().Select(m => (string?)m!["value"]));
+        Assert.Equal([a], groupB["members"]!.AsArray().Select(m => (string?)m!["value"]));
+        Assert.Equal((string?)groupA["meta"]!["version"], (string?)results[0]!["version"]);
+    }
+
+    [Fact]
+    public async Task UnknownBulkId_FailsThatOperationOnly()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Groups","bulkId":"g","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[{"value":"bulkId:nobody"}]}},
+            {"method":"POST","path":"/Users","bulkId":"u","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"fine"}}
+            """));
+
+        Assert.Equal(["409", "201"], results.Select(Status));
+        Assert.Equal("invalidValue", (string?)results[0]!["response"]!["scimType"]);
+        Assert.Contains("nobody", (string)results[0]!["response"]!["detail"]!, StringComparison.Ordinal);
+        Assert.Equal(1, (await kit.Service.ListAsync(ServiceKit.Context, "Users", null, TestContext.Current.CancellationToken)).TotalResults);
+        Assert.Equal(0, (await kit.Service.ListAsync(ServiceKit.Context, "Groups", null, TestContext.Current.CancellationToken)).TotalResults);
+    }
+
+    [Fact]
+    public async Task ReferenceToAFailedCreate_FailsTheDependentOperation()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Users","bulkId":"bad","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]}},
+            {"method":"POST","path":"/Groups","bulkId":"g","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[{"value":"bulkId:bad"}]}}
+            """));
+
+        Assert.Equal(["400", "409"], results.Select(Status));
+        Assert.Equal(0, (await kit.Service.ListAsync(ServiceKit.Context, "Groups", null, TestContext.Current.CancellationToken)).TotalResults);
+    }
+
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(2, 4)]
+    public async Task FailOnErrors_StopsAfterThatManyErrors(int failOnErrors, int processed)
+    {
+        using var kit = new ServiceKit();
+        await kit.CreateUserAsync("taken");
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Users","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a"}},
+            {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"taken"}},
+            {"method":"POST","path":"/Users","bulkId":"c","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"c"}},
+            {"method":"POST","path":"/Users","bulkId":"d","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"TAKEN"}},
+            {"method":"POST","path":"/Users","bulkId":"e","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"e"}}
+            """, failOnErrors));
+
+        Assert.Equal(processed, results.Count);
+        Assert.Equal("409", Status(results[1]));
+        Assert.Equal("uniqueness", (string?)results[1]!["response"]!["scimType"]);
+        Assert.Equal(1 + processed - failOnErrors, (await kit.Service.ListAsync(ServiceKit.Context, "Users", null, TestContext.Current.CancellationToken)).TotalResults);
+    }
+
+    [Fact]
+    public async Task Version_StaleInsideBulk_Is412ForThatOperation_MatchingAppliesIt()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("v"), cancellationToken: TestContext.Current.CancellationToken);
+        var current = created.Version.Replace("\"", "\\\"", StringComparison.Ordinal);
+        var results = await RunAsync(kit, Request($$$"""
+            {"method":"PATCH","path":"/Users/{{{created.Id}}}","version":"W/\"stale\"","data":{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"No"}]}},
+            {"method":"PATCH","path":"/Users/{{{created.Id}}}","version":"{{{current}}}","data":{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Yes"}]}}
+            """));
+
+        Assert.Equal(["412", "200"], results.Select(Status));
+        var user = (await kit.Service.GetAsync(ServiceKit.Context, "Users", created.Id, cancellationToken: TestContext.Current.CancellationToken)).ToJson();
+        Assert.Equal("Yes", (string?)user["displayName"]);
+    }
+
+    [Fact]
+    public async Task PutAndDelete_WithBulkIdInPath_UseTheCreatedId()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Users","bulkId":"u","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u1"}},
+            {"method":"PUT","path":"/Users/bulkId:u","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u1","displayName":"Replaced"}},
+            {"method":"DELETE","path":"/Users/bulkId:u"}
+            """));
+
+        Assert.Equal(["201", "200", "204"], results.Select(Status));
+        Assert.Equal(0, (await kit.Service.ListAsync(ServiceKit.Context, "Users", null, TestContext.Current.CancellationToken)).TotalResults);
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Replaced, ScimChangeKind.Deleted], kit.Events.All.Select(e => e.Kind));
+    }
+
+    [Theory]
+    [InlineData("""{"method":"GET","path":"/Users"}""", "400", "invalidValue")]
+    [InlineData("""{"method":"POST","path":"/Users","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x"}}""", "400", "invalidValue")]
+    [InlineData("""{"method":"POST","path":"/Devices","bulkId":"d","data":{}}""", "400", "invalidPath")]
+    [InlineData("""{"method":"DELETE","path":"/Users"}""", "400", "invalidPath")]
+    [InlineData("""{"method":"PUT","path":"/Users/1"}""", "400", "invalidSyntax")]
+    [InlineData("""{"method":"DELETE","path":"/Users/does-not-exist"}""", "404", null)]
+    public async Task BadOperation_GetsItsOwnError(string operation, string status, string? scimType)
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request(operation));
+
+        Assert.Equal(status, Status(results[0]));
+        Assert.Equal(scimType, (string?)results[0]!["response"]!["scimType"]);
+        Assert.Equal(status, (string?)results[0]!["response"]!["status"]);
+    }
+
+    [Theory]
+    [InlineData("not json", "invalidSyntax")]
+    [InlineData("""{"Operations":[]}""", "invalidSyntax")]
+    [InlineData("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]}""", "invalidSyntax")]
+    [InlineData("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":0,"Operations":[]}""", "invalidValue")]
+    public async Task MalformedRequest_Is400(string body, string scimType)
+    {
+        using var kit = new ServiceKit();
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Encoding.UTF8.GetBytes(body)));
+        Assert.Equal((400, scimType), (error.Status, error.ScimType));
+    }
+
+    [Fact]
+    public async Task TooManyOperations_Is413NamingTheLimit_AndNothingRuns()
+    {
+        using var kit = new ServiceKit();
+        var operations = string.Join(",", Enumerable.Range(0, 3).Select(i => $$$"""{"method":"POST","path":"/Users","bulkId":"u{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u{{{i}}}"}}"""));
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Request(operations), new BulkOptions { MaxOperations = 2 }));
+        Assert.Equal(413, error.Status);
+        Assert.Contains("maxOperations", error.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, kit.Users.Count(ServiceKit.Context.Tenant));
+    }
+
+    [Fact]
+    public async Task Disabled_Is501()
+    {
+        using var kit = new ServiceKit();
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Request(string.Empty), new BulkOptions { Enabled = false }));
+        Assert.Equal(501, error.Status);
+    }
+
+    [Fact]
+    public async Task ThousandOperations_UsersAndAGroupOfAllOfThem_AllApplied()
+    {
+        using var kit = new ServiceKit();
+        var users = Enumerable.Range(0, 999).Select(i => $$$"""{"method":"POST","path":"/Users","bulkId":"u{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"user{{{i}}}@example.com"}}""");
+        var members = string.Join(",", Enumerable.Range(0, 999).Select(i => $$"""{"value":"bulkId:u{{i}}"}"""));
+        var group = $$$"""{"method":"POST","path":"/Groups","bulkId":"all","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Everyone","members":[{{{members}}}]}}""";
+
+        var results = await RunAsync(kit, Request(string.Join(",", [group, .. users])));
+
+        Assert.Equal(1000, results.Count);
+        Assert.All(results, r => Assert.Equal("201", Status(r)));
+        var groupId = ((string)results[0]!["location"]!).Split('/')[^1];
+        var stored = await kit.Groups.GetAsync(ServiceKit.Context, groupId, null, TestContext.Current.CancellationToken);
+        Assert.Equal(999, stored!.Members.Count);
+        Assert.Equal(999, kit.Users.Count(ServiceKit.Context.Tenant));
+    }
+}

@@ -1,0 +1,77 @@
+using Scim.Core.InMemory;
+using Scim.Core.Schema;
+using Scim.Testing;
+
+namespace Scim.Core.Tests.Conformance;
+
+/// <summary>The in-memory stores run every conformance suite, each test with new stores.</summary>
+internal static class InMemoryStores
+{
+    public static Task<StoreUnderTest> CreateAsync(bool uniqueExternalId = false)
+    {
+        var registry = SchemaRegistry.CreateDefault();
+        var options = new InMemoryStoreOptions { UniqueExternalId = uniqueExternalId };
+        var users = new InMemoryUserStore(registry, options);
+        var groups = new InMemoryGroupStore(registry, options);
+        return Task.FromResult(new StoreUnderTest(users, groups, uniqueExternalId)
+        {
+            Cleanup = () =>
+            {
+                users.Dispose();
+                groups.Dispose();
+                return ValueTask.CompletedTask;
+            },
+        });
+    }
+}
+
+public sealed class InMemoryCrudConformanceTests : CrudConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemoryFilterConformanceTests : FilterConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemorySortingAndPagingConformanceTests : SortingAndPagingConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemoryCursorPagingConformanceTests : CursorPagingConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemoryConditionalWriteConformanceTests : ConditionalWriteConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemoryMembershipConformanceTests : MembershipConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemoryTenantIsolationConformanceTests : TenantIsolationConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+public sealed class InMemoryUniquenessConformanceTests : UniquenessConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
+
+/// <summary>The uniqueness suite again, with externalId uniqueness switched on.</summary>
+public sealed class InMemoryUniqueExternalIdConformanceTests : UniquenessConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync(uniqueExternalId: true);
+}
+
+public sealed class InMemoryLargeGroupConformanceTests : LargeGroupConformanceTests
+{
+    protected override Task<StoreUnderTest> CreateStoresAsync() => InMemoryStores.CreateAsync();
+}
