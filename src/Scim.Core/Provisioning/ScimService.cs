@@ -369,6 +369,10 @@ public sealed partial class ScimService
             {
                 tree.Remove("members");
             }
+            else if (stored is User { Password: { } password })
+            {
+                tree["password"] = password; // writeOnly, so not in the canonical tree; PATCH remove and PUT must still see it
+            }
 
             var before = Options.EventValues ? tree.DeepClone().AsObject() : null;
             var result = change(tree, stored);
@@ -408,6 +412,7 @@ public sealed partial class ScimService
                 var written = await _users.ReplaceAsync(context, user, storedVersion, cancellationToken).ConfigureAwait(false);
                 if (written.Status == StoreWriteStatus.VersionMismatch && string.IsNullOrWhiteSpace(ifMatch) && attempt < Options.MaxWriteRetries)
                 {
+                    await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
                     continue; // lost a race with another writer: re-read and re-apply
                 }
 
@@ -442,6 +447,7 @@ public sealed partial class ScimService
             switch (patched.Status)
             {
                 case StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) && attempt < Options.MaxWriteRetries:
+                    await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
                     continue;
                 case StoreWriteStatus.VersionMismatch:
                     throw string.IsNullOrWhiteSpace(ifMatch) ? ScimException.Conflict($"Group '{id}' kept changing while this request was applied; retry it.") : PreconditionFailed(type, id);
@@ -469,6 +475,13 @@ public sealed partial class ScimService
             return await ResultAsync(context, type, fresh, projection, changed, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// After a lost race, waits a short random time (growing with the attempt, at most 31 ms) before
+    /// re-reading, so that writers contending for one resource spread out instead of colliding again.
+    /// </summary>
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(Random.Shared.Next(0, 1 << Math.Min(attempt + 1, 5)), cancellationToken);
 
     private async Task<ScimResourceResult> FinishAsync(ScimContext context, ScimResourceType type, ScimResource resource, ScimProjection projection, ScimRequestOptions? options, bool changed, CancellationToken cancellationToken)
     {
@@ -523,8 +536,9 @@ public sealed partial class ScimService
             RemovedMemberIds = removed,
             Version = version,
             Time = now,
-            Before = before is null ? null : EventValues.Select(before, paths, type, Registry),
-            After = before is null || after is null ? null : EventValues.Select(after, paths, type, Registry),
+            // Member changes travel as ids; the trees never hold members, so their values would read as none.
+            Before = before is null ? null : EventValues.Select(before, [.. paths.Where(p => !IsMembersPath(p))], type, Registry),
+            After = before is null || after is null ? null : EventValues.Select(after, [.. paths.Where(p => !IsMembersPath(p))], type, Registry),
         }).ConfigureAwait(false);
     }
 
@@ -813,12 +827,32 @@ public sealed partial class ScimService
         // RFC 7643 §7: readOnly values sent by a client are ignored (id, meta, a user's groups, ...).
         tree.Remove("id");
         tree.Remove("meta");
-        var core = Registry.FindSchema(type.Schema);
-        foreach (var key in tree.Select(p => p.Key).ToList())
+        RemoveReadOnly(tree, Registry.FindSchema(type.Schema));
+        foreach (var extension in type.SchemaExtensions)
         {
-            if (core?.FindAttribute(key) is { Mutability: Mutability.ReadOnly })
+            if (tree[extension.Schema] is JsonObject values)
             {
-                tree.Remove(key);
+                RemoveReadOnly(values, Registry.FindSchema(extension.Schema));
+            }
+        }
+    }
+
+    private static void RemoveReadOnly(JsonObject owner, ScimSchema? schema)
+    {
+        foreach (var key in owner.Select(p => p.Key).ToList())
+        {
+            var attribute = schema?.FindAttribute(key);
+            if (attribute is { Mutability: Mutability.ReadOnly })
+            {
+                owner.Remove(key);
+            }
+            else if (attribute is { MultiValued: false, SubAttributes.Count: > 0 } && owner[key] is JsonObject complex)
+            {
+                // e.g. the enterprise manager's displayName. (A group member's display, multi-valued, is kept as the client sends it.)
+                foreach (var sub in attribute.SubAttributes.Where(s => s.Mutability == Mutability.ReadOnly))
+                {
+                    complex.Remove(sub.Name);
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Scim.Core.Errors;
 using Scim.Core.Events;
 using Scim.Core.InMemory;
 using Scim.Core.Provisioning;
@@ -12,12 +14,23 @@ namespace Scim.Core.Tests.Provisioning;
 /// <summary>A service over fresh in-memory stores, with a recording subscriber, for the provisioning tests.</summary>
 internal sealed class ServiceKit : IDisposable
 {
-    public ServiceKit(ScimServiceOptions? options = null, InMemoryStoreOptions? storeOptions = null, params IScimEventSubscriber[] extraSubscribers)
+    /// <summary>An extension with an immutable attribute, registered on User in every kit.</summary>
+    public const string Badge = "urn:example:params:scim:schemas:extension:Badge:2.0:User";
+
+    public const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+    public ServiceKit(
+        ScimServiceOptions? options = null,
+        InMemoryStoreOptions? storeOptions = null,
+        TimeProvider? time = null,
+        ILogger<ScimService>? logger = null,
+        params IScimEventSubscriber[] extraSubscribers)
     {
         Registry = SchemaRegistry.CreateDefault();
+        Registry.AddSchemaExtension("User", new ScimSchema(Badge, "Badge", "A badge a user keeps for life.", [new SchemaAttribute("badgeId", AttributeType.String) { Mutability = Mutability.Immutable }]));
         Users = new InMemoryUserStore(Registry, storeOptions);
         Groups = new InMemoryGroupStore(Registry, storeOptions);
-        Service = new ScimService(new ScimSerializer(Registry), Users, Groups, [Events, .. extraSubscribers], options);
+        Service = new ScimService(new ScimSerializer(Registry), Users, Groups, [Events, .. extraSubscribers], options, logger, time);
     }
 
     public SchemaRegistry Registry { get; }
@@ -87,6 +100,28 @@ internal sealed class ServiceKit : IDisposable
     public async Task<string> CreateGroupAsync(string displayName, ScimContext? context = null, params string[] memberIds) =>
         (await Service.CreateAsync(context ?? Context, "Group", GroupBody(displayName, memberIds))).Id;
 
+    /// <summary>Runs a call that must fail and checks the exact status and scimType.</summary>
+    public static async Task<ScimException> ThrowsScimAsync(int status, string? scimType, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<ScimException>(call);
+        Assert.Equal((status, scimType), (error.Status, error.ScimType));
+        return error;
+    }
+
+    public Task<ScimResourceResult> GetAsync(string resourceType, string id, ScimRequestOptions? options = null) =>
+        Service.GetAsync(Context, resourceType, id, options, TestContext.Current.CancellationToken);
+
+    public Task<ScimResourceResult> PatchAsync(string resourceType, string id, string operation, ScimRequestOptions? options = null) =>
+        Service.PatchAsync(Context, resourceType, id, Patch(operation), options, TestContext.Current.CancellationToken);
+
+    /// <summary>The store's own object for a user (not a copy): the same instance means the store was not written.</summary>
+    public async Task<Resources.User?> StoredUserAsync(string id) => await Users.GetAsync(Context, id, null, TestContext.Current.CancellationToken);
+
+    public async Task<Resources.Group?> StoredGroupAsync(string id) => await Groups.GetAsync(Context, id, null, TestContext.Current.CancellationToken);
+
+    public async Task<IReadOnlyList<string>> MemberIdsAsync(string groupId) =>
+        [.. (await StoredGroupAsync(groupId))!.Members.Select(m => m.Value!).Order(StringComparer.Ordinal)];
+
     public void Dispose()
     {
         Users.Dispose();
@@ -125,6 +160,51 @@ internal sealed class RecordingSubscriber : IScimEventSubscriber
         lock (_events)
         {
             _events.Clear();
+        }
+    }
+}
+
+/// <summary>A clock that stands still until moved.</summary>
+internal sealed class FakeTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    private DateTimeOffset _now = now;
+
+    public FakeTimeProvider()
+        : this(new DateTimeOffset(2026, 3, 14, 15, 9, 26, TimeSpan.Zero))
+    {
+    }
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
+
+/// <summary>Keeps every log entry.</summary>
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    private readonly List<(LogLevel Level, string Message, Exception? Exception)> _entries = [];
+
+    public IReadOnlyList<(LogLevel Level, string Message, Exception? Exception)> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_entries)
+        {
+            _entries.Add((logLevel, formatter(state, exception), exception));
         }
     }
 }

@@ -1,0 +1,205 @@
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Events;
+using Scim.Core.InMemory;
+using Scim.Core.Provisioning;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+
+namespace Scim.Core.Tests.Provisioning;
+
+/// <summary>Building the service through <c>AddScimCore()</c> and the builder.</summary>
+public sealed class ServiceDependencyInjectionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AddInMemoryStores_AndSubscriber_ServiceWorksInAScope()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores().AddEventSubscriber<CollectingSubscriber>();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+
+        string id;
+        using (var scope = provider.CreateScope())
+        {
+            var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+            Assert.True(service.ServesGroups);
+            Assert.True(service.SupportsCursorPaging);
+            id = (await service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct)).Id;
+            await service.CreateAsync(ScimContext.Default, "Groups", ServiceKit.GroupBody("G", id), cancellationToken: Ct);
+        }
+
+        using (var scope = provider.CreateScope())
+        {
+            var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+            var user = await service.GetAsync(ScimContext.Default, "Users", id, cancellationToken: Ct);
+            Assert.Single(user.ToJson()["groups"]!.AsArray());
+        }
+
+        var subscriber = Assert.IsType<CollectingSubscriber>(Assert.Single(provider.GetServices<IScimEventSubscriber>()));
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Created], subscriber.Kinds);
+        Assert.Same(provider.GetRequiredService<InMemoryUserStore>(), provider.GetRequiredService<IUserStore>());
+        Assert.Same(provider.GetRequiredService<InMemoryGroupStore>(), provider.GetRequiredService<IGroupStore>());
+    }
+
+    [Fact]
+    public void ScimService_IsScoped()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores();
+        using var provider = services.BuildServiceProvider();
+        using var first = provider.CreateScope();
+        using var second = provider.CreateScope();
+        var a = first.ServiceProvider.GetRequiredService<ScimService>();
+        Assert.Same(a, first.ServiceProvider.GetRequiredService<ScimService>());
+        Assert.NotSame(a, second.ServiceProvider.GetRequiredService<ScimService>());
+    }
+
+    [Fact]
+    public void AddEventSubscriberTwice_RegistersItOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores().AddEventSubscriber<CollectingSubscriber>().AddEventSubscriber<CollectingSubscriber>();
+        using var provider = services.BuildServiceProvider();
+        Assert.Single(provider.GetServices<IScimEventSubscriber>());
+    }
+
+    [Fact]
+    public void NoStore_ResolvingTheService_ThrowsWithGuidance()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore();
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+
+        var error = Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("AddUserStore", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddInMemoryStores", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigureService_OptionsReachTheService()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore()
+            .ConfigureService(o =>
+            {
+                o.MaxCount = 2;
+                o.DefaultCount = 1;
+                o.UniqueExternalId = true;
+            })
+            .AddInMemoryStores();
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+
+        Assert.Equal(2, service.Options.MaxCount);
+        Assert.True(service.Options.UniqueExternalId);
+        for (var i = 0; i < 3; i++)
+        {
+            await service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody($"u{i}", $"ext-{i}"), cancellationToken: Ct);
+        }
+
+        Assert.Equal(2, (await service.ListAsync(ScimContext.Default, "Users", new ScimListRequest { Count = 50 }, Ct)).ItemsPerPage);
+        Assert.Equal(1, (await service.ListAsync(ScimContext.Default, "Users", null, Ct)).ItemsPerPage);
+        var error = await ServiceKit.ThrowsScimAsync(409, Errors.ScimErrorType.Uniqueness, () =>
+            service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("other", "ext-0"), cancellationToken: Ct));
+        Assert.Contains("externalId", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigureService_InvalidOptions_FailWhenTheServiceIsBuilt()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().ConfigureService(o => o.MaxCount = 0).AddInMemoryStores();
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+    }
+
+    [Fact]
+    public async Task TimeProviderInTheContainer_IsTheServicesClock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddScimCore().AddInMemoryStores();
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        var created = await scope.ServiceProvider.GetRequiredService<ScimService>().CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+        Assert.Equal("2030-01-02T03:04:05Z", (string?)created.ToJson()["meta"]!["created"]);
+    }
+
+    [Fact]
+    public async Task AddUserStore_OnlyUsers_ServesNoGroups()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddUserStore<UserOnlyStore>();
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+        var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+
+        Assert.False(service.ServesGroups);
+        Assert.Null(service.FindResourceType("Groups"));
+        Assert.Equal(["User"], service.ResourceTypes.Select(t => t.Name));
+        await ServiceKit.ThrowsScimAsync(404, null, () => service.ListAsync(ScimContext.Default, "Groups", null, Ct));
+        var id = (await service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct)).Id;
+        Assert.Null((await service.GetAsync(ScimContext.Default, "Users", id, cancellationToken: Ct)).ToJson()["groups"]);
+        await service.DeleteAsync(ScimContext.Default, "Users", id, cancellationToken: Ct);
+    }
+
+    [Fact]
+    public void AddInMemoryStores_AfterConfigureService_InheritsUniqueExternalId()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddScimCore().ConfigureService(o => o.UniqueExternalId = true).AddInMemoryStores();
+        using var provider = services.BuildServiceProvider();
+        Assert.True(builder.ServiceOptions.UniqueExternalId);
+        Assert.NotNull(provider.GetRequiredService<InMemoryUserStore>());
+    }
+
+    private sealed class CollectingSubscriber : IScimEventSubscriber
+    {
+        private readonly List<ScimChangeKind> _kinds = [];
+
+        public IReadOnlyList<ScimChangeKind> Kinds
+        {
+            get
+            {
+                lock (_kinds)
+                {
+                    return [.. _kinds];
+                }
+            }
+        }
+
+        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            lock (_kinds)
+            {
+                _kinds.Add(change.Kind);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A host's own user store, here backed by the in-memory one.</summary>
+    private sealed class UserOnlyStore(Scim.Core.Schema.SchemaRegistry registry) : IUserStore, IDisposable
+    {
+        private readonly InMemoryUserStore _inner = new(registry);
+
+        public void Dispose() => _inner.Dispose();
+
+        public Task<User?> GetAsync(ScimContext context, string id, Scim.Core.Projection.ScimProjection? projection, CancellationToken cancellationToken) => _inner.GetAsync(context, id, projection, cancellationToken);
+
+        public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => _inner.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<User>> CreateAsync(ScimContext context, User resource, CancellationToken cancellationToken) => _inner.CreateAsync(context, resource, cancellationToken);
+
+        public Task<StoreWriteResult<User>> ReplaceAsync(ScimContext context, User resource, string? expectedVersion, CancellationToken cancellationToken) => _inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+        public Task<StoreWriteResult<User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => _inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+    }
+}
