@@ -61,10 +61,22 @@ public sealed class ScimBuilder
     /// <returns>This builder.</returns>
     public ScimBuilder AddInMemoryStores(Action<InMemoryStoreOptions>? configure = null)
     {
-        var options = new InMemoryStoreOptions { UniqueExternalId = ServiceOptions.UniqueExternalId };
-        configure?.Invoke(options);
-        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryUserStore(sp.GetRequiredService<SchemaRegistry>(), options)));
-        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryGroupStore(sp.GetRequiredService<SchemaRegistry>(), options)));
+        // Options are settled when the stores are first resolved, so ConfigureService may come later.
+        InMemoryStoreOptions? options = null;
+        InMemoryStoreOptions Options()
+        {
+            if (options is null)
+            {
+                var settled = new InMemoryStoreOptions { UniqueExternalId = ServiceOptions.UniqueExternalId };
+                configure?.Invoke(settled);
+                options = settled;
+            }
+
+            return options;
+        }
+
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryUserStore(sp.GetRequiredService<SchemaRegistry>(), Options())));
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryGroupStore(sp.GetRequiredService<SchemaRegistry>(), Options())));
         Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<InMemoryUserStore>()));
         Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<InMemoryGroupStore>()));
         return this;

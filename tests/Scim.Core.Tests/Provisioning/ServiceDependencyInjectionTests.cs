@@ -159,6 +159,22 @@ public sealed class ServiceDependencyInjectionTests
         Assert.NotNull(provider.GetRequiredService<InMemoryUserStore>());
     }
 
+    [Fact]
+    public async Task ConfigureServiceAfterAddInMemoryStores_StoreStillEnforcesUniqueExternalId()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores().ConfigureService(o => o.UniqueExternalId = true);
+        using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<InMemoryUserStore>();
+        var context = new ScimContext("di");
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.True((await store.CreateAsync(context, new User { Id = "1", UserName = "a", ExternalId = "e" }, ct)).Succeeded);
+        var second = await store.CreateAsync(context, new User { Id = "2", UserName = "b", ExternalId = "e" }, ct);
+
+        Assert.Equal((StoreWriteStatus.Conflict, "externalId"), (second.Status, second.ConflictAttribute));
+    }
+
     private sealed class CollectingSubscriber : IScimEventSubscriber
     {
         private readonly List<ScimChangeKind> _kinds = [];

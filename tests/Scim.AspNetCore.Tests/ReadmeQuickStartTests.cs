@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scim.AspNetCore;
+using Scim.Core.InMemory;
+using Scim.Core.Projection;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Stores;
+
+namespace Scim.AspNetCore.Tests;
+
+/// <summary>The README's quick start is this code, and it serves SCIM.</summary>
+public sealed class ReadmeQuickStartTests
+{
+    private const string StartMarker = "// README snippet: start";
+    private const string EndMarker = "// README snippet: end";
+
+    [Fact]
+    public void Readme_QuickStart_IsTheCodeThisTestRuns()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Scim.Core.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(root.FullName, "README.md"));
+        var section = readme.IndexOf("## Quick start", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has a 'Quick start' section");
+        var codeStart = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
+        var fromReadme = Lines(readme[codeStart..readme.IndexOf("```", codeStart, StringComparison.Ordinal)]);
+
+        var source = File.ReadAllText(Path.Combine(root.FullName, "tests", "Scim.AspNetCore.Tests", "ReadmeQuickStartTests.cs"));
+        var snippetStart = source.IndexOf(StartMarker + "\n", StringComparison.Ordinal) + StartMarker.Length + 1;
+        var fromTest = Lines(source[snippetStart..source.LastIndexOf(EndMarker, StringComparison.Ordinal)]);
+
+        Assert.Equal(fromReadme, fromTest);
+    }
+
+    [Fact]
+    public async Task QuickStart_ServesScimWithTheToken()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var token = "quick-start-token";
+
+        // README snippet: start
+        builder.Services.AddScim()
+            .AddUserStore<MyUserStore>()        // your IUserStore over your users table (or .AddInMemoryStores())
+            .AddGroupStore<MyGroupStore>();
+        builder.Services.AddAuthentication().AddScimBearerTokens(t => t.AddToken("default", "entra", token));
+        builder.Services.AddAuthorization();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapScim("/scim/v2").RequireScimBearerToken();
+        // README snippet: end
+
+        await using (app)
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/scim/v2/") };
+
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("Users", TestContext.Current.CancellationToken)).StatusCode);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var created = await http.PostAsync("Users", new StringContent("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"quick"}""", null, "application/scim+json"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var list = await http.GetStringAsync("Users?filter=userName%20eq%20%22QUICK%22", TestContext.Current.CancellationToken);
+            Assert.Contains("\"totalResults\":1", list, StringComparison.Ordinal);
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static string[] Lines(string text) => [.. text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)];
+
+    /// <summary>Stands for a host's store over its own table; here it keeps users in memory (one per app: registered as a singleton-backed scope).</summary>
+    private sealed class MyUserStore(SchemaRegistry registry) : IUserStore
+    {
+        private static readonly Dictionary<SchemaRegistry, InMemoryUserStore> Stores = [];
+
+        private InMemoryUserStore Inner
+        {
+            get
+            {
+                lock (Stores)
+                {
+                    return Stores.TryGetValue(registry, out var store) ? store : Stores[registry] = new InMemoryUserStore(registry);
+                }
+            }
+        }
+
+        public Task<User?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken) => Inner.GetAsync(context, id, projection, cancellationToken);
+
+        public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<User>> CreateAsync(ScimContext context, User resource, CancellationToken cancellationToken) => Inner.CreateAsync(context, resource, cancellationToken);
+
+        public Task<StoreWriteResult<User>> ReplaceAsync(ScimContext context, User resource, string? expectedVersion, CancellationToken cancellationToken) => Inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+        public Task<StoreWriteResult<User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => Inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>Stands for a host's group store.</summary>
+    private sealed class MyGroupStore(SchemaRegistry registry) : IGroupStore
+    {
+        private static readonly Dictionary<SchemaRegistry, InMemoryGroupStore> Stores = [];
+
+        private InMemoryGroupStore Inner
+        {
+            get
+            {
+                lock (Stores)
+                {
+                    return Stores.TryGetValue(registry, out var store) ? store : Stores[registry] = new InMemoryGroupStore(registry);
+                }
+            }
+        }
+
+        public Task<Group?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken) => Inner.GetAsync(context, id, projection, cancellationToken);
+
+        public Task<ScimPage<Group>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<Group>> CreateAsync(ScimContext context, Group resource, CancellationToken cancellationToken) => Inner.CreateAsync(context, resource, cancellationToken);
+
+        public Task<StoreWriteResult<Group>> ReplaceAsync(ScimContext context, Group resource, string? expectedVersion, CancellationToken cancellationToken) => Inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+        public Task<StoreWriteResult<Group>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => Inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+
+        public Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken) => Inner.PatchAsync(context, patch, cancellationToken);
+
+        public Task<IReadOnlyList<MemberGroup>> GetGroupsOfMembersAsync(ScimContext context, IReadOnlyCollection<string> memberIds, CancellationToken cancellationToken) => Inner.GetGroupsOfMembersAsync(context, memberIds, cancellationToken);
+
+        public Task<IReadOnlyList<string>> RemoveMemberFromAllGroupsAsync(ScimContext context, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken) => Inner.RemoveMemberFromAllGroupsAsync(context, memberId, newVersion, lastModified, cancellationToken);
+    }
+}
