@@ -46,7 +46,7 @@ internal sealed class InMemoryQueryEngine<T>
         // needed; that also spares compiling one for every distinct value an IdP looks up.
         var predicate = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
         IEnumerable<T> rows = candidates is null
-            ? table.Order.Values
+            ? table.Order
             : candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => table.ById.GetValueOrDefault(id)).OfType<T>();
 
         if (query.UsesCursor)
@@ -57,6 +57,15 @@ internal sealed class InMemoryQueryEngine<T>
             }
 
             var after = ScimQueryable.DecodeCursor(query.Cursor!);
+            if (predicate is null && candidates is null)
+            {
+                // Everything matches: the page is a slice after the cursor's id.
+                var start = after is null ? 0 : table.IndexAfter(after);
+                var slice = table.Order.GetRange(start, Math.Min(query.Count, Math.Max(0, table.Order.Count - start)));
+                var more = start + slice.Count < table.Order.Count && slice.Count > 0;
+                return new ScimPage<T>([.. slice.Select(output)], table.Order.Count, more ? ScimQueryable.EncodeCursor(slice[^1].Id!) : null);
+            }
+
             var page = new List<T>();
             var total = 0;
             string? next = null;
@@ -95,6 +104,14 @@ internal sealed class InMemoryQueryEngine<T>
         }
 
         var first = query.StartIndex - 1;
+        if (predicate is null && candidates is null)
+        {
+            // Everything matches: the page is a slice of the ordered rows.
+            var start = Math.Min(first, table.Order.Count);
+            var slice = table.Order.GetRange(start, Math.Min(query.Count, table.Order.Count - start));
+            return new ScimPage<T>([.. slice.Select(output)], table.Order.Count);
+        }
+
         var result = new List<T>(Math.Min(query.Count, 128));
         var count = 0;
         foreach (var row in rows)

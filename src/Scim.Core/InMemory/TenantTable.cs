@@ -24,8 +24,43 @@ internal sealed class TenantTable<T> : IDisposable
 
     public Dictionary<string, T> ById { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The rows in id order (ordinal), walked by scans so no lookup per row is needed.</summary>
-    public SortedDictionary<string, T> Order { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The rows in id order (ordinal): scans walk a plain list, an unfiltered page is a slice, and
+    /// a cursor is a binary search. Ids the service makes are time-ordered, so inserts append.
+    /// </summary>
+    public List<T> Order { get; } = [];
+
+    /// <summary>The position of the first row whose id is greater than <paramref name="id"/>.</summary>
+    public int IndexAfter(string id)
+    {
+        var (found, index) = Find(id);
+        return found ? index + 1 : index;
+    }
+
+    private (bool Found, int Index) Find(string id)
+    {
+        int low = 0, high = Order.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var comparison = string.CompareOrdinal(Order[middle].Id, id);
+            if (comparison == 0)
+            {
+                return (true, middle);
+            }
+
+            if (comparison < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return (false, low);
+    }
 
     public IReadOnlyList<string> IdsByExternalId(string externalId) => Ids(_byExternalId.GetValueOrDefault(externalId));
 
@@ -49,7 +84,15 @@ internal sealed class TenantTable<T> : IDisposable
         }
 
         ById[id] = row;
-        Order[id] = row;
+        var (found, index) = Find(id);
+        if (found)
+        {
+            Order[index] = row;
+        }
+        else
+        {
+            Order.Insert(index, row);
+        }
         Index(_byExternalId, row.ExternalId, id);
         Index(_bySecondary, _secondaryKey(row), id);
     }
@@ -62,7 +105,11 @@ internal sealed class TenantTable<T> : IDisposable
             return false;
         }
 
-        Order.Remove(id);
+        var (found, index) = Find(id);
+        if (found)
+        {
+            Order.RemoveAt(index);
+        }
         Unindex(row);
         return true;
     }
