@@ -210,31 +210,38 @@ public sealed class ScimPatcher
             throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
         }
 
-        var run = new Run(this, resource, resourceType);
-        run.Prepare(request.Operations);
+        var run = Run.Start(this, resource, resourceType);
         try
         {
-            for (var i = 0; i < request.Operations.Count; i++)
+            run.Prepare(request.Operations);
+            try
             {
-                run.Index = i;
-                try
+                for (var i = 0; i < request.Operations.Count; i++)
                 {
-                    run.ApplyOperation(request.Operations[i]);
-                }
-                catch (ScimException ex) when (!ex.Detail.StartsWith("Operations[", StringComparison.Ordinal))
-                {
-                    // Value errors from the reader: say which operation they belong to.
-                    throw new ScimException(ex.Status, ex.ScimType, $"Operations[{i}]: {ex.Detail}", ex);
+                    run.Index = i;
+                    try
+                    {
+                        run.ApplyOperation(request.Operations[i]);
+                    }
+                    catch (ScimException ex) when (!ex.Detail.StartsWith("Operations[", StringComparison.Ordinal))
+                    {
+                        // Value errors from the reader: say which operation they belong to.
+                        throw new ScimException(ex.Status, ex.ScimType, $"Operations[{i}]: {ex.Detail}", ex);
+                    }
                 }
             }
-        }
-        catch (ScimException)
-        {
-            run.Rollback();
-            throw;
-        }
+            catch (ScimException)
+            {
+                run.Rollback();
+                throw;
+            }
 
-        return run.Finish();
+            return run.Finish();
+        }
+        finally
+        {
+            run.End();
+        }
     }
 
     private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
@@ -267,13 +274,22 @@ public sealed class ScimPatcher
     /// The state of one Apply: an undo log of every change made to the resource, for rollback and change
     /// detection; the attributes touched; and the membership delta.
     /// </summary>
-    private sealed class Run(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType)
+    private sealed class Run
     {
         /// <summary>Requests with more operations than this copy what they change instead of checking for repeated attributes.</summary>
         private const int MaxPrepared = 16;
 
+        /// <summary>A finished run, kept for the thread's next Apply: its lists are allocated once, not per request.</summary>
+        [ThreadStatic]
+        private static Run? t_free;
+
         private readonly List<Touched> _touched = new(4);
-        private readonly List<Edit> _log = new(4);
+        private readonly List<Edit> _log = new(8);
+        private readonly List<Target> _operationTargets = new(4);
+        private readonly List<string> _changed = new(4);
+        private ScimPatcher _patcher = null!;
+        private JsonObject _resource = null!;
+        private ScimResourceType _resourceType = null!;
         // Allocated on first use: most PATCH requests touch no members.
         private Dictionary<string, GroupMember>? _added;
         private HashSet<string>? _removed;
@@ -288,13 +304,47 @@ public sealed class ScimPatcher
         /// </summary>
         private bool _copyTouched;
 
-        /// <summary>The targets of the operations, resolved by <see cref="Prepare"/>; <see langword="null"/> when some were not known yet.</summary>
-        private Target[]? _prepared;
+        /// <summary>Whether <see cref="_operationTargets"/> holds the target of every operation, resolved by <see cref="Prepare"/>.</summary>
+        private bool _prepared;
 
         /// <summary>The index in <see cref="_touched"/> of the attribute being changed, or -1; recorded with each edit.</summary>
         private int _current = -1;
 
         public int Index { get; set; }
+
+        public static Run Start(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType)
+        {
+            var run = t_free ?? new Run();
+            t_free = null;
+            run._patcher = patcher;
+            run._resource = resource;
+            run._resourceType = resourceType;
+            return run;
+        }
+
+        /// <summary>Forgets the request and resource, and keeps the run for the thread's next Apply unless its lists grew large.</summary>
+        public void End()
+        {
+            _touched.Clear();
+            _log.Clear();
+            _operationTargets.Clear();
+            _changed.Clear();
+            _added = null;
+            _removed = null;
+            _removeAll = false;
+            _membersTouched = false;
+            _copyTouched = false;
+            _prepared = false;
+            _current = -1;
+            Index = 0;
+            _patcher = null!;
+            _resource = null!;
+            _resourceType = null!;
+            if (_log.Capacity <= 256 && _touched.Capacity <= 256 && _operationTargets.Capacity <= MaxPrepared && _changed.Capacity <= 256)
+            {
+                t_free = this;
+            }
+        }
 
         /// <summary>Looks up the operations' targets, and decides whether touched attributes must be copied (<see cref="_copyTouched"/>).</summary>
         public void Prepare(IReadOnlyList<PatchOperation> operations)
@@ -305,7 +355,6 @@ public sealed class ScimPatcher
                 return;
             }
 
-            var targets = new Target[operations.Count];
             for (var i = 0; i < operations.Count; i++)
             {
                 if (operations[i].Path is not { } path || FindExtension(path) is not null)
@@ -326,16 +375,16 @@ public sealed class ScimPatcher
 
                 for (var j = 0; j < i; j++)
                 {
-                    if (SameAttribute(targets[j].Attribute, target.Attribute))
+                    if (SameAttribute(_operationTargets[j].Attribute, target.Attribute))
                     {
                         return;
                     }
                 }
 
-                targets[i] = target;
+                _operationTargets.Add(target);
             }
 
-            _prepared = targets;
+            _prepared = true;
             _copyTouched = false;
         }
 
@@ -346,9 +395,9 @@ public sealed class ScimPatcher
 
         public void ApplyOperation(PatchOperation operation)
         {
-            if (_prepared is not null)
+            if (_prepared)
             {
-                var prepared = _prepared[Index];
+                var prepared = _operationTargets[Index];
                 ApplyToAttribute(operation.Op, prepared.Attribute, prepared.Sub, prepared.Filter, prepared.FilterText, operation.Value, operation.Path!);
                 return;
             }
@@ -374,16 +423,16 @@ public sealed class ScimPatcher
         /// <summary>IdPs send the same few paths again and again: each is parsed, resolved and compiled once.</summary>
         private Target GetTarget(string path)
         {
-            var key = (resourceType.Name, path);
-            if (!patcher._targets.TryGetValue(key, out var target))
+            var key = (_resourceType.Name, path);
+            if (!_patcher._targets.TryGetValue(key, out var target))
             {
                 target = ResolveTarget(path);
-                if (patcher._targets.Count >= 1024)
+                if (_patcher._targets.Count >= 1024)
                 {
-                    patcher._targets.Clear();
+                    _patcher._targets.Clear();
                 }
 
-                patcher._targets[key] = target;
+                _patcher._targets[key] = target;
             }
 
             return target;
@@ -394,14 +443,14 @@ public sealed class ScimPatcher
             PatchPath path;
             try
             {
-                path = ScimFilterParser.ParsePatchPath(text, patcher._filterOptions);
+                path = ScimFilterParser.ParsePatchPath(text, _patcher._filterOptions);
             }
             catch (ScimException ex)
             {
                 throw Error(ex.ScimType ?? ScimErrorType.InvalidPath, ex.Detail);
             }
 
-            if (!patcher._registry.TryResolveAttribute(resourceType, path.Path.ToString(), out var resolved, out var error))
+            if (!_patcher._registry.TryResolveAttribute(_resourceType, path.Path.ToString(), out var resolved, out var error))
             {
                 throw Error(ScimErrorType.InvalidPath, error);
             }
@@ -461,7 +510,7 @@ public sealed class ScimPatcher
 
         public PatchResult Finish()
         {
-            var changed = new List<string>(_touched.Count);
+            var changed = _changed;
             for (var t = 0; t < _touched.Count; t++)
             {
                 var (owner, name, before, path, attribute) = _touched[t];
@@ -476,8 +525,9 @@ public sealed class ScimPatcher
                     // The same array or object, perhaps changed in place by the one operation that touched it.
                     if (attribute.Type == AttributeType.Complex && !attribute.MultiValued && after is JsonObject complex)
                     {
-                        foreach (var sub in attribute.SubAttributes)
+                        for (var s = 0; s < attribute.SubAttributes.Count; s++)
                         {
+                            var sub = attribute.SubAttributes[s];
                             if (PropertyChanged(t, complex, sub.Name))
                             {
                                 changed.Add(string.Concat(path, ".", sub.Name));
@@ -499,8 +549,9 @@ public sealed class ScimPatcher
 
                 if (attribute.Type == AttributeType.Complex && !attribute.MultiValued && before is JsonObject b && after is JsonObject a)
                 {
-                    foreach (var sub in attribute.SubAttributes)
+                    for (var s = 0; s < attribute.SubAttributes.Count; s++)
                     {
+                        var sub = attribute.SubAttributes[s];
                         if (!JsonNode.DeepEquals(b[sub.Name], a[sub.Name]))
                         {
                             changed.Add(string.Concat(path, ".", sub.Name));
@@ -514,15 +565,16 @@ public sealed class ScimPatcher
             }
 
             // An extension left without attributes is unassigned.
-            foreach (var extension in resourceType.SchemaExtensions)
+            for (var e = 0; e < _resourceType.SchemaExtensions.Count; e++)
             {
-                if (resource[extension.Schema] is JsonObject { Count: 0 })
+                var extension = _resourceType.SchemaExtensions[e];
+                if (_resource[extension.Schema] is JsonObject { Count: 0 })
                 {
-                    resource.Remove(extension.Schema);
+                    _resource.Remove(extension.Schema);
                 }
             }
 
-            SchemasList.Refresh(resource, resourceType);
+            SchemasList.Refresh(_resource, _resourceType);
             MembershipDelta? members = null;
             if (_membersTouched)
             {
@@ -530,7 +582,7 @@ public sealed class ScimPatcher
             }
 
             // Each (owner, attribute) is touched once, so the paths are already distinct.
-            return new PatchResult(changed, members);
+            return new PatchResult(changed.Count == 0 ? [] : changed.ToArray(), members);
         }
 
         /// <summary>
@@ -664,12 +716,12 @@ public sealed class ScimPatcher
 
                 var qualified = scope is null ? key : $"{scope.Id}:{key}";
                 var dottedOrQualified = key.Contains('.', StringComparison.Ordinal) || key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase);
-                if (scope is null && dottedOrQualified && !patcher.Has(PatchDialects.DottedAndQualifiedKeys))
+                if (scope is null && dottedOrQualified && !_patcher.Has(PatchDialects.DottedAndQualifiedKeys))
                 {
                     throw Error(ScimErrorType.InvalidPath, $"'{key}' is a path, not an attribute name; send it as the operation's 'path'.");
                 }
 
-                if (!patcher._registry.TryResolveAttribute(resourceType, qualified, out var resolved, out var error))
+                if (!_patcher._registry.TryResolveAttribute(_resourceType, qualified, out var resolved, out var error))
                 {
                     throw Error(ScimErrorType.InvalidPath, error);
                 }
@@ -695,7 +747,7 @@ public sealed class ScimPatcher
         /// </summary>
         private bool IgnoreEchoedReadOnly(ResolvedAttribute resolved, JsonElement value)
         {
-            if (patcher.Has(PatchDialects.MessageCasing))
+            if (_patcher.Has(PatchDialects.MessageCasing))
             {
                 return true;
             }
@@ -717,7 +769,7 @@ public sealed class ScimPatcher
             var attribute = target.Attribute;
             CheckWritable(op, attribute, sub, displayPath);
 
-            if (attribute.MultiValued && patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
+            if (attribute.MultiValued && _patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
             {
                 ApplyMembers(op, attribute, sub, filterText, value, displayPath);
                 return;
@@ -892,7 +944,7 @@ public sealed class ScimPatcher
                                 continue;
                             }
 
-                            additions[i] = null; // detached, so it can be added to the resource
+                            additions[i] = null; // detached, so it can be added to the _resource
                             Append(current, item);
                         }
 
@@ -945,7 +997,7 @@ public sealed class ScimPatcher
 
             if (matched == 0)
             {
-                if (filter is not null && sub is not null && patcher.Has(PatchDialects.CreateOnFilterMiss) && ElementFromFilter(filterText!, attribute) is { } created)
+                if (filter is not null && sub is not null && _patcher.Has(PatchDialects.CreateOnFilterMiss) && ElementFromFilter(filterText!, attribute) is { } created)
                 {
                     if (current is null)
                     {
@@ -1074,7 +1126,7 @@ public sealed class ScimPatcher
         /// </summary>
         private void RequireRemoveListedValues(string displayPath)
         {
-            if (!patcher.Has(PatchDialects.RemoveListedValues))
+            if (!_patcher.Has(PatchDialects.RemoveListedValues))
             {
                 throw Error(ScimErrorType.InvalidValue, $"A 'remove' of '{displayPath}' carries a value; RFC 7644 defines none. Select values with a filter (members[value eq \"id\"]), or accept the Entra ID shape with PatchDialects.RemoveListedValues.");
             }
@@ -1173,8 +1225,9 @@ public sealed class ScimPatcher
                 return JsonNode.DeepEquals(existing, incoming);
             }
 
-            foreach (var sub in attribute.SubAttributes)
+            for (var s = 0; s < attribute.SubAttributes.Count; s++)
             {
+                var sub = attribute.SubAttributes[s];
                 if (sub.Mutability != Mutability.ReadOnly && !JsonNode.DeepEquals(a[sub.Name], b[sub.Name]))
                 {
                     return false;
@@ -1287,9 +1340,9 @@ public sealed class ScimPatcher
         {
             try
             {
-                var bound = patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), resourceType);
+                var bound = _patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), _resourceType);
                 return bound is BoundValuePath valuePath
-                    ? JsonFilterCompiler.Compile(valuePath.Inner, resourceType)
+                    ? JsonFilterCompiler.Compile(valuePath.Inner, _resourceType)
                     : static _ => false;
             }
             catch (ScimException ex)
@@ -1324,7 +1377,7 @@ public sealed class ScimPatcher
         {
             try
             {
-                return StripReadOnly(attribute, patcher._reader.ReadAttributeValue(value, attribute, displayPath));
+                return StripReadOnly(attribute, _patcher._reader.ReadAttributeValue(value, attribute, displayPath));
             }
             catch (InvalidOperationException)
             {
@@ -1336,7 +1389,7 @@ public sealed class ScimPatcher
         {
             try
             {
-                return StripReadOnly(attribute, patcher._reader.ReadSingleValue(value, attribute, displayPath));
+                return StripReadOnly(attribute, _patcher._reader.ReadSingleValue(value, attribute, displayPath));
             }
             catch (InvalidOperationException)
             {
@@ -1353,7 +1406,7 @@ public sealed class ScimPatcher
 
             try
             {
-                return patcher._reader.ReadAttributeValue(value, sub, displayPath);
+                return _patcher._reader.ReadAttributeValue(value, sub, displayPath);
             }
             catch (InvalidOperationException)
             {
@@ -1392,8 +1445,9 @@ public sealed class ScimPatcher
 
         private static void StripReadOnly(SchemaAttribute attribute, JsonObject element)
         {
-            foreach (var sub in attribute.SubAttributes)
+            for (var s = 0; s < attribute.SubAttributes.Count; s++)
             {
+                var sub = attribute.SubAttributes[s];
                 if (sub.Mutability == Mutability.ReadOnly)
                 {
                     element.Remove(sub.Name);
@@ -1405,17 +1459,17 @@ public sealed class ScimPatcher
         {
             if (!target.IsExtension)
             {
-                return resource;
+                return _resource;
             }
 
-            if (resource[target.Schema.Id] is JsonObject extension)
+            if (_resource[target.Schema.Id] is JsonObject extension)
             {
                 return extension;
             }
 
             // Another spelling of the URN may be present in a tree built by hand.
-            var key = resource.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, target.Schema.Id, StringComparison.OrdinalIgnoreCase));
-            if (key is not null && resource[key] is JsonObject found)
+            var key = _resource.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, target.Schema.Id, StringComparison.OrdinalIgnoreCase));
+            if (key is not null && _resource[key] is JsonObject found)
             {
                 return found;
             }
@@ -1426,7 +1480,7 @@ public sealed class ScimPatcher
             }
 
             var created = new JsonObject();
-            Put(resource, target.Schema.Id, created);
+            Put(_resource, target.Schema.Id, created);
             return created;
         }
 
@@ -1453,15 +1507,16 @@ public sealed class ScimPatcher
         }
 
         private bool IsGroupMembers(SchemaAttribute attribute, ResolvedAttribute target) =>
-            !target.IsExtension && string.Equals(resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase) && attribute.Name == "members";
+            !target.IsExtension && string.Equals(_resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase) && attribute.Name == "members";
 
         private ScimSchema? FindExtension(string key)
         {
-            foreach (var extension in resourceType.SchemaExtensions)
+            for (var e = 0; e < _resourceType.SchemaExtensions.Count; e++)
             {
+                var extension = _resourceType.SchemaExtensions[e];
                 if (string.Equals(extension.Schema, key, StringComparison.OrdinalIgnoreCase))
                 {
-                    return patcher._registry.FindSchema(extension.Schema);
+                    return _patcher._registry.FindSchema(extension.Schema);
                 }
             }
 
