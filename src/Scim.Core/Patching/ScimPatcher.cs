@@ -146,23 +146,25 @@ public sealed class ScimPatcher
         JsonElement? value = null;
         foreach (var property in item.EnumerateObject())
         {
-            switch (property.Name.ToUpperInvariant())
+            var name = property.Name;
+            if (string.Equals(name, "op", StringComparison.OrdinalIgnoreCase))
             {
-                case "OP" when property.Value.ValueKind == JsonValueKind.String:
-                    op = property.Value.GetString();
-                    break;
-                case "OP":
-                    throw Syntax($"Operations[{index}].op must be a string.");
-                case "PATH" when property.Value.ValueKind == JsonValueKind.String:
-                    path = property.Value.GetString();
-                    break;
-                case "PATH" when property.Value.ValueKind == JsonValueKind.Null:
-                    break;
-                case "PATH":
-                    throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Operations[{index}].path must be a string.");
-                case "VALUE":
-                    value = property.Value;
-                    break;
+                op = property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()
+                    : throw Syntax($"Operations[{index}].op must be a string.");
+            }
+            else if (string.Equals(name, "path", StringComparison.OrdinalIgnoreCase))
+            {
+                path = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null => path,
+                    _ => throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Operations[{index}].path must be a string."),
+                };
+            }
+            else if (string.Equals(name, "value", StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
             }
         }
 
