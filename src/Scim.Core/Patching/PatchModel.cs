@@ -101,8 +101,9 @@ internal static class SchemasList
         // Most changes leave the list as it is: check before building a new one.
         var expected = 1;
         var same = current.Count > 0 && (string?)current[0] == resourceType.Schema;
-        foreach (var extension in resourceType.SchemaExtensions)
+        for (var e = 0; e < resourceType.SchemaExtensions.Count; e++)
         {
+            var extension = resourceType.SchemaExtensions[e];
             if (resource[extension.Schema] is System.Text.Json.Nodes.JsonObject { Count: > 0 })
             {
                 same = same && current.Count > expected && (string?)current[expected] == extension.Schema;
@@ -116,8 +117,9 @@ internal static class SchemasList
         }
 
         var schemas = new System.Text.Json.Nodes.JsonArray(resourceType.Schema);
-        foreach (var extension in resourceType.SchemaExtensions)
+        for (var e = 0; e < resourceType.SchemaExtensions.Count; e++)
         {
+            var extension = resourceType.SchemaExtensions[e];
             if (resource[extension.Schema] is System.Text.Json.Nodes.JsonObject { Count: > 0 })
             {
                 schemas.Add(extension.Schema);

@@ -146,23 +146,25 @@ public sealed class ScimPatcher
         JsonElement? value = null;
         foreach (var property in item.EnumerateObject())
         {
-            switch (property.Name.ToUpperInvariant())
+            var name = property.Name;
+            if (string.Equals(name, "op", StringComparison.OrdinalIgnoreCase))
             {
-                case "OP" when property.Value.ValueKind == JsonValueKind.String:
-                    op = property.Value.GetString();
-                    break;
-                case "OP":
-                    throw Syntax($"Operations[{index}].op must be a string.");
-                case "PATH" when property.Value.ValueKind == JsonValueKind.String:
-                    path = property.Value.GetString();
-                    break;
-                case "PATH" when property.Value.ValueKind == JsonValueKind.Null:
-                    break;
-                case "PATH":
-                    throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Operations[{index}].path must be a string.");
-                case "VALUE":
-                    value = property.Value;
-                    break;
+                op = property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()
+                    : throw Syntax($"Operations[{index}].op must be a string.");
+            }
+            else if (string.Equals(name, "path", StringComparison.OrdinalIgnoreCase))
+            {
+                path = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null => path,
+                    _ => throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Operations[{index}].path must be a string."),
+                };
+            }
+            else if (string.Equals(name, "value", StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
             }
         }
 
@@ -210,30 +212,38 @@ public sealed class ScimPatcher
             throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
         }
 
-        var run = new Run(this, resource, resourceType);
+        var run = Run.Start(this, resource, resourceType);
         try
         {
-            for (var i = 0; i < request.Operations.Count; i++)
+            run.Prepare(request.Operations);
+            try
             {
-                run.Index = i;
-                try
+                for (var i = 0; i < request.Operations.Count; i++)
                 {
-                    run.ApplyOperation(request.Operations[i]);
-                }
-                catch (ScimException ex) when (!ex.Detail.StartsWith("Operations[", StringComparison.Ordinal))
-                {
-                    // Value errors from the reader: say which operation they belong to.
-                    throw new ScimException(ex.Status, ex.ScimType, $"Operations[{i}]: {ex.Detail}", ex);
+                    run.Index = i;
+                    try
+                    {
+                        run.ApplyOperation(request.Operations[i]);
+                    }
+                    catch (ScimException ex) when (!ex.Detail.StartsWith("Operations[", StringComparison.Ordinal))
+                    {
+                        // Value errors from the reader: say which operation they belong to.
+                        throw new ScimException(ex.Status, ex.ScimType, $"Operations[{i}]: {ex.Detail}", ex);
+                    }
                 }
             }
-        }
-        catch (ScimException)
-        {
-            run.Rollback();
-            throw;
-        }
+            catch (ScimException)
+            {
+                run.Rollback();
+                throw;
+            }
 
-        return run.Finish();
+            return run.Finish();
+        }
+        finally
+        {
+            run.End();
+        }
     }
 
     private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
@@ -243,22 +253,157 @@ public sealed class ScimPatcher
 
     private static ScimException Syntax(string detail) => ScimException.BadRequest(ScimErrorType.InvalidSyntax, detail);
 
-    /// <summary>The state of one Apply: snapshots for rollback and change detection, and the membership delta.</summary>
-    private sealed class Run(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType)
+    /// <summary>What an <see cref="Run.Edit"/> did, so that it can be undone.</summary>
+    private enum EditKind : byte
     {
-        private readonly List<(JsonObject Owner, string Name, JsonNode? Before, int Position, string Path, SchemaAttribute Attribute)> _touched = [];
-        // Allocated on first use: most PATCH requests touch neither extensions nor members.
-        private List<string>? _createdExtensions;
-        private List<(JsonObject Owner, List<string> Order)>? _orders;
+        /// <summary>A property's value was replaced; the old value was at the index.</summary>
+        Set,
+
+        /// <summary>A property was appended at the index.</summary>
+        Add,
+
+        /// <summary>A property was removed from the index.</summary>
+        Remove,
+
+        /// <summary>An element was appended at the index.</summary>
+        AddElement,
+
+        /// <summary>An element was removed from the index.</summary>
+        RemoveElement,
+    }
+
+    /// <summary>
+    /// The state of one Apply: an undo log of every change made to the resource, for rollback and change
+    /// detection; the attributes touched; and the membership delta.
+    /// </summary>
+    private sealed class Run
+    {
+        /// <summary>Requests with more operations than this copy what they change instead of checking for repeated attributes.</summary>
+        private const int MaxPrepared = 16;
+
+        /// <summary>A finished run, kept for the thread's next Apply: its lists are allocated once, not per request.</summary>
+        [ThreadStatic]
+        private static Run? t_free;
+
+        private readonly List<Touched> _touched = new(4);
+        private readonly List<Edit> _log = new(8);
+        private readonly List<Target> _operationTargets = new(4);
+        private readonly List<string> _changed = new(4);
+        private ScimPatcher _patcher = null!;
+        private JsonObject _resource = null!;
+        private ScimResourceType _resourceType = null!;
+        // Allocated on first use: most PATCH requests touch no members.
         private Dictionary<string, GroupMember>? _added;
         private HashSet<string>? _removed;
         private bool _removeAll;
         private bool _membersTouched;
 
+        /// <summary>
+        /// Whether arrays and objects are copied when first touched, to tell at the end whether they changed.
+        /// Not needed when every attribute is changed by one operation only: then the undo log says exactly what
+        /// changed. Needed when two operations change one attribute (the second may undo the first), and for
+        /// operations without a path, whose attributes are known only once their value is read.
+        /// </summary>
+        private bool _copyTouched;
+
+        /// <summary>Whether <see cref="_operationTargets"/> holds the target of every operation, resolved by <see cref="Prepare"/>.</summary>
+        private bool _prepared;
+
+        /// <summary>The index in <see cref="_touched"/> of the attribute being changed, or -1; recorded with each edit.</summary>
+        private int _current = -1;
+
         public int Index { get; set; }
+
+        public static Run Start(ScimPatcher patcher, JsonObject resource, ScimResourceType resourceType)
+        {
+            var run = t_free ?? new Run();
+            t_free = null;
+            run._patcher = patcher;
+            run._resource = resource;
+            run._resourceType = resourceType;
+            return run;
+        }
+
+        /// <summary>Forgets the request and resource, and keeps the run for the thread's next Apply unless its lists grew large.</summary>
+        public void End()
+        {
+            _touched.Clear();
+            _log.Clear();
+            _operationTargets.Clear();
+            _changed.Clear();
+            _added = null;
+            _removed = null;
+            _removeAll = false;
+            _membersTouched = false;
+            _copyTouched = false;
+            _prepared = false;
+            _current = -1;
+            Index = 0;
+            _patcher = null!;
+            _resource = null!;
+            _resourceType = null!;
+            if (_log.Capacity <= 256 && _touched.Capacity <= 256 && _operationTargets.Capacity <= MaxPrepared && _changed.Capacity <= 256)
+            {
+                t_free = this;
+            }
+        }
+
+        /// <summary>Looks up the operations' targets, and decides whether touched attributes must be copied (<see cref="_copyTouched"/>).</summary>
+        public void Prepare(IReadOnlyList<PatchOperation> operations)
+        {
+            _copyTouched = true;
+            if (operations.Count > MaxPrepared)
+            {
+                return;
+            }
+
+            for (var i = 0; i < operations.Count; i++)
+            {
+                if (operations[i].Path is not { } path || FindExtension(path) is not null)
+                {
+                    return;
+                }
+
+                Target target;
+                try
+                {
+                    target = GetTarget(path);
+                }
+                catch (ScimException)
+                {
+                    // Reported in its turn, as the operations are applied, after the errors of those before it.
+                    return;
+                }
+
+                for (var j = 0; j < i; j++)
+                {
+                    if (SameAttribute(_operationTargets[j].Attribute, target.Attribute))
+                    {
+                        return;
+                    }
+                }
+
+                _operationTargets.Add(target);
+            }
+
+            _prepared = true;
+            _copyTouched = false;
+        }
+
+        private static bool SameAttribute(ResolvedAttribute a, ResolvedAttribute b) =>
+            a.IsExtension == b.IsExtension
+            && string.Equals(a.Attribute.Name, b.Attribute.Name, StringComparison.OrdinalIgnoreCase)
+            && (!a.IsExtension || string.Equals(a.Schema.Id, b.Schema.Id, StringComparison.OrdinalIgnoreCase));
 
         public void ApplyOperation(PatchOperation operation)
         {
+            if (_prepared)
+            {
+                var prepared = _operationTargets[Index];
+                ApplyToAttribute(operation.Op, prepared.Attribute, prepared.Sub, prepared.Filter, prepared.FilterText, operation.Value, operation.Path!);
+                return;
+            }
+
             if (operation.Path is null)
             {
                 ApplyPartialResource(operation, scope: null);
@@ -273,20 +418,26 @@ public sealed class ScimPatcher
                 return;
             }
 
-            // IdPs send the same few paths again and again: parse, resolve and compile each once.
-            var key = (resourceType.Name, operation.Path);
-            if (!patcher._targets.TryGetValue(key, out var target))
+            var target = GetTarget(operation.Path);
+            ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
+        }
+
+        /// <summary>IdPs send the same few paths again and again: each is parsed, resolved and compiled once.</summary>
+        private Target GetTarget(string path)
+        {
+            var key = (_resourceType.Name, path);
+            if (!_patcher._targets.TryGetValue(key, out var target))
             {
-                target = ResolveTarget(operation.Path);
-                if (patcher._targets.Count >= 1024)
+                target = ResolveTarget(path);
+                if (_patcher._targets.Count >= 1024)
                 {
-                    patcher._targets.Clear();
+                    _patcher._targets.Clear();
                 }
 
-                patcher._targets[key] = target;
+                _patcher._targets[key] = target;
             }
 
-            ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
+            return target;
         }
 
         private Target ResolveTarget(string text)
@@ -294,14 +445,14 @@ public sealed class ScimPatcher
             PatchPath path;
             try
             {
-                path = ScimFilterParser.ParsePatchPath(text, patcher._filterOptions);
+                path = ScimFilterParser.ParsePatchPath(text, _patcher._filterOptions);
             }
             catch (ScimException ex)
             {
                 throw Error(ex.ScimType ?? ScimErrorType.InvalidPath, ex.Detail);
             }
 
-            if (!patcher._registry.TryResolveAttribute(resourceType, path.Path.ToString(), out var resolved, out var error))
+            if (!_patcher._registry.TryResolveAttribute(_resourceType, path.Path.ToString(), out var resolved, out var error))
             {
                 throw Error(ScimErrorType.InvalidPath, error);
             }
@@ -332,52 +483,67 @@ public sealed class ScimPatcher
             return new Target(resolved with { SubAttribute = null }, sub, filter, path.ValueFilter);
         }
 
+        /// <summary>Undoes every edit, last first: the resource is left exactly as it was, property order included.</summary>
         public void Rollback()
         {
-            for (var i = _touched.Count - 1; i >= 0; i--)
+            for (var i = _log.Count - 1; i >= 0; i--)
             {
-                var (owner, name, before, _, _, _) = _touched[i];
-                if (before is null)
+                var edit = _log[i];
+                switch (edit.Kind)
                 {
-                    owner.Remove(name);
+                    case EditKind.Set:
+                        ((JsonObject)edit.Container).SetAt(edit.Index, edit.Old);
+                        break;
+                    case EditKind.Add:
+                        ((JsonObject)edit.Container).RemoveAt(edit.Index);
+                        break;
+                    case EditKind.Remove:
+                        ((JsonObject)edit.Container).Insert(edit.Index, edit.Name!, edit.Old);
+                        break;
+                    case EditKind.AddElement:
+                        ((JsonArray)edit.Container).RemoveAt(edit.Index);
+                        break;
+                    default:
+                        ((JsonArray)edit.Container).Insert(edit.Index, edit.Old);
+                        break;
                 }
-                else if (!ReferenceEquals(owner[name], before))
-                {
-                    // In place when the property is there; appended when it was removed (its order was remembered then).
-                    owner[name] = before;
-                }
-            }
-
-            // Restored values may have moved (an attribute removed and added again goes to the end): put every
-            // property back in its original order, so a failed PATCH leaves the resource exactly as it found it.
-            foreach (var (owner, order) in _orders ?? [])
-            {
-                // The order was remembered at the first removal, so it may also name properties added earlier
-                // in the request, which the loop above has removed again: only present ones are put back.
-                var present = order.Where(owner.ContainsKey).ToList();
-                if (!owner.Select(p => p.Key).SequenceEqual(present, StringComparer.Ordinal))
-                {
-                    var values = present.Select(key => (key, owner[key])).ToList();
-                    owner.Clear();
-                    foreach (var (key, value) in values)
-                    {
-                        owner[key] = value;
-                    }
-                }
-            }
-
-            foreach (var extension in _createdExtensions ?? [])
-            {
-                resource.Remove(extension);
             }
         }
 
         public PatchResult Finish()
         {
-            var changed = new List<string>(_touched.Count);
-            foreach (var (owner, name, before, _, path, attribute) in _touched)
+            var changed = _changed;
+            for (var t = 0; t < _touched.Count; t++)
             {
+                var (owner, name, before, path, attribute) = _touched[t];
                 var after = owner[name];
+                if (ReferenceEquals(before, after))
+                {
+                    if (after is JsonValue or null || _copyTouched)
+                    {
+                        continue;
+                    }
+
+                    // The same array or object, perhaps changed in place by the one operation that touched it.
+                    if (attribute.Type == AttributeType.Complex && !attribute.MultiValued && after is JsonObject complex)
+                    {
+                        for (var s = 0; s < attribute.SubAttributes.Count; s++)
+                        {
+                            var sub = attribute.SubAttributes[s];
+                            if (PropertyChanged(t, complex, sub.Name))
+                            {
+                                changed.Add(string.Concat(path, ".", sub.Name));
+                            }
+                        }
+                    }
+                    else if (ChangedInPlace(t))
+                    {
+                        changed.Add(path);
+                    }
+
+                    continue;
+                }
+
                 if (JsonNode.DeepEquals(before, after))
                 {
                     continue;
@@ -385,8 +551,9 @@ public sealed class ScimPatcher
 
                 if (attribute.Type == AttributeType.Complex && !attribute.MultiValued && before is JsonObject b && after is JsonObject a)
                 {
-                    foreach (var sub in attribute.SubAttributes)
+                    for (var s = 0; s < attribute.SubAttributes.Count; s++)
                     {
+                        var sub = attribute.SubAttributes[s];
                         if (!JsonNode.DeepEquals(b[sub.Name], a[sub.Name]))
                         {
                             changed.Add(string.Concat(path, ".", sub.Name));
@@ -400,15 +567,16 @@ public sealed class ScimPatcher
             }
 
             // An extension left without attributes is unassigned.
-            foreach (var extension in resourceType.SchemaExtensions)
+            for (var e = 0; e < _resourceType.SchemaExtensions.Count; e++)
             {
-                if (resource[extension.Schema] is JsonObject { Count: 0 })
+                var extension = _resourceType.SchemaExtensions[e];
+                if (_resource[extension.Schema] is JsonObject { Count: 0 })
                 {
-                    resource.Remove(extension.Schema);
+                    _resource.Remove(extension.Schema);
                 }
             }
 
-            SchemasList.Refresh(resource, resourceType);
+            SchemasList.Refresh(_resource, _resourceType);
             MembershipDelta? members = null;
             if (_membersTouched)
             {
@@ -416,8 +584,112 @@ public sealed class ScimPatcher
             }
 
             // Each (owner, attribute) is touched once, so the paths are already distinct.
-            return new PatchResult(changed, members);
+            return new PatchResult(changed.Count == 0 ? [] : changed.ToArray(), members);
         }
+
+        /// <summary>
+        /// Whether the edits of one attribute, all made by one operation (see <see cref="_copyTouched"/>), changed it:
+        /// an operation only adds elements or only removes them, so either changes the attribute; a property
+        /// changed when its value differs from the one before its first edit.
+        /// </summary>
+        private bool ChangedInPlace(int touched)
+        {
+            for (var i = 0; i < _log.Count; i++)
+            {
+                var edit = _log[i];
+                if (edit.Touched != touched)
+                {
+                    continue;
+                }
+
+                if (edit.Kind is EditKind.AddElement or EditKind.RemoveElement
+                    || (IsFirstEdit(i) && !JsonNode.DeepEquals(edit.Kind == EditKind.Add ? null : edit.Old, ((JsonObject)edit.Container)[edit.Name!])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether a property of an object changed in place differs from its value before its first edit.</summary>
+        private bool PropertyChanged(int touched, JsonObject container, string name)
+        {
+            foreach (var edit in _log)
+            {
+                if (edit.Touched == touched && ReferenceEquals(edit.Container, container) && string.Equals(edit.Name, name, StringComparison.Ordinal))
+                {
+                    return !JsonNode.DeepEquals(edit.Kind == EditKind.Add ? null : edit.Old, container[name]);
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsFirstEdit(int index)
+        {
+            var edit = _log[index];
+            for (var i = 0; i < index; i++)
+            {
+                var earlier = _log[i];
+                if (ReferenceEquals(earlier.Container, edit.Container) && string.Equals(earlier.Name, edit.Name, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Sets a property, logging the change.</summary>
+        private void Put(JsonObject container, string name, JsonNode value)
+        {
+            var index = container.IndexOf(name);
+            if (index < 0)
+            {
+                _log.Add(new Edit(EditKind.Add, container, name, null, container.Count, _current));
+                container.Add(name, value);
+                return;
+            }
+
+            var old = container.GetAt(index).Value;
+            if (!ReferenceEquals(old, value))
+            {
+                _log.Add(new Edit(EditKind.Set, container, name, old, index, _current));
+                container.SetAt(index, value);
+            }
+        }
+
+        /// <summary>Removes a property when it is there, logging the change.</summary>
+        private void Delete(JsonObject? container, string name)
+        {
+            var index = container?.IndexOf(name) ?? -1;
+            if (index >= 0)
+            {
+                _log.Add(new Edit(EditKind.Remove, container!, name, container!.GetAt(index).Value, index, _current));
+                container.RemoveAt(index);
+            }
+        }
+
+        /// <summary>Appends an element, logging the change.</summary>
+        private void Append(JsonArray array, JsonNode value)
+        {
+            _log.Add(new Edit(EditKind.AddElement, array, null, null, array.Count, _current));
+            array.Add(value);
+        }
+
+        /// <summary>Removes an element, logging the change.</summary>
+        private void RemoveAt(JsonArray array, int index)
+        {
+            _log.Add(new Edit(EditKind.RemoveElement, array, null, array[index], index, _current));
+            array.RemoveAt(index);
+        }
+
+        /// <summary>One change to the resource: enough to undo it, and the touched attribute it belongs to.</summary>
+        private readonly record struct Edit(EditKind Kind, JsonNode Container, string? Name, JsonNode? Old, int Index, int Touched);
+
+        /// <summary>An attribute an operation changes: where it is, its value before (see <see cref="_copyTouched"/>), and its path.</summary>
+        private readonly record struct Touched(JsonObject Owner, string Name, JsonNode? Before, string Path, SchemaAttribute Attribute);
 
         /// <summary>A no-path add/replace (or a path naming a whole extension): the value is a partial resource.</summary>
         private void ApplyPartialResource(PatchOperation operation, ScimSchema? scope)
@@ -446,12 +718,12 @@ public sealed class ScimPatcher
 
                 var qualified = scope is null ? key : $"{scope.Id}:{key}";
                 var dottedOrQualified = key.Contains('.', StringComparison.Ordinal) || key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase);
-                if (scope is null && dottedOrQualified && !patcher.Has(PatchDialects.DottedAndQualifiedKeys))
+                if (scope is null && dottedOrQualified && !_patcher.Has(PatchDialects.DottedAndQualifiedKeys))
                 {
                     throw Error(ScimErrorType.InvalidPath, $"'{key}' is a path, not an attribute name; send it as the operation's 'path'.");
                 }
 
-                if (!patcher._registry.TryResolveAttribute(resourceType, qualified, out var resolved, out var error))
+                if (!_patcher._registry.TryResolveAttribute(_resourceType, qualified, out var resolved, out var error))
                 {
                     throw Error(ScimErrorType.InvalidPath, error);
                 }
@@ -477,7 +749,7 @@ public sealed class ScimPatcher
         /// </summary>
         private bool IgnoreEchoedReadOnly(ResolvedAttribute resolved, JsonElement value)
         {
-            if (patcher.Has(PatchDialects.MessageCasing))
+            if (_patcher.Has(PatchDialects.MessageCasing))
             {
                 return true;
             }
@@ -499,29 +771,27 @@ public sealed class ScimPatcher
             var attribute = target.Attribute;
             CheckWritable(op, attribute, sub, displayPath);
 
-            if (attribute.MultiValued && patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
+            if (attribute.MultiValued && _patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
             {
                 ApplyMembers(op, attribute, sub, filterText, value, displayPath);
                 return;
             }
 
+            _current = -1;
             var owner = Owner(target, create: op != PatchOperationType.Remove);
             if (owner is null)
             {
                 return; // removing from an extension that is not there: nothing to do
             }
 
-            var name = attribute.Name;
-            Touch(owner, name, target, attribute);
-            var current = owner[name];
-
+            var current = Touch(owner, attribute.Name, target, attribute);
             if (attribute.MultiValued)
             {
                 ApplyToMultiValued(op, owner, attribute, sub, filter, filterText, value, displayPath, current as JsonArray);
             }
             else if (sub is not null)
             {
-                ApplyToSubAttribute(op, owner, attribute, sub, value, displayPath);
+                ApplyToSubAttribute(op, owner, attribute, sub, value, displayPath, current as JsonObject);
             }
             else
             {
@@ -552,22 +822,32 @@ public sealed class ScimPatcher
             if (attribute.Type == AttributeType.Complex && current is JsonObject existing && read is JsonObject incoming)
             {
                 // A complex add/replace keeps the sub-attributes it does not send (RFC 7644 §3.5.2.1, §3.5.2.3).
-                foreach (var (key, subValue) in incoming.ToList())
-                {
-                    incoming.Remove(key);
-                    existing[key] = subValue;
-                }
-
+                MoveProperties(incoming, existing);
                 return;
             }
 
             CheckImmutable(attribute, current, read, displayPath);
-            owner[attribute.Name] = read;
+            Put(owner, attribute.Name, read);
         }
 
-        private void ApplyToSubAttribute(PatchOperationType op, JsonObject owner, SchemaAttribute attribute, SchemaAttribute sub, JsonElement? value, string displayPath)
+        /// <summary>Sets every property of a value just read on an object of the resource; the value is left empty.</summary>
+        private void MoveProperties(JsonObject from, JsonObject to)
         {
-            var complex = owner[attribute.Name] as JsonObject;
+            for (var i = 0; i < from.Count; i++)
+            {
+                var (key, value) = from.GetAt(i);
+                if (value is null)
+                {
+                    continue;
+                }
+
+                from.SetAt(i, null); // detached, so it can be added to the other object
+                Put(to, key, value);
+            }
+        }
+
+        private void ApplyToSubAttribute(PatchOperationType op, JsonObject owner, SchemaAttribute attribute, SchemaAttribute sub, JsonElement? value, string displayPath, JsonObject? complex)
+        {
             if (op == PatchOperationType.Remove)
             {
                 if (sub.Required)
@@ -575,10 +855,10 @@ public sealed class ScimPatcher
                     throw Error(ScimErrorType.Mutability, $"'{displayPath}' is required and cannot be removed.");
                 }
 
-                complex?.Remove(sub.Name);
+                Delete(complex, sub.Name);
                 if (complex is { Count: 0 })
                 {
-                    RemoveProperty(owner, attribute.Name);
+                    Delete(owner, attribute.Name);
                 }
 
                 return;
@@ -590,10 +870,10 @@ public sealed class ScimPatcher
                 if (op == PatchOperationType.Replace)
                 {
                     // Replacing with null unassigns, exactly as a remove does.
-                    complex?.Remove(sub.Name);
+                    Delete(complex, sub.Name);
                     if (complex is { Count: 0 })
                     {
-                        RemoveProperty(owner, attribute.Name);
+                        Delete(owner, attribute.Name);
                     }
                 }
 
@@ -603,10 +883,10 @@ public sealed class ScimPatcher
             if (complex is null)
             {
                 complex = [];
-                owner[attribute.Name] = complex;
+                Put(owner, attribute.Name, complex);
             }
 
-            complex[sub.Name] = read;
+            Put(complex, sub.Name, read);
         }
 
         private void ApplyToMultiValued(
@@ -628,8 +908,7 @@ public sealed class ScimPatcher
                     case PatchOperationType.Remove when HasValue(value):
                         // Entra ID: remove only the values listed, matched on "value" for complex attributes.
                         RequireRemoveListedValues(displayPath);
-                        var doomed = Read(value!.Value, attribute, displayPath) as JsonArray ?? [];
-                        RemoveElements(owner, attribute, current, element => doomed.Any(d => SameValue(attribute, d, element)));
+                        RemoveListed(owner, attribute, current, Read(value!.Value, attribute, displayPath) as JsonArray);
                         return;
                     case PatchOperationType.Remove:
                         RemoveAttribute(owner, attribute, displayPath);
@@ -642,8 +921,8 @@ public sealed class ScimPatcher
                             return;
                         }
 
-                        owner[name] = replacement;
-                        EnforceSinglePrimary(attribute, replacement, [.. replacement.OfType<JsonObject>()]);
+                        Put(owner, name, replacement);
+                        EnforceSinglePrimary(attribute, replacement, replacement, 0);
                         return;
                     default:
                         var additions = Read(value!.Value, attribute, displayPath) as JsonArray;
@@ -652,65 +931,85 @@ public sealed class ScimPatcher
                             return;
                         }
 
-                        current ??= [];
-                        owner[name] = current;
-                        var written = new List<JsonObject>();
-                        foreach (var item in additions.ToList())
+                        if (current is null)
                         {
-                            additions.Remove(item);
-                            if (!current.Any(existing => SameElement(attribute, existing, item)))
-                            {
-                                current.Add(item);
-                                if (item is JsonObject added)
-                                {
-                                    written.Add(added);
-                                }
-                            }
+                            current = [];
+                            Put(owner, name, current);
                         }
 
-                        EnforceSinglePrimary(attribute, current, written);
+                        var firstAdded = current.Count;
+                        for (var i = 0; i < additions.Count; i++)
+                        {
+                            var item = additions[i];
+                            if (item is null || Contains(attribute, current, item))
+                            {
+                                continue;
+                            }
+
+                            additions[i] = null; // detached, so it can be added to the _resource
+                            Append(current, item);
+                        }
+
+                        EnforceSinglePrimary(attribute, current, current, firstAdded);
                         return;
                 }
             }
 
             // Filtered ("emails[type eq \"work\"]") and/or a sub-attribute of every matching element.
-            var matches = new List<JsonObject>();
-            for (var i = 0; current is not null && i < current.Count; i++)
+            var count = current?.Count ?? 0;
+            var matches = count == 0 ? [] : new JsonObject[count];
+            var matched = 0;
+            for (var i = 0; i < count; i++)
             {
-                if (current[i] is JsonObject element && (filter is null || filter(element)))
+                if (current![i] is JsonObject element && (filter is null || filter(element)))
                 {
-                    matches.Add(element);
+                    matches[matched++] = element;
                 }
             }
+
             if (op == PatchOperationType.Remove)
             {
                 if (sub is null)
                 {
-                    RemoveElements(owner, attribute, current, element => element is JsonObject obj && matches.Contains(obj));
+                    for (var i = count - 1; i >= 0; i--)
+                    {
+                        if (current![i] is JsonObject element && Array.IndexOf(matches, element, 0, matched) >= 0)
+                        {
+                            RemoveAt(current, i);
+                        }
+                    }
+
+                    RemoveIfEmpty(owner, attribute, current);
                     return;
                 }
 
-                foreach (var element in matches)
+                for (var m = 0; m < matched; m++)
                 {
+                    var element = matches[m];
                     if (sub.Mutability == Mutability.Immutable && element[sub.Name] is not null)
                     {
                         throw Error(ScimErrorType.Mutability, $"'{displayPath}' is immutable and cannot be removed.");
                     }
 
-                    element.Remove(sub.Name);
+                    Delete(element, sub.Name);
                 }
 
                 return;
             }
 
-            if (matches.Count == 0)
+            if (matched == 0)
             {
-                if (filter is not null && sub is not null && patcher.Has(PatchDialects.CreateOnFilterMiss) && ElementFromFilter(filterText!, attribute) is { } created)
+                if (filter is not null && sub is not null && _patcher.Has(PatchDialects.CreateOnFilterMiss) && ElementFromFilter(filterText!, attribute) is { } created)
                 {
-                    current ??= [];
-                    owner[name] = current;
-                    current.Add(created);
-                    matches.Add(created);
+                    if (current is null)
+                    {
+                        current = [];
+                        Put(owner, name, current);
+                    }
+
+                    Append(current, created);
+                    matches = [created];
+                    matched = 1;
                 }
                 else if (filter is not null)
                 {
@@ -718,9 +1017,9 @@ public sealed class ScimPatcher
                 }
             }
 
-            var written2 = new List<JsonObject>();
-            foreach (var element in matches)
+            for (var m = 0; m < matched; m++)
             {
+                var element = matches[m];
                 if (sub is not null)
                 {
                     var read = ReadSub(value!.Value, sub, displayPath);
@@ -731,28 +1030,22 @@ public sealed class ScimPatcher
 
                     if (read is null)
                     {
-                        element.Remove(sub.Name);
+                        Delete(element, sub.Name);
                     }
                     else
                     {
-                        element[sub.Name] = read;
+                        Put(element, sub.Name, read);
                     }
                 }
                 else if (ReadElement(value!.Value, attribute, displayPath) is JsonObject incoming)
                 {
-                    foreach (var (key, subValue) in incoming.ToList())
-                    {
-                        incoming.Remove(key);
-                        element[key] = subValue;
-                    }
+                    MoveProperties(incoming, element);
                 }
-
-                written2.Add(element);
             }
 
             if (current is not null)
             {
-                EnforceSinglePrimary(attribute, current, written2);
+                EnforceSinglePrimary(attribute, current, matches.AsSpan(0, matched));
             }
         }
 
@@ -835,7 +1128,7 @@ public sealed class ScimPatcher
         /// </summary>
         private void RequireRemoveListedValues(string displayPath)
         {
-            if (!patcher.Has(PatchDialects.RemoveListedValues))
+            if (!_patcher.Has(PatchDialects.RemoveListedValues))
             {
                 throw Error(ScimErrorType.InvalidValue, $"A 'remove' of '{displayPath}' carries a value; RFC 7644 defines none. Select values with a filter (members[value eq \"id\"]), or accept the Entra ID shape with PatchDialects.RemoveListedValues.");
             }
@@ -870,22 +1163,33 @@ public sealed class ScimPatcher
             return ids;
         }
 
-        private void RemoveElements(JsonObject owner, SchemaAttribute attribute, JsonArray? current, Func<JsonNode?, bool> doomed)
+        /// <summary>Removes the elements equal to a listed value; the attribute goes when none is left.</summary>
+        private void RemoveListed(JsonObject owner, SchemaAttribute attribute, JsonArray? current, JsonArray? listed)
         {
             if (current is null)
             {
                 return;
             }
 
-            for (var i = current.Count - 1; i >= 0; i--)
+            for (var i = current.Count - 1; i >= 0 && listed is not null; i--)
             {
-                if (doomed(current[i]))
+                var element = current[i];
+                foreach (var value in listed)
                 {
-                    current.RemoveAt(i);
+                    if (SameValue(attribute, value, element))
+                    {
+                        RemoveAt(current, i);
+                        break;
+                    }
                 }
             }
 
-            if (current.Count == 0)
+            RemoveIfEmpty(owner, attribute, current);
+        }
+
+        private void RemoveIfEmpty(JsonObject owner, SchemaAttribute attribute, JsonArray? current)
+        {
+            if (current is { Count: 0 })
             {
                 RemoveAttribute(owner, attribute, attribute.Name);
             }
@@ -898,28 +1202,21 @@ public sealed class ScimPatcher
                 throw Error(ScimErrorType.Mutability, $"'{displayPath}' is required and cannot be removed.");
             }
 
-            RemoveProperty(owner, attribute.Name);
+            Delete(owner, attribute.Name);
         }
 
-        /// <summary>
-        /// Removes a property, first remembering the owner's property order: a property removed (and perhaps
-        /// added again, at the end) is the only way an operation reorders an object, so only then is the
-        /// order needed to restore it on rollback. Added properties are simply removed again.
-        /// </summary>
-        private void RemoveProperty(JsonObject owner, string name)
+        /// <summary>Whether a multi-valued attribute already has a value equal to one being added.</summary>
+        private static bool Contains(SchemaAttribute attribute, JsonArray values, JsonNode item)
         {
-            if (!owner.ContainsKey(name))
+            foreach (var existing in values)
             {
-                return;
+                if (SameElement(attribute, existing, item))
+                {
+                    return true;
+                }
             }
 
-            _orders ??= [];
-            if (!_orders.Exists(o => ReferenceEquals(o.Owner, owner)))
-            {
-                _orders.Add((owner, owner.Select(p => p.Key).ToList()));
-            }
-
-            owner.Remove(name);
+            return false;
         }
 
         /// <summary>Equal values of a multi-valued attribute, ignoring read-only sub-attributes (a stored member's display).</summary>
@@ -930,8 +1227,9 @@ public sealed class ScimPatcher
                 return JsonNode.DeepEquals(existing, incoming);
             }
 
-            foreach (var sub in attribute.SubAttributes)
+            for (var s = 0; s < attribute.SubAttributes.Count; s++)
             {
+                var sub = attribute.SubAttributes[s];
                 if (sub.Mutability != Mutability.ReadOnly && !JsonNode.DeepEquals(a[sub.Name], b[sub.Name]))
                 {
                     return false;
@@ -953,36 +1251,56 @@ public sealed class ScimPatcher
 
         /// <summary>
         /// At most one value of a multi-valued attribute is primary (RFC 7643 §2.4): the ones this
-        /// operation wrote win, and "primary" is cleared on the others.
+        /// operation wrote (the elements of <paramref name="written"/> from <paramref name="from"/> on) win,
+        /// and "primary" is cleared on the others.
         /// </summary>
-        private static void EnforceSinglePrimary(SchemaAttribute attribute, JsonArray values, List<JsonObject> written)
+        private void EnforceSinglePrimary(SchemaAttribute attribute, JsonArray values, JsonArray written, int from)
         {
-            if (attribute.FindSubAttribute("primary") is null)
+            if (!attribute.HasPrimary)
             {
                 return;
             }
 
-            JsonObject? winner = null;
-            for (var i = written.Count - 1; i >= 0 && winner is null; i--)
+            for (var i = written.Count - 1; i >= from; i--)
             {
-                winner = IsPrimary(written[i]) ? written[i] : null;
+                if (written[i] is JsonObject element && IsPrimary(element))
+                {
+                    ClearPrimaryExcept(values, element);
+                    return;
+                }
             }
+        }
 
-            if (winner is null)
+        /// <inheritdoc cref="EnforceSinglePrimary(SchemaAttribute, JsonArray, JsonArray, int)"/>
+        private void EnforceSinglePrimary(SchemaAttribute attribute, JsonArray values, ReadOnlySpan<JsonObject> written)
+        {
+            if (!attribute.HasPrimary)
             {
                 return;
             }
 
+            for (var i = written.Length - 1; i >= 0; i--)
+            {
+                if (IsPrimary(written[i]))
+                {
+                    ClearPrimaryExcept(values, written[i]);
+                    return;
+                }
+            }
+        }
+
+        private void ClearPrimaryExcept(JsonArray values, JsonObject winner)
+        {
             for (var i = 0; i < values.Count; i++)
             {
                 if (values[i] is JsonObject element && !ReferenceEquals(element, winner) && IsPrimary(element))
                 {
-                    element.Remove("primary");
+                    Delete(element, "primary");
                 }
             }
-
-            static bool IsPrimary(JsonObject element) => element["primary"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
         }
+
+        private static bool IsPrimary(JsonObject element) => element["primary"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
         /// <summary>For Entra's <c>emails[type eq "work"].value</c> on a user with no work email: an element holding the filter's equalities.</summary>
         private static JsonObject? ElementFromFilter(FilterExpression filter, SchemaAttribute attribute)
@@ -1024,9 +1342,9 @@ public sealed class ScimPatcher
         {
             try
             {
-                var bound = patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), resourceType);
+                var bound = _patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), _resourceType);
                 return bound is BoundValuePath valuePath
-                    ? JsonFilterCompiler.Compile(valuePath.Inner, resourceType)
+                    ? JsonFilterCompiler.Compile(valuePath.Inner, _resourceType)
                     : static _ => false;
             }
             catch (ScimException ex)
@@ -1057,22 +1375,27 @@ public sealed class ScimPatcher
             }
         }
 
-        private JsonNode? Read(JsonElement value, SchemaAttribute attribute, string displayPath) =>
-            StripReadOnly(attribute, Unicode(() => patcher._reader.ReadAttributeValue(value, attribute, displayPath)));
-
-        private JsonNode? ReadElement(JsonElement value, SchemaAttribute attribute, string displayPath) =>
-            StripReadOnly(attribute, Unicode(() => patcher._reader.ReadSingleValue(value, attribute, displayPath)));
-
-        /// <summary>Valid JSON that is not valid Unicode (a lone surrogate escape) fails only when a string is read: a 400, not a crash.</summary>
-        private JsonNode? Unicode(Func<JsonNode?> read)
+        private JsonNode? Read(JsonElement value, SchemaAttribute attribute, string displayPath)
         {
             try
             {
-                return read();
+                return StripReadOnly(attribute, _patcher._reader.ReadAttributeValue(value, attribute, displayPath));
             }
             catch (InvalidOperationException)
             {
-                throw Error(ScimErrorType.InvalidSyntax, "The value contains text that is not valid Unicode.");
+                throw NotUnicode();
+            }
+        }
+
+        private JsonNode? ReadElement(JsonElement value, SchemaAttribute attribute, string displayPath)
+        {
+            try
+            {
+                return StripReadOnly(attribute, _patcher._reader.ReadSingleValue(value, attribute, displayPath));
+            }
+            catch (InvalidOperationException)
+            {
+                throw NotUnicode();
             }
         }
 
@@ -1083,8 +1406,18 @@ public sealed class ScimPatcher
                 throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only.");
             }
 
-            return Unicode(() => patcher._reader.ReadAttributeValue(value, sub, displayPath));
+            try
+            {
+                return _patcher._reader.ReadAttributeValue(value, sub, displayPath);
+            }
+            catch (InvalidOperationException)
+            {
+                throw NotUnicode();
+            }
         }
+
+        /// <summary>Valid JSON that is not valid Unicode (a lone surrogate escape) fails only when a string is read: a 400, not a crash.</summary>
+        private ScimException NotUnicode() => Error(ScimErrorType.InvalidSyntax, "The value contains text that is not valid Unicode.");
 
         /// <summary>Read-only sub-attributes in a written value (a member's display, a manager's displayName) are the server's: dropped.</summary>
         private static JsonNode? StripReadOnly(SchemaAttribute attribute, JsonNode? value)
@@ -1094,35 +1427,51 @@ public sealed class ScimPatcher
                 return value;
             }
 
-            foreach (var element in value is JsonArray array ? array.OfType<JsonObject>() : value is JsonObject single ? [single] : [])
+            if (value is JsonArray array)
             {
-                foreach (var sub in attribute.SubAttributes)
+                foreach (var element in array)
                 {
-                    if (sub.Mutability == Mutability.ReadOnly)
+                    if (element is JsonObject item)
                     {
-                        element.Remove(sub.Name);
+                        StripReadOnly(attribute, item);
                     }
                 }
             }
+            else if (value is JsonObject single)
+            {
+                StripReadOnly(attribute, single);
+            }
 
             return value is JsonArray { Count: 0 } or JsonObject { Count: 0 } ? null : value;
+        }
+
+        private static void StripReadOnly(SchemaAttribute attribute, JsonObject element)
+        {
+            for (var s = 0; s < attribute.SubAttributes.Count; s++)
+            {
+                var sub = attribute.SubAttributes[s];
+                if (sub.Mutability == Mutability.ReadOnly)
+                {
+                    element.Remove(sub.Name);
+                }
+            }
         }
 
         private JsonObject? Owner(ResolvedAttribute target, bool create)
         {
             if (!target.IsExtension)
             {
-                return resource;
+                return _resource;
             }
 
-            if (resource[target.Schema.Id] is JsonObject extension)
+            if (_resource[target.Schema.Id] is JsonObject extension)
             {
                 return extension;
             }
 
             // Another spelling of the URN may be present in a tree built by hand.
-            var key = resource.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, target.Schema.Id, StringComparison.OrdinalIgnoreCase));
-            if (key is not null && resource[key] is JsonObject found)
+            var key = _resource.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, target.Schema.Id, StringComparison.OrdinalIgnoreCase));
+            if (key is not null && _resource[key] is JsonObject found)
             {
                 return found;
             }
@@ -1133,39 +1482,43 @@ public sealed class ScimPatcher
             }
 
             var created = new JsonObject();
-            resource[target.Schema.Id] = created;
-            (_createdExtensions ??= []).Add(target.Schema.Id);
+            Put(_resource, target.Schema.Id, created);
             return created;
         }
 
-        private void Touch(JsonObject owner, string name, ResolvedAttribute target, SchemaAttribute attribute)
+        /// <summary>Records an attribute about to be changed (once), makes it the one edits are logged for, and returns its value.</summary>
+        private JsonNode? Touch(JsonObject owner, string name, ResolvedAttribute target, SchemaAttribute attribute)
         {
-            foreach (var touched in _touched)
+            var current = owner[name];
+            for (var i = 0; i < _touched.Count; i++)
             {
-                if (ReferenceEquals(touched.Owner, owner) && touched.Name == name)
+                if (ReferenceEquals(_touched[i].Owner, owner) && _touched[i].Name == name)
                 {
-                    return;
+                    _current = i;
+                    return current;
                 }
             }
 
             var path = target.IsExtension ? string.Concat(target.Schema.Id, ":", name) : name;
-            // Values are replaced, never changed in place, so the node itself is the snapshot; objects and
-            // arrays can be changed in place (merged, appended to), so they are copied.
-            var current = owner[name];
-            var before = current is JsonValue ? current : current?.DeepClone();
-            _touched.Add((owner, name, before, owner.IndexOf(name), path, attribute));
+            // Values are replaced, never changed in place, so the node itself is the value before. Objects and
+            // arrays can be changed in place (merged, appended to): the undo log tells how, or they are copied.
+            var before = current is JsonValue || !_copyTouched ? current : current?.DeepClone();
+            _current = _touched.Count;
+            _touched.Add(new Touched(owner, name, before, path, attribute));
+            return current;
         }
 
         private bool IsGroupMembers(SchemaAttribute attribute, ResolvedAttribute target) =>
-            !target.IsExtension && string.Equals(resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase) && attribute.Name == "members";
+            !target.IsExtension && string.Equals(_resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase) && attribute.Name == "members";
 
         private ScimSchema? FindExtension(string key)
         {
-            foreach (var extension in resourceType.SchemaExtensions)
+            for (var e = 0; e < _resourceType.SchemaExtensions.Count; e++)
             {
+                var extension = _resourceType.SchemaExtensions[e];
                 if (string.Equals(extension.Schema, key, StringComparison.OrdinalIgnoreCase))
                 {
-                    return patcher._registry.FindSchema(extension.Schema);
+                    return _patcher._registry.FindSchema(extension.Schema);
                 }
             }
 

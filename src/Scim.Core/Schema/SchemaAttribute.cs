@@ -10,6 +10,7 @@ namespace Scim.Core.Schema;
 public sealed class SchemaAttribute
 {
     private FrozenDictionary<string, SchemaAttribute>? _subAttributesByName;
+    private int _hasPrimary; // 0 not known yet, 1 no, 2 yes
 
     /// <summary>Creates an attribute definition with the defaults of RFC 7643 §2.2.</summary>
     /// <param name="name">The attribute name, in its canonical casing (e.g. <c>userName</c>).</param>
@@ -81,6 +82,20 @@ public sealed class SchemaAttribute
         // Built on first use; a race builds two equal dictionaries, which is harmless.
         var index = _subAttributesByName ??= SubAttributes.ToFrozenDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
         return index.GetValueOrDefault(name);
+    }
+
+    /// <summary>Whether the attribute has a <c>primary</c> sub-attribute (RFC 7643 §2.4); found on first use.</summary>
+    internal bool HasPrimary
+    {
+        get
+        {
+            if (_hasPrimary == 0)
+            {
+                _hasPrimary = FindSubAttribute("primary") is null ? 1 : 2;
+            }
+
+            return _hasPrimary == 2;
+        }
     }
 
     /// <inheritdoc />

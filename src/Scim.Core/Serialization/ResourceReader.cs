@@ -363,7 +363,11 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
 
     private JsonObject? ReadComplex(JsonElement value, SchemaAttribute attribute, string path, bool requireRequired)
     {
-        var result = Target.Create();
+        var result = new JsonObject();
+        // The sub-attributes read so far, by position: a second spelling of one is a duplicate. A bit mask
+        // rather than a set, as complex attributes have a handful of sub-attributes.
+        var seen = 0UL;
+        HashSet<string>? seenBeyondMask = null;
         foreach (var property in value.EnumerateObject())
         {
             var sub = attribute.FindSubAttribute(property.Name);
@@ -374,9 +378,10 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
             }
 
             var subPath = $"{path}.{sub.Name}";
+            JsonNode? node;
             if (sub.MultiValued)
             {
-                Put(result, sub, ReadValue(property.Value, sub, subPath, requireRequired), subPath);
+                node = ReadValue(property.Value, sub, subPath, requireRequired);
             }
             else if (property.Value.ValueKind == JsonValueKind.Array)
             {
@@ -384,21 +389,58 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
             }
             else if (property.Value.ValueKind != JsonValueKind.Null)
             {
-                Put(result, sub, ReadSingle(property.Value, sub, subPath, requireRequired), subPath);
+                node = ReadSingle(property.Value, sub, subPath, requireRequired);
+            }
+            else
+            {
+                continue;
+            }
+
+            var position = IndexOf(attribute.SubAttributes, sub);
+            if (position is >= 0 and < 64)
+            {
+                if ((seen & (1UL << position)) != 0)
+                {
+                    throw Duplicate(subPath);
+                }
+
+                seen |= 1UL << position;
+            }
+            else if (!(seenBeyondMask ??= new HashSet<string>(StringComparer.Ordinal)).Add(sub.Name))
+            {
+                throw Duplicate(subPath);
+            }
+
+            if (node is not null)
+            {
+                result[sub.Name] = node;
             }
         }
 
-        if (result.Values.Count == 0)
+        if (result.Count == 0)
         {
             return null;
         }
 
         if (requireRequired)
         {
-            CheckRequired(attribute.SubAttributes, result.Values, prefix: path + ".");
+            CheckRequired(attribute.SubAttributes, result, prefix: path + ".");
         }
 
-        return result.Values;
+        return result;
+    }
+
+    private static int IndexOf(IReadOnlyList<SchemaAttribute> attributes, SchemaAttribute attribute)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (ReferenceEquals(attributes[i], attribute))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void CheckRequired(IReadOnlyList<SchemaAttribute> attributes, JsonObject values, string prefix)
