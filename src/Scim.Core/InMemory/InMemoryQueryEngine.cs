@@ -32,7 +32,7 @@ internal sealed class InMemoryQueryEngine<T>
         _registry = registry;
         _resourceType = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no {resourceTypeName} resource type.");
         _mapping = mapping;
-        _translator = new LinqFilterTranslator(registry) { CaseFolding = CaseFolding.ToLower };
+        _translator = new LinqFilterTranslator(registry) { CaseFolding = CaseFolding.ToLower, OrdinalIgnoreCase = true };
         _sorter = new ScimSorter(registry) { CaseFolding = CaseFolding.ToLower };
         _secondaryAttribute = secondaryAttribute;
     }
@@ -45,9 +45,13 @@ internal sealed class InMemoryQueryEngine<T>
         // When the index answers the filter exactly (userName eq, or an OR of id eq), no predicate is
         // needed; that also spares compiling one for every distinct value an IdP looks up.
         var predicate = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
-        IEnumerable<T> rows = candidates is null
-            ? table.Order
-            : candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => table.ById.GetValueOrDefault(id)).OfType<T>();
+        IEnumerable<T> rows = candidates switch
+        {
+            null => table.Order,
+            IReadOnlyList<string> { Count: 0 } => [],
+            IReadOnlyList<string> { Count: 1 } one => table.ById.TryGetValue(one[0], out var only) ? [only] : [],
+            _ => candidates.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id => table.ById.GetValueOrDefault(id)).OfType<T>(),
+        };
 
         if (query.UsesCursor)
         {

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Scim.Core.Filtering;
+using Scim.Core.Projection;
+using Scim.Core.Schema;
 using Scim.Core.Patching;
 using Scim.Core.Serialization;
 
@@ -26,4 +29,51 @@ internal sealed class ScimEngine
     public ScimReplacer Replacer { get; }
 
     public FilterBinder Binder { get; }
+
+    private const int CacheLimit = 4096;
+    private readonly ConcurrentDictionary<(ScimResourceType Type, string Filter), FilterExpression> _filters = new();
+    private readonly ConcurrentDictionary<(ScimResourceType Type, string? Attributes, string? Excluded), ScimProjection> _projections = new();
+
+    /// <summary>
+    /// A list filter parsed and checked against the resource type, cached by its text: IdPs send
+    /// the same few shapes again and again. Only filters that pass are cached.
+    /// </summary>
+    public FilterExpression Filter(ScimResourceType type, string text)
+    {
+        var key = (type, text);
+        if (_filters.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var filter = ScimFilterParser.Parse(text, Options.Filter);
+        Binder.Bind(filter, type); // unknown attributes and type mismatches fail here, before any store sees the filter
+        Remember(_filters, key, filter);
+        return filter;
+    }
+
+    /// <summary>The projection of a request, cached by its parameters (a projection is immutable).</summary>
+    public ScimProjection Projection(ScimResourceType type, string? attributes, string? excluded)
+    {
+        var key = (type, attributes, excluded);
+        if (_projections.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var projection = ScimProjection.Create(Serializer.Registry, type, attributes, excluded);
+        Remember(_projections, key, projection);
+        return projection;
+    }
+
+    private static void Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (cache.Count >= CacheLimit)
+        {
+            cache.Clear();
+        }
+
+        cache[key] = value;
+    }
 }

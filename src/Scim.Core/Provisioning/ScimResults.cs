@@ -69,7 +69,7 @@ public sealed class ScimResourceResult
         _projection = projection;
         _groups = groups;
         Changed = changed;
-        Location = baseUri is null ? null : LocationOf(baseUri, resourceType, resource.Id!);
+        _location = baseUri is null ? null : LocationText(baseUri, resourceType, resource.Id!);
     }
 
     /// <summary>The resource type.</summary>
@@ -85,7 +85,9 @@ public sealed class ScimResourceResult
     public string Version => Resource.Meta?.Version ?? string.Empty;
 
     /// <summary>The resource's URL (<c>meta.location</c>), when the context gave a base URL.</summary>
-    public Uri? Location { get; }
+    public Uri? Location => _location is null ? null : new Uri(_location);
+
+    private readonly string? _location;
 
     /// <summary>For replace and patch: whether anything changed (when not, the version did not change either).</summary>
     public bool Changed { get; }
@@ -109,8 +111,8 @@ public sealed class ScimResourceResult
         }
     }
 
-    internal static Uri LocationOf(Uri baseUri, ScimResourceType resourceType, string id) =>
-        new(baseUri.AbsoluteUri.TrimEnd('/') + resourceType.Endpoint + "/" + Uri.EscapeDataString(id));
+    internal static string LocationText(Uri baseUri, ScimResourceType resourceType, string id) =>
+        string.Concat(baseUri.AbsoluteUri.TrimEnd('/'), resourceType.Endpoint, "/", Uri.EscapeDataString(id));
 
     /// <summary>A shallow copy of the stored resource with the response's meta and derived groups (the stored one is never changed).</summary>
     private ScimResource Prepared()
@@ -123,7 +125,7 @@ public sealed class ScimResourceResult
             Created = meta?.Created,
             LastModified = meta?.LastModified,
             Version = meta?.Version,
-            Location = Location?.AbsoluteUri,
+            Location = _location,
         };
         if (copy is User user)
         {

@@ -31,6 +31,7 @@ public sealed partial class ScimService
     private readonly ScimPatcher _patcher;
     private readonly ScimReplacer _replacer;
     private readonly FilterBinder _binder;
+    private readonly ScimEngine _engine;
     private readonly ScimEventPublisher _events;
     private readonly TimeProvider _time;
     private readonly ScimResourceType _userType;
@@ -64,6 +65,7 @@ public sealed partial class ScimService
         Registry = engine.Serializer.Registry;
         _users = users;
         _groups = groups;
+        _engine = engine;
         _patcher = engine.Patcher;
         _replacer = engine.Replacer;
         _binder = engine.Binder;
@@ -210,7 +212,7 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(context);
         var type = RequireType(resourceType);
         request ??= new ScimListRequest();
-        var projection = ScimProjection.Create(Registry, type, request.Attributes, request.ExcludedAttributes);
+        var projection = _engine.Projection(type, request.Attributes, request.ExcludedAttributes);
         var query = QueryOf(type, request, projection);
         if (IsUser(type))
         {
@@ -555,11 +557,11 @@ public sealed partial class ScimService
     private static bool IsMembersPath(string path) => path.Equals("members", StringComparison.OrdinalIgnoreCase) || path.StartsWith("members.", StringComparison.OrdinalIgnoreCase) || path.StartsWith("members[", StringComparison.OrdinalIgnoreCase);
 
     private ScimProjection ProjectionOf(ScimResourceType type, ScimRequestOptions? options) =>
-        ScimProjection.Create(Registry, type, options?.Attributes, options?.ExcludedAttributes);
+        _engine.Projection(type, options?.Attributes, options?.ExcludedAttributes);
 
-    private ScimProjection WithoutMembers(ScimResourceType type) => ScimProjection.Create(Registry, type, excludedAttributes: "members");
+    private ScimProjection WithoutMembers(ScimResourceType type) => _engine.Projection(type, null, "members");
 
-    private ScimProjection IdOnly(ScimResourceType type) => ScimProjection.Create(Registry, type, attributes: "id");
+    private ScimProjection IdOnly(ScimResourceType type) => _engine.Projection(type, "id", null);
 
     private async Task<ScimResource?> LoadAsync(ScimContext context, ScimResourceType type, string id, ScimProjection? projection, CancellationToken cancellationToken) =>
         IsUser(type)
@@ -571,8 +573,7 @@ public sealed partial class ScimService
         FilterExpression? filter = null;
         if (!string.IsNullOrWhiteSpace(request.Filter))
         {
-            filter = ScimFilterParser.Parse(request.Filter, Options.Filter);
-            _binder.Bind(filter, type); // unknown attributes and type mismatches fail here, before any store sees the filter
+            filter = _engine.Filter(type, request.Filter);
         }
 
         if (request.SortBy is not null && !Registry.TryResolveAttribute(type, request.SortBy, out _, out var sortError))
@@ -696,7 +697,7 @@ public sealed partial class ScimService
     private UserGroup GroupEntry(ScimContext context, MemberGroup membership, string kind) => new()
     {
         Value = membership.GroupId,
-        Ref = context.BaseUri is null ? null : ScimResourceResult.LocationOf(context.BaseUri, _groupType!, membership.GroupId).AbsoluteUri,
+        Ref = context.BaseUri is null ? null : ScimResourceResult.LocationText(context.BaseUri, _groupType!, membership.GroupId),
         Display = membership.GroupDisplayName,
         Type = kind,
     };

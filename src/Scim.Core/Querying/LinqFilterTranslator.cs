@@ -19,6 +19,11 @@ public sealed class LinqFilterTranslator
     private static readonly MethodInfo StringStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
     private static readonly MethodInfo StringEndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
     private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+    private static readonly MethodInfo StringEqualsIgnoreCase = typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string), typeof(StringComparison)])!;
+    private static readonly MethodInfo StringContainsIgnoreCase = typeof(string).GetMethod(nameof(string.Contains), [typeof(string), typeof(StringComparison)])!;
+    private static readonly MethodInfo StringStartsWithIgnoreCase = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string), typeof(StringComparison)])!;
+    private static readonly MethodInfo StringEndsWithIgnoreCase = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string), typeof(StringComparison)])!;
+    private static readonly MethodInfo StringCompareIgnoreCase = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string), typeof(StringComparison)])!;
     private static readonly MethodInfo AnyWithPredicate = typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Any) && m.GetParameters().Length == 2);
     private static readonly MethodInfo AnyWithoutPredicate = typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Any) && m.GetParameters().Length == 1);
 
@@ -40,6 +45,13 @@ public sealed class LinqFilterTranslator
     /// <summary>How strings of attributes that are not caseExact are compared.</summary>
     /// <value>Defaults to <see cref="CaseFolding.ToLower"/>.</value>
     public CaseFolding CaseFolding { get; init; } = CaseFolding.ToLower;
+
+    /// <summary>
+    /// For objects in memory (never a database): case-insensitive comparisons call the
+    /// <see cref="StringComparison.OrdinalIgnoreCase"/> overloads instead of folding both sides,
+    /// so no lowered copy of each value is allocated.
+    /// </summary>
+    internal bool OrdinalIgnoreCase { get; init; }
 
     /// <summary>
     /// Whether member chains such as <c>u.Profile.FirstName</c> are guarded with
@@ -271,6 +283,20 @@ public sealed class LinqFilterTranslator
 
             Expression left = member;
             Expression right = Expression.Constant(text, typeof(string));
+            if (OrdinalIgnoreCase && !FilterBinder.IsCaseExact(attribute))
+            {
+                var ignoreCase = Expression.Constant(StringComparison.OrdinalIgnoreCase);
+                Expression inMemory = op switch
+                {
+                    ComparisonOperator.Equal => Expression.Call(StringEqualsIgnoreCase, left, right, ignoreCase),
+                    ComparisonOperator.Contains => Expression.Call(left, StringContainsIgnoreCase, right, ignoreCase),
+                    ComparisonOperator.StartsWith => Expression.Call(left, StringStartsWithIgnoreCase, right, ignoreCase),
+                    ComparisonOperator.EndsWith => Expression.Call(left, StringEndsWithIgnoreCase, right, ignoreCase),
+                    _ => Order(Expression.Call(StringCompareIgnoreCase, left, right, ignoreCase), Expression.Constant(0), op),
+                };
+                return Expression.AndAlso(Expression.NotEqual(member, Expression.Constant(null, typeof(string))), inMemory);
+            }
+
             if (!FilterBinder.IsCaseExact(attribute))
             {
                 left = CaseFolding.Fold(left);
