@@ -31,24 +31,16 @@ internal sealed class ScimEngine
     public FilterBinder Binder { get; }
 
     private const int CacheLimit = 4096;
-    private readonly ConcurrentDictionary<(ScimResourceType Type, string Filter), FilterExpression> _filters = new();
     private readonly ConcurrentDictionary<(ScimResourceType Type, string? Attributes, string? Excluded), ScimProjection> _projections = new();
 
     /// <summary>
-    /// A list filter parsed and checked against the resource type, cached by its text: IdPs send
-    /// the same few shapes again and again. Only filters that pass are cached.
+    /// A list filter parsed and checked against the resource type. Not cached: IdP lookups carry a
+    /// different value each time, and parsing one costs less than a cache that keeps turning over.
     /// </summary>
     public FilterExpression Filter(ScimResourceType type, string text)
     {
-        var key = (type, text);
-        if (_filters.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
         var filter = ScimFilterParser.Parse(text, Options.Filter);
         Binder.Bind(filter, type); // unknown attributes and type mismatches fail here, before any store sees the filter
-        Remember(_filters, key, filter);
         return filter;
     }
 
