@@ -662,6 +662,25 @@ public sealed partial class ScimService
             frontier = next;
         }
 
+        if (parents.Count == 0)
+        {
+            // No nested groups above these (the usual case): every membership is direct.
+            foreach (var membership in direct)
+            {
+                if (!result.TryGetValue(membership.MemberId, out var list))
+                {
+                    result[membership.MemberId] = list = [];
+                }
+
+                if (!Listed(list, membership.GroupId))
+                {
+                    list.Add(GroupEntry(context, membership, "direct"));
+                }
+            }
+
+            return result;
+        }
+
         foreach (var byUser in direct.GroupBy(d => d.MemberId, StringComparer.Ordinal))
         {
             var array = new List<UserGroup>();
@@ -692,6 +711,19 @@ public sealed partial class ScimService
         }
 
         return result;
+    }
+
+    private static bool Listed(List<UserGroup> groups, string groupId)
+    {
+        foreach (var group in groups)
+        {
+            if (string.Equals(group.Value, groupId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private UserGroup GroupEntry(ScimContext context, MemberGroup membership, string kind) => new()
