@@ -637,13 +637,21 @@ public sealed partial class ScimService
             return result;
         }
 
-        // Walk upwards once for all users: parents of every group reached so far.
-        var parents = new Dictionary<string, List<MemberGroup>>(StringComparer.Ordinal);
-        var frontier = direct.Select(d => d.GroupId).Distinct(StringComparer.Ordinal).ToList();
-        var seen = new HashSet<string>(frontier, StringComparer.Ordinal);
+        // Walk upwards once for all users: parents of every group reached so far (nothing is
+        // allocated for the walk when the groups have no parents, the usual case).
+        Dictionary<string, List<MemberGroup>>? parents = null;
+        HashSet<string>? seen = null;
+        List<string> frontier = direct.Count == 1 ? [direct[0].GroupId] : [.. direct.Select(d => d.GroupId).Distinct(StringComparer.Ordinal)];
         while (frontier.Count > 0)
         {
             var up = await _groups.GetGroupsOfMembersAsync(context, frontier, cancellationToken).ConfigureAwait(false);
+            if (up.Count == 0)
+            {
+                break;
+            }
+
+            seen ??= new HashSet<string>(frontier, StringComparer.Ordinal);
+            parents ??= new Dictionary<string, List<MemberGroup>>(StringComparer.Ordinal);
             var next = new List<string>();
             foreach (var link in up)
             {
@@ -662,7 +670,7 @@ public sealed partial class ScimService
             frontier = next;
         }
 
-        if (parents.Count == 0)
+        if (parents is null)
         {
             // No nested groups above these (the usual case): every membership is direct.
             foreach (var membership in direct)
