@@ -96,7 +96,7 @@ public sealed class LinqFilterTranslatorTests
         get
         {
             var data = new TheoryData<string>();
-            foreach (var (_, filter, _) in SampleCases)
+            foreach (var filter in SampleCases.Select(c => c.Filter).Distinct(StringComparer.Ordinal))
             {
                 data.Add(filter);
             }
