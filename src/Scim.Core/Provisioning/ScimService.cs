@@ -30,7 +30,6 @@ public sealed partial class ScimService
     private readonly ScimSerializer _serializer;
     private readonly ScimPatcher _patcher;
     private readonly ScimReplacer _replacer;
-    private readonly FilterBinder _binder;
     private readonly ScimEngine _engine;
     private readonly ScimEventPublisher _events;
     private readonly TimeProvider _time;
@@ -68,7 +67,6 @@ public sealed partial class ScimService
         _engine = engine;
         _patcher = engine.Patcher;
         _replacer = engine.Replacer;
-        _binder = engine.Binder;
         _events = new ScimEventPublisher(subscribers ?? [], logger);
         _time = timeProvider ?? TimeProvider.System;
         _userType = Registry.FindResourceType("User") ?? throw new InvalidOperationException("The schema registry has no User resource type.");
