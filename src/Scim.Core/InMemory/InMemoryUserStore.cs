@@ -25,7 +25,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
     public InMemoryUserStore(SchemaRegistry registry, InMemoryStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        _engine = new InMemoryQueryEngine<User>(registry, "User", ResourceMappings.User, "userName");
+        _engine = new InMemoryQueryEngine<User>(registry, "User", ResourceMappings.StoredUser, "userName");
         _options = options ?? new InMemoryStoreOptions();
     }
 

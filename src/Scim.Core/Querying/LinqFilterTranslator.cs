@@ -49,7 +49,8 @@ public sealed class LinqFilterTranslator
     /// <summary>
     /// For objects in memory (never a database): case-insensitive comparisons call the
     /// <see cref="StringComparison.OrdinalIgnoreCase"/> overloads instead of folding both sides,
-    /// so no lowered copy of each value is allocated.
+    /// so no lowered copy of each value is allocated, and the predicate inside a value path is
+    /// compiled once and embedded, so evaluating a row allocates no delegate.
     /// </summary>
     internal bool OrdinalIgnoreCase { get; init; }
 
@@ -232,8 +233,43 @@ public sealed class LinqFilterTranslator
     {
         var source = Access(target, collection.Collection, out var guards);
         var element = Expression.Parameter(collection.ElementType, "element");
-        var any = Expression.Call(AnyWithPredicate.MakeGenericMethod(collection.ElementType), source, Expression.Lambda(predicate(element), element));
+        var lambda = Expression.Lambda(predicate(element), element);
+
+        // A nested lambda in a compiled tree becomes a new delegate on every call; for objects in
+        // memory the element predicate (which reads only the element) is compiled once instead.
+        var argument = OrdinalIgnoreCase && ReadsOnly(lambda.Body, element) ? Expression.Constant(lambda.Compile(), lambda.Type) : (Expression)lambda;
+        var any = Expression.Call(AnyWithPredicate.MakeGenericMethod(collection.ElementType), source, argument);
         return GuardNulls && guards.Count > 0 ? guards.Append(any).Aggregate(Expression.AndAlso) : any;
+    }
+
+    /// <summary>Whether <paramref name="body"/> uses no parameter but <paramref name="parameter"/> and its own lambdas' (so it can be compiled on its own).</summary>
+    private static bool ReadsOnly(Expression body, ParameterExpression parameter)
+    {
+        var finder = new FreeParameterFinder([parameter]);
+        finder.Visit(body);
+        return !finder.Found;
+    }
+
+    /// <summary>Finds a parameter that is neither one of the given ones nor bound by a lambda inside.</summary>
+    private sealed class FreeParameterFinder(IEnumerable<ParameterExpression> bound) : ExpressionVisitor
+    {
+        private readonly HashSet<ParameterExpression> _bound = [.. bound];
+
+        public bool Found { get; private set; }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            Found |= !_bound.Contains(node);
+            return node;
+        }
+
+        protected override Expression VisitLambda<TDelegate>(Expression<TDelegate> node)
+        {
+            var added = node.Parameters.Where(_bound.Add).ToList();
+            Visit(node.Body);
+            _bound.ExceptWith(added);
+            return node;
+        }
     }
 
     /// <summary>Inlines a mapping lambda on <paramref name="target"/>, collecting null checks for the reference-typed steps before the last.</summary>

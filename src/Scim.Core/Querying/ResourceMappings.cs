@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Scim.Core.Resources;
 
 namespace Scim.Core.Querying;
@@ -10,12 +11,18 @@ namespace Scim.Core.Querying;
 public static class ResourceMappings
 {
     /// <summary>Every core User attribute, the Enterprise User extension and the common attributes.</summary>
-    public static AttributeMapping<User> User { get; } = CreateUser();
+    public static AttributeMapping<User> User { get; } = CreateUser(stored: false);
+
+    /// <summary>
+    /// <see cref="User"/> for users held by the in-memory store: the multi-valued attributes are
+    /// read without allocating the empty lists a user does not have, so a query never changes a row.
+    /// </summary>
+    internal static AttributeMapping<User> StoredUser { get; } = CreateUser(stored: true);
 
     /// <summary>Every core Group attribute and the common attributes.</summary>
     public static AttributeMapping<Group> Group { get; } = CreateGroup();
 
-    private static AttributeMapping<User> CreateUser()
+    private static AttributeMapping<User> CreateUser(bool stored)
     {
         var mapping = new AttributeMapping<User>();
         MapCommon(mapping);
@@ -36,14 +43,14 @@ public static class ResourceMappings
             .Map("locale", u => u.Locale)
             .Map("timezone", u => u.Timezone)
             .Map("active", u => u.Active)
-            .MapCollection("emails", u => u.Emails, MapMultiValued)
-            .MapCollection("phoneNumbers", u => u.PhoneNumbers, MapMultiValued)
-            .MapCollection("ims", u => u.Ims, MapMultiValued)
-            .MapCollection("photos", u => u.Photos, MapMultiValued)
-            .MapCollection("entitlements", u => u.Entitlements, MapMultiValued)
-            .MapCollection("roles", u => u.Roles, MapMultiValued)
-            .MapCollection("x509Certificates", u => u.X509Certificates, MapMultiValued)
-            .MapCollection("addresses", u => u.Addresses, a => a
+            .MapCollection("emails", Pick(stored, u => u.StoredEmails, u => u.Emails), MapMultiValued)
+            .MapCollection("phoneNumbers", Pick(stored, u => u.StoredPhoneNumbers, u => u.PhoneNumbers), MapMultiValued)
+            .MapCollection("ims", Pick(stored, u => u.StoredIms, u => u.Ims), MapMultiValued)
+            .MapCollection("photos", Pick(stored, u => u.StoredPhotos, u => u.Photos), MapMultiValued)
+            .MapCollection("entitlements", Pick(stored, u => u.StoredEntitlements, u => u.Entitlements), MapMultiValued)
+            .MapCollection("roles", Pick(stored, u => u.StoredRoles, u => u.Roles), MapMultiValued)
+            .MapCollection("x509Certificates", Pick(stored, u => u.StoredX509Certificates, u => u.X509Certificates), MapMultiValued)
+            .MapCollection("addresses", Pick(stored, u => u.StoredAddresses, u => u.Addresses), a => a
                 .Map("formatted", e => e.Formatted)
                 .Map("streetAddress", e => e.StreetAddress)
                 .Map("locality", e => e.Locality)
@@ -52,7 +59,7 @@ public static class ResourceMappings
                 .Map("country", e => e.Country)
                 .Map("type", e => e.Type)
                 .Map("primary", e => e.Primary))
-            .MapCollection("groups", u => u.Groups, g => g
+            .MapCollection("groups", Pick(stored, u => u.StoredGroups, u => u.Groups), g => g
                 .Map("value", e => e.Value)
                 .Map("$ref", e => e.Ref)
                 .Map("display", e => e.Display)
@@ -67,6 +74,9 @@ public static class ResourceMappings
             .Map("manager.displayName", u => u.EnterpriseUser!.Manager!.DisplayName);
         return mapping;
     }
+
+    private static Expression<Func<User, IEnumerable<T>>> Pick<T>(bool stored, Expression<Func<User, IEnumerable<T>>> whenStored, Expression<Func<User, IEnumerable<T>>> otherwise) =>
+        stored ? whenStored : otherwise;
 
     private static AttributeMapping<Group> CreateGroup()
     {

@@ -37,6 +37,26 @@ public sealed class User : ScimResource
         ["X509Certificates"] = static u => u._x509Certificates,
     };
 
+    // The lists as they are, read without allocating an empty one: the in-memory store's filters
+    // read these, so a query never changes a stored user (and never grows it).
+    internal IReadOnlyList<Email> StoredEmails => _emails ?? (IReadOnlyList<Email>)[];
+
+    internal IReadOnlyList<PhoneNumber> StoredPhoneNumbers => _phoneNumbers ?? (IReadOnlyList<PhoneNumber>)[];
+
+    internal IReadOnlyList<InstantMessagingAddress> StoredIms => _ims ?? (IReadOnlyList<InstantMessagingAddress>)[];
+
+    internal IReadOnlyList<Photo> StoredPhotos => _photos ?? (IReadOnlyList<Photo>)[];
+
+    internal IReadOnlyList<Address> StoredAddresses => _addresses ?? (IReadOnlyList<Address>)[];
+
+    internal IReadOnlyList<UserGroup> StoredGroups => _groups ?? (IReadOnlyList<UserGroup>)[];
+
+    internal IReadOnlyList<Entitlement> StoredEntitlements => _entitlements ?? (IReadOnlyList<Entitlement>)[];
+
+    internal IReadOnlyList<Role> StoredRoles => _roles ?? (IReadOnlyList<Role>)[];
+
+    internal IReadOnlyList<X509Certificate> StoredX509Certificates => _x509Certificates ?? (IReadOnlyList<X509Certificate>)[];
+
     /// <inheritdoc />
     [JsonIgnore]
     public override string CoreSchema => ScimSchemaUris.User;
