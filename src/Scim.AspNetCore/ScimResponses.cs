@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -12,13 +13,22 @@ internal static class ScimResponses
 
     public static Task WriteJsonAsync(HttpContext context, int status, JsonObject body) => WriteAsync(context, status, writer => body.WriteTo(writer));
 
+    /// <summary>
+    /// Writes the body into a pooled buffer first, then sends it in one write with a
+    /// <c>Content-Length</c>: no chunked framing, and a client can size its buffer up front.
+    /// </summary>
     public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ScimSerializer.WriterOptions);
-        write(writer);
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        using var body = new PooledBuffer();
+        using (var writer = new Utf8JsonWriter(body, ScimSerializer.WriterOptions))
+        {
+            write(writer);
+        }
+
+        context.Response.ContentLength = body.WrittenCount;
+        await context.Response.BodyWriter.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The one place error bodies are written (RFC 7644 §3.12): status as a string, scimType when there is one.</summary>
@@ -36,5 +46,58 @@ internal static class ScimResponses
 
         body["detail"] = detail;
         return WriteJsonAsync(context, status, body);
+    }
+}
+
+/// <summary>A growable buffer on <see cref="ArrayPool{T}.Shared"/> (a page of 1,000 users is about a megabyte).</summary>
+internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
+{
+    private byte[] _array = ArrayPool<byte>.Shared.Rent(16 * 1024);
+
+    public int WrittenCount { get; private set; }
+
+    public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, WrittenCount);
+
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _array.Length - WrittenCount);
+        WrittenCount += count;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _array.AsMemory(WrittenCount);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _array.AsSpan(WrittenCount);
+    }
+
+    public void Dispose()
+    {
+        var array = _array;
+        _array = [];
+        if (array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
+    private void Reserve(int sizeHint)
+    {
+        var needed = Math.Max(sizeHint, 1);
+        if (_array.Length - WrittenCount >= needed)
+        {
+            return;
+        }
+
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, WrittenCount + needed));
+        _array.AsSpan(0, WrittenCount).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = grown;
     }
 }

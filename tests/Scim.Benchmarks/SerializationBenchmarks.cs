@@ -29,14 +29,31 @@ public class SerializationBenchmarks
         """);
 
     private readonly ScimSerializer _serializer = new(SchemaRegistry.CreateDefault());
+    private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     private User _user = null!;
+    private System.Text.Json.Utf8JsonWriter _writer = null!;
 
     [GlobalSetup]
-    public void Setup() => _user = _serializer.ReadUser(EntraUser);
+    public void Setup()
+    {
+        _user = _serializer.ReadUser(EntraUser);
+        _writer = new System.Text.Json.Utf8JsonWriter(_buffer, ScimSerializer.WriterOptions);
+    }
 
     [Benchmark]
     public User ReadEntraUser() => _serializer.ReadUser(EntraUser);
 
     [Benchmark]
     public byte[] WriteEntraUser() => ScimSerializer.SerializeToUtf8Bytes(_user);
+
+    /// <summary>Writing only: into a writer and buffer reused across calls, as a response body is written.</summary>
+    [Benchmark]
+    public long WriteEntraUserToWriter()
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        ScimSerializer.Write(_writer, _user);
+        _writer.Flush();
+        return _writer.BytesCommitted;
+    }
 }

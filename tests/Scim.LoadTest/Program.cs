@@ -22,6 +22,11 @@ if (args.Length > 0 && args[0] == "--serve-bare")
         ["padding"] = new string('x', 880),
     }.ToJsonString());
     bare.MapGet("/bare", () => Results.Bytes(document, "application/json"));
+
+    // For scale only: a static document the size of the sample's page of 100 users, so the cost
+    // of moving that many bytes through HTTP on this machine is visible beside the page's figure.
+    var page = Encoding.UTF8.GetBytes(new JsonObject { ["padding"] = new string('x', 96 * 1024) }.ToJsonString());
+    bare.MapGet("/bare-page", () => Results.Bytes(page, "application/json"));
     bare.Run();
     return 0;
 }
@@ -63,6 +68,7 @@ try
     await Run("bare ASP.NET Core endpoint, static 1 KB JSON", _ => new HttpRequestMessage(HttpMethod.Get, $"{BareUrl}/bare"));
     await Run("GET /Users/{id}", _ => new HttpRequestMessage(HttpMethod.Get, $"{SampleUrl}/scim/v2/Users/{userIds[random.Next(userIds.Count)]}"));
     await Run("GET /Users?filter=userName eq", _ => new HttpRequestMessage(HttpMethod.Get, $"{SampleUrl}/scim/v2/Users?filter=" + Uri.EscapeDataString($"userName eq \"user{random.Next(10_000)}@example.com\"")));
+    await Run("bare endpoint, static 96 KB JSON (for scale: a page's size)", _ => new HttpRequestMessage(HttpMethod.Get, $"{BareUrl}/bare-page"));
     await Run("GET /Users page of 100", _ => new HttpRequestMessage(HttpMethod.Get, $"{SampleUrl}/scim/v2/Users?startIndex={1 + random.Next(9_900)}&count=100"));
     var created = 0;
     await Run("POST /Users", _ => Json(HttpMethod.Post, $"{SampleUrl}/scim/v2/Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"new{{Interlocked.Increment(ref created)}}@example.com","name":{"givenName":"New","familyName":"User"},"emails":[{"value":"new@example.com","type":"work"}],"active":true}"""));

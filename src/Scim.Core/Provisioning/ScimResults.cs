@@ -62,14 +62,14 @@ public sealed class ScimResourceResult
     private readonly ScimProjection _projection;
     private readonly List<UserGroup>? _groups;
 
-    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, Uri? baseUri, List<UserGroup>? groups, bool changed)
+    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, string? location, List<UserGroup>? groups, bool changed)
     {
         ResourceType = resourceType;
         Resource = resource;
         _projection = projection;
         _groups = groups;
         Changed = changed;
-        _location = baseUri is null ? null : LocationText(baseUri, resourceType, resource.Id!);
+        _location = location;
     }
 
     /// <summary>The resource type.</summary>
@@ -103,7 +103,7 @@ public sealed class ScimResourceResult
         ArgumentNullException.ThrowIfNull(writer);
         if (_projection.IsPassThrough)
         {
-            ScimSerializer.Write(writer, Prepared());
+            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _location, _groups));
         }
         else
         {
@@ -112,7 +112,7 @@ public sealed class ScimResourceResult
     }
 
     internal static string LocationText(Uri baseUri, ScimResourceType resourceType, string id) =>
-        string.Concat(baseUri.AbsoluteUri.TrimEnd('/'), resourceType.Endpoint, "/", Uri.EscapeDataString(id));
+        new ResourceLocations(baseUri, resourceType).Of(id)!;
 
     /// <summary>A shallow copy of the stored resource with the response's meta and derived groups (the stored one is never changed).</summary>
     private ScimResource Prepared()
@@ -134,6 +134,18 @@ public sealed class ScimResourceResult
 
         return copy;
     }
+}
+
+/// <summary>
+/// The URLs of one resource type's resources under a base URL (<c>meta.location</c>, a group's
+/// <c>$ref</c>): the common prefix is built once, so a page of resources costs one concatenation each.
+/// </summary>
+internal readonly struct ResourceLocations(Uri? baseUri, ScimResourceType resourceType)
+{
+    private readonly string? _prefix = baseUri is null ? null : string.Concat(baseUri.AbsoluteUri.TrimEnd('/'), resourceType.Endpoint, "/");
+
+    /// <summary>The URL of the resource with this id; <see langword="null"/> without a base URL.</summary>
+    public string? Of(string id) => _prefix is null ? null : string.Concat(_prefix, Uri.EscapeDataString(id));
 }
 
 /// <summary>A page of resources (the body of a <c>ListResponse</c>, RFC 7644 §3.4.2).</summary>

@@ -605,10 +605,11 @@ public sealed partial class ScimService
             ? await GroupsOfAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false)
             : null;
         var results = new ScimResourceResult[resources.Count];
+        var locations = new ResourceLocations(context.BaseUri, type);
         for (var i = 0; i < results.Length; i++)
         {
             var resource = resources[i];
-            results[i] = new ScimResourceResult(type, resource, projection, context.BaseUri, groups?.GetValueOrDefault(resource.Id!), changed: false);
+            results[i] = new ScimResourceResult(type, resource, projection, locations.Of(resource.Id!), groups?.GetValueOrDefault(resource.Id!), changed: false);
         }
 
         return new ScimListResult(results, page.TotalResults, query.StartIndex, page.NextCursor, query.UsesCursor);
@@ -622,7 +623,7 @@ public sealed partial class ScimService
             (await GroupsOfAsync(context, [resource.Id!], cancellationToken).ConfigureAwait(false)).TryGetValue(resource.Id!, out groups);
         }
 
-        return new ScimResourceResult(type, resource, projection, context.BaseUri, groups, changed);
+        return new ScimResourceResult(type, resource, projection, new ResourceLocations(context.BaseUri, type).Of(resource.Id!), groups, changed);
     }
 
     /// <summary>The derived <c>groups</c> of each user (RFC 7643 §4.1.2): direct memberships, then the groups containing those, as "indirect".</summary>
@@ -634,6 +635,8 @@ public sealed partial class ScimService
         {
             return result;
         }
+
+        var entries = new GroupEntries(new ResourceLocations(context.BaseUri, _groupType!), direct.Count);
 
         // Walk upwards once for all users: parents of every group reached so far (nothing is
         // allocated for the walk when the groups have no parents, the usual case).
@@ -680,7 +683,7 @@ public sealed partial class ScimService
 
                 if (!Listed(list, membership.GroupId))
                 {
-                    list.Add(GroupEntry(context, membership, "direct"));
+                    list.Add(entries.Of(membership, "direct"));
                 }
             }
 
@@ -696,7 +699,7 @@ public sealed partial class ScimService
             {
                 if (listed.Add(membership.GroupId))
                 {
-                    array.Add(GroupEntry(context, membership, "direct"));
+                    array.Add(entries.Of(membership, "direct"));
                     queue.Enqueue(membership.GroupId);
                 }
             }
@@ -707,7 +710,7 @@ public sealed partial class ScimService
                 {
                     if (listed.Add(parent.GroupId))
                     {
-                        array.Add(GroupEntry(context, parent, "indirect"));
+                        array.Add(entries.Of(parent, "indirect"));
                         queue.Enqueue(parent.GroupId);
                     }
                 }
@@ -732,13 +735,37 @@ public sealed partial class ScimService
         return false;
     }
 
-    private UserGroup GroupEntry(ScimContext context, MemberGroup membership, string kind) => new()
+    /// <summary>
+    /// The <c>groups</c> entries of one call, made once per group and kind and shared by every user
+    /// listed in that group (a page of 100 users of one large group builds one <c>$ref</c>, not 100).
+    /// </summary>
+    private sealed class GroupEntries(ResourceLocations locations, int memberships)
     {
-        Value = membership.GroupId,
-        Ref = context.BaseUri is null ? null : ScimResourceResult.LocationText(context.BaseUri, _groupType!, membership.GroupId),
-        Display = membership.GroupDisplayName,
-        Type = kind,
-    };
+        private readonly Dictionary<(string GroupId, string Kind), UserGroup>? _made = memberships > 1 ? [] : null;
+
+        public UserGroup Of(MemberGroup membership, string kind)
+        {
+            if (_made is null)
+            {
+                return Make(membership, kind);
+            }
+
+            if (!_made.TryGetValue((membership.GroupId, kind), out var entry))
+            {
+                _made[(membership.GroupId, kind)] = entry = Make(membership, kind);
+            }
+
+            return entry;
+        }
+
+        private UserGroup Make(MemberGroup membership, string kind) => new()
+        {
+            Value = membership.GroupId,
+            Ref = locations.Of(membership.GroupId),
+            Display = membership.GroupDisplayName,
+            Type = kind,
+        };
+    }
 
     /// <summary>
     /// Checks that every member to add exists in the tenant (as a user or a group), is not the group

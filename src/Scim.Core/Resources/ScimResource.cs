@@ -92,6 +92,9 @@ public abstract class ScimResource
     [JsonIgnore]
     public abstract string CoreSchema { get; }
 
+    /// <summary>The extensions without allocating an empty object when there are none.</summary>
+    internal JsonObject? RawExtensions => _extensions;
+
     /// <summary>A shallow copy (same nested objects), for stores that hand out snapshots.</summary>
     internal ScimResource ShallowCopy() => (ScimResource)MemberwiseClone();
 

@@ -90,8 +90,75 @@ internal static class ScimDateTime
         return true;
     }
 
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset value)
+    {
+        Span<byte> utf8 = stackalloc byte[MaxLength];
+        var length = Format(value, utf8);
+        return string.Create(length, utf8[..length], static (chars, bytes) =>
+        {
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                chars[i] = (char)bytes[i];
+            }
+        });
+    }
+
+    /// <summary>The longest text <see cref="Format(DateTimeOffset, Span{byte})"/> writes: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>.</summary>
+    public const int MaxLength = 28;
+
+    /// <summary>
+    /// Writes the value in UTC as ASCII <c>yyyy-MM-ddTHH:mm:ss[.fffffff]Z</c>, the fraction
+    /// without trailing zeros and left out when zero (what the format
+    /// <c>yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'</c> gives, without parsing a format on each call).
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="destination">At least <see cref="MaxLength"/> bytes.</param>
+    /// <returns>The number of bytes written.</returns>
+    public static int Format(DateTimeOffset value, Span<byte> destination)
+    {
+        var utc = value.UtcDateTime;
+        Two(destination, 0, utc.Year / 100);
+        Two(destination, 2, utc.Year % 100);
+        destination[4] = (byte)'-';
+        Two(destination, 5, utc.Month);
+        destination[7] = (byte)'-';
+        Two(destination, 8, utc.Day);
+        destination[10] = (byte)'T';
+        Two(destination, 11, utc.Hour);
+        destination[13] = (byte)':';
+        Two(destination, 14, utc.Minute);
+        destination[16] = (byte)':';
+        Two(destination, 17, utc.Second);
+        var length = 19;
+        var fraction = (int)(utc.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
+        {
+            var digits = 7;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+
+            destination[length++] = (byte)'.';
+            for (var i = length + digits - 1; i >= length; i--)
+            {
+                destination[i] = (byte)('0' + (fraction % 10));
+                fraction /= 10;
+            }
+
+            length += digits;
+        }
+
+        destination[length++] = (byte)'Z';
+        return length;
+    }
+
+    private static void Two(Span<byte> destination, int at, int value)
+    {
+        destination[at] = (byte)('0' + (value / 10));
+        destination[at + 1] = (byte)('0' + (value % 10));
+    }
 
     private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
     {
@@ -123,6 +190,9 @@ internal sealed class ScimDateTimeConverter : JsonConverter<DateTimeOffset>
         throw new JsonException("Expected a dateTime such as 2008-01-23T04:56:22Z.");
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(ScimDateTime.Format(value));
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<byte> utf8 = stackalloc byte[ScimDateTime.MaxLength];
+        writer.WriteStringValue(utf8[..ScimDateTime.Format(value, utf8)]);
+    }
 }

@@ -93,19 +93,8 @@ public sealed class ScimSerializer
     public static void Write(Utf8JsonWriter writer, ScimResource resource)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        switch (resource)
-        {
-            case User user:
-                JsonSerializer.Serialize(writer, user, ScimJson.UserInfo);
-                break;
-            case Group group:
-                JsonSerializer.Serialize(writer, group, ScimJson.GroupInfo);
-                break;
-            case null:
-                throw new ArgumentNullException(nameof(resource));
-            default:
-                throw new ArgumentException($"Cannot write a {resource.GetType().Name}; only User and Group are typed.", nameof(resource));
-        }
+        ArgumentNullException.ThrowIfNull(resource);
+        ResourceWriter.Write(writer, resource);
     }
 
     /// <summary>Writes a resource as UTF-8 JSON bytes.</summary>
