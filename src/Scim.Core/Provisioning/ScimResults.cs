@@ -62,14 +62,14 @@ public sealed class ScimResourceResult
     private readonly ScimProjection _projection;
     private readonly List<UserGroup>? _groups;
 
-    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, string? location, List<UserGroup>? groups, bool changed)
+    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, ResourceLocations locations, List<UserGroup>? groups, bool changed)
     {
         ResourceType = resourceType;
         Resource = resource;
         _projection = projection;
         _groups = groups;
         Changed = changed;
-        _location = location;
+        _locations = locations;
     }
 
     /// <summary>The resource type.</summary>
@@ -85,9 +85,10 @@ public sealed class ScimResourceResult
     public string Version => Resource.Meta?.Version ?? string.Empty;
 
     /// <summary>The resource's URL (<c>meta.location</c>), when the context gave a base URL.</summary>
-    public Uri? Location => _location is null ? null : new Uri(_location);
+    public Uri? Location => _locations.Of(Id) is { } location ? new Uri(location) : null;
 
-    private readonly string? _location;
+    // The location is made only when asked for: a written page puts the prefix and the id side by side.
+    private readonly ResourceLocations _locations;
 
     /// <summary>For replace and patch: whether anything changed (when not, the version did not change either).</summary>
     public bool Changed { get; }
@@ -103,7 +104,7 @@ public sealed class ScimResourceResult
         ArgumentNullException.ThrowIfNull(writer);
         if (_projection.IsPassThrough)
         {
-            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _location, _groups));
+            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups));
         }
         else
         {
@@ -125,7 +126,7 @@ public sealed class ScimResourceResult
             Created = meta?.Created,
             LastModified = meta?.LastModified,
             Version = meta?.Version,
-            Location = _location,
+            Location = _locations.Of(Id),
         };
         if (copy is User user)
         {
@@ -146,6 +147,9 @@ internal readonly struct ResourceLocations(Uri? baseUri, ScimResourceType resour
 
     /// <summary>The URL of the resource with this id; <see langword="null"/> without a base URL.</summary>
     public string? Of(string id) => _prefix is null ? null : string.Concat(_prefix, Uri.EscapeDataString(id));
+
+    /// <summary>What every URL starts with (ending in <c>/</c>); <see langword="null"/> without a base URL.</summary>
+    public string? Prefix => _prefix;
 }
 
 /// <summary>A page of resources (the body of a <c>ListResponse</c>, RFC 7644 §3.4.2).</summary>

@@ -609,7 +609,7 @@ public sealed partial class ScimService
         for (var i = 0; i < results.Length; i++)
         {
             var resource = resources[i];
-            results[i] = new ScimResourceResult(type, resource, projection, locations.Of(resource.Id!), groups?.GetValueOrDefault(resource.Id!), changed: false);
+            results[i] = new ScimResourceResult(type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false);
         }
 
         return new ScimListResult(results, page.TotalResults, query.StartIndex, page.NextCursor, query.UsesCursor);
@@ -623,7 +623,7 @@ public sealed partial class ScimService
             (await GroupsOfAsync(context, [resource.Id!], cancellationToken).ConfigureAwait(false)).TryGetValue(resource.Id!, out groups);
         }
 
-        return new ScimResourceResult(type, resource, projection, new ResourceLocations(context.BaseUri, type).Of(resource.Id!), groups, changed);
+        return new ScimResourceResult(type, resource, projection, new ResourceLocations(context.BaseUri, type), groups, changed);
     }
 
     /// <summary>The derived <c>groups</c> of each user (RFC 7643 §4.1.2): direct memberships, then the groups containing those, as "indirect".</summary>

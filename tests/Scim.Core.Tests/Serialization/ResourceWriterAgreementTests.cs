@@ -131,14 +131,15 @@ public sealed class ResourceWriterAgreementTests
 
     [Fact]
     public void Write_AsAResponse_SameBytesAsTheContractSerializerOnThePreparedCopy() =>
-        Gen.Select(UserGen, Text, ListOf(UserGroupGen)).Sample((user, location, groups) =>
+        Gen.Select(UserGen, Gen.OneOf<string?>(null, "https://example.com/scim/v2/Users/", "https://example.com/t/ü/Users/"), ListOf(UserGroupGen)).Sample((user, prefix, groups) =>
         {
             var copy = (User)user.ShallowCopy();
+            var location = prefix is null || user.Id is null ? null : prefix + Uri.EscapeDataString(user.Id);
             copy.Meta = new ResourceMeta { ResourceType = "User", Created = user.Meta?.Created, LastModified = user.Meta?.LastModified, Version = user.Meta?.Version, Location = location };
             copy.Groups = groups ?? [];
             var before = ByContract(user);
 
-            var written = ByWriter(w => ResourceWriter.Write(w, user, new ResponseParts("User", location, groups)));
+            var written = ByWriter(w => ResourceWriter.Write(w, user, new ResponseParts("User", prefix, groups)));
 
             Assert.Equal(ByContract(copy), written);
             Assert.Equal(before, ByContract(user)); // the stored user is not changed
@@ -158,11 +159,24 @@ public sealed class ResourceWriterAgreementTests
             Meta = new ResourceMeta { Created = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero), Version = "W/\"a\"" },
         };
 
-        var json = ByWriter(w => ResourceWriter.Write(w, user, new ResponseParts("User", "https://example.com/scim/v2/Users/2819c223", null)));
+        var json = ByWriter(w => ResourceWriter.Write(w, user, new ResponseParts("User", "https://example.com/scim/v2/Users/", null)));
 
         Assert.Equal(
             """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"id":"2819c223","userName":"bjensen@example.com","active":true,"emails":[{"value":"bjensen@example.com","type":"work","primary":true}],"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Tour Operations","manager":{"value":"26118915"}},"meta":{"resourceType":"User","created":"2026-11-28T10:00:00Z","location":"https://example.com/scim/v2/Users/2819c223","version":"W/\"a\""}}""",
             json);
+    }
+
+    [Fact]
+    public void Write_ExtensionWithNonAsciiText_KeepsItReadable()
+    {
+        // The contract serializer wrote extension values through an intermediate JsonElement,
+        // which escaped "ë" as \u00EB; the writer keeps the relaxed escaping for them too.
+        var user = new User { UserName = "zoe" };
+        user.Extensions["urn:example:params:scim:schemas:extension:hr:2.0:User"] = new JsonObject { ["nickname"] = "Zoë \"Z\"" };
+
+        var json = ByWriter(w => ResourceWriter.Write(w, user));
+
+        Assert.Contains("\"urn:example:params:scim:schemas:extension:hr:2.0:User\":{\"nickname\":\"Zoë \\\"Z\\\"\"}", json, StringComparison.Ordinal);
     }
 
     private static string ByContract(ScimResource resource) => ByWriter(w =>

@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Scim.Core.Serialization;
+
+/// <summary>
+/// Appends compact JSON to a byte buffer, for writing many resources fast. Property names come
+/// already encoded (<c>"name":</c> as UTF-8). Strings of printable ASCII (nearly every value a
+/// directory holds) are narrowed straight into the buffer, with <c>"</c> and <c>\</c> escaped; any
+/// other string is escaped as <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> escapes
+/// it (what <see cref="ScimSerializer.WriterOptions"/> uses), so the output is the same as a
+/// <see cref="Utf8JsonWriter"/> with those options writes. One instance per thread is reused.
+/// </summary>
+internal sealed class JsonEmitter
+{
+    // Printable ASCII (0x20-0x7E): JSON strings carry it as it is, but for '"' and '\'.
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)]);
+
+    [ThreadStatic]
+    private static JsonEmitter? t_cached;
+
+    private byte[] _buffer = new byte[8 * 1024];
+    private int _length;
+    private bool _comma;
+
+    /// <summary>The JSON written so far.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
+    /// <summary>This thread's emitter, emptied (or a new one when it is in use).</summary>
+    public static JsonEmitter Rent()
+    {
+        var emitter = t_cached ?? new JsonEmitter();
+        t_cached = null;
+        emitter._length = 0;
+        emitter._comma = false;
+        return emitter;
+    }
+
+    /// <summary>Gives the emitter back for the next call on this thread (a very large buffer is let go).</summary>
+    public static void Return(JsonEmitter emitter)
+    {
+        if (emitter._buffer.Length <= 1024 * 1024)
+        {
+            t_cached = emitter;
+        }
+    }
+
+    public void StartObject()
+    {
+        Separator();
+        Byte((byte)'{');
+        _comma = false;
+    }
+
+    public void StartObject(ReadOnlySpan<byte> name)
+    {
+        Name(name);
+        Byte((byte)'{');
+        _comma = false;
+    }
+
+    public void EndObject()
+    {
+        Byte((byte)'}');
+        _comma = true;
+    }
+
+    public void StartArray(ReadOnlySpan<byte> name)
+    {
+        Name(name);
+        Byte((byte)'[');
+        _comma = false;
+    }
+
+    public void EndArray()
+    {
+        Byte((byte)']');
+        _comma = true;
+    }
+
+    /// <summary>Writes <c>"name":"value"</c>, or nothing when the value is <see langword="null"/>.</summary>
+    public void String(ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            Name(name);
+            Text(value);
+        }
+    }
+
+    /// <summary>Writes <c>"name":"firstsecond"</c>: a value made of two parts, without joining them first.</summary>
+    public void String(ReadOnlySpan<byte> name, string first, string second)
+    {
+        if (first.AsSpan().ContainsAnyExcept(PrintableAscii) || second.AsSpan().ContainsAnyExcept(PrintableAscii)
+            || first.AsSpan().IndexOfAny('"', '\\') >= 0 || second.AsSpan().IndexOfAny('"', '\\') >= 0)
+        {
+            String(name, string.Concat(first, second));
+            return;
+        }
+
+        Name(name);
+        Reserve(first.Length + second.Length + 2);
+        _buffer[_length++] = (byte)'"';
+        Ascii.FromUtf16(first, _buffer.AsSpan(_length), out var written);
+        _length += written;
+        Ascii.FromUtf16(second, _buffer.AsSpan(_length), out written);
+        _length += written;
+        _buffer[_length++] = (byte)'"';
+        _comma = true;
+    }
+
+    public void StringValue(string value)
+    {
+        Separator();
+        Text(value);
+    }
+
+    /// <summary>Writes a string whose UTF-8 bytes need no escaping (a formatted dateTime).</summary>
+    public void AsciiString(ReadOnlySpan<byte> name, ReadOnlySpan<byte> ascii)
+    {
+        Name(name);
+        Reserve(ascii.Length + 2);
+        _buffer[_length++] = (byte)'"';
+        ascii.CopyTo(_buffer.AsSpan(_length));
+        _length += ascii.Length;
+        _buffer[_length++] = (byte)'"';
+        _comma = true;
+    }
+
+    public void Boolean(ReadOnlySpan<byte> name, bool value)
+    {
+        Name(name);
+        Bytes(value ? "true"u8 : "false"u8);
+        _comma = true;
+    }
+
+    public void NullValue()
+    {
+        Separator();
+        Bytes("null"u8);
+        _comma = true;
+    }
+
+    /// <summary>Writes a property whose name is any text (an extension's URN) and whose value is a JSON tree.</summary>
+    public void Node(string name, JsonNode value)
+    {
+        Separator();
+        Text(name);
+        Byte((byte)':');
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, ScimSerializer.WriterOptions))
+        {
+            value.WriteTo(writer);
+        }
+
+        Bytes(buffer.WrittenSpan);
+        _comma = true;
+    }
+
+    private void Name(ReadOnlySpan<byte> encodedNameAndColon)
+    {
+        Separator();
+        Bytes(encodedNameAndColon);
+    }
+
+    private void Separator()
+    {
+        if (_comma)
+        {
+            Byte((byte)',');
+        }
+    }
+
+    private void Text(string value)
+    {
+        if (!value.AsSpan().ContainsAnyExcept(PrintableAscii))
+        {
+            Reserve((value.Length * 2) + 2);
+            _buffer[_length++] = (byte)'"';
+            if (value.AsSpan().IndexOfAny('"', '\\') < 0)
+            {
+                Ascii.FromUtf16(value, _buffer.AsSpan(_length), out var written);
+                _length += written;
+            }
+            else
+            {
+                // A version tag (W/"...") and the like: only quotes and backslashes to escape.
+                foreach (var c in value)
+                {
+                    if (c is '"' or '\\')
+                    {
+                        _buffer[_length++] = (byte)'\\';
+                    }
+
+                    _buffer[_length++] = (byte)c;
+                }
+            }
+
+            _buffer[_length++] = (byte)'"';
+        }
+        else
+        {
+            // The rare value with quotes, backslashes, control or non-ASCII characters: escaped
+            // by the same rules the writer options use.
+            var encoded = JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
+            Reserve(encoded.Length + 2);
+            _buffer[_length++] = (byte)'"';
+            encoded.CopyTo(_buffer.AsSpan(_length));
+            _length += encoded.Length;
+            _buffer[_length++] = (byte)'"';
+        }
+
+        _comma = true;
+    }
+
+    private void Byte(byte value)
+    {
+        Reserve(1);
+        _buffer[_length++] = value;
+    }
+
+    private void Bytes(ReadOnlySpan<byte> bytes)
+    {
+        Reserve(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    private void Reserve(int count)
+    {
+        if (_buffer.Length - _length < count)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+        }
+    }
+}
