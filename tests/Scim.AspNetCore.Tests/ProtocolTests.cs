@@ -11,6 +11,28 @@ public sealed class ProtocolTests
     private const string Replacement = """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","displayName":"Changed"}""";
 
     [Theory]
+    [InlineData("Users/{id}")]
+    [InlineData("Users?count=50")]
+    [InlineData("Users/00000000-0000-0000-0000-000000000000")]
+    [InlineData("ServiceProviderConfig")]
+    public async Task Responses_CarryContentLengthOfTheWholeBodyAndAreNotChunked(string path)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen", "\"displayName\":\"Zoë O'Brien\"");
+        for (var i = 0; i < 60; i++)
+        {
+            await client.CreateUserAsync($"user{i}");
+        }
+
+        var response = await client.GetAsync(path.Replace("{id}", (string)created["id"]!, StringComparison.Ordinal));
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(response.Text), response.Message.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Message.Headers.TransferEncodingChunked);
+        Assert.NotNull(JsonNode.Parse(response.Text));
+    }
+
+    [Theory]
     [InlineData("PUT")]
     [InlineData("PATCH")]
     [InlineData("DELETE")]
