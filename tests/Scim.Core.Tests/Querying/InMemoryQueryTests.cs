@@ -71,6 +71,23 @@ public sealed class InMemoryQueryTests
         Assert.InRange(largeBytes - smallBytes, -1_024, 1_024);
     }
 
+    [Fact]
+    public async Task Query_ScanOverManyReadAheadBatches_CutsEveryWindowAsOnePassWould()
+    {
+        const int rows = 1_000;
+        var store = StoreWith(rows, WithWorkEmail);
+        var filter = ScimFilterParser.Parse("emails[type eq \"work\" and value co \"example\"] and active eq true");
+        var matching = Enumerable.Range(0, rows).Where(i => i % 2 == 0 && i % 3 != 0).Select(i => $"u{i:D5}").ToList();
+
+        foreach (var (startIndex, count) in new[] { (1, 100), (2, 7), (40, 200), (matching.Count - 5, 100), (matching.Count + 1, 10), (1, 0), (1, 1_000) })
+        {
+            var page = await store.QueryAsync(Context, new ScimQuery { Filter = filter, StartIndex = startIndex, Count = count }, CancellationToken.None);
+
+            Assert.Equal(matching.Count, page.TotalResults);
+            Assert.Equal(matching.Skip(startIndex - 1).Take(count), page.Resources.Select(u => u.Id));
+        }
+    }
+
     private static async Task<long> AllocatedBy(Func<Task<ScimPage<User>>> query)
     {
         await query(); // compile and warm up first
