@@ -112,9 +112,6 @@ public sealed class ScimResourceResult
         }
     }
 
-    internal static string LocationText(Uri baseUri, ScimResourceType resourceType, string id) =>
-        new ResourceLocations(baseUri, resourceType).Of(id)!;
-
     /// <summary>A shallow copy of the stored resource with the response's meta and derived groups (the stored one is never changed).</summary>
     private ScimResource Prepared()
     {
