@@ -14,6 +14,18 @@ namespace Scim.Core.Filtering;
 /// </summary>
 internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions options)
 {
+    private const int MaxResolvedPaths = 1024;
+
+    private ResolvedPaths _resolved = new(registry.Generation);
+
+    /// <summary>Paths resolved against one generation of the registry's schemas.</summary>
+    private sealed class ResolvedPaths(object generation)
+    {
+        public object Generation { get; } = generation;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<(ScimResourceType, AttributePath), ResolvedAttribute> Paths { get; } = new();
+    }
+
     public BoundFilter Bind(FilterExpression filter, ScimResourceType resourceType) => Bind(filter, resourceType, element: null);
 
     private BoundFilter Bind(FilterExpression filter, ScimResourceType resourceType, SchemaAttribute? element)
@@ -82,7 +94,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
 
         var attribute = path.Compared;
         var op = comparison.Operator;
-        var name = path.ToString();
+        var name = new PathName(path); // printed only for an error message
 
         if (comparison.Value is NullValue)
         {
@@ -119,7 +131,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
         return new BoundComparison(path, op, Convert(comparison.Value, attribute, name));
     }
 
-    private object Convert(ComparisonValue value, SchemaAttribute attribute, string name)
+    private object Convert(ComparisonValue value, SchemaAttribute attribute, PathName name)
     {
         var strict = options.Strict;
         switch (attribute.Type)
@@ -205,9 +217,26 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
 
     private ResolvedAttribute? Resolve(AttributePath path, ScimResourceType resourceType)
     {
-        if (!registry.TryResolveAttribute(resourceType, path.ToString(), out var resolved, out var error))
+        // Resolved paths are remembered per schema generation: the same few attributes come in
+        // every request (userName, externalId, emails...), and resolving one builds its text.
+        var cache = _resolved;
+        if (!ReferenceEquals(cache.Generation, registry.Generation))
         {
-            return Unknown<ResolvedAttribute>(error);
+            _resolved = cache = new ResolvedPaths(registry.Generation);
+        }
+
+        if (!cache.Paths.TryGetValue((resourceType, path), out var resolved))
+        {
+            if (!registry.TryResolveAttribute(resourceType, path.ToString(), out resolved, out var error))
+            {
+                return Unknown<ResolvedAttribute>(error);
+            }
+
+            // Bounded: paths differ only by letter case without limit.
+            if (cache.Paths.Count < MaxResolvedPaths)
+            {
+                cache.Paths.TryAdd((resourceType, path), resolved);
+            }
         }
 
         CheckCase(path.Name, resolved.Attribute.Name);
@@ -246,7 +275,13 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
     private static bool IsSchemas(AttributePath path, SchemaAttribute? element) =>
         element is null && path.SchemaUri is null && path.SubAttribute is null && string.Equals(path.Name, "schemas", StringComparison.OrdinalIgnoreCase);
 
-    private static ScimException WrongType(string name, SchemaAttribute attribute, ComparisonValue value) =>
+    /// <summary>A bound path's text, made only when a message needs it.</summary>
+    private readonly struct PathName(BoundPath path)
+    {
+        public override string ToString() => path.ToString();
+    }
+
+    private static ScimException WrongType(PathName name, SchemaAttribute attribute, ComparisonValue value) =>
         Invalid($"The attribute '{name}' is {DiscoveryName(attribute.Type)}; it cannot be compared with {value}.");
 
     private static string DiscoveryName(AttributeType type) => type switch

@@ -130,7 +130,8 @@ internal sealed class InMemoryQueryEngine<T>
             return Scan(table.Order, compiled.Predicate, readAhead, view, output, first, query.Count);
         }
 
-        var result = new List<T>(Math.Min(query.Count, 128));
+        // An index lookup (the IdPs' userName eq) usually finds one row: no room for a hundred.
+        var result = new List<T>(Math.Min(query.Count, candidates is IReadOnlyCollection<string> few ? few.Count : 128));
         var count = 0;
         foreach (var row in rows)
         {

@@ -16,6 +16,9 @@ public sealed class SchemaRegistry
     private readonly Lock _writeLock = new();
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
+    /// <summary>An object that changes whenever a schema, extension or resource type is added (for caches of resolved paths).</summary>
+    internal object Generation => _snapshot;
+
     /// <summary>Creates an empty registry (no schemas, no resource types).</summary>
     public SchemaRegistry()
     {
