@@ -26,7 +26,7 @@ internal sealed class TenantTable<T> : IDisposable
 
     /// <summary>
     /// The rows in id order (ordinal): scans walk a plain list, an unfiltered page is a slice, and
-    /// a cursor is a binary search. Ids the service makes are time-ordered, so inserts append.
+    /// a cursor is a binary search. Ids the service makes increase (see ResourceIds), so inserts append.
     /// </summary>
     public List<T> Order { get; } = [];
 

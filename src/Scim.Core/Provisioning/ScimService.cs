@@ -129,7 +129,7 @@ public sealed partial class ScimService
         var tree = _serializer.ReadResource(body, type);
         RemoveReadOnly(tree, type);
         var now = _time.GetUtcNow();
-        var id = Guid.CreateVersion7(now).ToString();
+        var id = ResourceIds.Shared.Next(now);
         var version = NewVersion();
         tree["id"] = id;
         tree["meta"] = new JsonObject

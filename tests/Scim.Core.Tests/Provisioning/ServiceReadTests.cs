@@ -12,6 +12,21 @@ public sealed class ServiceReadTests
     private static readonly string[] Names = ["carol", "alice", "eve", "bob", "dave"];
 
     [Fact]
+    public async Task List_UsersCreatedUnderAClockThatStandsStill_ComeBackInOrderOfCreation()
+    {
+        using var kit = new ServiceKit(time: new FakeTimeProvider());
+        var created = new List<string>();
+        foreach (var name in Enumerable.Range(0, 50).Select(i => $"user{i}"))
+        {
+            created.Add(await kit.CreateUserAsync(name));
+        }
+
+        var list = await kit.Service.ListAsync(ServiceKit.Context, "Users", new ScimListRequest { Count = 100 }, Ct);
+
+        Assert.Equal(created, list.Resources.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task Get_ExistingUser_ReturnsIt()
     {
         using var kit = new ServiceKit();
