@@ -90,6 +90,21 @@ internal static class ResourceWriter
         }
     }
 
+    /// <summary>The resource as UTF-8 JSON bytes, copied once out of the emitter.</summary>
+    public static byte[] ToUtf8Bytes(ScimResource resource)
+    {
+        var emitter = JsonEmitter.Rent();
+        try
+        {
+            Write(emitter, resource, default);
+            return emitter.Written.ToArray();
+        }
+        finally
+        {
+            JsonEmitter.Return(emitter);
+        }
+    }
+
     private static void Write(JsonEmitter writer, ScimResource resource, in ResponseParts response)
     {
         switch (resource)
@@ -133,20 +148,17 @@ internal static class ResourceWriter
         WriteString(writer, PreferredLanguage, user.PreferredLanguage);
         WriteString(writer, Locale, user.Locale);
         WriteString(writer, Timezone, user.Timezone);
-        if (user.Active is { } active)
-        {
-            writer.Boolean(Active, active);
-        }
+        WriteBoolean(writer, Active, user.Active);
 
-        WriteValues(writer, Emails, user.StoredEmails);
-        WriteValues(writer, PhoneNumbers, user.StoredPhoneNumbers);
-        WriteValues(writer, Ims, user.StoredIms);
-        WriteValues(writer, Photos, user.StoredPhotos);
-        WriteAddresses(writer, user.StoredAddresses);
-        WriteGroups(writer, response.IsResponse ? response.Groups : user.StoredGroups);
-        WriteValues(writer, Entitlements, user.StoredEntitlements);
-        WriteValues(writer, Roles, user.StoredRoles);
-        WriteValues(writer, X509Certificates, user.StoredX509Certificates);
+        WriteArray(writer, Emails, user.StoredEmails, WriteValue);
+        WriteArray(writer, PhoneNumbers, user.StoredPhoneNumbers, WriteValue);
+        WriteArray(writer, Ims, user.StoredIms, WriteValue);
+        WriteArray(writer, Photos, user.StoredPhotos, WriteValue);
+        WriteArray(writer, Addresses, user.StoredAddresses, WriteAddress);
+        WriteArray(writer, Groups, response.IsResponse ? response.Groups : user.StoredGroups, WriteGroup);
+        WriteArray(writer, Entitlements, user.StoredEntitlements, WriteValue);
+        WriteArray(writer, Roles, user.StoredRoles, WriteValue);
+        WriteArray(writer, X509Certificates, user.StoredX509Certificates, WriteValue);
         if (enterprise is not null)
         {
             writer.StartObject(EnterpriseSchema);
@@ -179,27 +191,7 @@ internal static class ResourceWriter
         WriteString(writer, Id, group.Id);
         WriteString(writer, ExternalId, group.ExternalId);
         WriteString(writer, DisplayName, group.DisplayName);
-        if (group.Members is { Count: > 0 } members)
-        {
-            writer.StartArray(Members);
-            foreach (var member in members)
-            {
-                if (member is null)
-                {
-                    writer.NullValue();
-                    continue;
-                }
-
-                writer.StartObject();
-                WriteString(writer, Value, member.Value);
-                WriteString(writer, Ref, member.Ref);
-                WriteString(writer, Display, member.Display);
-                WriteString(writer, Type, member.Type);
-                writer.EndObject();
-            }
-
-            writer.EndArray();
-        }
+        WriteArray(writer, Members, group.Members, WriteMember);
 
         WriteMeta(writer, group.Id, group.Meta, response);
         WriteExtensions(writer, group);
@@ -250,101 +242,66 @@ internal static class ResourceWriter
         return false;
     }
 
-    private static void WriteValues<T>(JsonEmitter writer, ReadOnlySpan<byte> name, IReadOnlyList<T>? values)
-        where T : MultiValuedAttribute
+    /// <summary>Writes a list as an array of objects, a null element as <c>null</c>; nothing when the list is null or empty (RFC 7643 §2.5).</summary>
+    private static void WriteArray<T>(JsonEmitter writer, ReadOnlySpan<byte> name, IReadOnlyList<T>? items, Action<JsonEmitter, T> writeFields)
+        where T : class
     {
-        if (values is not { Count: > 0 })
+        if (items is not { Count: > 0 })
         {
             return;
         }
 
         writer.StartArray(name);
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < items.Count; i++)
         {
-            var value = values[i];
-            if (value is null)
+            if (items[i] is not { } item)
             {
                 writer.NullValue();
                 continue;
             }
 
             writer.StartObject();
-            WriteString(writer, Value, value.Value);
-            WriteString(writer, Display, value.Display);
-            WriteString(writer, Type, value.Type);
-            if (value.Primary is { } primary)
-            {
-                writer.Boolean(Primary, primary);
-            }
-
+            writeFields(writer, item);
             writer.EndObject();
         }
 
         writer.EndArray();
     }
 
-    private static void WriteAddresses(JsonEmitter writer, IReadOnlyList<Address>? addresses)
+    private static void WriteValue(JsonEmitter writer, MultiValuedAttribute value)
     {
-        if (addresses is not { Count: > 0 })
-        {
-            return;
-        }
-
-        writer.StartArray(Addresses);
-        for (var i = 0; i < addresses.Count; i++)
-        {
-            var address = addresses[i];
-            if (address is null)
-            {
-                writer.NullValue();
-                continue;
-            }
-
-            writer.StartObject();
-            WriteString(writer, Formatted, address.Formatted);
-            WriteString(writer, StreetAddress, address.StreetAddress);
-            WriteString(writer, Locality, address.Locality);
-            WriteString(writer, Region, address.Region);
-            WriteString(writer, PostalCode, address.PostalCode);
-            WriteString(writer, Country, address.Country);
-            WriteString(writer, Type, address.Type);
-            if (address.Primary is { } primary)
-            {
-                writer.Boolean(Primary, primary);
-            }
-
-            writer.EndObject();
-        }
-
-        writer.EndArray();
+        WriteString(writer, Value, value.Value);
+        WriteString(writer, Display, value.Display);
+        WriteString(writer, Type, value.Type);
+        WriteBoolean(writer, Primary, value.Primary);
     }
 
-    private static void WriteGroups(JsonEmitter writer, IReadOnlyList<UserGroup>? groups)
+    private static void WriteAddress(JsonEmitter writer, Address address)
     {
-        if (groups is not { Count: > 0 })
-        {
-            return;
-        }
+        WriteString(writer, Formatted, address.Formatted);
+        WriteString(writer, StreetAddress, address.StreetAddress);
+        WriteString(writer, Locality, address.Locality);
+        WriteString(writer, Region, address.Region);
+        WriteString(writer, PostalCode, address.PostalCode);
+        WriteString(writer, Country, address.Country);
+        WriteString(writer, Type, address.Type);
+        WriteBoolean(writer, Primary, address.Primary);
+    }
 
-        writer.StartArray(Groups);
-        for (var i = 0; i < groups.Count; i++)
-        {
-            var group = groups[i];
-            if (group is null)
-            {
-                writer.NullValue();
-                continue;
-            }
+    private static void WriteGroup(JsonEmitter writer, UserGroup group)
+    {
+        WriteString(writer, Value, group.Value);
+        WriteString(writer, Ref, group.Ref);
+        WriteString(writer, Display, group.Display);
+        WriteString(writer, Type, group.Type);
+    }
 
-            writer.StartObject();
-            WriteString(writer, Value, group.Value);
-            WriteString(writer, Ref, group.Ref);
-            WriteString(writer, Display, group.Display);
-            WriteString(writer, Type, group.Type);
-            writer.EndObject();
-        }
-
-        writer.EndArray();
+    private static void WriteMember(JsonEmitter writer, GroupMember member)
+    {
+        WriteString(writer, Value, member.Value);
+        WriteString(writer, Ref, member.Ref);
+        WriteString(writer, Display, member.Display);
+        WriteString(writer, Type, member.Type);
     }
 
     private static void WriteMeta(JsonEmitter writer, string? resourceId, ResourceMeta? meta, in ResponseParts response)
@@ -404,6 +361,14 @@ internal static class ResourceWriter
         writer.AsciiString(name, utf8[..ScimDateTime.Format(value, utf8)]);
     }
 
+    private static void WriteBoolean(JsonEmitter writer, ReadOnlySpan<byte> name, bool? value)
+    {
+        if (value is { } flag)
+        {
+            writer.Boolean(name, flag);
+        }
+    }
+
     private static void WriteString(JsonEmitter writer, ReadOnlySpan<byte> name, string? value)
     {
         if (value is not null)
@@ -419,6 +384,7 @@ internal static class ResourceWriter
 /// </summary>
 internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups)
 {
+    /// <summary>Set by the constructor; <see langword="false"/> in <c>default</c>, which writes the resource as it is.</summary>
     public bool IsResponse { get; } = true;
 
     public string ResourceType { get; } = resourceType;

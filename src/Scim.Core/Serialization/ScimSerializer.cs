@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -105,13 +104,8 @@ public sealed class ScimSerializer
     /// <returns>The JSON.</returns>
     public static byte[] SerializeToUtf8Bytes(ScimResource resource)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            Write(writer, resource);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        ArgumentNullException.ThrowIfNull(resource);
+        return ResourceWriter.ToUtf8Bytes(resource);
     }
 
     /// <summary>
