@@ -198,13 +198,33 @@ internal static class ResourceWriter
         writer.EndObject();
     }
 
+    // The schema URIs every user or group lists, encoded once.
+    private static ReadOnlySpan<byte> UserSchemas => "\"urn:ietf:params:scim:schemas:core:2.0:User\""u8;
+    private static ReadOnlySpan<byte> EnterpriseUserSchemas => "\"urn:ietf:params:scim:schemas:core:2.0:User\",\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\""u8;
+    private static ReadOnlySpan<byte> GroupSchemas => "\"urn:ietf:params:scim:schemas:core:2.0:Group\""u8;
+
     private static void WriteSchemas(JsonEmitter writer, ScimResource resource, string core, string? typedExtension)
     {
         writer.StartArray(Schemas);
-        writer.StringValue(core);
-        if (typedExtension is not null)
+        switch (core, typedExtension)
         {
-            writer.StringValue(ScimSchemaUris.EnterpriseUser);
+            case (ScimSchemaUris.User, null):
+                writer.EncodedValues(UserSchemas);
+                break;
+            case (ScimSchemaUris.User, ScimSchemaUris.EnterpriseUser):
+                writer.EncodedValues(EnterpriseUserSchemas);
+                break;
+            case (ScimSchemaUris.Group, null):
+                writer.EncodedValues(GroupSchemas);
+                break;
+            default:
+                writer.StringValue(core);
+                if (typedExtension is not null)
+                {
+                    writer.StringValue(typedExtension);
+                }
+
+                break;
         }
 
         if (resource.RawExtensions is { Count: > 0 } extensions)
