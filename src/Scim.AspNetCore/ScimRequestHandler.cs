@@ -31,6 +31,13 @@ internal sealed partial class ScimRequestHandler
     private readonly SchemaRegistry _registry;
     private readonly ServiceProviderConfiguration _configuration;
     private readonly ILogger _logger;
+
+    // Parsed base URIs by their text: a deployment answers on a handful (hosts, tenants), and
+    // parsing one costs more than the rest of a small request's routing. Bounded, since the Host
+    // header is the client's to choose; past the bound a URI is parsed per request.
+    private const int MaxCachedBaseUris = 1024;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _baseUris = new(StringComparer.Ordinal);
     private int _initialized;
 
     public ScimRequestHandler(ScimHttpOptions options, SchemaRegistry registry, ServiceProviderConfiguration configuration, ILogger<ScimRequestHandler> logger)
@@ -168,7 +175,7 @@ internal sealed partial class ScimRequestHandler
         }
 
         var service = context.RequestServices.GetRequiredService<ScimService>();
-        var scim = new ScimContext(Tenant(context), Actor(context)) { BaseUri = new Uri(baseUri) };
+        var scim = new ScimContext(Tenant(context), Actor(context)) { BaseUri = ParsedBaseUri(baseUri) };
         if (segments.Length == 1 && first.Equals("Bulk", StringComparison.OrdinalIgnoreCase))
         {
             if (!service.Options.Bulk.Enabled)
@@ -214,7 +221,7 @@ internal sealed partial class ScimRequestHandler
             if (HttpMethods.IsGet(method))
             {
                 var list = await service.ListAsync(scim, type.Name, ListRequestFromQuery(request), context.RequestAborted).ConfigureAwait(false);
-                await ScimResponses.WriteAsync(context, 200, list.WriteTo).ConfigureAwait(false);
+                await ScimResponses.WriteAsync(context, 200, list.WriteTo, ScimResponses.ListSizeHint(list)).ConfigureAwait(false);
                 return;
             }
 
@@ -241,7 +248,7 @@ internal sealed partial class ScimRequestHandler
             RequireMethod(method, HttpMethods.Post);
             var search = await ReadSearchAsync(context).ConfigureAwait(false);
             var list = await service.ListAsync(scim, type.Name, search, context.RequestAborted).ConfigureAwait(false);
-            await ScimResponses.WriteAsync(context, 200, list.WriteTo).ConfigureAwait(false);
+            await ScimResponses.WriteAsync(context, 200, list.WriteTo, ScimResponses.ListSizeHint(list)).ConfigureAwait(false);
             return;
         }
 
@@ -554,6 +561,22 @@ internal sealed partial class ScimRequestHandler
         ?? context.User.Identity?.Name;
 
     /// <summary>The absolute URL of the SCIM prefix for this request (scheme, host, PathBase, and the matched prefix with its tenant).</summary>
+    private Uri ParsedBaseUri(string text)
+    {
+        if (_baseUris.TryGetValue(text, out var uri))
+        {
+            return uri;
+        }
+
+        uri = new Uri(text);
+        if (_baseUris.Count < MaxCachedBaseUris)
+        {
+            _baseUris.TryAdd(text, uri);
+        }
+
+        return uri;
+    }
+
     private static string BaseUri(HttpContext context, string scimPath)
     {
         var request = context.Request;

@@ -59,6 +59,24 @@ public sealed class LocationTests
     }
 
     [Fact]
+    public async Task ManyForwardedHosts_EachResponseUsesItsOwn()
+    {
+        // More hosts than the handler keeps parsed base URIs for: past that bound every request
+        // still gets its own host, and the hosts seen first are still answered right.
+        await using var server = await ScimTestServer.StartAsync(o => o.ForwardedHeaders = true);
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var id = (string)user["id"]!;
+
+        foreach (var n in Enumerable.Range(0, 1_100).Concat([0, 1, 1_099]))
+        {
+            var host = $"h{n}.example.com";
+            var body = Resource(await client.GetAsync("Users/" + id, ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", host)), HttpStatusCode.OK);
+            Assert.Equal($"https://{host}/scim/v2/Users/{id}", (string?)body["meta"]!["location"]);
+        }
+    }
+
+    [Fact]
     public async Task WithoutForwardedHeadersMiddleware_ForwardedHeadersAreIgnored()
     {
         await using var server = await ScimTestServer.StartAsync();
