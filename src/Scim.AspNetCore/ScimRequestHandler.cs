@@ -560,7 +560,7 @@ internal sealed partial class ScimRequestHandler
         ?? context.User.FindFirstValue(ScimClaimTypes.Client)
         ?? context.User.Identity?.Name;
 
-    /// <summary>The absolute URL of the SCIM prefix for this request (scheme, host, PathBase, and the matched prefix with its tenant).</summary>
+    /// <summary>The base URI parsed from its text, kept for the next request with the same text while there is room.</summary>
     private Uri ParsedBaseUri(string text)
     {
         if (_baseUris.TryGetValue(text, out var uri))
@@ -577,6 +577,7 @@ internal sealed partial class ScimRequestHandler
         return uri;
     }
 
+    /// <summary>The absolute URL of the SCIM prefix for this request (scheme, host, PathBase, and the matched prefix with its tenant).</summary>
     private static string BaseUri(HttpContext context, string scimPath)
     {
         var request = context.Request;
