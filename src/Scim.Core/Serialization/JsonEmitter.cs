@@ -198,31 +198,23 @@ internal sealed class JsonEmitter
         }
         else if (!value.AsSpan().ContainsAnyExcept(PrintableAscii))
         {
+            // Printable ASCII with a quote or backslash (a version tag, W/"..."): only those to escape.
             _buffer[_length++] = (byte)'"';
-            if (value.AsSpan().IndexOfAny('"', '\\') < 0)
+            foreach (var c in value)
             {
-                Ascii.FromUtf16(value, _buffer.AsSpan(_length), out var written);
-                _length += written;
-            }
-            else
-            {
-                // A version tag (W/"...") and the like: only quotes and backslashes to escape.
-                foreach (var c in value)
+                if (c is '"' or '\\')
                 {
-                    if (c is '"' or '\\')
-                    {
-                        _buffer[_length++] = (byte)'\\';
-                    }
-
-                    _buffer[_length++] = (byte)c;
+                    _buffer[_length++] = (byte)'\\';
                 }
+
+                _buffer[_length++] = (byte)c;
             }
 
             _buffer[_length++] = (byte)'"';
         }
         else
         {
-            // The rare value with quotes, backslashes, control or non-ASCII characters: escaped
+            // The rare value with control or non-ASCII characters: escaped
             // by the same rules the writer options use.
             var encoded = JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
             Reserve(encoded.Length + 2);
