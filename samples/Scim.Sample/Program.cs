@@ -11,21 +11,20 @@ using Scim.Core.Stores;
 var builder = WebApplication.CreateBuilder(args);
 var options = SampleOptions.From(builder.Configuration);
 builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse == 204 ? ScimPatchResponse.NoContent : ScimPatchResponse.Ok)
-    .AddInMemoryStores();
-builder.Services.AddAuthentication().AddScimBearerTokens(tokens =>
-{
-    tokens.AddToken(ScimContext.DefaultTenant, "sample", options.Token);
-    foreach (var (tenant, token) in options.Tenants)
+    .AddInMemoryStores()
+    .AddScimBearerTokens(tokens =>
     {
-        tokens.AddToken(tenant, tenant + "-client", token);
-    }
-});
-builder.Services.AddAuthorization();
+        // Checked by the SCIM endpoints themselves (RequireScimBearerToken below): this app has no
+        // other authentication, so it needs no authentication or authorization middleware.
+        tokens.AddToken(ScimContext.DefaultTenant, "sample", options.Token);
+        foreach (var (tenant, token) in options.Tenants)
+        {
+            tokens.AddToken(tenant, tenant + "-client", token);
+        }
+    });
 
 var app = builder.Build();
 app.Services.GetRequiredService<ServiceProviderConfiguration>().AuthenticationSchemes.Add(AuthenticationScheme.OAuthBearerToken());
-app.UseAuthentication();
-app.UseAuthorization();
 app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 

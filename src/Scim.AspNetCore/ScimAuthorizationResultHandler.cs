@@ -33,3 +33,12 @@ internal sealed class ScimEndpointMetadata
 {
     public static ScimEndpointMetadata Instance { get; } = new();
 }
+
+/// <summary>Marks the SCIM endpoints on which the handler itself checks the built-in bearer token.</summary>
+internal sealed class ScimBearerTokenRequired
+{
+    public static ScimBearerTokenRequired Instance { get; } = new();
+
+    /// <summary>What protects other endpoints of a group marked with RequireScimBearerToken.</summary>
+    public static AuthorizationPolicy Policy { get; } = new AuthorizationPolicyBuilder(ScimBearerTokenDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build();
+}

@@ -74,21 +74,49 @@ namespace Scim.AspNetCore
         internal sealed record TokenEntry(string Tenant, string Client, byte[] Hash);
     }
 
-    /// <summary>Authenticates <c>Authorization: Bearer</c> against the configured token hashes.</summary>
-    internal sealed class ScimBearerTokenHandler(IOptionsMonitor<ScimBearerTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<ScimBearerTokenOptions>(options, logger, encoder)
+    /// <summary>
+    /// Checks an <c>Authorization</c> header against the configured token hashes: shared by the
+    /// authentication scheme and by <c>RequireScimBearerToken()</c>'s own check on the SCIM endpoints.
+    /// </summary>
+    internal static class ScimBearerTokenCheck
     {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        /// <summary>The challenge sent with every 401 of the built-in tokens.</summary>
+        public const string Challenge = "Bearer realm=\"scim\"";
+
+        // Tokens longer than this are hashed from a heap buffer (no real token is this long).
+        private const int MaxStackBytes = 512;
+
+        /// <summary>What a header proved.</summary>
+        public enum Outcome
         {
-            var header = Request.Headers.Authorization.ToString();
-            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            /// <summary>No bearer token was presented.</summary>
+            None,
+
+            /// <summary>The token is not one of the configured ones.</summary>
+            Invalid,
+
+            /// <summary>The token is valid, but for another tenant than the route's.</summary>
+            OtherTenant,
+
+            /// <summary>The token is valid here.</summary>
+            Valid,
+        }
+
+        /// <summary>Finds the entry of the presented token; on a tenant route, only a token of that tenant counts.</summary>
+        public static Outcome Check(ScimBearerTokenOptions options, string? header, string? routeTenant, out ScimBearerTokenOptions.TokenEntry? match)
+        {
+            match = null;
+            if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
-                return Task.FromResult(AuthenticateResult.NoResult());
+                return Outcome.None;
             }
 
-            var presented = ScimBearerTokenOptions.Hash(header["Bearer ".Length..].Trim());
-            ScimBearerTokenOptions.TokenEntry? match = null;
-            foreach (var entry in Options.Tokens)
+            var token = header.AsSpan("Bearer ".Length).Trim();
+            var byteCount = Encoding.UTF8.GetByteCount(token);
+            var bytes = byteCount <= MaxStackBytes ? stackalloc byte[MaxStackBytes] : new byte[byteCount];
+            Span<byte> presented = stackalloc byte[32];
+            SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], presented);
+            foreach (var entry in options.Tokens)
             {
                 // Compare with every entry, whatever matched before: the time taken says nothing about the tokens.
                 if (CryptographicOperations.FixedTimeEquals(presented, entry.Hash) && match is null)
@@ -99,25 +127,40 @@ namespace Scim.AspNetCore
 
             if (match is null)
             {
-                return Task.FromResult(AuthenticateResult.Fail("The bearer token is not valid."));
+                return Outcome.Invalid;
             }
 
+            return routeTenant is not null && !string.Equals(routeTenant, match.Tenant, StringComparison.Ordinal) ? Outcome.OtherTenant : Outcome.Valid;
+        }
+
+        /// <summary>The authenticated client: its tenant, its name (also the identity's name).</summary>
+        public static ClaimsPrincipal Principal(ScimBearerTokenOptions.TokenEntry entry, string authenticationType) =>
+            new(new ClaimsIdentity(
+                [new Claim(ScimClaimTypes.Tenant, entry.Tenant), new Claim(ScimClaimTypes.Client, entry.Client), new Claim(ClaimTypes.Name, entry.Client)],
+                authenticationType));
+    }
+
+    /// <summary>Authenticates <c>Authorization: Bearer</c> against the configured token hashes.</summary>
+    internal sealed class ScimBearerTokenHandler(IOptionsMonitor<ScimBearerTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<ScimBearerTokenOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
             // On a tenant route, a token of another tenant is not valid at all.
-            if (Context.GetRouteValue("tenant") is string routeTenant && !string.Equals(routeTenant, match.Tenant, StringComparison.Ordinal))
+            var outcome = ScimBearerTokenCheck.Check(Options, Request.Headers.Authorization.ToString(), Context.GetRouteValue("tenant") as string, out var match);
+            return Task.FromResult(outcome switch
             {
-                return Task.FromResult(AuthenticateResult.Fail("The bearer token is not valid for this tenant."));
-            }
-
-            var identity = new ClaimsIdentity(
-                [new Claim(ScimClaimTypes.Tenant, match.Tenant), new Claim(ScimClaimTypes.Client, match.Client), new Claim(ClaimTypes.Name, match.Client)],
-                Scheme.Name);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+                ScimBearerTokenCheck.Outcome.None => AuthenticateResult.NoResult(),
+                ScimBearerTokenCheck.Outcome.Invalid => AuthenticateResult.Fail("The bearer token is not valid."),
+                ScimBearerTokenCheck.Outcome.OtherTenant => AuthenticateResult.Fail("The bearer token is not valid for this tenant."),
+                _ => AuthenticateResult.Success(new AuthenticationTicket(ScimBearerTokenCheck.Principal(match!, Scheme.Name), Scheme.Name)),
+            });
         }
 
         protected override Task HandleChallengeAsync(AuthenticationProperties properties)
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
-            Response.Headers.WWWAuthenticate = "Bearer realm=\"scim\"";
+            Response.Headers.WWWAuthenticate = ScimBearerTokenCheck.Challenge;
             return Task.CompletedTask;
         }
     }
@@ -125,12 +168,16 @@ namespace Scim.AspNetCore
 
 namespace Microsoft.Extensions.DependencyInjection
 {
-    /// <summary>Registers the built-in SCIM bearer-token scheme.</summary>
+    /// <summary>Registers the built-in SCIM bearer tokens.</summary>
     public static class ScimBearerTokenAuthenticationExtensions
     {
         /// <summary>
-        /// Adds the built-in bearer-token scheme (<see cref="ScimBearerTokenDefaults.AuthenticationScheme"/>).
-        /// Protect the endpoints with <c>app.MapScim(...).RequireScimBearerToken()</c>.
+        /// Adds the built-in tokens as an ASP.NET Core authentication scheme
+        /// (<see cref="ScimBearerTokenDefaults.AuthenticationScheme"/>), for hosts whose other
+        /// middleware or policies need the authenticated client. Protect the endpoints with
+        /// <c>app.MapScim(...).RequireScimBearerToken()</c>. A host that needs the tokens only on the
+        /// SCIM endpoints can register them on the SCIM builder instead (the other overload), which
+        /// spares every request the authentication and authorization middleware.
         /// </summary>
         /// <param name="builder">The authentication builder (<c>services.AddAuthentication()</c>).</param>
         /// <param name="configure">Adds the tokens.</param>
@@ -140,6 +187,23 @@ namespace Microsoft.Extensions.DependencyInjection
             ArgumentNullException.ThrowIfNull(builder);
             ArgumentNullException.ThrowIfNull(configure);
             return builder.AddScheme<ScimBearerTokenOptions, ScimBearerTokenHandler>(ScimBearerTokenDefaults.AuthenticationScheme, configure);
+        }
+
+        /// <summary>
+        /// Adds the built-in tokens for the SCIM endpoints only: <c>app.MapScim(...).RequireScimBearerToken()</c>
+        /// checks them itself, with no authentication scheme, and the authenticated client is
+        /// <c>HttpContext.User</c> from the SCIM handler on (tenant, actor, change events). Tokens
+        /// added here and through the authentication scheme overload are one set.
+        /// </summary>
+        /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
+        /// <param name="configure">Adds the tokens.</param>
+        /// <returns>The builder.</returns>
+        public static Scim.Core.ScimBuilder AddScimBearerTokens(this Scim.Core.ScimBuilder builder, Action<ScimBearerTokenOptions> configure)
+        {
+            ArgumentNullException.ThrowIfNull(builder);
+            ArgumentNullException.ThrowIfNull(configure);
+            builder.Services.AddOptions<ScimBearerTokenOptions>(ScimBearerTokenDefaults.AuthenticationScheme).Configure(configure);
+            return builder;
         }
     }
 }

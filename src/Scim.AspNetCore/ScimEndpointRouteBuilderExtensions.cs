@@ -36,7 +36,14 @@ public static class ScimEndpointRouteBuilderExtensions
         return group;
     }
 
-    /// <summary>Requires the built-in SCIM bearer token (<c>AddScimBearerTokens</c>) on these endpoints.</summary>
+    /// <summary>
+    /// Requires one of the built-in bearer tokens (<c>AddScimBearerTokens</c>, on the SCIM builder
+    /// or on <c>AddAuthentication()</c>) on these endpoints. The SCIM endpoints check the token
+    /// themselves, before anything else: a missing or invalid token, or on a <c>{tenant}</c> route a
+    /// token of another tenant, is a 401 SCIM error with <c>WWW-Authenticate: Bearer</c>. Any other
+    /// endpoint in the group is protected by an authorization policy on the authentication scheme.
+    /// Policies the host attaches as well still apply.
+    /// </summary>
     /// <typeparam name="TBuilder">The endpoint builder type.</typeparam>
     /// <param name="builder">The route group MapScim returned.</param>
     /// <returns>The builder.</returns>
@@ -44,6 +51,18 @@ public static class ScimEndpointRouteBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.RequireAuthorization(policy => policy.AddAuthenticationSchemes(ScimBearerTokenDefaults.AuthenticationScheme).RequireAuthenticatedUser());
+        builder.Finally(endpoint =>
+        {
+            // Finally: MapScim's own metadata is there by now, whatever order conventions were added in.
+            if (endpoint.Metadata.Contains(ScimEndpointMetadata.Instance))
+            {
+                endpoint.Metadata.Add(ScimBearerTokenRequired.Instance);
+            }
+            else
+            {
+                endpoint.Metadata.Add(ScimBearerTokenRequired.Policy);
+            }
+        });
+        return builder;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Scim.Core.Bulk;
 using Scim.Core.Discovery;
@@ -39,6 +40,8 @@ internal sealed partial class ScimRequestHandler
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _baseUris = new(StringComparer.Ordinal);
     private int _initialized;
+    private IOptionsMonitor<ScimBearerTokenOptions>? _bearerTokens;
+    private int _warnedNoTokens;
 
     public ScimRequestHandler(ScimHttpOptions options, SchemaRegistry registry, ServiceProviderConfiguration configuration, ILogger<ScimRequestHandler> logger)
     {
@@ -52,6 +55,7 @@ internal sealed partial class ScimRequestHandler
     public void Initialize(IServiceProvider services)
     {
         _options.Validate();
+        _bearerTokens = services.GetService<IOptionsMonitor<ScimBearerTokenOptions>>();
         using var scope = services.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<ScimService>();
         if (Interlocked.Exchange(ref _initialized, 1) == 1)
@@ -77,6 +81,13 @@ internal sealed partial class ScimRequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ScimBearerTokenRequired>() is not null && !HasBearerToken(context))
+        {
+            context.Response.Headers.WWWAuthenticate = ScimBearerTokenCheck.Challenge;
+            await ScimResponses.WriteErrorAsync(context, 401, null, "Authentication is required: send a valid bearer token.").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await DispatchAsync(context).ConfigureAwait(false);
@@ -101,6 +112,44 @@ internal sealed partial class ScimRequestHandler
             LogUnhandled(_logger, error, context.Request.Method, context.Request.Path);
             await WriteErrorIfPossibleAsync(context, 500, null, "An unexpected error occurred; it has been logged.").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// RequireScimBearerToken's check: passes a client the authentication scheme already
+    /// authenticated (when it is the default scheme), else checks the header against the tokens and
+    /// makes the client <c>HttpContext.User</c>.
+    /// </summary>
+    private bool HasBearerToken(HttpContext context)
+    {
+        const string scheme = ScimBearerTokenDefaults.AuthenticationScheme;
+        foreach (var identity in context.User.Identities)
+        {
+            if (identity.IsAuthenticated && string.Equals(identity.AuthenticationType, scheme, StringComparison.Ordinal))
+            {
+                // If that ran before routing, it did not see the route's tenant; Tenant() refuses a mismatch.
+                return true;
+            }
+        }
+
+        var tokens = _bearerTokens?.Get(scheme);
+        if (tokens is null || tokens.Tokens.Count == 0)
+        {
+            if (Interlocked.Exchange(ref _warnedNoTokens, 1) == 0)
+            {
+                LogNoTokens(_logger);
+            }
+
+            return false;
+        }
+
+        var outcome = ScimBearerTokenCheck.Check(tokens, context.Request.Headers.Authorization.ToString(), context.GetRouteValue("tenant") as string, out var match);
+        if (outcome != ScimBearerTokenCheck.Outcome.Valid)
+        {
+            return false;
+        }
+
+        context.User = ScimBearerTokenCheck.Principal(match!, scheme);
+        return true;
     }
 
     private static async Task WriteErrorIfPossibleAsync(HttpContext context, int status, string? scimType, string detail, string? allow = null)
@@ -593,4 +642,7 @@ internal sealed partial class ScimRequestHandler
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled error in SCIM {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The SCIM endpoints require a bearer token (RequireScimBearerToken) but no token is configured: add them with AddScimBearerTokens. Every request is refused with 401.")]
+    private static partial void LogNoTokens(ILogger logger);
 }

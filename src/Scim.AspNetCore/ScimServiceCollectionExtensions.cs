@@ -26,6 +26,7 @@ public static class ScimServiceCollectionExtensions
         if (options is null)
         {
             options = new ScimHttpOptions();
+            services.AddOptions();
             services.AddSingleton(options);
             services.AddSingleton<ScimRequestHandler>();
 

@@ -6,15 +6,17 @@ namespace Scim.AspNetCore.Tests;
 /// <summary>The built-in bearer tokens, their tenants, and tenant isolation.</summary>
 public sealed class AuthenticationAndTenantTests
 {
+    public static readonly MatrixTheoryData<string?, TokenRegistration> BadHeaders = new(
+        [null, "Bearer not-a-token", "Bearer ", "Basic dXNlcjpwYXNz", "bearer default-tenant-token-5c1dX", "Bearer " + new string('x', 2000)],
+        [TokenRegistration.AuthenticationScheme, TokenRegistration.ScimBuilder]);
+
+    public static readonly TheoryData<TokenRegistration> Registrations = new(TokenRegistration.AuthenticationScheme, TokenRegistration.ScimBuilder);
+
     [Theory]
-    [InlineData(null)]
-    [InlineData("Bearer not-a-token")]
-    [InlineData("Bearer ")]
-    [InlineData("Basic dXNlcjpwYXNz")]
-    [InlineData("bearer default-tenant-token-5c1dX")]
-    public async Task MissingOrInvalidToken_Returns401WithChallengeAndScimBody(string? authorization)
+    [MemberData(nameof(BadHeaders))]
+    public async Task MissingOrInvalidToken_Returns401WithChallengeAndScimBody(string? authorization, TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync();
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
         var client = server.Client("scim/v2", null);
 
         foreach (var (method, path) in new[] { ("GET", "Users"), ("GET", "ServiceProviderConfig"), ("POST", "Users"), ("DELETE", "Users/x"), ("GET", "NoSuchThing") })
@@ -29,20 +31,22 @@ public sealed class AuthenticationAndTenantTests
         List(await server.Client().GetAsync("Users"), totalResults: 0);
     }
 
-    [Fact]
-    public async Task TokenIsCaseSensitiveButSchemeIsNot()
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task TokenIsCaseSensitiveButSchemeIsNot(TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync();
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
         var client = server.Client("scim/v2", null);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("Schemas", ("Authorization", "bearer " + ScimTestServer.DefaultToken))).Status);
         Error(await client.GetAsync("Schemas", ("Authorization", "Bearer " + ScimTestServer.DefaultToken.ToUpperInvariant())), HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task TokenOfTenantA_OnTenantB_Returns401AndLeavesBUntouched()
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task TokenOfTenantA_OnTenantB_Returns401AndLeavesBUntouched(TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync();
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
         var b = server.TenantClient("b", ScimTestServer.TokenB);
         var user = await b.CreateUserAsync("bjensen");
         var path = "Users/" + user["id"];
@@ -95,18 +99,20 @@ public sealed class AuthenticationAndTenantTests
         List(await server.TenantClient("a", ScimTestServer.TokenA).GetAsync("Users"), totalResults: 0);
     }
 
-    [Fact]
-    public async Task DefaultTenantToken_OnATenantRoute_Returns401()
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task DefaultTenantToken_OnATenantRoute_Returns401(TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync();
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
 
         Error(await server.TenantClient("a", ScimTestServer.DefaultToken).GetAsync("Users"), HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task Tenants_AreIsolated_SameUserNameInEach_ListsDisjoint()
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task Tenants_AreIsolated_SameUserNameInEach_ListsDisjoint(TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync();
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
         var a = server.TenantClient("a", ScimTestServer.TokenA);
         var b = server.TenantClient("b", ScimTestServer.TokenB);
         var single = server.Client();
@@ -133,10 +139,11 @@ public sealed class AuthenticationAndTenantTests
         Assert.Equal(new Uri(server.Root, "tenants/a/scim/v2/Users/" + inA["id"]).AbsoluteUri, (string?)inA["meta"]!["location"]);
     }
 
-    [Fact]
-    public async Task TenantFromTheTokenClaim_OnTheSinglePrefix()
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task TenantFromTheTokenClaim_OnTheSinglePrefix(TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync();
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
         var viaClaim = server.Client("scim/v2", ScimTestServer.TokenA);
 
         var created = await viaClaim.CreateUserAsync("claimed");
@@ -145,11 +152,12 @@ public sealed class AuthenticationAndTenantTests
         List(await server.Client().GetAsync("Users"), totalResults: 0);
     }
 
-    [Fact]
-    public async Task HostSuppliedTenantResolver_DecidesTheTenant()
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task HostSuppliedTenantResolver_DecidesTheTenant(TokenRegistration registration)
     {
-        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.TenantResolver = context =>
-            context.Request.Headers.TryGetValue("X-Tenant", out var tenant) ? tenant.ToString() : null);
+        await using var server = await ScimTestServer.StartAsync(o => (o.Tokens, o.Http) = (registration, h => h.TenantResolver = context =>
+            context.Request.Headers.TryGetValue("X-Tenant", out var tenant) ? tenant.ToString() : null));
         var client = server.Client();
 
         var inX = Resource(await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "x")), HttpStatusCode.Created);

@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scim.AspNetCore;
@@ -29,6 +31,28 @@ public sealed class ScimTestServerOptions
 
     /// <summary>Calls UseAuthentication before UseRouting (so the bearer handler runs before route values exist).</summary>
     public bool AuthenticateBeforeRouting { get; set; }
+
+    /// <summary>Where the built-in tokens are registered.</summary>
+    public TokenRegistration Tokens { get; set; } = TokenRegistration.AuthenticationScheme;
+
+    /// <summary>Adds other authentication schemes (AddAuthentication and its middleware are then used whatever <see cref="Tokens"/> says).</summary>
+    public Action<AuthenticationBuilder>? Authentication { get; set; }
+
+    /// <summary>Decorates the /scim/v2 route group after RequireScimBearerToken (host policies, extra endpoints).</summary>
+    public Action<RouteGroupBuilder>? SinglePrefix { get; set; }
+}
+
+/// <summary>The two ways a host registers the built-in tokens.</summary>
+public enum TokenRegistration
+{
+    /// <summary><c>AddAuthentication().AddScimBearerTokens(...)</c>, with the authentication and authorization middleware (the scheme is the default one).</summary>
+    AuthenticationScheme,
+
+    /// <summary><c>AddScim().AddScimBearerTokens(...)</c>, with no authentication middleware at all (as the sample does).</summary>
+    ScimBuilder,
+
+    /// <summary>RequireScimBearerToken with no token registered anywhere (a host's mistake).</summary>
+    None,
 }
 
 /// <summary>
@@ -75,11 +99,28 @@ public sealed class ScimTestServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var scim = builder.Services.AddScim(options.Http).AddInMemoryStores();
         options.Scim?.Invoke(scim);
-        builder.Services.AddAuthentication().AddScimBearerTokens(tokens => tokens
+        static void Tokens(ScimBearerTokenOptions tokens) => tokens
             .AddToken(ScimContext.DefaultTenant, "default-client", DefaultToken)
             .AddToken("a", "client-a", TokenA)
-            .AddToken("b", "client-b", TokenB));
-        builder.Services.AddAuthorization();
+            .AddToken("b", "client-b", TokenB);
+        var authentication = options.Tokens == TokenRegistration.AuthenticationScheme || options.Authentication is not null;
+        if (options.Tokens == TokenRegistration.ScimBuilder)
+        {
+            scim.AddScimBearerTokens(Tokens);
+        }
+
+        if (authentication)
+        {
+            var auth = builder.Services.AddAuthentication();
+            if (options.Tokens == TokenRegistration.AuthenticationScheme)
+            {
+                auth.AddScimBearerTokens(Tokens);
+            }
+
+            options.Authentication?.Invoke(auth);
+            builder.Services.AddAuthorization();
+        }
+
         if (options.ForwardedHeaders)
         {
             builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost);
@@ -96,19 +137,25 @@ public sealed class ScimTestServer : IAsyncDisposable
             app.UsePathBase(options.PathBase);
         }
 
-        if (options.AuthenticateBeforeRouting)
+        if (!authentication)
+        {
+            app.UseRouting();
+        }
+        else if (options.AuthenticateBeforeRouting)
         {
             app.UseAuthentication();
             app.UseRouting();
+            app.UseAuthorization();
         }
         else
         {
             app.UseRouting();
             app.UseAuthentication();
+            app.UseAuthorization();
         }
 
-        app.UseAuthorization();
-        app.MapScim("/scim/v2").RequireScimBearerToken();
+        var single = app.MapScim("/scim/v2").RequireScimBearerToken();
+        options.SinglePrefix?.Invoke(single);
         app.MapScim("/tenants/{tenant}/scim/v2").RequireScimBearerToken();
 
         await app.StartAsync(TestContext.Current.CancellationToken);

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scim.Core.Events;
+using static Scim.AspNetCore.Tests.ScimAssert;
+
+namespace Scim.AspNetCore.Tests;
+
+/// <summary>
+/// RequireScimBearerToken with the tokens on the SCIM builder or as an authentication scheme, beside
+/// the host's own schemes, policies and endpoints.
+/// </summary>
+public sealed class BearerTokenRegistrationTests
+{
+    public static readonly TheoryData<TokenRegistration> Registrations = new(TokenRegistration.AuthenticationScheme, TokenRegistration.ScimBuilder);
+
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task TheTokensClient_IsTheTenantAndActorOfTheChange(TokenRegistration registration)
+    {
+        var events = new EventRecorder();
+        await using var server = await ScimTestServer.StartAsync(o =>
+        {
+            o.Tokens = registration;
+            o.Scim = scim => scim.Services.AddSingleton<IScimEventSubscriber>(events);
+        });
+
+        await server.TenantClient("a", ScimTestServer.TokenA).CreateUserAsync("in-a");
+        await server.Client().CreateUserAsync("in-default");
+
+        Assert.Equal([("a", "client-a"), ("default", "default-client")], events.Changes.Select(e => (e.Tenant, e.Actor)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task AnotherDefaultScheme_DoesNotStandInForTheToken(TokenRegistration registration)
+    {
+        var events = new EventRecorder();
+        await using var server = await ScimTestServer.StartAsync(o =>
+        {
+            o.Tokens = registration;
+            o.Scim = scim => scim.Services.AddSingleton<IScimEventSubscriber>(events);
+            o.Authentication = auth =>
+            {
+                auth.AddScheme<AuthenticationSchemeOptions, HeaderUserHandler>(HeaderUserHandler.Name, null);
+                auth.Services.Configure<AuthenticationOptions>(a => a.DefaultScheme = HeaderUserHandler.Name);
+            };
+        });
+        var header = ("X-User", "alice");
+
+        var withoutToken = await server.Client("scim/v2", null).GetAsync("Users", header);
+        Error(withoutToken, HttpStatusCode.Unauthorized);
+        Assert.StartsWith("Bearer", withoutToken.Message.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Error(await server.TenantClient("b", ScimTestServer.TokenA).GetAsync("Users", header), HttpStatusCode.Unauthorized);
+
+        var created = Resource(await server.TenantClient("b", ScimTestServer.TokenB).PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: header), HttpStatusCode.Created);
+
+        Assert.Equal("bjensen", (string?)created["userName"]);
+        Assert.Equal(("b", "client-b"), (events.Changes.Single().Tenant, events.Changes.Single().Actor));
+    }
+
+    [Fact]
+    public async Task OtherEndpointsOfTheGroup_AreGuardedThroughTheScheme()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.SinglePrefix = group => group.MapGet("/host-status", () => "fine"));
+
+        using var anonymous = new HttpClient { BaseAddress = server.Root };
+        var refused = await anonymous.GetAsync(new Uri("scim/v2/host-status", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.StartsWith("Bearer", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "scim/v2/host-status") { Headers = { { "Authorization", "Bearer " + ScimTestServer.DefaultToken } } };
+        var served = await anonymous.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("fine", await served.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AHostPolicyBesideTheToken_StillApplies_WithAScim403()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.SinglePrefix = group => group.RequireAuthorization(policy => policy
+            .AddAuthenticationSchemes(ScimBearerTokenDefaults.AuthenticationScheme)
+            .RequireClaim(ScimClaimTypes.Client, "default-client")));
+
+        // Tenant a's token is valid on the single prefix (its claim names the tenant), but the policy wants another client.
+        Error(await server.Client("scim/v2", ScimTestServer.TokenA).GetAsync("Users"), HttpStatusCode.Forbidden);
+        Error(await server.Client("scim/v2", null).GetAsync("Users"), HttpStatusCode.Unauthorized);
+        List(await server.Client().GetAsync("Users"), totalResults: 0);
+    }
+
+    [Fact]
+    public async Task NoTokenConfigured_RefusesEveryRequest()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = TokenRegistration.None);
+
+        foreach (var token in new[] { ScimTestServer.DefaultToken, ScimTestServer.TokenA, "anything" })
+        {
+            Error(await server.Client("scim/v2", token).GetAsync("Users"), HttpStatusCode.Unauthorized);
+            Error(await server.Client("scim/v2", token).PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x"}"""), HttpStatusCode.Unauthorized);
+        }
+    }
+
+    private sealed class EventRecorder : IScimEventSubscriber
+    {
+        private readonly List<ScimChangeEvent> _changes = [];
+
+        public IReadOnlyList<ScimChangeEvent> Changes
+        {
+            get
+            {
+                lock (_changes)
+                {
+                    return [.. _changes];
+                }
+            }
+        }
+
+        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            lock (_changes)
+            {
+                _changes.Add(change);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A host's own scheme: anyone naming themselves in X-User is authenticated (no SCIM claims).</summary>
+    private sealed class HeaderUserHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string Name = "HeaderUser";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(Request.Headers.TryGetValue("X-User", out var user)
+                ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.ToString())], Name)), Name))
+                : AuthenticateResult.NoResult());
+    }
+}
