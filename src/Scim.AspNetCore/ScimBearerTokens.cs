@@ -27,7 +27,7 @@ namespace Scim.AspNetCore
     {
         private readonly List<TokenEntry> _tokens = [];
 
-        internal IReadOnlyList<TokenEntry> Tokens => _tokens;
+        internal List<TokenEntry> Tokens => _tokens;
 
         /// <summary>Accepts a token for a tenant.</summary>
         /// <param name="tenant">The tenant the token provisions.</param>
@@ -116,9 +116,11 @@ namespace Scim.AspNetCore
             var bytes = byteCount <= MaxStackBytes ? stackalloc byte[MaxStackBytes] : new byte[byteCount];
             Span<byte> presented = stackalloc byte[32];
             SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], presented);
-            foreach (var entry in options.Tokens)
+            var tokens = options.Tokens;
+            for (var i = 0; i < tokens.Count; i++)
             {
                 // Compare with every entry, whatever matched before: the time taken says nothing about the tokens.
+                var entry = tokens[i];
                 if (CryptographicOperations.FixedTimeEquals(presented, entry.Hash) && match is null)
                 {
                     match = entry;

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -122,12 +123,17 @@ internal sealed partial class ScimRequestHandler
     private bool HasBearerToken(HttpContext context)
     {
         const string scheme = ScimBearerTokenDefaults.AuthenticationScheme;
-        foreach (var identity in context.User.Identities)
+
+        // Read the feature, not HttpContext.User, which would make an empty principal to throw away.
+        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is { } user)
         {
-            if (identity.IsAuthenticated && string.Equals(identity.AuthenticationType, scheme, StringComparison.Ordinal))
+            foreach (var identity in user.Identities)
             {
-                // If that ran before routing, it did not see the route's tenant; Tenant() refuses a mismatch.
-                return true;
+                if (identity.IsAuthenticated && string.Equals(identity.AuthenticationType, scheme, StringComparison.Ordinal))
+                {
+                    // If that ran before routing, it did not see the route's tenant; Tenant() refuses a mismatch.
+                    return true;
+                }
             }
         }
 

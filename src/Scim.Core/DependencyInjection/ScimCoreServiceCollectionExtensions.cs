@@ -31,13 +31,16 @@ public static class ScimCoreServiceCollectionExtensions
             services.TryAddSingleton(new ScimSerializerOptions());
             services.TryAddSingleton(sp => new ScimSerializer(sp.GetRequiredService<SchemaRegistry>(), sp.GetRequiredService<ScimSerializerOptions>()));
             services.TryAddSingleton(sp => new Scim.Core.Provisioning.ScimEngine(sp.GetRequiredService<ScimSerializer>(), builder.ServiceOptions));
-            services.TryAddScoped(sp => new Scim.Core.Provisioning.ScimService(
+            // Per provider (a collection may build more than one), one service shared by every
+            // scope when everything it holds is a singleton; else a new one per scope.
+            services.TryAddSingleton(_ => new SharedScimService(services));
+            services.TryAddScoped(sp => sp.GetRequiredService<SharedScimService>().Get(sp, static sp => new Scim.Core.Provisioning.ScimService(
                 sp.GetRequiredService<Scim.Core.Provisioning.ScimEngine>(),
                 sp.GetService<Scim.Core.Stores.IUserStore>() ?? throw new InvalidOperationException("No SCIM user store is registered: call AddUserStore<TStore>() or AddInMemoryStores() on the builder AddScim()/AddScimCore() returns."),
                 sp.GetService<Scim.Core.Stores.IGroupStore>(),
                 sp.GetServices<Scim.Core.Events.IScimEventSubscriber>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILogger<Scim.Core.Provisioning.ScimService>>(),
-                sp.GetService<TimeProvider>()));
+                sp.GetService<TimeProvider>())));
         }
 
         if (configureSerializer is not null)

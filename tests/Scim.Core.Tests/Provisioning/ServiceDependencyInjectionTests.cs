@@ -43,16 +43,63 @@ public sealed class ServiceDependencyInjectionTests
     }
 
     [Fact]
-    public void ScimService_IsScoped()
+    public void WithSingletonStores_EveryScopeSharesOneService_PerProvider()
     {
         var services = new ServiceCollection();
-        services.AddScimCore().AddInMemoryStores();
-        using var provider = services.BuildServiceProvider();
+        services.AddScimCore().AddInMemoryStores().AddEventSubscriber<CollectingSubscriber>();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        using var other = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        var a = Resolve(provider);
+        Assert.Same(a, Resolve(provider));
+        Assert.Same(a, Resolve(provider));
+
+        // Another provider of the same registrations has its own stores, so its own service.
+        var b = Resolve(other);
+        Assert.NotSame(a, b);
+        Assert.Same(b, Resolve(other));
+    }
+
+    [Theory]
+    [InlineData("store")]
+    [InlineData("groupStore")]
+    [InlineData("subscriber")]
+    [InlineData("clock")]
+    public async Task WithAScopedDependency_EachScopeGetsItsOwnService(string scoped)
+    {
+        var services = new ServiceCollection();
+        var scim = services.AddScimCore().AddInMemoryStores();
+        switch (scoped)
+        {
+            case "store":
+                services.AddScoped<IUserStore>(sp => new InMemoryUserStore(sp.GetRequiredService<Scim.Core.Schema.SchemaRegistry>()));
+                break;
+            case "groupStore":
+                services.AddScoped<IGroupStore>(sp => sp.GetRequiredService<InMemoryGroupStore>());
+                break;
+            case "subscriber":
+                services.AddScoped<IScimEventSubscriber, CollectingSubscriber>();
+                break;
+            default:
+                services.AddScoped<TimeProvider>(_ => TimeProvider.System);
+                break;
+        }
+
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         using var first = provider.CreateScope();
         using var second = provider.CreateScope();
+
         var a = first.ServiceProvider.GetRequiredService<ScimService>();
         Assert.Same(a, first.ServiceProvider.GetRequiredService<ScimService>());
         Assert.NotSame(a, second.ServiceProvider.GetRequiredService<ScimService>());
+        Assert.NotSame(a, Resolve(provider));
+        await a.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+    }
+
+    private static ScimService Resolve(IServiceProvider provider)
+    {
+        using var scope = provider.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<ScimService>();
     }
 
     [Fact]

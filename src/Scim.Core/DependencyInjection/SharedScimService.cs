@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scim.Core.Events;
+using Scim.Core.Provisioning;
+using Scim.Core.Stores;
+
+namespace Scim.Core;
+
+/// <summary>
+/// Hands every request scope the same <see cref="ScimService"/> when the stores, the event
+/// subscribers, the logger and the clock are all singletons (the in-memory stores, typically):
+/// the service holds nothing else, so building one per request only costs time. A store over a
+/// DbContext is scoped, and then each scope gets its own service, as before.
+/// </summary>
+internal sealed class SharedScimService(IServiceCollection services)
+{
+    private ScimService? _shared;
+    private int _shareable; // 0: not decided yet, 1: yes, 2: no
+
+    /// <summary>Whether the last registrations found made the service shareable (for tests).</summary>
+    public bool IsShared => Volatile.Read(ref _shared) is not null;
+
+    public ScimService Get(IServiceProvider scope, Func<IServiceProvider, ScimService> create)
+    {
+        if (Volatile.Read(ref _shared) is { } shared)
+        {
+            return shared;
+        }
+
+        var service = create(scope);
+        if (_shareable == 0)
+        {
+            // Registrations are settled once a provider resolves anything.
+            _shareable = Shareable(services) ? 1 : 2;
+        }
+
+        return _shareable == 1 ? Interlocked.CompareExchange(ref _shared, service, null) ?? service : service;
+    }
+
+    private static bool Shareable(IServiceCollection services)
+    {
+        ServiceDescriptor? users = null, groups = null, time = null, logger = null;
+        var subscribersAreSingletons = true;
+        foreach (var descriptor in services)
+        {
+            var type = descriptor.ServiceType;
+            if (type == typeof(IUserStore))
+            {
+                users = descriptor;
+            }
+            else if (type == typeof(IGroupStore))
+            {
+                groups = descriptor;
+            }
+            else if (type == typeof(TimeProvider))
+            {
+                time = descriptor;
+            }
+            else if (type == typeof(ILogger<ScimService>) || type == typeof(ILogger<>))
+            {
+                logger = descriptor;
+            }
+            else if (type == typeof(IScimEventSubscriber))
+            {
+                subscribersAreSingletons &= descriptor.Lifetime == ServiceLifetime.Singleton;
+            }
+        }
+
+        static bool Singleton(ServiceDescriptor? descriptor) => descriptor is null || descriptor.Lifetime == ServiceLifetime.Singleton;
+        return users is not null && Singleton(users) && Singleton(groups) && Singleton(time) && Singleton(logger) && subscribersAreSingletons;
+    }
+}
