@@ -683,7 +683,7 @@ public sealed partial class ScimService
 
                 if (!Listed(list, membership.GroupId))
                 {
-                    list.Add(entries.Of(membership, "direct"));
+                    list.Add(entries.Direct(membership));
                 }
             }
 
@@ -699,7 +699,7 @@ public sealed partial class ScimService
             {
                 if (listed.Add(membership.GroupId))
                 {
-                    array.Add(entries.Of(membership, "direct"));
+                    array.Add(entries.Direct(membership));
                     queue.Enqueue(membership.GroupId);
                 }
             }
@@ -710,7 +710,7 @@ public sealed partial class ScimService
                 {
                     if (listed.Add(parent.GroupId))
                     {
-                        array.Add(entries.Of(parent, "indirect"));
+                        array.Add(entries.Indirect(parent));
                         queue.Enqueue(parent.GroupId);
                     }
                 }
@@ -741,18 +741,24 @@ public sealed partial class ScimService
     /// </summary>
     private sealed class GroupEntries(ResourceLocations locations, int memberships)
     {
-        private readonly Dictionary<(string GroupId, string Kind), UserGroup>? _made = memberships > 1 ? [] : null;
+        // One map per kind, keyed by the id alone: ordinal string keys hash fast, tuples of strings do not.
+        private readonly Dictionary<string, UserGroup>? _direct = memberships > 1 ? new(StringComparer.Ordinal) : null;
+        private Dictionary<string, UserGroup>? _indirect;
 
-        public UserGroup Of(MemberGroup membership, string kind)
+        public UserGroup Direct(MemberGroup membership) => Of(membership, _direct, "direct");
+
+        public UserGroup Indirect(MemberGroup membership) => Of(membership, _direct is null ? null : _indirect ??= new(StringComparer.Ordinal), "indirect");
+
+        private UserGroup Of(MemberGroup membership, Dictionary<string, UserGroup>? made, string kind)
         {
-            if (_made is null)
+            if (made is null)
             {
                 return Make(membership, kind);
             }
 
-            if (!_made.TryGetValue((membership.GroupId, kind), out var entry))
+            if (!made.TryGetValue(membership.GroupId, out var entry))
             {
-                _made[(membership.GroupId, kind)] = entry = Make(membership, kind);
+                made[membership.GroupId] = entry = Make(membership, kind);
             }
 
             return entry;

@@ -333,14 +333,19 @@ internal static class ResourceWriter
 
         writer.StartObject(Meta);
         WriteString(writer, ResourceType, response.IsResponse ? response.ResourceType : meta!.ResourceType);
+        // A resource never changed since its creation has both stamps equal: format it once.
+        Span<byte> stamp = stackalloc byte[ScimDateTime.MaxLength];
+        var createdLength = 0;
         if (meta?.Created is { } created)
         {
-            WriteDateTime(writer, Created, created);
+            createdLength = ScimDateTime.Format(created, stamp);
+            writer.AsciiString(Created, stamp[..createdLength]);
         }
 
         if (meta?.LastModified is { } lastModified)
         {
-            WriteDateTime(writer, LastModified, lastModified);
+            var length = createdLength > 0 && meta.Created == lastModified ? createdLength : ScimDateTime.Format(lastModified, stamp);
+            writer.AsciiString(LastModified, stamp[..length]);
         }
 
         if (response.IsResponse)
@@ -373,12 +378,6 @@ internal static class ResourceWriter
                 writer.Node(key, extension);
             }
         }
-    }
-
-    private static void WriteDateTime(JsonEmitter writer, ReadOnlySpan<byte> name, DateTimeOffset value)
-    {
-        Span<byte> utf8 = stackalloc byte[ScimDateTime.MaxLength];
-        writer.AsciiString(name, utf8[..ScimDateTime.Format(value, utf8)]);
     }
 
     private static void WriteBoolean(JsonEmitter writer, ReadOnlySpan<byte> name, bool? value)

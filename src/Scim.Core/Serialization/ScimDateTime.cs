@@ -116,21 +116,26 @@ internal static class ScimDateTime
     /// <returns>The number of bytes written.</returns>
     public static int Format(DateTimeOffset value, Span<byte> destination)
     {
+        // The date once (each of Year, Month and Day would work it out from the ticks again), the
+        // time from the ticks of the day.
         var utc = value.UtcDateTime;
-        Two(destination, 0, utc.Year / 100);
-        Two(destination, 2, utc.Year % 100);
+        utc.Deconstruct(out int year, out int month, out int day);
+        var ofDay = utc.Ticks % TimeSpan.TicksPerDay;
+        var seconds = (int)(ofDay / TimeSpan.TicksPerSecond);
+        Two(destination, 0, year / 100);
+        Two(destination, 2, year % 100);
         destination[4] = (byte)'-';
-        Two(destination, 5, utc.Month);
+        Two(destination, 5, month);
         destination[7] = (byte)'-';
-        Two(destination, 8, utc.Day);
+        Two(destination, 8, day);
         destination[10] = (byte)'T';
-        Two(destination, 11, utc.Hour);
+        Two(destination, 11, seconds / 3600);
         destination[13] = (byte)':';
-        Two(destination, 14, utc.Minute);
+        Two(destination, 14, seconds / 60 % 60);
         destination[16] = (byte)':';
-        Two(destination, 17, utc.Second);
+        Two(destination, 17, seconds % 60);
         var length = 19;
-        var fraction = (int)(utc.Ticks % TimeSpan.TicksPerSecond);
+        var fraction = (int)(ofDay % TimeSpan.TicksPerSecond);
         if (fraction != 0)
         {
             var digits = 7;

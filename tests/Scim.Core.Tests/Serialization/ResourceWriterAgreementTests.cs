@@ -61,7 +61,10 @@ public sealed class ResourceWriterAgreementTests
 
     private static readonly Gen<ResourceMeta?> MetaGen = Gen.Frequency(
         (1, Gen.Const<ResourceMeta?>((ResourceMeta?)null)),
-        (3, Gen.Select(Text, Time, Time, Text, Text).Select((r, c, m, l, v) => (ResourceMeta?)new ResourceMeta { ResourceType = r, Created = c, LastModified = m, Location = l, Version = v })));
+        (3, Gen.Select(Text, Time, Time, Text, Text).Select((r, c, m, l, v) => (ResourceMeta?)new ResourceMeta { ResourceType = r, Created = c, LastModified = m, Location = l, Version = v })),
+
+        // Never changed since creation: both stamps the same instant (the writer formats it once), seen from another offset.
+        (2, Gen.Select(Text, Time, Text, Text).Select((r, c, l, v) => (ResourceMeta?)new ResourceMeta { ResourceType = r, Created = c, LastModified = c?.ToOffset(TimeSpan.FromHours(-5)), Location = l, Version = v })));
 
     // Extensions keyed by URN, some empty (left out), one named like a typed schema in another case.
     private static readonly Gen<(string Key, JsonObject Value)[]> ExtensionsGen = Gen.Select(Gen.Int[0, 3], Gen.Int[0, 3], Gen.String[Gen.Char.AlphaNumeric, 1, 8], Gen.Bool)
