@@ -1,8 +1,10 @@
+using System.Runtime.InteropServices;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -102,6 +104,39 @@ namespace Scim.AspNetCore
             Valid,
         }
 
+        // The connection item under which the token last found valid on an HTTP/1.x connection is kept.
+        private static readonly object RememberedKey = new();
+
+        /// <summary>
+        /// Checks the request's <c>Authorization</c> header. On HTTP/1.x, where a connection's
+        /// requests come one after another, the token last found valid on the connection is kept
+        /// with it: a request presenting the same header (compared in constant time, and only with
+        /// what this connection itself presented before) is not hashed again.
+        /// </summary>
+        public static Outcome Check(HttpContext context, ScimBearerTokenOptions options, out ScimBearerTokenOptions.TokenEntry? match)
+        {
+            var header = context.Request.Headers.Authorization.ToString();
+            var routeTenant = context.GetRouteValue("tenant") as string;
+            var items = HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)
+                ? context.Features.Get<IConnectionItemsFeature>()?.Items
+                : null;
+            if (items is not null && items.TryGetValue(RememberedKey, out var kept) && kept is RememberedToken remembered
+                && ReferenceEquals(remembered.Options, options)
+                && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(remembered.Header.AsSpan()), MemoryMarshal.AsBytes(header.AsSpan())))
+            {
+                match = remembered.Entry;
+                return ForTenant(match, routeTenant);
+            }
+
+            var outcome = Check(options, header, routeTenant, out match);
+            if (match is not null && items is not null)
+            {
+                items[RememberedKey] = new RememberedToken(options, header, match);
+            }
+
+            return outcome;
+        }
+
         /// <summary>Finds the entry of the presented token; on a tenant route, only a token of that tenant counts.</summary>
         public static Outcome Check(ScimBearerTokenOptions options, string? header, string? routeTenant, out ScimBearerTokenOptions.TokenEntry? match)
         {
@@ -127,13 +162,14 @@ namespace Scim.AspNetCore
                 }
             }
 
-            if (match is null)
-            {
-                return Outcome.Invalid;
-            }
-
-            return routeTenant is not null && !string.Equals(routeTenant, match.Tenant, StringComparison.Ordinal) ? Outcome.OtherTenant : Outcome.Valid;
+            return match is null ? Outcome.Invalid : ForTenant(match, routeTenant);
         }
+
+        private static Outcome ForTenant(ScimBearerTokenOptions.TokenEntry match, string? routeTenant) =>
+            routeTenant is not null && !string.Equals(routeTenant, match.Tenant, StringComparison.Ordinal) ? Outcome.OtherTenant : Outcome.Valid;
+
+        /// <summary>A header found valid on a connection, with the tokens it was checked against (a reload makes new options, and a new check).</summary>
+        private sealed record RememberedToken(ScimBearerTokenOptions Options, string Header, ScimBearerTokenOptions.TokenEntry Entry);
 
         /// <summary>The authenticated client: its tenant, its name (also the identity's name).</summary>
         public static ClaimsPrincipal Principal(ScimBearerTokenOptions.TokenEntry entry, string authenticationType) =>
@@ -149,7 +185,7 @@ namespace Scim.AspNetCore
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
             // On a tenant route, a token of another tenant is not valid at all.
-            var outcome = ScimBearerTokenCheck.Check(Options, Request.Headers.Authorization.ToString(), Context.GetRouteValue("tenant") as string, out var match);
+            var outcome = ScimBearerTokenCheck.Check(Context, Options, out var match);
             return Task.FromResult(outcome switch
             {
                 ScimBearerTokenCheck.Outcome.None => AuthenticateResult.NoResult(),

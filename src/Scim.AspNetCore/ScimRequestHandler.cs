@@ -148,7 +148,7 @@ internal sealed partial class ScimRequestHandler
             return false;
         }
 
-        var outcome = ScimBearerTokenCheck.Check(tokens, context.Request.Headers.Authorization.ToString(), context.GetRouteValue("tenant") as string, out var match);
+        var outcome = ScimBearerTokenCheck.Check(context, tokens, out var match);
         if (outcome != ScimBearerTokenCheck.Outcome.Valid)
         {
             return false;

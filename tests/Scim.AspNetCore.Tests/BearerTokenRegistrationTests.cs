@@ -65,6 +65,55 @@ public sealed class BearerTokenRegistrationTests
         Assert.Equal(("b", "client-b"), (events.Changes.Single().Tenant, events.Changes.Single().Actor));
     }
 
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task OneKeptAliveConnection_EveryRequestsTokenIsCheckedAgain(TokenRegistration registration)
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Tokens = registration);
+        var connections = 0;
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1,
+            ConnectCallback = async (endpoint, cancellationToken) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(endpoint.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        })
+        { BaseAddress = server.Root };
+        var near = ScimTestServer.DefaultToken[..^1] + (ScimTestServer.DefaultToken[^1] == 'x' ? 'y' : 'x');
+        var sequence = new (string Path, string? Token, HttpStatusCode Expected)[]
+        {
+            ("scim/v2/Users", ScimTestServer.DefaultToken, HttpStatusCode.OK),
+            ("scim/v2/Users", near, HttpStatusCode.Unauthorized),
+            ("scim/v2/Users", ScimTestServer.DefaultToken, HttpStatusCode.OK),
+            ("scim/v2/Users", ScimTestServer.DefaultToken + "x", HttpStatusCode.Unauthorized),
+            ("scim/v2/Users", null, HttpStatusCode.Unauthorized),
+            ("tenants/a/scim/v2/Users", ScimTestServer.DefaultToken, HttpStatusCode.Unauthorized),
+            ("tenants/a/scim/v2/Users", ScimTestServer.TokenA, HttpStatusCode.OK),
+            ("tenants/b/scim/v2/Users", ScimTestServer.TokenA, HttpStatusCode.Unauthorized),
+            ("tenants/a/scim/v2/Users", ScimTestServer.TokenA, HttpStatusCode.OK),
+            ("scim/v2/Users", ScimTestServer.DefaultToken, HttpStatusCode.OK),
+        };
+
+        foreach (var (path, token, expected) in sequence)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (token is not null)
+            {
+                request.Headers.Add("Authorization", "Bearer " + token);
+            }
+
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.True(expected == response.StatusCode, $"{path} with {token ?? "no token"}: {response.StatusCode}");
+        }
+
+        // The point is one connection, kept alive through the 401s.
+        Assert.Equal(1, connections);
+    }
+
     [Fact]
     public async Task OtherEndpointsOfTheGroup_AreGuardedThroughTheScheme()
     {
