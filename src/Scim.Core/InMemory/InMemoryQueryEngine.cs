@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
@@ -79,6 +80,21 @@ internal sealed class InMemoryQueryEngine<T>
                 return new ScimPage<T>([.. slice.Select(output)], table.Order.Count, more ? ScimQueryable.EncodeCursor(slice[^1].Id!) : null);
             }
 
+            if (candidates is null)
+            {
+                // Every row is tested: in write order, then the page picked in id order.
+                var (marks, matched) = Mark(table, predicate!, compiled!.ReadAhead, view);
+                try
+                {
+                    var (cursorPage, more) = Pick(table, marks, after is null ? 0 : table.IndexAfter(after), 0, query.Count, output);
+                    return new ScimPage<T>(cursorPage, matched, more && cursorPage.Count > 0 ? ScimQueryable.EncodeCursor(cursorPage[^1].Id!) : null);
+                }
+                finally
+                {
+                    ArrayPool<ulong>.Shared.Return(marks);
+                }
+            }
+
             var page = new List<T>();
             var total = 0;
             string? next = null;
@@ -125,9 +141,18 @@ internal sealed class InMemoryQueryEngine<T>
             return new ScimPage<T>([.. slice.Select(output)], table.Order.Count);
         }
 
-        if (candidates is null && compiled?.ReadAhead is { } readAhead)
+        if (candidates is null)
         {
-            return Scan(table.Order, compiled.Predicate, readAhead, view, output, first, query.Count);
+            // Every row is tested: in write order, then the page picked in id order.
+            var (marks, matched) = Mark(table, predicate!, compiled!.ReadAhead, view);
+            try
+            {
+                return new ScimPage<T>(Pick(table, marks, 0, first, query.Count, output).Page, matched);
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(marks);
+            }
         }
 
         // An index lookup (the IdPs' userName eq) usually finds one row: no room for a hundred.
@@ -175,41 +200,78 @@ internal sealed class InMemoryQueryEngine<T>
     };
 
     /// <summary>
-    /// A filtered page from every row, in batches: the batch's rows are first read ahead (their
-    /// memory fetched in parallel), then tested. On 100,000 users in no particular memory order
-    /// this roughly halves a scan that is bound by waiting for memory.
+    /// Tests every row, walking them in the order they were written (close to their order in
+    /// memory, so memory is read front to back whatever order the ids fall in), a batch at a time:
+    /// the batch's rows are first read ahead (their memory fetched in parallel), then tested.
+    /// Returns a bit per written slot (pooled: return it) and the number of matches.
     /// </summary>
-    private static ScimPage<T> Scan(List<T> rows, Func<T, bool> predicate, Func<T, int> readAhead, Func<T, T> view, Func<T, T> output, int first, int count)
+    private static (ulong[] Marks, int Matched) Mark(TenantTable<T> table, Func<T, bool> predicate, Func<T, int>? readAhead, Func<T, T> view)
     {
-        var page = new List<T>(Math.Min(count, 128));
+        var rows = table.Written;
+        var marks = ArrayPool<ulong>.Shared.Rent((rows.Count >> 6) + 1);
+        Array.Clear(marks);
         var matched = 0;
         var sink = 0;
         for (var start = 0; start < rows.Count; start += ReadAhead)
         {
             var end = Math.Min(rows.Count, start + ReadAhead);
-            for (var i = start; i < end; i++)
+            if (readAhead is not null)
             {
-                sink += readAhead(rows[i]);
+                for (var i = start; i < end; i++)
+                {
+                    if (rows[i] is { } row)
+                    {
+                        sink += readAhead(row);
+                    }
+                }
             }
 
             for (var i = start; i < end; i++)
             {
-                if (!predicate(view(rows[i])))
+                if (rows[i] is { } row && predicate(view(row)))
                 {
-                    continue;
+                    marks[i >> 6] |= 1UL << i;
+                    matched++;
                 }
-
-                if (matched >= first && page.Count < count)
-                {
-                    page.Add(output(rows[i]));
-                }
-
-                matched++;
             }
         }
 
         Volatile.Write(ref s_readAheadSink, sink);
-        return new ScimPage<T>(page, matched);
+        return (marks, matched);
+    }
+
+    /// <summary>
+    /// Walks the rows in id order from <paramref name="from"/>, skipping <paramref name="skip"/>
+    /// marked rows, and takes up to <paramref name="count"/>; says whether a marked row follows.
+    /// Only a slot number is read per row passed over; the rows themselves only for the page.
+    /// </summary>
+    private static (List<T> Page, bool More) Pick(TenantTable<T> table, ulong[] marks, int from, int skip, int count, Func<T, T> output)
+    {
+        var page = new List<T>(Math.Min(count, 128));
+        var order = table.Order;
+        for (var p = from; p < order.Count; p++)
+        {
+            var slot = table.SlotOf(p);
+            if ((marks[slot >> 6] & (1UL << slot)) == 0)
+            {
+                continue;
+            }
+
+            if (skip > 0)
+            {
+                skip--;
+            }
+            else if (page.Count < count)
+            {
+                page.Add(output(order[p]));
+            }
+            else
+            {
+                return (page, true);
+            }
+        }
+
+        return (page, false);
     }
 
     private Compiled Compile(FilterExpression filter)
