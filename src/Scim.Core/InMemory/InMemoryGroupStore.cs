@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Scim.Core.Patching;
 using Scim.Core.Projection;
 using Scim.Core.Querying;
@@ -334,7 +335,12 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
 
         public Dictionary<string, Dictionary<string, GroupMember>> Members { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, HashSet<string>> GroupsByMember { get; } = new(StringComparer.Ordinal);
+        /// <summary>
+        /// The groups each member is directly in. A plain array (most members are in a handful of
+        /// groups), replaced on change: reading a page's derived groups then costs one object per
+        /// member rather than a set's three, and the arrays handed out never change.
+        /// </summary>
+        public Dictionary<string, string[]> GroupsByMember { get; } = new(StringComparer.Ordinal);
 
         public static Group AttributesOf(Group group)
         {
@@ -404,12 +410,16 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
                 }
 
                 members[id] = new GroupMember { Value = id, Type = member.Type, Display = member.Display, Ref = member.Ref };
-                if (!GroupsByMember.TryGetValue(id, out var groups))
+                ref var groups = ref CollectionsMarshal.GetValueRefOrAddDefault(GroupsByMember, id, out _);
+                if (groups is null)
                 {
-                    GroupsByMember[id] = groups = new HashSet<string>(StringComparer.Ordinal);
+                    groups = [groupId];
+                }
+                else if (Array.IndexOf(groups, groupId) < 0)
+                {
+                    groups = [.. groups, groupId];
                 }
 
-                groups.Add(groupId);
                 if (!removed.Remove(id))
                 {
                     added.Add(id); // removed by remove-all and added back: no change
@@ -421,9 +431,18 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
 
         private void Unlink(string memberId, string groupId)
         {
-            if (GroupsByMember.TryGetValue(memberId, out var groups) && groups.Remove(groupId) && groups.Count == 0)
+            if (!GroupsByMember.TryGetValue(memberId, out var groups) || Array.IndexOf(groups, groupId) is var at && at < 0)
+            {
+                return;
+            }
+
+            if (groups.Length == 1)
             {
                 GroupsByMember.Remove(memberId);
+            }
+            else
+            {
+                GroupsByMember[memberId] = [.. groups.AsSpan(0, at), .. groups.AsSpan(at + 1)];
             }
         }
     }
