@@ -42,6 +42,7 @@ internal sealed partial class ScimRequestHandler
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _baseUris = new(StringComparer.Ordinal);
     private int _initialized;
     private IOptionsMonitor<ScimBearerTokenOptions>? _bearerTokens;
+    private ScimService? _shared;
     private int _warnedNoTokens;
 
     public ScimRequestHandler(ScimHttpOptions options, SchemaRegistry registry, ServiceProviderConfiguration configuration, ILogger<ScimRequestHandler> logger)
@@ -59,6 +60,13 @@ internal sealed partial class ScimRequestHandler
         _bearerTokens = services.GetService<IOptionsMonitor<ScimBearerTokenOptions>>();
         using var scope = services.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+        using (var other = services.CreateScope())
+        {
+            // When every scope gets the same service (all it holds are singletons), a request needs
+            // no scope of its own; otherwise each request resolves its own (a store over a DbContext).
+            _shared = ReferenceEquals(service, other.ServiceProvider.GetRequiredService<ScimService>()) ? service : null;
+        }
+
         if (Interlocked.Exchange(ref _initialized, 1) == 1)
         {
             return;
@@ -229,7 +237,7 @@ internal sealed partial class ScimRequestHandler
             return;
         }
 
-        var service = context.RequestServices.GetRequiredService<ScimService>();
+        var service = _shared ?? context.RequestServices.GetRequiredService<ScimService>();
         var scim = new ScimContext(Tenant(context), Actor(context)) { BaseUri = ParsedBaseUri(baseUri) };
         if (segments.Length == 1 && first.Equals("Bulk", StringComparison.OrdinalIgnoreCase))
         {
