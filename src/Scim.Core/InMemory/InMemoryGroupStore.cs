@@ -16,7 +16,7 @@ namespace Scim.Core.InMemory;
 /// member costs the same for a group of 10 and of 100,000, and a user's groups are found without
 /// scanning. Lookups by id, displayName (case-insensitive) and externalId are O(1).
 /// </summary>
-public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDisposable
+public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnowsGroupNesting, IDisposable
 {
     private readonly ConcurrentDictionary<string, GroupTenant> _tenants = new(StringComparer.Ordinal);
     private readonly InMemoryQueryEngine<Group> _engine;
@@ -308,6 +308,9 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
     }
 
     /// <inheritdoc />
+    bool IKnowsGroupNesting.MayHaveNestedGroups(ScimContext context) => Find(context.Tenant)?.MayNest ?? false;
+
+    /// <inheritdoc />
     public void Dispose()
     {
         foreach (var tenant in _tenants.Values)
@@ -341,6 +344,9 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
         /// member rather than a set's three, and the arrays handed out never change.
         /// </summary>
         public Dictionary<string, string[]> GroupsByMember { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Set (under the write lock, never cleared) once any member that is not known to be a user is added.</summary>
+        public volatile bool MayNest;
 
         public static Group AttributesOf(Group group)
         {
@@ -410,6 +416,11 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IDispo
                 }
 
                 members[id] = new GroupMember { Value = id, Type = member.Type, Display = member.Display, Ref = member.Ref };
+                if (!string.Equals(member.Type, "User", StringComparison.OrdinalIgnoreCase))
+                {
+                    MayNest = true;
+                }
+
                 ref var groups = ref CollectionsMarshal.GetValueRefOrAddDefault(GroupsByMember, id, out _);
                 if (groups is null)
                 {

@@ -629,8 +629,8 @@ public sealed partial class ScimService
     /// <summary>The derived <c>groups</c> of each user (RFC 7643 §4.1.2): direct memberships, then the groups containing those, as "indirect".</summary>
     private async Task<Dictionary<string, List<UserGroup>>> GroupsOfAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
         var direct = await _groups!.GetGroupsOfMembersAsync(context, userIds, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
         if (direct.Count == 0)
         {
             return result;
@@ -642,7 +642,9 @@ public sealed partial class ScimService
         // allocated for the walk when the groups have no parents, the usual case).
         Dictionary<string, List<MemberGroup>>? parents = null;
         HashSet<string>? seen = null;
-        List<string> frontier = direct.Count == 1 ? [direct[0].GroupId] : [.. direct.Select(d => d.GroupId).Distinct(StringComparer.Ordinal)];
+        // A store that knows the tenant has no group inside another spares the walk its first call.
+        List<string> frontier = _groups is IKnowsGroupNesting nesting && !nesting.MayHaveNestedGroups(context) ? []
+            : direct.Count == 1 ? [direct[0].GroupId] : [.. direct.Select(d => d.GroupId).Distinct(StringComparer.Ordinal)];
         while (frontier.Count > 0)
         {
             var up = await _groups.GetGroupsOfMembersAsync(context, frontier, cancellationToken).ConfigureAwait(false);

@@ -52,6 +52,33 @@ public sealed class ServiceUserGroupsTests
     }
 
     [Fact]
+    public async Task Groups_NestingThatStartsLater_ShowsAtOnce_InGetsAndLists()
+    {
+        // The in-memory store lets the service skip the parents walk while no group has a group
+        // member; the first group added to another must end that at once.
+        using var kit = new ServiceKit();
+        var alice = await kit.CreateUserAsync("alice");
+        var team = await kit.CreateGroupAsync("Team", null, alice);
+        var department = await kit.CreateGroupAsync("Department");
+        Assert.Equal([(team, "direct")], Kinds(await GroupsOfAsync(kit, alice)));
+
+        await kit.PatchAsync("Groups", department, $$"""{"op":"add","path":"members","value":[{"value":"{{team}}"}]}""");
+
+        Assert.Equal([(team, "direct"), (department, "indirect")], Kinds(await GroupsOfAsync(kit, alice)));
+        var listed = (await kit.Service.ListAsync(ServiceKit.Context, "Users", cancellationToken: Ct)).Resources.Single().ToJson()["groups"]!.AsArray();
+        Assert.Equal([(team, "direct"), (department, "indirect")], Kinds([.. listed.Select(g => g!.AsObject())]));
+
+        // In another tenant nothing is nested: still only direct entries there.
+        var other = new Stores.ScimContext("other") { BaseUri = ServiceKit.Context.BaseUri };
+        var bob = await kit.CreateUserAsync("bob", other);
+        var crew = await kit.CreateGroupAsync("Crew", other, bob);
+        var entry = Assert.Single((await kit.Service.GetAsync(other, "Users", bob, cancellationToken: Ct)).ToJson()["groups"]!.AsArray());
+        Assert.Equal((crew, "direct"), ((string)entry!["value"]!, (string)entry["type"]!));
+    }
+
+    private static List<(string Value, string Type)> Kinds(List<JsonObject> groups) => [.. groups.Select(g => ((string)g["value"]!, (string)g["type"]!))];
+
+    [Fact]
     public async Task Groups_DirectAndAlsoIndirect_IsListedOnceAsDirect()
     {
         using var kit = new ServiceKit();
