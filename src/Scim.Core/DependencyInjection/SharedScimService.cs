@@ -17,9 +17,6 @@ internal sealed class SharedScimService(IServiceCollection services)
     private ScimService? _shared;
     private int _shareable; // 0: not decided yet, 1: yes, 2: no
 
-    /// <summary>Whether the last registrations found made the service shareable (for tests).</summary>
-    public bool IsShared => Volatile.Read(ref _shared) is not null;
-
     public ScimService Get(IServiceProvider scope, Func<IServiceProvider, ScimService> create)
     {
         if (Volatile.Read(ref _shared) is { } shared)
