@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -8,10 +10,22 @@ namespace Scim.Core.Filtering;
 /// speed: it accepts exactly the texts the Pidgin grammar accepts and builds the same tree, and on
 /// anything unusual or wrong it returns <see langword="null"/> so that the Pidgin grammar parses
 /// the text again and reports the error. Property tests hold the two to the same language.
-/// Recursion is bounded by the nesting limit checked before either parser runs.
+/// Recursion is bounded by the nesting limit checked before either parser runs. A struct: parsing
+/// allocates only the tree.
 /// </summary>
-internal sealed class FastFilterParser
+internal struct FastFilterParser
 {
+    // The paths IdPs filter on in every sync, read without copying their text: a path is immutable,
+    // so every filter naming one shares its instance.
+    private static readonly FrozenDictionary<string, AttributePath>.AlternateLookup<ReadOnlySpan<char>> CommonPaths =
+        new[] { "id", "userName", "externalId", "displayName", "active", "emails", "members", "value", "type", "primary", "title" }
+            .Select(name => new AttributePath(null, name, null))
+            .Concat([new(null, "emails", "value"), new(null, "emails", "type"), new(null, "members", "value"), new(null, "meta", "lastModified"), new(null, "meta", "created"), new(null, "name", "givenName"), new(null, "name", "familyName")])
+            .ToFrozenDictionary(path => path.ToString(), StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly SearchValues<char> QuoteOrEscape = SearchValues.Create("\"\\");
+
     private readonly string _text;
     private readonly bool _lenient;
     private int _pos;
@@ -167,7 +181,17 @@ internal sealed class FastFilterParser
             _pos++;
         }
 
-        return _pos > start && FilterGrammar.TrySplitPath(_text[start.._pos], out var path, out _) ? path : null;
+        if (_pos == start)
+        {
+            return null;
+        }
+
+        if (CommonPaths.TryGetValue(_text.AsSpan(start, _pos - start), out var common))
+        {
+            return common;
+        }
+
+        return FilterGrammar.TrySplitPath(_text[start.._pos], out var path, out _) ? path : null;
     }
 
     private ComparisonOperator? Operator()
@@ -259,10 +283,8 @@ internal sealed class FastFilterParser
     {
         _pos++; // the opening quote
         var start = _pos;
-        while (_pos < _text.Length && _text[_pos] is not ('"' or '\\'))
-        {
-            _pos++;
-        }
+        var stop = _text.AsSpan(_pos).IndexOfAny(QuoteOrEscape);
+        _pos = stop < 0 ? _text.Length : _pos + stop;
 
         if (_pos < _text.Length && _text[_pos] == '"')
         {

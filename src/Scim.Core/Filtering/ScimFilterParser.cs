@@ -1,3 +1,4 @@
+using System.Buffers;
 using Pidgin;
 using Scim.Core.Errors;
 
@@ -10,6 +11,8 @@ namespace Scim.Core.Filtering;
 /// </summary>
 public static class ScimFilterParser
 {
+    private static readonly SearchValues<char> Structural = SearchValues.Create("\"()[]");
+
     /// <summary>Parses a filter such as <c>userName eq "bjensen" and emails[type eq "work"]</c>.</summary>
     /// <param name="filter">The filter text (already URL-decoded).</param>
     /// <param name="options">Mode and limits; <see langword="null"/> for the defaults.</param>
@@ -97,29 +100,42 @@ public static class ScimFilterParser
             throw ScimException.BadRequest(scimType, $"The {what} is {text.Length} characters long; the limit is {options.MaxLength}.");
         }
 
+        // Jumps from one quote or bracket to the next: the rest of the text cannot nest.
         var depth = 0;
-        var inString = false;
-        for (var i = 0; i < text.Length; i++)
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length)
         {
-            var c = text[i];
-            if (inString)
+            var next = span[i..].IndexOfAny(Structural);
+            if (next < 0)
             {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-
-                continue;
+                return;
             }
 
-            switch (c)
+            i += next;
+            switch (span[i])
             {
                 case '"':
-                    inString = true;
+                    // Skip the string, whose escapes hide the character after them (an unterminated
+                    // string is the parser's to report).
+                    for (i++; i < span.Length;)
+                    {
+                        var end = span[i..].IndexOfAny('"', '\\');
+                        if (end < 0)
+                        {
+                            return;
+                        }
+
+                        i += end;
+                        if (span[i] == '"')
+                        {
+                            i++;
+                            break;
+                        }
+
+                        i += 2;
+                    }
+
                     break;
                 case '(' or '[':
                     if (++depth > options.MaxDepth)
@@ -127,9 +143,11 @@ public static class ScimFilterParser
                         throw ScimException.BadRequest(scimType, $"The {what} nests parentheses or brackets deeper than {options.MaxDepth} levels (at column {i + 1}).");
                     }
 
+                    i++;
                     break;
-                case ')' or ']':
+                default: // ')' or ']'
                     depth = Math.Max(0, depth - 1);
+                    i++;
                     break;
             }
         }
@@ -137,6 +155,11 @@ public static class ScimFilterParser
 
     private static void CheckComparisons(FilterExpression filter, FilterOptions options, string scimType, string what)
     {
+        if (filter is ComparisonFilter or PresentFilter && options.MaxComparisons >= 1)
+        {
+            return; // a single comparison, the usual lookup: nothing to walk
+        }
+
         // Iterative: a long and/or chain is a deep left-leaning tree.
         var count = 0;
         var pending = new Stack<FilterExpression>();

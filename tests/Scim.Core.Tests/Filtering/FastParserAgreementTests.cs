@@ -16,7 +16,8 @@ public sealed class FastParserAgreementTests
 
     private static readonly string[] Paths =
     [
-        "userName", "USERNAME", "name.familyName", "emails", "emails.value", "$ref", "members.$ref", "x-a_1.b-2", "not", "and", "pr",
+        "userName", "USERNAME", "name.familyName", "emails", "emails.value", "$ref",
+        "id", "ID", "externalId", "displayName", "active", "members.value", "members.Value", "meta.lastModified", "emails.type", "title", "members.$ref", "x-a_1.b-2", "not", "and", "pr",
         "urn:ietf:params:scim:schemas:core:2.0:User:userName", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
     ];
 

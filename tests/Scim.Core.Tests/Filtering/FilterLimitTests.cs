@@ -156,6 +156,16 @@ public sealed class FilterLimitTests
         Assert.NotNull(ScimFilterParser.Parse(filter, new FilterOptions { MaxComparisons = 3 }));
     }
 
+    [Theory]
+    [InlineData("userName eq \"bjensen\"")]
+    [InlineData("title pr")]
+    public void Parse_SingleComparisonWithNoComparisonsAllowed_ThrowsInvalidFilter(string filter)
+    {
+        // A lone comparison skips the count; a limit of zero must still refuse it.
+        FilterAssert.Fails(filter, null, "The filter has 1 comparisons; the limit is 0.", new FilterOptions { MaxComparisons = 0 });
+        Assert.NotNull(ScimFilterParser.Parse(filter, new FilterOptions { MaxComparisons = 1 }));
+    }
+
     [Fact]
     public void ParsePatchPath_ExceedingLimits_ThrowsInvalidPath()
     {
