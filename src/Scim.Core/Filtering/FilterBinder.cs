@@ -23,7 +23,8 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
     {
         public object Generation { get; } = generation;
 
-        public System.Collections.Concurrent.ConcurrentDictionary<(ScimResourceType, AttributePath), ResolvedAttribute> Paths { get; } = new();
+        /// <summary>Each path bound (immutable, so shared by every filter that names it).</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<(ScimResourceType, AttributePath), BoundPath> Paths { get; } = new();
     }
 
     public BoundFilter Bind(FilterExpression filter, ScimResourceType resourceType) => Bind(filter, resourceType, element: null);
@@ -56,7 +57,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
                     throw Invalid($"A value path cannot be nested inside another ('{valuePath.Path}[...]').");
                 }
 
-                var collection = Resolve(valuePath.Path, resourceType);
+                var collection = Resolve(valuePath.Path, resourceType)?.Absolute;
                 if (collection is null)
                 {
                     return new BoundConstant(false);
@@ -199,25 +200,13 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
             return new BoundPath(null, sub);
         }
 
-        var resolved = Resolve(path, resourceType);
-        if (resolved is null)
-        {
-            return null;
-        }
-
-        var bound = new BoundPath(resolved, null);
-        if (resolved.SubAttribute is null && resolved.Attribute.Type == AttributeType.Complex)
-        {
-            // RFC 7644 §3.4.2.2: a complex multi-valued attribute compared without a sub-attribute compares its "value".
-            bound = bound with { ImplicitValue = resolved.Attribute.FindSubAttribute("value") };
-        }
-
-        return bound;
+        return Resolve(path, resourceType);
     }
 
-    private ResolvedAttribute? Resolve(AttributePath path, ScimResourceType resourceType)
+    /// <summary>A path of the resource type, bound (its <see cref="BoundPath.Absolute"/> set); <see langword="null"/> when it names nothing and that is allowed.</summary>
+    private BoundPath? Resolve(AttributePath path, ScimResourceType resourceType)
     {
-        // Resolved paths are remembered per schema generation: the same few attributes come in
+        // Bound paths are remembered per schema generation: the same few attributes come in
         // every request (userName, externalId, emails...), and resolving one builds its text.
         var cache = _resolved;
         if (!ReferenceEquals(cache.Generation, registry.Generation))
@@ -225,27 +214,35 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
             _resolved = cache = new ResolvedPaths(registry.Generation);
         }
 
-        if (!cache.Paths.TryGetValue((resourceType, path), out var resolved))
+        if (!cache.Paths.TryGetValue((resourceType, path), out var bound))
         {
-            if (!registry.TryResolveAttribute(resourceType, path.ToString(), out resolved, out var error))
+            if (!registry.TryResolveAttribute(resourceType, path.ToString(), out var resolved, out var error))
             {
-                return Unknown<ResolvedAttribute>(error);
+                return Unknown<BoundPath>(error);
+            }
+
+            bound = new BoundPath(resolved, null);
+            if (resolved.SubAttribute is null && resolved.Attribute.Type == AttributeType.Complex)
+            {
+                // RFC 7644 §3.4.2.2: a complex multi-valued attribute compared without a sub-attribute compares its "value".
+                bound = bound with { ImplicitValue = resolved.Attribute.FindSubAttribute("value") };
             }
 
             // Bounded: paths differ only by letter case without limit.
             if (cache.Paths.Count < MaxResolvedPaths)
             {
-                cache.Paths.TryAdd((resourceType, path), resolved);
+                cache.Paths.TryAdd((resourceType, path), bound);
             }
         }
 
-        CheckCase(path.Name, resolved.Attribute.Name);
+        var absolute = bound.Absolute!;
+        CheckCase(path.Name, absolute.Attribute.Name);
         if (path.SubAttribute is not null)
         {
-            CheckCase(path.SubAttribute, resolved.SubAttribute!.Name);
+            CheckCase(path.SubAttribute, absolute.SubAttribute!.Name);
         }
 
-        return resolved;
+        return bound;
     }
 
     private T? Unknown<T>(string error)
