@@ -177,12 +177,16 @@ public sealed class SchemaRegistry
             return snapshot.ResourceTypes[index];
         }
 
-        var endpoint = nameOrEndpoint.StartsWith('/') ? nameOrEndpoint : "/" + nameOrEndpoint;
-        foreach (var resourceType in snapshot.ResourceTypes)
+        // "Users" names the endpoint "/Users" as well: compared without building the slashed text.
+        var slashed = nameOrEndpoint.StartsWith('/');
+        for (var i = 0; i < snapshot.ResourceTypes.Count; i++)
         {
-            if (string.Equals(resourceType.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase))
+            var endpoint = snapshot.ResourceTypes[i].Endpoint;
+            if (slashed
+                ? string.Equals(endpoint, nameOrEndpoint, StringComparison.OrdinalIgnoreCase)
+                : endpoint.Length == nameOrEndpoint.Length + 1 && endpoint[0] == '/' && endpoint.AsSpan(1).Equals(nameOrEndpoint, StringComparison.OrdinalIgnoreCase))
             {
-                return resourceType;
+                return snapshot.ResourceTypes[i];
             }
         }
 
@@ -372,11 +376,11 @@ public sealed class SchemaRegistry
 
         public ScimSchema? FindSchema(string id)
         {
-            foreach (var schema in Schemas)
+            for (var i = 0; i < Schemas.Count; i++)
             {
-                if (string.Equals(schema.Id, id, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(Schemas[i].Id, id, StringComparison.OrdinalIgnoreCase))
                 {
-                    return schema;
+                    return Schemas[i];
                 }
             }
 

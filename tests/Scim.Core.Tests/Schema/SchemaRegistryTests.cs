@@ -92,6 +92,11 @@ public sealed class SchemaRegistryTests
         { "Device", "" },
         { "/User", "" },
         { "", "" },
+        { "USERS", "User" },
+        { "Userss", "" },
+        { "sers", "" },
+        { "/", "" },
+        { "//Users", "" },
     };
 
     /// <summary>A broken schema definition, and a part of the ArgumentException message.</summary>
