@@ -49,6 +49,24 @@ internal sealed class InMemoryQueryEngine<T>
     /// <summary>Runs the query (call under the table's read lock). <paramref name="view"/> gives the object the filter sees; <paramref name="output"/> the object returned.</summary>
     public ScimPage<T> Run(TenantTable<T> table, ScimQuery query, Func<T, T> view, Func<T, T> output)
     {
+        // The lookup IdPs make on every sync (userName eq, externalId eq, id eq) names one row at
+        // most: answered from the index entry, with no candidate list, enumerator or predicate.
+        if (query is { Filter: ComparisonFilter { Value: StringValue value } lookup, SortBy: null, UsesCursor: false }
+            && IndexFor(lookup) is var index and not Indexed.None
+            && Entry(table, index, value.Value) is var entry and not string[])
+        {
+            var row = entry is string id ? table.ById.GetValueOrDefault(id) : null;
+            return row is null
+                ? new ScimPage<T>([], 0)
+                : new ScimPage<T>(query.StartIndex == 1 && query.Count > 0 ? [output(row)] : [], 1);
+        }
+
+        return RunAny(table, query, view, output);
+    }
+
+    // Apart from the lookup above: its lambdas capture the parameters, which would cost the lookup a closure.
+    private ScimPage<T> RunAny(TenantTable<T> table, ScimQuery query, Func<T, T> view, Func<T, T> output)
+    {
         var candidates = query.Filter is null ? null : Candidates(table, query.Filter);
 
         // When the index answers the filter exactly (userName eq, or an OR of id eq), no predicate is
@@ -191,13 +209,40 @@ internal sealed class InMemoryQueryEngine<T>
     private bool AnsweredByIndex(FilterExpression filter) => filter switch
     {
         OrFilter or => AnsweredByIndex(or.Left) && AnsweredByIndex(or.Right),
-        ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue, Path: { SubAttribute: null } path }
-            when path.SchemaUri is null || string.Equals(path.SchemaUri, _resourceType.Schema, StringComparison.OrdinalIgnoreCase) =>
-            path.Name.Equals("id", StringComparison.OrdinalIgnoreCase)
-            || path.Name.Equals("externalId", StringComparison.OrdinalIgnoreCase)
-            || path.Name.Equals(_secondaryAttribute, StringComparison.OrdinalIgnoreCase),
-        _ => false,
+        _ => IndexFor(filter) != Indexed.None,
     };
+
+    /// <summary>The index that answers a filter exactly, when it is an equality on id, externalId or the lookup attribute.</summary>
+    private Indexed IndexFor(FilterExpression filter)
+    {
+        if (filter is not ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue, Path: { SubAttribute: null } path }
+            || (path.SchemaUri is not null && !string.Equals(path.SchemaUri, _resourceType.Schema, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Indexed.None;
+        }
+
+        return path.Name.Equals("id", StringComparison.OrdinalIgnoreCase) ? Indexed.Id
+            : path.Name.Equals("externalId", StringComparison.OrdinalIgnoreCase) ? Indexed.ExternalId
+            : path.Name.Equals(_secondaryAttribute, StringComparison.OrdinalIgnoreCase) ? Indexed.Secondary
+            : Indexed.None;
+    }
+
+    /// <summary>The index entry for a value: <see langword="null"/>, one id or an array of ids (see <see cref="TenantTable{T}.Ids"/>).</summary>
+    private static object? Entry(TenantTable<T> table, Indexed index, string value) => index switch
+    {
+        Indexed.Id => value,
+        Indexed.ExternalId => table.ExternalIdEntry(value),
+        Indexed.Secondary => table.SecondaryEntry(value),
+        _ => null,
+    };
+
+    private enum Indexed
+    {
+        None,
+        Id,
+        ExternalId,
+        Secondary,
+    }
 
     /// <summary>
     /// Tests every row, walking them in the order they were written (close to their order in
@@ -302,24 +347,8 @@ internal sealed class InMemoryQueryEngine<T>
                 var left = Candidates(table, or.Left);
                 var right = left is null ? null : Candidates(table, or.Right);
                 return left is null || right is null ? null : left.Concat(right);
-            case ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue value, Path: { SubAttribute: null } path }
-                when path.SchemaUri is null || string.Equals(path.SchemaUri, _resourceType.Schema, StringComparison.OrdinalIgnoreCase):
-                if (string.Equals(path.Name, "id", StringComparison.OrdinalIgnoreCase))
-                {
-                    return [value.Value];
-                }
-
-                if (string.Equals(path.Name, "externalId", StringComparison.OrdinalIgnoreCase))
-                {
-                    return table.IdsByExternalId(value.Value);
-                }
-
-                if (string.Equals(path.Name, _secondaryAttribute, StringComparison.OrdinalIgnoreCase))
-                {
-                    return table.IdsBySecondary(value.Value);
-                }
-
-                return null;
+            case ComparisonFilter { Value: StringValue value } comparison when IndexFor(comparison) is var index and not Indexed.None:
+                return TenantTable<T>.Ids(Entry(table, index, value.Value));
             default:
                 return null;
         }

@@ -77,12 +77,18 @@ internal sealed class TenantTable<T> : IDisposable
         return (false, low);
     }
 
-    public IReadOnlyList<string> IdsByExternalId(string externalId) => Ids(_byExternalId.GetValueOrDefault(externalId));
+    /// <summary>The externalId index's entry for a value: <see langword="null"/>, one id, or an array of ids (see <see cref="Ids"/>).</summary>
+    public object? ExternalIdEntry(string externalId) => _byExternalId.GetValueOrDefault(externalId);
 
-    public IReadOnlyList<string> IdsBySecondary(string key) => Ids(_bySecondary.GetValueOrDefault(key));
+    /// <summary>The secondary index's entry for a key (userName, displayName): as <see cref="ExternalIdEntry"/>.</summary>
+    public object? SecondaryEntry(string key) => _bySecondary.GetValueOrDefault(key);
 
-    // An index entry is the one id (the usual case, no array to allocate) or an array of ids.
-    private static string[] Ids(object? entry) => entry switch
+    public IReadOnlyList<string> IdsByExternalId(string externalId) => Ids(ExternalIdEntry(externalId));
+
+    public IReadOnlyList<string> IdsBySecondary(string key) => Ids(SecondaryEntry(key));
+
+    /// <summary>The ids of an index entry: the one id (the usual case, no array kept for it) or the array of ids.</summary>
+    public static IReadOnlyList<string> Ids(object? entry) => entry switch
     {
         string id => [id],
         string[] ids => ids,

@@ -88,6 +88,42 @@ public sealed class InMemoryQueryTests
         }
     }
 
+    [Theory]
+    [InlineData("userName eq \"USER7\"")]
+    [InlineData("id eq \"u00007\"")]
+    [InlineData("externalId eq \"ext-7\"")]
+    [InlineData("externalId eq \"shared\"")]
+    [InlineData("userName eq \"nobody\"")]
+    [InlineData("id eq \"U00007\"")]
+    [InlineData("urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"user7\"")]
+    public async Task Query_IndexedLookup_PagesAndCountsAsTheSameFilterTakenTheGeneralWay(string lookup)
+    {
+        // A single indexed equality is answered from the index entry alone; "X or X" means the same
+        // and goes through the candidate list. Every window of the two must agree.
+        var store = StoreWith(20, i => new User { Id = $"u{i:D5}", UserName = $"user{i}", ExternalId = i is 3 or 11 ? "shared" : $"ext-{i}" });
+        var fast = ScimFilterParser.Parse(lookup);
+        var general = ScimFilterParser.Parse($"{lookup} or {lookup}");
+        Assert.IsType<ComparisonFilter>(fast);
+
+        foreach (var (startIndex, count) in new[] { (1, 100), (1, 1), (2, 10), (3, 10), (1, 0) })
+        {
+            var expected = await store.QueryAsync(Context, new ScimQuery { Filter = general, StartIndex = startIndex, Count = count }, CancellationToken.None);
+            var actual = await store.QueryAsync(Context, new ScimQuery { Filter = fast, StartIndex = startIndex, Count = count }, CancellationToken.None);
+
+            Assert.Equal(expected.TotalResults, actual.TotalResults);
+            Assert.Equal(expected.Resources.Select(u => u.Id), actual.Resources.Select(u => u.Id));
+        }
+
+        var all = await store.QueryAsync(Context, new ScimQuery { Filter = fast }, CancellationToken.None);
+        var expectedIds = lookup switch
+        {
+            _ when lookup.Contains("nobody", StringComparison.Ordinal) || lookup.Contains("U00007", StringComparison.Ordinal) => [],
+            _ when lookup.Contains("shared", StringComparison.Ordinal) => new[] { "u00003", "u00011" },
+            _ => ["u00007"],
+        };
+        Assert.Equal(expectedIds, all.Resources.Select(u => u.Id));
+    }
+
     private static async Task<long> AllocatedBy(Func<Task<ScimPage<User>>> query)
     {
         await query(); // compile and warm up first
