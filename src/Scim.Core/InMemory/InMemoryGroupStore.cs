@@ -251,15 +251,18 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
         tenant.Table.Lock.EnterReadLock();
         try
         {
+            if (memberIds is IReadOnlyList<string> { Count: 1 } one)
+            {
+                // One member (a user read or looked up): an array of the right size, no enumerator.
+                return Task.FromResult<IReadOnlyList<MemberGroup>>(tenant.GroupsByMember.TryGetValue(one[0], out var its) ? Memberships(tenant, one[0], its) : []);
+            }
+
             var result = new List<MemberGroup>();
             foreach (var memberId in memberIds)
             {
                 if (tenant.GroupsByMember.TryGetValue(memberId, out var groups))
                 {
-                    foreach (var groupId in groups)
-                    {
-                        result.Add(new MemberGroup(memberId, groupId, tenant.Table.ById.GetValueOrDefault(groupId)?.DisplayName));
-                    }
+                    result.AddRange(Memberships(tenant, memberId, groups));
                 }
             }
 
@@ -269,6 +272,17 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
         {
             tenant.Table.Lock.ExitReadLock();
         }
+    }
+
+    private static MemberGroup[] Memberships(GroupTenant tenant, string memberId, string[] groupIds)
+    {
+        var memberships = new MemberGroup[groupIds.Length];
+        for (var i = 0; i < groupIds.Length; i++)
+        {
+            memberships[i] = new MemberGroup(memberId, groupIds[i], tenant.Table.ById.GetValueOrDefault(groupIds[i])?.DisplayName);
+        }
+
+        return memberships;
     }
 
     /// <inheritdoc />

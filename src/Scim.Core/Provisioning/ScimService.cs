@@ -598,36 +598,76 @@ public sealed partial class ScimService
         };
     }
 
-    private async Task<ScimListResult> ListResultAsync<T>(ScimContext context, ScimResourceType type, IReadOnlyList<T> resources, ScimPage<T> page, ScimQuery query, ScimProjection projection, CancellationToken cancellationToken)
+    private async ValueTask<ScimListResult> ListResultAsync<T>(ScimContext context, ScimResourceType type, IReadOnlyList<T> resources, ScimPage<T> page, ScimQuery query, ScimProjection projection, CancellationToken cancellationToken)
         where T : ScimResource
     {
-        var groups = IsUser(type) && _groups is not null && projection.Includes("groups") && resources.Count > 0
-            ? await GroupsOfAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false)
-            : null;
         var results = new ScimResourceResult[resources.Count];
         var locations = new ResourceLocations(context.BaseUri, type);
-        for (var i = 0; i < results.Length; i++)
+        if (resources.Count == 1)
         {
-            var resource = resources[i];
-            results[i] = new ScimResourceResult(type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false);
+            // A lookup's one user (the usual list an IdP asks for) takes the single-user path for its groups.
+            var only = resources[0];
+            var groups = WithGroups(type, projection) ? await GroupsOfUserAsync(context, only.Id!, cancellationToken).ConfigureAwait(false) : null;
+            results[0] = new ScimResourceResult(type, only, projection, locations, groups, changed: false);
+        }
+        else
+        {
+            var groups = WithGroups(type, projection) && resources.Count > 0
+                ? await GroupsOfAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false)
+                : null;
+            for (var i = 0; i < results.Length; i++)
+            {
+                var resource = resources[i];
+                results[i] = new ScimResourceResult(type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false);
+            }
         }
 
         return new ScimListResult(results, page.TotalResults, query.StartIndex, page.NextCursor, query.UsesCursor);
     }
 
-    private async Task<ScimResourceResult> ResultAsync(ScimContext context, ScimResourceType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken)
+    private async ValueTask<ScimResourceResult> ResultAsync(ScimContext context, ScimResourceType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken)
     {
-        List<UserGroup>? groups = null;
-        if (IsUser(type) && _groups is not null && projection.Includes("groups"))
-        {
-            (await GroupsOfAsync(context, [resource.Id!], cancellationToken).ConfigureAwait(false)).TryGetValue(resource.Id!, out groups);
-        }
-
+        var groups = WithGroups(type, projection) ? await GroupsOfUserAsync(context, resource.Id!, cancellationToken).ConfigureAwait(false) : null;
         return new ScimResourceResult(type, resource, projection, new ResourceLocations(context.BaseUri, type), groups, changed);
     }
 
+    /// <summary>Whether results of this type and projection carry a user's derived <c>groups</c>.</summary>
+    private bool WithGroups(ScimResourceType type, ScimProjection projection) => _groups is not null && IsUser(type) && projection.Includes("groups");
+
+    /// <summary>
+    /// The derived <c>groups</c> of one user. When the store knows the tenant has no group inside
+    /// another, every membership is direct and one store call answers it, with nothing built per
+    /// call beyond the entries; otherwise the walk of <see cref="GroupsOfAsync"/> does.
+    /// </summary>
+    private async ValueTask<List<UserGroup>?> GroupsOfUserAsync(ScimContext context, string userId, CancellationToken cancellationToken)
+    {
+        if (_groups is not IKnowsGroupNesting nesting || nesting.MayHaveNestedGroups(context))
+        {
+            return (await GroupsOfAsync(context, [userId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);
+        }
+
+        var direct = await _groups.GetGroupsOfMembersAsync(context, [userId], cancellationToken).ConfigureAwait(false);
+        if (direct.Count == 0)
+        {
+            return null;
+        }
+
+        var locations = new ResourceLocations(context.BaseUri, _groupType!);
+        var list = new List<UserGroup>(direct.Count);
+        HashSet<string>? listed = direct.Count > 8 ? new(direct.Count, StringComparer.Ordinal) : null;
+        foreach (var membership in direct)
+        {
+            if (listed is null ? !Listed(list, membership.GroupId) : listed.Add(membership.GroupId))
+            {
+                list.Add(GroupEntries.Make(locations, membership, "direct"));
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>The derived <c>groups</c> of each user (RFC 7643 §4.1.2): direct memberships, then the groups containing those, as "indirect".</summary>
-    private async Task<Dictionary<string, List<UserGroup>>> GroupsOfAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    private async ValueTask<Dictionary<string, List<UserGroup>>> GroupsOfAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
         var direct = await _groups!.GetGroupsOfMembersAsync(context, userIds, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
@@ -755,18 +795,18 @@ public sealed partial class ScimService
         {
             if (made is null)
             {
-                return Make(membership, kind);
+                return Make(locations, membership, kind);
             }
 
             if (!made.TryGetValue(membership.GroupId, out var entry))
             {
-                made[membership.GroupId] = entry = Make(membership, kind);
+                made[membership.GroupId] = entry = Make(locations, membership, kind);
             }
 
             return entry;
         }
 
-        private UserGroup Make(MemberGroup membership, string kind) => new()
+        public static UserGroup Make(ResourceLocations locations, MemberGroup membership, string kind) => new()
         {
             Value = membership.GroupId,
             Ref = locations.Of(membership.GroupId),

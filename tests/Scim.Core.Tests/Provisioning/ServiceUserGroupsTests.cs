@@ -166,6 +166,31 @@ public sealed class ServiceUserGroupsTests
         Assert.Null(byUser[carol]);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(12)]
+    public async Task Groups_OfAUserInSeveralGroups_AreEachListedOnce_AlikeInGetLookupAndPage(int groupCount)
+    {
+        // A GET and a lookup that finds one user take the single-user path; a page of several users
+        // the general one. All three must list every group once, in the same order.
+        using var kit = new ServiceKit();
+        var alice = await kit.CreateUserAsync("alice");
+        var bob = await kit.CreateUserAsync("bob");
+        var made = new List<string>();
+        for (var i = 0; i < groupCount; i++)
+        {
+            made.Add(await kit.CreateGroupAsync($"G{i:D2}", null, alice, bob));
+        }
+
+        var got = Kinds(await GroupsOfAsync(kit, alice));
+        var lookup = (await kit.Service.ListAsync(ServiceKit.Context, "Users", new ScimListRequest { Filter = "userName eq \"ALICE\"" }, Ct)).Resources.Single();
+        var page = (await kit.Service.ListAsync(ServiceKit.Context, "Users", cancellationToken: Ct)).Resources.Single(r => r.Id == alice);
+
+        Assert.Equal(made.Select(id => (id, "direct")).OrderBy(g => g.id, StringComparer.Ordinal), got.OrderBy(g => g.Value, StringComparer.Ordinal));
+        Assert.Equal(got, Kinds([.. lookup.ToJson()["groups"]!.AsArray().Select(g => g!.AsObject())]));
+        Assert.Equal(got, Kinds([.. page.ToJson()["groups"]!.AsArray().Select(g => g!.AsObject())]));
+    }
+
     [Fact]
     public async Task Groups_AfterLeavingAGroup_AreGone()
     {
