@@ -262,7 +262,9 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
             {
                 if (tenant.GroupsByMember.TryGetValue(memberId, out var groups))
                 {
-                    result.AddRange(Memberships(tenant, memberId, groups));
+                    var start = result.Count;
+                    CollectionsMarshal.SetCount(result, start + groups.Length);
+                    Fill(tenant, memberId, groups, CollectionsMarshal.AsSpan(result)[start..]);
                 }
             }
 
@@ -277,12 +279,16 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
     private static MemberGroup[] Memberships(GroupTenant tenant, string memberId, string[] groupIds)
     {
         var memberships = new MemberGroup[groupIds.Length];
+        Fill(tenant, memberId, groupIds, memberships);
+        return memberships;
+    }
+
+    private static void Fill(GroupTenant tenant, string memberId, string[] groupIds, Span<MemberGroup> into)
+    {
         for (var i = 0; i < groupIds.Length; i++)
         {
-            memberships[i] = new MemberGroup(memberId, groupIds[i], tenant.Table.ById.GetValueOrDefault(groupIds[i])?.DisplayName);
+            into[i] = new MemberGroup(memberId, groupIds[i], tenant.Table.ById.GetValueOrDefault(groupIds[i])?.DisplayName);
         }
-
-        return memberships;
     }
 
     /// <inheritdoc />
