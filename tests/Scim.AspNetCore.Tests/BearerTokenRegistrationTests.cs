@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Scim.Core.Events;
 using static Scim.AspNetCore.Tests.ScimAssert;
@@ -153,6 +154,33 @@ public sealed class BearerTokenRegistrationTests
             Error(await server.Client("scim/v2", token).GetAsync("Users"), HttpStatusCode.Unauthorized);
             Error(await server.Client("scim/v2", token).PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x"}"""), HttpStatusCode.Unauthorized);
         }
+    }
+
+    [Theory]
+    [InlineData(TokenRegistration.None, 1)]
+    [InlineData(TokenRegistration.ScimBuilder, 0)]
+    [InlineData(TokenRegistration.AuthenticationScheme, 0)]
+    public async Task NoTokenWarning_IsLoggedOnce_AndOnlyWhenNoTokenIsConfigured(TokenRegistration tokens, int warnings)
+    {
+        using var logs = new FakeLoggerProvider();
+        await using var server = await ScimTestServer.StartAsync(o =>
+        {
+            o.Tokens = tokens;
+            o.Logging = logging => logging.AddProvider(logs);
+        });
+
+        // Refused requests, one after another and then side by side.
+        for (var i = 0; i < 3; i++)
+        {
+            Error(await server.Client("scim/v2", "not-a-token").GetAsync("Users"), HttpStatusCode.Unauthorized);
+        }
+
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => server.Client("scim/v2", "not-a-token").GetAsync("Users")));
+        Assert.All(parallel, response => Error(response, HttpStatusCode.Unauthorized));
+
+        var logged = logs.Collector.GetSnapshot().Where(r => r.Message.Contains("no token is configured", StringComparison.Ordinal)).ToList();
+        Assert.Equal(warnings, logged.Count);
+        Assert.All(logged, r => Assert.Equal(LogLevel.Warning, r.Level));
     }
 
     private sealed class EventRecorder : IScimEventSubscriber

@@ -40,6 +40,9 @@ public sealed class ScimTestServerOptions
 
     /// <summary>Decorates the /scim/v2 route group after RequireScimBearerToken (host policies, extra endpoints).</summary>
     public Action<RouteGroupBuilder>? SinglePrefix { get; set; }
+
+    /// <summary>Adds logging providers (the host starts with none).</summary>
+    public Action<ILoggingBuilder>? Logging { get; set; }
 }
 
 /// <summary>The two ways a host registers the built-in tokens.</summary>
@@ -96,6 +99,7 @@ public sealed class ScimTestServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        options.Logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var scim = builder.Services.AddScim(options.Http).AddInMemoryStores();
         options.Scim?.Invoke(scim);
