@@ -655,8 +655,9 @@ public sealed partial class ScimService
         var locations = new ResourceLocations(context.BaseUri, _groupType!);
         var list = new List<UserGroup>(direct.Count);
         HashSet<string>? listed = direct.Count > 8 ? new(direct.Count, StringComparer.Ordinal) : null;
-        foreach (var membership in direct)
+        for (var i = 0; i < direct.Count; i++)
         {
+            var membership = direct[i];
             if (listed is null ? !Listed(list, membership.GroupId) : listed.Add(membership.GroupId))
             {
                 list.Add(GroupEntries.Make(locations, membership, "direct"));
