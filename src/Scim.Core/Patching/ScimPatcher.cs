@@ -16,7 +16,7 @@ namespace Scim.Core.Patching;
 /// The result names the changed paths, and group membership changes come out as deltas.
 /// Thread-safe; one instance serves every request.
 /// </summary>
-public sealed class ScimPatcher
+public sealed partial class ScimPatcher
 {
     private readonly SchemaRegistry _registry;
     private readonly ResourceReader _reader;
@@ -56,141 +56,6 @@ public sealed class ScimPatcher
 
     /// <summary>The dialects and limits.</summary>
     public PatchOptions Options { get; }
-
-    /// <summary>Reads a PatchOp message (<c>{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[...]}</c>).</summary>
-    /// <param name="utf8Json">The request body.</param>
-    /// <returns>The request.</returns>
-    /// <exception cref="ScimException">400 <c>invalidSyntax</c> / <c>invalidValue</c> / <c>tooMany</c>, naming the operation.</exception>
-    public PatchRequest ReadRequest(ReadOnlyMemory<byte> utf8Json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + ResourceReader.DescribeJsonError(ex));
-        }
-
-        using (document)
-        {
-            try
-            {
-                // One standalone copy of the message; every operation's value points into it.
-                return ReadRequest(document.RootElement.Clone());
-            }
-            catch (InvalidOperationException)
-            {
-                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body contains text that is not valid Unicode.");
-            }
-        }
-    }
-
-    private PatchRequest ReadRequest(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw Syntax("The request body must be a PatchOp message (a JSON object).");
-        }
-
-        var anyCase = Has(PatchDialects.MessageCasing);
-        var comparison = anyCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        JsonElement? schemas = null, operations = null;
-        foreach (var property in root.EnumerateObject())
-        {
-            if (string.Equals(property.Name, "schemas", comparison))
-            {
-                schemas = property.Value;
-            }
-            else if (string.Equals(property.Name, "Operations", comparison))
-            {
-                operations = property.Value;
-            }
-        }
-
-        if (schemas is not { ValueKind: JsonValueKind.Array } list
-            || !list.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && string.Equals(s.GetString(), ScimSchemaUris.PatchOp, comparison)))
-        {
-            throw Syntax($"A PATCH request must list \"{ScimSchemaUris.PatchOp}\" in 'schemas'.");
-        }
-
-        if (operations is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
-        {
-            throw Syntax("A PATCH request needs an 'Operations' array with at least one operation.");
-        }
-
-        if (array.GetArrayLength() > Options.MaxOperations)
-        {
-            throw ScimException.BadRequest(ScimErrorType.TooMany, $"The PATCH request has {array.GetArrayLength()} operations; the limit is {Options.MaxOperations}.");
-        }
-
-        var result = new List<PatchOperation>(array.GetArrayLength());
-        var index = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            result.Add(ReadOperation(item, index++));
-        }
-
-        return new PatchRequest(result);
-    }
-
-    private PatchOperation ReadOperation(JsonElement item, int index)
-    {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            throw Syntax($"Operations[{index}] must be a JSON object.");
-        }
-
-        string? op = null, path = null;
-        JsonElement? value = null;
-        foreach (var property in item.EnumerateObject())
-        {
-            var name = property.Name;
-            if (string.Equals(name, "op", StringComparison.OrdinalIgnoreCase))
-            {
-                op = property.Value.ValueKind == JsonValueKind.String
-                    ? property.Value.GetString()
-                    : throw Syntax($"Operations[{index}].op must be a string.");
-            }
-            else if (string.Equals(name, "path", StringComparison.OrdinalIgnoreCase))
-            {
-                path = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString(),
-                    JsonValueKind.Null => path,
-                    _ => throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Operations[{index}].path must be a string."),
-                };
-            }
-            else if (string.Equals(name, "value", StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-            }
-        }
-
-        var comparison = Has(PatchDialects.OperationNameAnyCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        PatchOperationType type = op switch
-        {
-            _ when string.Equals(op, "add", comparison) => PatchOperationType.Add,
-            _ when string.Equals(op, "remove", comparison) => PatchOperationType.Remove,
-            _ when string.Equals(op, "replace", comparison) => PatchOperationType.Replace,
-            null => throw Syntax($"Operations[{index}] has no 'op'."),
-            _ => throw Syntax($"Operations[{index}].op is '{op}'; expected 'add', 'remove' or 'replace'."),
-        };
-
-        if (type != PatchOperationType.Remove && value is null)
-        {
-            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Operations[{index}] ({op}) needs a 'value'.");
-        }
-
-        if (type == PatchOperationType.Remove && string.IsNullOrEmpty(path))
-        {
-            // RFC 7644 §3.5.2.2: a remove without a path has no target.
-            throw ScimException.BadRequest(ScimErrorType.NoTarget, $"Operations[{index}] (remove) needs a 'path'.");
-        }
-
-        return new PatchOperation(type, string.IsNullOrEmpty(path) ? null : path, value);
-    }
 
     /// <summary>
     /// Applies a request to a resource in place. Either every operation applies or none does: when
@@ -250,8 +115,6 @@ public sealed class ScimPatcher
 
     /// <summary>A PATCH path parsed, resolved against the schema and, when it has a value filter, compiled.</summary>
     private sealed record Target(ResolvedAttribute Attribute, SchemaAttribute? Sub, Func<JsonObject, bool>? Filter, FilterExpression? FilterText);
-
-    private static ScimException Syntax(string detail) => ScimException.BadRequest(ScimErrorType.InvalidSyntax, detail);
 
     /// <summary>What an <see cref="Run.Edit"/> did, so that it can be undone.</summary>
     private enum EditKind : byte
