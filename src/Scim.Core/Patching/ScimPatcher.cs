@@ -22,7 +22,6 @@ public sealed partial class ScimPatcher
     private readonly ResourceReader _reader;
     private readonly FilterBinder _binder;
     private readonly FilterOptions _filterOptions;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string ResourceType, string Path), Target> _targets = new();
 
     /// <summary>Creates a patcher.</summary>
     /// <param name="registry">The schemas.</param>
@@ -113,9 +112,6 @@ public sealed partial class ScimPatcher
 
     private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
 
-    /// <summary>A PATCH path parsed, resolved against the schema and, when it has a value filter, compiled.</summary>
-    private sealed record Target(ResolvedAttribute Attribute, SchemaAttribute? Sub, Func<JsonObject, bool>? Filter, FilterExpression? FilterText);
-
     /// <summary>What an <see cref="Run.Edit"/> did, so that it can be undone.</summary>
     private enum EditKind : byte
     {
@@ -139,7 +135,7 @@ public sealed partial class ScimPatcher
     /// The state of one Apply: an undo log of every change made to the resource, for rollback and change
     /// detection; the attributes touched; and the membership delta.
     /// </summary>
-    private sealed class Run
+    private sealed partial class Run
     {
         /// <summary>Requests with more operations than this copy what they change instead of checking for repeated attributes.</summary>
         private const int MaxPrepared = 16;
@@ -283,67 +279,6 @@ public sealed partial class ScimPatcher
 
             var target = GetTarget(operation.Path);
             ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
-        }
-
-        /// <summary>IdPs send the same few paths again and again: each is parsed, resolved and compiled once.</summary>
-        private Target GetTarget(string path)
-        {
-            var key = (_resourceType.Name, path);
-            if (!_patcher._targets.TryGetValue(key, out var target))
-            {
-                target = ResolveTarget(path);
-                if (_patcher._targets.Count >= 1024)
-                {
-                    _patcher._targets.Clear();
-                }
-
-                _patcher._targets[key] = target;
-            }
-
-            return target;
-        }
-
-        private Target ResolveTarget(string text)
-        {
-            PatchPath path;
-            try
-            {
-                path = ScimFilterParser.ParsePatchPath(text, _patcher._filterOptions);
-            }
-            catch (ScimException ex)
-            {
-                throw Error(ex.ScimType ?? ScimErrorType.InvalidPath, ex.Detail);
-            }
-
-            if (!_patcher._registry.TryResolveAttribute(_resourceType, path.Path.ToString(), out var resolved, out var error))
-            {
-                throw Error(ScimErrorType.InvalidPath, error);
-            }
-
-            if (path.ValueFilter is not null && resolved.SubAttribute is not null)
-            {
-                throw Error(ScimErrorType.InvalidPath, $"'{text}' filters a sub-attribute; put the filter on '{resolved.Attribute.Name}'.");
-            }
-
-            var sub = resolved.SubAttribute;
-            if (path.SubAttribute is not null)
-            {
-                sub = resolved.Attribute.FindSubAttribute(path.SubAttribute)
-                    ?? throw Error(ScimErrorType.InvalidPath, $"Unknown sub-attribute '{path.SubAttribute}' of '{resolved.Attribute.Name}'.");
-            }
-
-            Func<JsonObject, bool>? filter = null;
-            if (path.ValueFilter is not null)
-            {
-                if (resolved.Attribute.Type != AttributeType.Complex || !resolved.Attribute.MultiValued)
-                {
-                    throw Error(ScimErrorType.InvalidPath, $"'{resolved.Attribute.Name}' is not a multi-valued complex attribute, so it has no values for '[...]' to select.");
-                }
-
-                filter = CompileElementFilter(resolved, path.ValueFilter);
-            }
-
-            return new Target(resolved with { SubAttribute = null }, sub, filter, path.ValueFilter);
         }
 
         /// <summary>Undoes every edit, last first: the resource is left exactly as it was, property order included.</summary>
@@ -1201,21 +1136,6 @@ public sealed partial class ScimPatcher
             return element;
         }
 
-        private Func<JsonObject, bool> CompileElementFilter(ResolvedAttribute resolved, FilterExpression filter)
-        {
-            try
-            {
-                var bound = _patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), _resourceType);
-                return bound is BoundValuePath valuePath
-                    ? JsonFilterCompiler.Compile(valuePath.Inner, _resourceType)
-                    : static _ => false;
-            }
-            catch (ScimException ex)
-            {
-                throw Error(ScimErrorType.InvalidPath, ex.Detail);
-            }
-        }
-
         private void CheckWritable(PatchOperationType op, SchemaAttribute attribute, SchemaAttribute? sub, string displayPath)
         {
             var target = sub ?? attribute;
@@ -1373,20 +1293,6 @@ public sealed partial class ScimPatcher
 
         private bool IsGroupMembers(SchemaAttribute attribute, ResolvedAttribute target) =>
             !target.IsExtension && string.Equals(_resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase) && attribute.Name == "members";
-
-        private ScimSchema? FindExtension(string key)
-        {
-            for (var e = 0; e < _resourceType.SchemaExtensions.Count; e++)
-            {
-                var extension = _resourceType.SchemaExtensions[e];
-                if (string.Equals(extension.Schema, key, StringComparison.OrdinalIgnoreCase))
-                {
-                    return _patcher._registry.FindSchema(extension.Schema);
-                }
-            }
-
-            return null;
-        }
 
         private ScimException Error(string scimType, string detail) =>
             ScimException.BadRequest(scimType, $"Operations[{Index}]: {detail}");
