@@ -34,7 +34,7 @@ public sealed partial class ScimPatcher
                 foreach (var id in MemberIdsFromFilter(filterText)
                     ?? throw Error(ScimErrorType.InvalidFilter, $"'{displayPath}': members can be selected by 'value eq \"id\"' (joined with 'or') only."))
                 {
-                    Remove(id);
+                    RemoveMember(id);
                 }
 
                 return;
@@ -44,12 +44,7 @@ public sealed partial class ScimPatcher
             switch (op)
             {
                 case PatchOperationType.Remove when HasValue(value):
-                    RequireRemoveListedValues(displayPath);
-                    foreach (var member in members?.OfType<JsonObject>() ?? [])
-                    {
-                        Remove(MemberId(member, displayPath));
-                    }
-
+                    RemoveListedMembers(members, displayPath);
                     return;
                 case PatchOperationType.Remove:
                     RemoveAllMembers();
@@ -72,19 +67,19 @@ public sealed partial class ScimPatcher
 
                     return;
             }
+        }
 
-            void Remove(string id)
-            {
-                _added?.Remove(id);
-                (_removed ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
-            }
+        private void RemoveMember(string id)
+        {
+            _added?.Remove(id);
+            (_removed ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
+        }
 
-            void RemoveAllMembers()
-            {
-                _removeAll = true;
-                _added?.Clear();
-                _removed?.Clear();
-            }
+        private void RemoveAllMembers()
+        {
+            _removeAll = true;
+            _added?.Clear();
+            _removed?.Clear();
         }
 
         private string MemberId(JsonObject member, string displayPath) =>

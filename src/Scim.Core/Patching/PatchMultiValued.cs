@@ -27,9 +27,7 @@ public sealed partial class ScimPatcher
                 switch (op)
                 {
                     case PatchOperationType.Remove when HasValue(value):
-                        // Entra ID: remove only the values listed, matched on "value" for complex attributes.
-                        RequireRemoveListedValues(displayPath);
-                        RemoveListed(owner, attribute, current, Read(value!.Value, attribute, displayPath) as JsonArray);
+                        RemoveListedValues(owner, attribute, current, value!.Value, displayPath);
                         return;
                     case PatchOperationType.Remove:
                         RemoveAttribute(owner, attribute, displayPath);
@@ -120,7 +118,7 @@ public sealed partial class ScimPatcher
 
             if (matched == 0)
             {
-                if (filter is not null && sub is not null && _patcher.Has(PatchDialects.CreateOnFilterMiss) && ElementFromFilter(filterText!, attribute) is { } created)
+                if (filter is not null && sub is not null && ElementForMissedFilter(filterText!, attribute) is { } created)
                 {
                     if (current is null)
                     {

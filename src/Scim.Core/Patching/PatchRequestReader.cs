@@ -45,8 +45,7 @@ public sealed partial class ScimPatcher
             throw Syntax("The request body must be a PatchOp message (a JSON object).");
         }
 
-        var anyCase = Has(PatchDialects.MessageCasing);
-        var comparison = anyCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var comparison = MessageComparison;
         JsonElement? schemas = null, operations = null;
         foreach (var property in root.EnumerateObject())
         {
@@ -119,7 +118,7 @@ public sealed partial class ScimPatcher
             }
         }
 
-        var comparison = Has(PatchDialects.OperationNameAnyCase) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var comparison = OperationNameComparison;
         PatchOperationType type = op switch
         {
             _ when string.Equals(op, "add", comparison) => PatchOperationType.Add,

@@ -34,23 +34,7 @@ public sealed partial class ScimPatcher
         Options = options ?? new PatchOptions();
         _filterOptions = filterOptions ?? new FilterOptions();
         _binder = new FilterBinder(registry, _filterOptions);
-        var leniency = ReaderLeniency.None;
-        if (Has(PatchDialects.BooleanStrings))
-        {
-            leniency |= ReaderLeniency.BooleanStrings;
-        }
-
-        if (Has(PatchDialects.StringAsValue))
-        {
-            leniency |= ReaderLeniency.StringAsValue;
-        }
-
-        if (Has(PatchDialects.ArrayShapes))
-        {
-            leniency |= ReaderLeniency.SingleElementArrays | ReaderLeniency.SingleValueForArray;
-        }
-
-        _reader = new ResourceReader(registry, new ScimSerializerOptions(), leniency);
+        _reader = new ResourceReader(registry, new ScimSerializerOptions(), DialectLeniency());
     }
 
     /// <summary>The dialects and limits.</summary>
@@ -109,8 +93,6 @@ public sealed partial class ScimPatcher
             run.End();
         }
     }
-
-    private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
 
     /// <summary>
     /// The state of one Apply: an undo log of every change made to the resource, for rollback and change
@@ -309,9 +291,9 @@ public sealed partial class ScimPatcher
 
                 var qualified = scope is null ? key : $"{scope.Id}:{key}";
                 var dottedOrQualified = key.Contains('.', StringComparison.Ordinal) || key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase);
-                if (scope is null && dottedOrQualified && !_patcher.Has(PatchDialects.DottedAndQualifiedKeys))
+                if (scope is null && dottedOrQualified)
                 {
-                    throw Error(ScimErrorType.InvalidPath, $"'{key}' is a path, not an attribute name; send it as the operation's 'path'.");
+                    RequireDottedAndQualifiedKeys(key);
                 }
 
                 if (!_patcher._registry.TryResolveAttribute(_resourceType, qualified, out var resolved, out var error))
@@ -331,23 +313,6 @@ public sealed partial class ScimPatcher
 
                 ApplyToAttribute(operation.Op, resolved with { SubAttribute = null }, resolved.SubAttribute, filter: null, filterText: null, property.Value, resolved.Path);
             }
-        }
-
-        /// <summary>
-        /// A read-only attribute inside a no-path value (Okta echoes the group's id when renaming it) is
-        /// ignored when it equals the current value, and with the <see cref="PatchDialects.MessageCasing"/>
-        /// dialect whatever it is; otherwise changing it is a mutability error.
-        /// </summary>
-        private bool IgnoreEchoedReadOnly(ResolvedAttribute resolved, JsonElement value)
-        {
-            if (_patcher.Has(PatchDialects.MessageCasing))
-            {
-                return true;
-            }
-
-            var current = Owner(resolved, create: false)?[resolved.Attribute.Name];
-            return resolved.SubAttribute is null && value.ValueKind == JsonValueKind.String && current is JsonValue v
-                && v.TryGetValue<string>(out var text) && string.Equals(text, value.GetString(), StringComparison.Ordinal);
         }
 
         private void ApplyToAttribute(
@@ -482,42 +447,6 @@ public sealed partial class ScimPatcher
 
         private static bool HasValue(JsonElement? value) => value is { ValueKind: not JsonValueKind.Null };
 
-        /// <summary>
-        /// A remove with a value is not RFC 7644; read literally it would remove every value. Without
-        /// the dialect it is refused rather than guessed at.
-        /// </summary>
-        private void RequireRemoveListedValues(string displayPath)
-        {
-            if (!_patcher.Has(PatchDialects.RemoveListedValues))
-            {
-                throw Error(ScimErrorType.InvalidValue, $"A 'remove' of '{displayPath}' carries a value; RFC 7644 defines none. Select values with a filter (members[value eq \"id\"]), or accept the Entra ID shape with PatchDialects.RemoveListedValues.");
-            }
-        }
-
-        /// <summary>Removes the elements equal to a listed value; the attribute goes when none is left.</summary>
-        private void RemoveListed(JsonObject owner, SchemaAttribute attribute, JsonArray? current, JsonArray? listed)
-        {
-            if (current is null)
-            {
-                return;
-            }
-
-            for (var i = current.Count - 1; i >= 0 && listed is not null; i--)
-            {
-                var element = current[i];
-                foreach (var value in listed)
-                {
-                    if (SameValue(attribute, value, element))
-                    {
-                        RemoveAt(current, i);
-                        break;
-                    }
-                }
-            }
-
-            RemoveIfEmpty(owner, attribute, current);
-        }
-
         private void RemoveAttribute(JsonObject owner, SchemaAttribute attribute, string displayPath)
         {
             if (attribute.Required && owner.ContainsKey(attribute.Name))
@@ -526,52 +455,6 @@ public sealed partial class ScimPatcher
             }
 
             Delete(owner, attribute.Name);
-        }
-
-        private static bool SameValue(SchemaAttribute attribute, JsonNode? listed, JsonNode? element)
-        {
-            if (attribute.Type != AttributeType.Complex)
-            {
-                return JsonNode.DeepEquals(listed, element);
-            }
-
-            return listed is JsonObject l && element is JsonObject e && l["value"] is { } lv && JsonNode.DeepEquals(lv, e["value"]);
-        }
-
-        /// <summary>For Entra's <c>emails[type eq "work"].value</c> on a user with no work email: an element holding the filter's equalities.</summary>
-        private static JsonObject? ElementFromFilter(FilterExpression filter, SchemaAttribute attribute)
-        {
-            var element = new JsonObject();
-            var pending = new Stack<FilterExpression>();
-            pending.Push(filter);
-            while (pending.TryPop(out var node))
-            {
-                switch (node)
-                {
-                    case AndFilter and:
-                        pending.Push(and.Right);
-                        pending.Push(and.Left);
-                        break;
-                    case ComparisonFilter { Operator: ComparisonOperator.Equal } comparison
-                        when comparison.Path is { SchemaUri: null, SubAttribute: null } && attribute.FindSubAttribute(comparison.Path.Name) is { } sub:
-                        element[sub.Name] = comparison.Value switch
-                        {
-                            StringValue s => JsonValue.Create(s.Value),
-                            BooleanValue b => JsonValue.Create(b.Value),
-                            _ => null,
-                        };
-                        if (element[sub.Name] is null)
-                        {
-                            return null;
-                        }
-
-                        break;
-                    default:
-                        return null;
-                }
-            }
-
-            return element;
         }
 
         private void CheckWritable(PatchOperationType op, SchemaAttribute attribute, SchemaAttribute? sub, string displayPath)
