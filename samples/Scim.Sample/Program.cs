@@ -5,7 +5,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Scim.AspNetCore;
-using Scim.Core.Discovery;
 using Scim.Core.Stores;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,7 +23,6 @@ builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse == 204 ? S
     });
 
 var app = builder.Build();
-app.Services.GetRequiredService<ServiceProviderConfiguration>().AuthenticationSchemes.Add(AuthenticationScheme.OAuthBearerToken());
 app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 

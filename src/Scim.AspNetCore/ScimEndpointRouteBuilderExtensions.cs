@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Scim.AspNetCore;
 using Scim.Core;
+using Scim.Core.Provisioning;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -24,9 +25,13 @@ public static class ScimEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(prefix);
         var services = endpoints.ServiceProvider;
-        var handler = services.GetService<ScimRequestHandler>()
+        var handler = services.GetService<ScimEndpoint>()
             ?? throw new InvalidOperationException("MapScim() needs the SCIM services: call builder.Services.AddScim() (and AddUserStore<T>() or AddInMemoryStores() on the builder it returns) before building the app.");
-        handler.Initialize(services);
+        using (var scope = services.CreateScope())
+        {
+            // Fail now, not at the first request, when a store is missing or an option is wrong.
+            _ = scope.ServiceProvider.GetRequiredService<ScimService>();
+        }
 
         var group = endpoints.MapGroup(prefix);
         group.Map("{**scimPath}", handler.HandleAsync)

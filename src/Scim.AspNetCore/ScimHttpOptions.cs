@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Scim.AspNetCore;
 
@@ -12,14 +13,16 @@ public enum ScimPatchResponse
     NoContent,
 }
 
-/// <summary>The HTTP adapter's options (<c>AddScim(o =&gt; ...)</c>).</summary>
+/// <summary>
+/// The HTTP adapter's options (<c>AddScim(o =&gt; ...)</c>): how requests map to tenants and actors
+/// and how PATCH answers. Everything else (limits, rules, what is advertised) is the service's, in
+/// <c>ScimServiceOptions</c>. Checked when the app starts.
+/// </summary>
 public sealed class ScimHttpOptions
 {
-    /// <summary>How PATCH answers (200 with the resource by default).</summary>
+    /// <summary>How PATCH answers.</summary>
+    /// <value>Defaults to <see cref="ScimPatchResponse.Ok"/> (200 with the resource).</value>
     public ScimPatchResponse PatchResponse { get; set; } = ScimPatchResponse.Ok;
-
-    /// <summary>The largest request body accepted, in bytes (advertised as <c>bulk.maxPayloadSize</c>); larger bodies get 413.</summary>
-    public int MaxPayloadSize { get; set; } = 1_048_576;
 
     /// <summary>
     /// Finds the tenant of a request. The default uses the <c>tenant</c> route value
@@ -27,9 +30,11 @@ public sealed class ScimHttpOptions
     /// authenticated client, then <see cref="Core.Stores.ScimContext.DefaultTenant"/>. When the route's
     /// tenant is used and the client has a <c>scim_tenant</c> claim naming another tenant, the request is 403.
     /// </summary>
+    /// <value>Defaults to <see langword="null"/> (the rule above).</value>
     public Func<HttpContext, string?>? TenantResolver { get; set; }
 
     /// <summary>Finds the acting client of a request. The default uses the <c>scim_client</c> claim, then the identity's name.</summary>
+    /// <value>Defaults to <see langword="null"/> (the rule above).</value>
     public Func<HttpContext, string?>? ActorResolver { get; set; }
 
     /// <summary>
@@ -37,20 +42,15 @@ public sealed class ScimHttpOptions
     /// §3.11): GET, PUT, PATCH and DELETE on that user. Return <see langword="null"/> when the
     /// subject has no user (404). Without a mapping, <c>/Me</c> answers 501.
     /// </summary>
+    /// <value>Defaults to <see langword="null"/> (<c>/Me</c> is not offered).</value>
     public Func<HttpContext, string?>? MeUserId { get; set; }
+}
 
-    /// <summary>Checks the values; called at startup.</summary>
-    /// <exception cref="InvalidOperationException">A value is out of range.</exception>
-    public void Validate()
-    {
-        if (MaxPayloadSize < 1024)
-        {
-            throw new InvalidOperationException($"ScimHttpOptions.MaxPayloadSize must be at least 1024 bytes (it is {MaxPayloadSize}).");
-        }
-
-        if (!Enum.IsDefined(PatchResponse))
-        {
-            throw new InvalidOperationException($"ScimHttpOptions.PatchResponse '{PatchResponse}' is not a known value.");
-        }
-    }
+/// <summary>The check of <see cref="ScimHttpOptions"/> at startup.</summary>
+internal sealed class ScimHttpOptionsValidator : IValidateOptions<ScimHttpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ScimHttpOptions options) =>
+        Enum.IsDefined(options.PatchResponse)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"ScimHttpOptions.PatchResponse '{options.PatchResponse}' is not a known value.");
 }

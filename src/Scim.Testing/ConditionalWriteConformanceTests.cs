@@ -19,7 +19,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
         var result = await Users.ReplaceAsync(Context, replacement, Version("0"), Cancellation);
 
         Assert.Equal(StoreWriteStatus.VersionMismatch, result.Status);
-        var read = await Users.GetAsync(Context, id, null, Cancellation);
+        var read = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("bjensen", read?.UserName);
         Assert.Equal(Version("1"), read?.Meta?.Version);
     }
@@ -35,7 +35,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
 
         AssertSucceeded(first, "replace with the current version");
         Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
-        var read = await Users.GetAsync(Context, id, null, Cancellation);
+        var read = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("second", read?.UserName);
         Assert.Equal(Version("2"), read?.Meta?.Version);
     }
@@ -47,13 +47,13 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
         var id = await CreateAsync(NewUser("bjensen", version: Version("7")));
 
         var stale = await Users.DeleteAsync(Context, id, Version("6"), Cancellation);
-        var stillThere = await Users.GetAsync(Context, id, null, Cancellation);
+        var stillThere = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         var current = await Users.DeleteAsync(Context, id, Version("7"), Cancellation);
 
         Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
         Assert.NotNull(stillThere);
         AssertSucceeded(current, "delete with the current version");
-        Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Users.GetAsync(Context, id, ReadHints.All, Cancellation));
     }
 
     /// <summary>A missing resource is NotFound whatever version is expected.</summary>
@@ -79,7 +79,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
 
         Assert.Equal(StoreWriteStatus.VersionMismatch, staleReplace.Status);
         Assert.Equal(StoreWriteStatus.VersionMismatch, staleDelete.Status);
-        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("Team", read?.DisplayName);
         Assert.Equal(Version("1"), read?.Meta?.Version);
         Assert.Equal([users[0]], await MemberIdsAsync(id));
@@ -87,7 +87,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
         AssertSucceeded(await Groups.ReplaceAsync(Context, NewGroup("Renamed", users, id, version: Version("2")), Version("1"), Cancellation), "replace with the current version");
         Assert.Equal(Sorted(users), await MemberIdsAsync(id));
         AssertSucceeded(await Groups.DeleteAsync(Context, id, Version("2"), Cancellation), "delete with the current version");
-        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Groups.GetAsync(Context, id, ReadHints.All, Cancellation));
     }
 
     /// <summary>A group patch conditioned on a stale version is a mismatch and adds no member.</summary>
@@ -101,21 +101,21 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
 
         Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
         Assert.Equal([users[0]], await MemberIdsAsync(id));
-        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, null, Cancellation))?.Meta?.Version);
+        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
 
         var current = await Groups.PatchAsync(Context, Patch(id, Version("1"), users[1]), Cancellation);
 
         Assert.Equal(StoreWriteStatus.Succeeded, current.Status);
         Assert.Equal([users[1]], current.AddedMemberIds);
         Assert.Equal(Sorted(users), await MemberIdsAsync(id));
-        Assert.Equal(Version("2"), (await Groups.GetAsync(Context, id, null, Cancellation))?.Meta?.Version);
+        Assert.Equal(Version("2"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
     }
 
     private static GroupPatch Patch(string id, string expectedVersion, string add) => new()
     {
         Id = id,
         ExpectedVersion = expectedVersion,
-        Members = new Scim.Core.Patching.MembershipDelta(false, [Member(add)], []),
+        Members = new MembershipChange(false, [Member(add)], []),
         NewVersion = Version("2"),
         LastModified = Day(1),
     };

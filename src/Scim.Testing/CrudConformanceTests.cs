@@ -20,7 +20,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
         var result = await Users.CreateAsync(Context, stored, Cancellation);
         AssertSucceeded(result, "create");
         Assert.Equal(expected.Id, result.Resource?.Id);
-        var read = await Users.GetAsync(Context, expected.Id!, null, Cancellation);
+        var read = await Users.GetAsync(Context, expected.Id!, ReadHints.All, Cancellation);
 
         Assert.NotNull(read);
         StoreAssert.SameUser(expected, read);
@@ -37,7 +37,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
 
         foreach (var expected in ConformanceUsers.Create(RunId))
         {
-            var read = await Users.GetAsync(Context, expected.Id!, null, Cancellation);
+            var read = await Users.GetAsync(Context, expected.Id!, ReadHints.All, Cancellation);
             Assert.NotNull(read);
             StoreAssert.SameUser(expected, read);
         }
@@ -49,7 +49,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
     {
         await CreateAsync(NewUser("someone"));
 
-        Assert.Null(await Users.GetAsync(Context, NewId("missing"), null, Cancellation));
+        Assert.Null(await Users.GetAsync(Context, NewId("missing"), ReadHints.All, Cancellation));
     }
 
     /// <summary>Replace stores the new state (attributes and meta) under the same id.</summary>
@@ -66,7 +66,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
         var result = await Users.ReplaceAsync(Context, replacement, null, Cancellation);
 
         AssertSucceeded(result, "replace");
-        var read = await Users.GetAsync(Context, id, null, Cancellation);
+        var read = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.NotNull(read);
         Assert.Equal("bjensen2", read.UserName);
         Assert.Equal("ext-2", read.ExternalId);
@@ -88,7 +88,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
         var result = await Users.ReplaceAsync(Context, ghost, null, Cancellation);
 
         Assert.Equal(StoreWriteStatus.NotFound, result.Status);
-        Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Users.GetAsync(Context, id, ReadHints.All, Cancellation));
     }
 
     /// <summary>Delete removes the user; a second delete is <see cref="StoreWriteStatus.NotFound"/>.</summary>
@@ -103,8 +103,8 @@ public abstract class CrudConformanceTests : StoreConformanceTests
 
         AssertSucceeded(deleted, "delete");
         Assert.Equal(StoreWriteStatus.NotFound, again.Status);
-        Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
-        Assert.NotNull(await Users.GetAsync(Context, other, null, Cancellation));
+        Assert.Null(await Users.GetAsync(Context, id, ReadHints.All, Cancellation));
+        Assert.NotNull(await Users.GetAsync(Context, other, ReadHints.All, Cancellation));
         var all = await Users.QueryAsync(Context, new ScimQuery(), Cancellation);
         Assert.Equal([other], all.Resources.Select(u => u.Id));
     }
@@ -144,7 +144,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
 
         AssertSucceeded(result, "create");
         Assert.Equal(id, result.Resource?.Id);
-        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.NotNull(read);
         Assert.Equal(id, read.Id);
         Assert.Equal("Tour Guides", read.DisplayName);
@@ -174,7 +174,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
         var result = await Groups.ReplaceAsync(Context, NewGroup("After", users[1..], id, version: Version("2")), null, Cancellation);
 
         AssertSucceeded(result, "replace");
-        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.NotNull(read);
         Assert.Equal("After", read.DisplayName);
         Assert.Equal(Version("2"), read.Meta?.Version);
@@ -189,10 +189,10 @@ public abstract class CrudConformanceTests : StoreConformanceTests
         var ghost = NewGroup("Ghost");
         var id = ghost.Id!;
 
-        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Groups.GetAsync(Context, id, ReadHints.All, Cancellation));
         Assert.Equal(StoreWriteStatus.NotFound, (await Groups.ReplaceAsync(Context, ghost, null, Cancellation)).Status);
         Assert.Equal(StoreWriteStatus.NotFound, (await Groups.DeleteAsync(Context, id, null, Cancellation)).Status);
-        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Groups.GetAsync(Context, id, ReadHints.All, Cancellation));
     }
 
     /// <summary>Delete removes the group and its memberships.</summary>
@@ -206,7 +206,7 @@ public abstract class CrudConformanceTests : StoreConformanceTests
         var result = await Groups.DeleteAsync(Context, id, null, Cancellation);
 
         AssertSucceeded(result, "delete");
-        Assert.Null(await Groups.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Groups.GetAsync(Context, id, ReadHints.All, Cancellation));
         var memberships = await Groups.GetGroupsOfMembersAsync(Context, users, Cancellation);
         Assert.Equal([(users[0], kept)], memberships.Select(m => (m.MemberId, m.GroupId)));
     }

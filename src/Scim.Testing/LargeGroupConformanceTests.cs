@@ -1,7 +1,5 @@
 using System.Globalization;
 using Scim.Core.Filtering;
-using Scim.Core.Patching;
-using Scim.Core.Projection;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
 
@@ -36,7 +34,7 @@ public abstract class LargeGroupConformanceTests : StoreConformanceTests
         Assert.Empty(removed.AddedMemberIds);
         Assert.Empty(unchanged.AddedMemberIds);
 
-        var withoutMembers = ScimProjection.Create(Registry, GroupType, excludedAttributes: "members");
+        var withoutMembers = ReadHints.Excluding("members");
         var group = await Groups.GetAsync(Context, id, withoutMembers, Cancellation);
         Assert.Equal("Everyone", group?.DisplayName);
         Assert.Equal(Version("3"), group?.Meta?.Version);
@@ -44,7 +42,7 @@ public abstract class LargeGroupConformanceTests : StoreConformanceTests
         Assert.Equal(Sorted([newcomer, memberIds[50_000]]), Sorted(memberships.Select(m => m.MemberId)));
         Assert.All(memberships, m => Assert.Equal(id, m.GroupId));
 
-        var full = await Groups.GetAsync(Context, id, null, Cancellation);
+        var full = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal(Size, full?.Members.Count);
     }
 
@@ -55,7 +53,7 @@ public abstract class LargeGroupConformanceTests : StoreConformanceTests
         var (id, memberIds) = await CreateLargeGroupAsync();
 
         var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, memberIds[777], Version("5"), Day(5), Cancellation);
-        var found = await Groups.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse("displayName eq \"everyone\""), Projection = ScimProjection.Create(Registry, GroupType, attributes: "displayName") }, Cancellation);
+        var found = await Groups.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse("displayName eq \"everyone\""), Hints = ReadHints.Only("displayName") }, Cancellation);
 
         Assert.Equal([id], changed);
         Assert.Empty(await Groups.GetGroupsOfMembersAsync(Context, [memberIds[777]], Cancellation));
@@ -74,7 +72,7 @@ public abstract class LargeGroupConformanceTests : StoreConformanceTests
     private static GroupPatch Delta(string id, string version, IEnumerable<string>? add = null, IEnumerable<string>? remove = null) => new()
     {
         Id = id,
-        Members = new MembershipDelta(false, [.. (add ?? []).Select(Member)], [.. remove ?? []]),
+        Members = new MembershipChange(false, [.. (add ?? []).Select(Member)], [.. remove ?? []]),
         NewVersion = Version(version),
         LastModified = Day(int.Parse(version, CultureInfo.InvariantCulture)),
     };

@@ -179,7 +179,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     /// <returns>The ids.</returns>
     protected async Task<List<string>> MemberIdsAsync(string groupId, ScimContext? context = null)
     {
-        var group = await Groups.GetAsync(context ?? Context, groupId, null, Cancellation).ConfigureAwait(false);
+        var group = await Groups.GetAsync(context ?? Context, groupId, ReadHints.All, Cancellation).ConfigureAwait(false);
         Assert.NotNull(group);
         return [.. group.Members.Select(m => m.Value!).Order(StringComparer.Ordinal)];
     }

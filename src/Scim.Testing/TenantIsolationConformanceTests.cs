@@ -1,5 +1,4 @@
 using Scim.Core.Filtering;
-using Scim.Core.Patching;
 using Scim.Core.Stores;
 
 namespace Scim.Testing;
@@ -18,7 +17,7 @@ public abstract class TenantIsolationConformanceTests : StoreConformanceTests
         var other = NewTenant();
         var id = await CreateAsync(NewUser("bjensen", version: Version("1")));
 
-        Assert.Null(await Users.GetAsync(other, id, null, Cancellation));
+        Assert.Null(await Users.GetAsync(other, id, ReadHints.All, Cancellation));
         var all = await Users.QueryAsync(other, new ScimQuery(), Cancellation);
         Assert.Empty(all.Resources);
         Assert.Equal(0, all.TotalResults);
@@ -29,7 +28,7 @@ public abstract class TenantIsolationConformanceTests : StoreConformanceTests
         Assert.Equal(StoreWriteStatus.NotFound, (await Users.ReplaceAsync(other, NewUser("hijacked", id, version: Version("2")), null, Cancellation)).Status);
         Assert.Equal(StoreWriteStatus.NotFound, (await Users.DeleteAsync(other, id, null, Cancellation)).Status);
 
-        var read = await Users.GetAsync(Context, id, null, Cancellation);
+        var read = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("bjensen", read?.UserName);
         Assert.Equal(Version("1"), read?.Meta?.Version);
     }
@@ -56,17 +55,17 @@ public abstract class TenantIsolationConformanceTests : StoreConformanceTests
         var users = await CreateUsersAsync(2);
         var id = await CreateAsync(NewGroup("Admins", users[..1], version: Version("1")));
 
-        Assert.Null(await Groups.GetAsync(other, id, null, Cancellation));
+        Assert.Null(await Groups.GetAsync(other, id, ReadHints.All, Cancellation));
         Assert.Equal(0, (await Groups.QueryAsync(other, new ScimQuery(), Cancellation)).TotalResults);
         Assert.Equal(0, (await Groups.QueryAsync(other, new ScimQuery { Filter = ScimFilterParser.Parse("displayName eq \"Admins\"") }, Cancellation)).TotalResults);
         Assert.Equal(StoreWriteStatus.NotFound, (await Groups.ReplaceAsync(other, NewGroup("Hijacked", users, id), null, Cancellation)).Status);
         Assert.Equal(StoreWriteStatus.NotFound, (await Groups.DeleteAsync(other, id, null, Cancellation)).Status);
-        var patch = new GroupPatch { Id = id, Members = new MembershipDelta(true, [Member(users[1])], []), NewVersion = Version("2"), LastModified = Day(2) };
+        var patch = new GroupPatch { Id = id, Members = new MembershipChange(true, [Member(users[1])], []), NewVersion = Version("2"), LastModified = Day(2) };
         Assert.Equal(StoreWriteStatus.NotFound, (await Groups.PatchAsync(other, patch, Cancellation)).Status);
         Assert.Empty(await Groups.GetGroupsOfMembersAsync(other, users, Cancellation));
         Assert.Empty(await Groups.RemoveMemberFromAllGroupsAsync(other, users[0], Version("3"), Day(3), Cancellation));
 
-        var read = await Groups.GetAsync(Context, id, null, Cancellation);
+        var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("Admins", read?.DisplayName);
         Assert.Equal(Version("1"), read?.Meta?.Version);
         Assert.Equal([users[0]], await MemberIdsAsync(id));

@@ -25,7 +25,7 @@ public abstract class UniquenessConformanceTests : StoreConformanceTests
 
         Assert.Equal(StoreWriteStatus.Conflict, result.Status);
         Assert.Equal("userName", result.ConflictAttribute);
-        Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
+        Assert.Null(await Users.GetAsync(Context, id, ReadHints.All, Cancellation));
     }
 
     /// <summary>Renaming a user to another user's userName (in other case) is a conflict and changes nothing.</summary>
@@ -39,7 +39,7 @@ public abstract class UniquenessConformanceTests : StoreConformanceTests
 
         Assert.Equal(StoreWriteStatus.Conflict, result.Status);
         Assert.Equal("userName", result.ConflictAttribute);
-        Assert.Equal("other", (await Users.GetAsync(Context, id, null, Cancellation))?.UserName);
+        Assert.Equal("other", (await Users.GetAsync(Context, id, ReadHints.All, Cancellation))?.UserName);
     }
 
     /// <summary>A user may change the case of its own userName.</summary>
@@ -51,7 +51,7 @@ public abstract class UniquenessConformanceTests : StoreConformanceTests
         var result = await Users.ReplaceAsync(Context, NewUser("BJensen", id, version: Version("2")), null, Cancellation);
 
         AssertSucceeded(result, "replace with the own userName in other case");
-        Assert.Equal("BJensen", (await Users.GetAsync(Context, id, null, Cancellation))?.UserName);
+        Assert.Equal("BJensen", (await Users.GetAsync(Context, id, ReadHints.All, Cancellation))?.UserName);
     }
 
     /// <summary>A renamed user frees its old userName.</summary>
@@ -80,12 +80,12 @@ public abstract class UniquenessConformanceTests : StoreConformanceTests
         {
             Assert.Equal(StoreWriteStatus.Conflict, result.Status);
             Assert.Equal("externalId", result.ConflictAttribute);
-            Assert.Null(await Users.GetAsync(Context, id, null, Cancellation));
+            Assert.Null(await Users.GetAsync(Context, id, ReadHints.All, Cancellation));
         }
         else
         {
             AssertSucceeded(result, "create with an externalId already used");
-            Assert.Equal("ext-1", (await Users.GetAsync(Context, id, null, Cancellation))?.ExternalId);
+            Assert.Equal("ext-1", (await Users.GetAsync(Context, id, ReadHints.All, Cancellation))?.ExternalId);
         }
     }
 
@@ -104,7 +104,7 @@ public abstract class UniquenessConformanceTests : StoreConformanceTests
         {
             Assert.Equal(StoreWriteStatus.Conflict, taken.Status);
             Assert.Equal("externalId", taken.ConflictAttribute);
-            Assert.Equal("ext-2", (await Users.GetAsync(Context, id, null, Cancellation))?.ExternalId);
+            Assert.Equal("ext-2", (await Users.GetAsync(Context, id, ReadHints.All, Cancellation))?.ExternalId);
         }
         else
         {

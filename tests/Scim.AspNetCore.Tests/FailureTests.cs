@@ -1,6 +1,5 @@
 using System.Net;
 using Scim.Core;
-using Scim.Core.Projection;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
 using static Scim.AspNetCore.Tests.ScimAssert;
@@ -42,7 +41,7 @@ public sealed class FailureTests
     /// <summary>A user store whose database is down.</summary>
     private sealed class ThrowingUserStore : IUserStore
     {
-        public Task<User?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+        public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
 
         public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
 

@@ -200,7 +200,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task BodyLargerThanMaxPayloadSize_Returns413()
     {
-        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.MaxPayloadSize = 2048);
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s => s.ConfigureService(c => c.MaxPayloadSize = 2048));
         var client = server.Client();
         var big = new string('x', 3000);
 
@@ -213,7 +213,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task ChunkedBodyLargerThanMaxPayloadSize_Returns413()
     {
-        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.MaxPayloadSize = 2048);
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s => s.ConfigureService(c => c.MaxPayloadSize = 2048));
         var client = server.Client();
         var big = new string('x', 40_000);
         var bytes = System.Text.Encoding.UTF8.GetBytes($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","displayName":"{{big}}"}""");
@@ -229,7 +229,7 @@ public sealed class ProtocolTests
     [Fact]
     public async Task BodyWithinMaxPayloadSize_IsAccepted()
     {
-        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.MaxPayloadSize = 2048);
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s => s.ConfigureService(c => c.MaxPayloadSize = 2048));
 
         Resource(await server.Client().PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}"""), HttpStatusCode.Created);
     }

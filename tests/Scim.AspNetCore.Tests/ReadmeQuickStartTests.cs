@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scim.AspNetCore;
-using Scim.Core.InMemory;
-using Scim.Core.Projection;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
@@ -85,20 +83,20 @@ public sealed class ReadmeQuickStartTests
     /// <summary>Stands for a host's store over its own table; here it keeps users in memory (one per app: registered as a singleton-backed scope).</summary>
     private sealed class MyUserStore(SchemaRegistry registry) : IUserStore
     {
-        private static readonly Dictionary<SchemaRegistry, InMemoryUserStore> Stores = [];
+        private static readonly Dictionary<SchemaRegistry, IUserStore> Stores = [];
 
-        private InMemoryUserStore Inner
+        private IUserStore Inner
         {
             get
             {
                 lock (Stores)
                 {
-                    return Stores.TryGetValue(registry, out var store) ? store : Stores[registry] = new InMemoryUserStore(registry);
+                    return Stores.TryGetValue(registry, out var store) ? store : Stores[registry] = InMemoryRows.Users();
                 }
             }
         }
 
-        public Task<User?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken) => Inner.GetAsync(context, id, projection, cancellationToken);
+        public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => Inner.GetAsync(context, id, hints, cancellationToken);
 
         public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(context, query, cancellationToken);
 
@@ -112,20 +110,20 @@ public sealed class ReadmeQuickStartTests
     /// <summary>Stands for a host's group store.</summary>
     private sealed class MyGroupStore(SchemaRegistry registry) : IGroupStore
     {
-        private static readonly Dictionary<SchemaRegistry, InMemoryGroupStore> Stores = [];
+        private static readonly Dictionary<SchemaRegistry, IGroupStore> Stores = [];
 
-        private InMemoryGroupStore Inner
+        private IGroupStore Inner
         {
             get
             {
                 lock (Stores)
                 {
-                    return Stores.TryGetValue(registry, out var store) ? store : Stores[registry] = new InMemoryGroupStore(registry);
+                    return Stores.TryGetValue(registry, out var store) ? store : Stores[registry] = InMemoryRows.Groups();
                 }
             }
         }
 
-        public Task<Group?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken) => Inner.GetAsync(context, id, projection, cancellationToken);
+        public Task<Group?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => Inner.GetAsync(context, id, hints, cancellationToken);
 
         public Task<ScimPage<Group>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(context, query, cancellationToken);
 

@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Scim.Core.InMemory;
-using Scim.Core.Projection;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
@@ -35,11 +33,11 @@ public sealed class RequestScopeTests
     }
 
     /// <summary>Counts the stores made; holds the rows they share.</summary>
-    private sealed class StoreLog(SchemaRegistry registry)
+    private sealed class StoreLog
     {
         private int _made;
 
-        public InMemoryUserStore Rows { get; } = new(registry);
+        public IUserStore Rows { get; } = InMemoryRows.Users();
 
         public int Made => Volatile.Read(ref _made);
 
@@ -48,7 +46,7 @@ public sealed class RequestScopeTests
 
     private sealed class ScopedUserStore : IUserStore
     {
-        private readonly InMemoryUserStore _rows;
+        private readonly IUserStore _rows;
 
         public ScopedUserStore(StoreLog log)
         {
@@ -56,7 +54,7 @@ public sealed class RequestScopeTests
             _rows = log.Rows;
         }
 
-        public Task<User?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken) => _rows.GetAsync(context, id, projection, cancellationToken);
+        public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => _rows.GetAsync(context, id, hints, cancellationToken);
 
         public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => _rows.QueryAsync(context, query, cancellationToken);
 

@@ -38,10 +38,10 @@ public sealed class StartupAndDiscoveryTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddScim(o => o.MaxPayloadSize = 10).AddInMemoryStores();
+        builder.Services.AddScim().AddInMemoryStores().ConfigureService(o => o.MaxPayloadSize = 10);
         await using var app = builder.Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => app.MapScim("/scim/v2"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.MapScim("/scim/v2"));
 
         Assert.Contains("MaxPayloadSize", error.Message, StringComparison.Ordinal);
     }
@@ -49,7 +49,7 @@ public sealed class StartupAndDiscoveryTests
     [Fact]
     public async Task ServiceProviderConfig_ReflectsCapabilities()
     {
-        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.MaxPayloadSize = 65_536);
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s => s.ConfigureService(c => c.MaxPayloadSize = 65_536));
 
         var response = await server.Client().GetAsync("ServiceProviderConfig");
 

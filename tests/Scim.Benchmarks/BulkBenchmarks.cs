@@ -33,8 +33,8 @@ public class BulkBenchmarks
         // A new tenant per invocation: the same userNames can be created again.
         using var userStore = new InMemoryUserStore(_registry);
         using var groupStore = new InMemoryGroupStore(_registry);
-        var service = new ScimService(new ScimSerializer(_registry), userStore, groupStore);
+        var service = ScimService.Create(_registry, userStore, groupStore);
         var response = await new ScimBulkProcessor(service).ProcessAsync(new ScimContext("bulk" + _round++), _request);
-        return response["Operations"]!.AsArray().Count;
+        return response.Body["Operations"]!.AsArray().Count;
     }
 }

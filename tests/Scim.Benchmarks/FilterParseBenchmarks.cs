@@ -38,5 +38,5 @@ public class FilterParseBenchmarks
     }
 
     [Benchmark]
-    public PatchPath ParsePatchPath() => ScimFilterParser.ParsePatchPath("emails[type eq \"work\"].value");
+    public object ParsePatchPath() => ScimFilterParser.ParsePatchPath("emails[type eq \"work\"].value");
 }

@@ -94,24 +94,24 @@ public class PatchBenchmarks
     public JsonObject CloneUser() => (JsonObject)_user.DeepClone();
 
     [Benchmark]
-    public PatchResult ApplyThreeOperations() => _patcher.Apply((JsonObject)_user.DeepClone(), _userType, _threeOperations);
+    public object ApplyThreeOperations() => _patcher.Apply((JsonObject)_user.DeepClone(), _userType, _threeOperations);
 
     /// <summary>One 3-operation PATCH, without a copy: the request and its mirror in turn on one tree.</summary>
     [Benchmark(OperationsPerInvoke = 2)]
-    public PatchResult ApplyThreeOperationsInPlace()
+    public object ApplyThreeOperationsInPlace()
     {
         _patcher.Apply(_patchedInPlace, _userType, _threeOperations);
         return _patcher.Apply(_patchedInPlace, _userType, _threeOperationsMirror);
     }
 
     [Benchmark]
-    public PatchResult ReadAndApplyThreeOperations() => _patcher.Apply((JsonObject)_user.DeepClone(), _userType, _patcher.ReadRequest(ThreeOperations));
+    public object ReadAndApplyThreeOperations() => _patcher.Apply((JsonObject)_user.DeepClone(), _userType, _patcher.ReadRequest(ThreeOperations));
 
     [Benchmark]
-    public PatchResult AddMemberToGroupOf10() => _patcher.Apply(_smallGroup, _groupType, _addOneMember);
+    public object AddMemberToGroupOf10() => _patcher.Apply(_smallGroup, _groupType, _addOneMember);
 
     [Benchmark]
-    public PatchResult AddMemberToGroupOf100000() => _patcher.Apply(_largeGroup, _groupType, _addOneMember);
+    public object AddMemberToGroupOf100000() => _patcher.Apply(_largeGroup, _groupType, _addOneMember);
 
     private static JsonObject Group(int members)
     {

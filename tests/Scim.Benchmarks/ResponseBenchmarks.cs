@@ -17,7 +17,7 @@ namespace Scim.Benchmarks;
 [MemoryDiagnoser]
 public class ResponseBenchmarks
 {
-    private readonly ScimContext _context = new("bench", "bench-client") { BaseUri = new Uri("http://localhost:5000/scim/v2/") };
+    private readonly ScimContext _context = new("bench", "bench-client") { BaseUrl = "http://localhost:5000/scim/v2/" };
     private readonly ArrayBufferWriter<byte> _buffer = new(256 * 1024);
     private readonly ScimListRequest _page = new() { StartIndex = 4_001, Count = 100 };
     private ScimService _service = null!;
@@ -31,7 +31,7 @@ public class ResponseBenchmarks
         var registry = SchemaRegistry.CreateDefault();
         var users = new InMemoryUserStore(registry);
         var groups = new InMemoryGroupStore(registry);
-        _service = new ScimService(new ScimSerializer(registry), users, groups);
+        _service = ScimService.Create(registry, users, groups);
         var ids = Seed.Users(users, _context, 10_000);
         Seed.Group(groups, _context, "large", ids.Take(5_000));
         for (var i = 0; i < 99; i++)

@@ -6,7 +6,7 @@ using Scim.Core.Stores;
 namespace Scim.Benchmarks;
 
 /// <summary>Fills the in-memory stores with users shaped like the ones Entra ID provisions.</summary>
-public static class Seed
+internal static class Seed
 {
     /// <summary>
     /// Creates <paramref name="count"/> users straight in the store; returns their ids. The ids

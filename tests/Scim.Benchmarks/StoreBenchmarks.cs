@@ -38,7 +38,7 @@ public class StoreBenchmarks
         var registry = SchemaRegistry.CreateDefault();
         var users = new InMemoryUserStore(registry);
         var groups = new InMemoryGroupStore(registry);
-        _service = new ScimService(new ScimSerializer(registry), users, groups);
+        _service = ScimService.Create(registry, users, groups);
         var ids = Seed.Users(users, _context, Users);
         _smallGroup = Seed.Group(groups, _context, "small", ids.Take(10));
         _largeGroup = Seed.Group(groups, _context, "large", ids);
@@ -49,7 +49,7 @@ public class StoreBenchmarks
         var scrambledIds = Seed.Users(scrambledUsers, _context, Users, scrambled: true);
         Seed.Group(scrambledGroups, _context, "small", scrambledIds.Take(10));
         Seed.Group(scrambledGroups, _context, "large", scrambledIds);
-        _scrambled = new ScimService(new ScimSerializer(registry), scrambledUsers, scrambledGroups);
+        _scrambled = ScimService.Create(registry, scrambledUsers, scrambledGroups);
         var extra = Seed.Users(users, _context, 1, prefix: "extra")[0];
         _addMember = Encoding.UTF8.GetBytes($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{extra}}"}]}]}""");
         _removeMember = Encoding.UTF8.GetBytes($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members[value eq \"{{extra}}\"]"}]}""");

@@ -17,21 +17,18 @@ namespace Scim.Core.Bulk;
 /// refer to each other in a cycle are created without those references first and then patched to
 /// add them (§3.7.1). <c>failOnErrors</c> stops processing after that many errors.
 /// </summary>
-public sealed class ScimBulkProcessor
+internal sealed class ScimBulkProcessor
 {
     private const string BulkIdPrefix = "bulkId:";
     private readonly ScimService _service;
     private readonly BulkOptions _options;
 
-    /// <summary>Creates a processor over a service.</summary>
-    /// <param name="service">The provisioning service (for the request's scope).</param>
-    /// <param name="options">Limits.</param>
-    public ScimBulkProcessor(ScimService service, BulkOptions? options = null)
+    /// <summary>Creates a processor over a service (for the request's scope); its options say whether bulk is on and how many operations it takes.</summary>
+    public ScimBulkProcessor(ScimService service)
     {
         ArgumentNullException.ThrowIfNull(service);
         _service = service;
-        _options = options ?? new BulkOptions();
-        _options.Validate();
+        _options = service.Options.Bulk;
     }
 
     /// <summary>Processes a BulkRequest body and returns the BulkResponse.</summary>
@@ -40,7 +37,7 @@ public sealed class ScimBulkProcessor
     /// <param name="cancellationToken">Cancels the remaining operations.</param>
     /// <returns>The BulkResponse: one result per processed operation, in request order.</returns>
     /// <exception cref="ScimException">400 for a malformed request, 413 for too many operations, 501 when bulk is off.</exception>
-    public async Task<JsonObject> ProcessAsync(ScimContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    public async Task<ScimDocument> ProcessAsync(ScimContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!_options.Enabled)
@@ -150,11 +147,11 @@ public sealed class ScimBulkProcessor
             }
         }
 
-        return new JsonObject
+        return new ScimDocument(new JsonObject
         {
             ["schemas"] = new JsonArray(ScimSchemaUris.BulkResponse),
             ["Operations"] = response,
-        };
+        });
 
         bool Stop() => failOnErrors is { } limit && errors >= limit;
 
@@ -178,18 +175,7 @@ public sealed class ScimBulkProcessor
             }
 
             result["status"] = error.Status.ToString(CultureInfo.InvariantCulture);
-            var detail = new JsonObject
-            {
-                ["schemas"] = new JsonArray(ScimSchemaUris.Error),
-                ["status"] = error.Status.ToString(CultureInfo.InvariantCulture),
-            };
-            if (error.ScimType is not null)
-            {
-                detail["scimType"] = error.ScimType;
-            }
-
-            detail["detail"] = error.Detail;
-            result["response"] = detail;
+            result["response"] = error.ToJson();
             results[index] = result;
         }
 
@@ -246,9 +232,9 @@ public sealed class ScimBulkProcessor
                         entry["location"] = result.Location.AbsoluteUri;
                     }
                 }
-                else if (context.BaseUri is not null && operation.ResourceType is not null)
+                else if (context.BaseUrl is not null && operation.ResourceType is not null)
                 {
-                    entry["location"] = $"{context.BaseUri.AbsoluteUri.TrimEnd('/')}{_service.FindResourceType(operation.ResourceType)!.Endpoint}/{Uri.EscapeDataString(id!)}";
+                    entry["location"] = new ResourceLocations(context.BaseUrl, _service.FindResourceType(operation.ResourceType)!).Of(id!);
                 }
 
                 entry["status"] = status.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Scim.Core.Discovery;
+using Microsoft.Extensions.Options;
 using Scim.Core.Events;
 using Scim.Core.InMemory;
 using Scim.Core.Provisioning;
@@ -11,28 +11,33 @@ namespace Scim.Core;
 
 /// <summary>
 /// The object <c>AddScimCore()</c> (and, in the HTTP adapter, <c>AddScim()</c>) returns: the place
-/// where a host registers its extension schemas and resource types and configures the service.
-/// Calling <c>AddScimCore()</c> again returns a builder over the same registrations.
+/// where a host registers its stores, event subscribers and extension schemas and sets the
+/// service's options. Calling <c>AddScimCore()</c> again returns a builder over the same registrations.
 /// </summary>
 public sealed class ScimBuilder
 {
-    internal ScimBuilder(IServiceCollection services, SchemaRegistry registry, ServiceProviderConfiguration configuration)
+    internal ScimBuilder(IServiceCollection services, SchemaRegistry registry)
     {
         Services = services;
         Registry = registry;
-        Configuration = configuration;
     }
 
-    /// <summary>The provisioning service's rules and limits (change them here or with <see cref="ConfigureService"/>).</summary>
-    public ScimServiceOptions ServiceOptions { get; } = new();
+    /// <summary>The service collection being configured.</summary>
+    public IServiceCollection Services { get; }
 
-    /// <summary>Changes the provisioning service's rules and limits.</summary>
+    /// <summary>
+    /// The schemas that will be served; starts with the built-in User, Group and Enterprise User.
+    /// It is frozen when the app is built: register everything before.
+    /// </summary>
+    public SchemaRegistry Registry { get; }
+
+    /// <summary>Sets the service's options (limits, reading and PATCH rules, bulk, what ServiceProviderConfig says). Checked when the app starts.</summary>
     /// <param name="configure">Changes the options.</param>
     /// <returns>This builder.</returns>
     public ScimBuilder ConfigureService(Action<ScimServiceOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(ServiceOptions);
+        Services.Configure(configure);
         return this;
     }
 
@@ -56,30 +61,20 @@ public sealed class ScimBuilder
         return this;
     }
 
-    /// <summary>Uses the in-memory stores (the quick trial and tests): data lives as long as the process.</summary>
-    /// <param name="configure">Changes the stores' options.</param>
+    /// <summary>
+    /// Uses the in-memory stores (the quick trial and tests): data lives as long as the process.
+    /// They enforce <see cref="ScimServiceOptions.UniqueExternalId"/> when it is set.
+    /// </summary>
     /// <returns>This builder.</returns>
-    public ScimBuilder AddInMemoryStores(Action<InMemoryStoreOptions>? configure = null)
+    public ScimBuilder AddInMemoryStores()
     {
-        // Options are settled when the stores are first resolved, so ConfigureService may come later.
-        InMemoryStoreOptions? options = null;
-        InMemoryStoreOptions Options()
-        {
-            if (options is null)
-            {
-                var settled = new InMemoryStoreOptions { UniqueExternalId = ServiceOptions.UniqueExternalId };
-                configure?.Invoke(settled);
-                options = settled;
-            }
-
-            return options;
-        }
-
-        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryUserStore(sp.GetRequiredService<SchemaRegistry>(), Options())));
-        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryGroupStore(sp.GetRequiredService<SchemaRegistry>(), Options())));
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryUserStore(sp.GetRequiredService<SchemaRegistry>(), UniqueExternalId(sp))));
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryGroupStore(sp.GetRequiredService<SchemaRegistry>(), UniqueExternalId(sp))));
         Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<InMemoryUserStore>()));
         Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<InMemoryGroupStore>()));
         return this;
+
+        static bool UniqueExternalId(IServiceProvider services) => services.GetRequiredService<IOptions<ScimServiceOptions>>().Value.UniqueExternalId;
     }
 
     /// <summary>Adds a change-event subscriber (any number can be added; each is a singleton).</summary>
@@ -91,15 +86,6 @@ public sealed class ScimBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IScimEventSubscriber, TSubscriber>());
         return this;
     }
-
-    /// <summary>The service collection being configured.</summary>
-    public IServiceCollection Services { get; }
-
-    /// <summary>The registry that will be served; starts with the built-in User and Group resource types.</summary>
-    public SchemaRegistry Registry { get; }
-
-    /// <summary>The service provider configuration published at /ServiceProviderConfig.</summary>
-    public ServiceProviderConfiguration Configuration { get; }
 
     /// <summary>
     /// Registers an extension schema for a resource type, e.g. a
@@ -116,25 +102,20 @@ public sealed class ScimBuilder
         return this;
     }
 
-    /// <summary>Registers a resource type of the host's own, with its core schema and optional extensions.</summary>
-    /// <param name="resourceType">The resource type, naming <paramref name="schema"/> as its core schema.</param>
-    /// <param name="schema">Its core schema (registered here if not yet registered).</param>
-    /// <returns>This builder.</returns>
+    /// <summary>
+    /// Not available yet: the service serves User and Group only, so a resource type of the host's
+    /// own would be advertised but answer 404. This fails at startup rather than do that.
+    /// </summary>
+    /// <param name="resourceType">The resource type.</param>
+    /// <param name="schema">Its core schema.</param>
+    /// <returns>Never returns.</returns>
+    /// <exception cref="NotSupportedException">Always.</exception>
+#pragma warning disable CA1822 // an instance method like every builder method, so that the call reads as the others do
     public ScimBuilder AddResourceType(ScimResourceType resourceType, ScimSchema schema)
+#pragma warning restore CA1822
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(schema);
-        if (!string.Equals(resourceType.Schema, schema.Id, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', not '{schema.Id}'.", nameof(schema));
-        }
-
-        if (Registry.FindSchema(schema.Id) is null)
-        {
-            Registry.AddSchema(schema);
-        }
-
-        Registry.AddResourceType(resourceType);
-        return this;
+        throw new NotSupportedException($"Resource type '{resourceType.Name}' cannot be served: this version of Scim.Core serves User and Group only. Extend those with AddSchemaExtension, or wait for host-defined resource types.");
     }
 }

@@ -1,8 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scim.Core;
-using Scim.Core.Discovery;
+using Scim.Core.Events;
+using Scim.Core.Provisioning;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
+using Scim.Core.Stores;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,45 +15,38 @@ public static class ScimCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the SCIM core services: the <see cref="SchemaRegistry"/> (built-in User, Group and
-    /// Enterprise User), the <see cref="ServiceProviderConfiguration"/> and the
-    /// <see cref="ScimSerializer"/>. Safe to call more than once: later calls return a builder
-    /// over the same registry.
+    /// Enterprise User), the <see cref="ScimServiceOptions"/> (checked when the app starts), the
+    /// <see cref="ScimSerializer"/> and the <see cref="ScimService"/>. Safe to call more than once:
+    /// later calls return a builder over the same registrations.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configureSerializer">Changes the reading options (e.g. how unknown attributes are treated).</param>
-    /// <returns>The builder to register extensions and resource types with.</returns>
-    public static ScimBuilder AddScimCore(this IServiceCollection services, Action<ScimSerializerOptions>? configureSerializer = null)
+    /// <returns>The builder to register stores, extensions and options with.</returns>
+    public static ScimBuilder AddScimCore(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(ScimBuilder))?.ImplementationInstance as ScimBuilder;
-        var builder = existing ?? new ScimBuilder(services, SchemaRegistry.CreateDefault(), new ServiceProviderConfiguration());
-        if (existing is null)
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(ScimBuilder))?.ImplementationInstance is ScimBuilder existing)
         {
-            services.AddSingleton(builder);
-            services.TryAddSingleton(builder.Registry);
-            services.TryAddSingleton(builder.Configuration);
-            services.TryAddSingleton(new ScimSerializerOptions());
-            services.TryAddSingleton(sp => new ScimSerializer(sp.GetRequiredService<SchemaRegistry>(), sp.GetRequiredService<ScimSerializerOptions>()));
-            services.TryAddSingleton(sp => new Scim.Core.Provisioning.ScimEngine(sp.GetRequiredService<ScimSerializer>(), builder.ServiceOptions));
-            // Per provider (a collection may build more than one), one service shared by every
-            // scope when everything it holds is a singleton; else a new one per scope.
-            services.TryAddSingleton(_ => new SharedScimService(services));
-            services.TryAddScoped(sp => sp.GetRequiredService<SharedScimService>().Get(sp, static sp => new Scim.Core.Provisioning.ScimService(
-                sp.GetRequiredService<Scim.Core.Provisioning.ScimEngine>(),
-                sp.GetService<Scim.Core.Stores.IUserStore>() ?? throw new InvalidOperationException("No SCIM user store is registered: call AddUserStore<TStore>() or AddInMemoryStores() on the builder AddScim()/AddScimCore() returns."),
-                sp.GetService<Scim.Core.Stores.IGroupStore>(),
-                sp.GetServices<Scim.Core.Events.IScimEventSubscriber>(),
-                sp.GetService<Microsoft.Extensions.Logging.ILogger<Scim.Core.Provisioning.ScimService>>(),
-                sp.GetService<TimeProvider>())));
+            return existing;
         }
 
-        if (configureSerializer is not null)
-        {
-            var options = services.First(d => d.ServiceType == typeof(ScimSerializerOptions)).ImplementationInstance as ScimSerializerOptions
-                ?? throw new InvalidOperationException("ScimSerializerOptions was registered by something other than AddScimCore; configure it there.");
-            configureSerializer(options);
-        }
+        var builder = new ScimBuilder(services, SchemaRegistry.CreateDefault());
+        services.AddSingleton(builder);
+        services.AddOptions<ScimServiceOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, ScimServiceOptionsValidator>());
+        services.TryAddSingleton(builder.Registry);
+        services.TryAddSingleton(sp => new ScimEngine(sp.GetRequiredService<SchemaRegistry>(), sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ScimEngine>().Serializer);
 
+        // One decision, made once per provider: every scope gets the same service when all it holds
+        // is a singleton, otherwise each scope (request) gets its own, over its own scoped stores.
+        services.TryAddSingleton(_ => new ServiceSharing(services));
+        services.TryAddScoped(sp => sp.GetRequiredService<ServiceSharing>().Get(sp, static sp => new ScimService(
+            sp.GetRequiredService<ScimEngine>(),
+            sp.GetService<IUserStore>() ?? throw new InvalidOperationException("No SCIM user store is registered: call AddUserStore<TStore>() or AddInMemoryStores() on the builder AddScim()/AddScimCore() returns."),
+            sp.GetService<IGroupStore>(),
+            sp.GetServices<IScimEventSubscriber>(),
+            sp.GetService<ILogger<ScimService>>(),
+            sp.GetService<TimeProvider>())));
         return builder;
     }
 }

@@ -9,7 +9,7 @@ namespace Scim.Core.Discovery;
 /// registered. The <c>baseUrl</c> arguments are the SCIM base (<c>https://host/scim/v2</c>
 /// or <c>/scim/v2</c>); <c>meta.location</c> values are built on it.
 /// </summary>
-public static class DiscoveryDocuments
+internal static class DiscoveryDocuments
 {
     /// <summary>The /ServiceProviderConfig document.</summary>
     /// <param name="configuration">What the service provider supports.</param>
@@ -110,14 +110,14 @@ public static class DiscoveryDocuments
         return document;
     }
 
-    /// <summary>The /Schemas list response: every registered schema.</summary>
-    /// <param name="registry">The registry.</param>
+    /// <summary>The /Schemas list response.</summary>
+    /// <param name="schemas">The schemas served.</param>
     /// <param name="baseUrl">The SCIM base URL.</param>
     /// <returns>The document.</returns>
-    public static JsonObject Schemas(SchemaRegistry registry, string baseUrl)
+    public static JsonObject Schemas(IEnumerable<ScimSchema> schemas, string baseUrl)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        return ListResponse(registry.Schemas.Select(s => (JsonNode)Schema(s, baseUrl)));
+        ArgumentNullException.ThrowIfNull(schemas);
+        return ListResponse(schemas.Select(s => (JsonNode)Schema(s, baseUrl)));
     }
 
     /// <summary>The representation of one resource type (RFC 7643 §6), as served at /ResourceTypes/{name}.</summary>
@@ -155,14 +155,14 @@ public static class DiscoveryDocuments
         return document;
     }
 
-    /// <summary>The /ResourceTypes list response: every registered resource type.</summary>
-    /// <param name="registry">The registry.</param>
+    /// <summary>The /ResourceTypes list response.</summary>
+    /// <param name="resourceTypes">The resource types served.</param>
     /// <param name="baseUrl">The SCIM base URL.</param>
     /// <returns>The document.</returns>
-    public static JsonObject ResourceTypes(SchemaRegistry registry, string baseUrl)
+    public static JsonObject ResourceTypes(IEnumerable<ScimResourceType> resourceTypes, string baseUrl)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        return ListResponse(registry.ResourceTypes.Select(r => (JsonNode)ResourceType(r, baseUrl)));
+        ArgumentNullException.ThrowIfNull(resourceTypes);
+        return ListResponse(resourceTypes.Select(r => (JsonNode)ResourceType(r, baseUrl)));
     }
 
     private static JsonObject ListResponse(IEnumerable<JsonNode> resources)

@@ -2,11 +2,40 @@ namespace Scim.Core.Discovery;
 
 /// <summary>
 /// What the service provider supports, published at /ServiceProviderConfig (RFC 7643 §5, with
-/// the <c>pagination</c> block of RFC 9865). The defaults claim nothing: the layer that serves
-/// requests (the HTTP adapter) switches on what it actually implements and the limits it enforces.
+/// the <c>pagination</c> block of RFC 9865). Computed once, by <see cref="From"/>, from the host's
+/// <see cref="Provisioning.ScimServiceOptions"/> and what the stores can do; the defaults here claim nothing.
 /// </summary>
-public sealed class ServiceProviderConfiguration
+internal sealed class ServiceProviderConfiguration
 {
+    /// <summary>The configuration of a service: what it implements, the host's choices, the stores' paging.</summary>
+    public static ServiceProviderConfiguration From(Provisioning.ScimServiceOptions options, bool cursorPaging, TimeSpan? cursorTimeout)
+    {
+        var configuration = new ServiceProviderConfiguration
+        {
+            DocumentationUri = options.DocumentationUri,
+            PatchSupported = true,
+            ChangePasswordSupported = options.ChangePasswordSupported,
+            SortSupported = true,
+            ETagSupported = true,
+        };
+        configuration.Filter.Supported = true;
+        configuration.Filter.MaxResults = options.MaxCount;
+        configuration.Bulk.Supported = options.Bulk.Enabled;
+        configuration.Bulk.MaxOperations = options.Bulk.MaxOperations;
+        configuration.Bulk.MaxPayloadSize = options.MaxPayloadSize;
+        configuration.Pagination.Index = true;
+        configuration.Pagination.Cursor = cursorPaging;
+        configuration.Pagination.CursorTimeout = cursorPaging && cursorTimeout is { } timeout ? (int)timeout.TotalSeconds : null;
+        configuration.Pagination.DefaultPageSize = options.DefaultCount;
+        configuration.Pagination.MaxPageSize = options.MaxCount;
+        foreach (var scheme in options.AuthenticationSchemes)
+        {
+            configuration.AuthenticationSchemes.Add(scheme);
+        }
+
+        return configuration;
+    }
+
     /// <summary>A page of human-readable help about the service provider.</summary>
     /// <value>Defaults to <see langword="null"/> (left out).</value>
     public Uri? DocumentationUri { get; set; }
@@ -42,7 +71,7 @@ public sealed class ServiceProviderConfiguration
 }
 
 /// <summary>Bulk support (RFC 7643 §5, <c>bulk</c>).</summary>
-public sealed class BulkConfiguration
+internal sealed class BulkConfiguration
 {
     /// <summary>Whether /Bulk is supported.</summary>
     /// <value>Defaults to <see langword="false"/>.</value>
@@ -58,7 +87,7 @@ public sealed class BulkConfiguration
 }
 
 /// <summary>Filter support (RFC 7643 §5, <c>filter</c>).</summary>
-public sealed class FilterConfiguration
+internal sealed class FilterConfiguration
 {
     /// <summary>Whether the <c>filter</c> parameter is supported.</summary>
     /// <value>Defaults to <see langword="false"/>.</value>
@@ -70,7 +99,7 @@ public sealed class FilterConfiguration
 }
 
 /// <summary>Pagination support (RFC 9865 §3, the <c>pagination</c> attribute of the service provider configuration).</summary>
-public sealed class PaginationConfiguration
+internal sealed class PaginationConfiguration
 {
     /// <summary>Whether cursor-based pagination is supported.</summary>
     /// <value>Defaults to <see langword="false"/>.</value>

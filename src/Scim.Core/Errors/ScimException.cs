@@ -1,10 +1,14 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Scim.Core.Errors;
 
 /// <summary>
 /// The one error type of Scim.Core. It carries what RFC 7644 §3.12 puts in an error response:
 /// the HTTP status, an optional <c>scimType</c> (see <see cref="ScimErrorType"/>) and a
-/// human-readable detail that points at the problem. The HTTP adapter turns it into the SCIM
-/// error body; nothing else writes one.
+/// human-readable detail that points at the problem. <see cref="WriteTo"/> is the one place the
+/// SCIM error body is made: the HTTP adapter's responses and Bulk's per-operation results both use it.
 /// </summary>
 public sealed class ScimException : Exception
 {
@@ -47,4 +51,29 @@ public sealed class ScimException : Exception
     /// <param name="detail">Which value is already taken.</param>
     /// <returns>The new exception (not thrown).</returns>
     public static ScimException Conflict(string detail) => new(409, ScimErrorType.Uniqueness, detail);
+
+    /// <summary>Writes the SCIM error body (RFC 7644 §3.12): <c>schemas</c>, <c>status</c> as a string, <c>scimType</c> when there is one, <c>detail</c>.</summary>
+    /// <param name="writer">The writer.</param>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ToJson().WriteTo(writer);
+    }
+
+    /// <summary>The SCIM error body as a tree.</summary>
+    internal JsonObject ToJson()
+    {
+        var body = new JsonObject
+        {
+            ["schemas"] = new JsonArray(Schema.ScimSchemaUris.Error),
+            ["status"] = Status.ToString(CultureInfo.InvariantCulture),
+        };
+        if (ScimType is not null)
+        {
+            body["scimType"] = ScimType;
+        }
+
+        body["detail"] = Detail;
+        return body;
+    }
 }

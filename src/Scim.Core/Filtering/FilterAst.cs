@@ -168,7 +168,7 @@ public sealed record ValuePathFilter(AttributePath Path, FilterExpression Filter
 /// <param name="Path">The attribute (with its sub-attribute when the path has no filter).</param>
 /// <param name="ValueFilter">The filter selecting values of a multi-valued attribute, or <see langword="null"/>.</param>
 /// <param name="SubAttribute">The sub-attribute after a value filter, or <see langword="null"/>.</param>
-public sealed record PatchPath(AttributePath Path, FilterExpression? ValueFilter, string? SubAttribute)
+internal sealed record PatchPath(AttributePath Path, FilterExpression? ValueFilter, string? SubAttribute)
 {
     /// <inheritdoc />
     public override string ToString()

@@ -12,19 +12,22 @@ namespace Scim.Core.Filtering;
 /// <c>co</c>/<c>sw</c>/<c>ew</c> on anything but strings, a value of the wrong type, a
 /// sub-attribute of a simple attribute, a value path on a simple attribute.
 /// </summary>
-internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions options)
+internal sealed class FilterBinder
 {
-    private const int MaxResolvedPaths = 1024;
+    private const int MaxResolvedPaths = 512;
 
-    private ResolvedPaths _resolved = new(registry.Generation);
+    private readonly SchemaRegistry registry;
+    private readonly FilterOptions options;
 
-    /// <summary>Paths resolved against one generation of the registry's schemas.</summary>
-    private sealed class ResolvedPaths(object generation)
+    // Each path bound (immutable, so shared by every filter that names it). The registry is frozen,
+    // so a bound path stays true for the life of the binder.
+    private readonly Caching.BoundedCache<(ScimResourceType, AttributePath), BoundPath> _resolved = new(MaxResolvedPaths);
+
+    public FilterBinder(SchemaRegistry registry, FilterOptions options)
     {
-        public object Generation { get; } = generation;
-
-        /// <summary>Each path bound (immutable, so shared by every filter that names it).</summary>
-        public System.Collections.Concurrent.ConcurrentDictionary<(ScimResourceType, AttributePath), BoundPath> Paths { get; } = new();
+        registry.Freeze();
+        this.registry = registry;
+        this.options = options;
     }
 
     public BoundFilter Bind(FilterExpression filter, ScimResourceType resourceType) => Bind(filter, resourceType, element: null);
@@ -206,15 +209,10 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
     /// <summary>A path of the resource type, bound (its <see cref="BoundPath.Absolute"/> set); <see langword="null"/> when it names nothing and that is allowed.</summary>
     private BoundPath? Resolve(AttributePath path, ScimResourceType resourceType)
     {
-        // Bound paths are remembered per schema generation: the same few attributes come in
-        // every request (userName, externalId, emails...), and resolving one builds its text.
+        // Bound paths are remembered: the same few attributes come in every request (userName,
+        // externalId, emails...), and resolving one builds its text.
         var cache = _resolved;
-        if (!ReferenceEquals(cache.Generation, registry.Generation))
-        {
-            _resolved = cache = new ResolvedPaths(registry.Generation);
-        }
-
-        if (!cache.Paths.TryGetValue((resourceType, path), out var bound))
+        if (!cache.TryGetValue((resourceType, path), out var bound))
         {
             if (!registry.TryResolveAttribute(resourceType, path.ToString(), out var resolved, out var error))
             {
@@ -229,10 +227,7 @@ internal sealed class FilterBinder(SchemaRegistry registry, FilterOptions option
             }
 
             // Bounded: paths differ only by letter case without limit.
-            if (cache.Paths.Count < MaxResolvedPaths)
-            {
-                cache.Paths.TryAdd((resourceType, path), bound);
-            }
+            cache.Add((resourceType, path), bound);
         }
 
         var absolute = bound.Absolute!;

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Scim.Core.Caching;
 using Scim.Core.Schema;
 
 namespace Scim.Core.Filtering;
@@ -14,23 +14,22 @@ namespace Scim.Core.Filtering;
 /// attribute names, extension attributes under their schema URN. A store over a database uses
 /// the LINQ translator instead, through the same binding rules.
 /// </remarks>
-public sealed class ScimFilterEvaluator
+internal sealed class ScimFilterEvaluator
 {
     private readonly FilterBinder _binder;
-    private readonly ConcurrentDictionary<CacheKey, Func<JsonObject, bool>> _cache = new();
-    private readonly int _cacheSize;
+    private readonly BoundedCache<CacheKey, Func<JsonObject, bool>> _cache;
 
     /// <summary>Creates an evaluator.</summary>
     /// <param name="registry">The schemas filters are bound to.</param>
     /// <param name="options">Parsing and binding options; <see langword="null"/> for the defaults.</param>
-    /// <param name="cacheSize">How many compiled filters to keep; when full, the cache starts over.</param>
+    /// <param name="cacheSize">How many compiled filters to keep (per cache generation).</param>
     public ScimFilterEvaluator(SchemaRegistry registry, FilterOptions? options = null, int cacheSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cacheSize);
         Options = options ?? new FilterOptions();
         _binder = new FilterBinder(registry, Options);
-        _cacheSize = cacheSize;
+        _cache = new BoundedCache<CacheKey, Func<JsonObject, bool>>(cacheSize);
     }
 
     /// <summary>The parsing and binding options.</summary>
@@ -45,20 +44,10 @@ public sealed class ScimFilterEvaluator
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(resourceType);
-        var key = new CacheKey(resourceType.Name, filter);
-        if (_cache.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var compiled = Compile(ScimFilterParser.Parse(filter, Options), resourceType);
-        if (_cache.Count >= _cacheSize)
-        {
-            _cache.Clear();
-        }
-
-        _cache[key] = compiled;
-        return compiled;
+        return _cache.GetOrAdd(
+            new CacheKey(resourceType, filter),
+            static (key, evaluator) => evaluator.Compile(ScimFilterParser.Parse(key.Filter, evaluator.Options), key.ResourceType),
+            this);
     }
 
     /// <summary>Binds and compiles a parsed filter (not cached).</summary>
@@ -73,5 +62,5 @@ public sealed class ScimFilterEvaluator
         return JsonFilterCompiler.Compile(_binder.Bind(filter, resourceType), resourceType);
     }
 
-    private readonly record struct CacheKey(string ResourceType, string Filter);
+    private readonly record struct CacheKey(ScimResourceType ResourceType, string Filter);
 }

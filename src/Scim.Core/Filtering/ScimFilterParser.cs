@@ -48,7 +48,7 @@ public static class ScimFilterParser
     /// <param name="options">Mode and limits; <see langword="null"/> for the defaults.</param>
     /// <returns>The path.</returns>
     /// <exception cref="ScimException">400 <c>invalidPath</c>: the path is malformed or exceeds a limit.</exception>
-    public static PatchPath ParsePatchPath(string path, FilterOptions? options = null)
+    internal static PatchPath ParsePatchPath(string path, FilterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= FilterOptions.Default;

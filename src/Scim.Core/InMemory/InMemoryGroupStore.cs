@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Scim.Core.Patching;
-using Scim.Core.Projection;
 using Scim.Core.Querying;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
@@ -16,27 +15,27 @@ namespace Scim.Core.InMemory;
 /// member costs the same for a group of 10 and of 100,000, and a user's groups are found without
 /// scanning. Lookups by id, displayName (case-insensitive) and externalId are O(1).
 /// </summary>
-public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnowsGroupNesting, IDisposable
+internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGroupNestingStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, GroupTenant> _tenants = new(StringComparer.Ordinal);
     private readonly InMemoryQueryEngine<Group> _engine;
-    private readonly InMemoryStoreOptions _options;
+    private readonly bool _uniqueExternalId;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="registry">The schemas (for filters and sorting).</param>
-    /// <param name="options">Options.</param>
-    public InMemoryGroupStore(SchemaRegistry registry, InMemoryStoreOptions? options = null)
+    /// <param name="uniqueExternalId">Whether <c>externalId</c> is unique per tenant (<see cref="Provisioning.ScimServiceOptions.UniqueExternalId"/>).</param>
+    public InMemoryGroupStore(SchemaRegistry registry, bool uniqueExternalId = false)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _engine = new InMemoryQueryEngine<Group>(registry, "Group", ResourceMappings.Group, "displayName");
-        _options = options ?? new InMemoryStoreOptions();
+        _uniqueExternalId = uniqueExternalId;
     }
 
     /// <inheritdoc />
     public TimeSpan? CursorTimeout => null;
 
     /// <inheritdoc />
-    public Task<Group?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken)
+    public Task<Group?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
@@ -50,7 +49,7 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
         try
         {
             var row = tenant.Table.ById.GetValueOrDefault(id);
-            return Task.FromResult(row is null ? null : tenant.Copy(row, projection?.Includes("members") ?? true));
+            return Task.FromResult(row is null ? null : tenant.Copy(row, hints.IncludesMembers));
         }
         finally
         {
@@ -66,7 +65,7 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
         // An unknown tenant is queried as an empty one: the query is still checked (cursor, sort).
         var tenant = Find(context.Tenant) ?? EmptyTenant;
         var filterSeesMembers = query.Filter is not null && InMemoryQueryEngine<Group>.Mentions(query.Filter, "members");
-        var includeMembers = query.Includes("members");
+        var includeMembers = query.Hints.IncludesMembers;
         tenant.Table.Lock.EnterReadLock();
         try
         {
@@ -313,7 +312,7 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
             var changed = groups.ToList();
             foreach (var groupId in changed)
             {
-                tenant.ApplyDelta(groupId, new MembershipDelta(false, [], [memberId]));
+                tenant.ApplyDelta(groupId, new MembershipChange(false, [], [memberId]));
                 var row = GroupTenant.AttributesOf(tenant.Table.ById[groupId]);
                 row.Meta = GroupTenant.Bumped(row.Meta, newVersion, lastModified);
                 tenant.Table.Put(row);
@@ -328,7 +327,8 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
     }
 
     /// <inheritdoc />
-    bool IKnowsGroupNesting.MayHaveNestedGroups(ScimContext context) => Find(context.Tenant)?.MayNest ?? false;
+    /// <inheritdoc />
+    public ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken) => new(Find(context.Tenant)?.MayNest ?? false);
 
     /// <inheritdoc />
     public void Dispose()
@@ -347,7 +347,7 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
     private GroupTenant? Find(string tenant) => _tenants.GetValueOrDefault(tenant);
 
     private string? Collision(GroupTenant tenant, Group group) =>
-        _options.UniqueExternalId && group.ExternalId is { } externalId && tenant.Table.IdsByExternalId(externalId).Any(id => !string.Equals(id, group.Id, StringComparison.Ordinal))
+        _uniqueExternalId && group.ExternalId is { } externalId && tenant.Table.IdsByExternalId(externalId).Any(id => !string.Equals(id, group.Id, StringComparison.Ordinal))
             ? "externalId"
             : null;
 
@@ -395,10 +395,10 @@ public sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IKnows
 
         public void SetMembers(string groupId, IEnumerable<GroupMember> members)
         {
-            ApplyDelta(groupId, new MembershipDelta(true, [.. members], []));
+            ApplyDelta(groupId, new MembershipChange(true, [.. members], []));
         }
 
-        public (List<string> Added, List<string> Removed) ApplyDelta(string groupId, MembershipDelta delta)
+        public (List<string> Added, List<string> Removed) ApplyDelta(string groupId, MembershipChange delta)
         {
             if (!Members.TryGetValue(groupId, out var members))
             {

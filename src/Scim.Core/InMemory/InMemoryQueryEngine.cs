@@ -26,7 +26,7 @@ internal sealed class InMemoryQueryEngine<T>
     private readonly LinqFilterTranslator _translator;
     private readonly ScimSorter _sorter;
     private readonly string _secondaryAttribute;
-    private readonly ConcurrentDictionary<FilterExpression, Compiled> _compiled = new();
+    private readonly Caching.BoundedCache<FilterExpression, Compiled> _compiled = new(MaxCompiled);
 
     // Rows a scan reads ahead (see ScanPrefetch) before testing them.
     private const int ReadAhead = 128;
@@ -321,19 +321,10 @@ internal sealed class InMemoryQueryEngine<T>
 
     private Compiled Compile(FilterExpression filter)
     {
-        if (_compiled.TryGetValue(filter, out var compiled))
-        {
-            return compiled;
-        }
-
-        compiled = new Compiled(_translator.Translate(filter, _resourceType, _mapping).Compile(), ScanPrefetch.Build(filter, _mapping));
-        if (_compiled.Count >= MaxCompiled)
-        {
-            _compiled.Clear();
-        }
-
-        _compiled[filter] = compiled;
-        return compiled;
+        return _compiled.GetOrAdd(
+            filter,
+            static (filter, engine) => new Compiled(engine._translator.Translate(filter, engine._resourceType, engine._mapping).Compile(), ScanPrefetch.Build(filter, engine._mapping)),
+            this);
     }
 
     /// <summary>The ids an indexed equality in the filter's top-level AND chain narrows the search to; <see langword="null"/> when none does.</summary>

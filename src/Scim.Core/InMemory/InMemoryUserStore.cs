@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Scim.Core.Projection;
 using Scim.Core.Querying;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
@@ -13,20 +12,20 @@ namespace Scim.Core.InMemory;
 /// one writer at a time per tenant), with O(1) lookups by id, userName (case-insensitive) and
 /// externalId, and stable cursor paging. Data lives as long as the process.
 /// </summary>
-public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposable
+internal sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, TenantTable<User>> _tenants = new(StringComparer.Ordinal);
     private readonly InMemoryQueryEngine<User> _engine;
-    private readonly InMemoryStoreOptions _options;
+    private readonly bool _uniqueExternalId;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="registry">The schemas (for filters and sorting).</param>
-    /// <param name="options">Options.</param>
-    public InMemoryUserStore(SchemaRegistry registry, InMemoryStoreOptions? options = null)
+    /// <param name="uniqueExternalId">Whether <c>externalId</c> is unique per tenant (<see cref="Provisioning.ScimServiceOptions.UniqueExternalId"/>).</param>
+    public InMemoryUserStore(SchemaRegistry registry, bool uniqueExternalId = false)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _engine = new InMemoryQueryEngine<User>(registry, "User", ResourceMappings.StoredUser, "userName");
-        _options = options ?? new InMemoryStoreOptions();
+        _uniqueExternalId = uniqueExternalId;
     }
 
     /// <inheritdoc />
@@ -55,7 +54,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
     }
 
     /// <inheritdoc />
-    public Task<User?> GetAsync(ScimContext context, string id, ScimProjection? projection, CancellationToken cancellationToken)
+    public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
@@ -219,7 +218,7 @@ public sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDisposa
             return "userName";
         }
 
-        if (_options.UniqueExternalId && user.ExternalId is { } externalId && table.IdsByExternalId(externalId).Any(id => !string.Equals(id, user.Id, StringComparison.Ordinal)))
+        if (_uniqueExternalId && user.ExternalId is { } externalId && table.IdsByExternalId(externalId).Any(id => !string.Equals(id, user.Id, StringComparison.Ordinal)))
         {
             return "externalId";
         }

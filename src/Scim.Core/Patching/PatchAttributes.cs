@@ -6,7 +6,7 @@ using Scim.Core.Schema;
 
 namespace Scim.Core.Patching;
 
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     private sealed partial class Run
     {
@@ -73,7 +73,7 @@ public sealed partial class ScimPatcher
             var attribute = target.Attribute;
             CheckWritable(op, attribute, sub, displayPath);
 
-            if (attribute.MultiValued && _patcher.Options.MembersAsDeltas && IsGroupMembers(attribute, target))
+            if (attribute.MultiValued && _patcher.MembersAsDeltas && IsGroupMembers(attribute, target))
             {
                 ApplyMembers(op, attribute, sub, filterText, value, displayPath);
                 return;

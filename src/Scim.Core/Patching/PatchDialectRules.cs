@@ -26,7 +26,7 @@ namespace Scim.Core.Patching;
 //
 // Not behind a flag: a read-only value in a no-path value equal to the current one is ignored, since it
 // changes nothing (Okta echoes a group's id when renaming it).
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
 

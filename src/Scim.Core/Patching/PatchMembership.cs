@@ -4,12 +4,13 @@ using Scim.Core.Errors;
 using Scim.Core.Filtering;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
+using Scim.Core.Stores;
 
 namespace Scim.Core.Patching;
 
-// With PatchOptions.MembersAsDeltas a group's members are never applied to its JSON: the operations on
-// them fold into one delta, so a store adds a member to a large group without loading the others.
-public sealed partial class ScimPatcher
+// A group's members are never applied to its JSON: the operations on them fold into one delta, so a
+// store adds a member to a large group without loading the others.
+internal sealed partial class ScimPatcher
 {
     private sealed partial class Run
     {
@@ -112,7 +113,7 @@ public sealed partial class ScimPatcher
         }
 
         /// <summary>The members' operations folded into one change, or <see langword="null"/> when no operation named members.</summary>
-        private MembershipDelta? MembersDelta() =>
-            _membersTouched ? new MembershipDelta(_removeAll, _added is null ? [] : [.. _added.Values], _removed is null ? [] : [.. _removed]) : null;
+        private MembershipChange? MembersDelta() =>
+            _membersTouched ? new MembershipChange(_removeAll, _added is null ? [] : [.. _added.Values], _removed is null ? [] : [.. _removed]) : null;
     }
 }

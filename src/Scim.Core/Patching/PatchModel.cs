@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Scim.Core.Resources;
+using Scim.Core.Stores;
 
 namespace Scim.Core.Patching;
 
 /// <summary>The operation of a PATCH operation (RFC 7644 §3.5.2).</summary>
-public enum PatchOperationType
+internal enum PatchOperationType
 {
     /// <summary><c>add</c>.</summary>
     Add,
@@ -20,19 +20,19 @@ public enum PatchOperationType
 /// <param name="Op">What to do.</param>
 /// <param name="Path">The target path (<c>emails[type eq "work"].value</c>), or <see langword="null"/> when the value is a partial resource.</param>
 /// <param name="Value">The value, or <see langword="null"/> when the operation has none.</param>
-public sealed record PatchOperation(PatchOperationType Op, string? Path, JsonElement? Value);
+internal sealed record PatchOperation(PatchOperationType Op, string? Path, JsonElement? Value);
 
 /// <summary>A PATCH request (RFC 7644 §3.5.2): its operations, in order.</summary>
 /// <param name="Operations">The operations; applied all or none.</param>
-public sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations);
+internal sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations);
 
 /// <summary>
 /// What a PATCH changed. The version of a resource changes only when <see cref="Changed"/>; the
 /// changed paths feed change events.
 /// </summary>
-public sealed class PatchResult
+internal sealed class PatchResult
 {
-    internal PatchResult(IReadOnlyList<string> changedPaths, MembershipDelta? members)
+    internal PatchResult(IReadOnlyList<string> changedPaths, MembershipChange? members)
     {
         ChangedPaths = changedPaths;
         Members = members;
@@ -46,46 +46,10 @@ public sealed class PatchResult
     public IReadOnlyList<string> ChangedPaths { get; }
 
     /// <summary>Membership changes, when the patcher was asked to give group members as deltas; else <see langword="null"/>.</summary>
-    public MembershipDelta? Members { get; }
+    public MembershipChange? Members { get; }
 
     /// <summary>Whether anything changed (attributes, or a non-empty membership delta).</summary>
     public bool Changed => ChangedPaths.Count > 0 || Members is { IsEmpty: false };
-}
-
-/// <summary>
-/// Group membership changes as deltas (DESIGN: "large groups are cheap"): the store applies them
-/// without loading the member list. Applied in this order: remove all (when
-/// <see cref="RemoveAll"/>), remove <see cref="Removed"/>, add <see cref="Added"/>.
-/// </summary>
-public sealed class MembershipDelta
-{
-    /// <summary>Creates a delta.</summary>
-    /// <param name="removeAll">Whether every current member is removed first.</param>
-    /// <param name="added">Members to add; each needs a <c>value</c>.</param>
-    /// <param name="removed">Ids of members to remove.</param>
-    public MembershipDelta(bool removeAll, IReadOnlyList<GroupMember> added, IReadOnlyList<string> removed)
-    {
-        ArgumentNullException.ThrowIfNull(added);
-        ArgumentNullException.ThrowIfNull(removed);
-        RemoveAll = removeAll;
-        Added = added;
-        Removed = removed;
-    }
-
-    /// <summary>The delta that changes nothing.</summary>
-    public static MembershipDelta Empty { get; } = new(false, [], []);
-
-    /// <summary>Whether every current member is removed first (a <c>replace</c> of <c>members</c>, or a <c>remove</c> of <c>members</c> without a filter).</summary>
-    public bool RemoveAll { get; }
-
-    /// <summary>Members to add (their <c>value</c> is the member's id; <c>type</c> when the client said).</summary>
-    public IReadOnlyList<GroupMember> Added { get; }
-
-    /// <summary>Ids of members to remove.</summary>
-    public IReadOnlyList<string> Removed { get; }
-
-    /// <summary>Whether the delta changes nothing.</summary>
-    public bool IsEmpty => !RemoveAll && Added.Count == 0 && Removed.Count == 0;
 }
 
 /// <summary>Keeps a tree's <c>schemas</c> list (when it has one) equal to the schemas present.</summary>

@@ -6,7 +6,7 @@ using Scim.Core.Schema;
 
 namespace Scim.Core.Patching;
 
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     private sealed partial class Run
     {

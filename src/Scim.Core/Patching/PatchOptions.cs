@@ -49,11 +49,4 @@ public sealed class PatchOptions
     /// <summary>The most operations one PATCH request may hold; more is 400 <c>tooMany</c>.</summary>
     /// <value>Defaults to 1,000.</value>
     public int MaxOperations { get; set; } = 1000;
-
-    /// <summary>
-    /// Whether operations on a group's <c>members</c> come out as a <see cref="MembershipDelta"/>
-    /// instead of being applied to the group's JSON (which then need not hold its members).
-    /// </summary>
-    /// <value>Defaults to <see langword="true"/>.</value>
-    public bool MembersAsDeltas { get; set; } = true;
 }

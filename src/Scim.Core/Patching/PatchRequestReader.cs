@@ -6,7 +6,7 @@ using Scim.Core.Serialization;
 namespace Scim.Core.Patching;
 
 // Reading needs no resource: the service reads the message before it loads one, so a malformed request fails first.
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     /// <summary>Reads a PatchOp message (<c>{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[...]}</c>).</summary>
     /// <param name="utf8Json">The request body.</param>
@@ -14,28 +14,11 @@ public sealed partial class ScimPatcher
     /// <exception cref="ScimException">400 <c>invalidSyntax</c> / <c>invalidValue</c> / <c>tooMany</c>, naming the operation.</exception>
     public PatchRequest ReadRequest(ReadOnlyMemory<byte> utf8Json)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + ResourceReader.DescribeJsonError(ex));
-        }
+        // Duplicate names are let through, as in resources: the operation reader takes names case-insensitively.
+        using var document = JsonInput.Parse(utf8Json, ReadingOptions.MaxDepth, allowDuplicates: true);
 
-        using (document)
-        {
-            try
-            {
-                // One standalone copy of the message; every operation's value points into it.
-                return ReadRequest(document.RootElement.Clone());
-            }
-            catch (InvalidOperationException)
-            {
-                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body contains text that is not valid Unicode.");
-            }
-        }
+        // One standalone copy of the message; every operation's value points into it.
+        return JsonInput.Read(document, root => ReadRequest(root.Clone()));
     }
 
     private PatchRequest ReadRequest(JsonElement root)

@@ -6,7 +6,7 @@ using Scim.Core.Schema;
 
 namespace Scim.Core.Patching;
 
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     /// <summary>
     /// The state of one Apply: an undo log of every change made to the resource, for rollback and change

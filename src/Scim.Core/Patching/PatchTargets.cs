@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
@@ -6,10 +5,10 @@ using Scim.Core.Schema;
 
 namespace Scim.Core.Patching;
 
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
-    // Shared by every request on every thread; bounded by clearing it when full (see GetTarget).
-    private readonly ConcurrentDictionary<(string ResourceType, string Path), Target> _targets = new();
+    // Shared by every request on every thread.
+    private readonly Caching.BoundedCache<(string ResourceType, string Path), Target> _targets = new(512);
 
     /// <summary>A PATCH path parsed, resolved against the schema and, when it has a value filter, compiled.</summary>
     private sealed record Target(ResolvedAttribute Attribute, SchemaAttribute? Sub, Func<JsonObject, bool>? Filter, FilterExpression? FilterText);
@@ -23,12 +22,7 @@ public sealed partial class ScimPatcher
             if (!_patcher._targets.TryGetValue(key, out var target))
             {
                 target = ResolveTarget(path);
-                if (_patcher._targets.Count >= 1024)
-                {
-                    _patcher._targets.Clear();
-                }
-
-                _patcher._targets[key] = target;
+                _patcher._targets.Add(key, target);
             }
 
             return target;

@@ -5,7 +5,7 @@ namespace Scim.Core.Patching;
 
 // Every change an operation makes to the resource goes through the logged writes here, so a failed
 // request is undone exactly (RFC 5789 §2) and the result names what changed without comparing whole resources.
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     /// <summary>What an <see cref="Run.Edit"/> did, so that it can be undone.</summary>
     private enum EditKind : byte

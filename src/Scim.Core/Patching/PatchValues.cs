@@ -7,7 +7,7 @@ namespace Scim.Core.Patching;
 
 // Values are read by the ResourceReader that reads resource bodies, so a value sent in a PATCH meets the
 // schema rules a created resource meets, loosened only by the dialects (see PatchDialectRules.cs).
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     private sealed partial class Run
     {

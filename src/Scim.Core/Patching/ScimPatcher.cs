@@ -14,7 +14,7 @@ namespace Scim.Core.Patching;
 /// The result names the changed paths, and group membership changes come out as deltas.
 /// Thread-safe; one instance serves every request.
 /// </summary>
-public sealed partial class ScimPatcher
+internal sealed partial class ScimPatcher
 {
     private readonly SchemaRegistry _registry;
     private readonly ResourceReader _reader;
@@ -22,21 +22,33 @@ public sealed partial class ScimPatcher
     private readonly FilterOptions _filterOptions;
 
     /// <summary>Creates a patcher.</summary>
-    /// <param name="registry">The schemas.</param>
+    /// <param name="registry">The schemas (frozen from now on).</param>
     /// <param name="options">Dialects and limits; <see langword="null"/> for the defaults.</param>
     /// <param name="filterOptions">How value filters in paths are parsed; <see langword="null"/> for the defaults.</param>
-    public ScimPatcher(SchemaRegistry registry, PatchOptions? options = null, FilterOptions? filterOptions = null)
+    /// <param name="readingOptions">How values are read: the same rules as POST and PUT bodies (unknown attributes, ignored schema prefixes); <see langword="null"/> for the defaults.</param>
+    public ScimPatcher(SchemaRegistry registry, PatchOptions? options = null, FilterOptions? filterOptions = null, ScimSerializerOptions? readingOptions = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        registry.Freeze();
         _registry = registry;
         Options = options ?? new PatchOptions();
         _filterOptions = filterOptions ?? new FilterOptions();
         _binder = new FilterBinder(registry, _filterOptions);
-        _reader = new ResourceReader(registry, new ScimSerializerOptions(), DialectLeniency());
+        ReadingOptions = readingOptions ?? new ScimSerializerOptions();
+        _reader = new ResourceReader(registry, ReadingOptions, DialectLeniency());
     }
 
     /// <summary>The dialects and limits.</summary>
     public PatchOptions Options { get; }
+
+    /// <summary>How values are read (shared with POST and PUT).</summary>
+    public ScimSerializerOptions ReadingOptions { get; }
+
+    /// <summary>
+    /// Whether a group's <c>members</c> come out as a delta (always, in the service: members never
+    /// enter a group's tree). Off only in tests that check RFC 7644's member semantics on the JSON itself.
+    /// </summary>
+    internal bool MembersAsDeltas { get; init; } = true;
 
     /// <summary>
     /// Applies a request to a resource in place. Either every operation applies or none does: when
@@ -52,7 +64,6 @@ public sealed partial class ScimPatcher
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(request);
-        resourceType = _registry.Current(resourceType);
         if (_registry.FindSchema(resourceType.Schema) is null)
         {
             throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Scim.Core.Errors;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
+using Scim.Core.Stores;
 
 namespace Scim.Core.Patching;
 
@@ -13,7 +14,7 @@ namespace Scim.Core.Patching;
 /// writeOnly ones (<c>password</c>) are set when sent and kept when not (a client can never read
 /// them back to resend them). Thread-safe.
 /// </summary>
-public sealed class ScimReplacer
+internal sealed class ScimReplacer
 {
     private readonly SchemaRegistry _registry;
 
@@ -22,6 +23,7 @@ public sealed class ScimReplacer
     public ScimReplacer(SchemaRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        registry.Freeze();
         _registry = registry;
     }
 
@@ -38,7 +40,6 @@ public sealed class ScimReplacer
         ArgumentNullException.ThrowIfNull(existing);
         ArgumentNullException.ThrowIfNull(replacement);
         ArgumentNullException.ThrowIfNull(resourceType);
-        resourceType = _registry.Current(resourceType);
         var core = _registry.FindSchema(resourceType.Schema)
             ?? throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
 
@@ -59,7 +60,7 @@ public sealed class ScimReplacer
         }
 
         var changed = new List<string>();
-        MembershipDelta? members = null;
+        MembershipChange? members = null;
         var isGroup = string.Equals(resourceType.Schema, ScimSchemaUris.Group, StringComparison.OrdinalIgnoreCase);
         foreach (var (owner, extensionId, attribute, value) in plan)
         {
@@ -86,7 +87,7 @@ public sealed class ScimReplacer
                     .Select(m => new GroupMember { Value = (string?)m["value"], Type = (string?)m["type"], Ref = (string?)m["$ref"] })
                     .Where(m => !string.IsNullOrEmpty(m.Value))
                     .ToList() ?? [];
-                members = new MembershipDelta(removeAll: true, added, []);
+                members = new MembershipChange(removeAll: true, added, []);
             }
 
             if (JsonNode.DeepEquals(before, value))

@@ -13,7 +13,7 @@ namespace Scim.Core.Projection;
 /// unless excluded or unless <c>attributes</c> names others. Build one per request and apply it
 /// to every resource of the response.
 /// </summary>
-public sealed class ScimProjection
+internal sealed class ScimProjection
 {
     private readonly SchemaRegistry _registry;
     private readonly ScimResourceType _resourceType;
@@ -26,7 +26,11 @@ public sealed class ScimProjection
         _resourceType = resourceType;
         _attributes = attributes;
         _excluded = excluded;
+        Hints = new Stores.ReadHints(this);
     }
+
+    /// <summary>What a store may skip loading for this projection.</summary>
+    public Stores.ReadHints Hints { get; }
 
     /// <summary>
     /// Creates the projection for one request. When both parameters are given, <c>attributes</c>
@@ -43,7 +47,7 @@ public sealed class ScimProjection
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(resourceType);
-        resourceType = registry.Current(resourceType);
+        registry.Freeze();
         var selected = Parse(registry, resourceType, attributes);
         var excluded = Parse(registry, resourceType, excludedAttributes);
         if (selected is not null)

@@ -1,37 +1,48 @@
-using System.Collections.Concurrent;
+using Scim.Core.Caching;
 using Scim.Core.Filtering;
+using Scim.Core.Patching;
 using Scim.Core.Projection;
 using Scim.Core.Schema;
-using Scim.Core.Patching;
 using Scim.Core.Serialization;
 
 namespace Scim.Core.Provisioning;
 
-/// <summary>The stateless, cache-holding parts of the service, shared by every request (a singleton in DI).</summary>
+/// <summary>
+/// The stateless, cache-holding parts of the service, built once and shared by every request (a
+/// singleton in DI): the frozen schemas, the options, the reader, the PATCH and PUT appliers and the
+/// filter binder, all configured from the one <see cref="ScimServiceOptions"/>.
+/// </summary>
 internal sealed class ScimEngine
 {
-    public ScimEngine(ScimSerializer serializer, ScimServiceOptions options)
+    private const int MaxProjections = 1024;
+
+    private readonly BoundedCache<(ScimResourceType Type, string? Attributes, string? Excluded), ScimProjection> _projections = new(MaxProjections);
+
+    public ScimEngine(SchemaRegistry registry, ScimServiceOptions options)
     {
-        options.Validate();
-        Serializer = serializer;
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(options);
+        ScimServiceOptionsValidator.ThrowIfInvalid(options);
+        registry.Freeze();
+        Registry = registry;
         Options = options;
-        Patcher = new ScimPatcher(serializer.Registry, options.Patch, options.Filter);
-        Replacer = new ScimReplacer(serializer.Registry);
-        Binder = new FilterBinder(serializer.Registry, options.Filter);
+        Serializer = new ScimSerializer(registry, options.Reading);
+        Patcher = new ScimPatcher(registry, options.Patch, options.Filter, options.Reading);
+        Replacer = new ScimReplacer(registry);
+        Binder = new FilterBinder(registry, options.Filter);
     }
 
-    public ScimSerializer Serializer { get; }
+    public SchemaRegistry Registry { get; }
 
     public ScimServiceOptions Options { get; }
+
+    public ScimSerializer Serializer { get; }
 
     public ScimPatcher Patcher { get; }
 
     public ScimReplacer Replacer { get; }
 
     public FilterBinder Binder { get; }
-
-    private const int CacheLimit = 4096;
-    private readonly ConcurrentDictionary<(ScimResourceType Type, string? Attributes, string? Excluded), ScimProjection> _projections = new();
 
     /// <summary>
     /// A list filter parsed and checked against the resource type. Not cached: IdP lookups carry a
@@ -44,28 +55,16 @@ internal sealed class ScimEngine
         return filter;
     }
 
+    /// <summary>
+    /// The ServiceProviderConfig, computed on first use and kept: the stores a service is built with
+    /// are the same registrations in every scope, so what they can do does not change.
+    /// </summary>
+    public Discovery.ServiceProviderConfiguration Configuration(bool cursorPaging, TimeSpan? cursorTimeout) =>
+        _configuration ??= Discovery.ServiceProviderConfiguration.From(Options, cursorPaging, cursorTimeout);
+
+    private Discovery.ServiceProviderConfiguration? _configuration;
+
     /// <summary>The projection of a request, cached by its parameters (a projection is immutable).</summary>
-    public ScimProjection Projection(ScimResourceType type, string? attributes, string? excluded)
-    {
-        var key = (type, attributes, excluded);
-        if (_projections.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var projection = ScimProjection.Create(Serializer.Registry, type, attributes, excluded);
-        Remember(_projections, key, projection);
-        return projection;
-    }
-
-    private static void Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value)
-        where TKey : notnull
-    {
-        if (cache.Count >= CacheLimit)
-        {
-            cache.Clear();
-        }
-
-        cache[key] = value;
-    }
+    public ScimProjection Projection(ScimResourceType type, string? attributes, string? excluded) =>
+        _projections.GetOrAdd((type, attributes, excluded), static (key, registry) => ScimProjection.Create(registry, key.Type, key.Attributes, key.Excluded), Registry);
 }

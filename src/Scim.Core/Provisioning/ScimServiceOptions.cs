@@ -1,56 +1,75 @@
+using Scim.Core.Bulk;
+using Scim.Core.Discovery;
 using Scim.Core.Filtering;
 using Scim.Core.Patching;
+using Scim.Core.Serialization;
 
 namespace Scim.Core.Provisioning;
 
-/// <summary>The provisioning service's rules and limits.</summary>
+/// <summary>
+/// Everything a host decides about its SCIM service, in one place: limits, reading and PATCH
+/// rules, bulk, and what <c>/ServiceProviderConfig</c> says beyond what the service computes
+/// itself. Set it with <c>AddScim().ConfigureService(o =&gt; ...)</c> (or <c>services.Configure</c>);
+/// it is checked when the app starts, and a bad value stops the app with a message naming it.
+/// </summary>
 public sealed class ScimServiceOptions
 {
     /// <summary>
     /// Whether <c>externalId</c> must be unique per tenant (RFC 7643 leaves it to the service
-    /// provider; off by default). The service checks before each write that sets it; a store that
-    /// can enforce it atomically (the in-memory store's <c>UniqueExternalId</c>) closes the race.
+    /// provider). The service checks before each write that sets it, and the in-memory store
+    /// enforces it atomically; a host store that enforces it answers <c>Conflict</c> with <c>externalId</c>.
     /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
     public bool UniqueExternalId { get; set; }
 
-    /// <summary>Whether change events carry the changed attributes' values before and after (sensitive ones redacted). Off by default.</summary>
+    /// <summary>Whether change events carry the changed attributes' values before and after (sensitive ones redacted).</summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
     public bool EventValues { get; set; }
 
-    /// <summary>The page size when a list request gives no <c>count</c>.</summary>
+    /// <summary>The page size when a list request gives no <c>count</c> (advertised as <c>pagination.defaultPageSize</c>).</summary>
+    /// <value>Defaults to 100.</value>
     public int DefaultCount { get; set; } = 100;
 
-    /// <summary>The largest page served (<c>filter.maxResults</c>); larger <c>count</c> values are lowered to it.</summary>
+    /// <summary>The largest page served (<c>filter.maxResults</c>, <c>pagination.maxPageSize</c>); larger <c>count</c> values are lowered to it.</summary>
+    /// <value>Defaults to 1,000.</value>
     public int MaxCount { get; set; } = 1000;
 
-    /// <summary>How many times a PATCH or PUT that lost a race (the resource changed between read and write) is retried before 409.</summary>
+    /// <summary>How many times a PATCH, PUT or DELETE that lost a race (the resource changed between read and write) is retried before 409.</summary>
+    /// <value>Defaults to 8.</value>
     public int MaxWriteRetries { get; set; } = 8;
 
+    /// <summary>The largest request body accepted, in bytes (<c>bulk.maxPayloadSize</c>); a larger body is 413.</summary>
+    /// <value>Defaults to 1,048,576 (1 MiB).</value>
+    public int MaxPayloadSize { get; set; } = 1_048_576;
+
+    /// <summary>
+    /// Whether clients may set a user's <c>password</c> (<c>changePassword.supported</c>). When
+    /// <see langword="false"/>, a POST, PUT or PATCH that carries a password is 400 <c>mutability</c>.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool ChangePasswordSupported { get; set; } = true;
+
+    /// <summary>A page of human-readable help about the service (<c>documentationUri</c>), or <see langword="null"/>.</summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public Uri? DocumentationUri { get; set; }
+
+    /// <summary>
+    /// The authentication schemes clients use (<c>authenticationSchemes</c>, REQUIRED by RFC 7643 §5).
+    /// Registering the built-in bearer tokens adds <see cref="AuthenticationScheme.OAuthBearerToken"/>
+    /// when the list is still empty; a host with its own authentication describes it here.
+    /// </summary>
+    /// <value>Defaults to empty.</value>
+    public IList<AuthenticationScheme> AuthenticationSchemes { get; } = [];
+
+    /// <summary>How request bodies are read (unknown attributes, ignored schema prefixes, nesting); PATCH values follow the same rules.</summary>
+    public ScimSerializerOptions Reading { get; } = new();
+
     /// <summary>PATCH dialects and limits.</summary>
-    public PatchOptions Patch { get; set; } = new();
+    public PatchOptions Patch { get; } = new();
 
-    /// <summary>Filter limits.</summary>
-    public FilterOptions Filter { get; set; } = new();
+    /// <summary>Filter limits and leniency.</summary>
+    public FilterOptions Filter { get; } = new();
 
-    /// <summary>Bulk (RFC 7644 §3.7): on by default, at most 1,000 operations per request.</summary>
-    public Bulk.BulkOptions Bulk { get; set; } = new();
-
-    /// <summary>Checks the values; called when the service is built.</summary>
-    /// <exception cref="InvalidOperationException">A value is out of range.</exception>
-    public void Validate()
-    {
-        if (DefaultCount < 0 || MaxCount < 1 || DefaultCount > MaxCount)
-        {
-            throw new InvalidOperationException($"ScimServiceOptions: DefaultCount ({DefaultCount}) must be between 0 and MaxCount ({MaxCount}), and MaxCount at least 1.");
-        }
-
-        if (MaxWriteRetries < 0)
-        {
-            throw new InvalidOperationException("ScimServiceOptions: MaxWriteRetries cannot be negative.");
-        }
-
-        ArgumentNullException.ThrowIfNull(Patch, nameof(Patch));
-        ArgumentNullException.ThrowIfNull(Filter, nameof(Filter));
-        ArgumentNullException.ThrowIfNull(Bulk, nameof(Bulk));
-        Bulk.Validate();
-    }
+    /// <summary>Bulk (RFC 7644 §3.7).</summary>
+    public BulkOptions Bulk { get; } = new();
 }

@@ -13,7 +13,7 @@ namespace Scim.Core.Querying;
 /// <c>string.Compare</c>, the <see cref="CaseFolding"/> function, <c>Enumerable.Any</c>), and they
 /// follow the same binding rules as <see cref="ScimFilterEvaluator"/>. Thread-safe.
 /// </summary>
-public sealed class LinqFilterTranslator
+internal sealed class LinqFilterTranslator
 {
     private static readonly MethodInfo StringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
     private static readonly MethodInfo StringStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;

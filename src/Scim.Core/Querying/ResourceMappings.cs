@@ -8,7 +8,7 @@ namespace Scim.Core.Querying;
 /// <see cref="Group"/> classes, for stores that keep those objects (the in-memory store, or a
 /// document database) and query them with <see cref="LinqFilterTranslator"/>.
 /// </summary>
-public static class ResourceMappings
+internal static class ResourceMappings
 {
     /// <summary>Every core User attribute, the Enterprise User extension and the common attributes.</summary>
     public static AttributeMapping<User> User { get; } = CreateUser(stored: false);

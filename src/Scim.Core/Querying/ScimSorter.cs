@@ -25,7 +25,7 @@ public enum SortOrder
 /// sort last when ascending. The same rules are offered as an in-memory comparer over canonical
 /// JSON and as a LINQ ordering through an <see cref="AttributeMapping{T}"/>. Thread-safe.
 /// </summary>
-public sealed class ScimSorter
+internal sealed class ScimSorter
 {
     private static readonly MethodInfo QueryableOrderBy = QueryableMethod(nameof(Queryable.OrderBy));
     private static readonly MethodInfo QueryableOrderByDescending = QueryableMethod(nameof(Queryable.OrderByDescending));

@@ -6,7 +6,7 @@ namespace Scim.Core.Schema;
 /// Where §8.7.1 disagrees with the prose of §4 or with the RFC's own examples, the prose wins and
 /// the attribute says so in a comment (see docs/schema.md, "Deviations").
 /// </summary>
-public static class BuiltInSchemas
+internal static class BuiltInSchemas
 {
     /// <summary>The core User schema, <c>urn:ietf:params:scim:schemas:core:2.0:User</c>.</summary>
     public static ScimSchema User { get; } = CreateUser();

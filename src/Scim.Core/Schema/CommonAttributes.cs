@@ -7,7 +7,7 @@ namespace Scim.Core.Schema;
 /// <c>externalId</c> and <c>meta</c>. They are not part of any schema's <c>attributes</c> in
 /// /Schemas (as in RFC 7643 §8.7), but paths resolve to them for every resource type.
 /// </summary>
-public static class CommonAttributes
+internal static class CommonAttributes
 {
     private static readonly FrozenDictionary<string, SchemaAttribute> ByName;
 

@@ -8,7 +8,7 @@ namespace Scim.Core.Schema;
 /// <param name="Attribute">The top-level attribute.</param>
 /// <param name="SubAttribute">The sub-attribute, or <see langword="null"/> when the path names the attribute itself.</param>
 /// <param name="IsExtension">Whether the attribute comes from an extension schema (its JSON nests under the schema URN).</param>
-public sealed record ResolvedAttribute(ScimSchema Schema, SchemaAttribute Attribute, SchemaAttribute? SubAttribute, bool IsExtension)
+internal sealed record ResolvedAttribute(ScimSchema Schema, SchemaAttribute Attribute, SchemaAttribute? SubAttribute, bool IsExtension)
 {
     /// <summary>The attribute the path ends at: the sub-attribute when there is one, else the attribute.</summary>
     public SchemaAttribute Target => SubAttribute ?? Attribute;

@@ -8,16 +8,17 @@ namespace Scim.Core.Schema;
 /// case-insensitively, with or without the schema URN prefix, for a given resource type.
 /// </summary>
 /// <remarks>
-/// Registration is meant for startup. It is nevertheless thread-safe: each change publishes a new
+/// Registration happens at startup, on the builder <c>AddScim()</c> returns. The registry is frozen
+/// when the first component that reads it is built (the service, a serializer, a filter binder):
+/// from then on it never changes, so whatever is resolved against it can be cached for good.
+/// Registering after that throws. Registration is thread-safe; each change publishes a new
 /// immutable snapshot, so readers never see a half-made registration.
 /// </remarks>
 public sealed class SchemaRegistry
 {
     private readonly Lock _writeLock = new();
     private volatile Snapshot _snapshot = Snapshot.Empty;
-
-    /// <summary>An object that changes whenever a schema, extension or resource type is added (for caches of resolved paths).</summary>
-    internal object Generation => _snapshot;
+    private volatile bool _frozen;
 
     /// <summary>Creates an empty registry (no schemas, no resource types).</summary>
     public SchemaRegistry()
@@ -49,14 +50,27 @@ public sealed class SchemaRegistry
     /// <summary>The registered resource types, in registration order.</summary>
     public IReadOnlyList<ScimResourceType> ResourceTypes => _snapshot.ResourceTypes;
 
+    /// <summary>Whether the registry is frozen (a component that reads it has been built); registering then throws.</summary>
+    internal bool IsFrozen => _frozen;
+
+    /// <summary>Ends registration: from now on the registry never changes. Called by every component that caches what it resolves.</summary>
+    internal void Freeze()
+    {
+        lock (_writeLock)
+        {
+            _frozen = true;
+        }
+    }
+
     /// <summary>Registers a schema.</summary>
     /// <param name="schema">The schema.</param>
-    /// <exception cref="InvalidOperationException">A schema with the same id (ignoring case) is already registered.</exception>
+    /// <exception cref="InvalidOperationException">A schema with the same id (ignoring case) is already registered, or the registry is frozen.</exception>
     public void AddSchema(ScimSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
         lock (_writeLock)
         {
+            ThrowIfFrozen();
             var current = _snapshot;
             if (current.FindSchema(schema.Id) is not null)
             {
@@ -69,12 +83,13 @@ public sealed class SchemaRegistry
 
     /// <summary>Registers a resource type. Its core schema and extension schemas must be registered first.</summary>
     /// <param name="resourceType">The resource type.</param>
-    /// <exception cref="InvalidOperationException">The name or endpoint is taken, or a schema it names is not registered.</exception>
-    public void AddResourceType(ScimResourceType resourceType)
+    /// <exception cref="InvalidOperationException">The name or endpoint is taken, a schema it names is not registered, or the registry is frozen.</exception>
+    internal void AddResourceType(ScimResourceType resourceType)
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         lock (_writeLock)
         {
+            ThrowIfFrozen();
             var current = _snapshot;
             foreach (var existing in current.ResourceTypes)
             {
@@ -113,13 +128,14 @@ public sealed class SchemaRegistry
     /// <param name="resourceTypeName">The resource type, e.g. <c>User</c>.</param>
     /// <param name="schema">The extension schema.</param>
     /// <param name="required">Whether every resource of the type must carry the extension.</param>
-    /// <exception cref="InvalidOperationException">The resource type is unknown or already has the extension.</exception>
+    /// <exception cref="InvalidOperationException">The resource type is unknown or already has the extension, or the registry is frozen.</exception>
     public void AddSchemaExtension(string resourceTypeName, ScimSchema schema, bool required = false)
     {
         ArgumentNullException.ThrowIfNull(resourceTypeName);
         ArgumentNullException.ThrowIfNull(schema);
         lock (_writeLock)
         {
+            ThrowIfFrozen();
             var current = _snapshot;
             var index = current.IndexOfResourceType(resourceTypeName);
             if (index < 0)
@@ -146,14 +162,6 @@ public sealed class SchemaRegistry
             _snapshot = new Snapshot(schemas, resourceTypes);
         }
     }
-
-    /// <summary>
-    /// The currently registered version of a resource type (by name), so that a
-    /// <see cref="ScimResourceType"/> looked up before an extension was added still sees it.
-    /// </summary>
-    /// <param name="resourceType">A resource type, possibly looked up earlier.</param>
-    /// <returns>The registered resource type of that name, or <paramref name="resourceType"/> when none is registered.</returns>
-    internal ScimResourceType Current(ScimResourceType resourceType) => _snapshot.Current(resourceType);
 
     /// <summary>Finds a schema by URN, ignoring case.</summary>
     /// <param name="id">The schema URN.</param>
@@ -202,7 +210,7 @@ public sealed class SchemaRegistry
     /// <param name="path">The attribute path (no filters: <c>emails[...]</c> is not a path here).</param>
     /// <returns>The resolved attribute.</returns>
     /// <exception cref="ScimException">400 <c>invalidPath</c> naming the unknown or malformed part.</exception>
-    public ResolvedAttribute ResolveAttribute(ScimResourceType resourceType, string path)
+    internal ResolvedAttribute ResolveAttribute(ScimResourceType resourceType, string path)
     {
         if (TryResolveAttribute(resourceType, path, out var resolved, out var error))
         {
@@ -218,7 +226,7 @@ public sealed class SchemaRegistry
     /// <param name="resolved">The resolved attribute, when the path is known.</param>
     /// <param name="error">Why the path could not be resolved, when it is not.</param>
     /// <returns>Whether the path resolved.</returns>
-    public bool TryResolveAttribute(
+    internal bool TryResolveAttribute(
         ScimResourceType resourceType,
         string path,
         [NotNullWhen(true)] out ResolvedAttribute? resolved,
@@ -228,7 +236,6 @@ public sealed class SchemaRegistry
         ArgumentNullException.ThrowIfNull(path);
         resolved = null;
         var snapshot = _snapshot;
-        resourceType = snapshot.Current(resourceType);
         var core = snapshot.FindSchema(resourceType.Schema);
         if (core is null)
         {
@@ -362,6 +369,14 @@ public sealed class SchemaRegistry
         }
     }
 
+    private void ThrowIfFrozen()
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException("The SCIM schema registry is frozen: register schemas, extensions and resource types on the builder AddScim() returns, before the app is built.");
+        }
+    }
+
     private static void RequireSchema(Snapshot snapshot, string schemaId, string resourceTypeName)
     {
         if (snapshot.FindSchema(schemaId) is null)
@@ -385,16 +400,6 @@ public sealed class SchemaRegistry
             }
 
             return null;
-        }
-
-        /// <summary>
-        /// The registered version of a resource type: adding an extension replaces the resource type
-        /// object, and a caller may still hold the one it looked up before.
-        /// </summary>
-        public ScimResourceType Current(ScimResourceType resourceType)
-        {
-            var index = IndexOfResourceType(resourceType.Name);
-            return index >= 0 ? ResourceTypes[index] : resourceType;
         }
 
         public int IndexOfResourceType(string name)

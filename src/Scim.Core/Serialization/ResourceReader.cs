@@ -13,45 +13,36 @@ namespace Scim.Core.Serialization;
 /// "unassigned", RFC 7643 §2.5), dateTimes in one UTC form, and <c>schemas</c> removed once checked.
 /// Every problem becomes a <see cref="ScimException"/> whose detail names the attribute path.
 /// </summary>
-internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOptions options, ReaderLeniency leniency = ReaderLeniency.None)
+internal sealed class ResourceReader
 {
+    private readonly SchemaRegistry registry;
+    private readonly ScimSerializerOptions options;
+    private readonly ReaderLeniency leniency;
+
+    public ResourceReader(SchemaRegistry registry, ScimSerializerOptions options, ReaderLeniency leniency = ReaderLeniency.None)
+    {
+        registry.Freeze();
+        this.registry = registry;
+        this.options = options;
+        this.leniency = leniency;
+    }
+
     public JsonObject Read(ReadOnlyMemory<byte> utf8Json, ScimResourceType resourceType, bool requireRequired)
     {
         // A registry without the resource type's schema is the host's mistake, not the client's: check it
-        // before reading, so that the catch below only ever sees errors about the request's text.
-        if (registry.FindSchema(registry.Current(resourceType).Schema) is null)
+        // before reading, so that the reader only ever reports errors about the request's text.
+        if (registry.FindSchema(resourceType.Schema) is null)
         {
             throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', which is not registered.");
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = options.MaxDepth, AllowDuplicateProperties = true });
-        }
-        catch (JsonException ex)
-        {
-            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + DescribeJsonError(ex));
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement, resourceType, requireRequired);
-            }
-            catch (InvalidOperationException)
-            {
-                // Text that is valid JSON but not valid Unicode (a raw invalid UTF-8 byte, a lone
-                // surrogate escape) fails only when a string is read.
-                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body contains text that is not valid Unicode (invalid UTF-8 or a lone surrogate escape).");
-            }
-        }
+        // Duplicate names are let through to the reader, which compares them case-insensitively and names the attribute.
+        using var document = JsonInput.Parse(utf8Json, options.MaxDepth, allowDuplicates: true);
+        return JsonInput.Read(document, root => Read(root, resourceType, requireRequired));
     }
 
     public JsonObject Read(JsonElement root, ScimResourceType resourceType, bool requireRequired)
     {
-        resourceType = registry.Current(resourceType);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The request body must be a JSON object (a {resourceType.Name} resource); got {Kind(root)}.");
@@ -585,21 +576,6 @@ internal sealed class ResourceReader(SchemaRegistry registry, ScimSerializerOpti
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    internal static string DescribeJsonError(JsonException ex)
-    {
-        var position = ex.LineNumber is { } line
-            ? $" (line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})"
-            : string.Empty;
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        }
-
-        return (cut >= 0 ? message[..cut] : message).TrimEnd() + position;
-    }
 }
 
 /// <summary>Shapes real clients send that a strict reading of RFC 7643 rejects; each is accepted only when asked for.</summary>

@@ -37,7 +37,7 @@ public sealed class ScimSerializer
     /// Options for writing SCIM JSON documents held as <see cref="JsonNode"/> (discovery documents,
     /// list responses) the same way resources are written: only the escaping JSON requires.
     /// </summary>
-    public static JsonSerializerOptions DocumentOptions { get; } = ScimJson.ResourceOptions;
+    internal static JsonSerializerOptions DocumentOptions { get; } = ScimJson.ResourceOptions;
 
     /// <summary>
     /// Writer options matching <see cref="DocumentOptions"/>: only the escaping JSON requires. Use
@@ -80,7 +80,7 @@ public sealed class ScimSerializer
     /// <param name="resourceType">The resource type the body must be.</param>
     /// <returns>The normalized attributes.</returns>
     /// <exception cref="ScimException">The body is not a valid resource of that type.</exception>
-    public JsonObject ReadResource(ReadOnlyMemory<byte> utf8Json, ScimResourceType resourceType)
+    internal JsonObject ReadResource(ReadOnlyMemory<byte> utf8Json, ScimResourceType resourceType)
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         return _reader.Read(utf8Json, resourceType, requireRequired: true);
@@ -115,7 +115,7 @@ public sealed class ScimSerializer
     /// </summary>
     /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
     /// <returns>A new tree the caller owns.</returns>
-    public static JsonObject ToJsonObject(ScimResource resource)
+    internal static JsonObject ToJsonObject(ScimResource resource)
     {
         using var document = JsonDocument.Parse(SerializeToUtf8Bytes(resource));
         return (JsonObject)Materialize(document.RootElement)!;
@@ -159,13 +159,13 @@ public sealed class ScimSerializer
     /// <param name="resource">The user in canonical JSON; not changed.</param>
     /// <returns>The user.</returns>
     /// <exception cref="ScimException">400 <c>invalidValue</c> when a value does not fit the typed model.</exception>
-    public static User ToUser(JsonObject resource) => FromTree(resource, ScimJson.UserInfo, "User");
+    internal static User ToUser(JsonObject resource) => FromTree(resource, ScimJson.UserInfo, "User");
 
     /// <summary>The typed group of a canonical JSON tree.</summary>
     /// <param name="resource">The group in canonical JSON; not changed.</param>
     /// <returns>The group.</returns>
     /// <exception cref="ScimException">400 <c>invalidValue</c> when a value does not fit the typed model.</exception>
-    public static Group ToGroup(JsonObject resource) => FromTree(resource, ScimJson.GroupInfo, "Group");
+    internal static Group ToGroup(JsonObject resource) => FromTree(resource, ScimJson.GroupInfo, "Group");
 
     private static T FromTree<T>(JsonObject resource, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string name)
         where T : ScimResource
@@ -212,7 +212,7 @@ public sealed class ScimSerializer
         catch (JsonException ex)
         {
             // The reader checked every value against the schema, so this is a schema the typed model disagrees with.
-            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The {resourceTypeName} could not be read: {ResourceReader.DescribeJsonError(ex)}");
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The {resourceTypeName} could not be read: {JsonInput.DescribeJsonError(ex)}");
         }
     }
 }

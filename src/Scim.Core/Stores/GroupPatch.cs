@@ -1,4 +1,3 @@
-using Scim.Core.Patching;
 using Scim.Core.Resources;
 
 namespace Scim.Core.Stores;
@@ -12,8 +11,8 @@ public sealed class GroupPatch
     /// <summary>The new attribute state when attributes other than members changed (its <see cref="Group.Members"/> is ignored), otherwise <see langword="null"/>.</summary>
     public Group? Attributes { get; init; }
 
-    /// <summary>The membership change; <see cref="MembershipDelta.Empty"/> when members are not touched.</summary>
-    public MembershipDelta Members { get; init; } = MembershipDelta.Empty;
+    /// <summary>The membership change; <see cref="MembershipChange.None"/> when members are not touched.</summary>
+    public MembershipChange Members { get; init; } = MembershipChange.None;
 
     /// <summary>The version the change is conditioned on, or <see langword="null"/> (membership deltas commute and need none).</summary>
     public string? ExpectedVersion { get; init; }
@@ -57,6 +56,9 @@ public sealed class GroupPatchResult
 
     /// <summary>With <see cref="StoreWriteStatus.Conflict"/>, the attribute whose uniqueness would be broken.</summary>
     public string? ConflictAttribute { get; }
+
+    /// <summary>Whether the change was applied.</summary>
+    public bool Succeeded => Status == StoreWriteStatus.Succeeded;
 }
 
 /// <summary>A direct membership: <paramref name="MemberId"/> is a member of the group <paramref name="GroupId"/>.</summary>

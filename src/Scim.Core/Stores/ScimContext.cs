@@ -29,10 +29,10 @@ public sealed class ScimContext
 
     /// <summary>
     /// The absolute base URL of the SCIM service for this request (for example
-    /// <c>https://app.example.com/scim/v2</c>), used for <c>meta.location</c>; <see langword="null"/>
-    /// leaves <c>meta.location</c> out.
+    /// <c>https://app.example.com/scim/v2</c>), used for <c>meta.location</c> and <c>$ref</c>;
+    /// <see langword="null"/> leaves them out. A trailing slash is ignored.
     /// </summary>
-    public Uri? BaseUri { get; init; }
+    public string? BaseUrl { get; init; }
 
     /// <summary>A context for the <see cref="DefaultTenant"/> with no named actor, for single-tenant hosts, jobs and tests.</summary>
     public static ScimContext Default { get; } = new(DefaultTenant);

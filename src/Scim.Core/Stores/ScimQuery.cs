@@ -1,5 +1,4 @@
 using Scim.Core.Filtering;
-using Scim.Core.Projection;
 using Scim.Core.Querying;
 
 namespace Scim.Core.Stores;
@@ -36,16 +35,8 @@ public sealed class ScimQuery
     /// <summary>Whether the request uses cursor paging.</summary>
     public bool UsesCursor => Cursor is not null;
 
-    /// <summary>
-    /// The attributes the response will carry; a store may skip loading what it does not include
-    /// (<c>query.Projection?.Includes("members") == false</c>). <see langword="null"/>: everything.
-    /// </summary>
-    public ScimProjection? Projection { get; init; }
-
-    /// <summary>Whether the response carries the named core attribute (always true without a projection).</summary>
-    /// <param name="attributeName">A core attribute name, e.g. <c>members</c>.</param>
-    /// <returns><see langword="true"/> when it must be loaded.</returns>
-    public bool Includes(string attributeName) => Projection?.Includes(attributeName) ?? true;
+    /// <summary>What the service will use of the resources; a store may skip loading the rest (<c>query.Hints.IncludesMembers</c>).</summary>
+    public ReadHints Hints { get; init; } = ReadHints.All;
 }
 
 /// <summary>One page of a list result.</summary>

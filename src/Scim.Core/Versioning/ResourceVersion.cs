@@ -1,43 +1,14 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Scim.Core.Resources;
-using Scim.Core.Serialization;
-
 namespace Scim.Core.Versioning;
 
 /// <summary>
-/// Resource versions (<c>meta.version</c>, the ETag; RFC 7644 §3.14, RFC 7232): computed from the
-/// resource's content, so a version changes on every real change and only then — a PATCH that
-/// changes nothing keeps it, and two servers compute the same version for the same resource.
-/// Versions are weak entity tags (<c>W/"…"</c>), compared weakly as SCIM's examples do.
+/// Resource versions (<c>meta.version</c>, the ETag; RFC 7644 §3.14, RFC 7232). A version is an
+/// opaque weak entity tag (<c>W/"…"</c>) the service draws at random for every write that changes
+/// something: a PATCH that changes nothing keeps it, and a membership delta changes it without
+/// anyone reading the member list (which a content hash would need). Stores keep it as given and
+/// compare it ordinally for conditional writes; clients compare it weakly, as SCIM's examples do.
 /// </summary>
-public static class ResourceVersion
+internal static class ResourceVersion
 {
-    /// <summary>Computes the version of a resource from its attributes (everything but <c>meta</c>; <c>password</c> is never serialized, so it does not count).</summary>
-    /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
-    /// <returns>A weak entity tag such as <c>W/"3f2a9c0d41b7e685"</c>.</returns>
-    public static string Compute(ScimResource resource) => Compute(ScimSerializer.ToJsonObject(resource));
-
-    /// <summary>Computes the version of a resource in canonical JSON. Property order does not matter; <c>meta</c> is left out.</summary>
-    /// <param name="resource">The resource.</param>
-    /// <returns>A weak entity tag such as <c>W/"3f2a9c0d41b7e685"</c>.</returns>
-    public static string Compute(JsonObject resource)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteSorted(writer, resource, skipMeta: true);
-        }
-
-        hash.AppendData(buffer.WrittenSpan);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        return "W/\"" + Convert.ToHexStringLower(digest[..8]) + "\"";
-    }
-
     /// <summary>
     /// Whether an <c>If-Match</c> header allows a write to a resource at <paramref name="currentVersion"/>:
     /// no header, <c>*</c> (the resource exists), or a list containing the version. Compared weakly
@@ -98,42 +69,4 @@ public static class ResourceVersion
 
         return tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"' ? tag[1..^1] : tag;
     }
-
-    private static void WriteSorted(Utf8JsonWriter writer, JsonNode? node, bool skipMeta)
-    {
-        switch (node)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    if (skipMeta && key == "meta")
-                    {
-                        continue;
-                    }
-
-                    writer.WritePropertyName(key);
-                    WriteSorted(writer, value, skipMeta: false);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var item in array)
-                {
-                    WriteSorted(writer, item, skipMeta: false);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
-
 }

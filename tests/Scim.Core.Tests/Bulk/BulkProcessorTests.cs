@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Scim.Core.Stores;
 using Scim.Core.Bulk;
 using Scim.Core.Errors;
 using Scim.Core.Events;
@@ -16,9 +17,9 @@ public sealed class BulkProcessorTests
     private static ReadOnlyMemory<byte> Request(string operations, int? failOnErrors = null) =>
         Encoding.UTF8.GetBytes($$"""{"schemas":["{{BulkRequest}}"]{{(failOnErrors is { } n ? $",\"failOnErrors\":{n}" : string.Empty)}},"Operations":[{{operations}}]}""");
 
-    private static async Task<JsonArray> RunAsync(ServiceKit kit, ReadOnlyMemory<byte> body, BulkOptions? options = null)
+    private static async Task<JsonArray> RunAsync(ServiceKit kit, ReadOnlyMemory<byte> body)
     {
-        var response = await new ScimBulkProcessor(kit.Service, options).ProcessAsync(ServiceKit.Context, body, TestContext.Current.CancellationToken);
+        var response = (await kit.Service.BulkAsync(ServiceKit.Context, body, TestContext.Current.CancellationToken)).Body;
         Assert.Equal("urn:ietf:params:scim:api:messages:2.0:BulkResponse", (string?)response["schemas"]![0]);
         return response["Operations"]!.AsArray();
     }
@@ -193,9 +194,9 @@ public sealed class BulkProcessorTests
     [Fact]
     public async Task TooManyOperations_Is413NamingTheLimit_AndNothingRuns()
     {
-        using var kit = new ServiceKit();
+        using var kit = new ServiceKit(new ScimServiceOptions { Bulk = { MaxOperations = 2 } });
         var operations = string.Join(",", Enumerable.Range(0, 3).Select(i => $$$"""{"method":"POST","path":"/Users","bulkId":"u{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u{{{i}}}"}}"""));
-        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Request(operations), new BulkOptions { MaxOperations = 2 }));
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Request(operations)));
         Assert.Equal(413, error.Status);
         Assert.Contains("maxOperations", error.Detail, StringComparison.Ordinal);
         Assert.Equal(0, kit.Users.Count(ServiceKit.Context.Tenant));
@@ -204,8 +205,8 @@ public sealed class BulkProcessorTests
     [Fact]
     public async Task Disabled_Is501()
     {
-        using var kit = new ServiceKit();
-        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Request(string.Empty), new BulkOptions { Enabled = false }));
+        using var kit = new ServiceKit(new ScimServiceOptions { Bulk = { Enabled = false } });
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Request(string.Empty)));
         Assert.Equal(501, error.Status);
     }
 
@@ -222,7 +223,7 @@ public sealed class BulkProcessorTests
         Assert.Equal(1000, results.Count);
         Assert.All(results, r => Assert.Equal("201", Status(r)));
         var groupId = ((string)results[0]!["location"]!).Split('/')[^1];
-        var stored = await kit.Groups.GetAsync(ServiceKit.Context, groupId, null, TestContext.Current.CancellationToken);
+        var stored = await kit.Groups.GetAsync(ServiceKit.Context, groupId, ReadHints.All, TestContext.Current.CancellationToken);
         Assert.Equal(999, stored!.Members.Count);
         Assert.Equal(999, kit.Users.Count(ServiceKit.Context.Tenant));
     }

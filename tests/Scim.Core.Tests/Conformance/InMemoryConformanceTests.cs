@@ -10,9 +10,8 @@ internal static class InMemoryStores
     public static Task<StoreUnderTest> CreateAsync(bool uniqueExternalId = false)
     {
         var registry = SchemaRegistry.CreateDefault();
-        var options = new InMemoryStoreOptions { UniqueExternalId = uniqueExternalId };
-        var users = new InMemoryUserStore(registry, options);
-        var groups = new InMemoryGroupStore(registry, options);
+        var users = new InMemoryUserStore(registry, uniqueExternalId);
+        var groups = new InMemoryGroupStore(registry, uniqueExternalId);
         return Task.FromResult(new StoreUnderTest(users, groups, uniqueExternalId)
         {
             Cleanup = () =>

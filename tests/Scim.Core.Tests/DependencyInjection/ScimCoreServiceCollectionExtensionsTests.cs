@@ -1,7 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Scim.Core.Discovery;
+using Microsoft.Extensions.Options;
 using Scim.Core.Errors;
+using Scim.Core.Provisioning;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
 
@@ -16,8 +17,6 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
     {
         typeof(ScimBuilder),
         typeof(SchemaRegistry),
-        typeof(ServiceProviderConfiguration),
-        typeof(ScimSerializerOptions),
         typeof(ScimSerializer),
     };
 
@@ -60,9 +59,8 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
         Assert.Same(services, builder.Services);
         Assert.Same(builder, provider.GetRequiredService<ScimBuilder>());
         Assert.Same(builder.Registry, registry);
-        Assert.Same(builder.Configuration, provider.GetRequiredService<ServiceProviderConfiguration>());
         Assert.Same(registry, serializer.Registry);
-        Assert.Same(provider.GetRequiredService<ScimSerializerOptions>(), serializer.Options);
+        Assert.Same(provider.GetRequiredService<IOptions<ScimServiceOptions>>().Value.Reading, serializer.Options);
     }
 
     [Fact]
@@ -79,17 +77,52 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddScimCore_Configuration_StartsWithDefaults()
+    public void AddScimCore_InvalidOptions_FailWhenTheServiceIsBuilt_NamingTheOption()
     {
         var services = new ServiceCollection();
-        services.AddScimCore();
+        services.AddScimCore().AddInMemoryStores().ConfigureService(o =>
+        {
+            o.MaxCount = 0;
+            o.Bulk.MaxOperations = 0;
+        });
+        using var provider = services.BuildServiceProvider();
+        using var scope = provider.CreateScope();
+
+        var error = Assert.Throws<OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains(error.Failures, f => f.Contains("MaxCount", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Bulk.MaxOperations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddScimCore_OptionsValidation_IsRegisteredToRunAtStartup()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().ConfigureService(o => o.DefaultCount = -1);
         using var provider = services.BuildServiceProvider();
 
-        var configuration = provider.GetRequiredService<ServiceProviderConfiguration>();
+        // ValidateOnStart: the host runs this when the app starts, before any request.
+        var startup = provider.GetRequiredService<IStartupValidator>();
 
-        Assert.False(configuration.PatchSupported);
-        Assert.False(configuration.Bulk.Supported);
-        Assert.Empty(configuration.AuthenticationSchemes);
+        var error = Assert.Throws<OptionsValidationException>(startup.Validate);
+        Assert.Contains("DefaultCount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddSchemaExtension_AfterTheServiceIsBuilt_ThrowsFrozen()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddScimCore().AddInMemoryStores();
+        using var provider = services.BuildServiceProvider();
+        using (var scope = provider.CreateScope())
+        {
+            _ = scope.ServiceProvider.GetRequiredService<ScimService>();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddSchemaExtension("User", MyAppSchema()));
+
+        Assert.Contains("frozen", error.Message, StringComparison.Ordinal);
+        Assert.Null(builder.Registry.FindSchema(MyAppUrn));
     }
 
     [Fact]
@@ -103,7 +136,6 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
 
         Assert.Same(first, second);
         Assert.Same(first.Registry, second.Registry);
-        Assert.Same(first.Configuration, second.Configuration);
         Assert.Equal(countAfterFirst, services.Count);
         Assert.Single(services, d => d.ServiceType == typeof(SchemaRegistry));
         Assert.Single(services, d => d.ServiceType == typeof(ScimSerializer));
@@ -167,44 +199,15 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddResourceType_OnBuilder_ShowsUpInResolvedRegistry()
+    public void AddResourceType_OnBuilder_FailsSayingHostTypesAreNotServedYet_AndRegistersNothing()
     {
         var services = new ServiceCollection();
         var builder = services.AddScimCore();
-        var schema = DeviceSchema();
 
-        var returned = builder.AddResourceType(new ScimResourceType("Device", "/Devices", DeviceUrn, "A device"), schema);
-        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<NotSupportedException>(() => builder.AddResourceType(new ScimResourceType("Device", "/Devices", DeviceUrn, "A device"), DeviceSchema()));
 
-        Assert.Same(builder, returned);
-        var registry = provider.GetRequiredService<SchemaRegistry>();
-        Assert.Same(schema, registry.FindSchema(DeviceUrn));
-        var device = registry.FindResourceType("/Devices");
-        Assert.NotNull(device);
-        Assert.Equal("Device", device.Name);
-        Assert.Same(schema, registry.ResolveAttribute(device, "serialNumber").Schema);
-    }
-
-    [Fact]
-    public void AddResourceType_SchemaAlreadyRegistered_IsNotRegisteredAgain()
-    {
-        var services = new ServiceCollection();
-        var builder = services.AddScimCore();
-        var schema = DeviceSchema();
-        builder.Registry.AddSchema(schema);
-
-        builder.AddResourceType(new ScimResourceType("Device", "/Devices", DeviceUrn), schema);
-
-        Assert.Single(builder.Registry.Schemas, s => s.Id == DeviceUrn);
-        Assert.NotNull(builder.Registry.FindResourceType("Device"));
-    }
-
-    [Fact]
-    public void AddResourceType_SchemaNotTheResourceTypesSchema_ThrowsArgumentException()
-    {
-        var builder = new ServiceCollection().AddScimCore();
-
-        Assert.Throws<ArgumentException>(() => builder.AddResourceType(new ScimResourceType("Device", "/Devices", "urn:example:other"), DeviceSchema()));
+        Assert.Contains("'Device'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("User and Group", error.Message, StringComparison.Ordinal);
         Assert.Null(builder.Registry.FindSchema(DeviceUrn));
         Assert.Null(builder.Registry.FindResourceType("Device"));
     }
@@ -219,46 +222,45 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddScimCore_ConfigureSerializer_ChangesResolvedOptions()
+    public void ConfigureService_ReadingOptions_ChangeTheResolvedSerializer()
     {
         var services = new ServiceCollection();
 
-        services.AddScimCore(o =>
+        services.AddScimCore().ConfigureService(o =>
         {
-            o.UnknownAttributes = UnknownAttributeHandling.Ignore;
-            o.MaxDepth = 8;
+            o.Reading.UnknownAttributes = UnknownAttributeHandling.Ignore;
+            o.Reading.MaxDepth = 8;
         });
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<ScimSerializerOptions>();
+        var options = provider.GetRequiredService<ScimSerializer>().Options;
         Assert.Equal(UnknownAttributeHandling.Ignore, options.UnknownAttributes);
         Assert.Equal(8, options.MaxDepth);
-        Assert.Same(options, provider.GetRequiredService<ScimSerializer>().Options);
     }
 
     [Fact]
-    public void AddScimCore_WithoutConfigureSerializer_KeepsDefaultOptions()
+    public void AddScimCore_WithoutConfiguration_KeepsDefaultReadingOptions()
     {
         var services = new ServiceCollection();
 
         services.AddScimCore();
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<ScimSerializerOptions>();
+        var options = provider.GetRequiredService<ScimSerializer>().Options;
         Assert.Equal(UnknownAttributeHandling.Reject, options.UnknownAttributes);
         Assert.Equal(16, options.MaxDepth);
     }
 
     [Fact]
-    public void AddScimCore_ConfigureSerializerOnSecondCall_ChangesTheSameOptions()
+    public void ConfigureService_CalledTwice_BothApply()
     {
         var services = new ServiceCollection();
-        services.AddScimCore(o => o.MaxDepth = 8);
+        services.AddScimCore().ConfigureService(o => o.Reading.MaxDepth = 8);
 
-        services.AddScimCore(o => o.UnknownAttributes = UnknownAttributeHandling.Ignore);
+        services.AddScimCore().ConfigureService(o => o.Reading.UnknownAttributes = UnknownAttributeHandling.Ignore);
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<ScimSerializerOptions>();
+        var options = provider.GetRequiredService<ScimSerializer>().Options;
         Assert.Equal(8, options.MaxDepth);
         Assert.Equal(UnknownAttributeHandling.Ignore, options.UnknownAttributes);
     }
@@ -266,10 +268,10 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
     [Theory]
     [InlineData(UnknownAttributeHandling.Ignore, true)]
     [InlineData(UnknownAttributeHandling.Reject, false)]
-    public void AddScimCore_ConfiguredUnknownAttributes_ChangesHowSerializerReads(UnknownAttributeHandling handling, bool accepted)
+    public void ConfigureService_UnknownAttributes_ChangesHowSerializerReads(UnknownAttributeHandling handling, bool accepted)
     {
         var services = new ServiceCollection();
-        services.AddScimCore(o => o.UnknownAttributes = handling);
+        services.AddScimCore().ConfigureService(o => o.Reading.UnknownAttributes = handling);
         using var provider = services.BuildServiceProvider();
         var serializer = provider.GetRequiredService<ScimSerializer>();
         var body = Encoding.UTF8.GetBytes($$"""{ "schemas": ["{{ScimSchemaUris.User}}"], "userName": "bjensen", "shoeSize": 42 }""");
@@ -286,30 +288,6 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
             Assert.Equal(400, scimException.Status);
             Assert.Contains("shoeSize", scimException.Detail, StringComparison.Ordinal);
         }
-    }
-
-    [Fact]
-    public void AddScimCore_HostRegisteredOptionsInstanceFirst_KeepsAndConfiguresIt()
-    {
-        var services = new ServiceCollection();
-        var hostOptions = new ScimSerializerOptions { MaxDepth = 4 };
-        services.AddSingleton(hostOptions);
-
-        services.AddScimCore(o => o.UnknownAttributes = UnknownAttributeHandling.Ignore);
-        using var provider = services.BuildServiceProvider();
-
-        Assert.Same(hostOptions, provider.GetRequiredService<ScimSerializerOptions>());
-        Assert.Equal(UnknownAttributeHandling.Ignore, hostOptions.UnknownAttributes);
-        Assert.Equal(4, hostOptions.MaxDepth);
-    }
-
-    [Fact]
-    public void AddScimCore_HostRegisteredOptionsFactoryAndConfigureSerializer_ThrowsInvalidOperation()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(_ => new ScimSerializerOptions());
-
-        Assert.Throws<InvalidOperationException>(() => services.AddScimCore(o => o.MaxDepth = 8));
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class DiscoveryDocumentsTests
             Assert.True(File.Exists(snapshot), "The approved /Schemas snapshot is missing: run the tests locally and commit __snapshots__.");
         }
 
-        var document = DiscoveryDocuments.Schemas(SchemaRegistry.CreateDefault(), BaseUrl);
+        var document = DiscoveryDocuments.Schemas(SchemaRegistry.CreateDefault().Schemas, BaseUrl);
 
         Snapshot.Match(document.ToJsonString(Indented).ReplaceLineEndings("\n"));
     }
@@ -118,7 +118,7 @@ public sealed class DiscoveryDocumentsTests
     [Fact]
     public void Schemas_DefaultRegistry_IsListResponseOfThreeSchemas()
     {
-        var document = DiscoveryDocuments.Schemas(SchemaRegistry.CreateDefault(), BaseUrl);
+        var document = DiscoveryDocuments.Schemas(SchemaRegistry.CreateDefault().Schemas, BaseUrl);
 
         Assert.Equal(["schemas", "totalResults", "itemsPerPage", "startIndex", "Resources"], Keys(document));
         Assert.Equal([ListResponseUrn], Strings(document["schemas"]));
@@ -147,7 +147,7 @@ public sealed class DiscoveryDocumentsTests
     [Fact]
     public void Schemas_EveryAttribute_HasAllCharacteristicsAndOnlyTheApplicableLists()
     {
-        var document = DiscoveryDocuments.Schemas(SchemaRegistry.CreateDefault(), BaseUrl);
+        var document = DiscoveryDocuments.Schemas(SchemaRegistry.CreateDefault().Schemas, BaseUrl);
         var count = 0;
 
         foreach (var schema in document["Resources"]!.AsArray())
@@ -269,7 +269,7 @@ public sealed class DiscoveryDocumentsTests
     [Fact]
     public void ResourceTypes_DefaultRegistry_ListsUserAndGroup()
     {
-        var document = DiscoveryDocuments.ResourceTypes(SchemaRegistry.CreateDefault(), BaseUrl);
+        var document = DiscoveryDocuments.ResourceTypes(SchemaRegistry.CreateDefault().ResourceTypes, BaseUrl);
 
         var expected = JsonNode.Parse($$"""
             {
@@ -328,8 +328,8 @@ public sealed class DiscoveryDocumentsTests
         registry.AddSchemaExtension("User", new ScimSchema(MyAppUrn, "MyApp", "MyApp user attributes",
             [new SchemaAttribute("tenantRole", AttributeType.String) { Description = "The tenant role." }]), required: true);
 
-        var schemas = DiscoveryDocuments.Schemas(registry, BaseUrl);
-        var resourceTypes = DiscoveryDocuments.ResourceTypes(registry, BaseUrl);
+        var schemas = DiscoveryDocuments.Schemas(registry.Schemas, BaseUrl);
+        var resourceTypes = DiscoveryDocuments.ResourceTypes(registry.ResourceTypes, BaseUrl);
 
         Assert.Equal(4, (int)schemas["totalResults"]!);
         var myApp = SchemaResource(registry, MyAppUrn);
@@ -351,7 +351,7 @@ public sealed class DiscoveryDocumentsTests
         registry.AddSchema(new ScimSchema("urn:example:Device", "Device", null, [new SchemaAttribute("serialNumber", AttributeType.String)]));
         registry.AddResourceType(new ScimResourceType("Device", "/Devices", "urn:example:Device", "A device"));
 
-        var resourceTypes = DiscoveryDocuments.ResourceTypes(registry, BaseUrl);
+        var resourceTypes = DiscoveryDocuments.ResourceTypes(registry.ResourceTypes, BaseUrl);
 
         Assert.Equal(3, (int)resourceTypes["totalResults"]!);
         var device = resourceTypes["Resources"]![2]!;
@@ -508,7 +508,7 @@ public sealed class DiscoveryDocumentsTests
         var serviceProviderConfig = DiscoveryDocuments.ServiceProviderConfig(new ServiceProviderConfiguration(), baseUrl);
         var schema = DiscoveryDocuments.Schema(BuiltInSchemas.Group, baseUrl);
         var resourceType = DiscoveryDocuments.ResourceType(registry.FindResourceType("User")!, baseUrl);
-        var schemas = DiscoveryDocuments.Schemas(registry, baseUrl);
+        var schemas = DiscoveryDocuments.Schemas(registry.Schemas, baseUrl);
 
         Assert.Equal(expectedBase + "/ServiceProviderConfig", (string)serviceProviderConfig["meta"]!["location"]!);
         Assert.Equal(expectedBase + "/Schemas/" + GroupUrn, (string)schema["meta"]!["location"]!);
@@ -531,15 +531,15 @@ public sealed class DiscoveryDocumentsTests
     public void Documents_EachCall_ReturnsIndependentDocument()
     {
         var registry = SchemaRegistry.CreateDefault();
-        var first = DiscoveryDocuments.Schemas(registry, BaseUrl);
+        var first = DiscoveryDocuments.Schemas(registry.Schemas, BaseUrl);
 
         first["Resources"]!.AsArray().Clear();
 
-        Assert.Equal(3, DiscoveryDocuments.Schemas(registry, BaseUrl)["Resources"]!.AsArray().Count);
+        Assert.Equal(3, DiscoveryDocuments.Schemas(registry.Schemas, BaseUrl)["Resources"]!.AsArray().Count);
     }
 
     private static JsonObject SchemaResource(SchemaRegistry registry, string id) =>
-        DiscoveryDocuments.Schemas(registry, BaseUrl)["Resources"]!.AsArray().Single(r => (string)r!["id"]! == id)!.AsObject();
+        DiscoveryDocuments.Schemas(registry.Schemas, BaseUrl)["Resources"]!.AsArray().Single(r => (string)r!["id"]! == id)!.AsObject();
 
     private static JsonObject AttributeNode(JsonObject schema, string dottedName)
     {

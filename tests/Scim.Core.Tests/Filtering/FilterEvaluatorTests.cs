@@ -486,12 +486,16 @@ public sealed class FilterEvaluatorTests
         var alice = SampleUsers.Json("alice");
         var carol = SampleUsers.Json("carol");
         string[] filters = ["userName eq \"asmith\"", "title eq \"Manager\"", "level gt 5"];
+        string[] others = ["userName eq \"nobody\"", "title pr"];
 
         var firstRound = filters.Select(f => evaluator.Compile(f, UserType)).ToList();
+        var recent = others.Select(f => evaluator.Compile(f, UserType)).ToList();
         var secondRound = filters.Select(f => evaluator.Compile(f, UserType)).ToList();
 
-        // The third filter filled the cache, so the first was evicted and compiled again.
+        // Two generations of two: after five distinct filters the first is gone and compiled again,
+        // while the one used last is still there.
         Assert.NotSame(firstRound[0], secondRound[0]);
+        Assert.Same(recent[^1], evaluator.Compile(others[^1], UserType));
         foreach (var round in new[] { firstRound, secondRound })
         {
             Assert.Equal([true, false, false], round.Select(p => p(alice)));

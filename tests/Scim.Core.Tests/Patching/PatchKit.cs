@@ -4,6 +4,7 @@ using Scim.Core.Errors;
 using Scim.Core.Patching;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
+using Scim.Core.Stores;
 using Scim.Core.Serialization;
 using Scim.Core.Tests.Serialization;
 
@@ -38,7 +39,7 @@ internal static class PatchKit
     public static ScimPatcher Default { get; } = new(Registry);
 
     public static ScimPatcher Patcher(PatchDialects dialects = PatchDialects.All, bool membersAsDeltas = true, int maxOperations = 1000) =>
-        new(Registry, new PatchOptions { Dialects = dialects, MembersAsDeltas = membersAsDeltas, MaxOperations = maxOperations });
+        new(Registry, new PatchOptions { Dialects = dialects, MaxOperations = maxOperations }) { MembersAsDeltas = membersAsDeltas };
 
     /// <summary>A PatchOp message holding the given operations (each a JSON object's text).</summary>
     public static string Message(params string[] operations) =>
@@ -97,7 +98,7 @@ internal static class PatchKit
     }
 
     /// <summary>Checks a membership delta; each added member is written "value|type|$ref" with empty parts for nulls.</summary>
-    public static void AssertDelta(MembershipDelta? delta, bool removeAll, string[] removed, string[] added)
+    public static void AssertDelta(MembershipChange? delta, bool removeAll, string[] removed, string[] added)
     {
         Assert.NotNull(delta);
         Assert.Equal(removeAll, delta.RemoveAll);

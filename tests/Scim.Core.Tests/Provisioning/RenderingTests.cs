@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scim.Core.Stores;
 using Scim.Core.Provisioning;
 
 namespace Scim.Core.Tests.Provisioning;
@@ -72,7 +73,7 @@ public sealed class RenderingTests
         _ = result.ToJson();
         _ = Written(result.WriteTo);
 
-        var stored = await kit.Users.GetAsync(ServiceKit.Context, id, null, ct);
+        var stored = await kit.Users.GetAsync(ServiceKit.Context, id, ReadHints.All, ct);
         Assert.Null(stored!.Meta!.Location);
         Assert.Empty(stored.Groups);
     }

@@ -135,7 +135,7 @@ public sealed class ServiceConcurrencyTests
     [Fact]
     public async Task ParallelCreatesOfTheSameExternalId_WithUniqueExternalIdInStore_ExactlyOneSucceeds()
     {
-        using var kit = new ServiceKit(new ScimServiceOptions { UniqueExternalId = true }, new InMemory.InMemoryStoreOptions { UniqueExternalId = true });
+        using var kit = new ServiceKit(new ScimServiceOptions { UniqueExternalId = true });
 
         var outcomes = await AllAtOnceAsync(20, async i =>
         {

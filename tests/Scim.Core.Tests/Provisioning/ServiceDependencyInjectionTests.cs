@@ -23,7 +23,7 @@ public sealed class ServiceDependencyInjectionTests
         using (var scope = provider.CreateScope())
         {
             var service = scope.ServiceProvider.GetRequiredService<ScimService>();
-            Assert.True(service.ServesGroups);
+            Assert.Contains(service.ResourceTypes, t => t.Name == "Group");
             Assert.True(service.SupportsCursorPaging);
             id = (await service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct)).Id;
             await service.CreateAsync(ScimContext.Default, "Groups", ServiceKit.GroupBody("G", id), cancellationToken: Ct);
@@ -162,7 +162,8 @@ public sealed class ServiceDependencyInjectionTests
         services.AddScimCore().ConfigureService(o => o.MaxCount = 0).AddInMemoryStores();
         using var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();
-        Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+        Assert.Contains("MaxCount", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,7 +188,7 @@ public sealed class ServiceDependencyInjectionTests
         using var scope = provider.CreateScope();
         var service = scope.ServiceProvider.GetRequiredService<ScimService>();
 
-        Assert.False(service.ServesGroups);
+        Assert.DoesNotContain(service.ResourceTypes, t => t.Name == "Group");
         Assert.Null(service.FindResourceType("Groups"));
         Assert.Equal(["User"], service.ResourceTypes.Select(t => t.Name));
         await ServiceKit.ThrowsScimAsync(404, null, () => service.ListAsync(ScimContext.Default, "Groups", null, Ct));
@@ -197,13 +198,19 @@ public sealed class ServiceDependencyInjectionTests
     }
 
     [Fact]
-    public void AddInMemoryStores_AfterConfigureService_InheritsUniqueExternalId()
+    public async Task AddInMemoryStores_AfterConfigureService_StoreEnforcesUniqueExternalId()
     {
         var services = new ServiceCollection();
-        var builder = services.AddScimCore().ConfigureService(o => o.UniqueExternalId = true).AddInMemoryStores();
+        services.AddScimCore().ConfigureService(o => o.UniqueExternalId = true).AddInMemoryStores();
         using var provider = services.BuildServiceProvider();
-        Assert.True(builder.ServiceOptions.UniqueExternalId);
-        Assert.NotNull(provider.GetRequiredService<InMemoryUserStore>());
+        var store = provider.GetRequiredService<IUserStore>();
+        var context = new ScimContext("di");
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.True((await store.CreateAsync(context, new User { Id = "1", UserName = "a", ExternalId = "e" }, ct)).Succeeded);
+        var second = await store.CreateAsync(context, new User { Id = "2", UserName = "b", ExternalId = "e" }, ct);
+
+        Assert.Equal((StoreWriteStatus.Conflict, "externalId"), (second.Status, second.ConflictAttribute));
     }
 
     [Fact]
@@ -212,7 +219,7 @@ public sealed class ServiceDependencyInjectionTests
         var services = new ServiceCollection();
         services.AddScimCore().AddInMemoryStores().ConfigureService(o => o.UniqueExternalId = true);
         using var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<InMemoryUserStore>();
+        var store = provider.GetRequiredService<IUserStore>();
         var context = new ScimContext("di");
         var ct = TestContext.Current.CancellationToken;
 
@@ -255,7 +262,7 @@ public sealed class ServiceDependencyInjectionTests
 
         public void Dispose() => _inner.Dispose();
 
-        public Task<User?> GetAsync(ScimContext context, string id, Scim.Core.Projection.ScimProjection? projection, CancellationToken cancellationToken) => _inner.GetAsync(context, id, projection, cancellationToken);
+        public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => _inner.GetAsync(context, id, hints, cancellationToken);
 
         public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => _inner.QueryAsync(context, query, cancellationToken);
 

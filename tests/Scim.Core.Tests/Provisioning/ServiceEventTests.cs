@@ -16,7 +16,7 @@ public sealed class ServiceEventTests
     {
         var clock = new FakeTimeProvider();
         using var kit = new ServiceKit(time: clock);
-        var context = new ScimContext("tenant-7", "okta-connector") { BaseUri = new Uri("https://example.com/scim/v2") };
+        var context = new ScimContext("tenant-7", "okta-connector") { BaseUrl = "https://example.com/scim/v2" };
 
         var created = await kit.Service.CreateAsync(context, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
 

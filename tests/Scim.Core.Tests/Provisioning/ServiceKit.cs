@@ -21,16 +21,16 @@ internal sealed class ServiceKit : IDisposable
 
     public ServiceKit(
         ScimServiceOptions? options = null,
-        InMemoryStoreOptions? storeOptions = null,
         TimeProvider? time = null,
         ILogger<ScimService>? logger = null,
         params IScimEventSubscriber[] extraSubscribers)
     {
         Registry = SchemaRegistry.CreateDefault();
         Registry.AddSchemaExtension("User", new ScimSchema(Badge, "Badge", "A badge a user keeps for life.", [new SchemaAttribute("badgeId", AttributeType.String) { Mutability = Mutability.Immutable }]));
-        Users = new InMemoryUserStore(Registry, storeOptions);
-        Groups = new InMemoryGroupStore(Registry, storeOptions);
-        Service = new ScimService(new ScimSerializer(Registry), Users, Groups, [Events, .. extraSubscribers], options, logger, time);
+        options ??= new ScimServiceOptions();
+        Users = new InMemoryUserStore(Registry, options.UniqueExternalId);
+        Groups = new InMemoryGroupStore(Registry, options.UniqueExternalId);
+        Service = new ScimService(new ScimEngine(Registry, options), Users, Groups, [Events, .. extraSubscribers], logger, time);
     }
 
     public SchemaRegistry Registry { get; }
@@ -43,7 +43,7 @@ internal sealed class ServiceKit : IDisposable
 
     public ScimService Service { get; }
 
-    public static ScimContext Tenant(string tenant) => new(tenant, "test-client") { BaseUri = new Uri("https://example.com/scim/v2") };
+    public static ScimContext Tenant(string tenant) => new(tenant, "test-client") { BaseUrl = "https://example.com/scim/v2" };
 
     public static ScimContext Context { get; } = Tenant("acme");
 
@@ -115,9 +115,9 @@ internal sealed class ServiceKit : IDisposable
         Service.PatchAsync(Context, resourceType, id, Patch(operation), options, TestContext.Current.CancellationToken);
 
     /// <summary>The store's own object for a user (not a copy): the same instance means the store was not written.</summary>
-    public async Task<Resources.User?> StoredUserAsync(string id) => await Users.GetAsync(Context, id, null, TestContext.Current.CancellationToken);
+    public async Task<Resources.User?> StoredUserAsync(string id) => await Users.GetAsync(Context, id, ReadHints.All, TestContext.Current.CancellationToken);
 
-    public async Task<Resources.Group?> StoredGroupAsync(string id) => await Groups.GetAsync(Context, id, null, TestContext.Current.CancellationToken);
+    public async Task<Resources.Group?> StoredGroupAsync(string id) => await Groups.GetAsync(Context, id, ReadHints.All, TestContext.Current.CancellationToken);
 
     public async Task<IReadOnlyList<string>> MemberIdsAsync(string groupId) =>
         [.. (await StoredGroupAsync(groupId))!.Members.Select(m => m.Value!).Order(StringComparer.Ordinal)];

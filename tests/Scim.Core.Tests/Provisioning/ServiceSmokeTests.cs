@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Scim.Core.Stores;
 using Scim.Core.Errors;
 using Scim.Core.Events;
 using Scim.Core.Provisioning;
@@ -93,7 +94,7 @@ public sealed class ServiceSmokeTests
         var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"p","password":"s3cret!"}"""), cancellationToken: ct);
         Assert.DoesNotContain("s3cret", created.ToJson().ToJsonString(), StringComparison.Ordinal);
         await kit.Service.PatchAsync(ServiceKit.Context, "Users", created.Id, ServiceKit.Patch("""{"op":"replace","path":"displayName","value":"P"}"""), cancellationToken: ct);
-        var stored = await kit.Users.GetAsync(ServiceKit.Context, created.Id, null, ct);
+        var stored = await kit.Users.GetAsync(ServiceKit.Context, created.Id, ReadHints.All, ct);
         Assert.Equal("s3cret!", stored!.Password);
         _ = JsonNode.Parse("{}");
     }

@@ -69,7 +69,7 @@ public sealed class ServiceUserGroupsTests
         Assert.Equal([(team, "direct"), (department, "indirect")], Kinds([.. listed.Select(g => g!.AsObject())]));
 
         // In another tenant nothing is nested: still only direct entries there.
-        var other = new Stores.ScimContext("other") { BaseUri = ServiceKit.Context.BaseUri };
+        var other = new Stores.ScimContext("other") { BaseUrl = ServiceKit.Context.BaseUrl };
         var bob = await kit.CreateUserAsync("bob", other);
         var crew = await kit.CreateGroupAsync("Crew", other, bob);
         var entry = Assert.Single((await kit.Service.GetAsync(other, "Users", bob, cancellationToken: Ct)).ToJson()["groups"]!.AsArray());

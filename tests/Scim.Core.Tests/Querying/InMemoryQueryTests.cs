@@ -40,7 +40,7 @@ public sealed class InMemoryQueryTests
         var page = await store.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse("emails[type eq \"work\"] or phoneNumbers pr or addresses[country eq \"DE\"]") }, CancellationToken.None);
 
         Assert.Equal(0, page.TotalResults);
-        var stored = await store.GetAsync(Context, "u00001", null, CancellationToken.None);
+        var stored = await store.GetAsync(Context, "u00001", ReadHints.All, CancellationToken.None);
         Assert.All(User.RawCollections.Values, raw => Assert.Null(raw(stored!)));
     }
 

@@ -7,12 +7,13 @@ using Scim.Core.Stores;
 namespace Scim.Core;
 
 /// <summary>
-/// Hands every request scope the same <see cref="ScimService"/> when the stores, the event
-/// subscribers, the logger and the clock are all singletons (the in-memory stores, typically):
-/// the service holds nothing else, so building one per request only costs time. A store over a
-/// DbContext is scoped, and then each scope gets its own service, as before.
+/// The one decision of how the <see cref="ScimService"/> is shared: every scope gets the same
+/// instance when the stores, the event subscribers, the logger and the clock are all singletons
+/// (the in-memory stores, typically), since the service holds nothing else and building one per
+/// request only costs time; a store over a <c>DbContext</c> is scoped, and then each scope gets
+/// its own. Made from the registrations, which are final once a provider resolves anything.
 /// </summary>
-internal sealed class SharedScimService(IServiceCollection services)
+internal sealed class ServiceSharing(IServiceCollection services)
 {
     private ScimService? _shared;
     private int _shareable; // 0: not decided yet, 1: yes, 2: no

@@ -1,3 +1,7 @@
+// The built-in bearer tokens, all in one place: the options that hold their hashes, the one check
+// of an Authorization header, the gate RequireScimBearerToken() puts in front of the SCIM endpoints,
+// the authentication scheme for hosts that want the tokens in ASP.NET Core's authentication, and the
+// registrations. Security code in one file is easier to review.
 using System.Runtime.InteropServices;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -6,10 +10,14 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scim.AspNetCore;
+using Scim.Core.Errors;
+using Scim.Core.Provisioning;
 
 namespace Scim.AspNetCore
 {
@@ -84,6 +92,9 @@ namespace Scim.AspNetCore
     {
         /// <summary>The challenge sent with every 401 of the built-in tokens.</summary>
         public const string Challenge = "Bearer realm=\"scim\"";
+
+        /// <summary>The detail of every 401 of the built-in tokens.</summary>
+        public const string Unauthenticated = "Authentication is required: send a valid bearer token.";
 
         // Tokens longer than this are hashed from a heap buffer (no real token is this long).
         private const int MaxStackBytes = 512;
@@ -178,7 +189,62 @@ namespace Scim.AspNetCore
                 authenticationType));
     }
 
-    /// <summary>Authenticates <c>Authorization: Bearer</c> against the configured token hashes.</summary>
+    /// <summary>
+    /// What <c>RequireScimBearerToken()</c> puts in front of the SCIM endpoints: a client the
+    /// authentication scheme already authenticated passes; any other request is checked against the
+    /// tokens here, and the client becomes <c>HttpContext.User</c>. No authentication or
+    /// authorization middleware is needed, so a host that uses the tokens only for SCIM pays for neither.
+    /// </summary>
+    internal sealed partial class ScimBearerTokenGate(IOptionsMonitor<ScimBearerTokenOptions> tokens, ILogger<ScimBearerTokenGate> logger)
+    {
+        private int _warnedNoTokens;
+
+        /// <summary>Whether the request carries a valid token for this route (and then its client is <c>HttpContext.User</c>).</summary>
+        public bool Authenticate(HttpContext context)
+        {
+            const string scheme = ScimBearerTokenDefaults.AuthenticationScheme;
+
+            // Read the feature, not HttpContext.User, which would make an empty principal to throw away.
+            if (context.Features.Get<IHttpAuthenticationFeature>()?.User is { } user)
+            {
+                foreach (var identity in user.Identities)
+                {
+                    if (identity.IsAuthenticated && string.Equals(identity.AuthenticationType, scheme, StringComparison.Ordinal))
+                    {
+                        // If that ran before routing, it did not see the route's tenant; the endpoint refuses a mismatch.
+                        return true;
+                    }
+                }
+            }
+
+            var options = tokens.Get(scheme);
+            if (options.Tokens.Count == 0)
+            {
+                if (Interlocked.Exchange(ref _warnedNoTokens, 1) == 0)
+                {
+                    LogNoTokens(logger);
+                }
+
+                return false;
+            }
+
+            if (ScimBearerTokenCheck.Check(context, options, out var match) != ScimBearerTokenCheck.Outcome.Valid)
+            {
+                return false;
+            }
+
+            context.User = ScimBearerTokenCheck.Principal(match!, scheme);
+            return true;
+        }
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The SCIM endpoints require a bearer token (RequireScimBearerToken) but no token is configured: add them with AddScimBearerTokens. Every request is refused with 401.")]
+        private static partial void LogNoTokens(ILogger logger);
+    }
+
+    /// <summary>
+    /// Authenticates <c>Authorization: Bearer</c> against the configured token hashes, as an ASP.NET
+    /// Core authentication scheme. Its 401 and 403 on a SCIM endpoint carry the SCIM error body.
+    /// </summary>
     internal sealed class ScimBearerTokenHandler(IOptionsMonitor<ScimBearerTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<ScimBearerTokenOptions>(options, logger, encoder)
     {
@@ -197,8 +263,21 @@ namespace Scim.AspNetCore
 
         protected override Task HandleChallengeAsync(AuthenticationProperties properties)
         {
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
             Response.Headers.WWWAuthenticate = ScimBearerTokenCheck.Challenge;
+            return Respond(new ScimException(StatusCodes.Status401Unauthorized, null, ScimBearerTokenCheck.Unauthenticated));
+        }
+
+        protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+            Respond(new ScimException(StatusCodes.Status403Forbidden, null, "The authenticated client may not use this SCIM endpoint."));
+
+        private Task Respond(ScimException error)
+        {
+            if (Context.GetEndpoint()?.Metadata.GetMetadata<ScimEndpointMetadata>() is not null)
+            {
+                return ScimResponses.WriteErrorAsync(Context, error);
+            }
+
+            Response.StatusCode = error.Status;
             return Task.CompletedTask;
         }
     }
@@ -224,6 +303,7 @@ namespace Microsoft.Extensions.DependencyInjection
         {
             ArgumentNullException.ThrowIfNull(builder);
             ArgumentNullException.ThrowIfNull(configure);
+            Advertise(builder.Services);
             return builder.AddScheme<ScimBearerTokenOptions, ScimBearerTokenHandler>(ScimBearerTokenDefaults.AuthenticationScheme, configure);
         }
 
@@ -240,8 +320,27 @@ namespace Microsoft.Extensions.DependencyInjection
         {
             ArgumentNullException.ThrowIfNull(builder);
             ArgumentNullException.ThrowIfNull(configure);
+            Advertise(builder.Services);
             builder.Services.AddOptions<ScimBearerTokenOptions>(ScimBearerTokenDefaults.AuthenticationScheme).Configure(configure);
             return builder;
+        }
+
+        /// <summary>
+        /// Describes the tokens in ServiceProviderConfig's <c>authenticationSchemes</c> (RFC 7643 §5
+        /// makes it required), unless the host described its schemes itself.
+        /// </summary>
+        private static void Advertise(IServiceCollection services) =>
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ScimServiceOptions>, AdvertiseBearerTokens>());
+
+        private sealed class AdvertiseBearerTokens : IPostConfigureOptions<ScimServiceOptions>
+        {
+            public void PostConfigure(string? name, ScimServiceOptions options)
+            {
+                if (options.AuthenticationSchemes.Count == 0)
+                {
+                    options.AuthenticationSchemes.Add(Scim.Core.Discovery.AuthenticationScheme.OAuthBearerToken());
+                }
+            }
         }
     }
 }

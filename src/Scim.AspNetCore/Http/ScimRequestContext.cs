@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Routing;
+using Scim.Core.Errors;
+using Scim.Core.Stores;
+
+namespace Scim.AspNetCore;
+
+/// <summary>Who a request is and where it arrived: its tenant, its acting client and the SCIM base URL, as Scim.Core's <see cref="ScimContext"/>.</summary>
+internal static class ScimRequestContext
+{
+    /// <summary>The context of a request to a resource endpoint.</summary>
+    public static ScimContext Create(HttpContext context, ScimHttpOptions options, string scimPath) =>
+        new(Tenant(context, options), Actor(context, options)) { BaseUrl = BaseUrl(context, scimPath) };
+
+    /// <summary>The context of a discovery request, which belongs to no tenant.</summary>
+    public static ScimContext Anonymous(HttpContext context, string scimPath) =>
+        new(ScimContext.DefaultTenant) { BaseUrl = BaseUrl(context, scimPath) };
+
+    private static string Tenant(HttpContext context, ScimHttpOptions options)
+    {
+        var claimed = context.User.FindFirstValue(ScimClaimTypes.Tenant);
+        var tenant = options.TenantResolver?.Invoke(context);
+        if (tenant is null && context.GetRouteValue("tenant") is string routeTenant)
+        {
+            // Authentication may have run before routing (or by another scheme) without seeing the
+            // route's tenant: a client whose claim names another tenant never gets this one's data.
+            if (claimed is not null && !string.Equals(claimed, routeTenant, StringComparison.Ordinal))
+            {
+                throw new ScimException(403, null, "The authenticated client may not provision this tenant.");
+            }
+
+            tenant = routeTenant;
+        }
+
+        tenant ??= claimed;
+        return string.IsNullOrEmpty(tenant) ? ScimContext.DefaultTenant : tenant;
+    }
+
+    private static string? Actor(HttpContext context, ScimHttpOptions options) =>
+        options.ActorResolver?.Invoke(context)
+        ?? context.User.FindFirstValue(ScimClaimTypes.Client)
+        ?? context.User.Identity?.Name;
+
+    /// <summary>The absolute URL of the SCIM prefix for this request (scheme, host, PathBase, and the matched prefix with its tenant), escaped.</summary>
+    private static string BaseUrl(HttpContext context, string scimPath)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? string.Empty;
+        var trimmed = path.TrimEnd('/');
+        if (scimPath.Length > 0 && trimmed.EndsWith(scimPath, StringComparison.Ordinal))
+        {
+            trimmed = trimmed[..^scimPath.Length];
+        }
+
+        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, new PathString(trimmed.TrimEnd('/')));
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Scim.Core.Errors;
+using Scim.Core.Provisioning;
+
+namespace Scim.AspNetCore;
+
+/// <summary>Reads what a SCIM request carries into Scim.Core's request types: the body, the query parameters, the conditional headers.</summary>
+internal static class ScimRequests
+{
+    /// <summary>
+    /// The body, checked for its media type and size (<c>maxPayloadSize</c>, 413 beyond it), read
+    /// into one buffer: of the announced length when the client sent <c>Content-Length</c>.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context, int maxPayloadSize)
+    {
+        var request = context.Request;
+        if (!IsJsonContentType(request.ContentType))
+        {
+            throw new ScimException(415, null, "Send the body as application/scim+json (application/json is accepted too).");
+        }
+
+        if (request.ContentLength > maxPayloadSize)
+        {
+            throw TooLarge(maxPayloadSize);
+        }
+
+        var buffer = new byte[request.ContentLength is { } announced ? (int)announced : 4096];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (request.ContentLength is not null)
+                {
+                    break; // all of it: the server refuses a body longer than announced
+                }
+
+                if (length >= maxPayloadSize)
+                {
+                    throw TooLarge(maxPayloadSize);
+                }
+
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxPayloadSize + 1));
+            }
+
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        if (length > maxPayloadSize)
+        {
+            throw TooLarge(maxPayloadSize);
+        }
+
+        if (length == 0)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is empty.");
+        }
+
+        return buffer.AsMemory(0, length);
+    }
+
+    public static ScimException TooLarge(int maxPayloadSize) =>
+        new(413, null, $"The request body is larger than maxPayloadSize ({maxPayloadSize} bytes).");
+
+    /// <summary>The projection parameters and the conditional headers of a single-resource request.</summary>
+    public static ScimRequestOptions Options(HttpRequest request, bool returnResource = true) => new()
+    {
+        Attributes = NullIfEmpty(request.Query["attributes"]),
+        ExcludedAttributes = NullIfEmpty(request.Query["excludedAttributes"]),
+        IfMatch = NullIfEmpty(request.Headers.IfMatch),
+        IfNoneMatch = NullIfEmpty(request.Headers.IfNoneMatch),
+        ReturnResource = returnResource,
+    };
+
+    /// <summary>A list request from the query string (RFC 7644 §3.4.2).</summary>
+    public static ScimListRequest ListRequest(HttpRequest request) => new()
+    {
+        Filter = NullIfEmpty(request.Query["filter"]),
+        SortBy = NullIfEmpty(request.Query["sortBy"]),
+        SortOrder = NullIfEmpty(request.Query["sortOrder"]),
+        StartIndex = Integer(request.Query["startIndex"], "startIndex"),
+        Count = Integer(request.Query["count"], "count"),
+        Cursor = request.Query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null,
+        Attributes = NullIfEmpty(request.Query["attributes"]),
+        ExcludedAttributes = NullIfEmpty(request.Query["excludedAttributes"]),
+    };
+
+    private static string? NullIfEmpty(StringValues value) => value.Count == 0 || string.IsNullOrWhiteSpace(value.ToString()) ? null : value.ToString();
+
+    private static int? Integer(StringValues value, string name)
+    {
+        if (value.Count == 0 || string.IsNullOrEmpty(value.ToString()))
+        {
+            return null;
+        }
+
+        var text = value.ToString();
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        var digits = text.AsSpan().TrimStart("+-");
+        throw ScimException.BadRequest(ScimErrorType.InvalidValue, digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
+            ? $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}."
+            : $"'{name}' must be an integer.");
+    }
+
+    private static bool IsJsonContentType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(contentType, out var parsed))
+        {
+            return false;
+        }
+
+        return parsed.MediaType.Equals("application/scim+json", StringComparison.OrdinalIgnoreCase)
+            || parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+}

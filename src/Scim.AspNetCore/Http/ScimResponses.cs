@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Scim.Core.Errors;
+using Scim.Core.Provisioning;
+using Scim.Core.Serialization;
+
+namespace Scim.AspNetCore;
+
+/// <summary>Writes SCIM bodies: every response goes out as <c>application/scim+json</c>.</summary>
+internal static class ScimResponses
+{
+    public const string ContentType = "application/scim+json";
+
+    /// <summary>
+    /// Writes the body into a pooled buffer first (starting at <paramref name="sizeHint"/> bytes),
+    /// then sends it in one write with a <c>Content-Length</c>: no chunked framing, and a client
+    /// can size its buffer up front.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, int sizeHint = PooledBuffer.DefaultSize)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        using var body = new PooledBuffer(sizeHint);
+        using (var writer = new Utf8JsonWriter(body, ScimSerializer.WriterOptions))
+        {
+            write(writer);
+        }
+
+        context.Response.ContentLength = body.WrittenCount;
+        await context.Response.BodyWriter.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static Task WriteAsync(HttpContext context, int status, ScimDocument document) => WriteAsync(context, status, document.WriteTo);
+
+    public static Task WriteAsync(HttpContext context, int status, ScimListResult list) => WriteAsync(context, status, list.WriteTo, 1024 + (list.ItemsPerPage * 1024));
+
+    /// <summary>A resource with its <c>ETag</c> (RFC 7644 §3.14).</summary>
+    public static Task WriteAsync(HttpContext context, int status, ScimResourceResult resource)
+    {
+        context.Response.Headers.ETag = resource.Version;
+        return WriteAsync(context, status, resource.WriteTo);
+    }
+
+    /// <summary>An error (RFC 7644 §3.12), with the body Scim.Core makes for every error.</summary>
+    public static Task WriteErrorAsync(HttpContext context, ScimException error) => WriteAsync(context, error.Status, error.WriteTo);
+}

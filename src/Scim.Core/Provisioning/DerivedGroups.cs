@@ -1,0 +1,195 @@
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Stores;
+
+namespace Scim.Core.Provisioning;
+
+/// <summary>
+/// A user's derived <c>groups</c> (RFC 7643 §4.1.2): the groups that list it directly, then the
+/// groups that contain those, as "indirect". Asked of the group store in as few calls as the
+/// nesting allows: one when the store knows the tenant nests no group (<see cref="IGroupNestingStore"/>),
+/// one more per level of nesting otherwise, never one per user or per group.
+/// </summary>
+internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupType)
+{
+    /// <summary>The groups of one user (a GET, a write's result, a lookup's one row); <see langword="null"/> when it has none.</summary>
+    public async ValueTask<List<UserGroup>?> OfUserAsync(ScimContext context, string userId, CancellationToken cancellationToken)
+    {
+        if (await MayNestAsync(context, cancellationToken).ConfigureAwait(false))
+        {
+            return (await OfUsersAsync(context, [userId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);
+        }
+
+        var direct = await groups.GetGroupsOfMembersAsync(context, [userId], cancellationToken).ConfigureAwait(false);
+        if (direct.Count == 0)
+        {
+            return null;
+        }
+
+        var locations = new ResourceLocations(context.BaseUrl, groupType);
+        var list = new List<UserGroup>(direct.Count);
+        HashSet<string>? listed = direct.Count > 8 ? new(direct.Count, StringComparer.Ordinal) : null;
+        for (var i = 0; i < direct.Count; i++)
+        {
+            var membership = direct[i];
+            if (listed is null ? !Listed(list, membership.GroupId) : listed.Add(membership.GroupId))
+            {
+                list.Add(GroupEntries.Make(locations, membership, "direct"));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The groups of each user of a page, keyed by user id (users in no group are absent).</summary>
+    public async ValueTask<Dictionary<string, List<UserGroup>>> OfUsersAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        var direct = await groups.GetGroupsOfMembersAsync(context, userIds, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
+        if (direct.Count == 0)
+        {
+            return result;
+        }
+
+        var entries = new GroupEntries(new ResourceLocations(context.BaseUrl, groupType), direct.Count);
+
+        // Walk upwards once for all users: parents of every group reached so far (nothing is
+        // allocated for the walk when the groups have no parents, the usual case).
+        Dictionary<string, List<MemberGroup>>? parents = null;
+        HashSet<string>? seen = null;
+        List<string> frontier = !await MayNestAsync(context, cancellationToken).ConfigureAwait(false) ? []
+            : direct.Count == 1 ? [direct[0].GroupId] : [.. direct.Select(d => d.GroupId).Distinct(StringComparer.Ordinal)];
+        while (frontier.Count > 0)
+        {
+            var up = await groups.GetGroupsOfMembersAsync(context, frontier, cancellationToken).ConfigureAwait(false);
+            if (up.Count == 0)
+            {
+                break;
+            }
+
+            seen ??= new HashSet<string>(frontier, StringComparer.Ordinal);
+            parents ??= new Dictionary<string, List<MemberGroup>>(StringComparer.Ordinal);
+            var next = new List<string>();
+            foreach (var link in up)
+            {
+                if (!parents.TryGetValue(link.MemberId, out var list))
+                {
+                    parents[link.MemberId] = list = [];
+                }
+
+                list.Add(link);
+                if (seen.Add(link.GroupId))
+                {
+                    next.Add(link.GroupId);
+                }
+            }
+
+            frontier = next;
+        }
+
+        if (parents is null)
+        {
+            // No nested groups above these (the usual case): every membership is direct.
+            foreach (var membership in direct)
+            {
+                if (!result.TryGetValue(membership.MemberId, out var list))
+                {
+                    result[membership.MemberId] = list = [];
+                }
+
+                if (!Listed(list, membership.GroupId))
+                {
+                    list.Add(entries.Direct(membership));
+                }
+            }
+
+            return result;
+        }
+
+        foreach (var byUser in direct.GroupBy(d => d.MemberId, StringComparer.Ordinal))
+        {
+            var array = new List<UserGroup>();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            var queue = new Queue<string>();
+            foreach (var membership in byUser)
+            {
+                if (listed.Add(membership.GroupId))
+                {
+                    array.Add(entries.Direct(membership));
+                    queue.Enqueue(membership.GroupId);
+                }
+            }
+
+            while (queue.TryDequeue(out var groupId))
+            {
+                foreach (var parent in parents.GetValueOrDefault(groupId) ?? [])
+                {
+                    if (listed.Add(parent.GroupId))
+                    {
+                        array.Add(entries.Indirect(parent));
+                        queue.Enqueue(parent.GroupId);
+                    }
+                }
+            }
+
+            result[byUser.Key] = array;
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether a group of the tenant may contain a group (always, unless the store says otherwise).</summary>
+    private ValueTask<bool> MayNestAsync(ScimContext context, CancellationToken cancellationToken) =>
+        groups is IGroupNestingStore nesting ? nesting.MayHaveNestedGroupsAsync(context, cancellationToken) : new(true);
+
+    private static bool Listed(List<UserGroup> groups, string groupId)
+    {
+        foreach (var group in groups)
+        {
+            if (string.Equals(group.Value, groupId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The <c>groups</c> entries of one call, made once per group and kind and shared by every user
+    /// listed in that group (a page of 100 users of one large group builds one <c>$ref</c>, not 100).
+    /// </summary>
+    private sealed class GroupEntries(ResourceLocations locations, int memberships)
+    {
+        // One map per kind, keyed by the id alone: ordinal string keys hash fast, tuples of strings do not.
+        private readonly Dictionary<string, UserGroup>? _direct = memberships > 1 ? new(StringComparer.Ordinal) : null;
+        private Dictionary<string, UserGroup>? _indirect;
+
+        public UserGroup Direct(MemberGroup membership) => Of(membership, _direct, "direct");
+
+        public UserGroup Indirect(MemberGroup membership) => Of(membership, _direct is null ? null : _indirect ??= new(StringComparer.Ordinal), "indirect");
+
+        private UserGroup Of(MemberGroup membership, Dictionary<string, UserGroup>? made, string kind)
+        {
+            if (made is null)
+            {
+                return Make(locations, membership, kind);
+            }
+
+            if (!made.TryGetValue(membership.GroupId, out var entry))
+            {
+                made[membership.GroupId] = entry = Make(locations, membership, kind);
+            }
+
+            return entry;
+        }
+
+        public static UserGroup Make(ResourceLocations locations, MemberGroup membership, string kind) => new()
+        {
+            Value = membership.GroupId,
+            Ref = locations.Of(membership.GroupId),
+            Display = membership.GroupDisplayName,
+            Type = kind,
+        };
+    }
+}

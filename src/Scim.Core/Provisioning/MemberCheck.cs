@@ -1,0 +1,95 @@
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+
+namespace Scim.Core.Provisioning;
+
+/// <summary>
+/// Checks the members a write adds to a group: each must be a user or group of the tenant (the
+/// host's foreign keys rely on it), never the group itself, and of the <c>type</c> the client says,
+/// which is filled in when it says none. Members are looked up in chunks, never one by one.
+/// </summary>
+internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints usersIdOnly, ReadHints groupsIdOnly)
+{
+    // Small enough that every store turns one chunk into one query with an IN list or ORs.
+    private const int Chunk = 50;
+
+    public async Task<List<GroupMember>> CheckAsync(ScimContext context, string groupId, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var result = new List<GroupMember>(members.Count);
+        if (members.Count == 0)
+        {
+            return result;
+        }
+
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ids = members.Select(m => m.Value ?? string.Empty).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var id in ids)
+        {
+            if (id.Length == 0)
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A member has no 'value' (the member's id).");
+            }
+
+            if (string.Equals(id, groupId, StringComparison.Ordinal))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A group cannot be a member of itself.");
+            }
+        }
+
+        await FindExistingAsync(context, users, usersIdOnly, ids, types, cancellationToken).ConfigureAwait(false);
+        var missing = ids.Where(id => !types.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            await FindExistingAsync(context, groups, groupsIdOnly, missing, types, cancellationToken).ConfigureAwait(false);
+            missing = [.. missing.Where(id => !types.ContainsKey(id))];
+            if (missing.Count > 0)
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{missing[0]}' is not a user or group of this tenant{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}.");
+            }
+        }
+
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            if (!added.Add(member.Value!))
+            {
+                continue;
+            }
+
+            var actual = types[member.Value!];
+            if (member.Type is not null && !string.Equals(member.Type, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{member.Value}' is a {actual}, not a {member.Type}.");
+            }
+
+            result.Add(new GroupMember { Value = member.Value, Type = actual, Display = member.Display, Ref = member.Ref });
+        }
+
+        return result;
+    }
+
+    /// <summary><c>attribute eq v1 or attribute eq v2 ...</c>, as a balanced tree (its depth grows with the log of the count).</summary>
+    public static FilterExpression AnyOf(string attribute, IReadOnlyList<string> values)
+    {
+        var path = new AttributePath(null, attribute, null);
+        FilterExpression Build(int from, int to) => to - from == 1
+            ? new ComparisonFilter(path, ComparisonOperator.Equal, new StringValue(values[from]))
+            : new OrFilter(Build(from, from + ((to - from) / 2)), Build(from + ((to - from) / 2), to));
+        return Build(0, values.Count);
+    }
+
+    private static async Task FindExistingAsync(ScimContext context, ServedType type, ReadHints idOnly, List<string> ids, Dictionary<string, string> found, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < ids.Count; start += Chunk)
+        {
+            var chunk = ids.GetRange(start, Math.Min(Chunk, ids.Count - start));
+            var query = new ScimQuery { Filter = AnyOf("id", chunk), Count = chunk.Count, Hints = idOnly };
+            foreach (var hit in (await type.QueryAsync(context, query, cancellationToken).ConfigureAwait(false)).Resources)
+            {
+                found[hit.Id!] = type.Name;
+            }
+        }
+    }
+}

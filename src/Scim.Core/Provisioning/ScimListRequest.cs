@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Scim.Core.Errors;
+using Scim.Core.Serialization;
+
+namespace Scim.Core.Provisioning;
+
+/// <summary>A list request (RFC 7644 §3.4.2, RFC 9865), as its query parameters or a <c>.search</c> body give it.</summary>
+public sealed class ScimListRequest
+{
+    // A SearchRequest is flat: the message, then arrays of strings at most.
+    private const int MaxSearchDepth = 4;
+
+    private static readonly string[] Members = ["filter", "sortBy", "sortOrder", "startIndex", "count", "cursor", "attributes", "excludedAttributes"];
+
+    /// <summary>The <c>filter</c>.</summary>
+    public string? Filter { get; init; }
+
+    /// <summary>The <c>sortBy</c> attribute path.</summary>
+    public string? SortBy { get; init; }
+
+    /// <summary>The <c>sortOrder</c>: <c>ascending</c> (default) or <c>descending</c>.</summary>
+    public string? SortOrder { get; init; }
+
+    /// <summary>The 1-based <c>startIndex</c> (values below 1 count as 1).</summary>
+    public int? StartIndex { get; init; }
+
+    /// <summary>The page size <c>count</c> (negative counts as 0; above the maximum is lowered to it).</summary>
+    public int? Count { get; init; }
+
+    /// <summary>The RFC 9865 <c>cursor</c>: empty for the first page.</summary>
+    public string? Cursor { get; init; }
+
+    /// <summary>The <c>attributes</c> parameter.</summary>
+    public string? Attributes { get; init; }
+
+    /// <summary>The <c>excludedAttributes</c> parameter.</summary>
+    public string? ExcludedAttributes { get; init; }
+
+    /// <summary>
+    /// Reads a SearchRequest body (RFC 7644 §3.4.3). Member names are case-insensitive;
+    /// <c>attributes</c> and <c>excludedAttributes</c> may be arrays or comma-separated strings.
+    /// </summary>
+    /// <param name="utf8Json">The body.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="ScimException">400 <c>invalidSyntax</c> for a body that is not a JSON object (or names a member twice), 400 <c>invalidValue</c> for a member of the wrong type.</exception>
+    public static ScimListRequest FromSearchRequest(ReadOnlyMemory<byte> utf8Json)
+    {
+        using var document = JsonInput.Parse(utf8Json, MaxSearchDepth);
+        return JsonInput.Read(document, Read);
+    }
+
+    private static ScimListRequest Read(JsonElement search)
+    {
+        if (search.ValueKind != JsonValueKind.Object)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "A SearchRequest is a JSON object.");
+        }
+
+        var found = new JsonElement?[Members.Length];
+        foreach (var property in search.EnumerateObject())
+        {
+            var index = Array.FindIndex(Members, m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                continue;
+            }
+
+            if (found[index] is not null)
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The SearchRequest gives '{Members[index]}' twice.");
+            }
+
+            found[index] = property.Value;
+        }
+
+        string? Text(int index) => found[index] switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.String } value => value.GetString(),
+            { ValueKind: JsonValueKind.Array } array when Members[index] is "attributes" or "excludedAttributes" =>
+                string.Join(',', array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must list strings."))),
+            _ => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be a string."),
+        };
+
+        int? Number(int index) => found[index] switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
+            { ValueKind: JsonValueKind.Number } => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be an integer between {int.MinValue} and {int.MaxValue}."),
+            _ => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be an integer."),
+        };
+
+        return new ScimListRequest
+        {
+            Filter = Text(0),
+            SortBy = Text(1),
+            SortOrder = Text(2),
+            StartIndex = Number(3),
+            Count = Number(4),
+            Cursor = Text(5),
+            Attributes = Text(6),
+            ExcludedAttributes = Text(7),
+        };
+    }
+}

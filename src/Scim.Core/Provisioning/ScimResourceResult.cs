@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scim.Core.Projection;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Serialization;
+
+namespace Scim.Core.Provisioning;
+
+/// <summary>
+/// One resource returned by the service. <see cref="Resource"/> is the stored state (read-only);
+/// <see cref="WriteTo"/> writes the response body: projected by the request's <c>attributes</c> /
+/// <c>excludedAttributes</c> and <c>returned</c>, with <c>meta.location</c> and, for users, the
+/// derived <c>groups</c>. <c>password</c> is never in it.
+/// </summary>
+public sealed class ScimResourceResult
+{
+    private readonly ScimProjection _projection;
+    private readonly List<UserGroup>? _groups;
+
+    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, ResourceLocations locations, List<UserGroup>? groups, bool changed)
+    {
+        ResourceType = resourceType;
+        Resource = resource;
+        _projection = projection;
+        _groups = groups;
+        Changed = changed;
+        _locations = locations;
+    }
+
+    /// <summary>The resource type.</summary>
+    public ScimResourceType ResourceType { get; }
+
+    /// <summary>The resource as stored. Treat it as read-only: it may be the store's own instance.</summary>
+    public ScimResource Resource { get; }
+
+    /// <summary>The resource id.</summary>
+    public string Id => Resource.Id!;
+
+    /// <summary>The version (ETag value, e.g. <c>W/"3f2a..."</c>).</summary>
+    public string Version => Resource.Meta?.Version ?? string.Empty;
+
+    /// <summary>The resource's URL (<c>meta.location</c>), when the context gave a base URL.</summary>
+    public Uri? Location => _locations.Of(Id) is { } location ? new Uri(location) : null;
+
+    // The location is made only when asked for: a written page puts the prefix and the id side by side.
+    private readonly ResourceLocations _locations;
+
+    /// <summary>For replace and patch: whether anything changed (when not, the version did not change either).</summary>
+    public bool Changed { get; }
+
+    /// <summary>
+    /// For a GET with <c>If-None-Match</c>: the header names the current version, so the client's
+    /// copy is current (HTTP 304 Not Modified, RFC 7232 §3.2).
+    /// </summary>
+    public bool NotModified { get; internal set; }
+
+    /// <summary>The response body: projected, with meta.location and derived attributes.</summary>
+    /// <returns>A new tree.</returns>
+    internal JsonObject ToJson() => _projection.Apply(ScimSerializer.ToJsonObject(Prepared()));
+
+    /// <summary>Writes the response body, straight from the typed resource when the projection keeps everything.</summary>
+    /// <param name="writer">The writer.</param>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (_projection.IsPassThrough)
+        {
+            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups));
+        }
+        else
+        {
+            ToJson().WriteTo(writer);
+        }
+    }
+
+    /// <summary>A shallow copy of the stored resource with the response's meta and derived groups (the stored one is never changed).</summary>
+    private ScimResource Prepared()
+    {
+        var copy = Resource.ShallowCopy();
+        var meta = Resource.Meta;
+        copy.Meta = new ResourceMeta
+        {
+            ResourceType = ResourceType.Name,
+            Created = meta?.Created,
+            LastModified = meta?.LastModified,
+            Version = meta?.Version,
+            Location = _locations.Of(Id),
+        };
+        if (copy is User user)
+        {
+            user.Groups = _groups ?? [];
+        }
+
+        return copy;
+    }
+}
+
+/// <summary>
+/// The URLs of one resource type's resources under a base URL (<c>meta.location</c>, a group's
+/// <c>$ref</c>): the common prefix is built once, so a page of resources costs one concatenation each.
+/// </summary>
+internal readonly struct ResourceLocations(string? baseUrl, ScimResourceType resourceType)
+{
+    private readonly string? _prefix = baseUrl is null ? null : string.Concat(baseUrl.TrimEnd('/'), resourceType.Endpoint, "/");
+
+    /// <summary>The URL of the resource with this id; <see langword="null"/> without a base URL.</summary>
+    public string? Of(string id) => _prefix is null ? null : string.Concat(_prefix, Uri.EscapeDataString(id));
+
+    /// <summary>What every URL starts with (ending in <c>/</c>); <see langword="null"/> without a base URL.</summary>
+    public string? Prefix => _prefix;
+}

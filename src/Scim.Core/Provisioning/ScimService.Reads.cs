@@ -1,0 +1,191 @@
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Projection;
+using Scim.Core.Querying;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Stores;
+using Scim.Core.Versioning;
+
+namespace Scim.Core.Provisioning;
+
+// The reads: GET by id, lists (GET with a filter, POST .search) and the search across every type.
+public sealed partial class ScimService
+{
+    /// <summary>Gets one resource (GET by id).</summary>
+    /// <param name="context">Tenant, actor and base URL.</param>
+    /// <param name="resourceType">The resource type name or endpoint.</param>
+    /// <param name="id">The id.</param>
+    /// <param name="options">Projection, and <c>If-None-Match</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The resource; <see cref="ScimResourceResult.NotModified"/> when <c>If-None-Match</c> names its version.</returns>
+    /// <exception cref="ScimException">404 when the tenant has no such resource.</exception>
+    public async Task<ScimResourceResult> GetAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(id);
+        var type = Require(resourceType);
+        var projection = ProjectionOf(type.Type, options);
+        var resource = await type.GetAsync(context, id, projection.Hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
+        var result = await ResultAsync(context, type, resource, projection, changed: false, cancellationToken).ConfigureAwait(false);
+        if (!ResourceVersion.SatisfiesIfNoneMatch(options?.IfNoneMatch, result.Version))
+        {
+            result.NotModified = true;
+        }
+
+        return result;
+    }
+
+    /// <summary>Lists resources of one type (GET with filter, or POST <c>/Users/.search</c>).</summary>
+    /// <param name="context">Tenant, actor and base URL.</param>
+    /// <param name="resourceType">The resource type name or endpoint.</param>
+    /// <param name="request">Filter, sort, paging and projection.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="ScimException">400 <c>invalidFilter</c>, <c>invalidPath</c>, <c>invalidCursor</c>...</exception>
+    public async Task<ScimListResult> ListAsync(ScimContext context, string resourceType, ScimListRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var type = Require(resourceType);
+        request ??= new ScimListRequest();
+        var projection = _engine.Projection(type.Type, request.Attributes, request.ExcludedAttributes);
+        var query = QueryOf(type.Type, request, projection);
+        var page = await type.QueryAsync(context, query, cancellationToken).ConfigureAwait(false);
+        var results = await ResultsAsync(context, type, page.Resources, projection, cancellationToken).ConfigureAwait(false);
+        return new ScimListResult(results, page.TotalResults, query.StartIndex, page.NextCursor, query.UsesCursor);
+    }
+
+    /// <summary>
+    /// Searches every served resource type at once (<c>POST /.search</c>, RFC 7644 §3.4.3): the
+    /// matches of each type, one type after the other, paged as one list. A type whose schema
+    /// cannot express the filter contributes nothing; when none can, the filter's error is the answer.
+    /// </summary>
+    /// <param name="context">Tenant, actor and base URL.</param>
+    /// <param name="request">Filter, sort, index paging and projection (cursor paging is not offered across types).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="ScimException">400 for a filter no type can express, or a cursor.</exception>
+    public async Task<ScimListResult> SearchAsync(ScimContext context, ScimListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Cursor is not null)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, "Cursor paging is not offered for searches across resource types; use startIndex and count.");
+        }
+
+        var wanted = Math.Clamp(request.Count ?? Options.DefaultCount, 0, Options.MaxCount);
+        var skip = Math.Max(1, request.StartIndex ?? 1) - 1;
+        var total = 0;
+        var resources = new List<ScimResourceResult>();
+        ScimException? lastError = null;
+        var answered = 0;
+        foreach (var type in _resourceTypes)
+        {
+            ScimListResult counted;
+            try
+            {
+                counted = await ListAsync(context, type.Name, new ScimListRequest { Filter = request.Filter, Count = 0 }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ScimException error) when (error.ScimType is ScimErrorType.InvalidFilter or ScimErrorType.InvalidPath)
+            {
+                lastError = error;
+                continue;
+            }
+
+            answered++;
+            var start = total;
+            total += counted.TotalResults;
+            var from = Math.Max(skip, start) - start; // index inside this type
+            var room = wanted - resources.Count;
+            if (room <= 0 || from >= counted.TotalResults)
+            {
+                continue;
+            }
+
+            var page = await ListAsync(context, type.Name, new ScimListRequest
+            {
+                Filter = request.Filter,
+                SortBy = request.SortBy,
+                SortOrder = request.SortOrder,
+                StartIndex = from + 1,
+                Count = room,
+                Attributes = request.Attributes,
+                ExcludedAttributes = request.ExcludedAttributes,
+            }, cancellationToken).ConfigureAwait(false);
+            resources.AddRange(page.Resources);
+        }
+
+        if (answered == 0 && lastError is not null)
+        {
+            throw lastError;
+        }
+
+        return new ScimListResult(resources, total, skip + 1, null, cursorPaging: false);
+    }
+
+    private ScimQuery QueryOf(ScimResourceType type, ScimListRequest request, ScimProjection projection)
+    {
+        FilterExpression? filter = null;
+        if (!string.IsNullOrWhiteSpace(request.Filter))
+        {
+            filter = _engine.Filter(type, request.Filter);
+        }
+
+        if (request.SortBy is not null && !Registry.TryResolveAttribute(type, request.SortBy, out _, out var sortError))
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"sortBy '{request.SortBy}': {sortError}");
+        }
+
+        if (request.Cursor is not null && !SupportsCursorPaging)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, "Cursor paging is not supported by this service; page with startIndex and count.");
+        }
+
+        return new ScimQuery
+        {
+            Filter = filter,
+            SortBy = request.SortBy,
+            SortOrder = ScimSorter.ParseOrder(request.SortOrder),
+            StartIndex = Math.Max(1, request.StartIndex ?? 1),
+            Count = Math.Clamp(request.Count ?? Options.DefaultCount, 0, Options.MaxCount),
+            Cursor = request.Cursor,
+            Hints = projection.Hints,
+        };
+    }
+
+    private async ValueTask<ScimResourceResult[]> ResultsAsync(ScimContext context, ServedType type, IReadOnlyList<ScimResource> resources, ScimProjection projection, CancellationToken cancellationToken)
+    {
+        var results = new ScimResourceResult[resources.Count];
+        var locations = new ResourceLocations(context.BaseUrl, type.Type);
+        if (resources.Count == 1)
+        {
+            // A lookup's one user (the usual list an IdP asks for) takes the single-user path for its groups.
+            var only = resources[0];
+            var groups = WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, only.Id!, cancellationToken).ConfigureAwait(false) : null;
+            results[0] = new ScimResourceResult(type.Type, only, projection, locations, groups, changed: false);
+        }
+        else
+        {
+            var groups = WithGroups(type, projection) && resources.Count > 0
+                ? await _derivedGroups!.OfUsersAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false)
+                : null;
+            for (var i = 0; i < results.Length; i++)
+            {
+                var resource = resources[i];
+                results[i] = new ScimResourceResult(type.Type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false);
+            }
+        }
+
+        return results;
+    }
+
+    private async ValueTask<ScimResourceResult> ResultAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken)
+    {
+        var groups = WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, resource.Id!, cancellationToken).ConfigureAwait(false) : null;
+        return new ScimResourceResult(type.Type, resource, projection, new ResourceLocations(context.BaseUrl, type.Type), groups, changed);
+    }
+
+    /// <summary>Whether results of this type and projection carry a user's derived <c>groups</c>.</summary>
+    private bool WithGroups(ServedType type, ScimProjection projection) => _derivedGroups is not null && ReferenceEquals(type, _users) && projection.Includes("groups");
+}

@@ -1,0 +1,366 @@
+using System.Text.Json.Nodes;
+using Scim.Core.Errors;
+using Scim.Core.Patching;
+using Scim.Core.Projection;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Serialization;
+using Scim.Core.Stores;
+using Scim.Core.Versioning;
+
+namespace Scim.Core.Provisioning;
+
+// The writes: POST, PUT, PATCH and DELETE, and the read-change-write loop PUT and PATCH share.
+public sealed partial class ScimService
+{
+    /// <summary>Creates a resource from a request body (POST).</summary>
+    /// <param name="context">Tenant, actor and base URL.</param>
+    /// <param name="resourceType">The resource type name or endpoint (<c>User</c> or <c>Users</c>).</param>
+    /// <param name="body">The UTF-8 JSON body.</param>
+    /// <param name="options">Projection of the returned resource.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The created resource.</returns>
+    /// <exception cref="ScimException">400 for bad input, 404 for an unknown resource type, 409 <c>uniqueness</c>.</exception>
+    public async Task<ScimResourceResult> CreateAsync(ScimContext context, string resourceType, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var type = Require(resourceType);
+        var projection = ProjectionOf(type.Type, options);
+        var tree = _engine.Serializer.ReadResource(body, type.Type);
+        RemoveReadOnly(tree, type.Type);
+        CheckPasswordChange(tree.ContainsKey("password"));
+        var now = _time.GetUtcNow();
+        var id = ResourceIds.Shared.Next(now);
+        tree["id"] = id;
+        tree["meta"] = new JsonObject
+        {
+            ["resourceType"] = type.Name,
+            ["created"] = ScimDateTime.Format(now),
+            ["lastModified"] = ScimDateTime.Format(now),
+            ["version"] = NewVersion(),
+        };
+
+        var resource = type.FromTree(tree);
+        await CheckExternalIdAsync(context, type, resource.ExternalId, null, cancellationToken).ConfigureAwait(false);
+        if (resource is Group group)
+        {
+            group.Members = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
+        }
+
+        var written = await type.CreateAsync(context, resource, cancellationToken).ConfigureAwait(false);
+        var stored = Written(written, type, id, null);
+        await _events.CreatedAsync(context, type.Type, stored.Id!, stored.Meta?.Version, now).ConfigureAwait(false);
+        return await ResultAsync(context, type, stored, projection, changed: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a user from a typed resource (for hosts: imports, jobs, tests). Same checks as a POST.</summary>
+    /// <param name="context">Tenant and actor.</param>
+    /// <param name="user">The user; id and meta are ignored.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The created user.</returns>
+    public Task<ScimResourceResult> CreateAsync(ScimContext context, User user, CancellationToken cancellationToken = default) =>
+        CreateAsync(context, "User", Bytes(user), null, cancellationToken);
+
+    /// <summary>Creates a group from a typed resource. Same checks as a POST.</summary>
+    /// <param name="context">Tenant and actor.</param>
+    /// <param name="group">The group; id and meta are ignored.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The created group.</returns>
+    public Task<ScimResourceResult> CreateAsync(ScimContext context, Group group, CancellationToken cancellationToken = default) =>
+        CreateAsync(context, "Group", Bytes(group), null, cancellationToken);
+
+    /// <summary>Replaces a resource (PUT): readWrite attributes not sent are cleared, readOnly ones ignored, immutable ones must match.</summary>
+    /// <param name="context">Tenant, actor and base URL.</param>
+    /// <param name="resourceType">The resource type name or endpoint.</param>
+    /// <param name="id">The id from the URL.</param>
+    /// <param name="body">The UTF-8 JSON body.</param>
+    /// <param name="options">If-Match and projection.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The resource after the replace.</returns>
+    /// <exception cref="ScimException">400, 404, 409, or 412 when If-Match does not match.</exception>
+    public async Task<ScimResourceResult> ReplaceAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(id);
+        var type = Require(resourceType);
+        var projection = ProjectionOf(type.Type, options);
+        var replacement = _engine.Serializer.ReadResource(body, type.Type);
+        return await WriteAsync(context, type, id, options, projection, tree => _engine.Replacer.Replace(tree, replacement.DeepClone().AsObject(), type.Type), isReplace: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Patches a resource (PATCH, RFC 7644 §3.5.2 and the IdPs' dialects).</summary>
+    /// <param name="context">Tenant, actor and base URL.</param>
+    /// <param name="resourceType">The resource type name or endpoint.</param>
+    /// <param name="id">The id.</param>
+    /// <param name="body">The UTF-8 JSON PatchOp body.</param>
+    /// <param name="options">If-Match, projection, and whether the resource is needed back.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The resource after the patch; <see cref="ScimResourceResult.Changed"/> tells whether anything changed.</returns>
+    /// <exception cref="ScimException">400, 404, 409, or 412 when If-Match does not match.</exception>
+    public async Task<ScimResourceResult> PatchAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(id);
+        var request = _engine.Patcher.ReadRequest(body);
+        var type = Require(resourceType);
+        var projection = ProjectionOf(type.Type, options);
+        return await WriteAsync(context, type, id, options, projection, tree => _engine.Patcher.Apply(tree, type.Type, request), isReplace: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a resource; a deleted user or group is also removed from every group that listed it.</summary>
+    /// <param name="context">Tenant and actor.</param>
+    /// <param name="resourceType">The resource type name or endpoint.</param>
+    /// <param name="id">The id.</param>
+    /// <param name="options">If-Match.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the resource is gone.</returns>
+    /// <exception cref="ScimException">404, or 412 when If-Match does not match.</exception>
+    public async Task DeleteAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(id);
+        var type = Require(resourceType);
+        var ifMatch = options?.IfMatch;
+        for (var attempt = 0; ; attempt++)
+        {
+            string? expected = null;
+            if (!string.IsNullOrWhiteSpace(ifMatch))
+            {
+                var current = await type.GetAsync(context, id, IdOnly(type.Type).Hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
+                var version = current.Meta?.Version ?? string.Empty;
+                if (!ResourceVersion.SatisfiesIfMatch(ifMatch, version))
+                {
+                    throw PreconditionFailed(type, id);
+                }
+
+                expected = version;
+            }
+
+            switch (await type.DeleteAsync(context, id, expected, cancellationToken).ConfigureAwait(false))
+            {
+                case StoreWriteStatus.NotFound:
+                    throw NotFound(type, id);
+                case StoreWriteStatus.VersionMismatch when attempt < Options.MaxWriteRetries:
+                    continue; // changed between the check and the delete: check the header again
+                case StoreWriteStatus.VersionMismatch:
+                    throw PreconditionFailed(type, id);
+                case StoreWriteStatus.Conflict:
+                    throw ScimException.Conflict($"{type.Name} '{id}' cannot be deleted now.");
+            }
+
+            break;
+        }
+
+        var now = _time.GetUtcNow();
+        await _events.DeletedAsync(context, type.Type, id, now).ConfigureAwait(false);
+        if (_groupStore is not null)
+        {
+            var version = NewVersion();
+            var changedGroups = await _groupStore.RemoveMemberFromAllGroupsAsync(context, id, version, now, cancellationToken).ConfigureAwait(false);
+            foreach (var groupId in changedGroups)
+            {
+                await _events.MemberRemovedAsync(context, _groups!.Type, groupId, id, version, now).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// PUT and PATCH: read the stored resource, check <c>If-Match</c>, apply the change to its tree,
+    /// write it conditioned on the version read, and start over (after a short random wait) when
+    /// another writer got there first and the client did not pin a version. A group's members never
+    /// enter the tree: they reach the store as a delta.
+    /// </summary>
+    private async Task<ScimResourceResult> WriteAsync(ScimContext context, ServedType type, string id, ScimRequestOptions? options, ScimProjection projection, Func<JsonObject, PatchResult> change, bool isReplace, CancellationToken cancellationToken)
+    {
+        var ifMatch = options?.IfMatch;
+        var pinned = !string.IsNullOrWhiteSpace(ifMatch);
+        var isGroup = ReferenceEquals(type, _groups);
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await type.GetAsync(context, id, isGroup ? WithoutMembers(type.Type).Hints : ReadHints.All, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
+            var storedVersion = stored.Meta?.Version ?? string.Empty;
+            if (!ResourceVersion.SatisfiesIfMatch(ifMatch, storedVersion))
+            {
+                throw PreconditionFailed(type, id);
+            }
+
+            var tree = ResourceTrees.ToTree(stored);
+            tree.Remove("members");
+            var before = Options.EventValues ? tree.DeepClone().AsObject() : null;
+            var result = change(tree);
+            var paths = result.ChangedPaths.Where(p => !ChangeEvents.IsMembersPath(p)).ToList();
+            var members = result.Members ?? MembershipChange.None;
+            if (paths.Count == 0 && members.IsEmpty)
+            {
+                return await FinishAsync(context, type, stored, projection, options, changed: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            CheckPasswordChange(paths.Any(p => string.Equals(p, "password", StringComparison.OrdinalIgnoreCase)));
+            var now = _time.GetUtcNow();
+            var version = NewVersion();
+            if (paths.Count > 0)
+            {
+                var meta = tree["meta"] as JsonObject ?? [];
+                tree["meta"] = meta;
+                meta["lastModified"] = ScimDateTime.Format(now);
+                meta["version"] = version;
+                meta["resourceType"] = type.Name;
+                meta.Remove("location");
+                tree["id"] = id;
+                if (!string.Equals((string?)tree["externalId"], stored.ExternalId, StringComparison.Ordinal))
+                {
+                    await CheckExternalIdAsync(context, type, (string?)tree["externalId"], id, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            ScimResource saved;
+            IReadOnlyList<string> added = [], removed = [];
+            if (!isGroup)
+            {
+                var written = await type.ReplaceAsync(context, type.FromTree(tree), storedVersion, cancellationToken).ConfigureAwait(false);
+                if (written.Status == StoreWriteStatus.VersionMismatch && !pinned && attempt < Options.MaxWriteRetries)
+                {
+                    await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                    continue; // lost a race with another writer: re-read and re-apply
+                }
+
+                saved = Written(written, type, id, ifMatch);
+            }
+            else
+            {
+                if (members.Added.Count > 0)
+                {
+                    members = new MembershipChange(members.RemoveAll, await _members!.CheckAsync(context, id, members.Added, cancellationToken).ConfigureAwait(false), members.Removed);
+                }
+
+                var patched = await _groupStore!.PatchAsync(context, new GroupPatch
+                {
+                    Id = id,
+                    Attributes = paths.Count > 0 ? ResourceTrees.ToGroup(tree) : null,
+                    Members = members,
+                    // Membership deltas commute: only attribute changes (or the client's If-Match) need the version check.
+                    ExpectedVersion = paths.Count > 0 || pinned ? storedVersion : null,
+                    NewVersion = version,
+                    LastModified = now,
+                }, cancellationToken).ConfigureAwait(false);
+                if (patched.Status == StoreWriteStatus.VersionMismatch && !pinned && attempt < Options.MaxWriteRetries)
+                {
+                    await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                saved = Written(new StoreWriteResult<ScimResource>(patched.Status, patched.Group ?? stored, patched.ConflictAttribute), type, id, ifMatch);
+                if (patched.Group is null && patched.Succeeded)
+                {
+                    // The store did not hand the group back: its new version and attributes are read again.
+                    saved = await type.GetAsync(context, id, WithoutMembers(type.Type).Hints, cancellationToken).ConfigureAwait(false) ?? saved;
+                }
+
+                added = patched.AddedMemberIds;
+                removed = patched.RemovedMemberIds;
+                if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
+                {
+                    // Every added member was there already, every removed one gone: nothing changed.
+                    return await FinishAsync(context, type, saved, projection, options, changed: false, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var changedPaths = added.Count > 0 || removed.Count > 0 ? [.. paths, "members"] : paths;
+            await _events.ChangedAsync(context, type.Type, id, isReplace, changedPaths, before, tree, saved.Meta?.Version, now, added, removed).ConfigureAwait(false);
+            return await FinishAsync(context, type, saved, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a lost race, waits a short random time (growing with the attempt, at most 31 ms) before
+    /// re-reading, so that writers contending for one resource spread out instead of colliding again.
+    /// </summary>
+    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(Random.Shared.Next(0, 1 << Math.Min(attempt + 1, 5)), cancellationToken);
+
+    /// <summary>The result of a write; a group's members are read again only when the response carries them.</summary>
+    private async Task<ScimResourceResult> FinishAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, ScimRequestOptions? options, bool changed, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(type, _groups) && options?.ReturnResource != false && projection.Includes("members"))
+        {
+            resource = await type.GetAsync(context, resource.Id!, projection.Hints, cancellationToken).ConfigureAwait(false) ?? resource;
+        }
+
+        return await ResultAsync(context, type, resource, projection, changed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses a request that sets or changes a password when the host does not accept them (<c>changePassword.supported</c> is false).</summary>
+    private void CheckPasswordChange(bool changesPassword)
+    {
+        if (changesPassword && !Options.ChangePasswordSupported)
+        {
+            throw ScimException.BadRequest(ScimErrorType.Mutability, "This service provider does not accept passwords (changePassword is not supported); leave 'password' out.");
+        }
+    }
+
+    private async Task CheckExternalIdAsync(ScimContext context, ServedType type, string? externalId, string? selfId, CancellationToken cancellationToken)
+    {
+        if (!Options.UniqueExternalId || string.IsNullOrEmpty(externalId))
+        {
+            return;
+        }
+
+        var query = new ScimQuery { Filter = MemberCheck.AnyOf("externalId", [externalId]), Count = 2, Hints = IdOnly(type.Type).Hints };
+        var hits = (await type.QueryAsync(context, query, cancellationToken).ConfigureAwait(false)).Resources;
+        if (hits.Any(h => !string.Equals(h.Id, selfId, StringComparison.Ordinal)))
+        {
+            throw Uniqueness("externalId");
+        }
+    }
+
+    /// <summary>The resource a store wrote, or the SCIM error its status stands for.</summary>
+    private static ScimResource Written(StoreWriteResult<ScimResource> written, ServedType type, string id, string? ifMatch) => written.Status switch
+    {
+        StoreWriteStatus.Succeeded => written.Resource!,
+        StoreWriteStatus.NotFound => throw NotFound(type, id),
+        StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) => throw ScimException.Conflict($"{type.Name} '{id}' kept changing while this request was applied; retry it."),
+        StoreWriteStatus.VersionMismatch => throw PreconditionFailed(type, id),
+        _ => throw Uniqueness(written.ConflictAttribute),
+    };
+
+    private void RemoveReadOnly(JsonObject tree, ScimResourceType type)
+    {
+        // RFC 7643 §7: readOnly values sent by a client are ignored (id, meta, a user's groups, ...).
+        tree.Remove("id");
+        tree.Remove("meta");
+        RemoveReadOnly(tree, Registry.FindSchema(type.Schema));
+        foreach (var extension in type.SchemaExtensions)
+        {
+            if (tree[extension.Schema] is JsonObject values)
+            {
+                RemoveReadOnly(values, Registry.FindSchema(extension.Schema));
+            }
+        }
+    }
+
+    private static void RemoveReadOnly(JsonObject owner, ScimSchema? schema)
+    {
+        foreach (var key in owner.Select(p => p.Key).ToList())
+        {
+            var attribute = schema?.FindAttribute(key);
+            if (attribute is { Mutability: Mutability.ReadOnly })
+            {
+                owner.Remove(key);
+            }
+            else if (attribute is { MultiValued: false, SubAttributes.Count: > 0 } && owner[key] is JsonObject complex)
+            {
+                // e.g. the enterprise manager's displayName. (A group member's display, multi-valued, is kept as the client sends it.)
+                foreach (var sub in attribute.SubAttributes.Where(s => s.Mutability == Mutability.ReadOnly))
+                {
+                    complex.Remove(sub.Name);
+                }
+            }
+        }
+    }
+
+    private static byte[] Bytes(ScimResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return System.Text.Encoding.UTF8.GetBytes(ResourceTrees.ToTree(resource).ToJsonString());
+    }
+}
