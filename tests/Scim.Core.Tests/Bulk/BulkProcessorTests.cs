@@ -191,6 +191,77 @@ public sealed class BulkProcessorTests
         Assert.Equal((400, scimType), (error.Status, error.ScimType));
     }
 
+    [Theory]
+    [InlineData("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[],"Operations":[]}""")]
+    [InlineData("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[],"operations":[]}""")]
+    [InlineData("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users\ud800","bulkId":"a","data":{}}]}""")]
+    public async Task RepeatedMemberOrTextThatIsNotUnicode_Is400InvalidSyntax_AndNothingRuns(string body)
+    {
+        using var kit = new ServiceKit();
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, Encoding.UTF8.GetBytes(body)));
+        Assert.Equal((400, ScimErrorType.InvalidSyntax), (error.Status, error.ScimType));
+        Assert.Equal(0, kit.Users.Count(ServiceKit.Context.Tenant));
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InAPath_Is400InvalidSyntax()
+    {
+        using var kit = new ServiceKit();
+        var head = Encoding.UTF8.GetBytes("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"DELETE","path":"/Users/""");
+        var tail = Encoding.UTF8.GetBytes("\"}]}");
+        var error = await Assert.ThrowsAsync<ScimException>(() => RunAsync(kit, (byte[])[.. head, 0xff, .. tail]));
+        Assert.Equal((400, ScimErrorType.InvalidSyntax), (error.Status, error.ScimType));
+    }
+
+    [Fact]
+    public async Task OperationsWaitingOnLaterOnes_RunInTheNextSweep_InRequestOrder()
+    {
+        using var kit = new ServiceKit();
+        var results = await RunAsync(kit, Request("""
+            {"method":"POST","path":"/Groups","bulkId":"a","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"A","members":[{"value":"bulkId:c"}]}},
+            {"method":"POST","path":"/Users","bulkId":"b","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"b"}},
+            {"method":"POST","path":"/Users","bulkId":"c","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"c"}},
+            {"method":"POST","path":"/Groups","bulkId":"d","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"D","members":[{"value":"bulkId:c"}]}}
+            """));
+
+        Assert.Equal(["201", "201", "201", "201"], results.Select(Status));
+        Assert.Equal(["a", "b", "c", "d"], results.Select(r => (string?)r!["bulkId"]));
+
+        // b and c in the first sweep, then d (after c, in the same sweep), then a in the next.
+        var created = new List<string>();
+        foreach (var change in kit.Events.All)
+        {
+            var resource = (await kit.Service.GetAsync(ServiceKit.Context, change.ResourceType, change.ResourceId, cancellationToken: TestContext.Current.CancellationToken)).Resource;
+            created.Add(resource is Resources.User user ? user.UserName! : ((Resources.Group)resource).DisplayName!);
+        }
+
+        Assert.Equal(["b", "c", "D", "A"], created);
+    }
+
+    [Fact]
+    public async Task ReversedChainOfAThousandGroups_EachContainsTheNext()
+    {
+        using var kit = new ServiceKit();
+        const int Count = 1000;
+        var operations = Enumerable.Range(0, Count).Select(i => i == Count - 1
+            ? $$$"""{"method":"POST","path":"/Groups","bulkId":"g{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G{{{i}}}"}}"""
+            : $$$"""{"method":"POST","path":"/Groups","bulkId":"g{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G{{{i}}}","members":[{"value":"bulkId:g{{{i + 1}}}"}]}}""");
+
+        var results = await RunAsync(kit, Request(string.Join(",", operations)));
+
+        Assert.Equal(Count, results.Count);
+        Assert.All(results, r => Assert.Equal("201", Status(r)));
+        var ids = results.Select(r => ((string)r!["location"]!).Split('/')[^1]).ToList();
+        for (var i = 0; i < Count - 1; i += 111)
+        {
+            var group = await kit.Groups.GetAsync(ServiceKit.Context, ids[i], ReadHints.All, TestContext.Current.CancellationToken);
+            Assert.Equal([ids[i + 1]], group!.Members.Select(m => m.Value));
+        }
+
+        // The last group runs first, each sweep then reaches one more: the creates come in reverse.
+        Assert.Equal(ids.AsEnumerable().Reverse(), kit.Events.All.Select(e => e.ResourceId));
+    }
+
     [Fact]
     public async Task TooManyOperations_Is413NamingTheLimit_AndNothingRuns()
     {
