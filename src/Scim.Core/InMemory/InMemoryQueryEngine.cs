@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
 using Scim.Core.Querying;
@@ -26,15 +24,7 @@ internal sealed class InMemoryQueryEngine<T>
     private readonly LinqFilterTranslator _translator;
     private readonly ScimSorter _sorter;
     private readonly string _secondaryAttribute;
-    private readonly Caching.BoundedCache<FilterExpression, Compiled> _compiled = new(MaxCompiled);
-
-    // Rows a scan reads ahead (see ScanPrefetch) before testing them.
-    private const int ReadAhead = 128;
-
-    private static int s_readAheadSink;
-
-    /// <summary>A filter compiled for rows: the predicate, and what to read ahead of it during a scan.</summary>
-    private sealed record Compiled(Func<T, bool> Predicate, Func<T, int>? ReadAhead);
+    private readonly Caching.BoundedCache<FilterExpression, Func<T, bool>> _compiled = new(MaxCompiled);
 
     public InMemoryQueryEngine(SchemaRegistry registry, string resourceTypeName, AttributeMapping<T> mapping, string secondaryAttribute)
     {
@@ -71,8 +61,7 @@ internal sealed class InMemoryQueryEngine<T>
 
         // When the index answers the filter exactly (userName eq, or an OR of id eq), no predicate is
         // needed; that also spares compiling one for every distinct value an IdP looks up.
-        var compiled = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
-        var predicate = compiled?.Predicate;
+        var predicate = query.Filter is null || (candidates is not null && AnsweredByIndex(query.Filter)) ? null : Compile(query.Filter);
         IEnumerable<T> rows = candidates switch
         {
             null => table.Order,
@@ -96,21 +85,6 @@ internal sealed class InMemoryQueryEngine<T>
                 var slice = table.Order.GetRange(start, Math.Min(query.Count, Math.Max(0, table.Order.Count - start)));
                 var more = start + slice.Count < table.Order.Count && slice.Count > 0;
                 return new ScimPage<T>([.. slice.Select(output)], table.Order.Count, more ? ScimQueryable.EncodeCursor(slice[^1].Id!) : null);
-            }
-
-            if (candidates is null)
-            {
-                // Every row is tested: in write order, then the page picked in id order.
-                var (marks, matched) = Mark(table, predicate!, compiled!.ReadAhead, view);
-                try
-                {
-                    var (cursorPage, more) = Pick(table, marks, after is null ? 0 : table.IndexAfter(after), 0, query.Count, output);
-                    return new ScimPage<T>(cursorPage, matched, more && cursorPage.Count > 0 ? ScimQueryable.EncodeCursor(cursorPage[^1].Id!) : null);
-                }
-                finally
-                {
-                    ArrayPool<ulong>.Shared.Return(marks);
-                }
             }
 
             var page = new List<T>();
@@ -157,20 +131,6 @@ internal sealed class InMemoryQueryEngine<T>
             var start = Math.Min(first, table.Order.Count);
             var slice = table.Order.GetRange(start, Math.Min(query.Count, table.Order.Count - start));
             return new ScimPage<T>([.. slice.Select(output)], table.Order.Count);
-        }
-
-        if (candidates is null)
-        {
-            // Every row is tested: in write order, then the page picked in id order.
-            var (marks, matched) = Mark(table, predicate!, compiled!.ReadAhead, view);
-            try
-            {
-                return new ScimPage<T>(Pick(table, marks, 0, first, query.Count, output).Page, matched);
-            }
-            finally
-            {
-                ArrayPool<ulong>.Shared.Return(marks);
-            }
         }
 
         // An index lookup (the IdPs' userName eq) usually finds one row: no room for a hundred.
@@ -244,88 +204,8 @@ internal sealed class InMemoryQueryEngine<T>
         Secondary,
     }
 
-    /// <summary>
-    /// Tests every row, walking them in the order they were written (close to their order in
-    /// memory, so memory is read front to back whatever order the ids fall in), a batch at a time:
-    /// the batch's rows are first read ahead (their memory fetched in parallel), then tested.
-    /// Returns a bit per written slot (pooled: return it) and the number of matches.
-    /// </summary>
-    private static (ulong[] Marks, int Matched) Mark(TenantTable<T> table, Func<T, bool> predicate, Func<T, int>? readAhead, Func<T, T> view)
-    {
-        var rows = table.Written;
-        var marks = ArrayPool<ulong>.Shared.Rent((rows.Count >> 6) + 1);
-        Array.Clear(marks);
-        var matched = 0;
-        var sink = 0;
-        for (var start = 0; start < rows.Count; start += ReadAhead)
-        {
-            var end = Math.Min(rows.Count, start + ReadAhead);
-            if (readAhead is not null)
-            {
-                for (var i = start; i < end; i++)
-                {
-                    if (rows[i] is { } row)
-                    {
-                        sink += readAhead(row);
-                    }
-                }
-            }
-
-            for (var i = start; i < end; i++)
-            {
-                if (rows[i] is { } row && predicate(view(row)))
-                {
-                    marks[i >> 6] |= 1UL << i;
-                    matched++;
-                }
-            }
-        }
-
-        Volatile.Write(ref s_readAheadSink, sink);
-        return (marks, matched);
-    }
-
-    /// <summary>
-    /// Walks the rows in id order from <paramref name="from"/>, skipping <paramref name="skip"/>
-    /// marked rows, and takes up to <paramref name="count"/>; says whether a marked row follows.
-    /// Only a slot number is read per row passed over; the rows themselves only for the page.
-    /// </summary>
-    private static (List<T> Page, bool More) Pick(TenantTable<T> table, ulong[] marks, int from, int skip, int count, Func<T, T> output)
-    {
-        var page = new List<T>(Math.Min(count, 128));
-        var order = table.Order;
-        for (var p = from; p < order.Count; p++)
-        {
-            var slot = table.SlotOf(p);
-            if ((marks[slot >> 6] & (1UL << slot)) == 0)
-            {
-                continue;
-            }
-
-            if (skip > 0)
-            {
-                skip--;
-            }
-            else if (page.Count < count)
-            {
-                page.Add(output(order[p]));
-            }
-            else
-            {
-                return (page, true);
-            }
-        }
-
-        return (page, false);
-    }
-
-    private Compiled Compile(FilterExpression filter)
-    {
-        return _compiled.GetOrAdd(
-            filter,
-            static (filter, engine) => new Compiled(engine._translator.Translate(filter, engine._resourceType, engine._mapping).Compile(), ScanPrefetch.Build(filter, engine._mapping)),
-            this);
-    }
+    private Func<T, bool> Compile(FilterExpression filter) =>
+        _compiled.GetOrAdd(filter, static (filter, engine) => engine._translator.Translate(filter, engine._resourceType, engine._mapping).Compile(), this);
 
     /// <summary>The ids an indexed equality in the filter's top-level AND chain narrows the search to; <see langword="null"/> when none does.</summary>
     private IEnumerable<string>? Candidates(TenantTable<T> table, FilterExpression filter)

@@ -113,7 +113,6 @@ internal sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDispo
                 return Task.FromResult(StoreWriteResult.Conflict<User>(attribute));
             }
 
-            ValuePool.Compact(resource);
             table.Put(resource);
             return Task.FromResult(StoreWriteResult.Success(resource));
         }
@@ -153,7 +152,6 @@ internal sealed class InMemoryUserStore : IUserStore, ICursorPagingStore, IDispo
                 return Task.FromResult(StoreWriteResult.Conflict<User>(attribute));
             }
 
-            ValuePool.Compact(resource);
             table.Put(resource);
             return Task.FromResult(StoreWriteResult.Success(resource));
         }

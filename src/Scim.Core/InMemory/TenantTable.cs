@@ -30,21 +30,6 @@ internal sealed class TenantTable<T> : IDisposable
     /// </summary>
     public List<T> Order { get; } = [];
 
-    /// <summary>
-    /// The rows in the order they were written, a replaced or removed row leaving a null behind
-    /// (compacted once the nulls outnumber the rows). A row is allocated when it is written, so
-    /// this is close to the rows' order in memory: a full scan walks it, not <see cref="Order"/>,
-    /// and reads memory front to back however the ids fall.
-    /// </summary>
-    public List<T?> Written { get; } = [];
-
-    // Parallel to Order: each row's position in Written.
-    private readonly List<int> _slots = [];
-    private int _dead;
-
-    /// <summary>The position in <see cref="Written"/> of the row at <paramref name="orderIndex"/> in <see cref="Order"/>.</summary>
-    public int SlotOf(int orderIndex) => _slots[orderIndex];
-
     /// <summary>The position of the first row whose id is greater than <paramref name="id"/>.</summary>
     public int IndexAfter(string id)
     {
@@ -106,21 +91,15 @@ internal sealed class TenantTable<T> : IDisposable
 
         ById[id] = row;
         var (found, index) = Find(id);
-        var slot = Written.Count;
-        Written.Add(row);
         if (found)
         {
-            Retire(_slots[index]);
             Order[index] = row;
-            _slots[index] = slot;
         }
         else
         {
             Order.Insert(index, row);
-            _slots.Insert(index, slot);
         }
 
-        CompactWhenSparse();
         Index(_byExternalId, row.ExternalId, id);
         Index(_bySecondary, _secondaryKey(row), id);
     }
@@ -136,48 +115,11 @@ internal sealed class TenantTable<T> : IDisposable
         var (found, index) = Find(id);
         if (found)
         {
-            Retire(_slots[index]);
             Order.RemoveAt(index);
-            _slots.RemoveAt(index);
-            CompactWhenSparse();
         }
 
         Unindex(row);
         return true;
-    }
-
-    private void Retire(int slot)
-    {
-        Written[slot] = null;
-        _dead++;
-    }
-
-    /// <summary>Drops the nulls from <see cref="Written"/> once they outnumber the rows (amortised: at least as many writes came before).</summary>
-    private void CompactWhenSparse()
-    {
-        if (_dead < 64 || _dead <= Written.Count - _dead)
-        {
-            return;
-        }
-
-        var moved = new int[Written.Count];
-        var kept = 0;
-        for (var i = 0; i < Written.Count; i++)
-        {
-            if (Written[i] is { } row)
-            {
-                moved[i] = kept;
-                Written[kept++] = row;
-            }
-        }
-
-        Written.RemoveRange(kept, Written.Count - kept);
-        for (var i = 0; i < _slots.Count; i++)
-        {
-            _slots[i] = moved[_slots[i]];
-        }
-
-        _dead = 0;
     }
 
     public void Dispose() => Lock.Dispose();
