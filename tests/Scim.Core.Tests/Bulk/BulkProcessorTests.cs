@@ -232,7 +232,7 @@ public sealed class BulkProcessorTests
         foreach (var change in kit.Events.All)
         {
             var resource = (await kit.Service.GetAsync(ServiceKit.Context, change.ResourceType, change.ResourceId, cancellationToken: TestContext.Current.CancellationToken)).Resource;
-            created.Add(resource is Resources.User user ? user.UserName! : ((Resources.Group)resource).DisplayName!);
+            created.Add(resource is Scim.Core.Resources.User user ? user.UserName! : ((Scim.Core.Resources.Group)resource).DisplayName!);
         }
 
         Assert.Equal(["b", "c", "D", "A"], created);

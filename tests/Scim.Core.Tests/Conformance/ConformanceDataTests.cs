@@ -25,7 +25,7 @@ public sealed class ConformanceDataTests
             {
                 predicate = Evaluator.Compile(FilterCorpus.Resolve(filter, "run1"), type);
             }
-            catch (Errors.ScimException)
+            catch (Scim.Core.Errors.ScimException)
             {
                 continue;
             }

@@ -8,7 +8,7 @@ namespace Scim.Core.Tests.Provisioning;
 public sealed class ServiceConcurrencyTests
 {
     /// <summary>Twenty different attributes of one user, each set by its own PATCH.</summary>
-    private static readonly (string Path, Func<Resources.User, string?> Read)[] Attributes =
+    private static readonly (string Path, Func<Scim.Core.Resources.User, string?> Read)[] Attributes =
     [
         ("displayName", u => u.DisplayName),
         ("nickName", u => u.NickName),

@@ -150,7 +150,7 @@ public sealed class ServiceDependencyInjectionTests
 
         Assert.Equal(2, (await service.ListAsync(ScimContext.Default, "Users", new ScimListRequest { Count = 50 }, Ct)).ItemsPerPage);
         Assert.Equal(1, (await service.ListAsync(ScimContext.Default, "Users", null, Ct)).ItemsPerPage);
-        var error = await ServiceKit.ThrowsScimAsync(409, Errors.ScimErrorType.Uniqueness, () =>
+        var error = await ServiceKit.ThrowsScimAsync(409, Scim.Core.Errors.ScimErrorType.Uniqueness, () =>
             service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("other", "ext-0"), cancellationToken: Ct));
         Assert.Contains("externalId", error.Detail, StringComparison.Ordinal);
     }

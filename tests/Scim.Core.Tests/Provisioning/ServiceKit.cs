@@ -115,9 +115,9 @@ internal sealed class ServiceKit : IDisposable
         Service.PatchAsync(Context, resourceType, id, Patch(operation), options, TestContext.Current.CancellationToken);
 
     /// <summary>The store's own object for a user (not a copy): the same instance means the store was not written.</summary>
-    public async Task<Resources.User?> StoredUserAsync(string id) => await Users.GetAsync(Context, id, ReadHints.All, TestContext.Current.CancellationToken);
+    public async Task<Scim.Core.Resources.User?> StoredUserAsync(string id) => await Users.GetAsync(Context, id, ReadHints.All, TestContext.Current.CancellationToken);
 
-    public async Task<Resources.Group?> StoredGroupAsync(string id) => await Groups.GetAsync(Context, id, ReadHints.All, TestContext.Current.CancellationToken);
+    public async Task<Scim.Core.Resources.Group?> StoredGroupAsync(string id) => await Groups.GetAsync(Context, id, ReadHints.All, TestContext.Current.CancellationToken);
 
     public async Task<IReadOnlyList<string>> MemberIdsAsync(string groupId) =>
         [.. (await StoredGroupAsync(groupId))!.Members.Select(m => m.Value!).Order(StringComparer.Ordinal)];

@@ -27,7 +27,7 @@ public sealed class ServiceUserGroupsTests
     public async Task Groups_WithoutBaseUri_HaveNoRef()
     {
         using var kit = new ServiceKit();
-        var context = new Stores.ScimContext("acme");
+        var context = new Scim.Core.Stores.ScimContext("acme");
         var alice = await kit.CreateUserAsync("alice", context);
         await kit.CreateGroupAsync("Admins", context, alice);
         var entry = (await kit.Service.GetAsync(context, "Users", alice, cancellationToken: Ct)).ToJson()["groups"]![0]!.AsObject();
@@ -69,7 +69,7 @@ public sealed class ServiceUserGroupsTests
         Assert.Equal([(team, "direct"), (department, "indirect")], Kinds([.. listed.Select(g => g!.AsObject())]));
 
         // In another tenant nothing is nested: still only direct entries there.
-        var other = new Stores.ScimContext("other") { BaseUrl = ServiceKit.Context.BaseUrl };
+        var other = new Scim.Core.Stores.ScimContext("other") { BaseUrl = ServiceKit.Context.BaseUrl };
         var bob = await kit.CreateUserAsync("bob", other);
         var crew = await kit.CreateGroupAsync("Crew", other, bob);
         var entry = Assert.Single((await kit.Service.GetAsync(other, "Users", bob, cancellationToken: Ct)).ToJson()["groups"]!.AsArray());

@@ -1,7 +1,8 @@
 using Scim.Core.Resources;
 using Scim.Core.Serialization;
+using Scim.Core.Tests.Serialization;
 
-namespace Scim.Core.Tests.Serialization;
+namespace Scim.Core.Tests.Resources;
 
 /// <summary>A user keeps its unset multi-valued attributes unallocated, even after being written, so stored users stay small.</summary>
 public sealed class CompactUserTests

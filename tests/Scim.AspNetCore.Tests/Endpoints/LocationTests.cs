@@ -1,7 +1,8 @@
 using System.Net;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>meta.location and Location follow the request's PathBase and the forwarded scheme and host.</summary>
 public sealed class LocationTests

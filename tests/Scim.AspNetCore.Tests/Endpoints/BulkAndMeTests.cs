@@ -3,8 +3,9 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Scim.AspNetCore;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>POST /Bulk and /Me over real HTTP.</summary>
 public sealed class BulkAndMeTests

@@ -1,8 +1,9 @@
 using Scim.Core.InMemory;
 using Scim.Core.Schema;
 using Scim.Testing;
+using Scim.Core.Tests.Conformance;
 
-namespace Scim.Core.Tests.Conformance;
+namespace Scim.Core.Tests.InMemory;
 
 /// <summary>The in-memory stores run every conformance suite, each test with new stores.</summary>
 internal static class InMemoryStores

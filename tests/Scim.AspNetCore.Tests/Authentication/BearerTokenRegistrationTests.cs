@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Scim.Core.Events;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Authentication;
 
 /// <summary>
 /// RequireScimBearerToken with the tokens on the SCIM builder or as an authentication scheme, beside

@@ -2,8 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>What MapScim checks at startup, and what ServiceProviderConfig advertises.</summary>
 public sealed class StartupAndDiscoveryTests

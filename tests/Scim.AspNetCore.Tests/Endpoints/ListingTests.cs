@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>Filtering, index and cursor paging, sorting and projection on lists.</summary>
 public sealed class ListingTests

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging;
 using Scim.Core.Events;
 using Scim.Core.Provisioning;
 using Scim.Core.Stores;
+using Scim.Core.Tests.Provisioning;
 
-namespace Scim.Core.Tests.Provisioning;
+namespace Scim.Core.Tests.Events;
 
 /// <summary>The change events the service publishes: one per change, with kind, who, what, version and time.</summary>
-public sealed class ServiceEventTests
+public sealed class ChangeEventTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -124,9 +125,9 @@ public sealed class ServiceEventTests
         using var kit = new ServiceKit();
         var id = await kit.CreateUserAsync("alice");
         kit.Events.Clear();
-        await Assert.ThrowsAsync<Errors.ScimException>(() => kit.CreateUserAsync("ALICE"));
-        await Assert.ThrowsAsync<Errors.ScimException>(() => kit.PatchAsync("Users", id, """{"op":"replace","path":"active","value":"maybe"}"""));
-        await Assert.ThrowsAsync<Errors.ScimException>(() => kit.Service.DeleteAsync(ServiceKit.Context, "Users", "ghost", cancellationToken: Ct));
+        await Assert.ThrowsAsync<Scim.Core.Errors.ScimException>(() => kit.CreateUserAsync("ALICE"));
+        await Assert.ThrowsAsync<Scim.Core.Errors.ScimException>(() => kit.PatchAsync("Users", id, """{"op":"replace","path":"active","value":"maybe"}"""));
+        await Assert.ThrowsAsync<Scim.Core.Errors.ScimException>(() => kit.Service.DeleteAsync(ServiceKit.Context, "Users", "ghost", cancellationToken: Ct));
         Assert.Empty(kit.Events.All);
     }
 

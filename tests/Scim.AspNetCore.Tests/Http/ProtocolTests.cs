@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Http;
 
 /// <summary>HTTP semantics: versions and preconditions, media types, limits, and the error for each kind of bad request.</summary>
 public sealed class ProtocolTests

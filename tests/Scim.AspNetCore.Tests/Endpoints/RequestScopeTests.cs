@@ -4,8 +4,9 @@ using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// With singleton stores every request shares one service; a scoped store (one over a DbContext)

@@ -4,16 +4,15 @@ using Scim.Core.InMemory;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
+using Scim.Core.Tests.Querying;
 
-namespace Scim.Core.Tests.Querying;
+namespace Scim.Core.Tests.InMemory;
 
 /// <summary>
-/// A filtered scan walks the rows in the order they were written and then picks the page in id
-/// order. Whatever mix of creates, replaces and deletes came before (and however often the
-/// written list was compacted), every page, count and cursor must be what testing the rows in id
-/// order gives.
+/// A filtered scan of the in-memory store: whatever mix of creates, replaces and deletes came
+/// before, every page, count and cursor must be what testing the rows one by one in id order gives.
 /// </summary>
-public sealed class InMemoryWriteOrderScanTests
+public sealed class InMemoryScanTests
 {
     private static readonly ScimContext Context = new("tenant", "client");
 

@@ -1,7 +1,8 @@
 using System.Net;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// A provisioning cycle as Microsoft Entra ID sends it (request shapes from its SCIM

@@ -3,8 +3,9 @@ using Scim.Core;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Http;
 
 /// <summary>An unexpected failure is a 500 SCIM error that gives nothing away.</summary>
 public sealed class FailureTests

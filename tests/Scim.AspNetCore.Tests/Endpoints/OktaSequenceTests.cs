@@ -1,7 +1,8 @@
 using System.Net;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// A provisioning cycle as Okta sends it (request shapes from its SCIM 2.0 reference): lookup with

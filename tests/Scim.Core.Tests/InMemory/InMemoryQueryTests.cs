@@ -3,8 +3,9 @@ using Scim.Core.InMemory;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
+using Scim.Core.Tests.Querying;
 
-namespace Scim.Core.Tests.Querying;
+namespace Scim.Core.Tests.InMemory;
 
 /// <summary>How the in-memory user store runs filters over the rows it holds.</summary>
 public sealed class InMemoryQueryTests

@@ -3,8 +3,9 @@ using Scim.Core.Filtering;
 using Scim.Core.Querying;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
+using Scim.Core.Tests.Querying;
 
-namespace Scim.Core.Tests.Querying;
+namespace Scim.Core.Tests.Stores;
 
 /// <summary><see cref="ScimQueryable"/>: a <see cref="ScimQuery"/> run over a host's own IQueryable through an attribute mapping.</summary>
 public sealed class ScimQueryableTests

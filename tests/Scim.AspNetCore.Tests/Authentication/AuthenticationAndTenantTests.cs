@@ -1,7 +1,8 @@
 using System.Net;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Authentication;
 
 /// <summary>The built-in bearer tokens, their tenants, and tenant isolation.</summary>
 public sealed class AuthenticationAndTenantTests

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using static Scim.AspNetCore.Tests.ScimAssert;
+using Scim.AspNetCore.Tests;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>Every endpoint MapScim serves, over real HTTP: status, headers and body.</summary>
 public sealed class EndpointTests
