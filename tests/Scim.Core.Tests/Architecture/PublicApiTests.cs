@@ -1,5 +1,6 @@
 using PublicApiGenerator;
 using Scim.Core.Schema;
+using Snapshooter;
 using Snapshooter.Xunit3;
 
 namespace Scim.Core.Tests.Architecture;
@@ -11,23 +12,30 @@ namespace Scim.Core.Tests.Architecture;
 public sealed class PublicApiTests
 {
     [Fact]
-    public void ScimCore_PublicApi_MatchesApprovedSnapshot()
+    public void ScimCore_PublicApi_MatchesApprovedSnapshot() =>
+        Match(typeof(SchemaRegistry).Assembly, nameof(ScimCore_PublicApi_MatchesApprovedSnapshot));
+
+    [Fact]
+    public void ScimTesting_PublicApi_MatchesApprovedSnapshot() =>
+        Match(typeof(Scim.Testing.StoreConformanceTests).Assembly, nameof(ScimTesting_PublicApi_MatchesApprovedSnapshot));
+
+    private static void Match(System.Reflection.Assembly assembly, string test)
     {
         // Snapshooter writes a missing snapshot and passes; in CI a missing snapshot must fail instead.
         if (Environment.GetEnvironmentVariable("CI") == "true")
         {
-            Assert.True(File.Exists(SnapshotFile()), "The approved API snapshot is missing: run the tests locally and commit __snapshots__.");
+            Assert.True(File.Exists(SnapshotFile(test)), "The approved API snapshot is missing: run the tests locally and commit __snapshots__.");
         }
 
-        var api = typeof(SchemaRegistry).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        var api = assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
             AllowNamespacePrefixes = ["Microsoft.AspNetCore.Builder", "Microsoft.Extensions.DependencyInjection"],
         });
 
-        Snapshot.Match(api.ReplaceLineEndings("\n"));
+        Snapshot.Match(api.ReplaceLineEndings("\n"), new SnapshotFullName($"{nameof(PublicApiTests)}.{test}.snap", Path.GetDirectoryName(Path.GetDirectoryName(SnapshotFile(test)))!));
     }
 
-    private static string SnapshotFile() =>
-        Path.Combine(RepositoryPaths.Root, "tests", "Scim.Core.Tests", "Architecture", "__snapshots__", $"{nameof(PublicApiTests)}.{nameof(ScimCore_PublicApi_MatchesApprovedSnapshot)}.snap");
+    private static string SnapshotFile(string test) =>
+        Path.Combine(RepositoryPaths.Root, "tests", "Scim.Core.Tests", "Architecture", "__snapshots__", $"{nameof(PublicApiTests)}.{test}.snap");
 }
