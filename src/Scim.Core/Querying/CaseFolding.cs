@@ -4,17 +4,23 @@ using System.Reflection;
 namespace Scim.Core.Querying;
 
 /// <summary>
-/// How a translated filter compares strings whose attribute is not caseExact (RFC 7643 §2.2):
-/// both sides are folded with the same function. Choose one the store's database translates.
+/// How a translated filter compares strings whose attribute is not caseExact (RFC 7643 §2.2).
+/// Folding both sides (<see cref="ToLower"/>, the default) works everywhere but cannot use an
+/// ordinary index on the column; for the lookups IdPs make on every sync (<c>userName eq</c>)
+/// choose one that can: <see cref="None"/> over a case-insensitive column (SQLite
+/// <c>COLLATE NOCASE</c>, PostgreSQL <c>citext</c> or a nondeterministic collation), or
+/// <see cref="NormalizedColumn"/> over a column that holds the value already folded.
 /// </summary>
 public sealed class CaseFolding
 {
     private readonly Func<Expression, Expression> _fold;
+    private readonly Func<string, string>? _normalize;
 
-    private CaseFolding(string name, Func<Expression, Expression> fold)
+    private CaseFolding(string name, Func<Expression, Expression> fold, Func<string, string>? normalize = null)
     {
         Name = name;
         _fold = fold;
+        _normalize = normalize;
     }
 
     /// <summary><c>string.ToLower()</c>: SQL <c>LOWER()</c> in every EF Core provider. The default.</summary>
@@ -32,6 +38,17 @@ public sealed class CaseFolding
     /// </summary>
     public static CaseFolding None { get; } = new("None", static e => e);
 
+    /// <summary>
+    /// For a column that stores the value already normalized (for example an upper-cased
+    /// <c>NormalizedEmail</c>, as ASP.NET Core Identity keeps): the column is compared as it is and
+    /// only the filter's value is normalized, in .NET, before it becomes the query's parameter, so
+    /// an index on the column answers <c>eq</c> and <c>sw</c>.
+    /// </summary>
+    /// <param name="normalize">How the column's values were normalized; <see langword="null"/> for <see cref="string.ToUpperInvariant()"/>.</param>
+    /// <returns>The strategy.</returns>
+    public static CaseFolding NormalizedColumn(Func<string, string>? normalize = null) =>
+        new("NormalizedColumn", static e => e, normalize ?? (static value => value.ToUpperInvariant()));
+
     /// <summary>The strategy's name.</summary>
     public string Name { get; }
 
@@ -46,7 +63,12 @@ public sealed class CaseFolding
         return new CaseFolding(name, fold);
     }
 
-    internal Expression Fold(Expression value) => _fold(value);
+    /// <summary>The column side of a comparison (also a sort key).</summary>
+    internal Expression FoldColumn(Expression column) => _fold(column);
+
+    /// <summary>The value side: normalized in .NET when the column is, else folded like the column.</summary>
+    internal Expression FoldValue(string value, Func<string, Expression> parameter) =>
+        _normalize is not null ? parameter(_normalize(value)) : _fold(parameter(value));
 
     private static CaseFolding FromMethod(string name, string method)
     {

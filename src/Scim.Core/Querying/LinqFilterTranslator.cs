@@ -318,9 +318,9 @@ internal sealed class LinqFilterTranslator
             }
 
             Expression left = member;
-            Expression right = Expression.Constant(text, typeof(string));
             if (OrdinalIgnoreCase && !FilterBinder.IsCaseExact(attribute))
             {
+                var right = Expression.Constant(text, typeof(string));
                 var ignoreCase = Expression.Constant(StringComparison.OrdinalIgnoreCase);
                 Expression inMemory = op switch
                 {
@@ -333,20 +333,25 @@ internal sealed class LinqFilterTranslator
                 return Expression.AndAlso(Expression.NotEqual(member, Expression.Constant(null, typeof(string))), inMemory);
             }
 
-            if (!FilterBinder.IsCaseExact(attribute))
+            Expression compared;
+            if (FilterBinder.IsCaseExact(attribute))
             {
-                left = CaseFolding.Fold(left);
-                right = CaseFolding.Fold(right);
+                compared = Value(text);
+            }
+            else
+            {
+                left = CaseFolding.FoldColumn(left);
+                compared = CaseFolding.FoldValue(text, Value);
             }
 
             var notNull = Expression.NotEqual(member, Expression.Constant(null, typeof(string)));
             Expression test = op switch
             {
-                ComparisonOperator.Equal => Expression.Equal(left, right),
-                ComparisonOperator.Contains => Expression.Call(left, StringContains, right),
-                ComparisonOperator.StartsWith => Expression.Call(left, StringStartsWith, right),
-                ComparisonOperator.EndsWith => Expression.Call(left, StringEndsWith, right),
-                _ => Order(Expression.Call(StringCompare, left, right), Expression.Constant(0), op),
+                ComparisonOperator.Equal => Expression.Equal(left, compared),
+                ComparisonOperator.Contains => Expression.Call(left, StringContains, compared),
+                ComparisonOperator.StartsWith => Expression.Call(left, StringStartsWith, compared),
+                ComparisonOperator.EndsWith => Expression.Call(left, StringEndsWith, compared),
+                _ => Order(Expression.Call(StringCompare, left, compared), Expression.Constant(0), op),
             };
             return Expression.AndAlso(notNull, test);
         }
@@ -370,9 +375,16 @@ internal sealed class LinqFilterTranslator
             throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"The value {value} is out of range for '{name}'.");
         }
 
-        var constant = Expression.Constant(converted, member.Type);
+        var constant = OrdinalIgnoreCase ? Expression.Constant(converted, member.Type) : QueryParameter.Of(converted, member.Type);
         return op == ComparisonOperator.Equal ? Expression.Equal(member, constant) : Order(member, constant, op);
     }
+
+    /// <summary>
+    /// A filter's value, as a query parameter: a database compiles one query for a filter's shape
+    /// and binds each value to it (a literal would make a new query, and a new plan, per value).
+    /// Objects in memory take the value as a constant, which the compiled predicate reads directly.
+    /// </summary>
+    private Expression Value(string text) => OrdinalIgnoreCase ? Expression.Constant(text, typeof(string)) : QueryParameter.Of(text);
 
     private static BinaryExpression Order(Expression left, Expression right, ComparisonOperator op) => op switch
     {

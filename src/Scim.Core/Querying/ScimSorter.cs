@@ -105,7 +105,7 @@ internal sealed class ScimSorter
             value = Expression.Condition(
                 Expression.Equal(value, Expression.Constant(null, typeof(string))),
                 Expression.Constant(null, typeof(string)),
-                CaseFolding.Fold(value));
+                CaseFolding.FoldColumn(value));
         }
 
         // Missing values last when ascending: order first by "has no value", then by the value.

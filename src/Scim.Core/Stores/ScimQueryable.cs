@@ -72,18 +72,18 @@ public sealed class ScimQueryable
                 // string.Compare is what LINQ providers translate to the column's own ordering, which
                 // is also the order OrderBy uses: the keyset and the sort agree.
                 var parameter = id.Parameters[0];
-                var compare = Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, id.Body, Expression.Constant(after));
+                var compare = Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, id.Body, QueryParameter.Of(after));
                 keyed = keyed.Where(Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(compare, Expression.Constant(0)), parameter));
             }
 
-            page = keyed.OrderBy(id).Take(query.Count + 1);
+            page = Take(keyed.OrderBy(id), query.Count + 1);
         }
         else
         {
             var ordered = query.SortBy is null
                 ? filtered.OrderBy(id)
                 : _sorter.OrderBy(filtered, query.SortBy, query.SortOrder, resourceType, mapping).ThenBy(id);
-            page = ordered.Skip(Math.Max(0, query.StartIndex - 1)).Take(query.Count);
+            page = Take(Skip(ordered, Math.Max(0, query.StartIndex - 1)), query.Count);
         }
 
         return new ScimQueryPlan<T>(filtered, page, query, id.Compile());
@@ -139,6 +139,17 @@ public sealed class ScimQueryable
 
         throw ScimException.BadRequest(ScimErrorType.InvalidCursor, "The cursor is not one this service issued.");
     }
+
+    // Skip and Take with their counts as parameters: one compiled query serves every page.
+    private static IQueryable<T> Skip<T>(IQueryable<T> source, int count) =>
+        source.Provider.CreateQuery<T>(Expression.Call(null, SkipMethod.MakeGenericMethod(typeof(T)), source.Expression, QueryParameter.Of(count)));
+
+    private static IQueryable<T> Take<T>(IQueryable<T> source, int count) =>
+        source.Provider.CreateQuery<T>(Expression.Call(null, TakeMethod.MakeGenericMethod(typeof(T)), source.Expression, QueryParameter.Of(count)));
+
+    private static readonly System.Reflection.MethodInfo SkipMethod = new Func<IQueryable<object>, int, IQueryable<object>>(Queryable.Skip).Method.GetGenericMethodDefinition();
+
+    private static readonly System.Reflection.MethodInfo TakeMethod = new Func<IQueryable<object>, int, IQueryable<object>>(Queryable.Take).Method.GetGenericMethodDefinition();
 
     private static Expression<Func<T, string>> IdSelector<T>(AttributeMapping<T> mapping)
     {

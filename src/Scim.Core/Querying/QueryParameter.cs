@@ -1,0 +1,23 @@
+using System.Linq.Expressions;
+
+namespace Scim.Core.Querying;
+
+/// <summary>
+/// A value read from a closure object instead of written as a literal: LINQ providers (EF Core
+/// among them) turn such a member access into a query parameter, so every value of one filter
+/// shape shares one compiled query and one database plan.
+/// </summary>
+internal static class QueryParameter
+{
+    public static Expression Of(object? value, Type type) =>
+        Expression.Field(Expression.Constant(Activator.CreateInstance(typeof(Holder<>).MakeGenericType(type), value)), "Value");
+
+    public static Expression Of<T>(T value) => Expression.Field(Expression.Constant(new Holder<T>(value)), nameof(Holder<T>.Value));
+
+    private sealed class Holder<T>(T value)
+    {
+#pragma warning disable CA1051, SA1401 // a field, as a compiler-made closure has: what providers recognise as a captured variable
+        public readonly T Value = value;
+#pragma warning restore CA1051, SA1401
+    }
+}
