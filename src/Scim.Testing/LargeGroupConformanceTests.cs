@@ -46,13 +46,13 @@ public abstract class LargeGroupConformanceTests : StoreConformanceTests
         Assert.Equal(Size, full?.Members.Count);
     }
 
-    /// <summary>A member of the large group is found and removed by <see cref="IGroupStore.RemoveMemberFromAllGroupsAsync"/>; the group is found by name.</summary>
+    /// <summary>A deleted member of the large group is removed by <see cref="IGroupStore.MemberDeletedAsync"/>; the group is found by name.</summary>
     [Fact]
-    public async Task RemoveMemberFromAllGroupsAsync_OnLargeGroup_RemovesTheMember()
+    public async Task MemberDeletedAsync_OnLargeGroup_RemovesTheMember()
     {
         var (id, memberIds) = await CreateLargeGroupAsync();
 
-        var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, memberIds[777], Version("5"), Day(5), Cancellation);
+        var changed = await Groups.MemberDeletedAsync(Context, memberIds[777], [id], Version("5"), Day(5), Cancellation);
         var found = await Groups.QueryAsync(Context, new ScimQuery { Filter = ScimFilterParser.Parse("displayName eq \"everyone\""), Hints = ReadHints.Only("displayName") }, Cancellation);
 
         Assert.Equal([id], changed);

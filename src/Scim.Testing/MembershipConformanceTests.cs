@@ -7,7 +7,7 @@ namespace Scim.Testing;
 /// Group membership by delta (<see cref="IGroupStore.PatchAsync"/>): the effective additions and
 /// removals are reported, the version moves only when something changed, concurrent additions
 /// are all kept, and the reverse lookups (<see cref="IGroupStore.GetGroupsOfMembersAsync"/>,
-/// <see cref="IGroupStore.RemoveMemberFromAllGroupsAsync"/>) agree with the groups.
+/// <see cref="IGroupStore.MemberDeletedAsync"/>) agree with the groups.
 /// </summary>
 public abstract class MembershipConformanceTests : StoreConformanceTests
 {
@@ -175,16 +175,23 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         Assert.Equal([(users[1], id)], result.Select(m => (m.MemberId, m.GroupId)));
     }
 
-    /// <summary>Removing a member from all groups changes exactly the groups that listed it, with the given version and time.</summary>
+    /// <summary>
+    /// A deleted member, handled as the service does (its groups read first, then the delete, then
+    /// <see cref="IGroupStore.MemberDeletedAsync"/>): exactly the groups that listed it change, with
+    /// the given version and time, and no membership of it is left, whether the store's rows went
+    /// with the member (a cascading foreign key) or not.
+    /// </summary>
     [Fact]
-    public async Task RemoveMemberFromAllGroupsAsync_RemovesItEverywhereAndBumpsOnlyThoseGroups()
+    public async Task MemberDeletedAsync_AfterTheDelete_RemovesItEverywhereAndBumpsOnlyThoseGroups()
     {
         var users = await CreateUsersAsync(2);
         var first = await CreateAsync(NewGroup("First", users, version: Version("1")));
         var second = await CreateAsync(NewGroup("Second", users[..1], version: Version("1")));
         var untouched = await CreateAsync(NewGroup("Untouched", users[1..], version: Version("1")));
+        var former = (await Groups.GetGroupsOfMembersAsync(Context, [users[0]], Cancellation)).Select(m => m.GroupId).ToList();
+        Assert.True((await Users.DeleteAsync(Context, users[0], null, Cancellation)).Succeeded);
 
-        var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, users[0], Version("9"), Day(9), Cancellation);
+        var changed = await Groups.MemberDeletedAsync(Context, users[0], former, Version("9"), Day(9), Cancellation);
 
         Assert.Equal(Sorted([first, second]), Sorted(changed));
         Assert.Equal([users[1]], await MemberIdsAsync(first));
@@ -201,14 +208,15 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         Assert.Empty(await Groups.GetGroupsOfMembersAsync(Context, [users[0]], Cancellation));
     }
 
-    /// <summary>Removing a member that is in no group changes nothing.</summary>
+    /// <summary>A deleted member that was in no group changes nothing.</summary>
     [Fact]
-    public async Task RemoveMemberFromAllGroupsAsync_NotAMember_ChangesNothing()
+    public async Task MemberDeletedAsync_NotAMember_ChangesNothing()
     {
         var users = await CreateUsersAsync(2);
         var id = await CreateAsync(NewGroup("Team", users[..1], version: Version("1")));
+        Assert.True((await Users.DeleteAsync(Context, users[1], null, Cancellation)).Succeeded);
 
-        var changed = await Groups.RemoveMemberFromAllGroupsAsync(Context, users[1], Version("9"), Day(9), Cancellation);
+        var changed = await Groups.MemberDeletedAsync(Context, users[1], [], Version("9"), Day(9), Cancellation);
 
         Assert.Empty(changed);
         Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);

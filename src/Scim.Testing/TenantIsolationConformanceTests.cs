@@ -63,7 +63,7 @@ public abstract class TenantIsolationConformanceTests : StoreConformanceTests
         var patch = new GroupPatch { Id = id, Members = new MembershipChange(true, [Member(users[1])], []), NewVersion = Version("2"), LastModified = Day(2) };
         Assert.Equal(StoreWriteStatus.NotFound, (await Groups.PatchAsync(other, patch, Cancellation)).Status);
         Assert.Empty(await Groups.GetGroupsOfMembersAsync(other, users, Cancellation));
-        Assert.Empty(await Groups.RemoveMemberFromAllGroupsAsync(other, users[0], Version("3"), Day(3), Cancellation));
+        Assert.Empty(await Groups.MemberDeletedAsync(other, users[0], [], Version("3"), Day(3), Cancellation));
 
         var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("Admins", read?.DisplayName);
@@ -74,14 +74,14 @@ public abstract class TenantIsolationConformanceTests : StoreConformanceTests
 
     /// <summary>Membership changes in tenant B leave tenant A's memberships of the same member id alone.</summary>
     [Fact]
-    public async Task RemoveMemberFromAllGroups_InTenantB_LeavesTenantAMemberships()
+    public async Task MemberDeleted_InTenantB_LeavesTenantAMemberships()
     {
         var other = NewTenant();
         var users = await CreateUsersAsync(1);
         var mine = await CreateAsync(NewGroup("Mine", users));
         var theirs = await CreateAsync(NewGroup("Theirs", users), other);
 
-        var changed = await Groups.RemoveMemberFromAllGroupsAsync(other, users[0], Version("2"), Day(2), Cancellation);
+        var changed = await Groups.MemberDeletedAsync(other, users[0], [theirs], Version("2"), Day(2), Cancellation);
 
         Assert.Equal([theirs], changed);
         Assert.Equal(users, await MemberIdsAsync(mine));

@@ -137,6 +137,6 @@ public sealed class ReadmeQuickStartTests
 
         public Task<IReadOnlyList<MemberGroup>> GetGroupsOfMembersAsync(ScimContext context, IReadOnlyCollection<string> memberIds, CancellationToken cancellationToken) => Inner.GetGroupsOfMembersAsync(context, memberIds, cancellationToken);
 
-        public Task<IReadOnlyList<string>> RemoveMemberFromAllGroupsAsync(ScimContext context, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken) => Inner.RemoveMemberFromAllGroupsAsync(context, memberId, newVersion, lastModified, cancellationToken);
+        public Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken) => Inner.MemberDeletedAsync(context, memberId, formerGroupIds, newVersion, lastModified, cancellationToken);
     }
 }

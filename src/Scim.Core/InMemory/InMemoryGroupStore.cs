@@ -291,10 +291,11 @@ internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGro
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> RemoveMemberFromAllGroupsAsync(ScimContext context, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(memberId);
+        ArgumentNullException.ThrowIfNull(formerGroupIds);
         var tenant = Find(context.Tenant);
         if (tenant is null)
         {
@@ -304,12 +305,11 @@ internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGro
         tenant.Table.Lock.EnterWriteLock();
         try
         {
-            if (!tenant.GroupsByMember.TryGetValue(memberId, out var groups))
-            {
-                return Task.FromResult<IReadOnlyList<string>>([]);
-            }
-
-            var changed = groups.ToList();
+            // The member's rows here, and any group the service saw listing it that still exists.
+            var changed = (tenant.GroupsByMember.GetValueOrDefault(memberId) ?? [])
+                .Concat(formerGroupIds.Where(tenant.Table.ById.ContainsKey))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
             foreach (var groupId in changed)
             {
                 tenant.ApplyDelta(groupId, new MembershipChange(false, [], [memberId]));

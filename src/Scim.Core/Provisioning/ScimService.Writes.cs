@@ -121,8 +121,16 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(id);
         var type = Require(resourceType);
         var ifMatch = options?.IfMatch;
+        IReadOnlyList<string> formerGroups = [];
         for (var attempt = 0; ; attempt++)
         {
+            // The groups that list it, read before the delete: with a cascading foreign key its
+            // membership rows go with it, and the store could not tell afterwards which groups changed.
+            if (_groupStore is not null)
+            {
+                formerGroups = [.. (await _groupStore.GetGroupsOfMembersAsync(context, [id], cancellationToken).ConfigureAwait(false)).Select(m => m.GroupId).Distinct(StringComparer.Ordinal)];
+            }
+
             string? expected = null;
             if (!string.IsNullOrWhiteSpace(ifMatch))
             {
@@ -156,7 +164,7 @@ public sealed partial class ScimService
         if (_groupStore is not null)
         {
             var version = NewVersion();
-            var changedGroups = await _groupStore.RemoveMemberFromAllGroupsAsync(context, id, version, now, cancellationToken).ConfigureAwait(false);
+            var changedGroups = await _groupStore.MemberDeletedAsync(context, id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
             foreach (var groupId in changedGroups)
             {
                 await _events.MemberRemovedAsync(context, _groups!.Type, groupId, id, version, now).ConfigureAwait(false);

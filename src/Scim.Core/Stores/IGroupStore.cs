@@ -31,12 +31,21 @@ public interface IGroupStore : IResourceStore<Group>
     /// <returns>One entry per (member, group) pair.</returns>
     Task<IReadOnlyList<MemberGroup>> GetGroupsOfMembersAsync(ScimContext context, IReadOnlyCollection<string> memberIds, CancellationToken cancellationToken);
 
-    /// <summary>Removes a deleted resource from every group of the tenant that lists it.</summary>
+    /// <summary>
+    /// Called after a user or group was deleted: removes it from every group of the tenant that
+    /// still lists it, and gives a new version to those groups and to the groups in
+    /// <paramref name="formerGroupIds"/> that still exist. The service reads
+    /// <paramref name="formerGroupIds"/> (with <see cref="GetGroupsOfMembersAsync"/>) just before
+    /// the delete, so a store whose membership rows go with the member (a cascading foreign key)
+    /// finds no row left to remove and still knows which groups changed, without looking the
+    /// deleted member up.
+    /// </summary>
     /// <param name="context">The tenant and actor.</param>
     /// <param name="memberId">The id of the deleted user or group.</param>
+    /// <param name="formerGroupIds">The groups that listed it just before it was deleted.</param>
     /// <param name="newVersion">The version to give each group that changed.</param>
     /// <param name="lastModified">The time to give each group that changed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The ids of the groups that changed.</returns>
-    Task<IReadOnlyList<string>> RemoveMemberFromAllGroupsAsync(ScimContext context, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken);
+    /// <returns>The ids of the groups that changed (each gets a membership-removed event).</returns>
+    Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken);
 }
