@@ -1,6 +1,6 @@
 using System.Net;
-using static Scim.AspNetCore.Tests.ScimAssert;
 using Scim.AspNetCore.Tests;
+using static Scim.AspNetCore.Tests.ScimAssert;
 
 namespace Scim.AspNetCore.Tests.Authentication;
 

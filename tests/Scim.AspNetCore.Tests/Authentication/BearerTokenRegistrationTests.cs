@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scim.AspNetCore.Tests;
 using Scim.Core.Events;
 using static Scim.AspNetCore.Tests.ScimAssert;
-using Scim.AspNetCore.Tests;
 
 namespace Scim.AspNetCore.Tests.Authentication;
 

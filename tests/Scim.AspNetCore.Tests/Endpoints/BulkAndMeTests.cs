@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using Scim.AspNetCore.Tests;
 using Scim.AspNetCore;
 using static Scim.AspNetCore.Tests.ScimAssert;
-using Scim.AspNetCore.Tests;
 
 namespace Scim.AspNetCore.Tests.Endpoints;
 

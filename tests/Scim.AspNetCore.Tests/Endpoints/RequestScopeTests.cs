@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Scim.AspNetCore.Tests;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
 using static Scim.AspNetCore.Tests.ScimAssert;
-using Scim.AspNetCore.Tests;
 
 namespace Scim.AspNetCore.Tests.Endpoints;
 

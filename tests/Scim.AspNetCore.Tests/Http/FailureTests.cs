@@ -1,9 +1,9 @@
 using System.Net;
-using Scim.Core;
+using Scim.AspNetCore.Tests;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
+using Scim.Core;
 using static Scim.AspNetCore.Tests.ScimAssert;
-using Scim.AspNetCore.Tests;
 
 namespace Scim.AspNetCore.Tests.Http;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using static Scim.AspNetCore.Tests.ScimAssert;
 using Scim.AspNetCore.Tests;
+using static Scim.AspNetCore.Tests.ScimAssert;
 
 namespace Scim.AspNetCore.Tests.Http;
 

@@ -6,8 +6,8 @@ using Scim.Core.Provisioning;
 using Scim.Core.Serialization;
 using Scim.Core.Tests.Provisioning;
 
-// Not Scim.Core.Tests.Errors: a namespace of that name would hide Scim.Core.Errors from tests that write Errors.ScimErrorType.
-namespace Scim.Core.Tests.ErrorBodies;
+// Not Scim.Core.Tests.Errors: a namespace of that name would hide Scim.Core.Errors from tests that write Scim.Core.Errors.ScimErrorType.
+namespace Scim.Core.Tests.Errors;
 
 /// <summary>
 /// The one SCIM error body (RFC 7644 §3.12) that <see cref="ScimException.WriteTo"/> writes, and

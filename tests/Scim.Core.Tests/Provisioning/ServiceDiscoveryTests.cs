@@ -87,7 +87,7 @@ public sealed class ServiceDiscoveryTests
     [InlineData("")]
     public void ResourceType_NotServed_Is404(string name)
     {
-        var error = Assert.Throws<Errors.ScimException>(() => UsersOnly().GetResourceType(Context, name));
+        var error = Assert.Throws<Scim.Core.Errors.ScimException>(() => UsersOnly().GetResourceType(Context, name));
 
         Assert.Equal((404, null), (error.Status, error.ScimType));
     }
@@ -131,7 +131,7 @@ public sealed class ServiceDiscoveryTests
     [InlineData(ScimSchemaUris.ServiceProviderConfig)]
     public void Schema_NotUsedByAServedType_Is404(string id)
     {
-        var error = Assert.Throws<Errors.ScimException>(() => UsersOnly().GetSchema(Context, id));
+        var error = Assert.Throws<Scim.Core.Errors.ScimException>(() => UsersOnly().GetSchema(Context, id));
 
         Assert.Equal((404, null), (error.Status, error.ScimType));
     }
@@ -290,7 +290,7 @@ public sealed class ServiceDiscoveryTests
         var registry = SchemaRegistry.CreateDefault();
         var service = ScimService.Create(registry, new IndexPagedUsers(new InMemoryUserStore(registry)));
 
-        await ServiceKit.ThrowsScimAsync(400, Errors.ScimErrorType.InvalidValue, () => service.ListAsync(Context, "Users", new ScimListRequest { Cursor = string.Empty }, Ct));
+        await ServiceKit.ThrowsScimAsync(400, Scim.Core.Errors.ScimErrorType.InvalidValue, () => service.ListAsync(Context, "Users", new ScimListRequest { Cursor = string.Empty }, Ct));
         Assert.Equal(0, (await service.ListAsync(Context, "Users", new ScimListRequest { StartIndex = 1 }, Ct)).TotalResults);
     }
 
@@ -341,7 +341,7 @@ public sealed class ServiceDiscoveryTests
 
         public Task<IReadOnlyList<MemberGroup>> GetGroupsOfMembersAsync(ScimContext context, IReadOnlyCollection<string> memberIds, CancellationToken cancellationToken) => rows.GetGroupsOfMembersAsync(context, memberIds, cancellationToken);
 
-        public Task<IReadOnlyList<string>> RemoveMemberFromAllGroupsAsync(ScimContext context, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken) =>
-            rows.RemoveMemberFromAllGroupsAsync(context, memberId, newVersion, lastModified, cancellationToken);
+        public Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken) =>
+            rows.MemberDeletedAsync(context, memberId, formerGroupIds, newVersion, lastModified, cancellationToken);
     }
 }

@@ -2,8 +2,8 @@ using Scim.Core.Projection;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
 
-// Not Scim.Core.Tests.Stores: a namespace of that name would hide Scim.Core.Stores from tests that write Stores.ScimContext.
-namespace Scim.Core.Tests.StoreHints;
+// Not Scim.Core.Tests.Stores: a namespace of that name would hide Scim.Core.Stores from tests that write Scim.Core.Stores.ScimContext.
+namespace Scim.Core.Tests.Stores;
 
 /// <summary>What a store is told it may skip loading: the public factories, and the hints the service derives from a request's projection.</summary>
 public sealed class ReadHintsTests

@@ -1,11 +1,12 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.AspNetCore.Tests;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
 using static Scim.AspNetCore.Tests.ScimAssert;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// A host with a user store and no group store serves users only, and discovery says so: /ResourceTypes

@@ -1,7 +1,8 @@
 using System.Net;
+using Scim.AspNetCore.Tests;
 using static Scim.AspNetCore.Tests.ScimAssert;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// <c>If-None-Match</c> over HTTP (RFC 7232 §3.2, RFC 7644 §3.14): 304 with the ETag and no body

@@ -1,8 +1,9 @@
 using System.Net;
+using Scim.AspNetCore.Tests;
 using Scim.Core.Serialization;
 using static Scim.AspNetCore.Tests.ScimAssert;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>A host's reading options reach PATCH values over HTTP as they reach POST bodies.</summary>
 public sealed class PatchReadingOptionsTests

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using static Scim.AspNetCore.Tests.ScimAssert;
 using DescribedScheme = Scim.Core.Discovery.AuthenticationScheme;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.AspNetCore.Tests;
+using static Scim.AspNetCore.Tests.ScimAssert;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// What /ServiceProviderConfig says comes from the host's options, and the service does what it

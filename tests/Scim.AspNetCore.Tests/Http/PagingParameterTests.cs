@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
+using Scim.AspNetCore.Tests;
 using static Scim.AspNetCore.Tests.ScimAssert;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Http;
 
 /// <summary>
 /// <c>startIndex</c> and <c>count</c> as query parameters and in a SearchRequest body: integers out

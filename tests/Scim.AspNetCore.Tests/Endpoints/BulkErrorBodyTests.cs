@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Scim.AspNetCore.Tests;
 using static Scim.AspNetCore.Tests.ScimAssert;
 
-namespace Scim.AspNetCore.Tests;
+namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// A failed bulk operation's <c>response</c> (RFC 7644 §3.7.3) is exactly the error body the same
