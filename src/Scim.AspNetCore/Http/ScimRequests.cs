@@ -109,7 +109,13 @@ internal static class ScimRequests
             return number;
         }
 
-        var digits = text.AsSpan().TrimStart("+-");
+        // One sign at most, then digits: an integer, only too large for the range.
+        var digits = text.AsSpan();
+        if (digits.Length > 0 && digits[0] is '+' or '-')
+        {
+            digits = digits[1..];
+        }
+
         throw ScimException.BadRequest(ScimErrorType.InvalidValue, digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
             ? $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}."
             : $"'{name}' must be an integer.");

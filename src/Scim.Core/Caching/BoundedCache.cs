@@ -9,8 +9,9 @@ namespace Scim.Core.Caching;
 /// they send. Eviction is by generation: entries go into the current generation; when it is full
 /// it becomes the previous one (the one before is dropped), and an entry found in the previous
 /// generation moves back into the current one. What is used keeps its place, what is not goes
-/// after two turnovers, and at most twice the capacity is held. Values must be immutable (or
-/// safe to share), since two threads that miss at once may both compute one and either may win.
+/// after two turnovers, and about twice the capacity is held (threads adding at the moment of a
+/// turnover may each slip one entry past it). Values must be immutable (or safe to share), since
+/// two threads that miss at once may both compute one and either may win.
 /// </summary>
 /// <typeparam name="TKey">The key: structural equality of the input that determines the value.</typeparam>
 /// <typeparam name="TValue">The value.</typeparam>

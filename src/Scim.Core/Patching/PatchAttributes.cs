@@ -25,6 +25,8 @@ internal sealed partial class ScimPatcher
                 var key = property.Name;
                 if (scope is null && string.Equals(key, "schemas", StringComparison.OrdinalIgnoreCase))
                 {
+                    // Checked as a POST body's list is, but it need not name the core schema.
+                    _patcher._reader.CheckSchemas(property.Value, _resourceType, requireCore: false);
                     continue;
                 }
 
@@ -42,14 +44,18 @@ internal sealed partial class ScimPatcher
                     RequireDottedAndQualifiedKeys(key);
                 }
 
+                // A key the resource type does not define is an unknown attribute, as in a POST or PUT
+                // body: refused, or dropped when the host reads bodies with UnknownAttributes = Ignore.
                 if (!_patcher._registry.TryResolveAttribute(_resourceType, qualified, out var resolved, out var error))
                 {
-                    throw Error(ScimErrorType.InvalidPath, error);
+                    _patcher._reader.Unknown(error);
+                    continue;
                 }
 
                 if (scope is null && resolved.IsExtension && !dottedOrQualified)
                 {
-                    throw Error(ScimErrorType.InvalidPath, $"The attribute '{key}' belongs to the extension '{resolved.Schema.Id}'; nest it under that URN.");
+                    _patcher._reader.Unknown($"The attribute '{key}' belongs to the extension '{resolved.Schema.Id}'; nest it under that URN.");
+                    continue;
                 }
 
                 if (resolved.Attribute.Mutability == Mutability.ReadOnly && IgnoreEchoedReadOnly(resolved, property.Value))

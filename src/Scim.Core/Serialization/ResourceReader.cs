@@ -149,7 +149,12 @@ internal sealed partial class ResourceReader
         return result.Values;
     }
 
-    private void CheckSchemas(JsonElement value, ScimResourceType resourceType)
+    /// <summary>
+    /// Checks a <c>schemas</c> list: every URN is the type's core schema, one of its extensions, or
+    /// an ignored prefix; anything else is unknown (refused or dropped as the options say). A
+    /// resource's list must name the core schema; a PATCH value's (<paramref name="requireCore"/> false) need not.
+    /// </summary>
+    internal void CheckSchemas(JsonElement value, ScimResourceType resourceType, bool requireCore = true)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
@@ -175,7 +180,7 @@ internal sealed partial class ResourceReader
             }
         }
 
-        if (!hasCore)
+        if (!hasCore && requireCore)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The 'schemas' attribute must include \"{resourceType.Schema}\" for a {resourceType.Name}.");
         }
@@ -223,7 +228,8 @@ internal sealed partial class ResourceReader
         return false;
     }
 
-    private void Unknown(string detail)
+    /// <summary>An attribute or schema the resource type does not define: 400 <c>invalidSyntax</c>, or dropped when the options say to ignore unknown attributes.</summary>
+    internal void Unknown(string detail)
     {
         if (options.UnknownAttributes == UnknownAttributeHandling.Reject)
         {

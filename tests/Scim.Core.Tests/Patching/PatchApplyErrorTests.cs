@@ -35,9 +35,10 @@ public sealed class PatchApplyErrorTests
         { """{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:Group:displayName","value":"x"}""", ScimErrorType.InvalidPath, "does not start with a schema" },
         { $$"""{"op":"replace","path":"{{Enterprise}}:nosuch","value":"x"}""", ScimErrorType.InvalidPath, "Unknown attribute 'nosuch'" },
         { $$"""{"op":"replace","path":"{{Enterprise}}:manager.nosuch","value":"x"}""", ScimErrorType.InvalidPath, "'nosuch'" },
-        { """{"op":"replace","value":{"nosuch":"x"}}""", ScimErrorType.InvalidPath, "Unknown attribute 'nosuch'" },
-        { """{"op":"replace","value":{"employeeNumber":"1"}}""", ScimErrorType.InvalidPath, "nest it under that URN" },
-        { """{"op":"add","value":{"name.nosuch":"x"}}""", ScimErrorType.InvalidPath, "'nosuch'" },
+        // Without a path the value is read like a POST body: an unknown key is invalidSyntax (and can be ignored by option).
+        { """{"op":"replace","value":{"nosuch":"x"}}""", ScimErrorType.InvalidSyntax, "Unknown attribute 'nosuch'" },
+        { """{"op":"replace","value":{"employeeNumber":"1"}}""", ScimErrorType.InvalidSyntax, "nest it under that URN" },
+        { """{"op":"add","value":{"name.nosuch":"x"}}""", ScimErrorType.InvalidSyntax, "'nosuch'" },
         { """{"op":"replace","path":"members","value":[]}""", ScimErrorType.InvalidPath, "Unknown attribute 'members'" },
 
         // mutability
