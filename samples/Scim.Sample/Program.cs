@@ -9,7 +9,7 @@ using Scim.Core.Stores;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = SampleOptions.From(builder.Configuration);
-builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse == 204 ? ScimPatchResponse.NoContent : ScimPatchResponse.Ok)
+builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse)
     .AddInMemoryStores()
     .AddScimBearerTokens(tokens =>
     {
@@ -35,7 +35,12 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 
     Console.WriteLine($"Bearer token: {options.Token}");
-    Console.WriteLine($"PATCH responses: {options.PatchResponse}");
+    Console.WriteLine(options.PatchResponse switch
+    {
+        ScimPatchResponse.Ok => "PATCH responses: 200",
+        ScimPatchResponse.NoContent => "PATCH responses: 204",
+        _ => "PATCH responses: auto (200 with the resource; 204 when it would carry a group's members)",
+    });
     foreach (var tenant in options.Tenants.Keys)
     {
         Console.WriteLine($"Tenant '{tenant}': {SampleOptions.TenantBasePath.Replace("{tenant}", tenant, StringComparison.Ordinal)}");
@@ -53,7 +58,8 @@ internal sealed class SampleOptions
 
     public string Token { get; private init; } = string.Empty;
 
-    public int PatchResponse { get; private init; } = 200;
+    /// <summary>Sample:PatchResponse: 200 (always the resource), 204 (never), or unset (the library's default: 204 only where the body would carry a group's members).</summary>
+    public ScimPatchResponse PatchResponse { get; private init; } = ScimPatchResponse.Auto;
 
     /// <summary>Per-tenant tokens for the multi-tenant endpoints (Sample:Tenants:&lt;tenant&gt;=&lt;token&gt;).</summary>
     public IReadOnlyDictionary<string, string> Tenants { get; private init; } = new Dictionary<string, string>();
@@ -66,13 +72,15 @@ internal sealed class SampleOptions
             token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
-        var patch = configuration["Sample:PatchResponse"] ?? "200";
-        if (patch is not ("200" or "204"))
+        var patch = configuration["Sample:PatchResponse"] switch
         {
-            throw new InvalidOperationException($"Sample:PatchResponse must be 200 or 204; got '{patch}'.");
-        }
+            null => ScimPatchResponse.Auto,
+            "200" => ScimPatchResponse.Ok,
+            "204" => ScimPatchResponse.NoContent,
+            var other => throw new InvalidOperationException($"Sample:PatchResponse must be 200 or 204; got '{other}'."),
+        };
 
-        return new SampleOptions { Token = token, PatchResponse = int.Parse(patch, System.Globalization.CultureInfo.InvariantCulture), Tenants = TenantsFrom(configuration) };
+        return new SampleOptions { Token = token, PatchResponse = patch, Tenants = TenantsFrom(configuration) };
     }
 
     private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)

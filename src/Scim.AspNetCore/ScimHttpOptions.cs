@@ -3,13 +3,22 @@ using Microsoft.Extensions.Options;
 
 namespace Scim.AspNetCore;
 
-/// <summary>How PATCH answers when it succeeds.</summary>
+/// <summary>How PATCH answers when it succeeds (RFC 7644 §3.5.2 allows 200 with the resource or 204).</summary>
 public enum ScimPatchResponse
 {
-    /// <summary>200 OK with the resource (RFC 7644 §3.5.2).</summary>
+    /// <summary>
+    /// 200 OK with the resource, except when that resource is a group whose response would carry
+    /// its members: 204 No Content then, since the member list (possibly 100,000 entries) is never
+    /// read by the change itself. A member change thus costs the same for a group of 10 and of
+    /// 100,000. A request that names <c>attributes</c> or <c>excludedAttributes</c> without members
+    /// gets 200 with those. The default.
+    /// </summary>
+    Auto,
+
+    /// <summary>Always 200 OK with the whole resource: a group's members are read back after every change, at a cost that grows with the group.</summary>
     Ok,
 
-    /// <summary>204 No Content, which some identity providers expect; spares loading a large group's members.</summary>
+    /// <summary>Always 204 No Content with the new <c>ETag</c>, which some identity providers expect.</summary>
     NoContent,
 }
 
@@ -21,8 +30,8 @@ public enum ScimPatchResponse
 public sealed class ScimHttpOptions
 {
     /// <summary>How PATCH answers.</summary>
-    /// <value>Defaults to <see cref="ScimPatchResponse.Ok"/> (200 with the resource).</value>
-    public ScimPatchResponse PatchResponse { get; set; } = ScimPatchResponse.Ok;
+    /// <value>Defaults to <see cref="ScimPatchResponse.Auto"/> (200 with the resource, 204 for a group whose members the response would carry).</value>
+    public ScimPatchResponse PatchResponse { get; set; } = ScimPatchResponse.Auto;
 
     /// <summary>
     /// Finds the tenant of a request. The default uses the <c>tenant</c> route value

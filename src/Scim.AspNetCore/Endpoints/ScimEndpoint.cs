@@ -236,9 +236,14 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
         else if (HttpMethods.IsPatch(method))
         {
             var body = await ScimRequests.ReadBodyAsync(context, service.Options.MaxPayloadSize).ConfigureAwait(false);
-            var noContent = _options.PatchResponse == ScimPatchResponse.NoContent;
-            var patched = await service.PatchAsync(scim, type, id, body, ScimRequests.Options(request, returnResource: !noContent), context.RequestAborted).ConfigureAwait(false);
-            if (noContent)
+            bool? returnResource = _options.PatchResponse switch
+            {
+                ScimPatchResponse.Ok => true,
+                ScimPatchResponse.NoContent => false,
+                _ => null,
+            };
+            var patched = await service.PatchAsync(scim, type, id, body, ScimRequests.Options(request, returnResource), context.RequestAborted).ConfigureAwait(false);
+            if (patched.BodyOmitted)
             {
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 context.Response.Headers.ETag = patched.Version;

@@ -72,7 +72,7 @@ internal static class ScimRequests
         new(413, null, $"The request body is larger than maxPayloadSize ({maxPayloadSize} bytes).");
 
     /// <summary>The projection parameters and the conditional headers of a single-resource request.</summary>
-    public static ScimRequestOptions Options(HttpRequest request, bool returnResource = true) => new()
+    public static ScimRequestOptions Options(HttpRequest request, bool? returnResource = true) => new()
     {
         Attributes = NullIfEmpty(request.Query["attributes"]),
         ExcludedAttributes = NullIfEmpty(request.Query["excludedAttributes"]),

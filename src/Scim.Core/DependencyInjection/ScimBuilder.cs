@@ -103,6 +103,47 @@ public sealed class ScimBuilder
     }
 
     /// <summary>
+    /// Declares the attributes a resource type's store keeps, when it keeps fewer than the schema
+    /// defines (a store over a host's existing table). <c>/Schemas</c> then lists only these; an
+    /// IdP that sends another attribute gets the unknown-attribute treatment
+    /// (<see cref="ScimServiceOptions.Reading"/>: refused, or dropped); a filter or <c>sortBy</c> on
+    /// another is 400. A complex attribute named alone (<c>name</c>) keeps all its sub-attributes;
+    /// <c>externalId</c> is kept only when named. Every required attribute must be named.
+    /// </summary>
+    /// <param name="resourceTypeName">The resource type, e.g. <c>User</c>.</param>
+    /// <param name="attributePaths">Attribute paths: <c>userName</c>, <c>name.givenName</c>, <c>urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department</c>, ...</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder DeclareStoredAttributes(string resourceTypeName, params IEnumerable<string> attributePaths)
+    {
+        Registry.DeclareStoredAttributes(resourceTypeName, attributePaths);
+        return this;
+    }
+
+    /// <summary>
+    /// Declares what a group's <c>members</c> may be, when the group store keeps fewer kinds than
+    /// users and groups (a membership table whose foreign key refers to users: <c>"User"</c>). A
+    /// member of another kind is then 400, and /Schemas shows the kinds in <c>members.type</c>.
+    /// </summary>
+    /// <param name="resourceTypeName">The resource type that has members, e.g. <c>Group</c>.</param>
+    /// <param name="memberTypes">The resource types its members may be, e.g. <c>User</c>.</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder DeclareMemberTypes(string resourceTypeName, params IEnumerable<string> memberTypes)
+    {
+        Registry.DeclareMemberTypes(resourceTypeName, memberTypes);
+        return this;
+    }
+
+    /// <summary>Declares the attributes a store keeps as those its <see cref="Querying.AttributeMapping"/> maps (see the other overload).</summary>
+    /// <param name="resourceTypeName">The resource type, e.g. <c>User</c>.</param>
+    /// <param name="mapping">The mapping of the store's entity.</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder DeclareStoredAttributes(string resourceTypeName, Querying.AttributeMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        return DeclareStoredAttributes(resourceTypeName, mapping.Paths);
+    }
+
+    /// <summary>
     /// Not available yet: the service serves User and Group only, so a resource type of the host's
     /// own would be advertised but answer 404. This fails at startup rather than do that.
     /// </summary>

@@ -6,11 +6,13 @@ using Scim.Core.Stores;
 namespace Scim.Core.Provisioning;
 
 /// <summary>
-/// Checks the members a write adds to a group: each must be a user or group of the tenant (the
-/// host's foreign keys rely on it), never the group itself, and of the <c>type</c> the client says,
-/// which is filled in when it says none. Members are looked up in chunks, never one by one.
+/// Checks the members a write adds to a group: each must be a resource of the tenant of a kind the
+/// group's schema allows (<c>members.type</c>: users and groups, or users only when the store
+/// declared so; the host's foreign keys rely on it), never the group itself, and of the
+/// <c>type</c> the client says, which is filled in when it says none. Members are looked up in
+/// chunks, never one by one.
 /// </summary>
-internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints usersIdOnly, ReadHints groupsIdOnly)
+internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints usersIdOnly, ReadHints groupsIdOnly, bool groupsMayBeMembers)
 {
     // Small enough that every store turns one chunk into one query with an IN list or ORs.
     private const int Chunk = 50;
@@ -40,14 +42,16 @@ internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints
 
         await FindExistingAsync(context, users, usersIdOnly, ids, types, cancellationToken).ConfigureAwait(false);
         var missing = ids.Where(id => !types.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
+        if (missing.Count > 0 && groupsMayBeMembers)
         {
             await FindExistingAsync(context, groups, groupsIdOnly, missing, types, cancellationToken).ConfigureAwait(false);
             missing = [.. missing.Where(id => !types.ContainsKey(id))];
-            if (missing.Count > 0)
-            {
-                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{missing[0]}' is not a user or group of this tenant{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}.");
-            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var kinds = groupsMayBeMembers ? "user or group" : "user (members here are users only)";
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{missing[0]}' is not a {kinds} of this tenant{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}.");
         }
 
         var added = new HashSet<string>(StringComparer.Ordinal);

@@ -15,6 +15,12 @@ public sealed class ScimRequestOptions
     /// <summary>The <c>If-None-Match</c> header of a GET: when it names the current version, the result is <see cref="ScimResourceResult.NotModified"/>.</summary>
     public string? IfNoneMatch { get; init; }
 
-    /// <summary>Whether the caller needs the resource back after a patch (a 204 response does not; skipping it spares loading a large group's members).</summary>
-    public bool ReturnResource { get; init; } = true;
+    /// <summary>
+    /// Whether the caller needs the resource back after a replace or patch: <see langword="true"/>
+    /// (the default) always; <see langword="false"/> never (a 204 response); <see langword="null"/>
+    /// when it costs nothing beyond the write, that is unless the response would carry a group's
+    /// member list, which the write never reads (the result is then <see cref="ScimResourceResult.BodyOmitted"/>).
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool? ReturnResource { get; init; } = true;
 }

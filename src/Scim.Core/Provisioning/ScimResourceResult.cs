@@ -55,6 +55,14 @@ public sealed class ScimResourceResult
     /// </summary>
     public bool NotModified { get; internal set; }
 
+    /// <summary>
+    /// For a patch asked to return the resource only when that is cheap
+    /// (<see cref="ScimRequestOptions.ReturnResource"/> <see langword="null"/>): the response would
+    /// have carried a group's members, which were not read, so there is no body to send (HTTP 204
+    /// with the <see cref="Version"/> as <c>ETag</c>).
+    /// </summary>
+    public bool BodyOmitted { get; internal set; }
+
     /// <summary>The response body: projected, with meta.location and derived attributes.</summary>
     /// <returns>A new tree.</returns>
     internal JsonObject ToJson() => _projection.Apply(ScimSerializer.ToJsonObject(Prepared()));

@@ -122,13 +122,17 @@ public sealed partial class ScimService
         var type = Require(resourceType);
         var ifMatch = options?.IfMatch;
         IReadOnlyList<string> formerGroups = [];
+
+        // Only what may be a member is looked up as one: a store whose members are users keeps user
+        // keys in its membership rows, and a group's id there could name a user.
+        var mayBeMember = _groupStore is not null && (ReferenceEquals(type, _users) || _groupsMayBeMembers);
         for (var attempt = 0; ; attempt++)
         {
             // The groups that list it, read before the delete: with a cascading foreign key its
             // membership rows go with it, and the store could not tell afterwards which groups changed.
-            if (_groupStore is not null)
+            if (mayBeMember)
             {
-                formerGroups = [.. (await _groupStore.GetGroupsOfMembersAsync(context, [id], cancellationToken).ConfigureAwait(false)).Select(m => m.GroupId).Distinct(StringComparer.Ordinal)];
+                formerGroups = [.. (await _groupStore!.GetGroupsOfMembersAsync(context, [id], cancellationToken).ConfigureAwait(false)).Select(m => m.GroupId).Distinct(StringComparer.Ordinal)];
             }
 
             string? expected = null;
@@ -161,10 +165,10 @@ public sealed partial class ScimService
 
         var now = _time.GetUtcNow();
         await _events.DeletedAsync(context, type.Type, id, now).ConfigureAwait(false);
-        if (_groupStore is not null)
+        if (mayBeMember)
         {
             var version = NewVersion();
-            var changedGroups = await _groupStore.MemberDeletedAsync(context, id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
+            var changedGroups = await _groupStore!.MemberDeletedAsync(context, id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
             foreach (var groupId in changedGroups)
             {
                 await _events.MemberRemovedAsync(context, _groups!.Type, groupId, id, version, now).ConfigureAwait(false);
@@ -286,15 +290,22 @@ public sealed partial class ScimService
     private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
         Task.Delay(Random.Shared.Next(0, 1 << Math.Min(attempt + 1, 5)), cancellationToken);
 
-    /// <summary>The result of a write; a group's members are read again only when the response carries them.</summary>
+    /// <summary>
+    /// The result of a write. A group's members are never read by the write; they are read again
+    /// only when the response carries them and the caller wants the resource whatever it costs.
+    /// </summary>
     private async Task<ScimResourceResult> FinishAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, ScimRequestOptions? options, bool changed, CancellationToken cancellationToken)
     {
-        if (ReferenceEquals(type, _groups) && options?.ReturnResource != false && projection.Includes("members"))
+        var needsMembers = ReferenceEquals(type, _groups) && projection.Includes("members");
+        var returnResource = options is null ? true : options.ReturnResource;
+        if (needsMembers && returnResource == true)
         {
             resource = await type.GetAsync(context, resource.Id!, projection.Hints, cancellationToken).ConfigureAwait(false) ?? resource;
         }
 
-        return await ResultAsync(context, type, resource, projection, changed, cancellationToken).ConfigureAwait(false);
+        var result = await ResultAsync(context, type, resource, projection, changed, cancellationToken).ConfigureAwait(false);
+        result.BodyOmitted = returnResource == false || (needsMembers && returnResource is null);
+        return result;
     }
 
     /// <summary>Refuses a request that sets or changes a password when the host does not accept them (<c>changePassword.supported</c> is false).</summary>

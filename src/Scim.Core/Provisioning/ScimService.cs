@@ -26,6 +26,7 @@ public sealed partial class ScimService
     private readonly IGroupStore? _groupStore;
     private readonly DerivedGroups? _derivedGroups;
     private readonly MemberCheck? _members;
+    private readonly bool _groupsMayBeMembers;
     private readonly ChangeEvents _events;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ScimResourceType> _resourceTypes;
@@ -44,7 +45,9 @@ public sealed partial class ScimService
             _groups = new ServedType<Group>(groupType, groups, ResourceTrees.ToGroup);
             _groupStore = groups;
             _derivedGroups = new DerivedGroups(groups, groupType);
-            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints);
+            var memberTypes = registry.FindSchema(groupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues ?? [];
+            _groupsMayBeMembers = memberTypes.Count == 0 || memberTypes.Contains("Group", StringComparer.OrdinalIgnoreCase);
+            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers);
         }
 
         _resourceTypes = _groups is null ? [userType] : [userType, _groups.Type];

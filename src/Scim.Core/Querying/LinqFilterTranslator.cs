@@ -308,13 +308,22 @@ internal sealed class LinqFilterTranslator
             : Expression.Constant(true);
     }
 
-    private BinaryExpression Compare(Expression member, SchemaAttribute attribute, ComparisonOperator op, object value, string name)
+    private Expression Compare(Expression member, SchemaAttribute attribute, ComparisonOperator op, object value, string name)
     {
         if (value is string text)
         {
             if (member.Type != typeof(string))
             {
-                throw MappingMismatch(name, member.Type, "string");
+                // An id or a reference's value kept in a key column of another type (an int identity
+                // as the id, a membership's user key): the value is that type's text, or it names no row.
+                if (attribute.Name is not ("id" or "value"))
+                {
+                    throw MappingMismatch(name, member.Type, "string");
+                }
+
+                return ParseKey(text, member.Type) is { } key
+                    ? (op == ComparisonOperator.Equal ? Expression.Equal(member, QueryParameter.Of(key, member.Type)) : Order(member, QueryParameter.Of(key, member.Type), op))
+                    : KeyTypes.Contains(Nullable.GetUnderlyingType(member.Type) ?? member.Type) ? Expression.Constant(false) : throw MappingMismatch(name, member.Type, "string");
             }
 
             Expression left = member;
@@ -385,6 +394,19 @@ internal sealed class LinqFilterTranslator
     /// Objects in memory take the value as a constant, which the compiled predicate reads directly.
     /// </summary>
     private Expression Value(string text) => OrdinalIgnoreCase ? Expression.Constant(text, typeof(string)) : QueryParameter.Of(text);
+
+    private static readonly Type[] KeyTypes = [typeof(int), typeof(long), typeof(Guid)];
+
+    /// <summary>The key a string names, for the key types a store may keep ids in; <see langword="null"/> when it names none.</summary>
+    internal static object? ParseKey(string text, Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return underlying == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var i) ? i
+            : underlying == typeof(long) && long.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var l) ? l
+            : underlying == typeof(Guid) && Guid.TryParse(text, out var g) ? g
+            : null;
+    }
 
     private static BinaryExpression Order(Expression left, Expression right, ComparisonOperator op) => op switch
     {

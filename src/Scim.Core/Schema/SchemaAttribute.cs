@@ -98,6 +98,21 @@ public sealed class SchemaAttribute
         }
     }
 
+    /// <summary>A copy with other sub-attributes, canonical values or reference types (the rest of its characteristics the same).</summary>
+    internal SchemaAttribute With(IReadOnlyList<SchemaAttribute>? subAttributes = null, IReadOnlyList<string>? canonicalValues = null, IReadOnlyList<string>? referenceTypes = null) => new(Name, Type)
+    {
+        MultiValued = MultiValued,
+        Description = Description,
+        Required = Required,
+        CanonicalValues = canonicalValues ?? CanonicalValues,
+        CaseExact = CaseExact,
+        Mutability = Mutability,
+        Returned = Returned,
+        Uniqueness = Uniqueness,
+        ReferenceTypes = referenceTypes ?? ReferenceTypes,
+        SubAttributes = subAttributes ?? SubAttributes,
+    };
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

@@ -14,7 +14,7 @@ namespace Scim.Core.Schema;
 /// Registering after that throws. Registration is thread-safe; each change publishes a new
 /// immutable snapshot, so readers never see a half-made registration.
 /// </remarks>
-public sealed class SchemaRegistry
+public sealed partial class SchemaRegistry
 {
     private readonly Lock _writeLock = new();
     private volatile Snapshot _snapshot = Snapshot.Empty;
@@ -53,12 +53,20 @@ public sealed class SchemaRegistry
     /// <summary>Whether the registry is frozen (a component that reads it has been built); registering then throws.</summary>
     internal bool IsFrozen => _frozen;
 
-    /// <summary>Ends registration: from now on the registry never changes. Called by every component that caches what it resolves.</summary>
+    /// <summary>
+    /// Ends registration: applies what the stores declared they keep (see
+    /// <see cref="DeclareStoredAttributes"/>), and from then on the registry never changes. Called
+    /// by every component that caches what it resolves.
+    /// </summary>
     internal void Freeze()
     {
         lock (_writeLock)
         {
-            _frozen = true;
+            if (!_frozen)
+            {
+                ApplyDeclarations();
+                _frozen = true;
+            }
         }
     }
 
@@ -278,7 +286,7 @@ public sealed class SchemaRegistry
         var isExtension = false;
         if (qualified is null || ReferenceEquals(qualified, core))
         {
-            attribute = CommonAttributes.Find(attributeName) ?? core.FindAttribute(attributeName);
+            attribute = FindCommon(resourceType, attributeName) ?? core.FindAttribute(attributeName);
             owner = attribute is null ? null : core;
         }
         else

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Linq.Expressions;
+using System.Reflection;
 using System.Text;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
@@ -56,7 +57,7 @@ public sealed class ScimQueryable
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(mapping);
         var filtered = query.Filter is null ? source : source.Where(_translator.Translate(query.Filter, resourceType, mapping));
-        var id = IdSelector(mapping);
+        var id = IdKey<T>.Of(mapping);
         IQueryable<T> page;
         if (query.UsesCursor)
         {
@@ -66,27 +67,18 @@ public sealed class ScimQueryable
             }
 
             var after = DecodeCursor(query.Cursor!);
-            var keyed = filtered;
-            if (after is not null)
-            {
-                // string.Compare is what LINQ providers translate to the column's own ordering, which
-                // is also the order OrderBy uses: the keyset and the sort agree.
-                var parameter = id.Parameters[0];
-                var compare = Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, id.Body, QueryParameter.Of(after));
-                keyed = keyed.Where(Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(compare, Expression.Constant(0)), parameter));
-            }
-
-            page = Take(keyed.OrderBy(id), query.Count + 1);
+            var keyed = after is null ? filtered : filtered.Where(id.After(after));
+            page = Take(id.OrderBy(keyed), query.Count + 1);
         }
         else
         {
             var ordered = query.SortBy is null
-                ? filtered.OrderBy(id)
-                : _sorter.OrderBy(filtered, query.SortBy, query.SortOrder, resourceType, mapping).ThenBy(id);
+                ? id.OrderBy(filtered)
+                : id.ThenBy(_sorter.OrderBy(filtered, query.SortBy, query.SortOrder, resourceType, mapping));
             page = Take(Skip(ordered, Math.Max(0, query.StartIndex - 1)), query.Count);
         }
 
-        return new ScimQueryPlan<T>(filtered, page, query, id.Compile());
+        return new ScimQueryPlan<T>(filtered, page, query, id.Text);
     }
 
     /// <summary>Runs a plan synchronously (for in-memory sources and synchronous providers) and returns the page.</summary>
@@ -151,14 +143,84 @@ public sealed class ScimQueryable
 
     private static readonly System.Reflection.MethodInfo TakeMethod = new Func<IQueryable<object>, int, IQueryable<object>>(Queryable.Take).Method.GetGenericMethodDefinition();
 
-    private static Expression<Func<T, string>> IdSelector<T>(AttributeMapping<T> mapping)
+    /// <summary>
+    /// The key the default order and cursors use: the member <c>id</c> is mapped to, a string or a
+    /// host's numeric key. Its text is what a cursor carries; the keyset condition compares it in
+    /// the column's own type, so it agrees with the order.
+    /// </summary>
+    private sealed class IdKey<T>
     {
-        if (mapping.Find("id") is AttributeMapping.MemberMapping member && member.Member.ReturnType == typeof(string))
+        private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+
+        private readonly LambdaExpression _selector;
+
+        // One per mapping: a mapping lives as long as its store, and compiling is not per query.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AttributeMapping<T>, IdKey<T>> Cache = [];
+
+        private readonly MethodInfo _orderBy;
+        private readonly MethodInfo _thenBy;
+
+        private IdKey(LambdaExpression selector)
         {
-            return member.Member as Expression<Func<T, string>> ?? Expression.Lambda<Func<T, string>>(member.Member.Body, member.Member.Parameters);
+            _selector = selector;
+            _orderBy = Method(nameof(Queryable.OrderBy), selector.ReturnType);
+            _thenBy = Method(nameof(Queryable.ThenBy), selector.ReturnType);
+            if (selector is Expression<Func<T, string>> text)
+            {
+                Text = text.Compile();
+            }
+            else
+            {
+                var boxed = Expression.Lambda<Func<T, object>>(Expression.Convert(selector.Body, typeof(object)), selector.Parameters).Compile();
+                Text = row => System.Convert.ToString(boxed(row), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            }
         }
 
-        throw new InvalidOperationException($"The attribute mapping for {typeof(T).Name} must map 'id' to a string member to be paged.");
+        public Func<T, string> Text { get; }
+
+        public static IdKey<T> Of(AttributeMapping<T> mapping) => Cache.GetValue(mapping, Create);
+
+        private static IdKey<T> Create(AttributeMapping<T> mapping)
+        {
+            if (mapping.Find("id") is AttributeMapping.MemberMapping member && (member.Member.ReturnType == typeof(string) || member.Member.ReturnType == typeof(int) || member.Member.ReturnType == typeof(long)))
+            {
+                return new IdKey<T>(member.Member.ReturnType == typeof(string) && member.Member is not Expression<Func<T, string>>
+                    ? Expression.Lambda<Func<T, string>>(member.Member.Body, member.Member.Parameters)
+                    : member.Member);
+            }
+
+            throw new InvalidOperationException($"The attribute mapping for {typeof(T).Name} must map 'id' to a string, int or long member to be paged.");
+        }
+
+        public IOrderedQueryable<T> OrderBy(IQueryable<T> source) =>
+            (IOrderedQueryable<T>)source.Provider.CreateQuery<T>(Expression.Call(null, _orderBy, source.Expression, Expression.Quote(_selector)));
+
+        public IOrderedQueryable<T> ThenBy(IOrderedQueryable<T> source) =>
+            (IOrderedQueryable<T>)source.Provider.CreateQuery<T>(Expression.Call(null, _thenBy, source.Expression, Expression.Quote(_selector)));
+
+        /// <summary>Rows after the one whose key a cursor carries.</summary>
+        public Expression<Func<T, bool>> After(string text)
+        {
+            var parameter = _selector.Parameters[0];
+            Expression condition;
+            if (_selector.ReturnType == typeof(string))
+            {
+                // string.Compare is what LINQ providers translate to the column's own ordering, which
+                // is also the order OrderBy uses: the keyset and the sort agree.
+                condition = Expression.GreaterThan(Expression.Call(StringCompare, _selector.Body, QueryParameter.Of(text)), Expression.Constant(0));
+            }
+            else
+            {
+                var key = LinqFilterTranslator.ParseKey(text, _selector.ReturnType)
+                    ?? throw ScimException.BadRequest(ScimErrorType.InvalidCursor, "The cursor is not one this service issued.");
+                condition = Expression.GreaterThan(_selector.Body, QueryParameter.Of(key, _selector.ReturnType));
+            }
+
+            return Expression.Lambda<Func<T, bool>>(condition, parameter);
+        }
+
+        private static MethodInfo Method(string name, Type key) =>
+            typeof(Queryable).GetMethods().Single(m => m.Name == name && m.GetParameters().Length == 2).MakeGenericMethod(typeof(T), key);
     }
 }
 

@@ -119,6 +119,44 @@ public sealed class EndpointTests
     }
 
     [Fact]
+    public async Task PatchGroup_Default_Is204WhenTheBodyWouldCarryMembersAnd200Otherwise()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+        var add = $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{user["id"]}}"}]}]}""";
+        var rename = """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Guides"}]}""";
+
+        var memberChange = await client.PatchAsync("Groups/" + group["id"], add);
+        var withoutMembers = await client.PatchAsync("Groups/" + group["id"] + "?excludedAttributes=members", rename);
+        var userPatch = await client.PatchAsync("Users/" + user["id"], """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""");
+
+        Assert.Equal(HttpStatusCode.NoContent, memberChange.Status);
+        Assert.Equal(string.Empty, memberChange.Text);
+        var renamed = Resource(withoutMembers, HttpStatusCode.OK);
+        Assert.Equal("Guides", (string?)renamed["displayName"]);
+        Assert.Null(renamed["members"]);
+        Assert.False((bool)Resource(userPatch, HttpStatusCode.OK)["active"]!);
+        var now = Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK);
+        Assert.Equal([(string)user["id"]!], MemberIds(now));
+        Assert.Equal((string?)now["meta"]!["version"], renamed["meta"]!["version"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PatchGroup_OkOption_Returns200WithTheMembers()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = ScimPatchResponse.Ok);
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var patched = Resource(await client.PatchAsync("Groups/" + group["id"], $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{user["id"]}}"}]}]}"""), HttpStatusCode.OK);
+
+        Assert.Equal([(string)user["id"]!], MemberIds(patched));
+    }
+
+    [Fact]
     public async Task DeleteUser_Returns204ThenGetIs404()
     {
         await using var server = await ScimTestServer.StartAsync();
@@ -158,7 +196,10 @@ public sealed class EndpointTests
         Assert.Equal("Administrators", (string?)put["displayName"]);
         Assert.Equal([(string)bob["id"]!], MemberIds(put));
 
-        var patched = Resource(await client.PatchAsync("Groups/" + id, $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{alice["id"]}}"}]}]}"""), HttpStatusCode.OK);
+        var patch = await client.PatchAsync("Groups/" + id, $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{alice["id"]}}"}]}]}""");
+        Assert.Equal(HttpStatusCode.NoContent, patch.Status);
+        var patched = Resource(await client.GetAsync("Groups/" + id), HttpStatusCode.OK);
+        Assert.Equal(patched["meta"]!["version"]!.GetValue<string>(), patch.ETag);
         Assert.Equal(new[] { (string)alice["id"]!, (string)bob["id"]! }.Order(StringComparer.Ordinal), MemberIds(patched));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Groups/" + id)).Status);
