@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Scim.Core;
+using Scim.Core.Provisioning;
+using Scim.Core.Schema;
+using Scim.Core.Stores;
+using Scim.EntityFrameworkCore;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the EF Core stores.</summary>
+public static class EntityFrameworkCoreScimBuilderExtensions
+{
+    /// <summary>
+    /// Uses EF Core stores over the host's own entity classes in <typeparamref name="TContext"/>:
+    /// map the user entity (and the group entity with its membership entity) to SCIM attributes,
+    /// and the stores read and write them, with filters, sorting and paging translated to SQL. The
+    /// attributes mapped are declared to the service, so <c>/Schemas</c> lists exactly those.
+    /// The stores take a context from the host's <c>IDbContextFactory&lt;TContext&gt;</c> when one
+    /// is registered (one per operation), else the request scope's <typeparamref name="TContext"/>.
+    /// </summary>
+    /// <typeparam name="TContext">The host's DbContext.</typeparam>
+    /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
+    /// <param name="stores">Maps the entities.</param>
+    /// <returns>The builder.</returns>
+    public static ScimBuilder AddEntityFrameworkCoreStores<TContext>(this ScimBuilder builder, Action<EntityStoresBuilder<TContext>> stores)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(stores);
+        stores(new EntityStoresBuilder<TContext>(builder));
+        return builder;
+    }
+}
+
+/// <summary>Maps a host's entity classes to the SCIM resource types (see <c>AddEntityFrameworkCoreStores</c>).</summary>
+/// <typeparam name="TContext">The host's DbContext.</typeparam>
+public sealed class EntityStoresBuilder<TContext>
+    where TContext : DbContext
+{
+    private readonly ScimBuilder _scim;
+
+    internal EntityStoresBuilder(ScimBuilder scim) => _scim = scim;
+
+    /// <summary>Stores users in <typeparamref name="TUser"/> rows.</summary>
+    /// <typeparam name="TUser">The user entity class (with a parameterless constructor).</typeparam>
+    /// <param name="map">Names its key and maps its members to User attributes; <c>userName</c> must be mapped.</param>
+    /// <returns>This builder.</returns>
+    public EntityStoresBuilder<TContext> Users<TUser>(Action<EntityMap<TUser>> map)
+        where TUser : class
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var users = new EntityMap<TUser>();
+        map(users);
+        _scim.DeclareStoredAttributes("User", users.Paths);
+        _scim.Services.TryAddSingleton(sp => Shared(sp, users, "User"));
+        _scim.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new EntityUserStore<TContext, TUser>(sp, sp.GetRequiredService<EntityStoreShared<TUser>>())));
+        return this;
+    }
+
+    /// <summary>Stores groups in <typeparamref name="TGroup"/> rows and their members in <typeparamref name="TMember"/> rows (one per group and member user).</summary>
+    /// <typeparam name="TGroup">The group entity class (with a parameterless constructor).</typeparam>
+    /// <typeparam name="TMember">The membership (join) entity class.</typeparam>
+    /// <param name="map">Names the group's key and maps its members to Group attributes; <c>displayName</c> must be mapped.</param>
+    /// <param name="members">Names the membership entity's group key and user key.</param>
+    /// <returns>This builder.</returns>
+    public EntityStoresBuilder<TContext> Groups<TGroup, TMember>(Action<EntityMap<TGroup>> map, Action<MembershipMap<TMember>> members)
+        where TGroup : class
+        where TMember : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(members);
+        var groups = new EntityMap<TGroup>();
+        map(groups);
+        var rows = new MembershipMap<TMember>();
+        members(rows);
+        var membership = rows.Membership ?? throw new InvalidOperationException($"The SCIM membership map of {typeof(TMember).Name} names no Keys(...): name its group key and its user key.");
+        _scim.DeclareStoredAttributes("Group", [.. groups.Paths, "members"]);
+        _scim.DeclareMemberTypes("Group", "User");
+        _scim.Services.TryAddSingleton(sp =>
+        {
+            var shared = Shared(sp, groups, "Group");
+            membership.MapMembers(shared.Shape.Mapping, shared.Shape.KeyExpression);
+            return shared;
+        });
+        _scim.Services.Replace(ServiceDescriptor.Scoped<IGroupStore>(sp => new EntityGroupStore<TContext, TGroup, TMember>(sp, sp.GetRequiredService<EntityStoreShared<TGroup>>(), membership)));
+        return this;
+    }
+
+    private static EntityStoreShared<TEntity> Shared<TEntity>(IServiceProvider services, EntityMap<TEntity> map, string resourceType)
+        where TEntity : class =>
+        new(map, services.GetRequiredService<SchemaRegistry>(), resourceType, services.GetRequiredService<IOptions<ScimServiceOptions>>().Value.Filter);
+}

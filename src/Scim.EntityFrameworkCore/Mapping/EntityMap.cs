@@ -1,0 +1,169 @@
+using System.Linq.Expressions;
+using Scim.Core.Querying;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// How a host's existing entity class holds a SCIM resource: its key (kept as the resource's
+/// <c>id</c>, whatever its type), and the SCIM attributes its columns keep. What is not mapped is
+/// not kept, and the service says so (in <c>/Schemas</c>, and by refusing or dropping it on input).
+/// </summary>
+/// <typeparam name="TEntity">The entity class.</typeparam>
+public sealed class EntityMap<TEntity>
+    where TEntity : class
+{
+    private readonly List<MappedAttribute> _attributes = [];
+
+    internal EntityMap()
+    {
+    }
+
+    internal LambdaExpression? Key { get; private set; }
+
+    internal LambdaExpression? TenantColumn { get; private set; }
+
+    internal LambdaExpression? VersionColumn { get; private set; }
+
+    internal LambdaExpression? CreatedColumn { get; private set; }
+
+    internal LambdaExpression? LastModifiedColumn { get; private set; }
+
+    internal CaseFolding? Folding { get; private set; }
+
+    internal IReadOnlyList<MappedAttribute> Attributes => _attributes;
+
+    /// <summary>
+    /// The entity's key, which becomes the resource's <c>id</c>: an <see cref="int"/> or
+    /// <see cref="long"/> the database generates (the store assigns ids), or a <see cref="string"/>
+    /// or <see cref="Guid"/> that takes the id the service proposes.
+    /// </summary>
+    /// <typeparam name="TKey">The key's type.</typeparam>
+    /// <param name="key">The key member, e.g. <c>a =&gt; a.AccountId</c>.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Id<TKey>(Expression<Func<TEntity, TKey>> key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (typeof(TKey) != typeof(int) && typeof(TKey) != typeof(long) && typeof(TKey) != typeof(string) && typeof(TKey) != typeof(Guid))
+        {
+            throw new ArgumentException($"A key of type {typeof(TKey).Name} cannot be a SCIM id: use an int, long, string or Guid key.", nameof(key));
+        }
+
+        Key = key;
+        return this;
+    }
+
+    /// <summary>
+    /// Maps an attribute to a member that holds it as it is (<c>userName</c> to <c>a =&gt; a.Email</c>,
+    /// <c>name.givenName</c> to <c>a =&gt; a.FirstName</c>, an extension attribute by its URN path).
+    /// Writes assign the member; filters and sorting compare it in SQL.
+    /// </summary>
+    /// <typeparam name="TValue">The member's type: a string, bool, number, DateTime or DateTimeOffset (nullable or not).</typeparam>
+    /// <param name="path">The SCIM attribute path.</param>
+    /// <param name="member">The member.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Map<TValue>(string path, Expression<Func<TEntity, TValue>> member)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(member);
+        _attributes.Add(new MappedAttribute(path, member, Setter.Of(member)));
+        return this;
+    }
+
+    /// <summary>
+    /// Maps an attribute that the entity holds another way: <paramref name="read"/> gives the SCIM
+    /// value (and is translated to SQL for filters, so keep it to what the provider translates,
+    /// e.g. <c>a =&gt; !a.IsDisabled</c> for <c>active</c>); <paramref name="write"/> stores one.
+    /// </summary>
+    /// <typeparam name="TValue">The SCIM value's type.</typeparam>
+    /// <param name="path">The SCIM attribute path.</param>
+    /// <param name="read">The value, from the entity.</param>
+    /// <param name="write">Stores a value on the entity.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Map<TValue>(string path, Expression<Func<TEntity, TValue>> read, Action<TEntity, TValue> write)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(write);
+        _attributes.Add(new MappedAttribute(path, read, (entity, value) => write((TEntity)entity, (TValue)value!)));
+        return this;
+    }
+
+    /// <summary>The member holding <c>meta.created</c>; set on create when it is still the default.</summary>
+    /// <typeparam name="TValue">A <see cref="DateTime"/> (taken as UTC) or <see cref="DateTimeOffset"/>.</typeparam>
+    /// <param name="member">The member.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Created<TValue>(Expression<Func<TEntity, TValue>> member)
+    {
+        CreatedColumn = TimeMember(member);
+        return this;
+    }
+
+    /// <summary>The member holding <c>meta.lastModified</c>, set on every change. Without one, responses have no <c>lastModified</c>.</summary>
+    /// <typeparam name="TValue">A <see cref="DateTime"/> (taken as UTC) or <see cref="DateTimeOffset"/>.</typeparam>
+    /// <param name="member">The member.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> LastModified<TValue>(Expression<Func<TEntity, TValue>> member)
+    {
+        LastModifiedColumn = TimeMember(member);
+        return this;
+    }
+
+    /// <summary>
+    /// A string member that keeps <c>meta.version</c> as the service gives it. Without one, the
+    /// version is computed from the mapped values (a change of them changes it), and a write
+    /// conditioned on it compares the values read in the same transaction.
+    /// </summary>
+    /// <param name="member">The member.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Version(Expression<Func<TEntity, string?>> member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        VersionColumn = member;
+        return this;
+    }
+
+    /// <summary>A string member naming the tenant of each row. Without one, the store serves a single tenant and ignores the request's.</summary>
+    /// <param name="member">The member.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Tenant(Expression<Func<TEntity, string>> member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        TenantColumn = member;
+        return this;
+    }
+
+    /// <summary>
+    /// How strings that SCIM compares case-insensitively (<c>userName</c>, most attributes) are
+    /// compared in SQL. The default, <see cref="CaseFolding.ToLower"/>, works on any column but an
+    /// ordinary index cannot answer it; over a column that already compares case-insensitively
+    /// (SQLite <c>COLLATE NOCASE</c>, PostgreSQL <c>citext</c> or a nondeterministic collation) use
+    /// <see cref="CaseFolding.None"/>, over one that holds the value folded use <see cref="CaseFolding.NormalizedColumn"/>.
+    /// </summary>
+    /// <param name="folding">The folding.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> CompareCaseInsensitively(CaseFolding folding)
+    {
+        ArgumentNullException.ThrowIfNull(folding);
+        Folding = folding;
+        return this;
+    }
+
+    /// <summary>The SCIM paths this map keeps (what the store declares to the service).</summary>
+    internal IEnumerable<string> Paths =>
+        [.. _attributes.Select(a => a.Path), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
+
+    private static Expression<Func<TEntity, TValue>> TimeMember<TValue>(Expression<Func<TEntity, TValue>> member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var type = Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue);
+        return type == typeof(DateTime) || type == typeof(DateTimeOffset)
+            ? member
+            : throw new ArgumentException($"A time member is a DateTime or DateTimeOffset, not {typeof(TValue).Name}.", nameof(member));
+    }
+}
+
+/// <summary>One SCIM attribute and where the entity keeps it.</summary>
+/// <param name="Path">The SCIM attribute path, as mapped.</param>
+/// <param name="Read">The value, from the entity (translated to SQL for filters and sorting).</param>
+/// <param name="Write">Stores a value (boxed, of the read's type) on the entity.</param>
+internal sealed record MappedAttribute(string Path, LambdaExpression Read, Action<object, object?> Write);

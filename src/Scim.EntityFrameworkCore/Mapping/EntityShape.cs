@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Scim.Core.Querying;
+using Scim.Core.Schema;
+using Scim.Core.Serialization;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// An <see cref="EntityMap{TEntity}"/> resolved against the frozen schemas once, at the first
+/// request: where each mapped attribute sits in a resource's canonical JSON, its compiled getter
+/// and setter, the key and its text, and the <see cref="AttributeMapping{T}"/> filters and sorting
+/// are translated with. It turns an entity into a resource's JSON and a resource's JSON into
+/// column values, so one implementation serves any resource type.
+/// </summary>
+internal sealed class EntityShape<TEntity>
+    where TEntity : class
+{
+    private readonly Field[] _fields;
+    private readonly Func<object, object?> _key;
+    private readonly Action<object, object?>? _setKey;
+    private readonly Func<object, object?>? _created;
+    private readonly Action<object, object?>? _setCreated;
+    private readonly Func<object, object?>? _lastModified;
+    private readonly Action<object, object?>? _setLastModified;
+    private readonly Func<object, object?>? _version;
+    private readonly Action<object, object?>? _setVersion;
+    private readonly Func<object, object?>? _tenant;
+    private readonly Action<object, object?>? _setTenant;
+    private readonly Type _createdType = typeof(DateTimeOffset);
+    private readonly Type _lastModifiedType = typeof(DateTimeOffset);
+
+    public EntityShape(EntityMap<TEntity> map, SchemaRegistry registry, ScimResourceType resourceType)
+    {
+        ResourceType = resourceType;
+        KeyExpression = map.Key ?? throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} has no Id(...): name the key that becomes the resource's id.");
+        KeyType = KeyExpression.ReturnType;
+        _key = Compile(KeyExpression);
+        StoreAssignsIds = KeyType == typeof(int) || KeyType == typeof(long);
+        _setKey = StoreAssignsIds ? null : Setter.Of(KeyExpression);
+        Mapping = new AttributeMapping<TEntity>();
+        AddToMapping("id", KeyExpression);
+        var fields = new List<Field>();
+        foreach (var attribute in map.Attributes)
+        {
+            if (!registry.TryResolveAttribute(resourceType, attribute.Path, out var resolved, out var error))
+            {
+                throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', which {resourceType.Name} does not have: {error}");
+            }
+
+            if (resolved.Attribute.MultiValued)
+            {
+                throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', a sub-attribute of the multi-valued '{resolved.Attribute.Name}': map a single-valued attribute to a column.");
+            }
+
+            var leaf = resolved.SubAttribute ?? resolved.Attribute;
+            if (leaf.Type == AttributeType.Complex)
+            {
+                throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps the complex '{attribute.Path}' to one member: map its sub-attributes ('{attribute.Path}.{(leaf.SubAttributes.Count > 0 ? leaf.SubAttributes[0].Name : "...")}', ...).");
+            }
+
+            fields.Add(new Field(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, resolved.SubAttribute?.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType));
+            AddToMapping(resolved.Path, attribute.Read);
+        }
+
+        _fields = [.. fields];
+        if (map.CreatedColumn is { } created)
+        {
+            (_created, _setCreated, _createdType) = (Compile(created), Setter.Of(created), Nullable.GetUnderlyingType(created.ReturnType) ?? created.ReturnType);
+            AddToMapping("meta.created", created);
+        }
+
+        if (map.LastModifiedColumn is { } lastModified)
+        {
+            (_lastModified, _setLastModified, _lastModifiedType) = (Compile(lastModified), Setter.Of(lastModified), Nullable.GetUnderlyingType(lastModified.ReturnType) ?? lastModified.ReturnType);
+            AddToMapping("meta.lastModified", lastModified);
+        }
+
+        if (map.VersionColumn is { } version)
+        {
+            (_version, _setVersion) = (Compile(version), Setter.Of(version));
+            VersionExpression = version;
+        }
+
+        if (map.TenantColumn is { } tenant)
+        {
+            (_tenant, _setTenant) = (Compile(tenant), Setter.Of(tenant));
+            TenantExpression = tenant;
+        }
+
+        Folding = map.Folding ?? CaseFolding.ToLower;
+    }
+
+    public ScimResourceType ResourceType { get; }
+
+    public LambdaExpression KeyExpression { get; }
+
+    public Type KeyType { get; }
+
+    /// <summary>Whether the database generates the key (an int or long identity): the store's ids, not the service's.</summary>
+    public bool StoreAssignsIds { get; }
+
+    public LambdaExpression? VersionExpression { get; }
+
+    public LambdaExpression? TenantExpression { get; }
+
+    public CaseFolding Folding { get; }
+
+    /// <summary>SCIM paths to the entity's members, for filters and sorting.</summary>
+    public AttributeMapping<TEntity> Mapping { get; }
+
+    /// <summary>The key a resource id names, or <see langword="null"/> when it names no row (not a number, for an int key).</summary>
+    public object? KeyOf(string id) =>
+        KeyType == typeof(string) ? id : LinqFilterTranslator.ParseKey(id, KeyType);
+
+    /// <summary>The resource id of an entity.</summary>
+    public string IdOf(TEntity entity) => Convert.ToString(_key(entity), CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>The key of an entity.</summary>
+    public object KeyValueOf(TEntity entity) => _key(entity)!;
+
+    /// <summary><c>e =&gt; keys.Contains(e.Key)</c>, with the keys as one query parameter.</summary>
+    public Expression<Func<TEntity, bool>> KeyIn(IReadOnlyCollection<object> keys)
+    {
+        var typed = Array.CreateInstance(KeyType, keys.Count);
+        var i = 0;
+        foreach (var key in keys)
+        {
+            typed.SetValue(key, i++);
+        }
+
+        return Expression.Lambda<Func<TEntity, bool>>(
+            Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [KeyType], QueryParameter.Of(typed, typed.GetType()), KeyExpression.Body),
+            KeyExpression.Parameters);
+    }
+
+    /// <summary><c>e =&gt; e.Key == key</c>, with the key as a query parameter.</summary>
+    public Expression<Func<TEntity, bool>> HasKey(object key) => Equals(KeyExpression, key);
+
+    /// <summary><c>e =&gt; e.Tenant == tenant</c>; <see langword="null"/> for a single-tenant map.</summary>
+    public Expression<Func<TEntity, bool>>? InTenant(string tenant) => TenantExpression is null ? null : Equals(TenantExpression, tenant);
+
+    /// <summary>Whether the entity keeps <c>meta.version</c> in a member; without one it is computed.</summary>
+    public bool KeepsVersion => _version is not null;
+
+    /// <summary>
+    /// The resource's canonical JSON: id, the mapped attributes, and meta (its version read from the
+    /// version member, or computed from the values and <paramref name="digest"/>: what else the
+    /// resource holds outside the row, a group's members).
+    /// </summary>
+    public JsonObject ToTree(TEntity entity, string? digest = null)
+    {
+        var tree = new JsonObject { ["id"] = IdOf(entity) };
+        foreach (var field in _fields)
+        {
+            if (ToNode(field.Get(entity), field.Attribute) is not { } value)
+            {
+                continue;
+            }
+
+            var owner = tree;
+            if (field.Extension is not null)
+            {
+                owner = tree[field.Extension] as JsonObject ?? (JsonObject)(tree[field.Extension] = new JsonObject());
+            }
+
+            if (field.Sub is null)
+            {
+                owner[field.Name] = value;
+            }
+            else
+            {
+                var complex = owner[field.Name] as JsonObject ?? (JsonObject)(owner[field.Name] = new JsonObject());
+                complex[field.Sub] = value;
+            }
+        }
+
+        var meta = new JsonObject { ["resourceType"] = ResourceType.Name };
+        if (_created?.Invoke(entity) is { } created && Instant(created) is { } createdAt)
+        {
+            meta["created"] = ScimDateTime.Format(createdAt);
+        }
+
+        if (_lastModified?.Invoke(entity) is { } lastModified && Instant(lastModified) is { } lastModifiedAt)
+        {
+            meta["lastModified"] = ScimDateTime.Format(lastModifiedAt);
+        }
+
+        meta["version"] = _version?.Invoke(entity) as string ?? ComputedVersion(tree, digest);
+        tree["meta"] = meta;
+        return tree;
+    }
+
+    /// <summary>The version of an entity as <see cref="ToTree"/> reports it.</summary>
+    public string VersionOf(TEntity entity, string? digest = null) => (string)ToTree(entity, digest)["meta"]!["version"]!;
+
+    /// <summary>
+    /// Writes a resource's JSON into the entity's members. An attribute the resource does not
+    /// have is cleared; a member that cannot be empty (a bool, a number) keeps its value then.
+    /// </summary>
+    public void Apply(JsonObject tree, TEntity entity)
+    {
+        foreach (var field in _fields)
+        {
+            var owner = field.Extension is null ? tree : tree[field.Extension] as JsonObject;
+            var node = field.Sub is null ? owner?[field.Name] : (owner?[field.Name] as JsonObject)?[field.Sub];
+            var value = FromNode(node, field.ClrType);
+            if (value is null && field.ClrType.IsValueType && Nullable.GetUnderlyingType(field.ClrType) is null)
+            {
+                continue;
+            }
+
+            field.Set(entity, value);
+        }
+    }
+
+    /// <summary>Sets what a new row needs beyond its attributes: the proposed id (unless the database makes one), the tenant, the times and the version.</summary>
+    public void Stamp(TEntity entity, string proposedId, string tenant, DateTimeOffset created, string version, bool isNew)
+    {
+        if (isNew)
+        {
+            _setKey?.Invoke(entity, KeyType == typeof(Guid) ? Guid.Parse(proposedId, CultureInfo.InvariantCulture) : proposedId);
+            _setTenant?.Invoke(entity, tenant);
+            if (_setCreated is not null && Instant(_created!(entity)) is null)
+            {
+                _setCreated(entity, TimeValue(created, _createdType));
+            }
+        }
+
+        _setLastModified?.Invoke(entity, TimeValue(created, _lastModifiedType));
+        _setVersion?.Invoke(entity, version);
+    }
+
+    private static object TimeValue(DateTimeOffset time, Type type) => type == typeof(DateTime) ? (object)time.UtcDateTime : time;
+
+    private void AddToMapping(string path, LambdaExpression member) =>
+        typeof(AttributeMapping<TEntity>).GetMethod(nameof(AttributeMapping<TEntity>.Map))!
+            .MakeGenericMethod(member.ReturnType)
+            .Invoke(Mapping, [path, member]);
+
+    // The value as a query parameter: one compiled query serves every key.
+    private static Expression<Func<TEntity, bool>> Equals(LambdaExpression member, object value) =>
+        Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(member.Body, QueryParameter.Of(value, member.ReturnType)), member.Parameters);
+
+    private static Func<object, object?> Compile(LambdaExpression lambda)
+    {
+        var entity = Expression.Parameter(typeof(object), "entity");
+        var body = new Rebind(lambda.Parameters[0], Expression.Convert(entity, lambda.Parameters[0].Type)).Visit(lambda.Body);
+        return Expression.Lambda<Func<object, object?>>(Expression.Convert(body, typeof(object)), entity).Compile();
+    }
+
+    private static DateTimeOffset? Instant(object? value) => value switch
+    {
+        DateTimeOffset offset => offset,
+        DateTime { Ticks: 0 } => null,
+        DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+        _ => null,
+    };
+
+    private static JsonValue? ToNode(object? value, SchemaAttribute attribute) => value switch
+    {
+        null => null,
+        string { Length: 0 } => null,
+        string text => JsonValue.Create(text),
+        bool flag => JsonValue.Create(flag),
+        DateTime or DateTimeOffset when Instant(value) is { } instant => JsonValue.Create(ScimDateTime.Format(instant)),
+        int or long or short or byte => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        decimal or double or float => JsonValue.Create(Convert.ToDecimal(value, CultureInfo.InvariantCulture)),
+        Guid guid => JsonValue.Create(guid.ToString()),
+        _ => throw new InvalidOperationException($"A {value.GetType().Name} cannot hold the SCIM attribute '{attribute.Name}' ({attribute.Type}).")
+    };
+
+    private static object? FromNode(JsonNode? node, Type type)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (target == typeof(string))
+        {
+            return value.TryGetValue<string>(out var text) ? text : value.ToJsonString();
+        }
+
+        if (target == typeof(bool))
+        {
+            return value.TryGetValue<bool>(out var flag) ? flag : null;
+        }
+
+        if (target == typeof(DateTime) || target == typeof(DateTimeOffset))
+        {
+            return value.TryGetValue<string>(out var text) && ScimDateTime.TryParse(text, out var instant) ? TimeValue(instant, target) : null;
+        }
+
+        if (target == typeof(Guid))
+        {
+            return value.TryGetValue<string>(out var text) && Guid.TryParse(text, out var guid) ? guid : null;
+        }
+
+        var number = value.TryGetValue<long>(out var integer) ? integer : value.TryGetValue<decimal>(out var dec) ? dec : (object?)null;
+        return number is null ? null : Convert.ChangeType(number, target, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A version made from the resource's values: it changes exactly when one of them does.</summary>
+    private static string ComputedVersion(JsonObject tree, string? digest)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(digest is null ? tree.ToJsonString() : tree.ToJsonString() + "\n" + digest), hash);
+        return "W/\"" + Convert.ToHexStringLower(hash[..8]) + "\"";
+    }
+
+    private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType);
+
+    private sealed class Rebind(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}

@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Scim.Core.Querying;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// A group's memberships as rows of a join entity: read, added and removed by key, in chunks, and
+/// never by loading a group's whole member list to change it. Typed by the two keys, so every
+/// query is plain LINQ with parameters.
+/// </summary>
+internal abstract class Membership<TMember>
+    where TMember : class
+{
+    /// <summary>At most this many keys in one IN list (SQLite allows 32,766 parameters, PostgreSQL 65,535).</summary>
+    protected const int Chunk = 500;
+
+    /// <summary>The member ids of one group.</summary>
+    public abstract Task<List<string>> MembersAsync(DbContext db, object groupKey, CancellationToken cancellationToken);
+
+    /// <summary>The member ids of several groups, by group key.</summary>
+    public abstract Task<Dictionary<object, List<string>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken);
+
+    /// <summary>The (member id, group key) pairs of the given members.</summary>
+    public abstract Task<List<(string MemberId, object GroupKey)>> GroupsOfAsync(DbContext db, IEnumerable<string> memberIds, CancellationToken cancellationToken);
+
+    /// <summary>Adds the members not there yet; returns those added.</summary>
+    public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken);
+
+    /// <summary>Removes the members that are there; returns those removed.</summary>
+    public abstract Task<List<string>> RemoveAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken);
+
+    /// <summary>Removes every member of a group; returns those removed.</summary>
+    public abstract Task<List<string>> RemoveAllAsync(DbContext db, object groupKey, CancellationToken cancellationToken);
+
+    /// <summary>Removes a member from every group; returns the group keys it was removed from.</summary>
+    public abstract Task<List<object>> RemoveEverywhereAsync(DbContext db, string memberId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A short text that changes when a group's member set does, computed in SQL without reading
+    /// the rows (their count and a mixed sum of the member keys), for groups whose version is
+    /// computed rather than kept; groups without members are absent.
+    /// </summary>
+    public abstract Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken);
+
+    /// <summary>Maps <c>members</c> (its <c>value</c>) for filters, as the membership rows of the group with that key.</summary>
+    public abstract void MapMembers<TGroup>(Scim.Core.Querying.AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup);
+
+    /// <summary>Turns the <c>members</c> of a translated filter into a subquery over the membership rows of <paramref name="db"/>.</summary>
+    public abstract IQueryable<T> WithMembershipRows<T>(IQueryable<T> query, DbContext db);
+}
+
+/// <inheritdoc />
+internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func<TMember, TGroupKey>> groupKey, Expression<Func<TMember, TMemberKey>> memberKey) : Membership<TMember>
+    where TMember : class, new()
+    where TGroupKey : notnull
+    where TMemberKey : notnull
+{
+    private readonly Action<object, object?> _setGroup = Setter.Of(groupKey);
+    private readonly Action<object, object?> _setMember = Setter.Of(memberKey);
+    private readonly Expression<Func<IGrouping<TGroupKey, TMember>, GroupDigest>> _digestOfGroup = BuildDigest(memberKey);
+
+    public override async Task<List<string>> MembersAsync(DbContext db, object groupKey1, CancellationToken cancellationToken) =>
+        [.. (await Rows(db).Where(Is(groupKey, (TGroupKey)groupKey1)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(Text)];
+
+    public override async Task<Dictionary<object, List<string>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<object, List<string>>();
+        foreach (var chunk in groupKeys.Cast<TGroupKey>().Chunk(Chunk))
+        {
+            var pairs = await Rows(db).Where(In(groupKey, chunk)).Select(Pair()).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (group, member) in pairs)
+            {
+                if (!result.TryGetValue(group, out var members))
+                {
+                    result[group] = members = [];
+                }
+
+                members.Add(Text(member));
+            }
+        }
+
+        return result;
+    }
+
+    public override async Task<List<(string MemberId, object GroupKey)>> GroupsOfAsync(DbContext db, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, object)>();
+        foreach (var chunk in Keys(memberIds).Chunk(Chunk))
+        {
+            var pairs = await Rows(db).Where(In(memberKey, chunk)).Select(Pair()).ToListAsync(cancellationToken).ConfigureAwait(false);
+            result.AddRange(pairs.Select(p => (Text(p.Member), (object)p.Group)));
+        }
+
+        return result;
+    }
+
+    public override async Task<List<string>> AddAsync(DbContext db, object group, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var added = new List<string>();
+        var key = (TGroupKey)group;
+        foreach (var chunk in Keys(memberIds).Distinct().Chunk(Chunk))
+        {
+            var present = (await Rows(db).Where(Is(groupKey, key)).Where(In(memberKey, chunk)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
+            foreach (var member in chunk.Where(m => !present.Contains(m)))
+            {
+                var row = new TMember();
+                _setGroup(row, key);
+                _setMember(row, member);
+                db.Add(row);
+                added.Add(Text(member));
+            }
+        }
+
+        if (added.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
+    }
+
+    public override async Task<List<string>> RemoveAsync(DbContext db, object group, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var removed = new List<string>();
+        var key = (TGroupKey)group;
+        foreach (var chunk in Keys(memberIds).Distinct().Chunk(Chunk))
+        {
+            var rows = Rows(db).Where(Is(groupKey, key)).Where(In(memberKey, chunk));
+            var present = await rows.Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (present.Count > 0)
+            {
+                await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                removed.AddRange(present.Select(Text));
+            }
+        }
+
+        return removed;
+    }
+
+    public override async Task<List<string>> RemoveAllAsync(DbContext db, object group, CancellationToken cancellationToken)
+    {
+        var rows = Rows(db).Where(Is(groupKey, (TGroupKey)group));
+        var present = await rows.Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (present.Count > 0)
+        {
+            await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. present.Select(Text)];
+    }
+
+    public override async Task<List<object>> RemoveEverywhereAsync(DbContext db, string memberId, CancellationToken cancellationToken)
+    {
+        var keys = Keys([memberId]);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = Rows(db).Where(Is(memberKey, keys[0]));
+        var groups = await rows.Select(groupKey).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (groups.Count > 0)
+        {
+            await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. groups.Cast<object>()];
+    }
+
+    public override async Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<object, string>();
+        foreach (var chunk in groupKeys.Cast<TGroupKey>().Chunk(Chunk))
+        {
+            foreach (var digest in await Rows(db).Where(In(groupKey, chunk)).GroupBy(groupKey).Select(_digestOfGroup).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result[digest.Group] = string.Create(CultureInfo.InvariantCulture, $"{digest.Count}:{digest.Sum}:{digest.Low}:{digest.High}");
+            }
+        }
+
+        return result;
+    }
+
+    public override void MapMembers<TGroup>(Scim.Core.Querying.AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup)
+    {
+        // g => MembershipRows.Of<TMember, TGroupKey>(g.Key): a marker that WithMembershipRows
+        // replaces with the rows of the query's own context.
+        var of = Expression.Call(typeof(MembershipRows), nameof(MembershipRows.Of), [typeof(TMember), typeof(TGroupKey)], groupKeyOfGroup.Body);
+        mapping.MapCollection("members", Expression.Lambda<Func<TGroup, IEnumerable<TMember>>>(of, groupKeyOfGroup.Parameters), members => members.Map("value", memberKey));
+    }
+
+    public override IQueryable<T> WithMembershipRows<T>(IQueryable<T> query, DbContext db)
+    {
+        var rewritten = new MembershipRows.Expand<TMember, TGroupKey>(Rows(db).AsQueryable().Expression, groupKey).Visit(query.Expression);
+        return ReferenceEquals(rewritten, query.Expression) ? query : query.Provider.CreateQuery<T>(rewritten);
+    }
+
+    private static DbSet<TMember> Rows(DbContext db) => db.Set<TMember>();
+
+    /// <summary>
+    /// <c>g =&gt; new GroupDigest { Group = g.Key, Count = g.Count(), Sum = g.Sum(mix), Low = g.Min(key), High = g.Max(key) }</c>:
+    /// a numeric member key is summed after mixing (so a swap of members changes the sum), a
+    /// string key contributes its least and greatest value.
+    /// </summary>
+    private static Expression<Func<IGrouping<TGroupKey, TMember>, GroupDigest>> BuildDigest(Expression<Func<TMember, TMemberKey>> memberKeyStatic)
+    {
+        var group = Expression.Parameter(typeof(IGrouping<TGroupKey, TMember>), "g");
+        var row = memberKeyStatic.Parameters[0];
+        var bindings = new List<MemberBinding>
+        {
+            Expression.Bind(typeof(GroupDigest).GetProperty(nameof(GroupDigest.Group))!, Expression.Property(group, nameof(IGrouping<TGroupKey, TMember>.Key))),
+            Expression.Bind(typeof(GroupDigest).GetProperty(nameof(GroupDigest.Count))!, Expression.Call(typeof(Enumerable), nameof(Enumerable.Count), [typeof(TMember)], group)),
+        };
+        var key = typeof(TMemberKey);
+        if (key == typeof(int) || key == typeof(long))
+        {
+            // (key % 1000003) * 2654435761 % 4294967291: small enough never to overflow a bigint sum.
+            var mixed = Expression.Modulo(
+                Expression.Multiply(Expression.Modulo(Expression.Convert(memberKeyStatic.Body, typeof(long)), Expression.Constant(1000003L)), Expression.Constant(2654435761L)),
+                Expression.Constant(4294967291L));
+            var sum = Expression.Call(typeof(Enumerable), nameof(Enumerable.Sum), [typeof(TMember)], group, Expression.Lambda<Func<TMember, long>>(mixed, row));
+            bindings.Add(Expression.Bind(typeof(GroupDigest).GetProperty(nameof(GroupDigest.Sum))!, sum));
+        }
+        else if (key == typeof(string))
+        {
+            var selector = Expression.Lambda<Func<TMember, string>>(Expression.Convert(memberKeyStatic.Body, typeof(string)), row);
+            bindings.Add(Expression.Bind(typeof(GroupDigest).GetProperty(nameof(GroupDigest.Low))!, Expression.Call(typeof(Enumerable), nameof(Enumerable.Min), [typeof(TMember), typeof(string)], group, selector)));
+            bindings.Add(Expression.Bind(typeof(GroupDigest).GetProperty(nameof(GroupDigest.High))!, Expression.Call(typeof(Enumerable), nameof(Enumerable.Max), [typeof(TMember), typeof(string)], group, selector)));
+        }
+
+        return Expression.Lambda<Func<IGrouping<TGroupKey, TMember>, GroupDigest>>(Expression.MemberInit(Expression.New(typeof(GroupDigest)), bindings), group);
+    }
+
+    private sealed class GroupDigest
+    {
+        public TGroupKey Group { get; set; } = default!;
+
+        public int Count { get; set; }
+
+        public long Sum { get; set; }
+
+        public string? Low { get; set; }
+
+        public string? High { get; set; }
+    }
+
+    private static string Text(TMemberKey key) => Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>The member keys the ids name (an id that is not a key of the member type names no row).</summary>
+    private static List<TMemberKey> Keys(IEnumerable<string> ids)
+    {
+        var keys = new List<TMemberKey>();
+        foreach (var id in ids)
+        {
+            if ((typeof(TMemberKey) == typeof(string) ? id : LinqFilterTranslator.ParseKey(id, typeof(TMemberKey))) is TMemberKey key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    private static Expression<Func<TMember, bool>> Is<TKey>(Expression<Func<TMember, TKey>> key, TKey value) =>
+        Expression.Lambda<Func<TMember, bool>>(Expression.Equal(key.Body, QueryParameter.Of(value)), key.Parameters);
+
+    private static Expression<Func<TMember, bool>> In<TKey>(Expression<Func<TMember, TKey>> key, TKey[] values) =>
+        Expression.Lambda<Func<TMember, bool>>(
+            Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TKey)], QueryParameter.Of(values), key.Body),
+            key.Parameters);
+
+    /// <summary><c>m =&gt; new KeyPair(m.GroupKey, m.MemberKey)</c>.</summary>
+    private Expression<Func<TMember, KeyPair>> Pair()
+    {
+        var row = groupKey.Parameters[0];
+        var memberBody = new Rebind(memberKey.Parameters[0], row).Visit(memberKey.Body);
+        return Expression.Lambda<Func<TMember, KeyPair>>(
+            Expression.MemberInit(Expression.New(typeof(KeyPair)), Expression.Bind(typeof(KeyPair).GetProperty(nameof(KeyPair.Group))!, groupKey.Body), Expression.Bind(typeof(KeyPair).GetProperty(nameof(KeyPair.Member))!, memberBody)),
+            row);
+    }
+
+    private sealed class KeyPair
+    {
+        public TGroupKey Group { get; set; } = default!;
+
+        public TMemberKey Member { get; set; } = default!;
+
+        public void Deconstruct(out TGroupKey group, out TMemberKey member) => (group, member) = (Group, Member);
+    }
+
+    private sealed class Rebind(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}

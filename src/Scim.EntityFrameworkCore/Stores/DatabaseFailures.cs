@@ -1,0 +1,89 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// What a database's failure means for SCIM, for any relational provider: a unique index that
+/// fired is a uniqueness conflict (409) on the attribute its column holds; a serialization failure,
+/// deadlock or busy database is a lost race, to run again. Read from the provider's exception
+/// without referring to the provider: PostgreSQL's SQLSTATE, SQLite's error code and message.
+/// </summary>
+internal static class DatabaseFailures
+{
+    // PostgreSQL SQLSTATEs (Appendix A of its manual): unique_violation, serialization_failure, deadlock_detected.
+    private const string UniqueViolation = "23505";
+    private const string SerializationFailure = "40001";
+    private const string DeadlockDetected = "40P01";
+
+    // SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT.
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteConstraint = 19;
+
+    /// <summary>Whether running the same transaction again may succeed.</summary>
+    public static bool IsLostRace(Exception exception)
+    {
+        if (exception is DbUpdateConcurrencyException)
+        {
+            return true;
+        }
+
+        var database = Find(exception);
+        return database is not null
+            && (database.SqlState is SerializationFailure or DeadlockDetected || SqliteCode(database) is SqliteBusy or SqliteLocked);
+    }
+
+    /// <summary>
+    /// When a unique index fired: the entity property whose column it covers (the first, for a
+    /// composite index), or <see langword="null"/> when the failure is something else.
+    /// </summary>
+    public static bool IsUniqueViolation(Exception exception, DbContext context, Type entityType, out string? property)
+    {
+        property = null;
+        var database = Find(exception);
+        if (database is null)
+        {
+            return false;
+        }
+
+        var entity = context.Model.FindEntityType(entityType);
+        if (database.SqlState == UniqueViolation)
+        {
+            // Npgsql names the constraint; the model knows which index (or key) has that name.
+            var constraint = database.GetType().GetProperty("ConstraintName")?.GetValue(database) as string;
+            property = entity?.GetIndexes().FirstOrDefault(i => i.GetDatabaseName() == constraint)?.Properties[0].Name
+                ?? entity?.GetKeys().FirstOrDefault(k => k.GetName() == constraint)?.Properties[0].Name;
+            return true;
+        }
+
+        if (SqliteCode(database) == SqliteConstraint && database.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal))
+        {
+            // "UNIQUE constraint failed: Accounts.Email[, Accounts.Other]"
+            var columns = database.Message[(database.Message.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(',', StringSplitOptions.TrimEntries);
+            var column = columns[0].Split('.')[^1].TrimEnd('\'', '.');
+            var table = StoreObjectIdentifier.Table(entity?.GetTableName() ?? string.Empty, entity?.GetSchema());
+            property = entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), column, StringComparison.OrdinalIgnoreCase))?.Name;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static DbException? Find(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DbException database)
+            {
+                return database;
+            }
+        }
+
+        return null;
+    }
+
+    private static int? SqliteCode(DbException exception) =>
+        exception.GetType().GetProperty("SqliteErrorCode")?.GetValue(exception) as int?;
+}

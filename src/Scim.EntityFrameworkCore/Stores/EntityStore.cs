@@ -1,0 +1,273 @@
+using System.Data;
+using System.Linq.Expressions;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Resources;
+using Scim.Core.Schema;
+using Scim.Core.Serialization;
+using Scim.Core.Stores;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// What every EF Core store does for its resource type over its entity: reads (by key, and pages
+/// whose filter, sort, paging and count are one SQL query each, with parameters), and writes, each
+/// in one serializable transaction that checks the version read and the schema's unique
+/// attributes, so two racing requests cannot both win. A lost race (a serialization failure, a
+/// deadlock, a busy SQLite file) runs the transaction again; a unique index that fires is a
+/// uniqueness conflict on the attribute its column holds.
+/// </summary>
+internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagingStore
+    where TContext : DbContext
+    where TEntity : class
+    where TResource : ScimResource
+{
+    private const int Attempts = 6;
+
+    private readonly IServiceProvider _services;
+
+    protected EntityStore(IServiceProvider services, EntityStoreShared<TEntity> shared, Func<JsonObject, TResource> fromTree)
+    {
+        _services = services;
+        Shared = shared;
+        FromTree = fromTree;
+    }
+
+    protected EntityStoreShared<TEntity> Shared { get; }
+
+    protected EntityShape<TEntity> Shape => Shared.Shape;
+
+    protected Func<JsonObject, TResource> FromTree { get; }
+
+    /// <summary>Cursors are keysets on the key: they do not expire.</summary>
+    TimeSpan? ICursorPagingStore.CursorTimeout => null;
+
+    public async Task<TResource?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(id);
+        if (Shape.KeyOf(id) is not { } key)
+        {
+            return null;
+        }
+
+        await using var lease = Open();
+        var entity = await Rows(lease.Context, context).AsNoTracking().Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : await ResourceAsync(lease.Context, context, entity, hints, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ScimPage<TResource>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(query);
+        await using var lease = Open();
+        var plan = Shared.Queryable.Plan(Rows(lease.Context, context).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping);
+        var total = await Prepare(plan.Matches, lease.Context).CountAsync(cancellationToken).ConfigureAwait(false);
+        var rows = query.Count == 0 ? [] : await Prepare(plan.Page, lease.Context).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var page = plan.CreatePage(rows, total);
+        var resources = await ResourcesAsync(lease.Context, context, page.Resources, query.Hints, cancellationToken).ConfigureAwait(false);
+        return new ScimPage<TResource>(resources, page.TotalResults, page.NextCursor);
+    }
+
+    public Task<StoreWriteResult<TResource>> CreateAsync(ScimContext context, TResource resource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(resource);
+        return WriteAsync(context, async (db, _) =>
+        {
+            var tree = ResourceTrees.ToTree(resource);
+            if (await ConflictAsync(db, context, tree, null, cancellationToken).ConfigureAwait(false) is { } attribute)
+            {
+                return StoreWriteResult.Conflict<TResource>(attribute);
+            }
+
+            var entity = Shared.Create();
+            Shape.Apply(tree, entity);
+            Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: true);
+            db.Add(entity);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await AfterCreateAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
+            return StoreWriteResult.Success<TResource>(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
+        }, cancellationToken);
+    }
+
+    public Task<StoreWriteResult<TResource>> ReplaceAsync(ScimContext context, TResource resource, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(resource);
+        return WriteAsync(context, async (db, _) =>
+        {
+            if (await FindAsync(db, context, resource.Id!, cancellationToken).ConfigureAwait(false) is not { } entity)
+            {
+                return StoreWriteResult.NotFound<TResource>();
+            }
+
+            if (expectedVersion is not null && !string.Equals(await VersionAsync(db, entity, cancellationToken).ConfigureAwait(false), expectedVersion, StringComparison.Ordinal))
+            {
+                return StoreWriteResult.VersionMismatch<TResource>();
+            }
+
+            var tree = ResourceTrees.ToTree(resource);
+            if (await ConflictAsync(db, context, tree, Shape.KeyOf(resource.Id!), cancellationToken).ConfigureAwait(false) is { } attribute)
+            {
+                return StoreWriteResult.Conflict<TResource>(attribute);
+            }
+
+            Shape.Apply(tree, entity);
+            Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
+            return StoreWriteResult.Success<TResource>(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
+        }, cancellationToken);
+    }
+
+    public Task<StoreWriteResult<TResource>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(id);
+        return WriteAsync(context, async (db, _) =>
+        {
+            if (await FindAsync(db, context, id, cancellationToken).ConfigureAwait(false) is not { } entity)
+            {
+                return StoreWriteResult.NotFound<TResource>();
+            }
+
+            if (expectedVersion is not null && !string.Equals(await VersionAsync(db, entity, cancellationToken).ConfigureAwait(false), expectedVersion, StringComparison.Ordinal))
+            {
+                return StoreWriteResult.VersionMismatch<TResource>();
+            }
+
+            await BeforeDeleteAsync(db, entity, cancellationToken).ConfigureAwait(false);
+            db.Remove(entity);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return StoreWriteResult.Success<TResource>(null);
+        }, cancellationToken);
+    }
+
+    /// <summary>The tenant's rows (all rows for a single-tenant map).</summary>
+    protected IQueryable<TEntity> Rows(TContext db, ScimContext context) =>
+        Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
+
+    /// <summary>The row of an id, tracked for a write; <see langword="null"/> when the tenant has none.</summary>
+    protected async Task<TEntity?> FindAsync(TContext db, ScimContext context, string id, CancellationToken cancellationToken) =>
+        Shape.KeyOf(id) is { } key
+            ? await Rows(db, context).Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>
+    /// Runs a write in one serializable transaction, again after a lost race, and turns a unique
+    /// index that fired into a conflict on the attribute its column holds.
+    /// </summary>
+    protected async Task<T> WriteAsync<T>(ScimContext context, Func<TContext, int, Task<T>> write, CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var lease = Open();
+            var db = lease.Context;
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+                var result = await write(db, attempt).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(TEntity), out var property) && UniqueConflict(property) is { } conflict)
+            {
+                return Conflict<T>(conflict);
+            }
+            catch (Exception error) when (attempt < Attempts && DatabaseFailures.IsLostRace(error))
+            {
+                await Task.Delay(Random.Shared.Next(1, 4 << attempt), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>How a uniqueness conflict is reported by a write's result type.</summary>
+    protected abstract T Conflict<T>(string attribute)
+        where T : class;
+
+    /// <summary>Completes a translated query before it runs (a group's <c>members</c> become a subquery).</summary>
+    protected virtual IQueryable<TEntity> Prepare(IQueryable<TEntity> query, TContext db) => query;
+
+    /// <summary>The resource of a row (a group adds its members when asked).</summary>
+    protected virtual async Task<TResource> ResourceAsync(TContext db, ScimContext context, TEntity entity, ReadHints hints, CancellationToken cancellationToken) =>
+        FromTree(Shape.ToTree(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false)));
+
+    /// <summary>
+    /// What a computed version covers beyond the row's mapped values (a group's members); <see langword="null"/>
+    /// for nothing, or when the version is kept in a member.
+    /// </summary>
+    protected virtual Task<string?> DigestAsync(TContext db, TEntity entity, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>The current version of a row, as a read reports it.</summary>
+    protected async Task<string> VersionAsync(TContext db, TEntity entity, CancellationToken cancellationToken) =>
+        Shape.VersionOf(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The resources of a page of rows.</summary>
+    protected virtual async Task<IReadOnlyList<TResource>> ResourcesAsync(TContext db, ScimContext context, IReadOnlyList<TEntity> entities, ReadHints hints, CancellationToken cancellationToken)
+    {
+        var resources = new List<TResource>(entities.Count);
+        foreach (var entity in entities)
+        {
+            resources.Add(await ResourceAsync(db, context, entity, hints, cancellationToken).ConfigureAwait(false));
+        }
+
+        return resources;
+    }
+
+    /// <summary>After a new row is saved (a group stores its members).</summary>
+    protected virtual Task AfterCreateAsync(TContext db, ScimContext context, TEntity entity, TResource resource, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After a row is replaced (a group replaces its members).</summary>
+    protected virtual Task AfterReplaceAsync(TContext db, ScimContext context, TEntity entity, TResource resource, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Before a row is deleted (a group deletes its membership rows, when no cascade does).</summary>
+    protected virtual Task BeforeDeleteAsync(TContext db, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected Lease Open()
+    {
+        var factory = _services.GetService<IDbContextFactory<TContext>>();
+        return factory is not null ? new Lease(factory.CreateDbContext(), owned: true) : new Lease(_services.GetRequiredService<TContext>(), owned: false);
+    }
+
+    /// <summary>
+    /// A value of an attribute the schema makes unique (<c>userName</c>) already taken by another
+    /// row of the tenant, compared as SCIM compares it (case-insensitively for <c>userName</c>).
+    /// Inside the write's serializable transaction, so a racing write cannot slip in between.
+    /// </summary>
+    private async Task<string?> ConflictAsync(TContext db, ScimContext context, JsonObject tree, object? self, CancellationToken cancellationToken)
+    {
+        foreach (var (path, node) in Shared.UniqueValues(tree))
+        {
+            var filter = new ComparisonFilter(new AttributePath(null, path, null), ComparisonOperator.Equal, new StringValue(node));
+            var plan = Shared.Queryable.Plan(Rows(db, context), new ScimQuery { Filter = filter, Count = 2 }, Shape.ResourceType, Shape.Mapping);
+            var matches = self is null ? plan.Matches : plan.Matches.Where(Expression.Lambda<Func<TEntity, bool>>(Expression.Not(Shape.HasKey(self).Body), Shape.HasKey(self).Parameters));
+            if (await matches.AnyAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The SCIM attribute a unique index's property holds (the key itself is an id conflict).</summary>
+    private string? UniqueConflict(string? property) =>
+        property is null ? (Shared.UniquePaths.Count > 0 ? Shared.UniquePaths[0] : "id") : Shared.PathOfMember(property) ?? (property == Shared.KeyMember ? "id" : property);
+
+    /// <summary>A DbContext for one operation: a new one from the host's factory, or the request scope's own.</summary>
+    protected readonly struct Lease(TContext context, bool owned) : IAsyncDisposable
+    {
+        public TContext Context { get; } = context;
+
+        public ValueTask DisposeAsync() => owned ? Context.DisposeAsync() : ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Scim.EntityFrameworkCore.Tests.Infrastructure;
+
+/// <summary>Records every command EF Core sends to the database: its text and its parameter values.</summary>
+public sealed class SqlLog : DbCommandInterceptor
+{
+    private readonly ConcurrentQueue<SqlCommand> _commands = new();
+
+    /// <summary>The commands since the last <see cref="Clear"/>, in order.</summary>
+    public IReadOnlyList<SqlCommand> Commands => [.. _commands];
+
+    /// <summary>Forgets the commands recorded so far.</summary>
+    public void Clear() => _commands.Clear();
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Record(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Record(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Record(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Record(DbCommand command) =>
+        _commands.Enqueue(new SqlCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => p.Value)]));
+}
+
+/// <summary>One command as it was sent.</summary>
+/// <param name="Text">The SQL.</param>
+/// <param name="Parameters">The parameter values.</param>
+public sealed record SqlCommand(string Text, IReadOnlyList<object?> Parameters);
