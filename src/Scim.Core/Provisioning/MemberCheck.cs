@@ -34,7 +34,9 @@ internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A member has no 'value' (the member's id).");
             }
 
-            if (string.Equals(id, groupId, StringComparison.Ordinal))
+            // Only where groups may be members: a store whose members are users keeps them in
+            // another key space, where a user may have the group's id.
+            if (groupsMayBeMembers && string.Equals(id, groupId, StringComparison.Ordinal))
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A group cannot be a member of itself.");
             }

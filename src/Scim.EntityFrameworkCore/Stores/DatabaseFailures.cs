@@ -16,6 +16,7 @@ internal static class DatabaseFailures
     private const string UniqueViolation = "23505";
     private const string SerializationFailure = "40001";
     private const string DeadlockDetected = "40P01";
+    private const string ForeignKeyViolation = "23503";
 
     // SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT.
     private const int SqliteBusy = 5;
@@ -33,6 +34,17 @@ internal static class DatabaseFailures
         var database = Find(exception);
         return database is not null
             && (database.SqlState is SerializationFailure or DeadlockDetected || SqliteCode(database) is SqliteBusy or SqliteLocked);
+    }
+
+    /// <summary>
+    /// Whether a foreign key fired: a row the write refers to (a member user) was deleted by a
+    /// request that committed first. Read again, the write no longer refers to it.
+    /// </summary>
+    public static bool IsMissingReference(Exception exception)
+    {
+        var database = Find(exception);
+        return database is not null
+            && (database.SqlState == ForeignKeyViolation || (SqliteCode(database) == SqliteConstraint && database.Message.Contains("FOREIGN KEY constraint failed", StringComparison.Ordinal)));
     }
 
     /// <summary>

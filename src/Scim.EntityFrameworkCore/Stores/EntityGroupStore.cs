@@ -120,6 +120,9 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     /// <summary>Members are users only (the membership rows refer to the user entity).</summary>
     public ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken) => new(false);
 
+    protected override T Changed<T>() =>
+        (typeof(T) == typeof(GroupPatchResult) ? new GroupPatchResult(StoreWriteStatus.VersionMismatch) as T : StoreWriteResult.VersionMismatch<Group>() as T)!;
+
     protected override T Conflict<T>(string attribute) =>
         (typeof(T) == typeof(GroupPatchResult) ? new GroupPatchResult(StoreWriteStatus.Conflict, conflictAttribute: attribute) as T : StoreWriteResult.Conflict<Group>(attribute) as T)!;
 

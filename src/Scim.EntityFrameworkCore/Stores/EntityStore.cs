@@ -179,6 +179,11 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             {
                 return Conflict<T>(conflict);
             }
+            catch (Exception error) when (DatabaseFailures.IsMissingReference(error))
+            {
+                // What the service checked is gone: it reads and checks again (a member deleted meanwhile is then refused).
+                return Changed<T>();
+            }
             catch (Exception error) when (attempt < Attempts && DatabaseFailures.IsLostRace(error))
             {
                 await Task.Delay(Random.Shared.Next(1, 4 << attempt), cancellationToken).ConfigureAwait(false);
@@ -189,6 +194,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
         }
     }
+
+    /// <summary>How "changed since the service read it" is reported by a write's result type.</summary>
+    protected abstract T Changed<T>()
+        where T : class;
 
     /// <summary>How a uniqueness conflict is reported by a write's result type.</summary>
     protected abstract T Conflict<T>(string attribute)

@@ -12,4 +12,6 @@ internal sealed class EntityUserStore<TContext, TUser>(IServiceProvider services
     where TUser : class
 {
     protected override T Conflict<T>(string attribute) => (StoreWriteResult.Conflict<User>(attribute) as T)!;
+
+    protected override T Changed<T>() => (StoreWriteResult.VersionMismatch<User>() as T)!;
 }

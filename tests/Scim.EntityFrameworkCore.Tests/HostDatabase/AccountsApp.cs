@@ -18,7 +18,7 @@ namespace Scim.EntityFrameworkCore.Tests.HostDatabase;
 /// compared case-insensitively, so the unique index is on lower(Email)), and Scim.AspNetCore over
 /// the EF Core stores the <see cref="AccountsScim"/> mapping configures.
 /// </summary>
-public sealed class AccountsApp : IAsyncDisposable
+public sealed class AccountsApp : IScimApp
 {
     public const string Token = "accounts-app-token-7d21";
 

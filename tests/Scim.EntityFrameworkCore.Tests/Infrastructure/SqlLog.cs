@@ -52,10 +52,10 @@ public sealed class SqlLog : DbCommandInterceptor
     }
 
     private void Record(DbCommand command) =>
-        _commands.Enqueue(new SqlCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => p.Value)]));
+        _commands.Enqueue(new SqlCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]));
 }
 
 /// <summary>One command as it was sent.</summary>
 /// <param name="Text">The SQL.</param>
-/// <param name="Parameters">The parameter values.</param>
-public sealed record SqlCommand(string Text, IReadOnlyList<object?> Parameters);
+/// <param name="Parameters">The parameters' names and values.</param>
+public sealed record SqlCommand(string Text, IReadOnlyList<(string Name, object? Value)> Parameters);

@@ -1,0 +1,117 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+
+namespace Scim.EntityFrameworkCore.Tests.HostDatabase;
+
+/// <summary>What the stores send to the host's database: parameters, index seeks, and member changes that do not read the member list.</summary>
+public sealed class SqlTests
+{
+    [Fact]
+    public async Task UserNameFilters_AreOneParameterizedCommand_WhateverTheValue()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        using var client = app.Client();
+        var names = new[] { "ada@example.com", "Grace@Example.com", "o'brien@example.com" };
+        foreach (var name in names)
+        {
+            (await client.Post("Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{name}}"}""")).Expect(HttpStatusCode.Created, app.Errors);
+        }
+
+        var texts = new List<string>();
+        foreach (var name in names)
+        {
+            app.Sql.Clear();
+            var found = (await client.Get("Users?filter=" + Uri.EscapeDataString($"userName eq \"{name.ToUpperInvariant()}\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+            Assert.Equal(1, (int)found["totalResults"]!);
+            var page = app.Sql.Commands.Single(c => c.Text.Contains("FROM \"Accounts\"", StringComparison.Ordinal) && c.Text.Contains("LIMIT", StringComparison.Ordinal));
+            Assert.DoesNotContain(name, page.Text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("example", page.Text, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains(page.Parameters, p => p.Value is string s && s.Equals(name, StringComparison.OrdinalIgnoreCase));
+            texts.Add(page.Text);
+        }
+
+        // One SQL text for every value: EF Core compiles the query once.
+        Assert.Single(texts.Distinct(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task UserNameEq_IsAnIndexSearch_OnTheCaseInsensitiveIndex()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        using var client = app.Client();
+        (await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com"}""")).Expect(HttpStatusCode.Created, app.Errors);
+        app.Sql.Clear();
+
+        (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"ADA@example.com\""))).Expect(HttpStatusCode.OK, app.Errors);
+
+        var page = app.Sql.Commands.Single(c => c.Text.Contains("FROM \"Accounts\"", StringComparison.Ordinal) && c.Text.Contains("LIMIT", StringComparison.Ordinal));
+        var plan = await ExplainAsync(app, page);
+        Assert.Contains("SEARCH", plan, StringComparison.Ordinal);
+        Assert.Contains("IX_Accounts_Email_lower", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN a", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MemberPatch_OnAHundredThousandMemberTeam_ReadsNoMemberList()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        using var client = app.Client();
+        await using (var db = app.Database())
+        {
+            // Seeded by SQL, as a host's existing data would be.
+            await db.Database.ExecuteSqlRawAsync("""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+                INSERT INTO Accounts (Email, IsDisabled, CreatedAt) SELECT 'user' || i || '@example.com', 0, '2024-01-01 00:00:00' FROM n;
+                INSERT INTO Teams (Name) VALUES ('Everyone');
+                INSERT INTO TeamMemberships (TeamId, AccountId) SELECT 1, AccountId FROM Accounts;
+                """, TestContext.Current.CancellationToken);
+        }
+
+        var newcomer = (string)(await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"newcomer@example.com"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        app.Sql.Clear();
+
+        var added = await client.Patch("Groups/1", Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{newcomer}}"}]},{"op":"remove","path":"members[value eq \"5\"]"}"""));
+
+        added.Expect(HttpStatusCode.NoContent, app.Errors);
+        Assert.Equal(string.Empty, added.Text);
+        var commands = app.Sql.Commands;
+        var memberships = commands.Where(c => c.Text.Contains("\"TeamMemberships\"", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(memberships);
+
+        // Every statement on the membership rows names the members it is about, or only counts them.
+        Assert.All(memberships, c => Assert.True(
+            c.Text.Contains("\"AccountId\" IN", StringComparison.Ordinal) || c.Text.Contains("\"AccountId\" =", StringComparison.Ordinal) || c.Text.StartsWith("INSERT", StringComparison.Ordinal) || c.Text.Contains("COUNT(*)", StringComparison.Ordinal),
+            "a statement reads the member list: " + c.Text));
+        Assert.True(commands.Count <= 15, $"{commands.Count} statements for one member change:\n" + string.Join("\n---\n", commands.Select(c => c.Text)));
+        await using (var db = app.Database())
+        {
+            Assert.Equal(100_000, await db.TeamMemberships.CountAsync(TestContext.Current.CancellationToken));
+            Assert.True(await db.TeamMemberships.AnyAsync(m => m.AccountId == int.Parse(newcomer, System.Globalization.CultureInfo.InvariantCulture), TestContext.Current.CancellationToken));
+            Assert.False(await db.TeamMemberships.AnyAsync(m => m.AccountId == 5, TestContext.Current.CancellationToken));
+        }
+    }
+
+    private static async Task<string> ExplainAsync(AccountsApp app, SqlCommand command)
+    {
+        await using var db = app.Database();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + command.Text;
+        foreach (var (name, value) in command.Parameters)
+        {
+            explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var plan = new System.Text.StringBuilder();
+        await using var reader = await explain.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            plan.AppendLine(reader.GetString(3));
+        }
+
+        return plan.ToString();
+    }
+}
