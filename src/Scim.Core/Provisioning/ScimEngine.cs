@@ -34,6 +34,9 @@ internal sealed class ScimEngine
 
     public SchemaRegistry Registry { get; }
 
+    /// <summary>The gates writers of one resource take turns at after a lost race (shared by every request of the service).</summary>
+    public WriteGates Gates { get; } = new();
+
     public ScimServiceOptions Options { get; }
 
     public ScimSerializer Serializer { get; }

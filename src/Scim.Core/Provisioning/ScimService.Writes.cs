@@ -187,7 +187,31 @@ public sealed partial class ScimService
         var ifMatch = options?.IfMatch;
         var pinned = !string.IsNullOrWhiteSpace(ifMatch);
         var isGroup = ReferenceEquals(type, _groups);
-        for (var attempt = 0; ; attempt++)
+        WriteGates.Turn? turn = null;
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                if (attempt == 1)
+                {
+                    // Lost a race: from now on, writers of this resource in this process take turns.
+                    turn = await _engine.Gates.EnterAsync(context.Tenant, type.Name, id, cancellationToken).ConfigureAwait(false);
+                }
+
+                var result = await AttemptAsync(attempt).ConfigureAwait(false);
+                if (result is not null)
+                {
+                    return result;
+                }
+            }
+        }
+        finally
+        {
+            turn?.Dispose();
+        }
+
+        // One read, change and write; null when it lost a race and should run again.
+        async Task<ScimResourceResult?> AttemptAsync(int attempt)
         {
             var stored = await type.GetAsync(context, id, isGroup ? WithoutMembers(type.Type).Hints : ReadHints.All, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
             var storedVersion = stored.Meta?.Version ?? string.Empty;
@@ -233,7 +257,7 @@ public sealed partial class ScimService
                 if (written.Status == StoreWriteStatus.VersionMismatch && !pinned && attempt < Options.MaxWriteRetries)
                 {
                     await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
-                    continue; // lost a race with another writer: re-read and re-apply
+                    return null; // lost a race with another writer: re-read and re-apply
                 }
 
                 saved = Written(written, type, id, ifMatch);
@@ -258,7 +282,7 @@ public sealed partial class ScimService
                 if (patched.Status == StoreWriteStatus.VersionMismatch && !pinned && attempt < Options.MaxWriteRetries)
                 {
                     await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    return null;
                 }
 
                 saved = Written(new StoreWriteResult<ScimResource>(patched.Status, patched.Group ?? stored, patched.ConflictAttribute), type, id, ifMatch);
@@ -337,7 +361,7 @@ public sealed partial class ScimService
     {
         StoreWriteStatus.Succeeded => written.Resource!,
         StoreWriteStatus.NotFound => throw NotFound(type, id),
-        StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) => throw ScimException.Conflict($"{type.Name} '{id}' kept changing while this request was applied; retry it."),
+        StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) => throw new ScimException(409, null, $"{type.Name} '{id}' kept changing while this request was applied; retry it."),
         StoreWriteStatus.VersionMismatch => throw PreconditionFailed(type, id),
         _ => throw Uniqueness(written.ConflictAttribute),
     };

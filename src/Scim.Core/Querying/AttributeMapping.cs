@@ -41,6 +41,27 @@ public sealed class AttributeMapping<T> : AttributeMapping
     }
 
     /// <summary>
+    /// Maps a simple attribute to a member compared with its own <see cref="CaseFolding"/> rather
+    /// than the translator's: typically a normalized copy of the value with a unique index, as
+    /// ASP.NET Core Identity's <c>NormalizedUserName</c>
+    /// (<c>Map("userName", u =&gt; u.NormalizedUserName, CaseFolding.NormalizedColumn())</c>), so that
+    /// <c>userName eq</c> is an index search while other attributes fold as usual.
+    /// </summary>
+    /// <typeparam name="TValue">The member's type.</typeparam>
+    /// <param name="path">The SCIM attribute path.</param>
+    /// <param name="member">The member filters and sorting compare.</param>
+    /// <param name="caseFolding">How the member is compared when the attribute is not caseExact.</param>
+    /// <returns>This mapping.</returns>
+    public AttributeMapping<T> Map<TValue>(string path, Expression<Func<T, TValue>> member, CaseFolding caseFolding)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentNullException.ThrowIfNull(caseFolding);
+        Add(path, new MemberMapping(member, caseFolding));
+        return this;
+    }
+
+    /// <summary>
     /// Maps a multi-valued complex attribute (<c>emails</c>, <c>members</c>) to a child collection,
     /// with the element's sub-attributes mapped to the element's members.
     /// </summary>
@@ -107,9 +128,12 @@ public abstract class AttributeMapping
 
     internal abstract class Mapping;
 
-    internal sealed class MemberMapping(LambdaExpression member) : Mapping
+    internal sealed class MemberMapping(LambdaExpression member, CaseFolding? folding = null) : Mapping
     {
         public LambdaExpression Member { get; } = member;
+
+        /// <summary>How this member is compared case-insensitively, when not as the translator's default.</summary>
+        public CaseFolding? Folding { get; } = folding;
     }
 
     private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor

@@ -129,7 +129,7 @@ internal sealed class LinqFilterTranslator
     }
 
     private Expression Present(BoundPath path, Scope scope) =>
-        Locate(path, scope, useImplicitValue: false, member => IsPresent(member), collectionOnly: collection => AnyPresent(scope.Target, collection));
+        Locate(path, scope, useImplicitValue: false, (member, _) => IsPresent(member), collectionOnly: collection => AnyPresent(scope.Target, collection));
 
     /// <summary>A collection "has a value" when one of its elements has a value in a mapped sub-attribute, as <c>[{}]</c> is unassigned.</summary>
     private Expression AnyPresent(Expression target, AttributeMapping.CollectionMapping collection)
@@ -140,7 +140,7 @@ internal sealed class LinqFilterTranslator
             return Expression.Call(AnyWithoutPredicate.MakeGenericMethod(collection.ElementType), Access(target, collection.Collection, out _));
         }
 
-        return Any(target, collection, element => members.Select(m => OnMember(element, m, IsPresent)).Aggregate(Expression.OrElse));
+        return Any(target, collection, element => members.Select(m => OnMember(element, m, (value, _) => IsPresent(value))).Aggregate(Expression.OrElse));
     }
 
     private Expression Comparison(BoundComparison comparison, Scope scope)
@@ -156,14 +156,14 @@ internal sealed class LinqFilterTranslator
             return Expression.Not(Comparison(comparison with { Operator = ComparisonOperator.Equal }, scope));
         }
 
-        return Locate(comparison.Path, scope, useImplicitValue: true, member => Compare(member, comparison.Path.Compared, comparison.Operator, comparison.Value, comparison.Path.ToString()), collectionOnly: null);
+        return Locate(comparison.Path, scope, useImplicitValue: true, (member, folding) => Compare(member, comparison.Path.Compared, comparison.Operator, comparison.Value, comparison.Path.ToString(), folding), collectionOnly: null);
     }
 
     /// <summary>
     /// Finds where a path lives (a member, or a sub-attribute of a collection's elements) and builds
     /// <paramref name="onMember"/> on it, wrapped in <c>Any</c> for collections and in null guards.
     /// </summary>
-    private Expression Locate(BoundPath path, Scope scope, bool useImplicitValue, Func<Expression, Expression> onMember, Func<AttributeMapping.CollectionMapping, Expression>? collectionOnly)
+    private Expression Locate(BoundPath path, Scope scope, bool useImplicitValue, Func<Expression, CaseFolding?, Expression> onMember, Func<AttributeMapping.CollectionMapping, Expression>? collectionOnly)
     {
         if (path.Relative is { } relative)
         {
@@ -222,10 +222,10 @@ internal sealed class LinqFilterTranslator
         throw Unsupported(resolved.Path);
     }
 
-    private Expression OnMember(Expression target, AttributeMapping.MemberMapping member, Func<Expression, Expression> build)
+    private Expression OnMember(Expression target, AttributeMapping.MemberMapping member, Func<Expression, CaseFolding?, Expression> build)
     {
         var value = Access(target, member.Member, out var guards);
-        var body = build(value);
+        var body = build(value, member.Folding);
         return GuardNulls && guards.Count > 0 ? guards.Append(body).Aggregate(Expression.AndAlso) : body;
     }
 
@@ -308,7 +308,7 @@ internal sealed class LinqFilterTranslator
             : Expression.Constant(true);
     }
 
-    private Expression Compare(Expression member, SchemaAttribute attribute, ComparisonOperator op, object value, string name)
+    private Expression Compare(Expression member, SchemaAttribute attribute, ComparisonOperator op, object value, string name, CaseFolding? folding)
     {
         if (value is string text)
         {
@@ -349,8 +349,8 @@ internal sealed class LinqFilterTranslator
             }
             else
             {
-                left = CaseFolding.FoldColumn(left);
-                compared = CaseFolding.FoldValue(text, Value);
+                left = (folding ?? CaseFolding).FoldColumn(left);
+                compared = (folding ?? CaseFolding).FoldValue(text, Value);
             }
 
             var notNull = Expression.NotEqual(member, Expression.Constant(null, typeof(string)));

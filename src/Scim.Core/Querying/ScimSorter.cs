@@ -93,7 +93,7 @@ internal sealed class ScimSorter
         ArgumentNullException.ThrowIfNull(mapping);
         var key = Resolve(sortBy, resourceType);
         var parameter = Expression.Parameter(typeof(T), "resource");
-        var value = KeyExpression(parameter, key, mapping);
+        var value = KeyExpression(parameter, key, mapping, out var folding);
         if (value.Type == typeof(string))
         {
             // "" is unassigned (RFC 7643 §2.5): the same key as null, so missing values tie as in the in-memory comparer.
@@ -105,7 +105,7 @@ internal sealed class ScimSorter
             value = Expression.Condition(
                 Expression.Equal(value, Expression.Constant(null, typeof(string))),
                 Expression.Constant(null, typeof(string)),
-                CaseFolding.FoldColumn(value));
+                (folding ?? CaseFolding).FoldColumn(value));
         }
 
         // Missing values last when ascending: order first by "has no value", then by the value.
@@ -151,13 +151,15 @@ internal sealed class ScimSorter
         return new SortKey(resolved, implicitValue, compared);
     }
 
-    private static Expression KeyExpression(ParameterExpression parameter, SortKey key, AttributeMapping mapping)
+    private static Expression KeyExpression(ParameterExpression parameter, SortKey key, AttributeMapping mapping, out CaseFolding? folding)
     {
         var resolved = key.Resolved;
         AttributeMapping.Mapping? Find(ResolvedAttribute r) => mapping.Find(r);
+        folding = null;
 
         if (key.ImplicitValue is null && Find(resolved) is AttributeMapping.MemberMapping member)
         {
+            folding = member.Folding;
             return Inline(member.Member, parameter);
         }
 

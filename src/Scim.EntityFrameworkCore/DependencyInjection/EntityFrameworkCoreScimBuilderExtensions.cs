@@ -32,6 +32,27 @@ public static class EntityFrameworkCoreScimBuilderExtensions
         stores(new EntityStoresBuilder<TContext>(builder));
         return builder;
     }
+
+    /// <summary>
+    /// Uses EF Core stores over the tables <see cref="ScimModelBuilderExtensions.ApplyScimModel"/>
+    /// adds to <typeparamref name="TContext"/> (call it from the context's <c>OnModelCreating</c>
+    /// and add a migration): every attribute of User, Enterprise User and Group is kept, other
+    /// extension schemas as JSON; groups may nest; ids are the service's; many tenants share the
+    /// tables. The stores take a context from <c>IDbContextFactory&lt;TContext&gt;</c> when one is
+    /// registered (one per operation), else the request scope's <typeparamref name="TContext"/>.
+    /// </summary>
+    /// <typeparam name="TContext">The host's DbContext, whose model includes the SCIM tables.</typeparam>
+    /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
+    /// <returns>The builder.</returns>
+    public static ScimBuilder AddEntityFrameworkCoreStores<TContext>(this ScimBuilder builder)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var stores = new EntityStoresBuilder<TContext>(builder);
+        stores.Register(ScimModelMaps.Users(), "User", declare: false);
+        stores.RegisterGroups(ScimModelMaps.Groups(), new ScimMembership(), declareMembers: false);
+        return builder;
+    }
 }
 
 /// <summary>Maps a host's entity classes to the SCIM resource types (see <c>AddEntityFrameworkCoreStores</c>).</summary>
@@ -53,9 +74,7 @@ public sealed class EntityStoresBuilder<TContext>
         ArgumentNullException.ThrowIfNull(map);
         var users = new EntityMap<TUser>();
         map(users);
-        _scim.DeclareStoredAttributes("User", users.Paths);
-        _scim.Services.TryAddSingleton(sp => Shared(sp, users, "User"));
-        _scim.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new EntityUserStore<TContext, TUser>(sp, sp.GetRequiredService<EntityStoreShared<TUser>>())));
+        Register(users, "User", declare: true);
         return this;
     }
 
@@ -76,8 +95,34 @@ public sealed class EntityStoresBuilder<TContext>
         var rows = new MembershipMap<TMember>();
         members(rows);
         var membership = rows.Membership ?? throw new InvalidOperationException($"The SCIM membership map of {typeof(TMember).Name} names no Keys(...): name its group key and its user key.");
-        _scim.DeclareStoredAttributes("Group", [.. groups.Paths, "members"]);
-        _scim.DeclareMemberTypes("Group", "User");
+        RegisterGroups(groups, membership, declareMembers: true);
+        return this;
+    }
+
+    /// <summary>Registers the user store of a map; <paramref name="declare"/>: tell the service the map keeps only what it maps.</summary>
+    internal void Register<TUser>(EntityMap<TUser> users, string resourceType, bool declare)
+        where TUser : class
+    {
+        if (declare)
+        {
+            _scim.DeclareStoredAttributes(resourceType, users.Paths);
+        }
+
+        _scim.Services.TryAddSingleton(sp => Shared(sp, users, resourceType));
+        _scim.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new EntityUserStore<TContext, TUser>(sp, sp.GetRequiredService<EntityStoreShared<TUser>>())));
+    }
+
+    /// <summary>Registers the group store of a map and its memberships; <paramref name="declareMembers"/>: the map keeps only what it maps, and members are users.</summary>
+    internal void RegisterGroups<TGroup, TMember>(EntityMap<TGroup> groups, Membership<TMember> membership, bool declareMembers)
+        where TGroup : class
+        where TMember : class
+    {
+        if (declareMembers)
+        {
+            _scim.DeclareStoredAttributes("Group", [.. groups.Paths, "members"]);
+            _scim.DeclareMemberTypes("Group", "User");
+        }
+
         _scim.Services.TryAddSingleton(sp =>
         {
             var shared = Shared(sp, groups, "Group");
@@ -85,7 +130,6 @@ public sealed class EntityStoresBuilder<TContext>
             return shared;
         });
         _scim.Services.Replace(ServiceDescriptor.Scoped<IGroupStore>(sp => new EntityGroupStore<TContext, TGroup, TMember>(sp, sp.GetRequiredService<EntityStoreShared<TGroup>>(), membership)));
-        return this;
     }
 
     private static EntityStoreShared<TEntity> Shared<TEntity>(IServiceProvider services, EntityMap<TEntity> map, string resourceType)

@@ -30,6 +30,9 @@ public sealed class EntityMap<TEntity>
 
     internal CaseFolding? Folding { get; private set; }
 
+    /// <summary>What the entity holds beyond its mapped members (the SCIM-owned model's value rows and extension JSON).</summary>
+    internal IEntityParts<TEntity>? Parts { get; set; }
+
     internal IReadOnlyList<MappedAttribute> Attributes => _attributes;
 
     /// <summary>
@@ -85,6 +88,37 @@ public sealed class EntityMap<TEntity>
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(write);
         _attributes.Add(new MappedAttribute(path, read, (entity, value) => write((TEntity)entity, (TValue)value!)));
+        return this;
+    }
+
+    /// <summary>
+    /// Maps a string attribute to a member that holds it as it is and a second member that holds
+    /// it normalized (ASP.NET Core Identity's <c>UserName</c> and <c>NormalizedUserName</c>): writes
+    /// set both; filters and sorting compare the normalized one, so a unique index on it answers
+    /// <c>userName eq</c> and settles racing creates.
+    /// </summary>
+    /// <param name="path">The SCIM attribute path, e.g. <c>userName</c>.</param>
+    /// <param name="member">The member holding the value as it was given.</param>
+    /// <param name="normalized">The member holding the normalized value.</param>
+    /// <param name="normalize">How values are normalized; <see langword="null"/> for <see cref="string.ToUpperInvariant()"/>.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> MapNormalized(string path, Expression<Func<TEntity, string?>> member, Expression<Func<TEntity, string?>> normalized, Func<string, string>? normalize = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentNullException.ThrowIfNull(normalized);
+        normalize ??= static value => value.ToUpperInvariant();
+        var write = Setter.Of(member);
+        var writeNormalized = Setter.Of(normalized);
+        _attributes.Add(new MappedAttribute(path, member, (entity, value) =>
+        {
+            write(entity, value);
+            writeNormalized(entity, value is string text ? normalize(text) : null);
+        })
+        {
+            Compared = normalized,
+            Folding = CaseFolding.NormalizedColumn(normalize),
+        });
         return this;
     }
 
@@ -166,4 +200,11 @@ public sealed class EntityMap<TEntity>
 /// <param name="Path">The SCIM attribute path, as mapped.</param>
 /// <param name="Read">The value, from the entity (translated to SQL for filters and sorting).</param>
 /// <param name="Write">Stores a value (boxed, of the read's type) on the entity.</param>
-internal sealed record MappedAttribute(string Path, LambdaExpression Read, Action<object, object?> Write);
+internal sealed record MappedAttribute(string Path, LambdaExpression Read, Action<object, object?> Write)
+{
+    /// <summary>What filters and sorting compare, when not <see cref="Read"/> (a normalized copy).</summary>
+    public LambdaExpression? Compared { get; init; }
+
+    /// <summary>How <see cref="Compared"/> is compared case-insensitively.</summary>
+    public CaseFolding? Folding { get; init; }
+}

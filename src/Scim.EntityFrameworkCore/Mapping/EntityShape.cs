@@ -63,7 +63,7 @@ internal sealed class EntityShape<TEntity>
             }
 
             fields.Add(new Field(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, resolved.SubAttribute?.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType));
-            AddToMapping(resolved.Path, attribute.Read);
+            AddToMapping(resolved.Path, attribute.Compared ?? attribute.Read, attribute.Folding);
         }
 
         _fields = [.. fields];
@@ -92,7 +92,12 @@ internal sealed class EntityShape<TEntity>
         }
 
         Folding = map.Folding ?? CaseFolding.ToLower;
+        Parts = map.Parts;
+        Parts?.Map(Mapping);
     }
+
+    /// <summary>What the entity holds beyond its mapped members, if anything.</summary>
+    public IEntityParts<TEntity>? Parts { get; }
 
     public ScimResourceType ResourceType { get; }
 
@@ -178,6 +183,7 @@ internal sealed class EntityShape<TEntity>
             }
         }
 
+        Parts?.AddTo(tree, entity);
         var meta = new JsonObject { ["resourceType"] = ResourceType.Name };
         if (_created?.Invoke(entity) is { } created && Instant(created) is { } createdAt)
         {
@@ -215,6 +221,8 @@ internal sealed class EntityShape<TEntity>
 
             field.Set(entity, value);
         }
+
+        Parts?.Apply(tree, entity);
     }
 
     /// <summary>Sets what a new row needs beyond its attributes: the proposed id (unless the database makes one), the tenant, the times and the version.</summary>
@@ -236,10 +244,10 @@ internal sealed class EntityShape<TEntity>
 
     private static object TimeValue(DateTimeOffset time, Type type) => type == typeof(DateTime) ? (object)time.UtcDateTime : time;
 
-    private void AddToMapping(string path, LambdaExpression member) =>
-        typeof(AttributeMapping<TEntity>).GetMethod(nameof(AttributeMapping<TEntity>.Map))!
+    private void AddToMapping(string path, LambdaExpression member, CaseFolding? folding = null) =>
+        typeof(AttributeMapping<TEntity>).GetMethods().Single(m => m.Name == nameof(AttributeMapping<TEntity>.Map) && m.GetParameters().Length == (folding is null ? 2 : 3))
             .MakeGenericMethod(member.ReturnType)
-            .Invoke(Mapping, [path, member]);
+            .Invoke(Mapping, folding is null ? [path, member] : [path, member, folding]);
 
     // The value as a query parameter: one compiled query serves every key.
     private static Expression<Func<TEntity, bool>> Equals(LambdaExpression member, object value) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Scim.Core.Querying;
+using Scim.Core.Resources;
 
 namespace Scim.EntityFrameworkCore;
 
@@ -16,17 +17,23 @@ internal abstract class Membership<TMember>
     /// <summary>At most this many keys in one IN list (SQLite allows 32,766 parameters, PostgreSQL 65,535).</summary>
     protected const int Chunk = 500;
 
-    /// <summary>The member ids of one group.</summary>
-    public abstract Task<List<string>> MembersAsync(DbContext db, object groupKey, CancellationToken cancellationToken);
+    /// <summary>The members of one group.</summary>
+    public abstract Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey, CancellationToken cancellationToken);
 
-    /// <summary>The member ids of several groups, by group key.</summary>
-    public abstract Task<Dictionary<object, List<string>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken);
+    /// <summary>The members of several groups, by group key.</summary>
+    public abstract Task<Dictionary<object, List<GroupMember>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken);
+
+    /// <summary>Before a group is deleted: removes the rows that list it as a member, where a foreign key would refuse the delete.</summary>
+    public virtual Task BeforeGroupDeletedAsync(DbContext db, object groupKey, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether any group may have a group as a member (nested groups).</summary>
+    public virtual ValueTask<bool> MayNestAsync(DbContext db, CancellationToken cancellationToken) => new(false);
 
     /// <summary>The (member id, group key) pairs of the given members.</summary>
     public abstract Task<List<(string MemberId, object GroupKey)>> GroupsOfAsync(DbContext db, IEnumerable<string> memberIds, CancellationToken cancellationToken);
 
-    /// <summary>Adds the members not there yet; returns those added.</summary>
-    public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken);
+    /// <summary>Adds the members not there yet (of the type the service checked); returns the ids of those added.</summary>
+    public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken);
 
     /// <summary>Removes the members that are there; returns those removed.</summary>
     public abstract Task<List<string>> RemoveAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken);
@@ -61,12 +68,12 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     private readonly Action<object, object?> _setMember = Setter.Of(memberKey);
     private readonly Expression<Func<IGrouping<TGroupKey, TMember>, GroupDigest>> _digestOfGroup = BuildDigest(memberKey);
 
-    public override async Task<List<string>> MembersAsync(DbContext db, object groupKey1, CancellationToken cancellationToken) =>
-        [.. (await Rows(db).Where(Is(groupKey, (TGroupKey)groupKey1)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(Text)];
+    public override async Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey1, CancellationToken cancellationToken) =>
+        [.. (await Rows(db).Where(Is(groupKey, (TGroupKey)groupKey1)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(User)];
 
-    public override async Task<Dictionary<object, List<string>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)
+    public override async Task<Dictionary<object, List<GroupMember>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<object, List<string>>();
+        var result = new Dictionary<object, List<GroupMember>>();
         foreach (var chunk in groupKeys.Cast<TGroupKey>().Chunk(Chunk))
         {
             var pairs = await Rows(db).Where(In(groupKey, chunk)).Select(Pair()).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +84,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
                     result[group] = members = [];
                 }
 
-                members.Add(Text(member));
+                members.Add(User(member));
             }
         }
 
@@ -96,11 +103,11 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return result;
     }
 
-    public override async Task<List<string>> AddAsync(DbContext db, object group, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<List<string>> AddAsync(DbContext db, object group, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
         var added = new List<string>();
         var key = (TGroupKey)group;
-        foreach (var chunk in Keys(memberIds).Distinct().Chunk(Chunk))
+        foreach (var chunk in Keys(members.Select(m => m.Value!)).Distinct().Chunk(Chunk))
         {
             var present = (await Rows(db).Where(Is(groupKey, key)).Where(In(memberKey, chunk)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
             foreach (var member in chunk.Where(m => !present.Contains(m)))
@@ -245,6 +252,8 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
 
         public string? High { get; set; }
     }
+
+    private static GroupMember User(TMemberKey key) => new() { Value = Text(key), Type = "User" };
 
     private static string Text(TMemberKey key) => Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty;
 

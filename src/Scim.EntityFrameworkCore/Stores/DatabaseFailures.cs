@@ -17,6 +17,7 @@ internal static class DatabaseFailures
     private const string SerializationFailure = "40001";
     private const string DeadlockDetected = "40P01";
     private const string ForeignKeyViolation = "23503";
+    private const string StringDataRightTruncation = "22001";
 
     // SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT.
     private const int SqliteBusy = 5;
@@ -35,6 +36,9 @@ internal static class DatabaseFailures
         return database is not null
             && (database.SqlState is SerializationFailure or DeadlockDetected || SqliteCode(database) is SqliteBusy or SqliteLocked);
     }
+
+    /// <summary>Whether a value was longer than its column (a length the model does not declare, so it was not checked before).</summary>
+    public static bool IsTooLong(Exception exception) => Find(exception)?.SqlState == StringDataRightTruncation;
 
     /// <summary>
     /// Whether a foreign key fired: a row the write refers to (a member user) was deleted by a

@@ -45,7 +45,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
             if (patch.Members.Added.Count > 0)
             {
-                added = await membership.AddAsync(db, key, patch.Members.Added.Select(m => m.Value!), cancellationToken).ConfigureAwait(false);
+                added = await membership.AddAsync(db, key, patch.Members.Added, cancellationToken).ConfigureAwait(false);
             }
 
             // A member removed by remove-all and added back is no change for it.
@@ -60,6 +60,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                 }
 
                 Shape.Stamp(group, patch.Id, context.Tenant, patch.LastModified, patch.NewVersion, isNew: false);
+                CheckLengths(db);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -117,8 +118,12 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Members are users only (the membership rows refer to the user entity).</summary>
-    public ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken) => new(false);
+    /// <summary>Whether any membership row names a group (never, when members are users only).</summary>
+    public async ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken)
+    {
+        await using var lease = Open();
+        return await membership.MayNestAsync(lease.Context, cancellationToken).ConfigureAwait(false);
+    }
 
     protected override T Changed<T>() =>
         (typeof(T) == typeof(GroupPatchResult) ? new GroupPatchResult(StoreWriteStatus.VersionMismatch) as T : StoreWriteResult.VersionMismatch<Group>() as T)!;
@@ -144,7 +149,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var group = FromTree(Shape.ToTree(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false)));
         if (hints.IncludesMembers)
         {
-            group.Members = [.. (await membership.MembersAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false)).Select(Member)];
+            group.Members = await membership.MembersAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);
         }
 
         return group;
@@ -162,25 +167,26 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         return [.. entities.Select(entity =>
         {
             var group = FromTree(Shape.ToTree(entity, digests is null ? null : digests.GetValueOrDefault(Shape.KeyValueOf(entity)) ?? "0"));
-            group.Members = [.. members.GetValueOrDefault(Shape.KeyValueOf(entity))?.Select(Member) ?? []];
+            group.Members = members.GetValueOrDefault(Shape.KeyValueOf(entity)) ?? [];
             return group;
         })];
     }
 
     protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken) =>
-        await membership.AddAsync(db, Shape.KeyValueOf(entity), resource.Members.Select(m => m.Value!), cancellationToken).ConfigureAwait(false);
+        await membership.AddAsync(db, Shape.KeyValueOf(entity), resource.Members, cancellationToken).ConfigureAwait(false);
 
     protected override async Task AfterReplaceAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
         var key = Shape.KeyValueOf(entity);
         var wanted = resource.Members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);
-        await membership.RemoveAsync(db, key, present.Where(m => !wanted.Contains(m)), cancellationToken).ConfigureAwait(false);
-        await membership.AddAsync(db, key, wanted, cancellationToken).ConfigureAwait(false);
+        await membership.RemoveAsync(db, key, present.Select(m => m.Value!).Where(m => !wanted.Contains(m)), cancellationToken).ConfigureAwait(false);
+        await membership.AddAsync(db, key, resource.Members, cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task BeforeDeleteAsync(TContext db, TGroup entity, CancellationToken cancellationToken) =>
+    protected override async Task BeforeDeleteAsync(TContext db, TGroup entity, CancellationToken cancellationToken)
+    {
         await membership.RemoveAllAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);
-
-    private static GroupMember Member(string id) => new() { Value = id, Type = "User" };
+        await membership.BeforeGroupDeletedAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -88,6 +88,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             Shape.Apply(tree, entity);
             Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: true);
             db.Add(entity);
+            CheckLengths(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await AfterCreateAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
@@ -118,6 +119,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             Shape.Apply(tree, entity);
             Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: false);
+            CheckLengths(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
@@ -148,14 +150,32 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>The tenant's rows (all rows for a single-tenant map).</summary>
-    protected IQueryable<TEntity> Rows(TContext db, ScimContext context) =>
-        Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
+    protected IQueryable<TEntity> Rows(TContext db, ScimContext context)
+    {
+        var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
+        return Shape.Parts is { } parts ? parts.Include(rows) : rows;
+    }
 
-    /// <summary>The row of an id, tracked for a write; <see langword="null"/> when the tenant has none.</summary>
-    protected async Task<TEntity?> FindAsync(TContext db, ScimContext context, string id, CancellationToken cancellationToken) =>
-        Shape.KeyOf(id) is { } key
-            ? await Rows(db, context).Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+    /// <summary>
+    /// The row of an id, tracked for a write and locked until the transaction ends (an update that
+    /// changes nothing claims it first, so writers of one resource queue instead of failing);
+    /// <see langword="null"/> when the tenant has none.
+    /// </summary>
+    protected async Task<TEntity?> FindAsync(TContext db, ScimContext context, string id, CancellationToken cancellationToken)
+    {
+        if (Shape.KeyOf(id) is not { } key)
+        {
+            return null;
+        }
+
+        var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
+        if (await rows.Where(Shape.HasKey(key)).ExecuteUpdateAsync(Shared.Claim, cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return null;
+        }
+
+        return await Rows(db, context).Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Runs a write in one serializable transaction, again after a lost race, and turns a unique
@@ -170,7 +190,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             var db = lease.Context;
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+                // Read committed: a write claims the row it changes first (see FindAsync), and
+                // uniqueness is the unique indexes' to settle; SQLite serializes writers anyway.
+                await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
                 var result = await write(db, attempt).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
@@ -178,6 +200,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(TEntity), out var property) && UniqueConflict(property) is { } conflict)
             {
                 return Conflict<T>(conflict);
+            }
+            catch (Exception error) when (DatabaseFailures.IsTooLong(error))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A value is longer than the database keeps for its attribute.");
             }
             catch (Exception error) when (DatabaseFailures.IsMissingReference(error))
             {
@@ -194,6 +220,17 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
         }
     }
+
+    /// <summary>Refuses a value longer than its column (400), naming the attribute.</summary>
+    protected void CheckLengths(TContext db) =>
+        ColumnLimits.Check(db, (entry, property) => entry.Entity is ScimUserValueEntity value
+            ? value.Attribute + "." + property switch
+            {
+                nameof(ScimUserValueEntity.StreetAddress) => "streetAddress",
+                nameof(ScimUserValueEntity.PostalCode) => "postalCode",
+                _ => property.ToLowerInvariant(),
+            }
+            : entry.Entity is TEntity ? Shared.PathOfMember(property) : null);
 
     /// <summary>How "changed since the service read it" is reported by a write's result type.</summary>
     protected abstract T Changed<T>()

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore.Query;
 using System.Text.Json.Nodes;
 using Scim.Core.Filtering;
 using Scim.Core.Schema;
@@ -23,11 +24,14 @@ internal sealed class EntityStoreShared<TEntity>
         var type = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no {resourceTypeName} resource type.");
         Shape = new EntityShape<TEntity>(map, registry, type);
         Queryable = new ScimQueryable(registry, Shape.Folding, filterOptions);
+        // The members a unique index may cover: what an attribute is kept in, and its normalized copy.
         _pathsByMember = map.Attributes
-            .Where(a => a.Read.Body is MemberExpression)
-            .GroupBy(a => ((MemberExpression)a.Read.Body).Member.Name, StringComparer.Ordinal)
+            .SelectMany(a => new[] { (a.Read, a.Path), (a.Compared, a.Path) })
+            .Where(p => p.Item1?.Body is MemberExpression)
+            .GroupBy(p => ((MemberExpression)p.Item1!.Body).Member.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Canonical(registry, type, g.First().Path), StringComparer.Ordinal);
         KeyMember = (Shape.KeyExpression.Body as MemberExpression)?.Member.Name;
+        Claim = ClaimOf(map.VersionColumn ?? map.Attributes.Select(a => a.Read).FirstOrDefault(r => r.Body is MemberExpression { Member: System.Reflection.PropertyInfo { CanWrite: true } } m && m.Expression == r.Parameters[0]) ?? Shape.KeyExpression);
         UniquePaths = [.. map.Attributes
             .Select(a => registry.TryResolveAttribute(type, a.Path, out var resolved, out _) ? resolved : null)
             .Where(r => r is { SubAttribute: null, IsExtension: false, Attribute.Uniqueness: not Uniqueness.None, Attribute.Type: AttributeType.String })
@@ -35,6 +39,9 @@ internal sealed class EntityStoreShared<TEntity>
     }
 
     public EntityShape<TEntity> Shape { get; }
+
+    /// <summary><c>SET c = c</c> on one mapped column: an update that changes nothing but locks the row.</summary>
+    public Action<UpdateSettersBuilder<TEntity>> Claim { get; }
 
     public ScimQueryable Queryable { get; }
 
@@ -60,6 +67,15 @@ internal sealed class EntityStoreShared<TEntity>
                 yield return (path, text);
             }
         }
+    }
+
+    private static Action<UpdateSettersBuilder<TEntity>> ClaimOf(LambdaExpression column)
+    {
+        var setProperty = typeof(UpdateSettersBuilder<TEntity>).GetMethods()
+            .Single(m => m.Name == nameof(UpdateSettersBuilder<TEntity>.SetProperty) && m.GetParameters() is [{ ParameterType.IsGenericType: true } first, { ParameterType.IsGenericType: true } second]
+                && first.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>) && second.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>))
+            .MakeGenericMethod(column.ReturnType);
+        return setters => setProperty.Invoke(setters, [column, column]);
     }
 
     private static string Canonical(SchemaRegistry registry, ScimResourceType type, string path) =>

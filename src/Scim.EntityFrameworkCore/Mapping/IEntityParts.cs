@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Scim.Core.Querying;
+using Scim.Core.Schema;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// What an entity holds beyond its mapped columns: the rows of a user's multi-valued attributes,
+/// the JSON of extension schemas. The SCIM-owned model has them; a host's entity map has none.
+/// </summary>
+internal interface IEntityParts<TEntity>
+    where TEntity : class
+{
+    /// <summary>Adds the parts' values to a resource's JSON.</summary>
+    void AddTo(JsonObject tree, TEntity entity);
+
+    /// <summary>Stores a resource's values of the parts on the entity (replacing what it held).</summary>
+    void Apply(JsonObject tree, TEntity entity);
+
+    /// <summary>Maps the parts' attributes for filters and sorting.</summary>
+    void Map(AttributeMapping<TEntity> mapping);
+
+    /// <summary>Loads the parts with the entity.</summary>
+    IQueryable<TEntity> Include(IQueryable<TEntity> query);
+}

@@ -1,0 +1,157 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Scim.Core.Querying;
+using Scim.Core.Resources;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// The memberships of the SCIM-owned model: <see cref="ScimGroupMemberEntity"/> rows whose member
+/// is a user or a group. Changed by adding and removing rows by key, in chunks, like every
+/// membership of this package; groups' versions are kept in a column, so no digest is needed.
+/// </summary>
+internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
+{
+    public override async Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey, CancellationToken cancellationToken)
+    {
+        var id = (string)groupKey;
+        return [.. (await Rows(db).Where(m => m.GroupId == id).Select(m => new { m.MemberId, m.NestedGroupId }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Select(m => Member(m.MemberId, m.NestedGroupId))];
+    }
+
+    public override async Task<Dictionary<object, List<GroupMember>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<object, List<GroupMember>>();
+        foreach (var chunk in groupKeys.Cast<string>().Chunk(Chunk))
+        {
+            var rows = await Rows(db).Where(m => chunk.Contains(m.GroupId)).Select(m => new { m.GroupId, m.MemberId, m.NestedGroupId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                if (!result.TryGetValue(row.GroupId, out var members))
+                {
+                    result[row.GroupId] = members = [];
+                }
+
+                members.Add(Member(row.MemberId, row.NestedGroupId));
+            }
+        }
+
+        return result;
+    }
+
+    public override async Task BeforeGroupDeletedAsync(DbContext db, object groupKey, CancellationToken cancellationToken)
+    {
+        var id = (string)groupKey;
+        await Rows(db).Where(m => m.NestedGroupId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<bool> MayNestAsync(DbContext db, CancellationToken cancellationToken) =>
+        await Rows(db).AnyAsync(m => m.NestedGroupId != null, cancellationToken).ConfigureAwait(false);
+
+    public override async Task<List<(string MemberId, object GroupKey)>> GroupsOfAsync(DbContext db, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, object)>();
+        foreach (var chunk in memberIds.Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        {
+            var rows = await Rows(db).Where(m => chunk.Contains(m.MemberId)).Select(m => new { m.MemberId, m.GroupId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            result.AddRange(rows.Select(r => (r.MemberId, (object)r.GroupId)));
+        }
+
+        return result;
+    }
+
+    public override async Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var group = (string)groupKey;
+        var added = new List<string>();
+        foreach (var chunk in members.DistinctBy(m => m.Value, StringComparer.Ordinal).Chunk(Chunk))
+        {
+            var ids = chunk.Select(m => m.Value!).ToArray();
+            var present = (await Rows(db).Where(m => m.GroupId == group && ids.Contains(m.MemberId)).Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            foreach (var member in chunk.Where(m => !present.Contains(m.Value!)))
+            {
+                var isGroup = string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+                db.Add(new ScimGroupMemberEntity
+                {
+                    GroupId = group,
+                    MemberId = member.Value!,
+                    UserId = isGroup ? null : member.Value,
+                    NestedGroupId = isGroup ? member.Value : null,
+                });
+                added.Add(member.Value!);
+            }
+        }
+
+        if (added.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
+    }
+
+    public override async Task<List<string>> RemoveAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var group = (string)groupKey;
+        var removed = new List<string>();
+        foreach (var chunk in memberIds.Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        {
+            var rows = Rows(db).Where(m => m.GroupId == group && chunk.Contains(m.MemberId));
+            var present = await rows.Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (present.Count > 0)
+            {
+                await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                removed.AddRange(present);
+            }
+        }
+
+        return removed;
+    }
+
+    public override async Task<List<string>> RemoveAllAsync(DbContext db, object groupKey, CancellationToken cancellationToken)
+    {
+        var group = (string)groupKey;
+        var rows = Rows(db).Where(m => m.GroupId == group);
+        var present = await rows.Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (present.Count > 0)
+        {
+            await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return present;
+    }
+
+    public override async Task<List<object>> RemoveEverywhereAsync(DbContext db, string memberId, CancellationToken cancellationToken)
+    {
+        var rows = Rows(db).Where(m => m.MemberId == memberId);
+        var groups = await rows.Select(m => m.GroupId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (groups.Count > 0)
+        {
+            await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. groups];
+    }
+
+    /// <summary>Not needed: the model keeps each group's version in a column.</summary>
+    public override Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken) =>
+        Task.FromResult(new Dictionary<object, string>());
+
+    public override void MapMembers<TGroup>(AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup)
+    {
+        var of = Expression.Call(typeof(MembershipRows), nameof(MembershipRows.Of), [typeof(ScimGroupMemberEntity), typeof(string)], groupKeyOfGroup.Body);
+        mapping.MapCollection("members", Expression.Lambda<Func<TGroup, IEnumerable<ScimGroupMemberEntity>>>(of, groupKeyOfGroup.Parameters), members => members
+            .Map("value", m => m.MemberId)
+            .Map("type", m => m.NestedGroupId != null ? "Group" : "User"));
+    }
+
+    public override IQueryable<T> WithMembershipRows<T>(IQueryable<T> query, DbContext db)
+    {
+        var rewritten = new MembershipRows.Expand<ScimGroupMemberEntity, string>(Rows(db).AsQueryable().Expression, m => m.GroupId).Visit(query.Expression);
+        return ReferenceEquals(rewritten, query.Expression) ? query : query.Provider.CreateQuery<T>(rewritten);
+    }
+
+    private static DbSet<ScimGroupMemberEntity> Rows(DbContext db) => db.Set<ScimGroupMemberEntity>();
+
+    private static GroupMember Member(string id, string? nestedGroupId) => new() { Value = id, Type = nestedGroupId is null ? "User" : "Group" };
+}

@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>Adds the tables of the SCIM-owned model to a host's DbContext.</summary>
+public static class ScimModelBuilderExtensions
+{
+    /// <summary>The longest <c>userName</c>, <c>displayName</c> and other short strings kept; longer values are refused with 400 <c>invalidValue</c>.</summary>
+    public const int ShortText = 256;
+
+    /// <summary>The longest URL, value or extension text kept in a length-limited column.</summary>
+    public const int LongText = 2048;
+
+    /// <summary>
+    /// Adds users (<see cref="ScimUserEntity"/>, with <see cref="ScimUserValueEntity"/> rows for
+    /// multi-valued attributes), groups (<see cref="ScimGroupEntity"/>) and memberships
+    /// (<see cref="ScimGroupMemberEntity"/>: foreign keys to the group and to the member user that
+    /// cascade), with the indexes SCIM's lookups need: <c>(Tenant, NormalizedUserName)</c> unique,
+    /// <c>(Tenant, ExternalId)</c>, <c>(Tenant, NormalizedDisplayName)</c>, memberships by member.
+    /// Call it from <c>OnModelCreating</c>, then add a migration (<c>dotnet ef migrations add Scim</c>).
+    /// </summary>
+    /// <param name="modelBuilder">The host's model builder.</param>
+    /// <param name="tablePrefix">The prefix of the table names (<c>ScimUsers</c>, <c>ScimUserValues</c>, <c>ScimGroups</c>, <c>ScimGroupMembers</c>).</param>
+    /// <param name="schema">The database schema of the tables, or <see langword="null"/> for the default.</param>
+    /// <returns>The model builder.</returns>
+    public static ModelBuilder ApplyScimModel(this ModelBuilder modelBuilder, string tablePrefix = "Scim", string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(tablePrefix);
+        modelBuilder.Entity<ScimUserEntity>(user =>
+        {
+            user.ToTable(tablePrefix + "Users", schema);
+            user.HasKey(u => u.Id);
+            user.Property(u => u.Id).HasMaxLength(64);
+            user.Property(u => u.Tenant).HasMaxLength(128);
+            user.Property(u => u.UserName).HasMaxLength(ShortText);
+            user.Property(u => u.NormalizedUserName).HasMaxLength(ShortText);
+            user.Property(u => u.ExternalId).HasMaxLength(ShortText);
+            user.Property(u => u.Version).HasMaxLength(64);
+            user.Property(u => u.ProfileUrl).HasMaxLength(LongText);
+            foreach (var name in new[] { nameof(ScimUserEntity.DisplayName), nameof(ScimUserEntity.NickName), nameof(ScimUserEntity.Title), nameof(ScimUserEntity.UserType), nameof(ScimUserEntity.PreferredLanguage), nameof(ScimUserEntity.Locale), nameof(ScimUserEntity.Timezone), nameof(ScimUserEntity.NameFormatted), nameof(ScimUserEntity.FamilyName), nameof(ScimUserEntity.GivenName), nameof(ScimUserEntity.MiddleName), nameof(ScimUserEntity.HonorificPrefix), nameof(ScimUserEntity.HonorificSuffix), nameof(ScimUserEntity.EmployeeNumber), nameof(ScimUserEntity.CostCenter), nameof(ScimUserEntity.Organization), nameof(ScimUserEntity.Division), nameof(ScimUserEntity.Department), nameof(ScimUserEntity.ManagerId) })
+            {
+                user.Property(name).HasMaxLength(ShortText);
+            }
+
+            user.HasIndex(u => new { u.Tenant, u.NormalizedUserName }).IsUnique();
+            user.HasIndex(u => new { u.Tenant, u.ExternalId });
+            user.HasMany(u => u.Values).WithOne().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ScimUserValueEntity>(value =>
+        {
+            value.ToTable(tablePrefix + "UserValues", schema);
+            value.HasKey(v => v.Id);
+            value.Property(v => v.UserId).HasMaxLength(64);
+            value.Property(v => v.Attribute).HasMaxLength(64);
+            value.Property(v => v.Value).HasMaxLength(LongText);
+            foreach (var name in new[] { nameof(ScimUserValueEntity.Display), nameof(ScimUserValueEntity.Type), nameof(ScimUserValueEntity.Locality), nameof(ScimUserValueEntity.Region), nameof(ScimUserValueEntity.PostalCode), nameof(ScimUserValueEntity.Country) })
+            {
+                value.Property(name).HasMaxLength(ShortText);
+            }
+
+            value.Property(v => v.Formatted).HasMaxLength(LongText);
+            value.Property(v => v.StreetAddress).HasMaxLength(LongText);
+            value.HasIndex(v => new { v.UserId, v.Attribute, v.Ordinal });
+        });
+        modelBuilder.Entity<ScimGroupEntity>(group =>
+        {
+            group.ToTable(tablePrefix + "Groups", schema);
+            group.HasKey(g => g.Id);
+            group.Property(g => g.Id).HasMaxLength(64);
+            group.Property(g => g.Tenant).HasMaxLength(128);
+            group.Property(g => g.DisplayName).HasMaxLength(ShortText);
+            group.Property(g => g.NormalizedDisplayName).HasMaxLength(ShortText);
+            group.Property(g => g.ExternalId).HasMaxLength(ShortText);
+            group.Property(g => g.Version).HasMaxLength(64);
+            group.HasIndex(g => new { g.Tenant, g.NormalizedDisplayName });
+            group.HasIndex(g => new { g.Tenant, g.ExternalId });
+        });
+        modelBuilder.Entity<ScimGroupMemberEntity>(member =>
+        {
+            member.ToTable(tablePrefix + "GroupMembers", schema);
+            member.HasKey(m => new { m.GroupId, m.MemberId });
+            member.Property(m => m.GroupId).HasMaxLength(64);
+            member.Property(m => m.MemberId).HasMaxLength(64);
+            member.Property(m => m.UserId).HasMaxLength(64);
+            member.Property(m => m.NestedGroupId).HasMaxLength(64);
+            member.HasIndex(m => m.MemberId);
+            member.HasIndex(m => m.UserId);
+            member.HasIndex(m => m.NestedGroupId);
+            member.HasOne<ScimGroupEntity>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
+            member.HasOne<ScimUserEntity>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+
+            // Not cascading: a second cascade path from groups is refused by some databases; the
+            // store removes these rows itself before it deletes a group.
+            member.HasOne<ScimGroupEntity>().WithMany().HasForeignKey(m => m.NestedGroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        return modelBuilder;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Scim.Core.Querying;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// A user's multi-valued attributes as <see cref="ScimUserValueEntity"/> rows, one per value, in
+/// the order given; and the JSON of extension schemas other than Enterprise User.
+/// </summary>
+internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
+{
+    /// <summary>The multi-valued attributes of the core User schema the rows hold.</summary>
+    private static readonly string[] Attributes = ["emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
+
+    private readonly ExtensionsJson<ScimUserEntity> _extensions = new(u => u.Extensions, (u, json) => u.Extensions = json, [Scim.Core.Schema.ScimSchemaUris.EnterpriseUser]);
+
+    public void AddTo(JsonObject tree, ScimUserEntity entity)
+    {
+        foreach (var group in entity.Values.OrderBy(v => v.Ordinal).GroupBy(v => v.Attribute, StringComparer.Ordinal))
+        {
+            var array = new JsonArray();
+            foreach (var row in group)
+            {
+                var value = new JsonObject();
+                Put(value, "value", row.Value);
+                Put(value, "display", row.Display);
+                Put(value, "type", row.Type);
+                if (row.Primary is { } primary)
+                {
+                    value["primary"] = primary;
+                }
+
+                Put(value, "formatted", row.Formatted);
+                Put(value, "streetAddress", row.StreetAddress);
+                Put(value, "locality", row.Locality);
+                Put(value, "region", row.Region);
+                Put(value, "postalCode", row.PostalCode);
+                Put(value, "country", row.Country);
+                array.Add(value);
+            }
+
+            tree[group.Key] = array;
+        }
+
+        _extensions.AddTo(tree, entity);
+    }
+
+    public void Apply(JsonObject tree, ScimUserEntity entity)
+    {
+        var rows = new List<ScimUserValueEntity>();
+        foreach (var attribute in Attributes)
+        {
+            if (tree[attribute] is not JsonArray values)
+            {
+                continue;
+            }
+
+            var ordinal = 0;
+            foreach (var node in values)
+            {
+                if (node is not JsonObject value)
+                {
+                    continue;
+                }
+
+                rows.Add(new ScimUserValueEntity
+                {
+                    UserId = entity.Id,
+                    Attribute = attribute,
+                    Ordinal = ordinal++,
+                    Value = Text(value, "value"),
+                    Display = Text(value, "display"),
+                    Type = Text(value, "type"),
+                    Primary = value["primary"] is JsonValue flag && flag.TryGetValue<bool>(out var primary) ? primary : null,
+                    Formatted = Text(value, "formatted"),
+                    StreetAddress = Text(value, "streetAddress"),
+                    Locality = Text(value, "locality"),
+                    Region = Text(value, "region"),
+                    PostalCode = Text(value, "postalCode"),
+                    Country = Text(value, "country"),
+                });
+            }
+        }
+
+        // Replaced whole: the old rows are deleted (orphans of a required relationship), the new inserted.
+        entity.Values.Clear();
+        entity.Values.AddRange(rows);
+        _extensions.Apply(tree, entity);
+    }
+
+    public void Map(AttributeMapping<ScimUserEntity> mapping)
+    {
+        foreach (var attribute in Attributes)
+        {
+            var name = attribute;
+            mapping.MapCollection(name, u => u.Values.Where(v => v.Attribute == name), element =>
+            {
+                element.Map("value", v => v.Value).Map("display", v => v.Display).Map("type", v => v.Type).Map("primary", v => v.Primary);
+                if (name == "addresses")
+                {
+                    element.Map("formatted", v => v.Formatted).Map("streetAddress", v => v.StreetAddress).Map("locality", v => v.Locality)
+                        .Map("region", v => v.Region).Map("postalCode", v => v.PostalCode).Map("country", v => v.Country);
+                }
+            });
+        }
+    }
+
+    public IQueryable<ScimUserEntity> Include(IQueryable<ScimUserEntity> query) => query.Include(u => u.Values);
+
+    private static void Put(JsonObject value, string name, string? text)
+    {
+        if (!string.IsNullOrEmpty(text))
+        {
+            value[name] = text;
+        }
+    }
+
+    private static string? Text(JsonObject value, string name) =>
+        value[name] is JsonValue text && text.TryGetValue<string>(out var s) ? s : null;
+}

@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scim.Core;
+using Scim.Core.Stores;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+
+namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+/// <summary>The database a test runs on.</summary>
+public enum Provider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// A host that keeps its SCIM data in the SCIM-owned tables, on a SQLite file or a PostgreSQL
+/// database of its own, started on Kestrel over real HTTP with two tenants' tokens.
+/// </summary>
+public sealed class ScimTablesApp : IScimApp
+{
+    public const string Token = "scim-tables-token-4f2a";
+    public const string OtherTenantToken = "scim-tables-token-b-91c0";
+
+    private readonly WebApplication _app;
+    private readonly IAsyncDisposable _database;
+
+    private ScimTablesApp(WebApplication app, IAsyncDisposable database, Uri root, SqlLog sql, ErrorLog errors)
+    {
+        _app = app;
+        _database = database;
+        Root = root;
+        Sql = sql;
+        Errors = errors;
+    }
+
+    /// <summary>The server's root URL.</summary>
+    public Uri Root { get; }
+
+    public SqlLog Sql { get; }
+
+    public ErrorLog Errors { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Options for a context over this app's database.</summary>
+    public static void Use(DbContextOptionsBuilder options, Provider provider, string connectionString)
+    {
+        _ = provider == Provider.Sqlite ? options.UseSqlite(connectionString) : options.UseNpgsql(connectionString);
+    }
+
+    /// <summary>Starts the app over a new, empty database of the provider.</summary>
+    public static async Task<ScimTablesApp> StartAsync(Provider provider, Action<ScimBuilder>? scim = null)
+    {
+        IAsyncDisposable database;
+        string connectionString;
+        if (provider == Provider.Sqlite)
+        {
+            var file = SqliteFile.Create();
+            (database, connectionString) = (file, file.ConnectionString);
+        }
+        else
+        {
+            var pg = await Postgres.CreateDatabaseAsync();
+            (database, connectionString) = (pg, pg.ConnectionString);
+        }
+
+        var setup = new DbContextOptionsBuilder<ScimTablesDbContext>();
+        Use(setup, provider, connectionString);
+        await using (var db = new ScimTablesDbContext(setup.Options))
+        {
+            await db.Database.EnsureCreatedAsync();
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var errors = new ErrorLog();
+        builder.Logging.AddProvider(errors);
+        var log = new SqlLog();
+        builder.Services.AddDbContextFactory<ScimTablesDbContext>(o =>
+        {
+            Use(o, provider, connectionString);
+            o.AddInterceptors(log);
+        });
+        var registration = builder.Services.AddScim().AddEntityFrameworkCoreStores<ScimTablesDbContext>().AddScimBearerTokens(t =>
+        {
+            t.AddToken(ScimContext.DefaultTenant, "test", Token);
+            t.AddToken("b", "test-b", OtherTenantToken);
+        });
+        scim?.Invoke(registration);
+        var app = builder.Build();
+        app.MapScim("/scim/v2").RequireScimBearerToken();
+        app.MapScim("/tenants/{tenant}/scim/v2").RequireScimBearerToken();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ScimTablesApp(app, database, new Uri(address.TrimEnd('/') + "/"), log, errors);
+    }
+
+    public HttpClient Client() => Client("scim/v2/", Token);
+
+    /// <summary>A client of tenant "b".</summary>
+    public HttpClient OtherTenant() => Client("tenants/b/scim/v2/", OtherTenantToken);
+
+    /// <summary>A context over the app's database.</summary>
+    public ScimTablesDbContext Database() => Services.GetRequiredService<IDbContextFactory<ScimTablesDbContext>>().CreateDbContext();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private HttpClient Client(string path, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Root, path) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
