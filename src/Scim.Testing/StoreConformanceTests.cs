@@ -77,7 +77,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
     /// <summary>
     /// Makes the stores for one test. Either make new stores each time, or return shared stores
-    /// (each test uses its own tenant and ids, so tests do not see each other's data).
+    /// (each test uses its own tenant and ids, so tests do not see each other's data). Stores that
+    /// claim <see cref="StoreUnderTest.SingleTenant"/> ignore the tenant: give each test new, empty ones.
     /// </summary>
     /// <returns>The stores and what they enforce.</returns>
     protected abstract Task<StoreUnderTest> CreateStoresAsync();
