@@ -14,6 +14,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
     public async Task User_ReplaceWithStaleVersion_IsVersionMismatchAndChangesNothing()
     {
         var id = await CreateAsync(NewUser("bjensen", version: Version("1")));
+        var current = await UserVersionAsync(id);
         var replacement = NewUser("changed", id, version: Version("2"));
 
         var result = await Users.ReplaceAsync(Context, replacement, Version("0"), Cancellation);
@@ -21,7 +22,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
         Assert.Equal(StoreWriteStatus.VersionMismatch, result.Status);
         var read = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("bjensen", read?.UserName);
-        Assert.Equal(Version("1"), read?.Meta?.Version);
+        AssertVersion(current, read?.Meta?.Version, Version("2"), changed: false, $"user {id}");
     }
 
     /// <summary>Replace with the current version succeeds; the old version is stale afterwards.</summary>
@@ -29,15 +30,18 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
     public async Task User_ReplaceWithCurrentVersion_SucceedsAndOldVersionBecomesStale()
     {
         var id = await CreateAsync(NewUser("bjensen", version: Version("1")));
+        var old = await UserVersionAsync(id);
 
-        var first = await Users.ReplaceAsync(Context, NewUser("second", id, version: Version("2")), Version("1"), Cancellation);
-        var stale = await Users.ReplaceAsync(Context, NewUser("third", id, version: Version("3")), Version("1"), Cancellation);
+        var first = await Users.ReplaceAsync(Context, NewUser("second", id, version: Version("2")), old, Cancellation);
+        var current = await UserVersionAsync(id);
+        var stale = await Users.ReplaceAsync(Context, NewUser("third", id, version: Version("3")), old, Cancellation);
 
         AssertSucceeded(first, "replace with the current version");
+        AssertVersion(old, current, Version("2"), changed: true, $"user {id}");
         Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
         var read = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("second", read?.UserName);
-        Assert.Equal(Version("2"), read?.Meta?.Version);
+        Assert.Equal(current, read?.Meta?.Version);
     }
 
     /// <summary>Delete with a stale version is a mismatch and the user stays; with the current version it goes.</summary>
@@ -45,15 +49,30 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
     public async Task User_DeleteWithStaleThenCurrentVersion_OnlyTheCurrentOneDeletes()
     {
         var id = await CreateAsync(NewUser("bjensen", version: Version("7")));
+        var current = await UserVersionAsync(id);
 
         var stale = await Users.DeleteAsync(Context, id, Version("6"), Cancellation);
         var stillThere = await Users.GetAsync(Context, id, ReadHints.All, Cancellation);
-        var current = await Users.DeleteAsync(Context, id, Version("7"), Cancellation);
+        var deleted = await Users.DeleteAsync(Context, id, current, Cancellation);
 
         Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
         Assert.NotNull(stillThere);
-        AssertSucceeded(current, "delete with the current version");
+        AssertSucceeded(deleted, "delete with the current version");
         Assert.Null(await Users.GetAsync(Context, id, ReadHints.All, Cancellation));
+    }
+
+    /// <summary>A delete conditioned on a version the user had before it changed is a mismatch.</summary>
+    [Fact]
+    public async Task User_DeleteWithVersionBeforeAReplace_IsVersionMismatch()
+    {
+        var id = await CreateAsync(NewUser("bjensen", version: Version("1")));
+        var old = await UserVersionAsync(id);
+        AssertSucceeded(await Users.ReplaceAsync(Context, NewUser("renamed", id, version: Version("2")), null, Cancellation), "replace");
+
+        var stale = await Users.DeleteAsync(Context, id, old, Cancellation);
+
+        Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
+        Assert.Equal("renamed", (await Users.GetAsync(Context, id, ReadHints.All, Cancellation))?.UserName);
     }
 
     /// <summary>A missing resource is NotFound whatever version is expected.</summary>
@@ -73,6 +92,7 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(2);
         var id = await CreateAsync(NewGroup("Team", users[..1], version: Version("1")));
+        var v1 = await GroupVersionAsync(id);
 
         var staleReplace = await Groups.ReplaceAsync(Context, NewGroup("Renamed", users, id, version: Version("2")), Version("0"), Cancellation);
         var staleDelete = await Groups.DeleteAsync(Context, id, Version("0"), Cancellation);
@@ -81,12 +101,15 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
         Assert.Equal(StoreWriteStatus.VersionMismatch, staleDelete.Status);
         var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
         Assert.Equal("Team", read?.DisplayName);
-        Assert.Equal(Version("1"), read?.Meta?.Version);
+        AssertVersion(v1, read?.Meta?.Version, Version("2"), changed: false, $"group {id}");
         Assert.Equal([users[0]], await MemberIdsAsync(id));
 
-        AssertSucceeded(await Groups.ReplaceAsync(Context, NewGroup("Renamed", users, id, version: Version("2")), Version("1"), Cancellation), "replace with the current version");
+        AssertSucceeded(await Groups.ReplaceAsync(Context, NewGroup("Renamed", users, id, version: Version("2")), v1, Cancellation), "replace with the current version");
         Assert.Equal(Sorted(users), await MemberIdsAsync(id));
-        AssertSucceeded(await Groups.DeleteAsync(Context, id, Version("2"), Cancellation), "delete with the current version");
+        var v2 = await GroupVersionAsync(id);
+        AssertVersion(v1, v2, Version("2"), changed: true, $"group {id}");
+        Assert.Equal(StoreWriteStatus.VersionMismatch, (await Groups.DeleteAsync(Context, id, v1, Cancellation)).Status);
+        AssertSucceeded(await Groups.DeleteAsync(Context, id, v2, Cancellation), "delete with the current version");
         Assert.Null(await Groups.GetAsync(Context, id, ReadHints.All, Cancellation));
     }
 
@@ -96,19 +119,21 @@ public abstract class ConditionalWriteConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(2);
         var id = await CreateAsync(NewGroup("Team", users[..1], version: Version("1")));
+        var v1 = await GroupVersionAsync(id);
 
         var stale = await Groups.PatchAsync(Context, Patch(id, Version("0"), users[1]), Cancellation);
 
         Assert.Equal(StoreWriteStatus.VersionMismatch, stale.Status);
         Assert.Equal([users[0]], await MemberIdsAsync(id));
-        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
+        AssertVersion(v1, await GroupVersionAsync(id), Version("2"), changed: false, $"group {id}");
 
-        var current = await Groups.PatchAsync(Context, Patch(id, Version("1"), users[1]), Cancellation);
+        var current = await Groups.PatchAsync(Context, Patch(id, v1!, users[1]), Cancellation);
 
         Assert.Equal(StoreWriteStatus.Succeeded, current.Status);
         Assert.Equal([users[1]], current.AddedMemberIds);
         Assert.Equal(Sorted(users), await MemberIdsAsync(id));
-        Assert.Equal(Version("2"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
+        AssertVersion(v1, await GroupVersionAsync(id), Version("2"), changed: true, $"group {id}");
+        Assert.Equal(StoreWriteStatus.VersionMismatch, (await Groups.PatchAsync(Context, Patch(id, v1!, users[0]), Cancellation)).Status);
     }
 
     private static GroupPatch Patch(string id, string expectedVersion, string add) => new()

@@ -6,7 +6,7 @@ namespace Scim.Testing;
 /// <summary>
 /// Group membership by delta (<see cref="IGroupStore.PatchAsync"/>): the effective additions and
 /// removals are reported, the version moves only when something changed, concurrent additions
-/// are all kept, and the reverse lookups (<see cref="IGroupStore.GetGroupsOfMembersAsync"/>,
+/// are all kept (each member a user of the test, or a group where groups may be members), and the reverse lookups (<see cref="IGroupStore.GetGroupsOfMembersAsync"/>,
 /// <see cref="IGroupStore.MemberDeletedAsync"/>) agree with the groups.
 /// </summary>
 public abstract class MembershipConformanceTests : StoreConformanceTests
@@ -17,6 +17,7 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(3);
         var id = await CreateAsync(NewGroup("Team", users[..2], version: Version("1")));
+        var before = await GroupVersionAsync(id);
 
         var result = await Groups.PatchAsync(Context, Delta(id, "2", add: [users[1], users[2]]), Cancellation);
 
@@ -25,9 +26,9 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         Assert.Empty(result.RemovedMemberIds);
         Assert.Equal(Sorted(users), await MemberIdsAsync(id));
         var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
-        Assert.Equal(Version("2"), read?.Meta?.Version);
-        Assert.Equal(Day(2), read?.Meta?.LastModified);
-        Assert.Equal(Day(0), read?.Meta?.Created);
+        AssertVersion(before, read?.Meta?.Version, Version("2"), changed: true, $"group {id}");
+        AssertTime(read, "meta.lastModified", Day(2));
+        AssertTime(read, "meta.created", Day(0));
     }
 
     /// <summary>Adding a member already there and removing one that is not change nothing: empty report, same version.</summary>
@@ -36,6 +37,7 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(3);
         var id = await CreateAsync(NewGroup("Team", users[..2], version: Version("1")));
+        var before = await GroupVersionAsync(id);
 
         var result = await Groups.PatchAsync(Context, Delta(id, "2", add: [users[0]], remove: [users[2]]), Cancellation);
 
@@ -43,8 +45,8 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         Assert.Empty(result.AddedMemberIds);
         Assert.Empty(result.RemovedMemberIds);
         var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
-        Assert.Equal(Version("1"), read?.Meta?.Version);
-        Assert.Equal(Day(0), read?.Meta?.LastModified);
+        AssertVersion(before, read?.Meta?.Version, Version("2"), changed: false, $"group {id}");
+        AssertTime(read, "meta.lastModified", Day(0));
         Assert.Equal(Sorted(users[..2]), await MemberIdsAsync(id));
     }
 
@@ -54,6 +56,7 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(4);
         var id = await CreateAsync(NewGroup("Team", users[..3]));
+        var before = await GroupVersionAsync(id);
 
         var result = await Groups.PatchAsync(Context, Delta(id, "2", remove: [users[0], users[3]]), Cancellation);
 
@@ -61,7 +64,7 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         Assert.Empty(result.AddedMemberIds);
         Assert.Equal([users[0]], result.RemovedMemberIds);
         Assert.Equal(Sorted(users[1..3]), await MemberIdsAsync(id));
-        Assert.Equal(Version("2"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
+        AssertVersion(before, await GroupVersionAsync(id), Version("2"), changed: true, $"group {id}");
     }
 
     /// <summary>
@@ -87,12 +90,13 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
     public async Task PatchAsync_RemoveAllOfEmptyGroup_ChangesNothing()
     {
         var id = await CreateAsync(NewGroup("Empty", version: Version("1")));
+        var before = await GroupVersionAsync(id);
 
         var result = await Groups.PatchAsync(Context, Delta(id, "2", removeAll: true), Cancellation);
 
         Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
         Assert.Empty(result.RemovedMemberIds);
-        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
+        AssertVersion(before, await GroupVersionAsync(id), Version("2"), changed: false, $"group {id}");
     }
 
     /// <summary>New attributes are stored with the new version, and the members stay (the attributes' member list is ignored).</summary>
@@ -101,19 +105,23 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(2);
         var id = await CreateAsync(NewGroup("Before", users, externalId: "ext-1", version: Version("1")));
+        var before = await GroupVersionAsync(id);
         var attributes = NewGroup("After", id: id, externalId: "ext-2", version: Version("2"));
+        attributes.Meta!.LastModified = Day(5);
+        var expected = Claims.Reduce(attributes);
+        expected.Remove("members"); // the patch's member list is ignored: the members stay
 
         var result = await Groups.PatchAsync(Context, new GroupPatch { Id = id, Attributes = attributes, NewVersion = Version("2"), LastModified = Day(5) }, Cancellation);
 
         Assert.Equal(StoreWriteStatus.Succeeded, result.Status);
         Assert.Empty(result.AddedMemberIds);
         Assert.Empty(result.RemovedMemberIds);
-        var read = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
+        var read = await Groups.GetAsync(Context, id, ReadHints.Excluding("members"), Cancellation);
         Assert.NotNull(read);
+        read.Members = [];
+        AssertHolds(expected, id, read, $"group {id} after the patch");
         Assert.Equal("After", read.DisplayName);
-        Assert.Equal("ext-2", read.ExternalId);
-        Assert.Equal(Version("2"), read.Meta?.Version);
-        Assert.Equal(Day(5), read.Meta?.LastModified);
+        AssertVersion(before, read.Meta?.Version, Version("2"), changed: true, $"group {id}");
         Assert.Equal(Sorted(users), await MemberIdsAsync(id));
     }
 
@@ -145,21 +153,63 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         Assert.Equal(Sorted([.. users, .. first]), await MemberIdsAsync(id));
     }
 
-    /// <summary>The groups of members: one entry per (member, group), with the group's displayName; unknown members give nothing.</summary>
+    /// <summary>The groups of members: one entry per (member, group), with the group's displayName; a user in no group gives nothing.</summary>
     [Fact]
     public async Task GetGroupsOfMembersAsync_ReturnsEveryDirectMembership()
     {
-        var users = await CreateUsersAsync(3);
+        var users = await CreateUsersAsync(4);
         var admins = await CreateAsync(NewGroup("Admins", users[..1]));
         var staff = await CreateAsync(NewGroup("Staff", users[..2]));
-        var nested = await CreateAsync(NewGroup("Everyone", [staff]));
+        await CreateAsync(NewGroup("Others", users[3..]));
 
-        var result = await Groups.GetGroupsOfMembersAsync(Context, [users[0], users[1], users[2], staff, NewId("nobody")], Cancellation);
+        var result = await Groups.GetGroupsOfMembersAsync(Context, [users[0], users[1], users[2]], Cancellation);
 
-        var expected = new[] { (users[0], admins, "Admins"), (users[0], staff, "Staff"), (users[1], staff, "Staff"), (staff, nested, "Everyone") };
+        var expected = new[] { (users[0], admins, "Admins"), (users[0], staff, "Staff"), (users[1], staff, "Staff") };
         Assert.Equal(
             expected.Select(e => $"{e.Item1} {e.Item2} {e.Item3}").Order(StringComparer.Ordinal),
             result.Select(m => $"{m.MemberId} {m.GroupId} {m.GroupDisplayName}").Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A group that is a member of another group is reported as its member, beside the users.</summary>
+    [Fact]
+    public async Task GetGroupsOfMembersAsync_NestedGroup_ReportsTheGroupsItIsIn()
+    {
+        SkipUnlessGroupsMayBeMembers();
+        var users = await CreateUsersAsync(2);
+        var staff = await CreateAsync(NewGroup("Staff", users));
+        var everyone = NewGroup("Everyone", users[1..]);
+        everyone.Members.Add(GroupAsMember(staff));
+        var nested = await CreateAsync(everyone);
+
+        var result = await Groups.GetGroupsOfMembersAsync(Context, [staff, users[1]], Cancellation);
+
+        var expected = new[] { (staff, nested, "Everyone"), (users[1], staff, "Staff"), (users[1], nested, "Everyone") };
+        Assert.Equal(
+            expected.Select(e => $"{e.Item1} {e.Item2} {e.Item3}").Order(StringComparer.Ordinal),
+            result.Select(m => $"{m.MemberId} {m.GroupId} {m.GroupDisplayName}").Order(StringComparer.Ordinal));
+        var read = await Groups.GetAsync(Context, nested, ReadHints.All, Cancellation);
+        Assert.Equal("Group", read?.Members.Single(m => m.Value == staff).Type);
+    }
+
+    /// <summary>A deleted group that was a member of another is removed from it by <see cref="IGroupStore.MemberDeletedAsync"/>.</summary>
+    [Fact]
+    public async Task MemberDeletedAsync_DeletedNestedGroup_RemovesItFromItsParent()
+    {
+        SkipUnlessGroupsMayBeMembers();
+        var users = await CreateUsersAsync(1);
+        var child = await CreateAsync(NewGroup("Child", users));
+        var parent = NewGroup("Parent", users);
+        parent.Members.Add(GroupAsMember(child));
+        var parentId = await CreateAsync(parent);
+        var before = await GroupVersionAsync(parentId);
+        var former = (await Groups.GetGroupsOfMembersAsync(Context, [child], Cancellation)).Select(m => m.GroupId).ToList();
+        AssertSucceeded(await Groups.DeleteAsync(Context, child, null, Cancellation), "delete the nested group");
+
+        var changed = await Groups.MemberDeletedAsync(Context, child, former, Version("9"), Day(9), Cancellation);
+
+        Assert.Equal([parentId], changed);
+        Assert.Equal(users, await MemberIdsAsync(parentId));
+        AssertVersion(before, await GroupVersionAsync(parentId), Version("9"), changed: true, $"group {parentId}");
     }
 
     /// <summary>Memberships changed by a patch show in the reverse lookup.</summary>
@@ -188,6 +238,12 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         var first = await CreateAsync(NewGroup("First", users, version: Version("1")));
         var second = await CreateAsync(NewGroup("Second", users[..1], version: Version("1")));
         var untouched = await CreateAsync(NewGroup("Untouched", users[1..], version: Version("1")));
+        var before = new Dictionary<string, string?>();
+        foreach (var id in new[] { first, second, untouched })
+        {
+            before[id] = await GroupVersionAsync(id);
+        }
+
         var former = (await Groups.GetGroupsOfMembersAsync(Context, [users[0]], Cancellation)).Select(m => m.GroupId).ToList();
         Assert.True((await Users.DeleteAsync(Context, users[0], null, Cancellation)).Succeeded);
 
@@ -200,11 +256,11 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
         foreach (var id in new[] { first, second })
         {
             var group = await Groups.GetAsync(Context, id, ReadHints.All, Cancellation);
-            Assert.Equal(Version("9"), group?.Meta?.Version);
-            Assert.Equal(Day(9), group?.Meta?.LastModified);
+            AssertVersion(before[id], group?.Meta?.Version, Version("9"), changed: true, $"group {id}");
+            AssertTime(group, "meta.lastModified", Day(9));
         }
 
-        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, untouched, ReadHints.All, Cancellation))?.Meta?.Version);
+        AssertVersion(before[untouched], await GroupVersionAsync(untouched), Version("9"), changed: false, $"group {untouched}");
         Assert.Empty(await Groups.GetGroupsOfMembersAsync(Context, [users[0]], Cancellation));
     }
 
@@ -214,12 +270,13 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
     {
         var users = await CreateUsersAsync(2);
         var id = await CreateAsync(NewGroup("Team", users[..1], version: Version("1")));
+        var before = await GroupVersionAsync(id);
         Assert.True((await Users.DeleteAsync(Context, users[1], null, Cancellation)).Succeeded);
 
         var changed = await Groups.MemberDeletedAsync(Context, users[1], [], Version("9"), Day(9), Cancellation);
 
         Assert.Empty(changed);
-        Assert.Equal(Version("1"), (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation))?.Meta?.Version);
+        AssertVersion(before, await GroupVersionAsync(id), Version("9"), changed: false, $"group {id}");
         Assert.Equal([users[0]], await MemberIdsAsync(id));
     }
 

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using Scim.Core.Filtering;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
+using Scim.Core.Serialization;
 using Scim.Core.Stores;
 
 namespace Scim.Testing;
@@ -9,11 +12,14 @@ namespace Scim.Testing;
 /// The base of every conformance suite: it asks the subclass for the stores before each test and
 /// gives each test its own random tenant (<see cref="Context"/>) and run id (<see cref="RunId"/>,
 /// part of every id the test makes), so tests are independent even when they share one database.
+/// What the stores claim (<see cref="StoreUnderTest"/>) decides what each test expects, and which
+/// tests are skipped, each with the claim as reason.
 /// </summary>
 public abstract class StoreConformanceTests : IAsyncLifetime
 {
     private static int _sequence;
     private StoreUnderTest? _stores;
+    private StoreClaims? _claims;
 
     /// <summary>Gives the test its own tenant and run id.</summary>
     protected StoreConformanceTests()
@@ -22,7 +28,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Context = new ScimContext("conformance-" + RunId, "scim-testing");
     }
 
-    /// <summary>The schemas the suites use: the built-in User, Group and Enterprise User.</summary>
+    /// <summary>The built-in schemas (User, Group and Enterprise User, every attribute kept): what the suites use when <see cref="StoreUnderTest.Schemas"/> is <see langword="null"/>.</summary>
     protected static SchemaRegistry Registry { get; } = SchemaRegistry.CreateDefault();
 
     /// <summary>The User resource type of <see cref="Registry"/>.</summary>
@@ -49,6 +55,9 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     /// <summary>The group store under test.</summary>
     protected IGroupStore Groups => Stores.Groups;
 
+    /// <summary>What the stores claim, and what follows from it.</summary>
+    internal StoreClaims Claims => _claims ??= new StoreClaims(Stores, Registry);
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
@@ -68,7 +77,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
     /// <summary>
     /// Makes the stores for one test. Either make new stores each time, or return shared stores
-    /// (each test uses its own tenant and ids, so tests do not see each other's data).
+    /// (each test uses its own tenant and ids, so tests do not see each other's data). Stores that
+    /// claim <see cref="StoreUnderTest.SingleTenant"/> ignore the tenant: give each test new, empty ones.
     /// </summary>
     /// <returns>The stores and what they enforce.</returns>
     protected abstract Task<StoreUnderTest> CreateStoresAsync();
@@ -133,32 +143,36 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     protected static GroupMember Member(string userId) => new() { Value = userId, Type = "User" };
 
     /// <summary>Creates a user and checks that the store accepted it.</summary>
+    /// <remarks>With <see cref="StoreUnderTest.AssignsIds"/> the id returned is the one the store assigned.</remarks>
     /// <param name="user">The user.</param>
     /// <param name="context">The tenant, or <see langword="null"/> for <see cref="Context"/>.</param>
     /// <returns>The user's id.</returns>
     protected async Task<string> CreateAsync(User user, ScimContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var id = user.Id!;
+        var proposed = user.Id!;
+        var what = $"create user '{user.UserName}'";
         var result = await Users.CreateAsync(context ?? Context, user, Cancellation).ConfigureAwait(false);
-        AssertSucceeded(result, $"create user '{user.UserName}'");
-        return id;
+        AssertSucceeded(result, what);
+        return IdOf(result.Resource, proposed, what);
     }
 
     /// <summary>Creates a group and checks that the store accepted it.</summary>
+    /// <remarks>With <see cref="StoreUnderTest.AssignsIds"/> the id returned is the one the store assigned.</remarks>
     /// <param name="group">The group.</param>
     /// <param name="context">The tenant, or <see langword="null"/> for <see cref="Context"/>.</param>
     /// <returns>The group's id.</returns>
     protected async Task<string> CreateAsync(Group group, ScimContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(group);
-        var id = group.Id!;
+        var proposed = group.Id!;
+        var what = $"create group '{group.DisplayName}'";
         var result = await Groups.CreateAsync(context ?? Context, group, Cancellation).ConfigureAwait(false);
-        AssertSucceeded(result, $"create group '{group.DisplayName}'");
-        return id;
+        AssertSucceeded(result, what);
+        return IdOf(result.Resource, proposed, what);
     }
 
-    /// <summary>Creates users named <c>{prefix}0</c>, <c>{prefix}1</c>, ... and returns their ids.</summary>
+    /// <summary>Creates users named <c>{prefix}0</c>, <c>{prefix}1</c>, ... and returns their ids (the assigned ones with <see cref="StoreUnderTest.AssignsIds"/>).</summary>
     /// <param name="count">How many.</param>
     /// <param name="prefix">The userName prefix.</param>
     /// <returns>The ids, in creation order.</returns>
@@ -183,6 +197,127 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.NotNull(group);
         return [.. group.Members.Select(m => m.Value!).Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// The id of a created resource: the one the store returned when it assigns ids, else the
+    /// proposed one, which a returned resource must then carry.
+    /// </summary>
+    private protected string IdOf(ScimResource? created, string proposed, string what)
+    {
+        if (Claims.AssignsIds)
+        {
+            Assert.True(!string.IsNullOrEmpty(created?.Id), $"{what}: the store assigns ids (StoreUnderTest.AssignsIds), so CreateAsync must return the created resource with its id.");
+            return created!.Id!;
+        }
+
+        Assert.True(created is null || created.Id == proposed, $"{what}: CreateAsync returned id '{created?.Id}' for a resource created with id '{proposed}'. A store that assigns its own ids claims StoreUnderTest.AssignsIds.");
+        return proposed;
+    }
+
+    /// <summary>
+    /// Creates <see cref="ConformanceUsers"/> and returns them as the stores should now hold them:
+    /// reduced to the kept attributes, with the ids the stores answered.
+    /// </summary>
+    private protected async Task<List<User>> SeedPopulationAsync()
+    {
+        var stored = new List<User>(ConformanceUsers.Count);
+        foreach (var user in ConformanceUsers.Create(RunId))
+        {
+            var expected = Claims.Reduce(user);
+            expected["id"] = await CreateAsync(user).ConfigureAwait(false);
+            stored.Add(ResourceTrees.ToUser(expected));
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Fails unless <paramref name="actual"/> is what the stores should hold for an input whose
+    /// reduction (<see cref="StoreClaims.Reduce"/>, taken before the write) is <paramref name="expected"/>:
+    /// the same kept attributes and nothing more, with the id <paramref name="id"/> and, when the
+    /// stores compute versions, whatever version they set.
+    /// </summary>
+    private protected void AssertHolds(JsonObject expected, string id, ScimResource? actual, string what)
+    {
+        Assert.True(actual is not null, $"{what}: no resource.");
+        var tree = (JsonObject)expected.DeepClone();
+        tree["id"] = id;
+        if (!Claims.KeepsVersions)
+        {
+            Assert.True(!string.IsNullOrEmpty(actual.Meta?.Version), $"{what}: meta.version is not set; a store that computes versions (StoreUnderTest.KeepsVersions = false) must set it.");
+            var meta = tree["meta"] as JsonObject ?? [];
+            meta["version"] = actual.Meta!.Version;
+            tree["meta"] = meta;
+        }
+
+        CanonicalTree.AssertSame(tree, CanonicalTree.Of(actual), what);
+    }
+
+    /// <summary>
+    /// Checks a version after a write. Stores that keep versions must hold <paramref name="given"/>
+    /// when the write changed the resource and <paramref name="before"/> otherwise; stores that
+    /// compute them must hold one that differs from <paramref name="before"/> exactly when it changed.
+    /// </summary>
+    private protected void AssertVersion(string? before, string? actual, string given, bool changed, string what)
+    {
+        if (Claims.KeepsVersions)
+        {
+            Assert.True(actual == (changed ? given : before), $"{what}: meta.version is {actual ?? "null"}, expected {(changed ? given : before) ?? "null"}.");
+            return;
+        }
+
+        Assert.True(!string.IsNullOrEmpty(actual), $"{what}: meta.version is not set.");
+        Assert.True(changed ? actual != before : actual == before, changed
+            ? $"{what}: meta.version stayed {actual} although the resource changed (the stores compute versions: StoreUnderTest.KeepsVersions = false)."
+            : $"{what}: meta.version changed from {before} to {actual} although the resource did not.");
+    }
+
+    /// <summary>Checks <c>meta.created</c> or <c>meta.lastModified</c> when the stores keep it (<see cref="StoreUnderTest.Schemas"/>).</summary>
+    private protected void AssertTime(ScimResource? resource, string path, DateTimeOffset expected)
+    {
+        Assert.NotNull(resource);
+        if (Claims.Keeps(Claims.TypeOf(resource), path))
+        {
+            var actual = path == "meta.created" ? resource.Meta?.Created : resource.Meta?.LastModified;
+            Assert.True(actual == expected, $"{Claims.TypeOf(resource).Name} {resource.Id}: {path} is {actual:O}, expected {expected:O}.");
+        }
+    }
+
+    /// <summary>The current version of a user.</summary>
+    private protected async Task<string?> UserVersionAsync(string id) =>
+        (await Users.GetAsync(Context, id, ReadHints.All, Cancellation).ConfigureAwait(false))?.Meta?.Version;
+
+    /// <summary>The current version of a group.</summary>
+    private protected async Task<string?> GroupVersionAsync(string id) =>
+        (await Groups.GetAsync(Context, id, ReadHints.All, Cancellation).ConfigureAwait(false))?.Meta?.Version;
+
+    /// <summary>Skips the test unless the stores keep the attribute.</summary>
+    private protected void SkipUnlessKept(ScimResourceType type, string path) =>
+        Assert.SkipUnless(Claims.Keeps(type, path), $"the store does not keep {path} (StoreUnderTest.Schemas)");
+
+    /// <summary>Skips the test unless the stores keep every attribute the filter names (and, with assigned ids, it orders no id).</summary>
+    private protected void SkipUnlessKept(ScimResourceType type, FilterExpression filter)
+    {
+        if (Claims.FirstUnkept(type, filter) is { } path)
+        {
+            Assert.Skip($"the store does not keep {path} (StoreUnderTest.Schemas)");
+        }
+
+        Assert.SkipWhen(Claims.AssignsIds && StoreClaims.OrdersIds(filter), "the store assigns its own ids (StoreUnderTest.AssignsIds), so ids compared by order or by part are the store's own");
+    }
+
+    /// <summary>Skips the test when the stores have one tenant only.</summary>
+    private protected void SkipWhenSingleTenant() =>
+        Assert.SkipWhen(Claims.SingleTenant, "the store ignores the tenant (StoreUnderTest.SingleTenant); this test needs two tenants");
+
+    /// <summary>Skips the test unless a group's members may be groups.</summary>
+    private protected void SkipUnlessGroupsMayBeMembers() =>
+        Assert.SkipUnless(Claims.GroupsMayBeMembers, "the store's groups have users as members only (members.type of StoreUnderTest.Schemas); this test nests groups");
+
+    /// <summary>A member reference to a group (a nested group).</summary>
+    /// <param name="groupId">The group id.</param>
+    /// <returns>The member.</returns>
+    private protected static GroupMember GroupAsMember(string groupId) => new() { Value = groupId, Type = "Group" };
 
     /// <summary>Fails unless the write succeeded.</summary>
     /// <typeparam name="T">The resource type.</typeparam>
