@@ -77,7 +77,7 @@ public abstract class LargeGroupConformanceTests : StoreConformanceTests
 
     private async Task<(string Id, List<string> MemberIds)> CreateLargeGroupAsync()
     {
-        var memberIds = await CreateUsersAsync(Size, "m");
+        var memberIds = await SeedUsersAsync(Size, "m");
         var id = await CreateAsync(NewGroup("Everyone", memberIds, version: Version("1")));
         return (id, memberIds);
     }

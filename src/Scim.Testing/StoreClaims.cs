@@ -14,6 +14,7 @@ namespace Scim.Testing;
 /// </summary>
 internal sealed class StoreClaims
 {
+    private readonly IReadOnlyDictionary<string, JsonNode> _absentUserValues;
     private ScimFilterEvaluator? _evaluator;
 
     public StoreClaims(StoreUnderTest stores, SchemaRegistry defaults)
@@ -25,6 +26,7 @@ internal sealed class StoreClaims
         SingleTenant = stores.SingleTenant;
         AssignsIds = stores.AssignsIds;
         KeepsVersions = stores.KeepsVersions;
+        _absentUserValues = stores.AbsentUserValues;
         var memberTypes = Schemas.FindSchema(GroupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues ?? [];
         GroupsMayBeMembers = memberTypes.Count == 0 || memberTypes.Contains("Group", StringComparer.OrdinalIgnoreCase);
     }
@@ -109,6 +111,17 @@ internal sealed class StoreClaims
             if (kept is not null)
             {
                 reduced[key] = kept;
+            }
+        }
+
+        if (resource is User)
+        {
+            foreach (var (name, value) in _absentUserValues)
+            {
+                if (!reduced.ContainsKey(name) && core.FindAttribute(name) is not null)
+                {
+                    reduced[name] = value.DeepClone();
+                }
             }
         }
 

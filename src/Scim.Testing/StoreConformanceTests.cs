@@ -187,6 +187,23 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         return ids;
     }
 
+    /// <summary>Like <see cref="CreateUsersAsync"/>, through <see cref="StoreUnderTest.SeedUsers"/> when the stores have it.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="prefix">The userName prefix.</param>
+    /// <returns>The ids, in creation order.</returns>
+    protected async Task<List<string>> SeedUsersAsync(int count, string prefix)
+    {
+        if (Stores.SeedUsers is not { } seed)
+        {
+            return await CreateUsersAsync(count, prefix).ConfigureAwait(false);
+        }
+
+        var users = Enumerable.Range(0, count).Select(i => NewUser(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}"))).ToList();
+        var ids = await seed(Context, users, Cancellation).ConfigureAwait(false);
+        Assert.Equal(count, ids.Count);
+        return [.. ids];
+    }
+
     /// <summary>The member ids of a stored group, sorted ordinally.</summary>
     /// <param name="groupId">The group id.</param>
     /// <param name="context">The tenant, or <see langword="null"/> for <see cref="Context"/>.</param>

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Scim.Core.Schema;
+using Scim.Core.Resources;
 using Scim.Core.Stores;
 
 namespace Scim.Testing;
@@ -84,6 +86,21 @@ public sealed class StoreUnderTest
     /// conditioned on a version the resource no longer has is <see cref="StoreWriteStatus.VersionMismatch"/>.
     /// </summary>
     public bool KeepsVersions { get; init; } = true;
+
+    /// <summary>
+    /// The values the user store holds for attributes a user leaves out, because their column
+    /// cannot be empty: a non-nullable <c>IsDisabled</c> column keeps an absent <c>active</c> as
+    /// <c>{ ["active"] = true }</c>. Top-level core attributes only. The suite expects these values
+    /// where its input has none (in what is read back and in what filters select); empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonNode> AbsentUserValues { get; init; } = new Dictionary<string, JsonNode>();
+
+    /// <summary>
+    /// Writes many users at once, as a host's import would, and returns their ids in order: the
+    /// large-group suite's 100,000 members, which one <c>CreateAsync</c> each would make slow on a
+    /// real database. <see langword="null"/> (the default): one <c>CreateAsync</c> per user.
+    /// </summary>
+    public Func<ScimContext, IReadOnlyList<User>, CancellationToken, Task<IReadOnlyList<string>>>? SeedUsers { get; init; }
 
     /// <summary>
     /// Run after the test, e.g. to dispose stores made for this test alone or to drop the test's

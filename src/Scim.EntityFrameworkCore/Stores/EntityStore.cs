@@ -149,6 +149,31 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes many new resources in one transaction, as an import would (no uniqueness checks
+    /// beyond the database's own), and returns their ids in order. For seeding tests and trials.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>> ImportAsync(ScimContext context, IReadOnlyList<TResource> resources, CancellationToken cancellationToken)
+    {
+        await using var lease = Open();
+        var db = lease.Context;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var entities = new List<TEntity>(resources.Count);
+        foreach (var resource in resources)
+        {
+            var entity = Shared.Create();
+            Shape.Apply(ResourceTrees.ToTree(resource), entity);
+            Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: true);
+            entities.Add(entity);
+        }
+
+        db.AddRange(entities);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        db.ChangeTracker.Clear();
+        return [.. entities.Select(Shape.IdOf)];
+    }
+
     /// <summary>The tenant's rows (all rows for a single-tenant map).</summary>
     protected IQueryable<TEntity> Rows(TContext db, ScimContext context)
     {

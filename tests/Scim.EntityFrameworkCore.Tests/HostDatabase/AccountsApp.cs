@@ -76,7 +76,7 @@ public sealed class AccountsApp : IScimApp
     public static async Task CreateSchemaAsync(AccountsDbContext db)
     {
         await db.Database.EnsureCreatedAsync();
-        await db.Database.ExecuteSqlRawAsync("CREATE UNIQUE INDEX IX_Accounts_Email_lower ON Accounts (lower(Email))");
+        await db.Database.ExecuteSqlRawAsync("CREATE UNIQUE INDEX \"IX_Accounts_Email_lower\" ON \"Accounts\" (lower(\"Email\"))");
     }
 
     /// <summary>A client with the app's token.</summary>
