@@ -97,14 +97,14 @@ public sealed partial class SchemaRegistry
                     continue;
                 }
 
-                if (path.Equals("id", StringComparison.OrdinalIgnoreCase) || path.StartsWith("meta", StringComparison.OrdinalIgnoreCase))
-                {
-                    continue; // the service's, always there
-                }
-
                 if (!TryResolveAttribute(type, path, out var resolved, out var error))
                 {
                     throw new InvalidOperationException($"The store of '{typeName}' declares '{path}', which is not an attribute of it: {error}");
+                }
+
+                if (ReferenceEquals(resolved.Attribute, CommonAttributes.Id) || ReferenceEquals(resolved.Attribute, CommonAttributes.Meta))
+                {
+                    continue; // the service's, always there
                 }
 
                 if (!kept.TryGetValue(resolved.Schema.Id, out var attributes))
