@@ -62,11 +62,14 @@ public sealed partial class SchemaRegistry
     }
 
     /// <summary>A common attribute (<c>id</c>, <c>externalId</c>, <c>meta</c>) of the type, unless its store does not keep it.</summary>
-    private SchemaAttribute? FindCommon(ScimResourceType resourceType, string name)
+    internal SchemaAttribute? FindCommon(ScimResourceType resourceType, string name)
     {
         var attribute = CommonAttributes.Find(name);
         return attribute is not null && ReferenceEquals(attribute, CommonAttributes.ExternalId) && _withoutExternalId.Contains(resourceType.Name) ? null : attribute;
     }
+
+    /// <summary>Whether the type's store declared what it keeps (its schemas are then narrower than what a typed resource can hold).</summary>
+    internal bool IsDeclared(ScimResourceType resourceType) => _declared.ContainsKey(resourceType.Name);
 
     /// <summary>Whether the type's store keeps <c>externalId</c>.</summary>
     internal bool KeepsExternalId(ScimResourceType resourceType) => !_withoutExternalId.Contains(resourceType.Name);
