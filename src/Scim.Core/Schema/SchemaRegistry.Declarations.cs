@@ -14,7 +14,8 @@ public sealed partial class SchemaRegistry
     /// Declares which resource types a type's <c>members</c> may be (a group store whose membership
     /// table refers to users only: <c>User</c>). Applied when the registry is frozen, to the
     /// <c>members</c> sub-attributes <c>type</c> (canonical values) and <c>$ref</c> (reference types),
-    /// which the service checks members against and /Schemas shows.
+    /// which /Schemas shows; the service checks members against the declaration. The types must be
+    /// registered, and include <c>User</c>.
     /// </summary>
     internal void DeclareMemberTypes(string resourceTypeName, IEnumerable<string> memberTypes)
     {
@@ -30,9 +31,34 @@ public sealed partial class SchemaRegistry
                 throw new InvalidOperationException($"Cannot declare the member types of '{resourceTypeName}': it is not a registered resource type with members.");
             }
 
-            _memberTypes[resourceTypeName] = [.. memberTypes];
+            // Members are always looked up among users, and among groups too unless declared away:
+            // "User" alone, or with "Group", is what the service can check.
+            var names = new List<string>();
+            foreach (var memberType in memberTypes)
+            {
+                var found = _snapshot.IndexOfResourceType(memberType);
+                if (found < 0)
+                {
+                    throw new InvalidOperationException($"Cannot declare '{memberType}' as a member type of '{resourceTypeName}': it is not a registered resource type.");
+                }
+
+                if (!names.Contains(_snapshot.ResourceTypes[found].Name, StringComparer.Ordinal))
+                {
+                    names.Add(_snapshot.ResourceTypes[found].Name);
+                }
+            }
+
+            if (_snapshot.IndexOfResourceType("User") is var user and >= 0 && !names.Contains(_snapshot.ResourceTypes[user].Name, StringComparer.Ordinal))
+            {
+                throw new InvalidOperationException($"The members of '{resourceTypeName}' may be declared as users ('User'), or users and groups; [{string.Join(", ", names)}] leaves out 'User'.");
+            }
+
+            _memberTypes[resourceTypeName] = names;
         }
     }
+
+    /// <summary>The resource types a type's members may be, as declared; <see langword="null"/> when nothing was declared.</summary>
+    internal IReadOnlyList<string>? DeclaredMemberTypes(ScimResourceType resourceType) => _memberTypes.GetValueOrDefault(resourceType.Name);
 
     /// <summary>
     /// Declares the attributes a resource type's store keeps, as attribute paths (<c>userName</c>,
