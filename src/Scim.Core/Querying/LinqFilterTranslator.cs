@@ -321,6 +321,12 @@ internal sealed class LinqFilterTranslator
                     throw MappingMismatch(name, member.Type, "string");
                 }
 
+                if (op is ComparisonOperator.Contains or ComparisonOperator.StartsWith or ComparisonOperator.EndsWith && KeyTypes.Contains(Nullable.GetUnderlyingType(member.Type) ?? member.Type))
+                {
+                    // A key is compared whole: "co" would otherwise become an equality.
+                    throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"Filtering on '{name}' with co, sw or ew is not supported by this service provider: it is kept as a key and compared whole.");
+                }
+
                 return ParseKey(text, member.Type) is { } key
                     ? (op == ComparisonOperator.Equal ? Expression.Equal(member, QueryParameter.Of(key, member.Type)) : Order(member, QueryParameter.Of(key, member.Type), op))
                     : KeyTypes.Contains(Nullable.GetUnderlyingType(member.Type) ?? member.Type) ? Expression.Constant(false) : throw MappingMismatch(name, member.Type, "string");
