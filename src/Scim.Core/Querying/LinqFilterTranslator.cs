@@ -403,13 +403,17 @@ internal sealed class LinqFilterTranslator
 
     private static readonly Type[] KeyTypes = [typeof(int), typeof(long), typeof(Guid)];
 
-    /// <summary>The key a string names, for the key types a store may keep ids in; <see langword="null"/> when it names none.</summary>
+    /// <summary>
+    /// The key a string names, for the key types a store may keep ids in; <see langword="null"/> when
+    /// it names none. A number must be written as the id is (<c>-5</c>, never <c>+5</c> or <c>05</c>).
+    /// </summary>
     internal static object? ParseKey(string text, Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        return underlying == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var i) ? i
-            : underlying == typeof(long) && long.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var l) ? l
+        const System.Globalization.NumberStyles Integer = System.Globalization.NumberStyles.AllowLeadingSign;
+        return underlying == typeof(int) && int.TryParse(text, Integer, invariant, out var i) && i.ToString(invariant) == text ? i
+            : underlying == typeof(long) && long.TryParse(text, Integer, invariant, out var l) && l.ToString(invariant) == text ? l
             : underlying == typeof(Guid) && Guid.TryParse(text, out var g) ? g
             : null;
     }
