@@ -122,6 +122,8 @@ public sealed class LinqFilterTranslatorKeyTests
     [InlineData("id eq \" 42\"")]
     [InlineData("id eq \"42.0\"")]
     [InlineData("id eq \"+42\"")]
+    [InlineData("id eq \"042\"")]
+    [InlineData("id eq \"-0\"")]
     [InlineData("id eq \"99999999999\"")]
     [InlineData("id eq \"2819c223-7f76-453a-919d-413861904646\"")]
     public void Translate_IdThatIsNoIntOverIntKey_MatchesNothing(string filter)
