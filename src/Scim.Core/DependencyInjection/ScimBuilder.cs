@@ -123,6 +123,7 @@ public sealed class ScimBuilder
     /// Declares what a group's <c>members</c> may be, when the group store keeps fewer kinds than
     /// users and groups (a membership table whose foreign key refers to users: <c>"User"</c>). A
     /// member of another kind is then 400, and /Schemas shows the kinds in <c>members.type</c>.
+    /// The kinds are resource type names and include <c>User</c>: users only, or users and groups.
     /// </summary>
     /// <param name="resourceTypeName">The resource type that has members, e.g. <c>Group</c>.</param>
     /// <param name="memberTypes">The resource types its members may be, e.g. <c>User</c>.</param>

@@ -66,10 +66,11 @@ internal sealed class ScimProjection
     /// <summary>
     /// Whether this projection keeps everything a typed resource's serializer writes: no
     /// <c>attributes</c> / <c>excludedAttributes</c>, and no attribute of the resource type that is
-    /// returned only on request or never (other than <c>password</c>, which is never written).
+    /// returned only on request or never (other than <c>password</c>, which is never written), and
+    /// no declaration of what the type's store keeps (a typed resource could hold more than that).
     /// Responses can then be written straight from the typed resource.
     /// </summary>
-    internal bool IsPassThrough => _passThrough ??= _attributes is null && _excluded is null && !HasHiddenAttributes();
+    internal bool IsPassThrough => _passThrough ??= _attributes is null && _excluded is null && !_registry.IsDeclared(_resourceType) && !HasHiddenAttributes();
 
     private bool? _passThrough;
 
@@ -135,7 +136,7 @@ internal sealed class ScimProjection
                 continue;
             }
 
-            var attribute = CommonAttributes.Find(key) ?? core?.FindAttribute(key);
+            var attribute = _registry.FindCommon(_resourceType, key) ?? core?.FindAttribute(key);
             if (attribute is not null && core is not null && Project(core, attribute, value, isExtension: false) is { } kept)
             {
                 result[attribute.Name] = kept;

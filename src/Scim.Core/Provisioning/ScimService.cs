@@ -45,7 +45,10 @@ public sealed partial class ScimService
             _groups = new ServedType<Group>(groupType, groups, ResourceTrees.ToGroup);
             _groupStore = groups;
             _derivedGroups = new DerivedGroups(groups, groupType);
-            var memberTypes = registry.FindSchema(groupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues ?? [];
+            // As declared (members.type may not be kept by the store), else as the schema says.
+            var memberTypes = registry.DeclaredMemberTypes(groupType)
+                ?? registry.FindSchema(groupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues
+                ?? [];
             _groupsMayBeMembers = memberTypes.Count == 0 || memberTypes.Contains("Group", StringComparer.OrdinalIgnoreCase);
             _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers);
         }

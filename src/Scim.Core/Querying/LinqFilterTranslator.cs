@@ -321,6 +321,12 @@ internal sealed class LinqFilterTranslator
                     throw MappingMismatch(name, member.Type, "string");
                 }
 
+                if (op is ComparisonOperator.Contains or ComparisonOperator.StartsWith or ComparisonOperator.EndsWith && KeyTypes.Contains(Nullable.GetUnderlyingType(member.Type) ?? member.Type))
+                {
+                    // A key is compared whole: "co" would otherwise become an equality.
+                    throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"Filtering on '{name}' with co, sw or ew is not supported by this service provider: it is kept as a key and compared whole.");
+                }
+
                 return ParseKey(text, member.Type) is { } key
                     ? (op == ComparisonOperator.Equal ? Expression.Equal(member, QueryParameter.Of(key, member.Type)) : Order(member, QueryParameter.Of(key, member.Type), op))
                     : KeyTypes.Contains(Nullable.GetUnderlyingType(member.Type) ?? member.Type) ? Expression.Constant(false) : throw MappingMismatch(name, member.Type, "string");
@@ -397,13 +403,17 @@ internal sealed class LinqFilterTranslator
 
     private static readonly Type[] KeyTypes = [typeof(int), typeof(long), typeof(Guid)];
 
-    /// <summary>The key a string names, for the key types a store may keep ids in; <see langword="null"/> when it names none.</summary>
+    /// <summary>
+    /// The key a string names, for the key types a store may keep ids in; <see langword="null"/> when
+    /// it names none. A number must be written as the id is (<c>-5</c>, never <c>+5</c> or <c>05</c>).
+    /// </summary>
     internal static object? ParseKey(string text, Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        return underlying == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var i) ? i
-            : underlying == typeof(long) && long.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var l) ? l
+        const System.Globalization.NumberStyles Integer = System.Globalization.NumberStyles.AllowLeadingSign;
+        return underlying == typeof(int) && int.TryParse(text, Integer, invariant, out var i) && i.ToString(invariant) == text ? i
+            : underlying == typeof(long) && long.TryParse(text, Integer, invariant, out var l) && l.ToString(invariant) == text ? l
             : underlying == typeof(Guid) && Guid.TryParse(text, out var g) ? g
             : null;
     }

@@ -14,7 +14,8 @@ public sealed partial class SchemaRegistry
     /// Declares which resource types a type's <c>members</c> may be (a group store whose membership
     /// table refers to users only: <c>User</c>). Applied when the registry is frozen, to the
     /// <c>members</c> sub-attributes <c>type</c> (canonical values) and <c>$ref</c> (reference types),
-    /// which the service checks members against and /Schemas shows.
+    /// which /Schemas shows; the service checks members against the declaration. The types must be
+    /// registered, and include <c>User</c>.
     /// </summary>
     internal void DeclareMemberTypes(string resourceTypeName, IEnumerable<string> memberTypes)
     {
@@ -30,9 +31,34 @@ public sealed partial class SchemaRegistry
                 throw new InvalidOperationException($"Cannot declare the member types of '{resourceTypeName}': it is not a registered resource type with members.");
             }
 
-            _memberTypes[resourceTypeName] = [.. memberTypes];
+            // Members are always looked up among users, and among groups too unless declared away:
+            // "User" alone, or with "Group", is what the service can check.
+            var names = new List<string>();
+            foreach (var memberType in memberTypes)
+            {
+                var found = _snapshot.IndexOfResourceType(memberType);
+                if (found < 0)
+                {
+                    throw new InvalidOperationException($"Cannot declare '{memberType}' as a member type of '{resourceTypeName}': it is not a registered resource type.");
+                }
+
+                if (!names.Contains(_snapshot.ResourceTypes[found].Name, StringComparer.Ordinal))
+                {
+                    names.Add(_snapshot.ResourceTypes[found].Name);
+                }
+            }
+
+            if (_snapshot.IndexOfResourceType("User") is var user and >= 0 && !names.Contains(_snapshot.ResourceTypes[user].Name, StringComparer.Ordinal))
+            {
+                throw new InvalidOperationException($"The members of '{resourceTypeName}' may be declared as users ('User'), or users and groups; [{string.Join(", ", names)}] leaves out 'User'.");
+            }
+
+            _memberTypes[resourceTypeName] = names;
         }
     }
+
+    /// <summary>The resource types a type's members may be, as declared; <see langword="null"/> when nothing was declared.</summary>
+    internal IReadOnlyList<string>? DeclaredMemberTypes(ScimResourceType resourceType) => _memberTypes.GetValueOrDefault(resourceType.Name);
 
     /// <summary>
     /// Declares the attributes a resource type's store keeps, as attribute paths (<c>userName</c>,
@@ -62,11 +88,14 @@ public sealed partial class SchemaRegistry
     }
 
     /// <summary>A common attribute (<c>id</c>, <c>externalId</c>, <c>meta</c>) of the type, unless its store does not keep it.</summary>
-    private SchemaAttribute? FindCommon(ScimResourceType resourceType, string name)
+    internal SchemaAttribute? FindCommon(ScimResourceType resourceType, string name)
     {
         var attribute = CommonAttributes.Find(name);
         return attribute is not null && ReferenceEquals(attribute, CommonAttributes.ExternalId) && _withoutExternalId.Contains(resourceType.Name) ? null : attribute;
     }
+
+    /// <summary>Whether the type's store declared what it keeps (its schemas are then narrower than what a typed resource can hold).</summary>
+    internal bool IsDeclared(ScimResourceType resourceType) => _declared.ContainsKey(resourceType.Name);
 
     /// <summary>Whether the type's store keeps <c>externalId</c>.</summary>
     internal bool KeepsExternalId(ScimResourceType resourceType) => !_withoutExternalId.Contains(resourceType.Name);
@@ -97,14 +126,14 @@ public sealed partial class SchemaRegistry
                     continue;
                 }
 
-                if (path.Equals("id", StringComparison.OrdinalIgnoreCase) || path.StartsWith("meta", StringComparison.OrdinalIgnoreCase))
-                {
-                    continue; // the service's, always there
-                }
-
                 if (!TryResolveAttribute(type, path, out var resolved, out var error))
                 {
                     throw new InvalidOperationException($"The store of '{typeName}' declares '{path}', which is not an attribute of it: {error}");
+                }
+
+                if (ReferenceEquals(resolved.Attribute, CommonAttributes.Id) || ReferenceEquals(resolved.Attribute, CommonAttributes.Meta))
+                {
+                    continue; // the service's, always there
                 }
 
                 if (!kept.TryGetValue(resolved.Schema.Id, out var attributes))

@@ -156,6 +156,148 @@ public sealed class EndpointTests
         Assert.Equal([(string)user["id"]!], MemberIds(patched));
     }
 
+    [Theory]
+    [InlineData("?attributes=displayName")]
+    [InlineData("?attributes=displayName,externalId")]
+    [InlineData("?excludedAttributes=members,externalId")]
+    public async Task PatchGroup_Default_ProjectionWithoutMembers_Returns200WithIt(string query)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var response = await client.PatchAsync("Groups/" + group["id"] + query, AddMember((string)user["id"]!));
+
+        // attributes=displayName leaves meta out of the body; the ETag still names the new version.
+        Assert.True(response.Status == HttpStatusCode.OK, response.Text);
+        var patched = response.Json;
+        Assert.Equal("Tour Guides", (string?)patched["displayName"]);
+        Assert.Null(patched["members"]);
+        Assert.Equal((string?)Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK)["meta"]!["version"], response.ETag);
+    }
+
+    [Theory]
+    [InlineData("?attributes=members")]
+    [InlineData("?attributes=displayName,members.value")]
+    [InlineData("?excludedAttributes=displayName")]
+    public async Task PatchGroup_Default_ProjectionWithMembers_Returns204(string query)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var response = await client.PatchAsync("Groups/" + group["id"] + query, AddMember((string)user["id"]!));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.Status);
+        Assert.Equal(string.Empty, response.Text);
+        Assert.Equal((string?)Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK)["meta"]!["version"], response.ETag);
+    }
+
+    [Fact]
+    public async Task PatchGroup_Default_RenameIs204WithAnETagThatIfMatchAccepts()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var group = await client.CreateGroupAsync("Tour Guides");
+        var created = (string)group["meta"]!["version"]!;
+
+        var renamed = await client.PatchAsync("Groups/" + group["id"], Rename("Guides"));
+        var stale = await client.PatchAsync("Groups/" + group["id"], Rename("Stale"), ("If-Match", created));
+        var current = await client.PatchAsync("Groups/" + group["id"], Rename("Current"), ("If-Match", renamed.ETag!));
+
+        Assert.Equal(HttpStatusCode.NoContent, renamed.Status);
+        Assert.NotEqual(created, renamed.ETag);
+        Error(stale, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(HttpStatusCode.NoContent, current.Status);
+        var now = Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK);
+        Assert.Equal("Current", (string?)now["displayName"]);
+        Assert.Equal((string?)now["meta"]!["version"], current.ETag);
+    }
+
+    [Fact]
+    public async Task PatchGroup_Default_NothingChanged_Is204WithTheUnchangedETag()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides", (string)user["id"]!);
+
+        var response = await client.PatchAsync("Groups/" + group["id"], AddMember((string)user["id"]!));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.Status);
+        Assert.Equal((string?)group["meta"]!["version"], response.ETag);
+    }
+
+    [Fact]
+    public async Task PatchGroup_NoContentOption_ProjectionWithoutMembers_Is204Still()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = ScimPatchResponse.NoContent);
+        var client = server.Client();
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var response = await client.PatchAsync("Groups/" + group["id"] + "?excludedAttributes=members", Rename("Guides"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.Status);
+        Assert.Equal((string?)Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK)["meta"]!["version"], response.ETag);
+    }
+
+    [Fact]
+    public async Task PatchGroup_OkOption_ProjectionWithoutMembers_Returns200WithoutThem()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = ScimPatchResponse.Ok);
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var response = await client.PatchAsync("Groups/" + group["id"] + "?attributes=displayName", AddMember((string)user["id"]!));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("Tour Guides", (string?)response.Json["displayName"]);
+        Assert.Null(response.Json["members"]);
+        Assert.Equal([(string)user["id"]!], MemberIds(Resource(await client.GetAsync("Groups/" + group["id"]), HttpStatusCode.OK)));
+    }
+
+    [Fact]
+    public async Task PatchUser_OkOption_Returns200WithTheResource()
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = ScimPatchResponse.Ok);
+        var client = server.Client();
+        var created = await client.CreateUserAsync("bjensen");
+
+        var patched = Resource(await client.PatchAsync("Users/" + created["id"], """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""), HttpStatusCode.OK);
+
+        Assert.False((bool)patched["active"]!);
+    }
+
+    [Theory]
+    [InlineData(ScimPatchResponse.Auto)]
+    [InlineData(ScimPatchResponse.NoContent)]
+    public async Task PutGroup_WhateverThePatchResponse_Returns200WithTheMembers(ScimPatchResponse patchResponse)
+    {
+        await using var server = await ScimTestServer.StartAsync(o => o.Http = h => h.PatchResponse = patchResponse);
+        var client = server.Client();
+        var user = await client.CreateUserAsync("bjensen");
+        var group = await client.CreateGroupAsync("Tour Guides");
+
+        var put = Resource(await client.PutAsync("Groups/" + group["id"], $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Guides","members":[{"value":"{{user["id"]}}"}]}"""), HttpStatusCode.OK);
+
+        Assert.Equal([(string)user["id"]!], MemberIds(put));
+    }
+
+    [Fact]
+    public void PatchResponse_DefaultsToAuto()
+    {
+        Assert.Equal(ScimPatchResponse.Auto, new ScimHttpOptions().PatchResponse);
+    }
+
+    private static string AddMember(string id) =>
+        $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{id}}"}]}]}""";
+
+    private static string Rename(string displayName) =>
+        $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"{{displayName}}"}]}""";
+
     [Fact]
     public async Task DeleteUser_Returns204ThenGetIs404()
     {
