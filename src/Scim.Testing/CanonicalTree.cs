@@ -9,7 +9,8 @@ namespace Scim.Testing;
 /// <summary>
 /// Compares resources by their canonical JSON, allowing what a database may change and nothing
 /// else: the order of multi-valued attributes, the offset of a date (compared as an instant), an
-/// absent value against <see langword="null"/> or an empty list. What the service fills in its
+/// absent value against <see langword="null"/>, an empty string or an empty list (all unassigned,
+/// RFC 7643 §2.5). What the service fills in its
 /// responses whatever a store returns (<c>schemas</c>, <c>meta.resourceType</c>,
 /// <c>meta.location</c>, a user's derived <c>groups</c>) is not compared.
 /// </summary>
@@ -53,6 +54,8 @@ internal static class CanonicalTree
         switch (value)
         {
             case null:
+                return;
+            case JsonValue text when text.TryGetValue<string>(out var s) && s.Length == 0:
                 return;
             case JsonObject obj:
                 var separator = path.StartsWith("urn:", StringComparison.Ordinal) ? ":" : ".";

@@ -43,6 +43,9 @@ internal sealed class EntityShape<TEntity>
         _setKey = StoreAssignsIds ? null : Setter.Of(KeyExpression);
         Mapping = new AttributeMapping<TEntity>();
         AddToMapping("id", KeyExpression);
+
+        // Every row of the entity is a resource of this type.
+        AddToMapping("meta.resourceType", Expression.Lambda(Expression.Constant(resourceType.Name), KeyExpression.Parameters));
         var fields = new List<Field>();
         foreach (var attribute in map.Attributes)
         {
@@ -226,19 +229,22 @@ internal sealed class EntityShape<TEntity>
     }
 
     /// <summary>Sets what a new row needs beyond its attributes: the proposed id (unless the database makes one), the tenant, the times and the version.</summary>
-    public void Stamp(TEntity entity, string proposedId, string tenant, DateTimeOffset created, string version, bool isNew)
+    public void StampNew(TEntity entity, string proposedId, string tenant, DateTimeOffset created, DateTimeOffset lastModified, string version)
     {
-        if (isNew)
+        _setKey?.Invoke(entity, KeyType == typeof(Guid) ? Guid.Parse(proposedId, CultureInfo.InvariantCulture) : proposedId);
+        _setTenant?.Invoke(entity, tenant);
+        if (_setCreated is not null && Instant(_created!(entity)) is null)
         {
-            _setKey?.Invoke(entity, KeyType == typeof(Guid) ? Guid.Parse(proposedId, CultureInfo.InvariantCulture) : proposedId);
-            _setTenant?.Invoke(entity, tenant);
-            if (_setCreated is not null && Instant(_created!(entity)) is null)
-            {
-                _setCreated(entity, TimeValue(created, _createdType));
-            }
+            _setCreated(entity, TimeValue(created, _createdType));
         }
 
-        _setLastModified?.Invoke(entity, TimeValue(created, _lastModifiedType));
+        Stamp(entity, lastModified, version);
+    }
+
+    /// <summary>Sets what a change of a row changes beyond its attributes: <c>meta.lastModified</c> and <c>meta.version</c>, where the entity keeps them.</summary>
+    public void Stamp(TEntity entity, DateTimeOffset lastModified, string version)
+    {
+        _setLastModified?.Invoke(entity, TimeValue(lastModified, _lastModifiedType));
         _setVersion?.Invoke(entity, version);
     }
 

@@ -41,9 +41,6 @@ internal abstract class Membership<TMember>
     /// <summary>Removes every member of a group; returns those removed.</summary>
     public abstract Task<List<string>> RemoveAllAsync(DbContext db, object groupKey, CancellationToken cancellationToken);
 
-    /// <summary>Removes a member from every group; returns the group keys it was removed from.</summary>
-    public abstract Task<List<object>> RemoveEverywhereAsync(DbContext db, string memberId, CancellationToken cancellationToken);
-
     /// <summary>
     /// A short text that changes when a group's member set does, computed in SQL without reading
     /// the rows (their count and a mixed sum of the member keys), for groups whose version is
@@ -156,24 +153,6 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         }
 
         return [.. present.Select(Text)];
-    }
-
-    public override async Task<List<object>> RemoveEverywhereAsync(DbContext db, string memberId, CancellationToken cancellationToken)
-    {
-        var keys = Keys([memberId]);
-        if (keys.Count == 0)
-        {
-            return [];
-        }
-
-        var rows = Rows(db).Where(Is(memberKey, keys[0]));
-        var groups = await rows.Select(groupKey).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (groups.Count > 0)
-        {
-            await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return [.. groups.Cast<object>()];
     }
 
     public override async Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)

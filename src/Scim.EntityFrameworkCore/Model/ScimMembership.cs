@@ -121,18 +121,6 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return present;
     }
 
-    public override async Task<List<object>> RemoveEverywhereAsync(DbContext db, string memberId, CancellationToken cancellationToken)
-    {
-        var rows = Rows(db).Where(m => m.MemberId == memberId);
-        var groups = await rows.Select(m => m.GroupId).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (groups.Count > 0)
-        {
-            await rows.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return [.. groups];
-    }
-
     /// <summary>Not needed: the model keeps each group's version in a column.</summary>
     public override Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken) =>
         Task.FromResult(new Dictionary<object, string>());

@@ -38,7 +38,8 @@ public static class ScimModelBuilderExtensions
             user.Property(u => u.ExternalId).HasMaxLength(ShortText);
             user.Property(u => u.Version).HasMaxLength(64);
             user.Property(u => u.ProfileUrl).HasMaxLength(LongText);
-            foreach (var name in new[] { nameof(ScimUserEntity.DisplayName), nameof(ScimUserEntity.NickName), nameof(ScimUserEntity.Title), nameof(ScimUserEntity.UserType), nameof(ScimUserEntity.PreferredLanguage), nameof(ScimUserEntity.Locale), nameof(ScimUserEntity.Timezone), nameof(ScimUserEntity.NameFormatted), nameof(ScimUserEntity.FamilyName), nameof(ScimUserEntity.GivenName), nameof(ScimUserEntity.MiddleName), nameof(ScimUserEntity.HonorificPrefix), nameof(ScimUserEntity.HonorificSuffix), nameof(ScimUserEntity.EmployeeNumber), nameof(ScimUserEntity.CostCenter), nameof(ScimUserEntity.Organization), nameof(ScimUserEntity.Division), nameof(ScimUserEntity.Department), nameof(ScimUserEntity.ManagerId) })
+            user.Property(u => u.ManagerRef).HasMaxLength(LongText);
+            foreach (var name in new[] { nameof(ScimUserEntity.DisplayName), nameof(ScimUserEntity.NickName), nameof(ScimUserEntity.Title), nameof(ScimUserEntity.UserType), nameof(ScimUserEntity.PreferredLanguage), nameof(ScimUserEntity.Locale), nameof(ScimUserEntity.Timezone), nameof(ScimUserEntity.NameFormatted), nameof(ScimUserEntity.FamilyName), nameof(ScimUserEntity.GivenName), nameof(ScimUserEntity.MiddleName), nameof(ScimUserEntity.HonorificPrefix), nameof(ScimUserEntity.HonorificSuffix), nameof(ScimUserEntity.EmployeeNumber), nameof(ScimUserEntity.CostCenter), nameof(ScimUserEntity.Organization), nameof(ScimUserEntity.Division), nameof(ScimUserEntity.Department), nameof(ScimUserEntity.ManagerId), nameof(ScimUserEntity.ManagerDisplayName) })
             {
                 user.Property(name).HasMaxLength(ShortText);
             }

@@ -35,6 +35,8 @@ internal static class ScimModelMaps
             .Map(Enterprise + "division", u => u.Division)
             .Map(Enterprise + "department", u => u.Department)
             .Map(Enterprise + "manager.value", u => u.ManagerId)
+            .Map(Enterprise + "manager.$ref", u => u.ManagerRef)
+            .Map(Enterprise + "manager.displayName", u => u.ManagerDisplayName)
             .Created(u => u.Created)
             .LastModified(u => u.LastModified)
             .Version(u => u.Version);

@@ -87,6 +87,12 @@ public class ScimUserEntity
     /// <summary>Enterprise User <c>manager.value</c> (the manager's id).</summary>
     public string? ManagerId { get; set; }
 
+    /// <summary>Enterprise User <c>manager.$ref</c>.</summary>
+    public string? ManagerRef { get; set; }
+
+    /// <summary>Enterprise User <c>manager.displayName</c>.</summary>
+    public string? ManagerDisplayName { get; set; }
+
     /// <summary>The attributes of extension schemas other than Enterprise User, as a JSON object keyed by schema URN.</summary>
     public string? Extensions { get; set; }
 

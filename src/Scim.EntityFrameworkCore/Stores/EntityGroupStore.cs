@@ -59,7 +59,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                     Shape.Apply(ResourceTrees.ToTree(patch.Attributes), group);
                 }
 
-                Shape.Stamp(group, patch.Id, context.Tenant, patch.LastModified, patch.NewVersion, isNew: false);
+                Shape.Stamp(group, patch.LastModified, patch.NewVersion);
                 CheckLengths(db);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -100,15 +100,27 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         ArgumentNullException.ThrowIfNull(formerGroupIds);
         return await WriteAsync<List<string>>(context, async (db, _) =>
         {
-            // With a cascading foreign key the rows went with the member; without one, they go now.
-            var fromRows = await membership.RemoveEverywhereAsync(db, memberId, cancellationToken).ConfigureAwait(false);
+            // With a cascading foreign key the rows went with the member; without one, the rows of
+            // this tenant's groups go now (another tenant's groups are not this request's to change).
+            var listing = (await membership.GroupsOfAsync(db, [memberId], cancellationToken).ConfigureAwait(false)).Select(p => p.GroupKey).ToList();
+            var fromRows = new List<object>();
+            foreach (var chunk in listing.Chunk(500))
+            {
+                foreach (var group in await Rows(db, context).AsNoTracking().Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var key = Shape.KeyValueOf(group);
+                    await membership.RemoveAsync(db, key, [memberId], cancellationToken).ConfigureAwait(false);
+                    fromRows.Add(key);
+                }
+            }
+
             var keys = fromRows.Concat(formerGroupIds.Select(Shape.KeyOf).OfType<object>()).Distinct().ToList();
             var changed = new List<string>();
             foreach (var chunk in keys.Chunk(500))
             {
                 foreach (var group in await Rows(db, context).Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    Shape.Stamp(group, Shape.IdOf(group), context.Tenant, lastModified, newVersion, isNew: false);
+                    Shape.Stamp(group, lastModified, newVersion);
                     changed.Add(Shape.IdOf(group));
                 }
             }

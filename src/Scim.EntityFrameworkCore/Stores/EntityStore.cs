@@ -86,7 +86,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             var entity = Shared.Create();
             Shape.Apply(tree, entity);
-            Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: true);
+            Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             db.Add(entity);
             CheckLengths(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -118,7 +118,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
 
             Shape.Apply(tree, entity);
-            Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: false);
+            Shape.Stamp(entity, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             CheckLengths(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
@@ -163,7 +163,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         {
             var entity = Shared.Create();
             Shape.Apply(ResourceTrees.ToTree(resource), entity);
-            Shape.Stamp(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty, isNew: true);
+            Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             entities.Add(entity);
         }
 
