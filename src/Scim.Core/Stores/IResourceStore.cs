@@ -8,8 +8,11 @@ namespace Scim.Core.Stores;
 /// events); a store reads and writes, scoped to <see cref="ScimContext.Tenant"/>.
 /// </summary>
 /// <remarks>
-/// <para>The service assigns <c>id</c>, <c>meta.created</c>, <c>meta.lastModified</c> and
-/// <c>meta.version</c> before it calls a write; the store keeps them as given.</para>
+/// <para>The service proposes <c>id</c>, <c>meta.created</c>, <c>meta.lastModified</c> and
+/// <c>meta.version</c> before it calls a write. A store keeps them where it has columns for them;
+/// it may instead assign its own id (an identity key) and compute its version from what it stores
+/// (a version that changes exactly when the resource does). Either way a successful write returns
+/// the resource as stored, never the one it was handed, and the service uses that.</para>
 /// <para>Conditional writes: when <c>expectedVersion</c> is not <see langword="null"/> the store
 /// applies the write only if the stored <c>meta.version</c> equals it, atomically, and otherwise
 /// returns <see cref="StoreWriteStatus.VersionMismatch"/>. The service passes back the exact
