@@ -1,17 +1,35 @@
-// The quick-trial SCIM server: Scim.AspNetCore over the in-memory stores, protected by the built-in
-// bearer-token scheme. Its command line is a stable interface: --urls, --Sample:Token=<token>,
-// --Sample:PatchResponse=204|200. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
+// The quick-trial SCIM server: Scim.AspNetCore over the EF Core stores on a SQLite file (created and
+// migrated on first start, so a trial survives a restart), or PostgreSQL, or the in-memory stores,
+// protected by the built-in bearer-token scheme. Its command line is a stable interface: --urls,
+// --Sample:Token=<token>, --Sample:PatchResponse=204|200, --Sample:Store=memory|sqlite|postgres,
+// --Sample:ConnectionString=<...>. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
 // tokens from Sample:Tenants:<tenant>=<token>.
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Scim.AspNetCore;
 using Scim.Core.Stores;
+using Scim.Sample.Data;
 
 var builder = WebApplication.CreateBuilder(args);
-var options = SampleOptions.From(builder.Configuration);
-builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse)
-    .AddInMemoryStores()
-    .AddScimBearerTokens(tokens =>
+var options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
+switch (options.Store)
+{
+    case SampleStore.Memory:
+        scim.AddInMemoryStores();
+        break;
+    case SampleStore.Sqlite:
+        builder.Services.AddDbContextFactory<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString));
+        scim.AddEntityFrameworkCoreStores<SqliteSampleDbContext>();
+        break;
+    default:
+        builder.Services.AddDbContextFactory<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
+        scim.AddEntityFrameworkCoreStores<PostgresSampleDbContext>();
+        break;
+}
+
+scim.AddScimBearerTokens(tokens =>
     {
         // Checked by the SCIM endpoints themselves (RequireScimBearerToken below): this app has no
         // other authentication, so it needs no authentication or authorization middleware.
@@ -23,6 +41,7 @@ builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse)
     });
 
 var app = builder.Build();
+await MigrateAsync(app.Services, options.Store);
 app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 
@@ -35,6 +54,12 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 
     Console.WriteLine($"Bearer token: {options.Token}");
+    Console.WriteLine(options.Store switch
+    {
+        SampleStore.Memory => "Store: memory (nothing is kept after the sample stops)",
+        SampleStore.Sqlite => $"Store: sqlite ({options.DatabaseDescription})",
+        _ => $"Store: postgres ({options.DatabaseDescription})",
+    });
     Console.WriteLine(options.PatchResponse switch
     {
         ScimPatchResponse.Ok => "PATCH responses: 200",
@@ -47,7 +72,21 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 });
 
-app.Run();
+await app.RunAsync();
+
+// Creates the database on first start and brings it to the latest migration.
+static async Task MigrateAsync(IServiceProvider services, SampleStore store)
+{
+    if (store == SampleStore.Memory)
+    {
+        return;
+    }
+
+    await using DbContext db = store == SampleStore.Sqlite
+        ? await services.GetRequiredService<IDbContextFactory<SqliteSampleDbContext>>().CreateDbContextAsync()
+        : await services.GetRequiredService<IDbContextFactory<PostgresSampleDbContext>>().CreateDbContextAsync();
+    await db.Database.MigrateAsync();
+}
 
 /// <summary>The sample's settings, from the "Sample" configuration section.</summary>
 internal sealed class SampleOptions
@@ -64,7 +103,16 @@ internal sealed class SampleOptions
     /// <summary>Per-tenant tokens for the multi-tenant endpoints (Sample:Tenants:&lt;tenant&gt;=&lt;token&gt;).</summary>
     public IReadOnlyDictionary<string, string> Tenants { get; private init; } = new Dictionary<string, string>();
 
-    public static SampleOptions From(IConfiguration configuration)
+    /// <summary>Sample:Store: memory, sqlite (the default) or postgres.</summary>
+    public SampleStore Store { get; private init; } = SampleStore.Sqlite;
+
+    /// <summary>Sample:ConnectionString, or for SQLite the default file in the content root.</summary>
+    public string ConnectionString { get; private init; } = string.Empty;
+
+    /// <summary>Where the data is, for the startup message (no password).</summary>
+    public string DatabaseDescription { get; private init; } = string.Empty;
+
+    public static SampleOptions From(IConfiguration configuration, string contentRoot)
     {
         var token = configuration["Sample:Token"];
         if (string.IsNullOrWhiteSpace(token))
@@ -80,7 +128,65 @@ internal sealed class SampleOptions
             var other => throw new InvalidOperationException($"Sample:PatchResponse must be 200 or 204; got '{other}'."),
         };
 
-        return new SampleOptions { Token = token, PatchResponse = patch, Tenants = TenantsFrom(configuration) };
+        var store = configuration["Sample:Store"]?.ToLowerInvariant() switch
+        {
+            null or "sqlite" => SampleStore.Sqlite,
+            "memory" => SampleStore.Memory,
+            "postgres" => SampleStore.Postgres,
+            _ => throw new InvalidOperationException($"Sample:Store must be memory, sqlite or postgres; got '{configuration["Sample:Store"]}'."),
+        };
+        var connectionString = configuration["Sample:ConnectionString"];
+        string description;
+        switch (store)
+        {
+            case SampleStore.Sqlite:
+                connectionString ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path.Combine(contentRoot, "scim-sample.db") }.ToString();
+                try
+                {
+                    description = Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource);
+                }
+                catch (ArgumentException error)
+                {
+                    throw new InvalidOperationException($"Sample:ConnectionString is not a SQLite connection string: {error.Message}", error);
+                }
+
+                break;
+            case SampleStore.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException("Sample:Store=postgres needs Sample:ConnectionString, e.g. \"Host=localhost;Database=scim;Username=scim;Password=...\".");
+                }
+
+                try
+                {
+                    var pg = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                    description = $"{pg.Host}:{pg.Port}/{pg.Database}";
+                }
+                catch (ArgumentException error)
+                {
+                    throw new InvalidOperationException($"Sample:ConnectionString is not a PostgreSQL connection string: {error.Message}", error);
+                }
+
+                break;
+            default:
+                if (connectionString is not null)
+                {
+                    throw new InvalidOperationException("Sample:ConnectionString has no use with Sample:Store=memory.");
+                }
+
+                description = "memory";
+                break;
+        }
+
+        return new SampleOptions
+        {
+            Token = token,
+            PatchResponse = patch,
+            Tenants = TenantsFrom(configuration),
+            Store = store,
+            ConnectionString = connectionString ?? string.Empty,
+            DatabaseDescription = description,
+        };
     }
 
     private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)
@@ -98,6 +204,14 @@ internal sealed class SampleOptions
 
         return tenants;
     }
+}
+
+/// <summary>Where the sample keeps its data.</summary>
+internal enum SampleStore
+{
+    Memory,
+    Sqlite,
+    Postgres,
 }
 
 /// <summary>Entry point type, visible to in-process tests.</summary>

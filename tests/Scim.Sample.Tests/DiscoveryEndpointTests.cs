@@ -113,6 +113,6 @@ public sealed class DiscoveryEndpointTests : IClassFixture<DiscoveryEndpointTest
     public sealed class SampleFactory : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
-            builder.UseSetting("Sample:Token", Token);
+            builder.UseSetting("Sample:Token", Token).UseSetting("Sample:Store", "memory");
     }
 }

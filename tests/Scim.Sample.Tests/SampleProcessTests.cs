@@ -43,6 +43,95 @@ public sealed partial class SampleProcessTests
     }
 
     [Fact]
+    public async Task DotnetRun_DefaultStore_KeepsTheDataInASqliteFileAcrossARestart()
+    {
+        var contentRoot = SampleProcess.NewContentRoot();
+        string id;
+        await using (var first = await SampleProcess.StartAsync("--contentRoot", contentRoot, "--Sample:Token=t1"))
+        {
+            Assert.Equal($"sqlite ({Path.Combine(contentRoot, "scim-sample.db")})", first.Store);
+            using var client = Client(first);
+            var (created, user) = await SendAsync(client, HttpMethod.Post, "Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"kept@example.com","emails":[{"value":"kept@example.com","type":"work"}]}""");
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            id = (string)user!["id"]!;
+        }
+
+        await using var second = await SampleProcess.StartAsync("--contentRoot", contentRoot, "--Sample:Token=t2");
+        using var again = Client(second);
+        var (read, body) = await SendAsync(again, HttpMethod.Get, "Users/" + id, null);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("kept@example.com", (string?)body!["emails"]![0]!["value"]);
+        Assert.True(File.Exists(Path.Combine(contentRoot, "scim-sample.db")));
+    }
+
+    [Fact]
+    public async Task DotnetRun_MemoryStore_ServesAndSaysSo()
+    {
+        await using var sample = await SampleProcess.StartAsync("--Sample:Store=memory");
+        using var client = Client(sample);
+
+        var (created, _) = await SendAsync(client, HttpMethod.Post, "Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}""");
+
+        Assert.StartsWith("memory", sample.Store, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
+    public async Task DotnetRun_PostgresStore_ServesFromTheServer()
+    {
+        var server = Environment.GetEnvironmentVariable("SCIM_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Assert.False(!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")), "SCIM_TEST_POSTGRES is not set: CI must run the PostgreSQL tests (.ci/run starts a server and sets it).");
+            Assert.Skip("No PostgreSQL server: set SCIM_TEST_POSTGRES to a connection string whose user may create databases, or run .ci/run.");
+        }
+
+        var database = "scim_sample_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Npgsql.NpgsqlConnection(server))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        try
+        {
+            var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
+            await using var sample = await SampleProcess.StartAsync("--Sample:Store=postgres", "--Sample:ConnectionString=" + connectionString);
+            using var client = Client(sample);
+            var (created, user) = await SendAsync(client, HttpMethod.Post, "Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"pg@example.com"}""");
+            var (found, list) = await SendAsync(client, HttpMethod.Get, "Users?filter=" + Uri.EscapeDataString("userName eq \"PG@example.com\""), null);
+
+            Assert.StartsWith("postgres (", sample.Store, StringComparison.Ordinal);
+            Assert.EndsWith("/" + database + ")", sample.Store, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+            Assert.Equal((string?)user!["id"], (string?)list!["Resources"]![0]!["id"]);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var connection = new Npgsql.NpgsqlConnection(server);
+            await connection.OpenAsync(CancellationToken.None);
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData("--Sample:Store=oracle", "Sample:Store must be memory, sqlite or postgres")]
+    [InlineData("--Sample:Store=postgres", "Sample:Store=postgres needs Sample:ConnectionString")]
+    [InlineData("--Sample:Store=memory --Sample:ConnectionString=Data Source=x.db", "Sample:ConnectionString has no use with Sample:Store=memory")]
+    [InlineData("--Sample:ConnectionString=Nonsense=1", "Sample:ConnectionString is not a SQLite connection string")]
+    public async Task DotnetRun_InvalidStoreOptions_ExitWithMessage(string options, string message)
+    {
+        var (exitCode, output) = await SampleProcess.RunToExitAsync(SplitOptions(options));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DotnetRun_InvalidPatchResponse_ExitsWithMessage()
     {
         var (exitCode, output) = await SampleProcess.RunToExitAsync("--Sample:PatchResponse=201");
@@ -159,6 +248,17 @@ public sealed partial class SampleProcessTests
         return (response, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
+    private static HttpClient Client(SampleProcess sample)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(sample.BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", sample.Token);
+        return client;
+    }
+
+    // "--a=1 --b=x y" → ["--a=1", "--b=x y"]: options start with "--".
+    private static string[] SplitOptions(string options) =>
+        [.. options.Split(" --", StringSplitOptions.RemoveEmptyEntries).Select((o, i) => i == 0 ? o : "--" + o)];
+
     [GeneratedRegex(@"SCIM base URL: (?<url>\S+)")]
     private static partial Regex BaseUrlLine();
 
@@ -167,6 +267,9 @@ public sealed partial class SampleProcessTests
 
     [GeneratedRegex(@"PATCH responses: (?<status>\S+)")]
     private static partial Regex PatchLine();
+
+    [GeneratedRegex(@"^Store: (?<store>.+)$")]
+    private static partial Regex StoreLine();
 
     /// <summary>One running sample process, stopped (with its children) on dispose.</summary>
     private sealed class SampleProcess : IAsyncDisposable
@@ -187,10 +290,13 @@ public sealed partial class SampleProcessTests
 
         public string PatchResponse { get; }
 
+        /// <summary>The store line's text after "Store: ", e.g. "sqlite (/tmp/x/scim-sample.db)".</summary>
+        public string Store { get; private init; } = string.Empty;
+
         public static async Task<SampleProcess> StartAsync(params string[] options)
         {
-            var process = Start(["--urls", "http://127.0.0.1:0", .. options]);
-            string? baseUrl = null, token = null, patch = null;
+            var process = Start(["--urls", "http://127.0.0.1:0", .. WithContentRoot(options)]);
+            string? baseUrl = null, token = null, patch = null, store = null;
             var output = new System.Text.StringBuilder();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             while (patch is null)
@@ -205,16 +311,18 @@ public sealed partial class SampleProcessTests
                 baseUrl ??= BaseUrlLine().Match(line) is { Success: true } m1 ? m1.Groups["url"].Value : null;
                 token ??= TokenLine().Match(line) is { Success: true } m2 ? m2.Groups["token"].Value : null;
                 patch ??= PatchLine().Match(line) is { Success: true } m3 ? m3.Groups["status"].Value : null;
+                store ??= StoreLine().Match(line) is { Success: true } m4 ? m4.Groups["store"].Value : null;
             }
 
             Assert.NotNull(baseUrl);
             Assert.NotNull(token);
-            return new SampleProcess(process, baseUrl, token, patch);
+            Assert.NotNull(store);
+            return new SampleProcess(process, baseUrl, token, patch) { Store = store };
         }
 
         public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] options)
         {
-            using var process = Start(["--urls", "http://127.0.0.1:0", .. options]);
+            using var process = Start(["--urls", "http://127.0.0.1:0", .. WithContentRoot(options)]);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -232,6 +340,16 @@ public sealed partial class SampleProcessTests
 
             _process.Dispose();
         }
+
+        /// <summary>
+        /// The options, with a content root of the test's own unless they name one: the default
+        /// store is a SQLite file in the content root, which tests must not share.
+        /// </summary>
+        private static string[] WithContentRoot(string[] options) =>
+            options.Any(o => o.StartsWith("--contentRoot", StringComparison.Ordinal)) ? options : ["--contentRoot", NewContentRoot(), .. options];
+
+        /// <summary>A new, empty folder in the temporary folder.</summary>
+        public static string NewContentRoot() => Directory.CreateTempSubdirectory("scim-sample-test-").FullName;
 
         private static Process Start(string[] options)
         {
