@@ -15,15 +15,17 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
     /// <summary>The groups of one user (a GET, a write's result, a lookup's one row); <see langword="null"/> when it has none.</summary>
     public async ValueTask<List<UserGroup>?> OfUserAsync(ScimContext context, string userId, CancellationToken cancellationToken)
     {
-        if (await MayNestAsync(context, cancellationToken).ConfigureAwait(false))
-        {
-            return (await OfUsersAsync(context, [userId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);
-        }
-
+        // The direct groups first: a user in none (the usual case) costs one store call, and
+        // whether groups nest is asked only of a user that has groups.
         var direct = await groups.GetGroupsOfMembersAsync(context, [userId], cancellationToken).ConfigureAwait(false);
         if (direct.Count == 0)
         {
             return null;
+        }
+
+        if (await MayNestAsync(context, cancellationToken).ConfigureAwait(false))
+        {
+            return (await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);
         }
 
         var locations = new ResourceLocations(context.BaseUrl, groupType);
@@ -45,11 +47,13 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
     public async ValueTask<Dictionary<string, List<UserGroup>>> OfUsersAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
         var direct = await groups.GetGroupsOfMembersAsync(context, userIds, cancellationToken).ConfigureAwait(false);
+        return direct.Count == 0 ? new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal) : await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The groups of each user, from their direct memberships (not empty): those, then the groups that contain them.</summary>
+    private async ValueTask<Dictionary<string, List<UserGroup>>> FromDirectAsync(ScimContext context, IReadOnlyList<MemberGroup> direct, CancellationToken cancellationToken)
+    {
         var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
-        if (direct.Count == 0)
-        {
-            return result;
-        }
 
         var entries = new GroupEntries(new ResourceLocations(context.BaseUrl, groupType), direct.Count);
 

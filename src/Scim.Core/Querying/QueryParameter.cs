@@ -9,10 +9,17 @@ namespace Scim.Core.Querying;
 /// </summary>
 internal static class QueryParameter
 {
+    // One factory per type, made once: reflection's constructor invocation would emit (and later
+    // collect) an invoke stub again and again under load.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object?, Expression>> Factories = new();
+
     public static Expression Of(object? value, Type type) =>
-        Expression.Field(Expression.Constant(Activator.CreateInstance(typeof(Holder<>).MakeGenericType(type), value)), "Value");
+        Factories.GetOrAdd(type, static t => typeof(QueryParameter).GetMethod(nameof(Boxed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(t).CreateDelegate<Func<object?, Expression>>())(value);
 
     public static Expression Of<T>(T value) => Expression.Field(Expression.Constant(new Holder<T>(value)), nameof(Holder<T>.Value));
+
+    private static Expression Boxed<T>(object? value) => Of((T)value!);
 
     private sealed class Holder<T>(T value)
     {
