@@ -32,6 +32,52 @@ internal abstract class Membership<TMember>
     /// <summary>The (member id, group key) pairs of the given members.</summary>
     public abstract Task<List<(string MemberId, object GroupKey)>> GroupsOfAsync(DbContext db, IEnumerable<string> memberIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The groups among <paramref name="groups"/> that list the given members, with their names:
+    /// one query per 500 members, the membership rows joined to the groups.
+    /// </summary>
+    /// <remarks>Where groups may nest, the same query also tells whether any group has a group as a member (<see cref="GroupLinks.MayNest"/>).</remarks>
+    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+        where TGroup : class;
+
+    /// <summary>Joins membership rows to groups: <c>rows.Join(groups, m =&gt; m.Group, g =&gt; g.Key, (m, g) =&gt; new GroupLink { ... })</c>.</summary>
+    protected static IQueryable<GroupLink<TMemberKey, TGroupKey>> Join<TGroup, TMemberKey, TGroupKey>(IQueryable<TMember> rows, IQueryable<TGroup> groups, Expression<Func<TMember, TGroupKey>> groupKeyOfRow, Expression<Func<TMember, TMemberKey>> memberKeyOfRow, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, Expression? nested = null)
+    {
+        var row = Expression.Parameter(typeof(TMember), "m");
+        var group = Expression.Parameter(typeof(TGroup), "g");
+        var link = typeof(GroupLink<TMemberKey, TGroupKey>);
+        var result = Expression.Lambda<Func<TMember, TGroup, GroupLink<TMemberKey, TGroupKey>>>(
+            Expression.MemberInit(
+                Expression.New(link),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Member))!, Replace(memberKeyOfRow, row)),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Group))!, Replace(groupKeyOfGroup, group)),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Name))!, displayName is null ? Expression.Constant(null, typeof(string)) : Replace(displayName, group)),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Nested))!, nested ?? Expression.Constant(false))),
+            row,
+            group);
+        return rows.Join(groups, groupKeyOfRow, (Expression<Func<TGroup, TGroupKey>>)groupKeyOfGroup, result);
+    }
+
+    private static Expression Replace(LambdaExpression lambda, ParameterExpression parameter) =>
+        new ParameterSwap(lambda.Parameters[0], parameter).Visit(lambda.Body);
+
+    /// <summary>A membership row joined to its group.</summary>
+    protected sealed class GroupLink<TMemberKey, TGroupKey>
+    {
+        public TMemberKey Member { get; set; } = default!;
+
+        public TGroupKey Group { get; set; } = default!;
+
+        public string? Name { get; set; }
+
+        public bool Nested { get; set; }
+    }
+
+    private sealed class ParameterSwap(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+
     /// <summary>Adds the members not there yet (of the type the service checked); returns the ids of those added.</summary>
     public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken);
 
@@ -54,6 +100,9 @@ internal abstract class Membership<TMember>
     /// <summary>Turns the <c>members</c> of a translated filter into a subquery over the membership rows of <paramref name="db"/>.</summary>
     public abstract IQueryable<T> WithMembershipRows<T>(IQueryable<T> query, DbContext db);
 }
+
+/// <summary>The groups of some members, with their names; and, when the same query could tell, whether any group nests another.</summary>
+internal sealed record GroupLinks(List<(string MemberId, string GroupId, string? Name)> Links, bool? MayNest);
 
 /// <inheritdoc />
 internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func<TMember, TGroupKey>> groupKey, Expression<Func<TMember, TMemberKey>> memberKey) : Membership<TMember>
@@ -98,6 +147,18 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         }
 
         return result;
+    }
+
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, string, string?)>();
+        foreach (var chunk in Keys(memberIds).Distinct().Chunk(Chunk))
+        {
+            var links = await Join(Rows(db).Where(In(memberKey, chunk)), groups, groupKey, memberKey, groupKeyOfGroup, displayName).ToListAsync(cancellationToken).ConfigureAwait(false);
+            result.AddRange(links.Select(l => (Text(l.Member), Convert.ToString(l.Group, CultureInfo.InvariantCulture)!, l.Name)));
+        }
+
+        return new GroupLinks(result, MayNest: false);
     }
 
     public override async Task<List<string>> AddAsync(DbContext db, object group, IEnumerable<GroupMember> members, CancellationToken cancellationToken)

@@ -60,6 +60,28 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return result;
     }
 
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, string, string?)>();
+        bool? mayNest = null;
+
+        // EXISTS (SELECT 1 FROM members WHERE NestedGroupId IS NOT NULL), asked in the same query: a
+        // member with groups is then asked whether groups nest, which this answers.
+        Expression<Func<ScimGroupMemberEntity, bool>> isNested = m => m.NestedGroupId != null;
+        var nested = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(ScimGroupMemberEntity)], Rows(db).AsQueryable().Expression, Expression.Quote(isNested));
+        foreach (var chunk in memberIds.Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        {
+            var links = await Join<TGroup, string, string>(Rows(db).Where(m => chunk.Contains(m.MemberId)), groups, m => m.GroupId, m => m.MemberId, groupKeyOfGroup, displayName, nested).ToListAsync(cancellationToken).ConfigureAwait(false);
+            result.AddRange(links.Select(l => (l.Member, l.Group, l.Name)));
+            if (links.Count > 0)
+            {
+                mayNest = links[0].Nested;
+            }
+        }
+
+        return new GroupLinks(result, mayNest);
+    }
+
     public override async Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
         var group = (string)groupKey;

@@ -16,10 +16,23 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     where TGroup : class
     where TMember : class
 {
+    // What the last lookup of members' groups told about nesting: the service asks right after.
+    // The store is scoped to a request; the answer is forgotten by this store's own membership
+    // writes, and after a second (a scope a host keeps longer than a request).
+    private bool? _mayNestValue;
+    private long _mayNestAt;
+
+    private bool? KnownNesting
+    {
+        get => _mayNestValue is { } value && Environment.TickCount64 - _mayNestAt < 1000 ? value : null;
+        set => (_mayNestValue, _mayNestAt) = (value, Environment.TickCount64);
+    }
+
     public Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(patch);
+        KnownNesting = null;
         return WriteAsync(context, async (db, _) =>
         {
             if (await FindAsync(db, context, patch.Id, cancellationToken).ConfigureAwait(false) is not { } group)
@@ -73,24 +86,10 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(memberIds);
         await using var lease = Open();
-        var pairs = await membership.GroupsOfAsync(lease.Context, memberIds, cancellationToken).ConfigureAwait(false);
-        if (pairs.Count == 0)
-        {
-            return [];
-        }
-
-        // The groups of the tenant among them, with their names.
-        var names = new Dictionary<object, (string Id, string? Name)>();
-        foreach (var chunk in pairs.Select(p => p.GroupKey).Distinct().Chunk(500))
-        {
-            foreach (var group in await Rows(lease.Context, context).AsNoTracking().Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var tree = Shape.ToTree(group);
-                names[Shape.KeyValueOf(group)] = (Shape.IdOf(group), (string?)tree["displayName"]);
-            }
-        }
-
-        return [.. pairs.Where(p => names.ContainsKey(p.GroupKey)).Select(p => new MemberGroup(p.MemberId, names[p.GroupKey].Id, names[p.GroupKey].Name))];
+        var groups = Shape.InTenant(context.Tenant) is { } tenant ? lease.Context.Set<TGroup>().Where(tenant) : lease.Context.Set<TGroup>();
+        var found = await membership.GroupsOfAsync(lease.Context, groups.AsNoTracking(), Shape.KeyExpression, Shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
+        KnownNesting = found.MayNest ?? KnownNesting;
+        return [.. found.Links.Select(l => new MemberGroup(l.MemberId, l.GroupId, l.Name))];
     }
 
     public async Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken)
@@ -133,6 +132,11 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     /// <summary>Whether any membership row names a group (never, when members are users only).</summary>
     public async ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken)
     {
+        if (KnownNesting is { } known)
+        {
+            return known;
+        }
+
         await using var lease = Open();
         return await membership.MayNestAsync(lease.Context, cancellationToken).ConfigureAwait(false);
     }
@@ -184,11 +188,15 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         })];
     }
 
-    protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken) =>
+    protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
+    {
+        KnownNesting = null;
         await membership.AddAsync(db, Shape.KeyValueOf(entity), resource.Members, cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task AfterReplaceAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
+        KnownNesting = null;
         var key = Shape.KeyValueOf(entity);
         var wanted = resource.Members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);

@@ -65,11 +65,26 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         ArgumentNullException.ThrowIfNull(query);
         await using var lease = Open();
         var plan = Shared.Queryable.Plan(Rows(lease.Context, context).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping);
-        var total = await Prepare(plan.Matches, lease.Context).CountAsync(cancellationToken).ConfigureAwait(false);
-        var rows = query.Count == 0 ? [] : await Prepare(plan.Page, lease.Context).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var page = plan.CreatePage(rows, total);
-        var resources = await ResourcesAsync(lease.Context, context, page.Resources, query.Hints, cancellationToken).ConfigureAwait(false);
-        return new ScimPage<TResource>(resources, page.TotalResults, page.NextCursor);
+
+        // One connection for the page, its count and its resources' parts.
+        await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var rows = query.Count == 0 ? [] : await Prepare(plan.Page, lease.Context).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+            // A page of index paging that is not full ends the matches: their number is known without
+            // counting them (a lookup by userName or externalId, the IdPs' most common query).
+            var total = !query.UsesCursor && query.Count > 0 && rows.Count < query.Count && (rows.Count > 0 || query.StartIndex <= 1)
+                ? Math.Max(0, query.StartIndex - 1) + rows.Count
+                : await Prepare(plan.Matches, lease.Context).CountAsync(cancellationToken).ConfigureAwait(false);
+            var page = plan.CreatePage(rows, total);
+            var resources = await ResourcesAsync(lease.Context, context, page.Resources, query.Hints, cancellationToken).ConfigureAwait(false);
+            return new ScimPage<TResource>(resources, page.TotalResults, page.NextCursor);
+        }
+        finally
+        {
+            await lease.Context.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
     }
 
     public Task<StoreWriteResult<TResource>> CreateAsync(ScimContext context, TResource resource, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ internal sealed class EntityStoreShared<TEntity>
             .GroupBy(p => ((MemberExpression)p.Item1!.Body).Member.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Canonical(registry, type, g.First().Path), StringComparer.Ordinal);
         KeyMember = (Shape.KeyExpression.Body as MemberExpression)?.Member.Name;
+        DisplayName = map.Attributes.FirstOrDefault(a => a.Path.Equals("displayName", StringComparison.OrdinalIgnoreCase) && a.Read.ReturnType == typeof(string))?.Read;
         Claim = ClaimOf(map.VersionColumn ?? map.Attributes.Select(a => a.Read).FirstOrDefault(r => r.Body is MemberExpression { Member: System.Reflection.PropertyInfo { CanWrite: true } } m && m.Expression == r.Parameters[0]) ?? Shape.KeyExpression);
         UniquePaths = [.. map.Attributes
             .Select(a => registry.TryResolveAttribute(type, a.Path, out var resolved, out _) ? resolved : null)
@@ -44,6 +45,9 @@ internal sealed class EntityStoreShared<TEntity>
     public Action<UpdateSettersBuilder<TEntity>> Claim { get; }
 
     public ScimQueryable Queryable { get; }
+
+    /// <summary>What <c>displayName</c> is read from, when it is mapped to a string column (a group's name, joined to its memberships).</summary>
+    public LambdaExpression? DisplayName { get; }
 
     /// <summary>The name of the key member (a unique violation on it is an id conflict).</summary>
     public string? KeyMember { get; }
