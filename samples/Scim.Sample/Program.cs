@@ -20,11 +20,11 @@ switch (options.Store)
         scim.AddInMemoryStores();
         break;
     case SampleStore.Sqlite:
-        builder.Services.AddDbContextFactory<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString));
+        builder.Services.AddPooledDbContextFactory<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString));
         scim.AddEntityFrameworkCoreStores<SqliteSampleDbContext>();
         break;
     default:
-        builder.Services.AddDbContextFactory<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
+        builder.Services.AddPooledDbContextFactory<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
         scim.AddEntityFrameworkCoreStores<PostgresSampleDbContext>();
         break;
 }
