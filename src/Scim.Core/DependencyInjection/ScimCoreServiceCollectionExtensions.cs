@@ -16,7 +16,8 @@ public static class ScimCoreServiceCollectionExtensions
     /// <summary>
     /// Adds the SCIM core services: the <see cref="SchemaRegistry"/> (built-in User, Group and
     /// Enterprise User), the <see cref="ScimServiceOptions"/> (checked when the app starts), the
-    /// <see cref="ScimSerializer"/> and the <see cref="ScimService"/>. Safe to call more than once:
+    /// <see cref="ScimSerializer"/>, the <see cref="ScimService"/>, and the hosted service that
+    /// delivers change events to the registered <see cref="IScimEventSubscriber"/>s. Safe to call more than once:
     /// later calls return a builder over the same registrations.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -37,6 +38,20 @@ public static class ScimCoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new ScimEngine(sp.GetRequiredService<SchemaRegistry>(), sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value));
         services.TryAddSingleton(sp => sp.GetRequiredService<ScimEngine>().Serializer);
 
+        // Events go to a queue and, when a store keeps them, its outbox; a hosted dispatcher
+        // delivers them off the request path. Nothing is built when nothing consumes them.
+        services.TryAddSingleton(sp => new ScimEventQueue(
+            services.Any(d => d.ServiceType == typeof(IScimEventSubscriber)),
+            sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value.EventDelivery.QueueCapacity));
+        services.TryAddSingleton(sp => new ScimEventDispatcher(
+            sp.GetRequiredService<ScimEventQueue>(),
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value.EventDelivery,
+            sp.GetService<IScimEventOutbox>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<ScimEventDispatcher>>()));
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<ScimEventDispatcher>());
+
         // One decision, made once per provider: every scope gets the same service when all it holds
         // is a singleton, otherwise each scope (request) gets its own, over its own scoped stores.
         services.TryAddSingleton(_ => new ServiceSharing(services));
@@ -44,7 +59,7 @@ public static class ScimCoreServiceCollectionExtensions
             sp.GetRequiredService<ScimEngine>(),
             sp.GetService<IUserStore>() ?? throw new InvalidOperationException("No SCIM user store is registered: call AddUserStore<TStore>() or AddInMemoryStores() on the builder AddScim()/AddScimCore() returns."),
             sp.GetService<IGroupStore>(),
-            sp.GetServices<IScimEventSubscriber>(),
+            sp.GetRequiredService<ScimEventQueue>(),
             sp.GetService<ILogger<ScimService>>(),
             sp.GetService<TimeProvider>())));
         return builder;

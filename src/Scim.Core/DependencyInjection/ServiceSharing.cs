@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scim.Core.Events;
 using Scim.Core.Provisioning;
 using Scim.Core.Stores;
 
@@ -8,7 +7,7 @@ namespace Scim.Core;
 
 /// <summary>
 /// The one decision of how the <see cref="ScimService"/> is shared: every scope gets the same
-/// instance when the stores, the event subscribers, the logger and the clock are all singletons
+/// instance when the stores, the logger and the clock are all singletons
 /// (the in-memory stores, typically), since the service holds nothing else and building one per
 /// request only costs time; a store over a <c>DbContext</c> is scoped, and then each scope gets
 /// its own. Made from the registrations, which are final once a provider resolves anything.
@@ -38,7 +37,6 @@ internal sealed class ServiceSharing(IServiceCollection services)
     private static bool Shareable(IServiceCollection services)
     {
         ServiceDescriptor? users = null, groups = null, time = null, logger = null;
-        var subscribersAreSingletons = true;
         foreach (var descriptor in services)
         {
             var type = descriptor.ServiceType;
@@ -58,13 +56,9 @@ internal sealed class ServiceSharing(IServiceCollection services)
             {
                 logger = descriptor;
             }
-            else if (type == typeof(IScimEventSubscriber))
-            {
-                subscribersAreSingletons &= descriptor.Lifetime == ServiceLifetime.Singleton;
-            }
         }
 
         static bool Singleton(ServiceDescriptor? descriptor) => descriptor is null || descriptor.Lifetime == ServiceLifetime.Singleton;
-        return users is not null && Singleton(users) && Singleton(groups) && Singleton(time) && Singleton(logger) && subscribersAreSingletons;
+        return users is not null && Singleton(users) && Singleton(groups) && Singleton(time) && Singleton(logger);
     }
 }

@@ -38,6 +38,12 @@ public enum ScimChangeKind
 /// </summary>
 public sealed class ScimChangeEvent
 {
+    /// <summary>
+    /// The event's own id, unique across events (a version 7 UUID). Delivery is at least once: a
+    /// subscriber that may see an event twice (after a retry or a restart) drops repeats by it.
+    /// </summary>
+    public string EventId { get; init; } = Guid.CreateVersion7().ToString();
+
     /// <summary>The resource type name (<c>User</c>, <c>Group</c>, ...).</summary>
     public required string ResourceType { get; init; }
 
@@ -73,6 +79,16 @@ public sealed class ScimChangeEvent
 
     /// <summary>With values enabled: the changed top-level attributes after the change (redacted where sensitive).</summary>
     public JsonObject? After { get; init; }
+
+    /// <summary>The event as JSON (camelCase names, the kind as its name), as an outbox keeps it.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => EventJson.Write(this);
+
+    /// <summary>Reads an event <see cref="ToJson"/> wrote.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="System.Text.Json.JsonException">The text is not an event.</exception>
+    public static ScimChangeEvent FromJson(string json) => EventJson.Read(json);
 
     /// <inheritdoc />
     public override string ToString() => $"{Kind} {ResourceType}/{ResourceId} in {Tenant} at {Version}";

@@ -3,37 +3,33 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Scim.Core.Events;
 
-/// <summary>Calls every subscriber for each event, isolating failures.</summary>
-internal sealed partial class ScimEventPublisher
+/// <summary>Offers one event to every subscriber in turn; one subscriber's failure neither stops the others nor the caller.</summary>
+internal sealed partial class ScimEventPublisher(ILogger? logger = null)
 {
-    private readonly IScimEventSubscriber[] _subscribers;
-    private readonly ILogger _logger;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    public ScimEventPublisher(IEnumerable<IScimEventSubscriber> subscribers, ILogger? logger = null)
+    /// <summary>Calls each subscriber; returns the first failure, or <see langword="null"/> when every one succeeded.</summary>
+    public async Task<Exception?> PublishAsync(IEnumerable<IScimEventSubscriber> subscribers, ScimChangeEvent change, CancellationToken cancellationToken)
     {
-        _subscribers = [.. subscribers];
-        _logger = logger ?? NullLogger.Instance;
-    }
-
-    public bool HasSubscribers => _subscribers.Length > 0;
-
-    public async Task PublishAsync(ScimChangeEvent change)
-    {
-        foreach (var subscriber in _subscribers)
+        Exception? failure = null;
+        foreach (var subscriber in subscribers)
         {
             try
             {
-                await subscriber.OnChangeAsync(change, CancellationToken.None).ConfigureAwait(false);
+                await subscriber.OnChangeAsync(change, cancellationToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // a subscriber's failure must not fail the change that already happened
-            catch (Exception exception)
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
             {
-                LogSubscriberFailed(_logger, exception, subscriber.GetType().Name, change.Kind, change.ResourceType, change.ResourceId);
+                LogSubscriberFailed(_logger, exception, subscriber.GetType().Name, change.Kind, change.ResourceType, change.ResourceId, change.EventId);
+                failure ??= exception;
             }
         }
+
+        return failure;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "SCIM event subscriber {Subscriber} failed on {Kind} of {ResourceType} {ResourceId}")]
-    private static partial void LogSubscriberFailed(ILogger logger, Exception exception, string subscriber, ScimChangeKind kind, string resourceType, string resourceId);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "SCIM event subscriber {Subscriber} failed on {Kind} of {ResourceType} {ResourceId} (event {EventId})")]
+    private static partial void LogSubscriberFailed(ILogger logger, Exception exception, string subscriber, ScimChangeKind kind, string resourceType, string resourceId, string eventId);
 }

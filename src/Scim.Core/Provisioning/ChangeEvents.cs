@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using Scim.Core.Events;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
@@ -7,50 +6,88 @@ using Scim.Core.Stores;
 namespace Scim.Core.Provisioning;
 
 /// <summary>
-/// Turns a finished change into its <see cref="ScimChangeEvent"/>: what kind of change it was
-/// (a change of <c>active</c> is an activation or deactivation, a change of members alone is
-/// members added or removed) and, when the host asks for values, the changed attributes before
-/// and after, sensitive ones redacted.
+/// Turns a change into its <see cref="ScimChangeEvent"/>: what kind of change it was (a change of
+/// <c>active</c> is an activation or deactivation, a change of members alone is members added or
+/// removed) and, when the host asks for values, the changed attributes before and after, sensitive
+/// ones redacted. Each write gets a <see cref="ScimEventDraft"/> before the store call (a store
+/// with an outbox completes and keeps it in its transaction); after the write, the event goes to
+/// delivery unless the store kept it.
 /// </summary>
-internal sealed class ChangeEvents(SchemaRegistry registry, IEnumerable<IScimEventSubscriber> subscribers, ILogger? logger)
+internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery delivery)
 {
-    private readonly ScimEventPublisher _publisher = new(subscribers, logger);
+    /// <summary>Whether anything consumes events (when nothing does, nothing is built).</summary>
+    public bool Active => delivery.Active;
 
-    /// <summary>Whether anyone listens (when nobody does, nothing is built).</summary>
-    public bool HasSubscribers => _publisher.HasSubscribers;
+    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, DateTimeOffset time) =>
+        Draft((id, version, _, _) => Event(context, type, id, ScimChangeKind.Created, [], version, time, null, null, [], []));
 
-    public Task CreatedAsync(ScimContext context, ScimResourceType type, string id, string? version, DateTimeOffset time) =>
-        PublishAsync(context, type, id, ScimChangeKind.Created, [], version, time, null, null, [], []);
+    public ScimEventDraft? Deleted(ScimContext context, ScimResourceType type, DateTimeOffset time) =>
+        Draft((id, _, _, _) => Event(context, type, id, ScimChangeKind.Deleted, [], null, time, null, null, [], []));
 
-    public Task DeletedAsync(ScimContext context, ScimResourceType type, string id, DateTimeOffset time) =>
-        PublishAsync(context, type, id, ScimChangeKind.Deleted, [], null, time, null, null, [], []);
+    /// <summary>A deleted member leaves groups: one event per group the store changed.</summary>
+    public ScimEventDraft? MemberRemoved(ScimContext context, ScimResourceType groupType, string memberId, DateTimeOffset time) =>
+        Draft((groupId, version, _, _) => Event(context, groupType, groupId, ScimChangeKind.MembersRemoved, ["members"], version, time, null, null, [], [memberId]));
 
-    public Task MemberRemovedAsync(ScimContext context, ScimResourceType groupType, string groupId, string memberId, string version, DateTimeOffset time) =>
-        PublishAsync(context, groupType, groupId, ScimChangeKind.MembersRemoved, ["members"], version, time, null, null, [], [memberId]);
+    /// <summary>A PUT or PATCH: its kind follows from what changed; none when nothing did (members all there already).</summary>
+    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> paths, JsonObject? before, JsonObject after, DateTimeOffset time) =>
+        Draft((id, version, added, removed) =>
+        {
+            if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
+            {
+                return null;
+            }
 
-    /// <summary>A PUT or PATCH: its kind follows from what changed.</summary>
-    public Task ChangedAsync(ScimContext context, ScimResourceType type, string id, bool isReplace, IReadOnlyList<string> paths, JsonObject? before, JsonObject after, string? version, DateTimeOffset time, IReadOnlyList<string> added, IReadOnlyList<string> removed)
+            var changedPaths = added.Count > 0 || removed.Count > 0 ? [.. paths, "members"] : paths;
+            ScimChangeKind kind;
+            if (paths.Any(p => string.Equals(p, "active", StringComparison.OrdinalIgnoreCase)))
+            {
+                kind = after["active"] is JsonValue active && active.TryGetValue<bool>(out var on) && on ? ScimChangeKind.Activated : ScimChangeKind.Deactivated;
+            }
+            else if (paths.Count == 0 && added.Count > 0 && removed.Count == 0)
+            {
+                kind = ScimChangeKind.MembersAdded;
+            }
+            else if (paths.Count == 0 && removed.Count > 0 && added.Count == 0)
+            {
+                kind = ScimChangeKind.MembersRemoved;
+            }
+            else
+            {
+                kind = isReplace ? ScimChangeKind.Replaced : ScimChangeKind.Patched;
+            }
+
+            return Event(context, type, id, kind, changedPaths, version, time, before, after, added, removed);
+        });
+
+    /// <summary>
+    /// After a successful write: the events the store kept are the outbox's to deliver; otherwise
+    /// the draft is completed here, for each resource the write changed, and queued.
+    /// </summary>
+    public async ValueTask PublishAsync(ScimEventDraft? draft, IEnumerable<(string Id, string? Version)> changed, IReadOnlyList<string>? added, IReadOnlyList<string>? removed, CancellationToken cancellationToken)
     {
-        ScimChangeKind kind;
-        if (paths.Any(p => string.Equals(p, "active", StringComparison.OrdinalIgnoreCase)))
+        if (draft is null)
         {
-            kind = after["active"] is JsonValue active && active.TryGetValue<bool>(out var on) && on ? ScimChangeKind.Activated : ScimChangeKind.Deactivated;
-        }
-        else if (paths.All(IsMembersPath) && added.Count > 0 && removed.Count == 0)
-        {
-            kind = ScimChangeKind.MembersAdded;
-        }
-        else if (paths.All(IsMembersPath) && removed.Count > 0 && added.Count == 0)
-        {
-            kind = ScimChangeKind.MembersRemoved;
-        }
-        else
-        {
-            kind = isReplace ? ScimChangeKind.Replaced : ScimChangeKind.Patched;
+            return;
         }
 
-        return PublishAsync(context, type, id, kind, paths, version, time, before, after, added, removed);
+        if (draft.TakenByStore)
+        {
+            delivery.Recorded();
+            return;
+        }
+
+        foreach (var (id, version) in changed)
+        {
+            if (draft.Complete(id, version, added, removed) is { } change)
+            {
+                await delivery.EnqueueAsync(change, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
+
+    /// <summary>After a successful write of one resource.</summary>
+    public ValueTask PublishAsync(ScimEventDraft? draft, string id, string? version, CancellationToken cancellationToken, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null) =>
+        PublishAsync(draft, [(id, version)], added, removed, cancellationToken);
 
     /// <summary>Whether a changed path is a group's <c>members</c> (which travel as ids, not values).</summary>
     public static bool IsMembersPath(string path) =>
@@ -58,28 +95,23 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEnumerable<IScimEve
         || path.StartsWith("members.", StringComparison.OrdinalIgnoreCase)
         || path.StartsWith("members[", StringComparison.OrdinalIgnoreCase);
 
-    private async Task PublishAsync(ScimContext context, ScimResourceType type, string id, ScimChangeKind kind, IReadOnlyList<string> paths, string? version, DateTimeOffset time, JsonObject? before, JsonObject? after, IReadOnlyList<string> added, IReadOnlyList<string> removed)
-    {
-        if (!_publisher.HasSubscribers)
-        {
-            return;
-        }
+    private ScimEventDraft? Draft(Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete) =>
+        delivery.Active ? new ScimEventDraft(complete) : null;
 
-        await _publisher.PublishAsync(new ScimChangeEvent
-        {
-            ResourceType = type.Name,
-            ResourceId = id,
-            Tenant = context.Tenant,
-            Actor = context.Actor,
-            Kind = kind,
-            ChangedPaths = paths,
-            AddedMemberIds = added,
-            RemovedMemberIds = removed,
-            Version = version,
-            Time = time,
-            // Member changes travel as ids; the trees never hold members, so their values would read as none.
-            Before = before is null ? null : EventValues.Select(before, [.. paths.Where(p => !IsMembersPath(p))], type, registry),
-            After = before is null || after is null ? null : EventValues.Select(after, [.. paths.Where(p => !IsMembersPath(p))], type, registry),
-        }).ConfigureAwait(false);
-    }
+    private ScimChangeEvent Event(ScimContext context, ScimResourceType type, string id, ScimChangeKind kind, IReadOnlyList<string> paths, string? version, DateTimeOffset time, JsonObject? before, JsonObject? after, IReadOnlyList<string> added, IReadOnlyList<string> removed) => new()
+    {
+        ResourceType = type.Name,
+        ResourceId = id,
+        Tenant = context.Tenant,
+        Actor = context.Actor,
+        Kind = kind,
+        ChangedPaths = paths,
+        AddedMemberIds = added,
+        RemovedMemberIds = removed,
+        Version = version,
+        Time = time,
+        // Member changes travel as ids; the trees never hold members, so their values would read as none.
+        Before = before is null ? null : EventValues.Select(before, [.. paths.Where(p => !IsMembersPath(p))], type, registry),
+        After = before is null || after is null ? null : EventValues.Select(after, [.. paths.Where(p => !IsMembersPath(p))], type, registry),
+    };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Scim.Core.Errors;
+using Scim.Core.Events;
 using Scim.Core.Patching;
 using Scim.Core.Projection;
 using Scim.Core.Resources;
@@ -47,9 +48,10 @@ public sealed partial class ScimService
             group.Members = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
         }
 
-        var written = await type.CreateAsync(context, resource, cancellationToken).ConfigureAwait(false);
+        var events = _events.Created(context, type.Type, now);
+        var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
-        await _events.CreatedAsync(context, type.Type, stored.Id!, stored.Meta?.Version, now).ConfigureAwait(false);
+        await _events.PublishAsync(events, stored.Id!, stored.Meta?.Version, cancellationToken).ConfigureAwait(false);
         return await ResultAsync(context, type, stored, projection, changed: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -122,6 +124,8 @@ public sealed partial class ScimService
         var type = Require(resourceType);
         var ifMatch = options?.IfMatch;
         IReadOnlyList<string> formerGroups = [];
+        DateTimeOffset now;
+        ScimEventDraft? events;
 
         // Only what may be a member is looked up as one: a store whose members are users keeps user
         // keys in its membership rows, and a group's id there could name a user.
@@ -148,7 +152,9 @@ public sealed partial class ScimService
                 expected = version;
             }
 
-            switch (await type.DeleteAsync(context, id, expected, cancellationToken).ConfigureAwait(false))
+            now = _time.GetUtcNow();
+            events = _events.Deleted(context, type.Type, now);
+            switch (await type.DeleteAsync(context.WithEvents(events), id, expected, cancellationToken).ConfigureAwait(false))
             {
                 case StoreWriteStatus.NotFound:
                     throw NotFound(type, id);
@@ -163,16 +169,13 @@ public sealed partial class ScimService
             break;
         }
 
-        var now = _time.GetUtcNow();
-        await _events.DeletedAsync(context, type.Type, id, now).ConfigureAwait(false);
+        await _events.PublishAsync(events, id, null, cancellationToken).ConfigureAwait(false);
         if (mayBeMember)
         {
             var version = NewVersion();
-            var changedGroups = await _groupStore!.MemberDeletedAsync(context, id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
-            foreach (var groupId in changedGroups)
-            {
-                await _events.MemberRemovedAsync(context, _groups!.Type, groupId, id, version, now).ConfigureAwait(false);
-            }
+            var removals = _events.MemberRemoved(context, _groups!.Type, id, now);
+            var changedGroups = await _groupStore!.MemberDeletedAsync(context.WithEvents(removals), id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
+            await _events.PublishAsync(removals, changedGroups.Select(groupId => (groupId, (string?)version)), null, null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -251,9 +254,11 @@ public sealed partial class ScimService
 
             ScimResource saved;
             IReadOnlyList<string> added = [], removed = [];
+            var events = _events.Changed(context, type.Type, isReplace, paths, before, tree, now);
+            var writing = context.WithEvents(events);
             if (!isGroup)
             {
-                var written = await type.ReplaceAsync(context, type.FromTree(tree), storedVersion, cancellationToken).ConfigureAwait(false);
+                var written = await type.ReplaceAsync(writing, type.FromTree(tree), storedVersion, cancellationToken).ConfigureAwait(false);
                 if (written.Status == StoreWriteStatus.VersionMismatch && !pinned && attempt < Options.MaxWriteRetries)
                 {
                     await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -269,7 +274,7 @@ public sealed partial class ScimService
                     members = new MembershipChange(members.RemoveAll, await _members!.CheckAsync(context, id, members.Added, cancellationToken).ConfigureAwait(false), members.Removed);
                 }
 
-                var patched = await _groupStore!.PatchAsync(context, new GroupPatch
+                var patched = await _groupStore!.PatchAsync(writing, new GroupPatch
                 {
                     Id = id,
                     Attributes = paths.Count > 0 ? ResourceTrees.ToGroup(tree) : null,
@@ -301,8 +306,7 @@ public sealed partial class ScimService
                 }
             }
 
-            var changedPaths = added.Count > 0 || removed.Count > 0 ? [.. paths, "members"] : paths;
-            await _events.ChangedAsync(context, type.Type, id, isReplace, changedPaths, before, tree, saved.Meta?.Version, now, added, removed).ConfigureAwait(false);
+            await _events.PublishAsync(events, id, saved.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
             return await FinishAsync(context, type, saved, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
         }
     }

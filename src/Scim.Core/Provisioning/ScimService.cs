@@ -31,7 +31,7 @@ public sealed partial class ScimService
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ScimResourceType> _resourceTypes;
 
-    internal ScimService(ScimEngine engine, IUserStore users, IGroupStore? groups, IEnumerable<IScimEventSubscriber>? subscribers, ILogger<ScimService>? logger, TimeProvider? timeProvider)
+    internal ScimService(ScimEngine engine, IUserStore users, IGroupStore? groups, IEventDelivery events, ILogger<ScimService>? logger, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(users);
@@ -54,13 +54,13 @@ public sealed partial class ScimService
         }
 
         _resourceTypes = _groups is null ? [userType] : [userType, _groups.Type];
-        _events = new ChangeEvents(registry, subscribers ?? [], logger);
+        _events = new ChangeEvents(registry, events);
         _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>A service without dependency injection (the library's tests and benchmarks).</summary>
     internal static ScimService Create(SchemaRegistry registry, IUserStore users, IGroupStore? groups = null, ScimServiceOptions? options = null, params IScimEventSubscriber[] subscribers) =>
-        new(new ScimEngine(registry, options ?? new ScimServiceOptions()), users, groups, subscribers, null, null);
+        new(new ScimEngine(registry, options ?? new ScimServiceOptions()), users, groups, new InlineDelivery(subscribers), null, null);
 
     /// <summary>The rules and limits the service runs with.</summary>
     public ScimServiceOptions Options => _engine.Options;

@@ -72,4 +72,7 @@ public sealed class ScimServiceOptions
 
     /// <summary>Bulk (RFC 7644 §3.7).</summary>
     public BulkOptions Bulk { get; } = new();
+
+    /// <summary>How change events reach the subscribers (retries, outbox polling and retention, the in-process queue).</summary>
+    public Events.ScimEventDeliveryOptions EventDelivery { get; } = new();
 }

@@ -53,6 +53,26 @@ internal sealed class ScimServiceOptionsValidator : IValidateOptions<ScimService
             yield return $"{prefix}MaxPayloadSize must be at least 1024 bytes (it is {o.MaxPayloadSize}).";
         }
 
+        if (o.EventDelivery.MaxAttempts < 1)
+        {
+            yield return $"{prefix}EventDelivery.MaxAttempts must be at least 1 (it is {o.EventDelivery.MaxAttempts}).";
+        }
+
+        if (o.EventDelivery.RetryDelay <= TimeSpan.Zero || o.EventDelivery.MaxRetryDelay < o.EventDelivery.RetryDelay)
+        {
+            yield return $"{prefix}EventDelivery.RetryDelay must be positive and at most MaxRetryDelay (they are {o.EventDelivery.RetryDelay} and {o.EventDelivery.MaxRetryDelay}).";
+        }
+
+        if (o.EventDelivery.PollInterval <= TimeSpan.Zero || o.EventDelivery.LeaseDuration <= TimeSpan.Zero || o.EventDelivery.Retention < TimeSpan.Zero)
+        {
+            yield return $"{prefix}EventDelivery.PollInterval and LeaseDuration must be positive, Retention not negative (they are {o.EventDelivery.PollInterval}, {o.EventDelivery.LeaseDuration} and {o.EventDelivery.Retention}).";
+        }
+
+        if (o.EventDelivery.QueueCapacity < 1)
+        {
+            yield return $"{prefix}EventDelivery.QueueCapacity must be at least 1 (it is {o.EventDelivery.QueueCapacity}).";
+        }
+
         if (o.Bulk.MaxOperations < 1)
         {
             yield return $"{prefix}Bulk.MaxOperations must be at least 1 (it is {o.Bulk.MaxOperations}).";

@@ -1,3 +1,5 @@
+using Scim.Core.Events;
+
 namespace Scim.Core.Stores;
 
 /// <summary>
@@ -33,6 +35,18 @@ public sealed class ScimContext
     /// <see langword="null"/> leaves them out. A trailing slash is ignored.
     /// </summary>
     public string? BaseUrl { get; init; }
+
+    /// <summary>
+    /// The change event of the write this context is handed to, for a store that keeps events in
+    /// the same transaction as its changes (a transactional outbox; see <see cref="ScimEventDraft"/>).
+    /// <see langword="null"/> for reads, and when nothing consumes events. A store without an
+    /// outbox ignores it.
+    /// </summary>
+    public ScimEventDraft? Events { get; private init; }
+
+    /// <summary>This context for one write, carrying its event draft.</summary>
+    internal ScimContext WithEvents(ScimEventDraft? draft) =>
+        draft is null ? this : new ScimContext(Tenant, Actor) { BaseUrl = BaseUrl, Events = draft };
 
     /// <summary>A context for the <see cref="DefaultTenant"/> with no named actor, for single-tenant hosts, jobs and tests.</summary>
     public static ScimContext Default { get; } = new(DefaultTenant);

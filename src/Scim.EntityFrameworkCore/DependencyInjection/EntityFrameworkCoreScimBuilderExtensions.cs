@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scim.Core;
+using Scim.Core.Events;
 using Scim.Core.Provisioning;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
@@ -62,7 +63,13 @@ public sealed class EntityStoresBuilder<TContext>
 {
     private readonly ScimBuilder _scim;
 
-    internal EntityStoresBuilder(ScimBuilder scim) => _scim = scim;
+    internal EntityStoresBuilder(ScimBuilder scim)
+    {
+        _scim = scim;
+
+        // The outbox the stores write events into, when the model has it (ApplyScimEvents).
+        scim.Services.TryAddSingleton<IScimEventOutbox>(sp => new EntityEventOutbox<TContext>(sp));
+    }
 
     /// <summary>Stores users in <typeparamref name="TUser"/> rows.</summary>
     /// <typeparam name="TUser">The user entity class (with a parameterless constructor).</typeparam>

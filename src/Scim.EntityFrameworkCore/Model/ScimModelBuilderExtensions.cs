@@ -15,12 +15,12 @@ public static class ScimModelBuilderExtensions
     /// Adds users (<see cref="ScimUserEntity"/>, with <see cref="ScimUserValueEntity"/> rows for
     /// multi-valued attributes), groups (<see cref="ScimGroupEntity"/>) and memberships
     /// (<see cref="ScimGroupMemberEntity"/>: foreign keys to the group and to the member user that
-    /// cascade), with the indexes SCIM's lookups need: <c>(Tenant, NormalizedUserName)</c> unique,
+    /// cascade), the event outbox (<see cref="ApplyScimEvents"/>), with the indexes SCIM's lookups need: <c>(Tenant, NormalizedUserName)</c> unique,
     /// <c>(Tenant, ExternalId)</c>, <c>(Tenant, NormalizedDisplayName)</c>, memberships by member.
     /// Call it from <c>OnModelCreating</c>, then add a migration (<c>dotnet ef migrations add Scim</c>).
     /// </summary>
     /// <param name="modelBuilder">The host's model builder.</param>
-    /// <param name="tablePrefix">The prefix of the table names (<c>ScimUsers</c>, <c>ScimUserValues</c>, <c>ScimGroups</c>, <c>ScimGroupMembers</c>).</param>
+    /// <param name="tablePrefix">The prefix of the table names (<c>ScimUsers</c>, <c>ScimUserValues</c>, <c>ScimGroups</c>, <c>ScimGroupMembers</c>, <c>ScimEvents</c>).</param>
     /// <param name="schema">The database schema of the tables, or <see langword="null"/> for the default.</param>
     /// <returns>The model builder.</returns>
     public static ModelBuilder ApplyScimModel(this ModelBuilder modelBuilder, string tablePrefix = "Scim", string? schema = null)
@@ -94,6 +94,42 @@ public static class ScimModelBuilderExtensions
             // Not cascading: a second cascade path from groups is refused by some databases; the
             // store removes these rows itself before it deletes a group.
             member.HasOne<ScimGroupEntity>().WithMany().HasForeignKey(m => m.NestedGroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.ApplyScimEvents(tablePrefix, schema);
+        return modelBuilder;
+    }
+
+    /// <summary>
+    /// Adds the event outbox (<see cref="ScimEventEntity"/>, table <c>{prefix}Events</c>): with it in
+    /// the model, the EF Core stores write each change's event in the change's own transaction and
+    /// the event dispatcher delivers it from there, so a crash between the change and its delivery
+    /// loses nothing. <see cref="ApplyScimModel"/> includes it; a host mapping its own entities adds
+    /// it with this call (and a migration). Without it, events are delivered from an in-process queue.
+    /// </summary>
+    /// <param name="modelBuilder">The host's model builder.</param>
+    /// <param name="tablePrefix">The prefix of the table name (<c>ScimEvents</c>).</param>
+    /// <param name="schema">The database schema of the table, or <see langword="null"/> for the default.</param>
+    /// <returns>The model builder.</returns>
+    public static ModelBuilder ApplyScimEvents(this ModelBuilder modelBuilder, string tablePrefix = "Scim", string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(tablePrefix);
+        modelBuilder.Entity<ScimEventEntity>(e =>
+        {
+            e.ToTable(tablePrefix + "Events", schema);
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedOnAdd();
+            e.Property(x => x.EventId).HasMaxLength(64);
+            e.Property(x => x.Tenant).HasMaxLength(128);
+            e.Property(x => x.ResourceType).HasMaxLength(64);
+            e.Property(x => x.ResourceId).HasMaxLength(ShortText);
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.LeaseToken).HasMaxLength(64);
+            e.Property(x => x.LastError).HasMaxLength(LongText);
+            e.HasIndex(x => x.EventId).IsUnique();
+            e.HasIndex(x => new { x.DeliveredAt, x.AvailableAt });
+            e.HasIndex(x => new { x.Tenant, x.ResourceType, x.ResourceId, x.Sequence });
+            e.HasIndex(x => x.LeaseToken);
         });
         return modelBuilder;
     }

@@ -77,7 +77,9 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return new GroupPatchResult(StoreWriteStatus.Succeeded, FromTree(Shape.ToTree(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false))), added, removed);
+            var patched = FromTree(Shape.ToTree(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false)));
+            await RecordAsync(db, context, patch.Id, patched.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
+            return new GroupPatchResult(StoreWriteStatus.Succeeded, patched, added, removed);
         }, cancellationToken);
     }
 
@@ -121,6 +123,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                 {
                     Shape.Stamp(group, lastModified, newVersion);
                     changed.Add(Shape.IdOf(group));
+                    EventRows.Add(db, context, Shape.IdOf(group), newVersion);
                 }
             }
 

@@ -106,7 +106,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             CheckLengths(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await AfterCreateAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
-            return StoreWriteResult.Success<TResource>(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
+            var created = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            return StoreWriteResult.Success(created);
         }, cancellationToken);
     }
 
@@ -137,7 +139,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             CheckLengths(db);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
-            return StoreWriteResult.Success<TResource>(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
+            var replaced = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(db, context, replaced.Id!, replaced.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            return StoreWriteResult.Success(replaced);
         }, cancellationToken);
     }
 
@@ -159,6 +163,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             await BeforeDeleteAsync(db, entity, cancellationToken).ConfigureAwait(false);
             db.Remove(entity);
+            EventRows.Add(db, context, id, null);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(null);
         }, cancellationToken);
@@ -258,6 +263,15 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             {
                 db.ChangeTracker.Clear();
             }
+        }
+    }
+
+    /// <summary>Keeps the write's event in its transaction, when the model has the outbox.</summary>
+    protected static async Task RecordAsync(TContext db, ScimContext context, string id, string? version, CancellationToken cancellationToken, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null)
+    {
+        if (EventRows.Add(db, context, id, version, added, removed))
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -36,6 +36,7 @@ public sealed class BearerTokenRegistrationTests
         await server.TenantClient("a", ScimTestServer.TokenA).CreateUserAsync("in-a");
         await server.Client().CreateUserAsync("in-default");
 
+        await events.WaitForAsync(2);
         Assert.Equal([("a", "client-a"), ("default", "default-client")], events.Changes.Select(e => (e.Tenant, e.Actor)));
     }
 
@@ -64,6 +65,7 @@ public sealed class BearerTokenRegistrationTests
         var created = Resource(await server.TenantClient("b", ScimTestServer.TokenB).PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: header), HttpStatusCode.Created);
 
         Assert.Equal("bjensen", (string?)created["userName"]);
+        await events.WaitForAsync(1);
         Assert.Equal(("b", "client-b"), (events.Changes.Single().Tenant, events.Changes.Single().Actor));
     }
 
@@ -196,6 +198,17 @@ public sealed class BearerTokenRegistrationTests
                 {
                     return [.. _changes];
                 }
+            }
+        }
+
+        /// <summary>Events are delivered after the response: waits until <paramref name="count"/> have arrived.</summary>
+        public async Task WaitForAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Changes.Count < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"Only {Changes.Count} of {count} events arrived within 10 seconds.");
+                await Task.Delay(5, TestContext.Current.CancellationToken);
             }
         }
 

@@ -20,7 +20,7 @@ internal sealed class DeclaredKit : IDisposable
         var engine = new ScimEngine(Registry, options ?? new ScimServiceOptions());
         Users = new InMemoryUserStore(Registry);
         Groups = new SpyGroupStore(new InMemoryGroupStore(Registry));
-        Service = new ScimService(engine, Users, Groups, [Events], null, null);
+        Service = new ScimService(engine, Users, Groups, new Scim.Core.Events.InlineDelivery([Events]), null, null);
     }
 
     /// <summary>The declaration of a store over a narrow users table: userName, name.givenName, active, emails and the enterprise department.</summary>

@@ -18,6 +18,7 @@ public sealed class ServiceDependencyInjectionTests
         var services = new ServiceCollection();
         services.AddScimCore().AddInMemoryStores().AddEventSubscriber<CollectingSubscriber>();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        await StartDeliveryAsync(provider);
 
         string id;
         using (var scope = provider.CreateScope())
@@ -37,6 +38,7 @@ public sealed class ServiceDependencyInjectionTests
         }
 
         var subscriber = Assert.IsType<CollectingSubscriber>(Assert.Single(provider.GetServices<IScimEventSubscriber>()));
+        await WaitForAsync(() => subscriber.Kinds.Count == 2);
         Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Created], subscriber.Kinds);
         Assert.Same(provider.GetRequiredService<InMemoryUserStore>(), provider.GetRequiredService<IUserStore>());
         Assert.Same(provider.GetRequiredService<InMemoryGroupStore>(), provider.GetRequiredService<IGroupStore>());
@@ -63,7 +65,6 @@ public sealed class ServiceDependencyInjectionTests
     [Theory]
     [InlineData("store")]
     [InlineData("groupStore")]
-    [InlineData("subscriber")]
     [InlineData("clock")]
     public async Task WithAScopedDependency_EachScopeGetsItsOwnService(string scoped)
     {
@@ -76,9 +77,6 @@ public sealed class ServiceDependencyInjectionTests
                 break;
             case "groupStore":
                 services.AddScoped<IGroupStore>(sp => sp.GetRequiredService<InMemoryGroupStore>());
-                break;
-            case "subscriber":
-                services.AddScoped<IScimEventSubscriber, CollectingSubscriber>();
                 break;
             default:
                 services.AddScoped<TimeProvider>(_ => TimeProvider.System);
@@ -94,6 +92,43 @@ public sealed class ServiceDependencyInjectionTests
         Assert.NotSame(a, second.ServiceProvider.GetRequiredService<ScimService>());
         Assert.NotSame(a, Resolve(provider));
         await a.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task ScopedSubscriber_DoesNotStopSharing_AndIsCalledInAScopeOfItsOwnPerEvent()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores();
+        services.AddScoped<IScimEventSubscriber, ScopedSubscriber>();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await StartDeliveryAsync(provider);
+
+        var service = Resolve(provider);
+        Assert.Same(service, Resolve(provider)); // subscribers are the dispatcher's, not the service's
+        await service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+        await service.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("bob"), cancellationToken: Ct);
+
+        await WaitForAsync(() => ScopedSubscriber.Instances.Count(i => i.Seen > 0) == 2);
+        Assert.All(ScopedSubscriber.Instances.Where(i => i.Seen > 0), i => Assert.Equal(1, i.Seen));
+    }
+
+    /// <summary>Starts the hosted services (the event dispatcher) as a host would.</summary>
+    private static async Task StartDeliveryAsync(IServiceProvider provider)
+    {
+        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StartAsync(Ct);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Events were not delivered within 10 seconds.");
+            await Task.Delay(10, Ct);
+        }
     }
 
     private static ScimService Resolve(IServiceProvider provider)
@@ -227,6 +262,21 @@ public sealed class ServiceDependencyInjectionTests
         var second = await store.CreateAsync(context, new User { Id = "2", UserName = "b", ExternalId = "e" }, ct);
 
         Assert.Equal((StoreWriteStatus.Conflict, "externalId"), (second.Status, second.ConflictAttribute));
+    }
+
+    private sealed class ScopedSubscriber : IScimEventSubscriber
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentBag<ScopedSubscriber> Instances = [];
+
+        public ScopedSubscriber() => Instances.Add(this);
+
+        public int Seen { get; private set; }
+
+        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            Seen++;
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class CollectingSubscriber : IScimEventSubscriber

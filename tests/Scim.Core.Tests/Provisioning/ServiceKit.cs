@@ -30,7 +30,7 @@ internal sealed class ServiceKit : IDisposable
         options ??= new ScimServiceOptions();
         Users = new InMemoryUserStore(Registry, options.UniqueExternalId);
         Groups = new InMemoryGroupStore(Registry, options.UniqueExternalId);
-        Service = new ScimService(new ScimEngine(Registry, options), Users, Groups, [Events, .. extraSubscribers], logger, time);
+        Service = new ScimService(new ScimEngine(Registry, options), Users, Groups, new InlineDelivery([Events, .. extraSubscribers], logger), logger, time);
     }
 
     public SchemaRegistry Registry { get; }

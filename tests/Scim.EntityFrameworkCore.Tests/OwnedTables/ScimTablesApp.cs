@@ -31,9 +31,15 @@ public sealed class ScimTablesApp : IScimApp
     private readonly WebApplication _app;
     private readonly IAsyncDisposable _database;
 
-    private ScimTablesApp(WebApplication app, IAsyncDisposable database, Uri root, SqlLog sql, ErrorLog errors)
+    private readonly Provider _provider;
+    private readonly string _connectionString;
+    private bool _handedOver;
+
+    private ScimTablesApp(WebApplication app, Provider provider, string connectionString, IAsyncDisposable database, Uri root, SqlLog sql, ErrorLog errors)
     {
         _app = app;
+        _provider = provider;
+        _connectionString = connectionString;
         _database = database;
         Root = root;
         Sql = sql;
@@ -78,6 +84,23 @@ public sealed class ScimTablesApp : IScimApp
             await db.Database.EnsureCreatedAsync();
         }
 
+        return await StartOnAsync(provider, connectionString, database, scim);
+    }
+
+    /// <summary>
+    /// Stops this app without a word to its database (as a process that is killed would) and
+    /// starts a new one over the same database; this instance is then done.
+    /// </summary>
+    public async Task<ScimTablesApp> RestartAsync(Action<ScimBuilder>? scim = null)
+    {
+        _handedOver = true;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        return await StartOnAsync(_provider, _connectionString, _database, scim);
+    }
+
+    private static async Task<ScimTablesApp> StartOnAsync(Provider provider, string connectionString, IAsyncDisposable database, Action<ScimBuilder>? scim)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -100,7 +123,7 @@ public sealed class ScimTablesApp : IScimApp
         app.MapScim("/tenants/{tenant}/scim/v2").RequireScimBearerToken();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ScimTablesApp(app, database, new Uri(address.TrimEnd('/') + "/"), log, errors);
+        return new ScimTablesApp(app, provider, connectionString, database, new Uri(address.TrimEnd('/') + "/"), log, errors);
     }
 
     public HttpClient Client() => Client("scim/v2/", Token);
@@ -113,6 +136,11 @@ public sealed class ScimTablesApp : IScimApp
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _database.DisposeAsync();

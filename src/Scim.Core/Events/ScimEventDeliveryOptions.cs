@@ -1,0 +1,51 @@
+namespace Scim.Core.Events;
+
+/// <summary>
+/// How change events reach the subscribers: off the request, from an in-process queue or from the
+/// store's outbox, retried with growing waits when a subscriber fails.
+/// </summary>
+public sealed class ScimEventDeliveryOptions
+{
+    /// <summary>How many times an event is offered to the subscribers before it is given up (the outbox keeps it, marked dead).</summary>
+    /// <value>Defaults to 8.</value>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait before the first retry; each further retry waits twice as long (with random jitter of up to a quarter), up to <see cref="MaxRetryDelay"/>.</summary>
+    /// <value>Defaults to one second.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    /// <value>Defaults to five minutes.</value>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often the outbox is read when nothing signalled new events: it finds events written by
+    /// other instances, events left by a process that stopped before delivering them, and retries
+    /// that fell due.
+    /// </summary>
+    /// <value>Defaults to one second.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a dispatcher holds the events it took from the outbox before another may take them (a dispatcher that stopped mid-delivery).</summary>
+    /// <value>Defaults to one minute.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long delivered events stay in the outbox (for audit and replay) before they are deleted.</summary>
+    /// <value>Defaults to seven days.</value>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How many events the in-process queue holds (stores without an outbox). A write that finds
+    /// it full waits for room, so a slow subscriber slows writers down rather than losing events.
+    /// </summary>
+    /// <value>Defaults to 10,000.</value>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The wait before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failed ones.</summary>
+    internal TimeSpan DelayAfter(int attempt)
+    {
+        var doubled = RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(doubled, MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (1 + (Random.Shared.NextDouble() / 4)));
+    }
+}

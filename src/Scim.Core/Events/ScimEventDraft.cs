@@ -1,0 +1,66 @@
+namespace Scim.Core.Events;
+
+/// <summary>
+/// The change event of one store write, waiting for what only the store knows: the id it
+/// assigned, the version it wrote, the members it really added or removed. A store that keeps
+/// events in the same transaction as the change (a transactional outbox, as the EF Core store
+/// does) finds the draft in <see cref="Stores.ScimContext.Events"/>, calls <see cref="Complete"/>
+/// inside its transaction once it knows those, and stores the event it gets with the change; the
+/// service then leaves delivery to the outbox. A store that does nothing with it loses nothing:
+/// the service completes the event itself after the write and delivers it from an in-process queue.
+/// </summary>
+public sealed class ScimEventDraft
+{
+    private readonly Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> _complete;
+    private readonly Dictionary<string, ScimChangeEvent> _completed = new(StringComparer.Ordinal);
+
+    internal ScimEventDraft(Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete) => _complete = complete;
+
+    /// <summary>
+    /// The event of the change the store made to one resource, or <see langword="null"/> when the
+    /// write changed nothing that is reported (a group patch whose members were all there
+    /// already). Calling it again for the same resource (a transaction run again after a lost
+    /// race) replaces the earlier event. A write that reports several resources (a member deleted
+    /// from several groups) calls it once for each.
+    /// </summary>
+    /// <param name="resourceId">The id of the resource the store changed.</param>
+    /// <param name="version">Its version after the change (<see langword="null"/> after a delete).</param>
+    /// <param name="addedMemberIds">For a group, the members the write really added.</param>
+    /// <param name="removedMemberIds">For a group, the members the write really removed.</param>
+    /// <returns>The event to store with the change, or <see langword="null"/> for none.</returns>
+    public ScimChangeEvent? Complete(string resourceId, string? version, IReadOnlyList<string>? addedMemberIds = null, IReadOnlyList<string>? removedMemberIds = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resourceId);
+        var change = _complete(resourceId, version, addedMemberIds ?? [], removedMemberIds ?? []);
+        lock (_completed)
+        {
+            if (change is null)
+            {
+                _completed.Remove(resourceId);
+            }
+            else
+            {
+                _completed[resourceId] = change;
+            }
+
+            TakenByStore = true;
+        }
+
+        return change;
+    }
+
+    /// <summary>Whether a store completed the draft: the events are then the store's to keep with the change.</summary>
+    internal bool TakenByStore { get; private set; }
+
+    /// <summary>The events a store completed, in no particular order.</summary>
+    internal IReadOnlyCollection<ScimChangeEvent> Completed
+    {
+        get
+        {
+            lock (_completed)
+            {
+                return [.. _completed.Values];
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Events;
+using Scim.Core.Stores;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>Writes events into the outbox table, inside a store's transaction.</summary>
+internal static class EventRows
+{
+    /// <summary>Whether the context's model has the outbox (<see cref="ScimModelBuilderExtensions.ApplyScimEvents"/>).</summary>
+    public static bool Enabled(DbContext db) => db.Model.FindEntityType(typeof(ScimEventEntity)) is not null;
+
+    /// <summary>
+    /// Completes the write's event (when the service drafted one and the model has the outbox) and
+    /// adds its row to the context: saved by the write's next <c>SaveChanges</c>, in its transaction.
+    /// </summary>
+    /// <returns>Whether a row was added.</returns>
+    public static bool Add(DbContext db, ScimContext context, string id, string? version, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null)
+    {
+        if (context.Events is not { } draft || !Enabled(db) || draft.Complete(id, version, added, removed) is not { } change)
+        {
+            return false;
+        }
+
+        db.Add(new ScimEventEntity
+        {
+            EventId = change.EventId,
+            Tenant = change.Tenant,
+            ResourceType = change.ResourceType,
+            ResourceId = change.ResourceId,
+            Kind = change.Kind.ToString(),
+            Time = change.Time.ToUnixTimeMilliseconds(),
+            Json = change.ToJson(),
+        });
+        return true;
+    }
+}
+
+/// <summary>
+/// The outbox table read by the event dispatcher. Taking events is one conditional update (a lease
+/// with a token of its own), so two dispatchers (two instances of the app) never take the same
+/// event, and a dispatcher that stopped mid-delivery loses its events to the next one when its
+/// lease ends.
+/// </summary>
+internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : IScimEventOutbox
+    where TContext : DbContext
+{
+    private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    public async Task<IReadOnlyList<ScimOutboxEvent>> ClaimAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(out var db);
+        if (!EventRows.Enabled(db))
+        {
+            return [];
+        }
+
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)lease.TotalMilliseconds;
+        var token = Guid.NewGuid().ToString("N");
+        var events = db.Set<ScimEventEntity>();
+        var due = events.Where(e => e.DeliveredAt == null && !e.Dead && e.AvailableAt <= now);
+
+        // Oldest first; an event waits while an earlier one of its resource is held by another
+        // dispatcher or waiting for its retry (per-resource order).
+        var taken = due
+            .Where(e => !events.Any(p => p.Sequence < e.Sequence && p.DeliveredAt == null && !p.Dead && p.AvailableAt > now
+                && p.ResourceId == e.ResourceId && p.ResourceType == e.ResourceType && p.Tenant == e.Tenant))
+            .OrderBy(e => e.Sequence)
+            .Take(max)
+            .Select(e => e.Sequence);
+        if (await due.Where(e => taken.Contains(e.Sequence))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return [];
+        }
+
+        return await events.AsNoTracking()
+            .Where(e => e.LeaseToken == token)
+            .OrderBy(e => e.Sequence)
+            .Select(e => new ScimOutboxEvent(e.Sequence, e.Json, e.Attempts))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeliveredAsync(long sequence, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(out var db);
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(out var db);
+        var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        var dead = retryAt is null;
+        var text = failure.Length > ScimModelBuilderExtensions.LongText ? failure[..ScimModelBuilderExtensions.LongText] : failure;
+        await db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(e => e.Attempts, attempts).SetProperty(e => e.AvailableAt, at).SetProperty(e => e.Dead, dead)
+                    .SetProperty(e => e.LastError, text).SetProperty(e => e.LeaseToken, (string?)null),
+                cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(out var db);
+        var list = sequences.ToList();
+        await db.Set<ScimEventEntity>().Where(e => list.Contains(e.Sequence))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PurgeAsync(DateTimeOffset deliveredBefore, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(out var db);
+        if (!EventRows.Enabled(db))
+        {
+            return;
+        }
+
+        var before = deliveredBefore.ToUnixTimeMilliseconds();
+        await db.Set<ScimEventEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before)
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A context of its own: from the factory when there is one, else from a new scope.</summary>
+    private Lease Open(out TContext db)
+    {
+        if (services.GetService<IDbContextFactory<TContext>>() is { } factory)
+        {
+            db = factory.CreateDbContext();
+            return new Lease(null, db);
+        }
+
+        var scope = services.CreateAsyncScope();
+        db = scope.ServiceProvider.GetRequiredService<TContext>();
+        return new Lease(scope, null);
+    }
+
+    private sealed class Lease(AsyncServiceScope? scope, TContext? owned) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (scope is { } s)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

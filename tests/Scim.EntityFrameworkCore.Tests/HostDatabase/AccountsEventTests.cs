@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Events;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+
+namespace Scim.EntityFrameworkCore.Tests.HostDatabase;
+
+/// <summary>A host whose model has no outbox: its events come from the in-process queue, off the request.</summary>
+public sealed class AccountsEventTests
+{
+    [Fact]
+    public async Task WithoutTheOutboxInTheModel_EventsAreDeliveredFromTheQueue()
+    {
+        var subscriber = new Subscriber();
+        await using var app = await AccountsApp.StartAsync(s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+
+        var reply = (await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@example.com","active":true}""")).Expect(HttpStatusCode.Created);
+        var id = (string)JsonNode.Parse(reply.Text)!["id"]!;
+        (await client.Delete("Users/" + id)).Expect(HttpStatusCode.NoContent);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (subscriber.Seen.Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The events were not delivered within 10 seconds.");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal([(ScimChangeKind.Created, id), (ScimChangeKind.Deleted, id)], subscriber.Seen.Select(e => (e.Kind, e.ResourceId)));
+    }
+
+    private sealed class Subscriber : IScimEventSubscriber
+    {
+        public ConcurrentQueue<ScimChangeEvent> Seen { get; } = new();
+
+        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            Seen.Enqueue(change);
+            return Task.CompletedTask;
+        }
+    }
+}

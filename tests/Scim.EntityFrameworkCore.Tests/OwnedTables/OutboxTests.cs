@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core;
+using Scim.Core.Events;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+
+namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+/// <summary>
+/// The transactional outbox: each change's event is a row written in the change's transaction,
+/// delivered from there by the dispatcher, and still delivered after the process stopped between
+/// the commit and the delivery.
+/// </summary>
+public abstract class OutboxTests
+{
+    private const string User = """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{0}","active":true}""";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Provider Provider { get; }
+
+    [Fact]
+    public async Task Change_WritesItsEventRow_InItsTransaction_AndTheDispatcherDeliversIt()
+    {
+        var subscriber = new Subscriber();
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+
+        var id = Id(await client.Post("Users", User.Replace("{0}", "alice")));
+        (await client.Patch("Users/" + id, Http.PatchOp("""{"op":"replace","path":"active","value":false}"""))).Expect(HttpStatusCode.OK);
+        var groupId = Id(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team","members":[{"value":"{{id}}"}]}"""));
+        (await client.Delete("Users/" + id)).Expect(HttpStatusCode.NoContent);
+
+        await WaitForAsync(() => subscriber.Delivered.Count == 5);
+        Assert.Equal(
+            [(ScimChangeKind.Created, id), (ScimChangeKind.Deactivated, id), (ScimChangeKind.Created, groupId), (ScimChangeKind.Deleted, id), (ScimChangeKind.MembersRemoved, groupId)],
+            subscriber.Delivered.Select(e => (e.Kind, e.ResourceId)));
+
+        await using var db = app.Database();
+        var rows = await db.Set<ScimEventEntity>().OrderBy(e => e.Sequence).ToListAsync(Ct);
+        Assert.Equal(subscriber.Delivered.Select(e => e.EventId), rows.Select(r => r.EventId));
+        await WaitForAsync(() => app.Database().Set<ScimEventEntity>().Count(e => e.DeliveredAt != null) == 5);
+        Assert.All(rows, r => Assert.Equal(0, r.Attempts));
+    }
+
+    [Fact]
+    public async Task RefusedWrite_LeavesNoEventRow()
+    {
+        var subscriber = new Subscriber();
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+
+        (await client.Post("Users", User.Replace("{0}", "alice"))).Expect(HttpStatusCode.Created);
+        (await client.Post("Users", User.Replace("{0}", "ALICE"))).Expect(HttpStatusCode.Conflict);
+        (await client.Post("Users", User.Replace("{0}", new string('x', 300)))).Expect(HttpStatusCode.BadRequest);
+
+        await using var db = app.Database();
+        Assert.Equal(1, await db.Set<ScimEventEntity>().CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task WithoutSubscribers_NoEventRowIsWritten()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+        (await client.Post("Users", User.Replace("{0}", "alice"))).Expect(HttpStatusCode.Created);
+
+        await using var db = app.Database();
+        Assert.Equal(0, await db.Set<ScimEventEntity>().CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ProcessStoppedBeforeDelivery_TheNextOneDeliversEveryEvent_ExactlyOnce()
+    {
+        // The first process takes events but its subscriber never finishes one: they stay leased.
+        var stuck = new Subscriber { Gate = new TaskCompletionSource() };
+        var app = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o => o.EventDelivery.LeaseDuration = TimeSpan.FromSeconds(2)).Services.AddSingleton<IScimEventSubscriber>(stuck));
+        var ids = new List<string>();
+        using (var client = app.Client())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
+            }
+        }
+
+        await WaitForAsync(() => !stuck.Offered.IsEmpty);
+        var subscriber = new Subscriber();
+        await using var next = await app.RestartAsync(s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+
+        // Every event once; those of other resources need not wait for the one still leased.
+        await WaitForAsync(() => subscriber.Delivered.Count == 5);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), subscriber.Delivered.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
+        Assert.Empty(stuck.Delivered);
+        await Task.Delay(300, Ct);
+        Assert.Equal(5, subscriber.Delivered.Count);
+    }
+
+    [Fact]
+    public async Task FailingSubscriber_IsRetried_AndLaterEventsOfTheSameResourceWait()
+    {
+        var subscriber = new Subscriber { FailuresLeft = 2 };
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o => o.EventDelivery.RetryDelay = TimeSpan.FromMilliseconds(50)).Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+
+        var id = Id(await client.Post("Users", User.Replace("{0}", "alice")));
+        (await client.Patch("Users/" + id, Http.PatchOp("""{"op":"replace","path":"title","value":"Engineer"}"""))).Expect(HttpStatusCode.OK);
+
+        await WaitForAsync(() => subscriber.Delivered.Count == 2);
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Patched], subscriber.Delivered.Select(e => e.Kind));
+        await using var db = app.Database();
+        var first = await db.Set<ScimEventEntity>().OrderBy(e => e.Sequence).FirstAsync(Ct);
+        Assert.Equal(2, first.Attempts);
+        Assert.Contains("The receiver is down", first.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubscriberThatNeverSucceeds_LeavesTheEventDead_WithItsError()
+    {
+        var subscriber = new Subscriber { FailuresLeft = int.MaxValue };
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o =>
+        {
+            o.EventDelivery.RetryDelay = TimeSpan.FromMilliseconds(20);
+            o.EventDelivery.MaxAttempts = 3;
+        }).Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+        (await client.Post("Users", User.Replace("{0}", "alice"))).Expect(HttpStatusCode.Created);
+
+        await WaitForAsync(() => app.Database().Set<ScimEventEntity>().Any(e => e.Dead));
+        await using var db = app.Database();
+        var row = await db.Set<ScimEventEntity>().SingleAsync(Ct);
+        Assert.Equal(3, row.Attempts);
+        Assert.Null(row.DeliveredAt);
+        Assert.Equal(3, subscriber.Offered.Count);
+    }
+
+    private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 seconds.");
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    private sealed class Subscriber : IScimEventSubscriber
+    {
+        public TaskCompletionSource? Gate { get; init; }
+
+        public int FailuresLeft { get; set; }
+
+        public ConcurrentQueue<ScimChangeEvent> Offered { get; } = new();
+
+        public List<ScimChangeEvent> Delivered { get; } = [];
+
+        public async Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            Offered.Enqueue(change);
+            if (Gate is not null)
+            {
+                await Gate.Task.WaitAsync(cancellationToken);
+            }
+
+            if (FailuresLeft > 0)
+            {
+                FailuresLeft--;
+                throw new InvalidOperationException("The receiver is down.");
+            }
+
+            lock (Delivered)
+            {
+                Delivered.Add(change);
+            }
+        }
+    }
+}
+
+/// <summary>The outbox on SQLite.</summary>
+public sealed class SqliteOutboxTests : OutboxTests
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+/// <summary>The outbox on PostgreSQL.</summary>
+public sealed class PostgresOutboxTests : OutboxTests
+{
+    protected override Provider Provider => Provider.Postgres;
+}
