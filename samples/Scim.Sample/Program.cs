@@ -2,12 +2,16 @@
 // migrated on first start, so a trial survives a restart), or PostgreSQL, or the in-memory stores,
 // protected by the built-in bearer-token scheme. Its command line is a stable interface: --urls,
 // --Sample:Token=<token>, --Sample:PatchResponse=204|200, --Sample:Store=memory|sqlite|postgres,
-// --Sample:ConnectionString=<...>. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
+// --Sample:ConnectionString=<...>, --Sample:Telemetry=none|console|otlp. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
 // tokens from Sample:Tenants:<tenant>=<token>.
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Scim.AspNetCore;
+using Scim.Core.Diagnostics;
 using Scim.Core.Stores;
 using Scim.Sample.Data;
 
@@ -27,6 +31,24 @@ switch (options.Store)
         builder.Services.AddPooledDbContextFactory<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
         scim.AddEntityFrameworkCoreStores<PostgresSampleDbContext>();
         break;
+}
+
+// Traces and metrics of Scim.Core (and of ASP.NET Core's requests) through the OpenTelemetry SDK,
+// printed on the console or sent over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, default localhost:4317).
+if (options.Telemetry != SampleTelemetry.None)
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("Scim.Sample"))
+        .WithTracing(tracing =>
+        {
+            tracing.AddSource(ScimTelemetry.Name).AddAspNetCoreInstrumentation();
+            _ = options.Telemetry == SampleTelemetry.Console ? tracing.AddConsoleExporter() : tracing.AddOtlpExporter();
+        })
+        .WithMetrics(metrics =>
+        {
+            metrics.AddMeter(ScimTelemetry.Name).AddAspNetCoreInstrumentation();
+            _ = options.Telemetry == SampleTelemetry.Console ? metrics.AddConsoleExporter() : metrics.AddOtlpExporter();
+        });
 }
 
 scim.AddScimBearerTokens(tokens =>
@@ -66,6 +88,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
         ScimPatchResponse.NoContent => "PATCH responses: 204",
         _ => "PATCH responses: auto (200 with the resource; 204 when it would carry a group's members)",
     });
+    if (options.Telemetry != SampleTelemetry.None)
+    {
+        Console.WriteLine($"Telemetry: {options.Telemetry.ToString().ToLowerInvariant()} (traces and metrics of Scim.Core and ASP.NET Core)");
+    }
+
     foreach (var tenant in options.Tenants.Keys)
     {
         Console.WriteLine($"Tenant '{tenant}': {SampleOptions.TenantBasePath.Replace("{tenant}", tenant, StringComparison.Ordinal)}");
@@ -106,6 +133,9 @@ internal sealed class SampleOptions
     /// <summary>Sample:Store: memory, sqlite (the default) or postgres.</summary>
     public SampleStore Store { get; private init; } = SampleStore.Sqlite;
 
+    /// <summary>Sample:Telemetry: none (the default), console or otlp.</summary>
+    public SampleTelemetry Telemetry { get; private init; } = SampleTelemetry.None;
+
     /// <summary>Sample:ConnectionString, or for SQLite the default file in the content root.</summary>
     public string ConnectionString { get; private init; } = string.Empty;
 
@@ -134,6 +164,13 @@ internal sealed class SampleOptions
             "memory" => SampleStore.Memory,
             "postgres" => SampleStore.Postgres,
             _ => throw new InvalidOperationException($"Sample:Store must be memory, sqlite or postgres; got '{configuration["Sample:Store"]}'."),
+        };
+        var telemetry = configuration["Sample:Telemetry"]?.ToLowerInvariant() switch
+        {
+            null or "none" => SampleTelemetry.None,
+            "console" => SampleTelemetry.Console,
+            "otlp" => SampleTelemetry.Otlp,
+            _ => throw new InvalidOperationException($"Sample:Telemetry must be none, console or otlp; got '{configuration["Sample:Telemetry"]}'."),
         };
         var connectionString = configuration["Sample:ConnectionString"];
         string description;
@@ -184,6 +221,7 @@ internal sealed class SampleOptions
             PatchResponse = patch,
             Tenants = TenantsFrom(configuration),
             Store = store,
+            Telemetry = telemetry,
             ConnectionString = connectionString ?? string.Empty,
             DatabaseDescription = description,
         };
@@ -212,6 +250,14 @@ internal enum SampleStore
     Memory,
     Sqlite,
     Postgres,
+}
+
+/// <summary>Where the sample sends its traces and metrics.</summary>
+internal enum SampleTelemetry
+{
+    None,
+    Console,
+    Otlp,
 }
 
 /// <summary>Entry point type, visible to in-process tests.</summary>

@@ -77,6 +77,20 @@ public sealed partial class SampleProcessTests
     }
 
     [Fact]
+    public async Task DotnetRun_ConsoleTelemetry_PrintsTheSpanOfARequest()
+    {
+        await using var sample = await SampleProcess.StartAsync("--Sample:Store=memory", "--Sample:Telemetry=console");
+        using var client = Client(sample);
+
+        var (created, _) = await SendAsync(client, HttpMethod.Post, "Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"traced"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var output = await sample.ReadUntilAsync("SCIM create User");
+        Assert.Contains("scim.operation", await sample.ReadUntilAsync("scim.status"), StringComparison.Ordinal);
+        Assert.Contains("SCIM create User", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DotnetRun_PostgresStore_ServesFromTheServer()
     {
         var server = Environment.GetEnvironmentVariable("SCIM_TEST_POSTGRES");
@@ -123,7 +137,8 @@ public sealed partial class SampleProcessTests
     [InlineData("--Sample:Store=postgres", "Sample:Store=postgres needs Sample:ConnectionString")]
     [InlineData("--Sample:Store=memory --Sample:ConnectionString=Data Source=x.db", "Sample:ConnectionString has no use with Sample:Store=memory")]
     [InlineData("--Sample:ConnectionString=Nonsense=1", "Sample:ConnectionString is not a SQLite connection string")]
-    public async Task DotnetRun_InvalidStoreOptions_ExitWithMessage(string options, string message)
+    [InlineData("--Sample:Telemetry=zipkin", "Sample:Telemetry must be none, console or otlp")]
+    public async Task DotnetRun_InvalidOptions_ExitWithMessage(string options, string message)
     {
         var (exitCode, output) = await SampleProcess.RunToExitAsync(SplitOptions(options));
 
@@ -328,6 +343,23 @@ public sealed partial class SampleProcessTests
             var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
             await process.WaitForExitAsync(timeout.Token);
             return (process.ExitCode, await stdout + await stderr);
+        }
+
+        /// <summary>Reads the sample's output until a line contains <paramref name="text"/>; the lines read.</summary>
+        public async Task<string> ReadUntilAsync(string text)
+        {
+            var read = new System.Text.StringBuilder();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                read.AppendLine(line);
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return read.ToString();
+                }
+            }
+
+            throw new InvalidOperationException($"The sample ended its output without '{text}':\n{read}");
         }
 
         public async ValueTask DisposeAsync()

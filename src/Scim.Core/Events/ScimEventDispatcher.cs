@@ -44,7 +44,9 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            return await _publisher.PublishAsync(scope.ServiceProvider.GetServices<IScimEventSubscriber>(), change, cancellationToken).ConfigureAwait(false);
+            var failure = await _publisher.PublishAsync(scope.ServiceProvider.GetServices<IScimEventSubscriber>(), change, cancellationToken).ConfigureAwait(false);
+            Diagnostics.ScimTelemetry.Delivered(change, failure is null, _time.GetUtcNow());
+            return failure;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Scim.Core.Diagnostics;
 using Scim.Core.Events;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
@@ -72,6 +73,11 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
 
         if (draft.TakenByStore)
         {
+            foreach (var kept in draft.Completed)
+            {
+                ScimTelemetry.Published(kept);
+            }
+
             delivery.Recorded();
             return;
         }
@@ -80,6 +86,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         {
             if (draft.Complete(id, version, added, removed) is { } change)
             {
+                ScimTelemetry.Published(change);
                 await delivery.EnqueueAsync(change, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,3 +1,4 @@
+using Scim.Core.Diagnostics;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
 using Scim.Core.Projection;
@@ -20,7 +21,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The resource; <see cref="ScimResourceResult.NotModified"/> when <c>If-None-Match</c> names its version.</returns>
     /// <exception cref="ScimException">404 when the tenant has no such resource.</exception>
-    public async Task<ScimResourceResult> GetAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ScimResourceResult> GetAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("get", TypeNameOf(resourceType), context, (this, context, resourceType, id, options, cancellationToken), static s => s.Item1.GetCoreAsync(s.context, s.resourceType, s.id, s.options, s.cancellationToken));
+
+    private async Task<ScimResourceResult> GetCoreAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
@@ -43,7 +47,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The page.</returns>
     /// <exception cref="ScimException">400 <c>invalidFilter</c>, <c>invalidPath</c>, <c>invalidCursor</c>...</exception>
-    public async Task<ScimListResult> ListAsync(ScimContext context, string resourceType, ScimListRequest? request = null, CancellationToken cancellationToken = default)
+    public Task<ScimListResult> ListAsync(ScimContext context, string resourceType, ScimListRequest? request = null, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("list", TypeNameOf(resourceType), context, (this, context, resourceType, request, cancellationToken), static s => s.Item1.ListCoreAsync(s.context, s.resourceType, s.request, s.cancellationToken));
+
+    private async Task<ScimListResult> ListCoreAsync(ScimContext context, string resourceType, ScimListRequest? request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var type = Require(resourceType);
@@ -65,7 +72,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The page.</returns>
     /// <exception cref="ScimException">400 for a filter no type can express, or a cursor.</exception>
-    public async Task<ScimListResult> SearchAsync(ScimContext context, ScimListRequest request, CancellationToken cancellationToken = default)
+    public Task<ScimListResult> SearchAsync(ScimContext context, ScimListRequest request, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("search", null, context, (this, context, request, cancellationToken), static s => s.Item1.SearchCoreAsync(s.context, s.request, s.cancellationToken));
+
+    private async Task<ScimListResult> SearchCoreAsync(ScimContext context, ScimListRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);

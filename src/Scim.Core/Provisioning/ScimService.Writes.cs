@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Scim.Core.Diagnostics;
 using Scim.Core.Errors;
 using Scim.Core.Events;
 using Scim.Core.Patching;
@@ -22,7 +23,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The created resource.</returns>
     /// <exception cref="ScimException">400 for bad input, 404 for an unknown resource type, 409 <c>uniqueness</c>.</exception>
-    public async Task<ScimResourceResult> CreateAsync(ScimContext context, string resourceType, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ScimResourceResult> CreateAsync(ScimContext context, string resourceType, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("create", TypeNameOf(resourceType), context, (this, context, resourceType, body, options, cancellationToken), static s => s.Item1.CreateCoreAsync(s.context, s.resourceType, s.body, s.options, s.cancellationToken));
+
+    private async Task<ScimResourceResult> CreateCoreAsync(ScimContext context, string resourceType, ReadOnlyMemory<byte> body, ScimRequestOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var type = Require(resourceType);
@@ -80,7 +84,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The resource after the replace.</returns>
     /// <exception cref="ScimException">400, 404, 409, or 412 when If-Match does not match.</exception>
-    public async Task<ScimResourceResult> ReplaceAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ScimResourceResult> ReplaceAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("replace", TypeNameOf(resourceType), context, (this, context, resourceType, id, body, options, cancellationToken), static s => s.Item1.ReplaceCoreAsync(s.context, s.resourceType, s.id, s.body, s.options, s.cancellationToken));
+
+    private async Task<ScimResourceResult> ReplaceCoreAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
@@ -99,7 +106,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The resource after the patch; <see cref="ScimResourceResult.Changed"/> tells whether anything changed.</returns>
     /// <exception cref="ScimException">400, 404, 409, or 412 when If-Match does not match.</exception>
-    public async Task<ScimResourceResult> PatchAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ScimResourceResult> PatchAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("patch", TypeNameOf(resourceType), context, (this, context, resourceType, id, body, options, cancellationToken), static s => s.Item1.PatchCoreAsync(s.context, s.resourceType, s.id, s.body, s.options, s.cancellationToken));
+
+    private async Task<ScimResourceResult> PatchCoreAsync(ScimContext context, string resourceType, string id, ReadOnlyMemory<byte> body, ScimRequestOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
@@ -117,7 +127,10 @@ public sealed partial class ScimService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the resource is gone.</returns>
     /// <exception cref="ScimException">404, or 412 when If-Match does not match.</exception>
-    public async Task DeleteAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options = null, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        ScimTelemetry.Observe("delete", TypeNameOf(resourceType), context, (this, context, resourceType, id, options, cancellationToken), static s => s.Item1.DeleteCoreAsync(s.context, s.resourceType, s.id, s.options, s.cancellationToken));
+
+    private async Task DeleteCoreAsync(ScimContext context, string resourceType, string id, ScimRequestOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);

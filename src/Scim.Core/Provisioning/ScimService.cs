@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Scim.Core.Bulk;
+using Scim.Core.Diagnostics;
 using Scim.Core.Errors;
 using Scim.Core.Events;
 using Scim.Core.Resources;
@@ -88,8 +89,11 @@ public sealed partial class ScimService
     public Task<ScimDocument> BulkAsync(ScimContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new ScimBulkProcessor(this).ProcessAsync(context, body, cancellationToken);
+        return ScimTelemetry.Observe("bulk", null, context, (this, context, body, cancellationToken), static s => new ScimBulkProcessor(s.Item1).ProcessAsync(s.context, s.body, s.cancellationToken));
     }
+
+    /// <summary>The served type's name for a name or endpoint (<c>Users</c> is <c>User</c>), or what was asked when none is served.</summary>
+    private string TypeNameOf(string nameOrEndpoint) => Find(nameOrEndpoint)?.Type.Name ?? nameOrEndpoint;
 
     private ServedType? Find(string nameOrEndpoint)
     {

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json.Nodes;
 using Scim.Core.Querying;
 using Scim.Core.Schema;
@@ -22,4 +23,7 @@ internal interface IEntityParts<TEntity>
 
     /// <summary>Loads the parts with the entity.</summary>
     IQueryable<TEntity> Include(IQueryable<TEntity> query);
+
+    /// <summary>What <see cref="Include"/> loads, as the navigation for a compiled query's <c>Include</c>; <see langword="null"/> for nothing.</summary>
+    LambdaExpression? IncludePath { get; }
 }

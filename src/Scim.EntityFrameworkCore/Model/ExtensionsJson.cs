@@ -46,4 +46,6 @@ internal sealed class ExtensionsJson<TEntity>(Func<TEntity, string?> read, Actio
     }
 
     public IQueryable<TEntity> Include(IQueryable<TEntity> query) => query;
+
+    public System.Linq.Expressions.LambdaExpression? IncludePath => null;
 }

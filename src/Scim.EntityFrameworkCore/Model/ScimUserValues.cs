@@ -108,6 +108,8 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public IQueryable<ScimUserEntity> Include(IQueryable<ScimUserEntity> query) => query.Include(u => u.Values);
 
+    public System.Linq.Expressions.LambdaExpression IncludePath { get; } = (System.Linq.Expressions.Expression<Func<ScimUserEntity, List<ScimUserValueEntity>>>)(u => u.Values);
+
     private static void Put(JsonObject value, string name, string? text)
     {
         if (!string.IsNullOrEmpty(text))

@@ -55,7 +55,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
 
         await using var lease = Open();
-        var entity = await Rows(lease.Context, context).AsNoTracking().Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape)(lease.Context, key, context.Tenant).ConfigureAwait(false);
         return entity is null ? null : await ResourceAsync(lease.Context, context, entity, hints, cancellationToken).ConfigureAwait(false);
     }
 

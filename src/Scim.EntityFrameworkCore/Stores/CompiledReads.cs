@@ -1,0 +1,57 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// The read by id as one EF Core compiled query per entity shape: the row of a key (in a tenant,
+/// for a map with a tenant member), with its parts, untracked. A compiled query skips the work EF
+/// Core does for every LINQ query before its cache answers (finding the parameters in the
+/// expression tree and hashing it); a GET by id, the commonest request, pays only for the SQL.
+/// </summary>
+internal static class CompiledReads<TContext, TEntity>
+    where TContext : DbContext
+    where TEntity : class
+{
+    private static readonly ConditionalWeakTable<EntityShape<TEntity>, Func<TContext, object, string, Task<TEntity?>>> Gets = new();
+
+    private static readonly MethodInfo Typed = typeof(CompiledReads<TContext, TEntity>).GetMethod(nameof(ByKey), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>The row of <c>key</c> in <c>tenant</c> (the tenant is ignored by a single-tenant map), or <see langword="null"/>.</summary>
+    public static Func<TContext, object, string, Task<TEntity?>> ByKey(EntityShape<TEntity> shape) =>
+        Gets.GetValue(shape, static s => (Func<TContext, object, string, Task<TEntity?>>)Typed.MakeGenericMethod(s.KeyType).Invoke(null, [s])!);
+
+    private static Func<TContext, object, string, Task<TEntity?>> ByKey<TKey>(EntityShape<TEntity> shape)
+    {
+        var db = Expression.Parameter(typeof(TContext), "db");
+        var key = Expression.Parameter(typeof(TKey), "key");
+        var tenant = Expression.Parameter(typeof(string), "tenant");
+        var row = shape.KeyExpression.Parameters[0];
+
+        Expression condition = Expression.Equal(shape.KeyExpression.Body, Expression.Convert(key, shape.KeyExpression.ReturnType));
+        if (shape.TenantExpression is { } inTenant)
+        {
+            var tenantOfRow = new Swap(inTenant.Parameters[0], row).Visit(inTenant.Body);
+            condition = Expression.AndAlso(condition, Expression.Equal(tenantOfRow, Expression.Convert(tenant, inTenant.ReturnType)));
+        }
+
+        Expression query = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TEntity)));
+        query = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(TEntity)], query);
+        query = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TEntity)], query, Expression.Quote(Expression.Lambda<Func<TEntity, bool>>(condition, row)));
+        if (shape.Parts?.IncludePath is { } path)
+        {
+            query = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.Include), [typeof(TEntity), path.ReturnType], query, Expression.Quote(path));
+        }
+
+        var first = Expression.Call(typeof(Queryable), nameof(Queryable.FirstOrDefault), [typeof(TEntity)], query);
+        var compiled = EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, TKey, string, TEntity?>>(first, db, key, tenant));
+        return (context, k, t) => compiled(context, (TKey)k, t);
+    }
+
+    private sealed class Swap(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}
