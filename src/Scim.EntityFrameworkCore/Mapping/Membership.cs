@@ -37,7 +37,14 @@ internal abstract class Membership<TMember>
     /// one query per 500 members, the membership rows joined to the groups.
     /// </summary>
     /// <remarks>Where groups may nest, the same query also tells whether any group has a group as a member (<see cref="GroupLinks.MayNest"/>).</remarks>
-    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    /// <param name="db">The context.</param>
+    /// <param name="groups">The groups of the request's tenant.</param>
+    /// <param name="tenant">That tenant (a membership with a compiled query of its own filters by it).</param>
+    /// <param name="groupKeyOfGroup">The group's key.</param>
+    /// <param name="displayName">The group's name, when mapped.</param>
+    /// <param name="memberIds">The members.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
         where TGroup : class;
 
     /// <summary>Joins membership rows to groups: <c>rows.Join(groups, m =&gt; m.Group, g =&gt; g.Key, (m, g) =&gt; new GroupLink { ... })</c>.</summary>
@@ -149,7 +156,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
         foreach (var chunk in Keys(memberIds).Distinct().Chunk(Chunk))

@@ -47,5 +47,5 @@ internal sealed class ExtensionsJson<TEntity>(Func<TEntity, string?> read, Actio
 
     public IQueryable<TEntity> Include(IQueryable<TEntity> query) => query;
 
-    public System.Linq.Expressions.LambdaExpression? IncludePath => null;
+    public Task LoadAsync(Microsoft.EntityFrameworkCore.DbContext db, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -60,9 +60,23 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
+        if (typeof(TGroup) == typeof(ScimGroupEntity) && memberIds is IReadOnlyCollection<string> { Count: 1 } one)
+        {
+            // One member (a GET of a user, the commonest read): a compiled query.
+            var member = one.First();
+            bool? nests = null;
+            await foreach (var row in OneMember.GetValue(db.Model, static _ => CompileOneMember())(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add((member, row.Id, row.Name));
+                nests = row.Nested;
+            }
+
+            return new GroupLinks(result, nests);
+        }
+
         bool? mayNest = null;
 
         // EXISTS (SELECT 1 FROM members WHERE NestedGroupId IS NOT NULL), asked in the same query: a
@@ -81,6 +95,19 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
 
         return new GroupLinks(result, mayNest);
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, string, IAsyncEnumerable<OneMemberRow>>> OneMember = new();
+
+    /// <summary>The groups of one member in one tenant, with their names and whether any group nests another.</summary>
+    private static Func<DbContext, string, string, IAsyncEnumerable<OneMemberRow>> CompileOneMember() =>
+        EF.CompileAsyncQuery((DbContext db, string member, string tenant) =>
+            db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == member)
+                .Join(db.Set<ScimGroupEntity>().Where(g => g.Tenant == tenant), m => m.GroupId, g => g.Id, (m, g) => new OneMemberRow
+                {
+                    Id = g.Id,
+                    Name = g.DisplayName,
+                    Nested = db.Set<ScimGroupMemberEntity>().Any(x => x.NestedGroupId != null),
+                }));
 
     public override async Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
@@ -164,4 +191,14 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     private static DbSet<ScimGroupMemberEntity> Rows(DbContext db) => db.Set<ScimGroupMemberEntity>();
 
     private static GroupMember Member(string id, string? nestedGroupId) => new() { Value = id, Type = nestedGroupId is null ? "User" : "Group" };
+}
+
+/// <summary>A group of one member, as the compiled query reads it.</summary>
+internal sealed class OneMemberRow
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string? Name { get; set; }
+
+    public bool Nested { get; set; }
 }

@@ -108,7 +108,17 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public IQueryable<ScimUserEntity> Include(IQueryable<ScimUserEntity> query) => query.Include(u => u.Values);
 
-    public System.Linq.Expressions.LambdaExpression IncludePath { get; } = (System.Linq.Expressions.Expression<Func<ScimUserEntity, List<ScimUserValueEntity>>>)(u => u.Values);
+    public async Task LoadAsync(DbContext db, ScimUserEntity entity, CancellationToken cancellationToken)
+    {
+        await foreach (var value in ValuesOf.GetValue(db.Model, static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>
+            db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => v.UserId == user).OrderBy(v => v.Id)))(db, entity.Id).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            entity.Values.Add(value);
+        }
+    }
+
+    /// <summary>The compiled query of a user's value rows, per model.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, IAsyncEnumerable<ScimUserValueEntity>>> ValuesOf = new();
 
     private static void Put(JsonObject value, string name, string? text)
     {

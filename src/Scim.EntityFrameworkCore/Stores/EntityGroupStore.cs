@@ -89,7 +89,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         ArgumentNullException.ThrowIfNull(memberIds);
         await using var lease = Open();
         var groups = Shape.InTenant(context.Tenant) is { } tenant ? lease.Context.Set<TGroup>().Where(tenant) : lease.Context.Set<TGroup>();
-        var found = await membership.GroupsOfAsync(lease.Context, groups.AsNoTracking(), Shape.KeyExpression, Shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
+        var found = await membership.GroupsOfAsync(lease.Context, groups.AsNoTracking(), context.Tenant, Shape.KeyExpression, Shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
         KnownNesting = found.MayNest ?? KnownNesting;
         return [.. found.Links.Select(l => new MemberGroup(l.MemberId, l.GroupId, l.Name))];
     }

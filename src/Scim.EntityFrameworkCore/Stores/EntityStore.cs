@@ -55,8 +55,16 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
 
         await using var lease = Open();
-        var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape)(lease.Context, key, context.Tenant).ConfigureAwait(false);
-        return entity is null ? null : await ResourceAsync(lease.Context, context, entity, hints, cancellationToken).ConfigureAwait(false);
+        await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape)(lease.Context, key, context.Tenant).ConfigureAwait(false);
+            return entity is null ? null : await ResourceAsync(lease.Context, context, entity, hints, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await lease.Context.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
     }
 
     public async Task<ScimPage<TResource>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken)
