@@ -91,7 +91,7 @@ internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints
         for (var start = 0; start < ids.Count; start += Chunk)
         {
             var chunk = ids.GetRange(start, Math.Min(Chunk, ids.Count - start));
-            var query = new ScimQuery { Filter = AnyOf("id", chunk), Count = chunk.Count, Hints = idOnly };
+            var query = new ScimQuery { Filter = AnyOf("id", chunk), Count = chunk.Count, Hints = idOnly, CountsTotal = false };
             foreach (var hit in (await type.QueryAsync(context, query, cancellationToken).ConfigureAwait(false)).Resources)
             {
                 found[hit.Id!] = type.Name;

@@ -190,9 +190,10 @@ public sealed partial class ScimService
         return results;
     }
 
-    private async ValueTask<ScimResourceResult> ResultAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken)
+    private async ValueTask<ScimResourceResult> ResultAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken, bool created = false)
     {
-        var groups = WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, resource.Id!, cancellationToken).ConfigureAwait(false) : null;
+        // A resource just created is in no group yet: its groups are not asked for.
+        var groups = !created && WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, resource.Id!, cancellationToken).ConfigureAwait(false) : null;
         return new ScimResourceResult(type.Type, resource, projection, new ResourceLocations(context.BaseUrl, type.Type), groups, changed);
     }
 

@@ -56,7 +56,7 @@ public sealed partial class ScimService
         var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
         await _events.PublishAsync(events, stored.Id!, stored.Meta?.Version, cancellationToken).ConfigureAwait(false);
-        return await ResultAsync(context, type, stored, projection, changed: true, cancellationToken).ConfigureAwait(false);
+        return await ResultAsync(context, type, stored, projection, changed: true, cancellationToken, created: true).ConfigureAwait(false);
     }
 
     /// <summary>Creates a user from a typed resource (for hosts: imports, jobs, tests). Same checks as a POST.</summary>

@@ -37,6 +37,14 @@ public sealed class ScimQuery
 
     /// <summary>What the service will use of the resources; a store may skip loading the rest (<c>query.Hints.IncludesMembers</c>).</summary>
     public ReadHints Hints { get; init; } = ReadHints.All;
+
+    /// <summary>
+    /// Whether the caller reads <see cref="ScimPage{T}.TotalResults"/>. When <see langword="false"/>
+    /// (the service checking that members exist), a store may skip counting the matches and report
+    /// the number of resources it returns.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool CountsTotal { get; init; } = true;
 }
 
 /// <summary>One page of a list result.</summary>

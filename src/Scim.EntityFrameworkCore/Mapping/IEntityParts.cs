@@ -20,6 +20,9 @@ internal interface IEntityParts<TEntity>
     /// <summary>Maps the parts' attributes for filters and sorting.</summary>
     void Map(AttributeMapping<TEntity> mapping);
 
+    /// <summary>Whether a read with these hints uses any of the parts' attributes (a check that members exist wants the id alone).</summary>
+    bool NeededFor(Scim.Core.Stores.ReadHints hints);
+
     /// <summary>Loads the parts with the entity.</summary>
     IQueryable<TEntity> Include(IQueryable<TEntity> query);
 

@@ -47,5 +47,7 @@ internal sealed class ExtensionsJson<TEntity>(Func<TEntity, string?> read, Actio
 
     public IQueryable<TEntity> Include(IQueryable<TEntity> query) => query;
 
+    public bool NeededFor(Scim.Core.Stores.ReadHints hints) => true;
+
     public Task LoadAsync(Microsoft.EntityFrameworkCore.DbContext db, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -108,6 +108,8 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public IQueryable<ScimUserEntity> Include(IQueryable<ScimUserEntity> query) => query.Include(u => u.Values);
 
+    public bool NeededFor(Scim.Core.Stores.ReadHints hints) => Attributes.Any(hints.Includes);
+
     public async Task LoadAsync(DbContext db, ScimUserEntity entity, CancellationToken cancellationToken)
     {
         await foreach (var value in ValuesOf.GetValue(db.Model, static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>

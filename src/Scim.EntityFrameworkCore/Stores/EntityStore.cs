@@ -72,7 +72,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(query);
         await using var lease = Open();
-        var plan = Shared.Queryable.Plan(Rows(lease.Context, context).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping);
+        var plan = Shared.Queryable.Plan(Rows(lease.Context, context, query.Hints).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping);
 
         // One connection for the page, its count and its resources' parts.
         await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -82,7 +82,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             // A page of index paging that is not full ends the matches: their number is known without
             // counting them (a lookup by userName or externalId, the IdPs' most common query).
-            var total = !query.UsesCursor && query.Count > 0 && rows.Count < query.Count && (rows.Count > 0 || query.StartIndex <= 1)
+            var total = !query.CountsTotal
+                ? rows.Count
+                : !query.UsesCursor && query.Count > 0 && rows.Count < query.Count && (rows.Count > 0 || query.StartIndex <= 1)
                 ? Math.Max(0, query.StartIndex - 1) + rows.Count
                 : await Prepare(plan.Matches, lease.Context).CountAsync(cancellationToken).ConfigureAwait(false);
             var page = plan.CreatePage(rows, total);
@@ -203,10 +205,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>The tenant's rows (all rows for a single-tenant map).</summary>
-    protected IQueryable<TEntity> Rows(TContext db, ScimContext context)
+    protected IQueryable<TEntity> Rows(TContext db, ScimContext context, ReadHints? hints = null)
     {
         var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
-        return Shape.Parts is { } parts ? parts.Include(rows) : rows;
+        return Shape.Parts is { } parts && (hints is null || parts.NeededFor(hints)) ? parts.Include(rows) : rows;
     }
 
     /// <summary>
