@@ -46,12 +46,21 @@ internal static class EventRows
 internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : IScimEventOutbox
     where TContext : DbContext
 {
+    // Whether the model has the outbox table: a host that maps its own entities without
+    // ApplyScimEvents() has none, and the dispatcher's polls then cost nothing after the first.
+    private bool? _enabled;
+
     private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     public async Task<IReadOnlyList<ScimOutboxEvent>> ClaimAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
     {
+        if (_enabled == false)
+        {
+            return [];
+        }
+
         await using var scope = Open(out var db);
-        if (!EventRows.Enabled(db))
+        if (!(_enabled ??= EventRows.Enabled(db)))
         {
             return [];
         }
@@ -114,12 +123,12 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
 
     public async Task PurgeAsync(DateTimeOffset deliveredBefore, CancellationToken cancellationToken)
     {
-        await using var scope = Open(out var db);
-        if (!EventRows.Enabled(db))
+        if (_enabled != true)
         {
             return;
         }
 
+        await using var scope = Open(out var db);
         var before = deliveredBefore.ToUnixTimeMilliseconds();
         await db.Set<ScimEventEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
