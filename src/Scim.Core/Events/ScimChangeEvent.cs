@@ -31,7 +31,7 @@ public enum ScimChangeKind
 }
 
 /// <summary>
-/// One successful change to one resource, published after the store has the change. Events
+/// One successful change to one resource, delivered after the store has the change. Events
 /// carry paths and ids, not values, unless the host opts in to <see cref="Before"/> and
 /// <see cref="After"/> (<c>ScimServiceOptions.EventValues</c>); writeOnly and never-returned
 /// attributes (passwords) are always redacted.
@@ -95,10 +95,12 @@ public sealed class ScimChangeEvent
 }
 
 /// <summary>
-/// Receives change events in process. Register any number through DI
-/// (<c>services.AddSingleton&lt;IScimEventSubscriber, MySubscriber&gt;()</c>); each is called in
-/// turn after every successful change. An exception from one is logged and does not fail the
-/// request or stop the others.
+/// Receives change events in process. Register any number through DI (<c>AddEventSubscriber&lt;T&gt;()</c>,
+/// or <c>services.AddScoped&lt;IScimEventSubscriber, MySubscriber&gt;()</c> for one that needs a
+/// scope). The event dispatcher calls each in turn after the change, off the request path: from
+/// the store's outbox or an in-process queue. An exception from one is logged, does not stop the
+/// others, and makes the event be offered again later, so delivery is at least once: drop
+/// repeats by <see cref="ScimChangeEvent.EventId"/>.
 /// </summary>
 public interface IScimEventSubscriber
 {

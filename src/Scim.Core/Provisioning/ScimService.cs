@@ -14,7 +14,7 @@ namespace Scim.Core.Provisioning;
 /// The provisioning service: every SCIM operation — create, get, list and search, replace, patch,
 /// delete, bulk and the discovery documents. It reads and checks the input, applies PATCH and PUT
 /// semantics, enforces mutability, uniqueness and required attributes, checks <c>If-Match</c>,
-/// assigns id, timestamps and version, calls the store, publishes one change event per change and
+/// assigns id, timestamps and version, calls the store, hands one change event per change to delivery and
 /// returns the result for projection. The HTTP adapter, Bulk and hosts (background jobs, tests) all
 /// go through it. Get it from dependency injection (<c>AddScim()</c> or <c>AddScimCore()</c>);
 /// thread-safe.
