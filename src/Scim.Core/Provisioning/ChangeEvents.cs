@@ -14,8 +14,14 @@ namespace Scim.Core.Provisioning;
 /// with an outbox completes and keeps it in its transaction); after the write, the event goes to
 /// delivery unless the store kept it.
 /// </summary>
-internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery delivery)
+internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery delivery, bool allValues)
 {
+    /// <summary>
+    /// The attributes whose old and new values every event carries when they change, whatever
+    /// <c>EventValues</c> says: what decides a user's access (group membership travels as ids).
+    /// </summary>
+    public static readonly IReadOnlyList<string> SecurityAttributes = ["active", "roles", "entitlements"];
+
     /// <summary>Whether anything consumes events (when nothing does, nothing is built).</summary>
     public bool Active => delivery.Active;
 
@@ -118,7 +124,47 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         Version = version,
         Time = time,
         // Member changes travel as ids; the trees never hold members, so their values would read as none.
-        Before = before is null ? null : EventValues.Select(before, [.. paths.Where(p => !IsMembersPath(p))], type, registry),
-        After = before is null || after is null ? null : EventValues.Select(after, [.. paths.Where(p => !IsMembersPath(p))], type, registry),
+        Before = before is null ? null : Values(before, paths, type),
+        After = before is null || after is null ? null : Values(after, paths, type),
     };
+
+    /// <summary>The values an event carries: of every changed attribute, or of the security attributes alone (none: null).</summary>
+    private JsonObject? Values(JsonObject tree, IReadOnlyList<string> paths, ScimResourceType type)
+    {
+        var carried = allValues ? [.. paths.Where(p => !IsMembersPath(p))] : paths.Where(IsSecurityPath).ToList();
+        return allValues || carried.Count > 0 ? EventValues.Select(tree, carried, type, registry) : null;
+    }
+
+    /// <summary>Whether a changed path is one of the <see cref="SecurityAttributes"/> or below one (<c>roles[value eq "admin"].primary</c>).</summary>
+    private static bool IsSecurityPath(string path) =>
+        SecurityAttributes.Any(a => path.Equals(a, StringComparison.OrdinalIgnoreCase)
+            || (path.StartsWith(a, StringComparison.OrdinalIgnoreCase) && path.Length > a.Length && path[a.Length] is '.' or '['));
+
+    /// <summary>
+    /// What an event needs of the resource before a change: all of it with <c>EventValues</c>,
+    /// otherwise the security attributes alone; nothing when nothing consumes events.
+    /// </summary>
+    public JsonObject? Before(JsonObject tree)
+    {
+        if (!delivery.Active)
+        {
+            return null;
+        }
+
+        if (allValues)
+        {
+            return tree.DeepClone().AsObject();
+        }
+
+        var before = new JsonObject();
+        foreach (var name in SecurityAttributes)
+        {
+            if (tree[name] is { } value)
+            {
+                before[name] = value.DeepClone();
+            }
+        }
+
+        return before;
+    }
 }

@@ -238,7 +238,7 @@ public sealed partial class ScimService
 
             var tree = ResourceTrees.ToTree(stored);
             tree.Remove("members");
-            var before = Options.EventValues ? tree.DeepClone().AsObject() : null;
+            var before = _events.Before(tree);
             var result = change(tree);
             var paths = result.ChangedPaths.Where(p => !ChangeEvents.IsMembersPath(p)).ToList();
             var members = result.Members ?? MembershipChange.None;

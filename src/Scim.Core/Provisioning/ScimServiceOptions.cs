@@ -22,7 +22,11 @@ public sealed class ScimServiceOptions
     /// <value>Defaults to <see langword="false"/>.</value>
     public bool UniqueExternalId { get; set; }
 
-    /// <summary>Whether change events carry the changed attributes' values before and after (sensitive ones redacted).</summary>
+    /// <summary>
+    /// Whether change events carry the values before and after of every changed attribute
+    /// (sensitive ones redacted). Without it, they carry those of <c>active</c>, <c>roles</c> and
+    /// <c>entitlements</c> alone, when these change (group membership travels as member ids).
+    /// </summary>
     /// <value>Defaults to <see langword="false"/>.</value>
     public bool EventValues { get; set; }
 

@@ -142,6 +142,27 @@ public sealed class ChangeEventTests
     }
 
     [Fact]
+    public async Task EventValues_Off_ActiveRolesAndEntitlements_StillCarryOldAndNewValues()
+    {
+        using var kit = new ServiceKit();
+        var id = await kit.CreateUserAsync("alice");
+
+        await kit.PatchAsync("Users", id, """{"op":"replace","path":"active","value":false}""");
+        var deactivated = kit.Events.All[^1];
+        await kit.PatchAsync("Users", id, """{"op":"add","path":"roles","value":[{"value":"admin"}]},{"op":"replace","path":"displayName","value":"Al"}""");
+        var roles = kit.Events.All[^1];
+        await kit.PatchAsync("Users", id, """{"op":"add","path":"entitlements","value":[{"value":"billing"}]}""");
+        var entitlements = kit.Events.All[^1];
+
+        Assert.Equal(ScimChangeKind.Deactivated, deactivated.Kind);
+        Assert.Equal(("""{"active":true}""", """{"active":false}"""), (deactivated.Before!.ToJsonString(), deactivated.After!.ToJsonString()));
+        Assert.Equal(("""{"roles":null}""", """{"roles":[{"value":"admin"}]}"""), (roles.Before!.ToJsonString(), roles.After!.ToJsonString()));
+        Assert.Equal(("""{"entitlements":null}""", """{"entitlements":[{"value":"billing"}]}"""), (entitlements.Before!.ToJsonString(), entitlements.After!.ToJsonString()));
+        Assert.Contains("displayName", roles.ChangedPaths); // changed, but its values stay out without EventValues
+        Assert.False(roles.After.ContainsKey("displayName"));
+    }
+
+    [Fact]
     public async Task EventValues_On_BeforeAndAfterHoldOnlyChangedAttributes()
     {
         using var kit = new ServiceKit(new ScimServiceOptions { EventValues = true });
