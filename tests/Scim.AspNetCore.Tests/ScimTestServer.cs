@@ -41,6 +41,9 @@ public sealed class ScimTestServerOptions
     /// <summary>Decorates the /scim/v2 route group after RequireScimBearerToken (host policies, extra endpoints).</summary>
     public Action<RouteGroupBuilder>? SinglePrefix { get; set; }
 
+    /// <summary>Maps more endpoints on the app (after the SCIM ones).</summary>
+    public Action<WebApplication>? Map { get; set; }
+
     /// <summary>Adds logging providers (the host starts with none).</summary>
     public Action<ILoggingBuilder>? Logging { get; set; }
 }
@@ -161,6 +164,7 @@ public sealed class ScimTestServer : IAsyncDisposable
         var single = app.MapScim("/scim/v2").RequireScimBearerToken();
         options.SinglePrefix?.Invoke(single);
         app.MapScim("/tenants/{tenant}/scim/v2").RequireScimBearerToken();
+        options.Map?.Invoke(app);
 
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

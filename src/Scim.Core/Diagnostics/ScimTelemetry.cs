@@ -29,7 +29,7 @@ public static class ScimTelemetry
 
     internal static readonly Counter<long> EventsPublished = Meter.CreateCounter<long>("scim.events.published", "{event}", "Change events published, by resource type and kind.");
 
-    internal static readonly Counter<long> DeliveryAttempts = Meter.CreateCounter<long>("scim.events.delivery.attempts", "{attempt}", "Attempts to deliver a change event to the subscribers, by outcome.");
+    internal static readonly Counter<long> DeliveryAttempts = Meter.CreateCounter<long>("scim.events.delivery.attempts", "{attempt}", "Attempts to deliver a change event, by receiver (the in-process subscribers, or a push or poll receiver) and outcome.");
 
     internal static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram<double>("scim.events.delivery.lag", "s", "Time from a change to the delivery of its event.");
 
@@ -53,9 +53,12 @@ public static class ScimTelemetry
     }
 
     /// <summary>Counts a delivery attempt and, when it succeeded, the event's lag.</summary>
-    internal static void Delivered(ScimChangeEvent change, bool succeeded, DateTimeOffset now)
+    internal static void Delivered(ScimChangeEvent change, bool succeeded, DateTimeOffset now, string? receiver = null)
     {
-        DeliveryAttempts.Add(1, new KeyValuePair<string, object?>("scim.delivery.outcome", succeeded ? "delivered" : "failed"));
+        DeliveryAttempts.Add(
+            1,
+            new KeyValuePair<string, object?>("scim.delivery.outcome", succeeded ? "delivered" : "failed"),
+            new KeyValuePair<string, object?>("scim.delivery.receiver", receiver ?? "subscribers"));
         if (succeeded)
         {
             DeliveryLag.Record(Math.Max(0, (now - change.Time).TotalSeconds));

@@ -54,6 +54,15 @@ internal static class DiscoveryDocuments
         }
 
         document["pagination"] = pagination;
+        if (configuration.SecurityEventUris.Count > 0)
+        {
+            // RFC 9967 §4: changes are published as SETs; no request is answered asynchronously.
+            document["securityEvents"] = new JsonObject
+            {
+                ["asyncRequest"] = "none",
+                ["eventUris"] = new JsonArray([.. configuration.SecurityEventUris.Select(u => (JsonNode?)u)]),
+            };
+        }
 
         var schemes = new JsonArray();
         foreach (var scheme in configuration.AuthenticationSchemes)

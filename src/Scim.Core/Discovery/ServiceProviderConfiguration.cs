@@ -28,6 +28,11 @@ internal sealed class ServiceProviderConfiguration
         configuration.Pagination.CursorTimeout = cursorPaging && cursorTimeout is { } timeout ? (int)timeout.TotalSeconds : null;
         configuration.Pagination.DefaultPageSize = options.DefaultCount;
         configuration.Pagination.MaxPageSize = options.MaxCount;
+        foreach (var uri in options.SecurityEventUris)
+        {
+            configuration.SecurityEventUris.Add(uri);
+        }
+
         foreach (var scheme in options.AuthenticationSchemes)
         {
             configuration.AuthenticationSchemes.Add(scheme);
@@ -64,6 +69,9 @@ internal sealed class ServiceProviderConfiguration
 
     /// <summary>Pagination methods and page sizes (RFC 9865 §3).</summary>
     public PaginationConfiguration Pagination { get; } = new();
+
+    /// <summary>The RFC 9967 event URIs published as SETs; none leaves <c>securityEvents</c> out (no events).</summary>
+    public IList<string> SecurityEventUris { get; } = [];
 
     /// <summary>The authentication schemes clients can use.</summary>
     /// <value>Defaults to none.</value>

@@ -50,8 +50,23 @@ public sealed class ScimChangeEvent
     /// <summary>The resource id.</summary>
     public required string ResourceId { get; init; }
 
+    /// <summary>The resource's <c>externalId</c> (the identity provider's id for it), when it has one and it is known.</summary>
+    public string? ExternalId { get; init; }
+
     /// <summary>The tenant.</summary>
     public required string Tenant { get; init; }
+
+    /// <summary>
+    /// The SCIM operation that made the change: <c>POST</c>, <c>PUT</c>, <c>PATCH</c> or
+    /// <c>DELETE</c> (a group's members removed because the member was deleted: <c>DELETE</c>).
+    /// </summary>
+    public string? Method { get; init; }
+
+    /// <summary>
+    /// The id of the write that made the change, shared by every event of that write (a deleted user's
+    /// event and the events of the groups it left): a SET's <c>txn</c>.
+    /// </summary>
+    public string? Transaction { get; init; }
 
     /// <summary>The acting client, when known.</summary>
     public string? Actor { get; init; }
@@ -59,7 +74,7 @@ public sealed class ScimChangeEvent
     /// <summary>What happened.</summary>
     public required ScimChangeKind Kind { get; init; }
 
-    /// <summary>The attribute paths whose values changed (empty for create and delete).</summary>
+    /// <summary>The attribute paths whose values changed; for a create, the attributes it was created with (group members aside); empty for a delete.</summary>
     public IReadOnlyList<string> ChangedPaths { get; init; } = [];
 
     /// <summary>For a group, the member ids added.</summary>
@@ -79,6 +94,13 @@ public sealed class ScimChangeEvent
 
     /// <summary>With values enabled: the changed top-level attributes after the change (redacted where sensitive).</summary>
     public JsonObject? After { get; init; }
+
+    /// <summary>
+    /// With <c>ScimServiceOptions.EventResources</c>: the resource as it is after a create, replace or
+    /// patch, without group members (they travel as ids) and without writeOnly or never-returned
+    /// attributes; <see langword="null"/> otherwise and after a delete.
+    /// </summary>
+    public JsonObject? Resource { get; init; }
 
     /// <summary>The event as JSON (camelCase names, the kind as its name), as an outbox keeps it.</summary>
     /// <returns>The JSON text.</returns>

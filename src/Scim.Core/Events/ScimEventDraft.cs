@@ -49,6 +49,9 @@ public sealed class ScimEventDraft
         return change;
     }
 
+    /// <summary>The id of the write, shared by its events (<see cref="ScimChangeEvent.Transaction"/>).</summary>
+    internal string Transaction { get; init; } = Guid.CreateVersion7().ToString();
+
     /// <summary>Whether a store completed the draft: the events are then the store's to keep with the change.</summary>
     internal bool TakenByStore { get; private set; }
 

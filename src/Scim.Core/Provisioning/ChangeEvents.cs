@@ -14,7 +14,7 @@ namespace Scim.Core.Provisioning;
 /// with an outbox completes and keeps it in its transaction); after the write, the event goes to
 /// delivery unless the store kept it.
 /// </summary>
-internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery delivery, bool allValues)
+internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery delivery, bool allValues, bool resources)
 {
     /// <summary>
     /// The attributes whose old and new values every event carries when they change, whatever
@@ -25,19 +25,44 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
     /// <summary>Whether anything consumes events (when nothing does, nothing is built).</summary>
     public bool Active => delivery.Active;
 
-    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, DateTimeOffset time) =>
-        Draft((id, version, _, _) => Event(context, type, id, ScimChangeKind.Created, [], version, time, null, null, [], []));
+    /// <summary>A POST: <paramref name="tree"/> is the resource as written (its id and version are the store's, given at completion).</summary>
+    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, JsonObject tree, DateTimeOffset time) =>
+        Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree), version, time, null, null, [], [], Written(tree, id, version, type)));
 
-    public ScimEventDraft? Deleted(ScimContext context, ScimResourceType type, DateTimeOffset time) =>
-        Draft((id, _, _, _) => Event(context, type, id, ScimChangeKind.Deleted, [], null, time, null, null, [], []));
+    /// <summary>The attributes a resource was created with (an extension's as <c>urn:...:name</c>), members aside.</summary>
+    private static List<string> AttributeNames(JsonObject tree)
+    {
+        var names = new List<string>();
+        foreach (var (key, value) in tree)
+        {
+            if (key is "schemas" or "meta" or "members" || value is null)
+            {
+                continue;
+            }
 
-    /// <summary>A deleted member leaves groups: one event per group the store changed.</summary>
-    public ScimEventDraft? MemberRemoved(ScimContext context, ScimResourceType groupType, string memberId, DateTimeOffset time) =>
-        Draft((groupId, version, _, _) => Event(context, groupType, groupId, ScimChangeKind.MembersRemoved, ["members"], version, time, null, null, [], [memberId]));
+            if (value is JsonObject extension && key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
+            {
+                names.AddRange(extension.Where(e => e.Value is not null).Select(e => key + ":" + e.Key));
+            }
+            else
+            {
+                names.Add(key);
+            }
+        }
+
+        return names;
+    }
+
+    public ScimEventDraft? Deleted(ScimContext context, ScimResourceType type, string? externalId, DateTimeOffset time) =>
+        Draft((txn, id, _, _, _) => Event(context, txn, "DELETE", type, id, externalId, ScimChangeKind.Deleted, [], null, time, null, null, [], [], null));
+
+    /// <summary>A deleted member leaves groups: one event per group the store changed, in the member's delete's transaction.</summary>
+    public ScimEventDraft? MemberRemoved(ScimContext context, ScimResourceType groupType, string memberId, ScimEventDraft? deletion, DateTimeOffset time) =>
+        Draft((txn, groupId, version, _, _) => Event(context, txn, "DELETE", groupType, groupId, null, ScimChangeKind.MembersRemoved, ["members"], version, time, null, null, [], [memberId], null), deletion?.Transaction);
 
     /// <summary>A PUT or PATCH: its kind follows from what changed; none when nothing did (members all there already).</summary>
     public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> paths, JsonObject? before, JsonObject after, DateTimeOffset time) =>
-        Draft((id, version, added, removed) =>
+        Draft((txn, id, version, added, removed) =>
         {
             if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
             {
@@ -63,7 +88,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
                 kind = isReplace ? ScimChangeKind.Replaced : ScimChangeKind.Patched;
             }
 
-            return Event(context, type, id, kind, changedPaths, version, time, before, after, added, removed);
+            return Event(context, txn, isReplace ? "PUT" : "PATCH", type, id, (string?)after["externalId"], kind, changedPaths, version, time, before, after, added, removed, Written(after, id, version, type));
         });
 
     /// <summary>
@@ -108,15 +133,45 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         || path.StartsWith("members.", StringComparison.OrdinalIgnoreCase)
         || path.StartsWith("members[", StringComparison.OrdinalIgnoreCase);
 
-    private ScimEventDraft? Draft(Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete) =>
-        delivery.Active ? new ScimEventDraft(complete) : null;
+    private ScimEventDraft? Draft(Func<string, string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete, string? transaction = null)
+    {
+        if (!delivery.Active)
+        {
+            return null;
+        }
 
-    private ScimChangeEvent Event(ScimContext context, ScimResourceType type, string id, ScimChangeKind kind, IReadOnlyList<string> paths, string? version, DateTimeOffset time, JsonObject? before, JsonObject? after, IReadOnlyList<string> added, IReadOnlyList<string> removed) => new()
+        var txn = transaction ?? Guid.CreateVersion7().ToString();
+        return new ScimEventDraft((id, version, added, removed) => complete(txn, id, version, added, removed)) { Transaction = txn };
+    }
+
+    /// <summary>With <c>EventResources</c>: the resource as written, for the event; otherwise none.</summary>
+    private JsonObject? Written(JsonObject tree, string id, string? version, ScimResourceType type)
+    {
+        if (!resources)
+        {
+            return null;
+        }
+
+        var resource = EventValues.Resource(tree, type, registry);
+        resource["id"] = id;
+        if (resource["meta"] is JsonObject meta)
+        {
+            meta["version"] = version;
+        }
+
+        return resource;
+    }
+
+    private ScimChangeEvent Event(ScimContext context, string transaction, string method, ScimResourceType type, string id, string? externalId, ScimChangeKind kind, IReadOnlyList<string> paths, string? version, DateTimeOffset time, JsonObject? before, JsonObject? after, IReadOnlyList<string> added, IReadOnlyList<string> removed, JsonObject? resource) => new()
     {
         ResourceType = type.Name,
         ResourceId = id,
+        ExternalId = externalId,
         Tenant = context.Tenant,
         Actor = context.Actor,
+        Method = method,
+        Transaction = transaction,
+        Resource = resource,
         Kind = kind,
         ChangedPaths = paths,
         AddedMemberIds = added,

@@ -52,7 +52,7 @@ public sealed partial class ScimService
             group.Members = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
         }
 
-        var events = _events.Created(context, type.Type, now);
+        var events = _events.Created(context, type.Type, tree, now);
         var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
         await _events.PublishAsync(events, stored.Id!, stored.Meta?.Version, cancellationToken).ConfigureAwait(false);
@@ -166,7 +166,7 @@ public sealed partial class ScimService
             }
 
             now = _time.GetUtcNow();
-            events = _events.Deleted(context, type.Type, now);
+            events = _events.Deleted(context, type.Type, null, now);
             switch (await type.DeleteAsync(context.WithEvents(events), id, expected, cancellationToken).ConfigureAwait(false))
             {
                 case StoreWriteStatus.NotFound:
@@ -186,7 +186,7 @@ public sealed partial class ScimService
         if (mayBeMember)
         {
             var version = NewVersion();
-            var removals = _events.MemberRemoved(context, _groups!.Type, id, now);
+            var removals = _events.MemberRemoved(context, _groups!.Type, id, events, now);
             var changedGroups = await _groupStore!.MemberDeletedAsync(context.WithEvents(removals), id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
             await _events.PublishAsync(removals, changedGroups.Select(groupId => (groupId, (string?)version)), null, null, cancellationToken).ConfigureAwait(false);
         }

@@ -55,7 +55,7 @@ public sealed partial class ScimService
         }
 
         _resourceTypes = _groups is null ? [userType] : [userType, _groups.Type];
-        _events = new ChangeEvents(registry, events, engine.Options.EventValues);
+        _events = new ChangeEvents(registry, events, engine.Options.EventValues, engine.Options.EventResources);
         _time = timeProvider ?? TimeProvider.System;
     }
 

@@ -30,6 +30,17 @@ public sealed class ScimServiceOptions
     /// <value>Defaults to <see langword="false"/>.</value>
     public bool EventValues { get; set; }
 
+    /// <summary>
+    /// Whether each event of a create, replace or patch carries the resource as it is after the change
+    /// (<c>ScimChangeEvent.Resource</c>; without group members and secrets), as RFC 9967's <c>full</c>
+    /// events need. Event receivers that ask for full events turn it on.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool EventResources { get; set; }
+
+    /// <summary>The RFC 9967 event URIs the service publishes as SETs (set by the event receivers' registration), advertised as <c>securityEvents</c>.</summary>
+    internal SortedSet<string> SecurityEventUris { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The page size when a list request gives no <c>count</c> (advertised as <c>pagination.defaultPageSize</c>).</summary>
     /// <value>Defaults to 100.</value>
     public int DefaultCount { get; set; } = 100;

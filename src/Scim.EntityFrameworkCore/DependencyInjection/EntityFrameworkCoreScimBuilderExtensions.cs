@@ -69,6 +69,9 @@ public sealed class EntityStoresBuilder<TContext>
 
         // The outbox the stores write events into, when the model has it (ApplyScimEvents).
         scim.Services.TryAddSingleton<IScimEventOutbox>(sp => new EntityEventOutbox<TContext>(sp));
+
+        // The event receivers' queue (push and poll, RFC 8935 / 8936), in the same database.
+        scim.Services.TryAddSingleton<IScimReceiverQueue>(sp => new EntityReceiverQueue<TContext>(sp));
     }
 
     /// <summary>Stores users in <typeparamref name="TUser"/> rows.</summary>

@@ -20,7 +20,7 @@ public static class ScimModelBuilderExtensions
     /// Call it from <c>OnModelCreating</c>, then add a migration (<c>dotnet ef migrations add Scim</c>).
     /// </summary>
     /// <param name="modelBuilder">The host's model builder.</param>
-    /// <param name="tablePrefix">The prefix of the table names (<c>ScimUsers</c>, <c>ScimUserValues</c>, <c>ScimGroups</c>, <c>ScimGroupMembers</c>, <c>ScimEvents</c>).</param>
+    /// <param name="tablePrefix">The prefix of the table names (<c>ScimUsers</c>, <c>ScimUserValues</c>, <c>ScimGroups</c>, <c>ScimGroupMembers</c>, <c>ScimEvents</c>, <c>ScimEventDeliveries</c>).</param>
     /// <param name="schema">The database schema of the tables, or <see langword="null"/> for the default.</param>
     /// <returns>The model builder.</returns>
     public static ModelBuilder ApplyScimModel(this ModelBuilder modelBuilder, string tablePrefix = "Scim", string? schema = null)
@@ -105,9 +105,12 @@ public static class ScimModelBuilderExtensions
     /// the event dispatcher delivers it from there, so a crash between the change and its delivery
     /// loses nothing. <see cref="ApplyScimModel"/> includes it; a host mapping its own entities adds
     /// it with this call (and a migration). Without it, events are delivered from an in-process queue.
+    /// It also adds the queue of the event receivers (<see cref="ScimEventDeliveryEntity"/>, table
+    /// <c>{prefix}EventDeliveries</c>): one row per push or poll receiver and event, so a receiver that is
+    /// down, or a process that stops, loses nothing.
     /// </summary>
     /// <param name="modelBuilder">The host's model builder.</param>
-    /// <param name="tablePrefix">The prefix of the table name (<c>ScimEvents</c>).</param>
+    /// <param name="tablePrefix">The prefix of the table names (<c>ScimEvents</c>, <c>ScimEventDeliveries</c>).</param>
     /// <param name="schema">The database schema of the table, or <see langword="null"/> for the default.</param>
     /// <returns>The model builder.</returns>
     public static ModelBuilder ApplyScimEvents(this ModelBuilder modelBuilder, string tablePrefix = "Scim", string? schema = null)
@@ -129,6 +132,23 @@ public static class ScimModelBuilderExtensions
             e.HasIndex(x => x.EventId).IsUnique();
             e.HasIndex(x => new { x.DeliveredAt, x.AvailableAt });
             e.HasIndex(x => new { x.Tenant, x.ResourceType, x.ResourceId, x.Sequence });
+            e.HasIndex(x => x.LeaseToken);
+        });
+        modelBuilder.Entity<ScimEventDeliveryEntity>(e =>
+        {
+            e.ToTable(tablePrefix + "EventDeliveries", schema);
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedOnAdd();
+            e.Property(x => x.Receiver).HasMaxLength(128);
+            e.Property(x => x.EventId).HasMaxLength(64);
+            e.Property(x => x.Tenant).HasMaxLength(128);
+            e.Property(x => x.ResourceType).HasMaxLength(64);
+            e.Property(x => x.ResourceId).HasMaxLength(ShortText);
+            e.Property(x => x.LeaseToken).HasMaxLength(64);
+            e.Property(x => x.LastError).HasMaxLength(LongText);
+            e.HasIndex(x => new { x.Receiver, x.EventId }).IsUnique();
+            e.HasIndex(x => new { x.Receiver, x.DeliveredAt, x.AvailableAt });
+            e.HasIndex(x => new { x.Receiver, x.Tenant, x.ResourceType, x.ResourceId, x.Sequence });
             e.HasIndex(x => x.LeaseToken);
         });
         return modelBuilder;

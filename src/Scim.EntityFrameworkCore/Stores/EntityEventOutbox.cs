@@ -59,7 +59,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             return [];
         }
 
-        await using var scope = Open(out var db);
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
         if (!(_enabled ??= EventRows.Enabled(db)))
         {
             return [];
@@ -94,7 +94,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
 
     public async Task DeliveredAsync(long sequence, CancellationToken cancellationToken)
     {
-        await using var scope = Open(out var db);
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
@@ -102,7 +102,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
 
     public async Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
     {
-        await using var scope = Open(out var db);
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var dead = retryAt is null;
         var text = failure.Length > ScimModelBuilderExtensions.LongText ? failure[..ScimModelBuilderExtensions.LongText] : failure;
@@ -115,7 +115,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
 
     public async Task ReleaseAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
     {
-        await using var scope = Open(out var db);
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var list = sequences.ToList();
         await db.Set<ScimEventEntity>().Where(e => list.Contains(e.Sequence))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
@@ -128,39 +128,9 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             return;
         }
 
-        await using var scope = Open(out var db);
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var before = deliveredBefore.ToUnixTimeMilliseconds();
         await db.Set<ScimEventEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before)
             .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A context of its own: from the factory when there is one, else from a new scope.</summary>
-    private Lease Open(out TContext db)
-    {
-        if (services.GetService<IDbContextFactory<TContext>>() is { } factory)
-        {
-            db = factory.CreateDbContext();
-            return new Lease(null, db);
-        }
-
-        var scope = services.CreateAsyncScope();
-        db = scope.ServiceProvider.GetRequiredService<TContext>();
-        return new Lease(scope, null);
-    }
-
-    private sealed class Lease(AsyncServiceScope? scope, TContext? owned) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (owned is not null)
-            {
-                await owned.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (scope is { } s)
-            {
-                await s.DisposeAsync().ConfigureAwait(false);
-            }
-        }
     }
 }

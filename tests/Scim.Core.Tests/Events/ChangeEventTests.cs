@@ -29,7 +29,12 @@ public sealed class ChangeEventTests
         Assert.Equal("okta-connector", change.Actor);
         Assert.Equal(created.Version, change.Version);
         Assert.Equal(clock.GetUtcNow(), change.Time);
-        Assert.Empty(change.ChangedPaths);
+        Assert.Contains("userName", change.ChangedPaths);
+        Assert.DoesNotContain("meta", change.ChangedPaths);
+        Assert.DoesNotContain("schemas", change.ChangedPaths);
+        Assert.Equal("POST", change.Method);
+        Assert.NotNull(change.Transaction);
+        Assert.Null(change.Resource); // only with EventResources
         Assert.Null(change.Before);
         Assert.Null(change.After);
     }

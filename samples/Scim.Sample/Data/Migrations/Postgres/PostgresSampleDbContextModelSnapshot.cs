@@ -22,6 +22,77 @@ namespace Scim.Sample.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Scim.EntityFrameworkCore.ScimEventDeliveryEntity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("AvailableAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Dead")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("LeaseToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Receiver")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("LeaseToken");
+
+                    b.HasIndex("Receiver", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("Receiver", "DeliveredAt", "AvailableAt");
+
+                    b.HasIndex("Receiver", "Tenant", "ResourceType", "ResourceId", "Sequence");
+
+                    b.ToTable("ScimEventDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Scim.EntityFrameworkCore.ScimEventEntity", b =>
                 {
                     b.Property<long>("Sequence")

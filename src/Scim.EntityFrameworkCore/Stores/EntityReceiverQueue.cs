@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Events;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// The receivers' queue over the table <see cref="ScimEventDeliveryEntity"/>: entries added once per
+/// receiver and event (a unique index settles a repeat), taken with one conditional update under a
+/// lease token of its own (as the outbox is), so two instances never take the same entry and a
+/// stopped one's entries are taken again when its lease ends.
+/// </summary>
+internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) : IScimReceiverQueue
+    where TContext : DbContext
+{
+    private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    public async Task EnqueueAsync(string receiver, ScimChangeEvent change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var entries = db.Set<ScimEventDeliveryEntity>();
+        if (await entries.AnyAsync(e => e.Receiver == receiver && e.EventId == change.EventId, cancellationToken).ConfigureAwait(false))
+        {
+            return; // handed over before (the dispatcher delivers at least once)
+        }
+
+        entries.Add(new ScimEventDeliveryEntity
+        {
+            Receiver = receiver,
+            EventId = change.EventId,
+            Tenant = change.Tenant,
+            ResourceType = change.ResourceType,
+            ResourceId = change.ResourceId,
+            Json = change.ToJson(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException exception) when (DatabaseFailures.IsUniqueViolation(exception, db, typeof(ScimEventDeliveryEntity), out _))
+        {
+            // another instance handed the same event over at the same moment: one entry is kept
+        }
+    }
+
+    public async Task<IReadOnlyList<ScimQueuedEvent>> ClaimAsync(string receiver, int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)lease.TotalMilliseconds;
+        var token = Guid.NewGuid().ToString("N");
+        var entries = db.Set<ScimEventDeliveryEntity>();
+        var due = entries.Where(e => e.Receiver == receiver && e.DeliveredAt == null && !e.Dead && e.AvailableAt <= now);
+        var taken = due
+            .Where(e => !entries.Any(p => p.Receiver == receiver && p.Sequence < e.Sequence && p.DeliveredAt == null && !p.Dead && p.AvailableAt > now
+                && p.ResourceId == e.ResourceId && p.ResourceType == e.ResourceType && p.Tenant == e.Tenant))
+            .OrderBy(e => e.Sequence)
+            .Take(max)
+            .Select(e => e.Sequence);
+        if (await due.Where(e => taken.Contains(e.Sequence))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return [];
+        }
+
+        return await entries.AsNoTracking()
+            .Where(e => e.LeaseToken == token)
+            .OrderBy(e => e.Sequence)
+            .Select(e => new ScimQueuedEvent(e.EventId, e.Json, e.Attempts, e.LastError))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> AcknowledgeAsync(string receiver, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var ids = eventIds.ToList();
+        return await db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null).SetProperty(e => e.Dead, false), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FailedAsync(string receiver, string eventId, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
+    {
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        var dead = retryAt is null;
+        var text = failure.Length > ScimModelBuilderExtensions.LongText ? failure[..ScimModelBuilderExtensions.LongText] : failure;
+        await db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && e.EventId == eventId && e.DeliveredAt == null)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(e => e.Attempts, attempts).SetProperty(e => e.AvailableAt, at).SetProperty(e => e.Dead, dead)
+                    .SetProperty(e => e.LastError, text).SetProperty(e => e.LeaseToken, (string?)null),
+                cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseAsync(string receiver, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        if (eventIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var ids = eventIds.ToList();
+        await db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null && !e.Dead)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ScimQueuedEvent>> ListDeadAsync(string receiver, int max, CancellationToken cancellationToken)
+    {
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        return await db.Set<ScimEventDeliveryEntity>().AsNoTracking()
+            .Where(e => e.Receiver == receiver && e.Dead)
+            .OrderBy(e => e.Sequence)
+            .Take(max)
+            .Select(e => new ScimQueuedEvent(e.EventId, e.Json, e.Attempts, e.LastError))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> ReplayAsync(string receiver, IReadOnlyCollection<string>? eventIds, CancellationToken cancellationToken)
+    {
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var dead = db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && e.Dead);
+        if (eventIds is not null)
+        {
+            var ids = eventIds.ToList();
+            dead = dead.Where(e => ids.Contains(e.EventId));
+        }
+
+        return await dead.ExecuteUpdateAsync(
+            s => s.SetProperty(e => e.Dead, false).SetProperty(e => e.Attempts, 0).SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PurgeAsync(DateTimeOffset deliveredBefore, CancellationToken cancellationToken)
+    {
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var before = deliveredBefore.ToUnixTimeMilliseconds();
+        await db.Set<ScimEventDeliveryEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before)
+            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

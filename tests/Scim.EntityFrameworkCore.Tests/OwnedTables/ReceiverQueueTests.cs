@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Events;
+using Scim.Core.Provisioning;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+using Scim.Tests.Receivers;
+
+namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+/// <summary>
+/// The receivers' queue in the database (<c>ScimEventDeliveries</c>): one row per receiver and
+/// event whatever the repeats, leases that two claimers never share, order per resource, dead rows
+/// replayed; and SETs pushed from it to a real receiver, across a stop of the process.
+/// </summary>
+public abstract class ReceiverQueueTests
+{
+    private const string User = """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{0}"}""";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Provider Provider { get; }
+
+    [Fact]
+    public async Task Queue_RepeatedHandOver_KeepsOneRow_ClaimsNeverOverlap_AndOrderHoldsPerResource()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        var queue = app.Services.GetRequiredService<IScimReceiverQueue>();
+        var a1 = Change("u-a");
+        var b1 = Change("u-b");
+        var a2 = Change("u-a");
+        foreach (var change in new[] { a1, b1, a2, a1, b1 })
+        {
+            await queue.EnqueueAsync("r1", change, Ct);
+        }
+
+        await queue.EnqueueAsync("r2", a1, Ct);
+        await using (var db = app.Database())
+        {
+            Assert.Equal(3, await db.Set<ScimEventDeliveryEntity>().CountAsync(e => e.Receiver == "r1", Ct));
+        }
+
+        // Two claimers at once share nothing; a2 waits while a1 is held.
+        var claims = await Task.WhenAll(queue.ClaimAsync("r1", 2, TimeSpan.FromMinutes(1), Ct), queue.ClaimAsync("r1", 2, TimeSpan.FromMinutes(1), Ct));
+        var taken = claims.SelectMany(c => c).Select(e => e.EventId).ToList();
+        Assert.Equal(new[] { a1.EventId, b1.EventId }.Order(StringComparer.Ordinal), taken.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(a2.EventId, (await queue.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.EventId));
+
+        // a1 fails and waits for its retry: a2 (same resource) waits too, b1 does not.
+        await queue.FailedAsync("r1", a1.EventId, 1, DateTimeOffset.UtcNow.AddMinutes(5), "503", Ct);
+        await queue.ReleaseAsync("r1", [a2.EventId, b1.EventId], Ct);
+        var next = await queue.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal([b1.EventId], next.Select(e => e.EventId));
+
+        // Given up, a1 no longer holds a2 back; replayed, it is due again with its attempts reset.
+        await queue.FailedAsync("r1", a1.EventId, 2, null, "gone", Ct);
+        Assert.Equal(1, await queue.AcknowledgeAsync("r1", [b1.EventId], Ct));
+        await queue.ReleaseAsync("r1", [a2.EventId], Ct);
+        Assert.Equal([a2.EventId], (await queue.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.EventId));
+        var dead = Assert.Single(await queue.ListDeadAsync("r1", 10, Ct));
+        Assert.Equal((a1.EventId, 2, "gone"), (dead.EventId, dead.Attempts, dead.LastError));
+        Assert.Equal(1, await queue.ReplayAsync("r1", null, Ct));
+        var replayed = Assert.Single(await queue.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal((a1.EventId, 0), (replayed.EventId, replayed.Attempts));
+        Assert.Equal(a1.ToJson(), replayed.Json);
+
+        // Delivered rows go when the retention ends; other receivers' rows are their own.
+        await queue.PurgeAsync(DateTimeOffset.UtcNow.AddSeconds(1), Ct);
+        await using (var db = app.Database())
+        {
+            Assert.False(await db.Set<ScimEventDeliveryEntity>().AnyAsync(e => e.EventId == b1.EventId, Ct));
+            Assert.True(await db.Set<ScimEventDeliveryEntity>().AnyAsync(e => e.Receiver == "r2", Ct));
+        }
+    }
+
+    [Fact]
+    public async Task Push_ReceiverDownAcrossAProcessStop_GetsEveryChangeOnce_InOrderPerResource()
+    {
+        await using var receiver = await SetReceiver.StartAsync();
+        receiver.Mode = SetReceiverMode.Unavailable;
+        void Receivers(Scim.Core.ScimBuilder scim) => scim
+            .ConfigureService(o =>
+            {
+                o.EventDelivery.RetryDelay = TimeSpan.FromMilliseconds(50);
+                o.EventDelivery.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+                o.EventDelivery.PollInterval = TimeSpan.FromMilliseconds(100);
+                o.EventDelivery.LeaseDuration = TimeSpan.FromSeconds(1);
+                o.EventDelivery.MaxAttempts = 1000;
+            })
+            .AddEventReceivers(o =>
+            {
+                o.Issuer = "https://scim.example.com";
+                o.PushTries = 1;
+                o.AddPushReceiver("hr", receiver.Endpoint, "aud-hr");
+            });
+
+        var app = await ScimTablesApp.StartAsync(Provider, Receivers);
+        var ids = new List<string>();
+        using (var client = app.Client())
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
+            }
+
+            foreach (var id in ids)
+            {
+                (await client.Patch("Users/" + id, Http.PatchOp("""{"op":"replace","path":"title","value":"Engineer"}"""))).Expect(HttpStatusCode.OK);
+                (await client.Delete("Users/" + id)).Expect(HttpStatusCode.NoContent);
+            }
+        }
+
+        await receiver.WaitUntilAsync(_ => receiver.All.Count > 0, TimeSpan.FromSeconds(20));
+        await using var next = await app.RestartAsync(Receivers);
+        receiver.Mode = SetReceiverMode.Accept;
+        await receiver.WaitUntilAsync(sets => sets.DistinctBy(s => s.Jti).Count() >= 12, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(12, receiver.Distinct.Count);
+        foreach (var id in ids)
+        {
+            Assert.Equal(
+                ["urn:ietf:params:scim:event:prov:create:notice", "urn:ietf:params:scim:event:prov:patch:notice", "urn:ietf:params:scim:event:prov:delete"],
+                receiver.Distinct.Where(s => s.SubjectUri == "/Users/" + id).Select(s => s.EventUris[0]));
+        }
+
+        await using var db = next.Database();
+        await WaitForAsync(() => next.Database().Set<ScimEventDeliveryEntity>().Count(e => e.DeliveredAt != null) == 12);
+        Assert.Equal(12, await db.Set<ScimEventDeliveryEntity>().CountAsync(Ct));
+    }
+
+    private static ScimChangeEvent Change(string id) => new()
+    {
+        ResourceType = "User",
+        ResourceId = id,
+        Tenant = "default",
+        Kind = ScimChangeKind.Patched,
+        Time = DateTimeOffset.UtcNow,
+        ChangedPaths = ["title"],
+    };
+
+    private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 seconds.");
+            await Task.Delay(50, Ct);
+        }
+    }
+}
+
+/// <summary>The receivers' queue on SQLite.</summary>
+public sealed class SqliteReceiverQueueTests : ReceiverQueueTests
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+/// <summary>The receivers' queue on PostgreSQL.</summary>
+public sealed class PostgresReceiverQueueTests : ReceiverQueueTests
+{
+    protected override Provider Provider => Provider.Postgres;
+}
