@@ -16,7 +16,7 @@ namespace Scim.AspNetCore.Events;
 /// (an activation or deactivation is both the put or patch that made it and <c>prov:activate</c> /
 /// <c>prov:deactivate</c>). The header's <c>typ</c> is <c>secevent+jwt</c>; there is no <c>exp</c>
 /// and no <c>sub</c>, so a SET cannot pass for an ID or access token. The tenant, actor and method
-/// travel in the private claim <c>scim_audit</c>.
+/// travel in the private claim <c>scim_audit</c>, with the IdP dialects the request needed.
 /// </summary>
 internal sealed class ScimSetWriter(SchemaRegistry registry, SigningCredentials credentials, string issuer, TimeProvider time)
 {
@@ -85,6 +85,11 @@ internal sealed class ScimSetWriter(SchemaRegistry registry, SigningCredentials 
         if (change.Method is { } method)
         {
             audit["method"] = method;
+        }
+
+        if (change.Dialects.Count > 0)
+        {
+            audit["dialects"] = new JsonArray([.. change.Dialects.Select(d => (JsonNode?)d)]);
         }
 
         claims["scim_audit"] = audit;

@@ -63,6 +63,13 @@ public sealed class ScimChangeEvent
     public string? Method { get; init; }
 
     /// <summary>
+    /// The identity-provider PATCH dialects the request needed (names of <c>Scim.Core.Patching.PatchDialects</c>
+    /// flags, such as <c>OperationNameAnyCase</c> or <c>BooleanStrings</c>): which non-RFC shapes the
+    /// client sent, for audit. Empty for a request that kept to RFC 7644, and for POST, PUT and DELETE.
+    /// </summary>
+    public IReadOnlyList<string> Dialects { get; init; } = [];
+
+    /// <summary>
     /// The id of the write that made the change, shared by every event of that write (a deleted user's
     /// event and the events of the groups it left): a SET's <c>txn</c>.
     /// </summary>

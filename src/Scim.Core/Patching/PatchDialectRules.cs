@@ -67,6 +67,8 @@ internal sealed partial class ScimPatcher
             {
                 throw Error(ScimErrorType.InvalidPath, $"'{key}' is a path, not an attribute name; send it as the operation's 'path'.");
             }
+
+            DialectUse.Note(PatchDialects.DottedAndQualifiedKeys);
         }
 
         /// <summary>
@@ -76,14 +78,20 @@ internal sealed partial class ScimPatcher
         /// </summary>
         private bool IgnoreEchoedReadOnly(ResolvedAttribute resolved, JsonElement value)
         {
+            var current = Owner(resolved, create: false)?[resolved.Attribute.Name];
+            if (resolved.SubAttribute is null && value.ValueKind == JsonValueKind.String && current is JsonValue v
+                && v.TryGetValue<string>(out var text) && string.Equals(text, value.GetString(), StringComparison.Ordinal))
+            {
+                return true; // an echo of the current value changes nothing, dialect or not
+            }
+
             if (_patcher.Has(PatchDialects.MessageCasing))
             {
+                DialectUse.Note(PatchDialects.MessageCasing);
                 return true;
             }
 
-            var current = Owner(resolved, create: false)?[resolved.Attribute.Name];
-            return resolved.SubAttribute is null && value.ValueKind == JsonValueKind.String && current is JsonValue v
-                && v.TryGetValue<string>(out var text) && string.Equals(text, value.GetString(), StringComparison.Ordinal);
+            return false;
         }
 
         /// <summary>
@@ -96,6 +104,8 @@ internal sealed partial class ScimPatcher
             {
                 throw Error(ScimErrorType.InvalidValue, $"A 'remove' of '{displayPath}' carries a value; RFC 7644 defines none. Select values with a filter (members[value eq \"id\"]), or accept the Entra ID shape with PatchDialects.RemoveListedValues.");
             }
+
+            DialectUse.Note(PatchDialects.RemoveListedValues);
         }
 
         /// <summary>Entra ID: a remove carrying values removes those only, matched on <c>value</c> for complex attributes (<see cref="PatchDialects.RemoveListedValues"/>).</summary>
@@ -150,8 +160,16 @@ internal sealed partial class ScimPatcher
         }
 
         /// <summary>The element to add when a filtered sub-attribute's value filter matches none (<see cref="PatchDialects.CreateOnFilterMiss"/>), or <see langword="null"/>.</summary>
-        private JsonObject? ElementForMissedFilter(FilterExpression filter, SchemaAttribute attribute) =>
-            _patcher.Has(PatchDialects.CreateOnFilterMiss) ? ElementFromFilter(filter, attribute) : null;
+        private JsonObject? ElementForMissedFilter(FilterExpression filter, SchemaAttribute attribute)
+        {
+            if (!_patcher.Has(PatchDialects.CreateOnFilterMiss) || ElementFromFilter(filter, attribute) is not { } element)
+            {
+                return null;
+            }
+
+            DialectUse.Note(PatchDialects.CreateOnFilterMiss);
+            return element;
+        }
 
         /// <summary>For Entra's <c>emails[type eq "work"].value</c> on a user with no work email: an element holding the filter's equalities.</summary>
         private static JsonObject? ElementFromFilter(FilterExpression filter, SchemaAttribute attribute)

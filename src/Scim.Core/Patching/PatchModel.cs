@@ -24,7 +24,11 @@ internal sealed record PatchOperation(PatchOperationType Op, string? Path, JsonE
 
 /// <summary>A PATCH request (RFC 7644 §3.5.2): its operations, in order.</summary>
 /// <param name="Operations">The operations; applied all or none.</param>
-internal sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations);
+internal sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations)
+{
+    /// <summary>The dialects reading the message needed (its keys' and operation names' casing).</summary>
+    public PatchDialects Dialects { get; init; }
+}
 
 /// <summary>
 /// What a PATCH changed. The version of a resource changes only when <see cref="Changed"/>; the
@@ -47,6 +51,9 @@ internal sealed class PatchResult
 
     /// <summary>Membership changes, when the patcher was asked to give group members as deltas; else <see langword="null"/>.</summary>
     public MembershipChange? Members { get; }
+
+    /// <summary>The identity-provider dialects the request needed (none for a request that kept to RFC 7644, and for a PUT).</summary>
+    public PatchDialects Dialects { get; internal set; }
 
     /// <summary>Whether anything changed (attributes, or a non-empty membership delta).</summary>
     public bool Changed => ChangedPaths.Count > 0 || Members is { IsEmpty: false };

@@ -18,7 +18,9 @@ internal sealed partial class ScimPatcher
         using var document = JsonInput.Parse(utf8Json, ReadingOptions.MaxDepth, allowDuplicates: true);
 
         // One standalone copy of the message; every operation's value points into it.
-        return JsonInput.Read(document, root => ReadRequest(root.Clone()));
+        DialectUse.Begin();
+        var request = JsonInput.Read(document, root => ReadRequest(root.Clone()));
+        return request with { Dialects = DialectUse.End() };
     }
 
     private PatchRequest ReadRequest(JsonElement root)
@@ -35,10 +37,12 @@ internal sealed partial class ScimPatcher
             if (string.Equals(property.Name, "schemas", comparison))
             {
                 schemas = property.Value;
+                NoteCasing(property.Name, "schemas");
             }
             else if (string.Equals(property.Name, "Operations", comparison))
             {
                 operations = property.Value;
+                NoteCasing(property.Name, "Operations");
             }
         }
 
@@ -46,6 +50,11 @@ internal sealed partial class ScimPatcher
             || !list.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && string.Equals(s.GetString(), ScimSchemaUris.PatchOp, comparison)))
         {
             throw Syntax($"A PATCH request must list \"{ScimSchemaUris.PatchOp}\" in 'schemas'.");
+        }
+
+        if (!list.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.String && string.Equals(s.GetString(), ScimSchemaUris.PatchOp, StringComparison.Ordinal)))
+        {
+            DialectUse.Note(PatchDialects.MessageCasing);
         }
 
         if (operations is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
@@ -110,6 +119,10 @@ internal sealed partial class ScimPatcher
             null => throw Syntax($"Operations[{index}] has no 'op'."),
             _ => throw Syntax($"Operations[{index}].op is '{op}'; expected 'add', 'remove' or 'replace'."),
         };
+        if (op is not ("add" or "remove" or "replace"))
+        {
+            DialectUse.Note(PatchDialects.OperationNameAnyCase);
+        }
 
         if (type != PatchOperationType.Remove && value is null)
         {
@@ -123,6 +136,15 @@ internal sealed partial class ScimPatcher
         }
 
         return new PatchOperation(type, string.IsNullOrEmpty(path) ? null : path, value);
+    }
+
+    /// <summary>A message key matched only in another casing (<see cref="PatchDialects.MessageCasing"/>).</summary>
+    private static void NoteCasing(string sent, string expected)
+    {
+        if (!string.Equals(sent, expected, StringComparison.Ordinal))
+        {
+            DialectUse.Note(PatchDialects.MessageCasing);
+        }
     }
 
     private static ScimException Syntax(string detail) => ScimException.BadRequest(ScimErrorType.InvalidSyntax, detail);

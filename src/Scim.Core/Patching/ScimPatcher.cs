@@ -70,6 +70,7 @@ internal sealed partial class ScimPatcher
         }
 
         var run = Run.Start(this, resource, resourceType);
+        DialectUse.Begin();
         try
         {
             run.Prepare(request.Operations);
@@ -95,7 +96,9 @@ internal sealed partial class ScimPatcher
                 throw;
             }
 
-            return run.Finish();
+            var result = run.Finish();
+            result.Dialects = request.Dialects | DialectUse.End();
+            return result;
         }
         finally
         {

@@ -61,7 +61,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         Draft((txn, groupId, version, _, _) => Event(context, txn, "DELETE", groupType, groupId, null, ScimChangeKind.MembersRemoved, ["members"], version, time, null, null, [], [memberId], null), deletion?.Transaction);
 
     /// <summary>A PUT or PATCH: its kind follows from what changed; none when nothing did (members all there already).</summary>
-    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> paths, JsonObject? before, JsonObject after, DateTimeOffset time) =>
+    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> paths, JsonObject? before, JsonObject after, Patching.PatchDialects dialects, DateTimeOffset time) =>
         Draft((txn, id, version, added, removed) =>
         {
             if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
@@ -88,7 +88,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
                 kind = isReplace ? ScimChangeKind.Replaced : ScimChangeKind.Patched;
             }
 
-            return Event(context, txn, isReplace ? "PUT" : "PATCH", type, id, (string?)after["externalId"], kind, changedPaths, version, time, before, after, added, removed, Written(after, id, version, type));
+            return Event(context, txn, isReplace ? "PUT" : "PATCH", type, id, (string?)after["externalId"], kind, changedPaths, version, time, before, after, added, removed, Written(after, id, version, type), Patching.DialectUse.Names(dialects));
         });
 
     /// <summary>
@@ -162,8 +162,9 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         return resource;
     }
 
-    private ScimChangeEvent Event(ScimContext context, string transaction, string method, ScimResourceType type, string id, string? externalId, ScimChangeKind kind, IReadOnlyList<string> paths, string? version, DateTimeOffset time, JsonObject? before, JsonObject? after, IReadOnlyList<string> added, IReadOnlyList<string> removed, JsonObject? resource) => new()
+    private ScimChangeEvent Event(ScimContext context, string transaction, string method, ScimResourceType type, string id, string? externalId, ScimChangeKind kind, IReadOnlyList<string> paths, string? version, DateTimeOffset time, JsonObject? before, JsonObject? after, IReadOnlyList<string> added, IReadOnlyList<string> removed, JsonObject? resource, IReadOnlyList<string>? dialects = null) => new()
     {
+        Dialects = dialects ?? [],
         ResourceType = type.Name,
         ResourceId = id,
         ExternalId = externalId,

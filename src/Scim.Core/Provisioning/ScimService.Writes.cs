@@ -267,7 +267,7 @@ public sealed partial class ScimService
 
             ScimResource saved;
             IReadOnlyList<string> added = [], removed = [];
-            var events = _events.Changed(context, type.Type, isReplace, paths, before, tree, now);
+            var events = _events.Changed(context, type.Type, isReplace, paths, before, tree, result.Dialects, now);
             var writing = context.WithEvents(events);
             if (!isGroup)
             {

@@ -30,6 +30,7 @@ internal sealed partial class ResourceReader
             if (value.ValueKind == JsonValueKind.Array && leniency.HasFlag(ReaderLeniency.SingleElementArrays) && value.GetArrayLength() == 1)
             {
                 // A one-element array where one value is expected: unambiguous, so read the element.
+                Patching.DialectUse.Note(Patching.PatchDialects.ArrayShapes);
                 return ReadSingle(value[0], attribute, path, requireRequired);
             }
 
@@ -46,6 +47,7 @@ internal sealed partial class ResourceReader
             if (leniency.HasFlag(ReaderLeniency.SingleValueForArray))
             {
                 // One value where an array is expected: a one-element array.
+                Patching.DialectUse.Note(Patching.PatchDialects.ArrayShapes);
                 return ReadSingle(value, attribute, path, requireRequired) is { } one ? new JsonArray(one) : null;
             }
 
@@ -96,6 +98,7 @@ internal sealed partial class ResourceReader
                 // Entra ID sends booleans as "True" / "False".
                 if (value.ValueKind == JsonValueKind.String && leniency.HasFlag(ReaderLeniency.BooleanStrings) && bool.TryParse(value.GetString(), out var flag))
                 {
+                    Patching.DialectUse.Note(Patching.PatchDialects.BooleanStrings);
                     return JsonValue.Create(flag);
                 }
 
@@ -171,6 +174,7 @@ internal sealed partial class ResourceReader
                     && attribute.FindSubAttribute("value") is { Type: AttributeType.String or AttributeType.Reference })
                 {
                     var id = value.GetString();
+                    Patching.DialectUse.Note(Patching.PatchDialects.StringAsValue);
                     return string.IsNullOrEmpty(id) ? null : new JsonObject { ["value"] = id };
                 }
 

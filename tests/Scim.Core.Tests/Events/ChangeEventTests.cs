@@ -13,6 +13,26 @@ public sealed class ChangeEventTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Patch_EventNamesTheIdpDialectsTheRequestNeeded_AndNoneForAnRfcRequest()
+    {
+        using var kit = new ServiceKit();
+        var id = await kit.CreateUserAsync("dialects");
+
+        await kit.Service.PatchAsync(ServiceKit.Context, "Users", id, ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}"""), cancellationToken: Ct);
+        var entra = kit.Events.All[^1];
+        await kit.PatchAsync("Users", id, """{"op":"replace","path":"nickName","value":"Di"}""");
+        var rfc = kit.Events.All[^1];
+        await kit.Service.PatchAsync(ServiceKit.Context, "Users", id, ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"operations":[{"op":"add","value":{"name.givenName":"Di"}}]}"""), cancellationToken: Ct);
+        var dotted = kit.Events.All[^1];
+
+        Assert.Equal(ScimChangeKind.Deactivated, entra.Kind);
+        Assert.Equal(["OperationNameAnyCase", "BooleanStrings"], entra.Dialects);
+        Assert.Equal("PATCH", entra.Method);
+        Assert.Empty(rfc.Dialects);
+        Assert.Equal(["DottedAndQualifiedKeys", "MessageCasing"], dotted.Dialects);
+    }
+
+    [Fact]
     public async Task Create_PublishesCreated_WithTenantActorVersionAndTime()
     {
         var clock = new FakeTimeProvider();
