@@ -21,6 +21,27 @@ internal static class EntityContexts
         return new Lease(scope, null);
     }
 
+    /// <summary>
+    /// Runs a claim (a conditional update that takes due rows under a lease) so that claims of all
+    /// instances take turns: the per-resource order rule reads rows another claim may be taking at
+    /// the same moment. SQLite runs one write at a time anyway; on PostgreSQL (read committed) two
+    /// claims could otherwise each take one event of the same resource, so the claim holds a
+    /// transaction-scoped advisory lock, released at its commit. Other providers run it as is.
+    /// </summary>
+    public static async Task<int> ClaimInTurnAsync(DbContext db, long lockKey, Func<CancellationToken, Task<int>> claim, CancellationToken cancellationToken)
+    {
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) != true)
+        {
+            return await claim(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken).ConfigureAwait(false);
+        var taken = await claim(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return taken;
+    }
+
     private sealed class Lease(AsyncServiceScope? scope, DbContext? owned) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()

@@ -46,6 +46,9 @@ internal static class EventRows
 internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : IScimEventOutbox
     where TContext : DbContext
 {
+    // The advisory lock key the claims of all instances take turns on (PostgreSQL).
+    private const long OutboxLock = 0x5C1_0E7E_0001;
+
     // Whether the model has the outbox table: a host that maps its own entities without
     // ApplyScimEvents() has none, and the dispatcher's polls then cost nothing after the first.
     private bool? _enabled;
@@ -79,8 +82,11 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             .OrderBy(e => e.Sequence)
             .Take(max)
             .Select(e => e.Sequence);
-        if (await due.Where(e => taken.Contains(e.Sequence))
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), cancellationToken).ConfigureAwait(false) == 0)
+        if (await EntityContexts.ClaimInTurnAsync(
+            db,
+            OutboxLock,
+            ct => due.Where(e => taken.Contains(e.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), ct),
+            cancellationToken).ConfigureAwait(false) == 0)
         {
             return [];
         }

@@ -13,6 +13,9 @@ namespace Scim.EntityFrameworkCore;
 internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) : IScimReceiverQueue
     where TContext : DbContext
 {
+    // The advisory lock key the claims of all instances take turns on (PostgreSQL).
+    private const long QueueLock = 0x5C1_0E7E_0002;
+
     private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     public async Task EnqueueAsync(string receiver, ScimChangeEvent change, CancellationToken cancellationToken)
@@ -58,8 +61,11 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
             .OrderBy(e => e.Sequence)
             .Take(max)
             .Select(e => e.Sequence);
-        if (await due.Where(e => taken.Contains(e.Sequence))
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), cancellationToken).ConfigureAwait(false) == 0)
+        if (await EntityContexts.ClaimInTurnAsync(
+            db,
+            QueueLock,
+            ct => due.Where(e => taken.Contains(e.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), ct),
+            cancellationToken).ConfigureAwait(false) == 0)
         {
             return [];
         }

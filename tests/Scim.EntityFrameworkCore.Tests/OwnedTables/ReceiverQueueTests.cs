@@ -75,6 +75,31 @@ public abstract class ReceiverQueueTests
     }
 
     [Fact]
+    public async Task Queue_RacingClaims_NeverSplitOneResourcesEntriesBetweenTwoClaimers()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        var queue = app.Services.GetRequiredService<IScimReceiverQueue>();
+        for (var round = 0; round < 60; round++)
+        {
+            var resource = "u-" + round;
+            var first = Change(resource);
+            var second = Change(resource);
+            await queue.EnqueueAsync("race", first, Ct);
+            await queue.EnqueueAsync("race", second, Ct);
+
+            // One claimer takes one entry while the other asks for more: the second entry must not go to the other.
+            var claims = await Task.WhenAll(
+                Task.Run(() => queue.ClaimAsync("race", 1, TimeSpan.FromMinutes(1), Ct), Ct),
+                Task.Run(() => queue.ClaimAsync("race", 2, TimeSpan.FromMinutes(1), Ct), Ct));
+            var holders = claims.Select(c => c.Select(e => e.EventId).ToHashSet()).ToList();
+            Assert.False(
+                holders.Any(h => h.Contains(second.EventId)) && !holders.Any(h => h.Contains(first.EventId) && h.Contains(second.EventId)) && holders.Any(h => h.Contains(first.EventId)),
+                $"Round {round}: one claimer holds the resource's first entry and another its second.");
+            await queue.AcknowledgeAsync("race", [first.EventId, second.EventId], Ct);
+        }
+    }
+
+    [Fact]
     public async Task Push_ReceiverDownAcrossAProcessStop_GetsEveryChangeOnce_InOrderPerResource()
     {
         await using var receiver = await SetReceiver.StartAsync();
