@@ -25,10 +25,16 @@ internal sealed partial class SampleProcess : IAsyncDisposable
     /// <summary>The store line's text after "Store: ", e.g. "sqlite (/tmp/x/scim-sample.db)".</summary>
     public string Store { get; private init; } = string.Empty;
 
+    /// <summary>The activity page's address, as printed ("Activity page: ...").</summary>
+    public string ActivityUrl { get; private init; } = string.Empty;
+
+    /// <summary>The address the sample listens on (the base URL without /scim/v2).</summary>
+    public string Root => BaseUrl[..^"/scim/v2".Length];
+
     public static async Task<SampleProcess> StartAsync(params string[] options)
     {
         var process = Start(["--urls", "http://127.0.0.1:0", .. WithContentRoot(options)]);
-        string? baseUrl = null, token = null, patch = null, store = null;
+        string? baseUrl = null, token = null, patch = null, store = null, activity = null;
         var output = new System.Text.StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (patch is null)
@@ -44,12 +50,14 @@ internal sealed partial class SampleProcess : IAsyncDisposable
             token ??= TokenLine().Match(line) is { Success: true } m2 ? m2.Groups["token"].Value : null;
             patch ??= PatchLine().Match(line) is { Success: true } m3 ? m3.Groups["status"].Value : null;
             store ??= StoreLine().Match(line) is { Success: true } m4 ? m4.Groups["store"].Value : null;
+            activity ??= ActivityLine().Match(line) is { Success: true } m5 ? m5.Groups["url"].Value : null;
         }
 
         Assert.NotNull(baseUrl);
         Assert.NotNull(token);
         Assert.NotNull(store);
-        return new SampleProcess(process, baseUrl, token, patch) { Store = store };
+        Assert.NotNull(activity);
+        return new SampleProcess(process, baseUrl, token, patch) { Store = store, ActivityUrl = activity };
     }
 
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] options)
@@ -146,4 +154,7 @@ internal sealed partial class SampleProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^Store: (?<store>.+)$")]
     private static partial Regex StoreLine();
+
+    [GeneratedRegex(@"Activity page: (?<url>\S+)")]
+    private static partial Regex ActivityLine();
 }
