@@ -3,7 +3,7 @@
 // protected by the built-in bearer-token scheme. Its command line is a stable interface: --urls,
 // --Sample:Token=<token>, --Sample:PatchResponse=204|200, --Sample:Store=memory|sqlite|postgres,
 // --Sample:ConnectionString=<...>, --Sample:Telemetry=none|console|otlp. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
-// tokens from Sample:Tenants:<tenant>=<token>.
+// tokens from Sample:Tenants:<tenant>=<token>. /activity shows the changes live (Activity/).
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +13,7 @@ using OpenTelemetry.Trace;
 using Scim.AspNetCore;
 using Scim.Core.Diagnostics;
 using Scim.Core.Stores;
+using Scim.Sample.Activity;
 using Scim.Sample.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -61,11 +62,13 @@ scim.AddScimBearerTokens(tokens =>
             tokens.AddToken(tenant, tenant + "-client", token);
         }
     });
+scim.AddSampleActivity(options);
 
 var app = builder.Build();
 await MigrateAsync(app.Services, options.Store);
 app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
+app.MapSampleActivity();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -73,6 +76,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     foreach (var address in addresses)
     {
         Console.WriteLine($"SCIM base URL: {address.TrimEnd('/')}{SampleOptions.BasePath}");
+        Console.WriteLine($"Activity page: {address.TrimEnd('/')}{SampleActivity.PagePath}");
     }
 
     Console.WriteLine($"Bearer token: {options.Token}");
