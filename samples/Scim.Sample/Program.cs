@@ -4,6 +4,8 @@
 // --Sample:Token=<token>, --Sample:PatchResponse=204|200, --Sample:Store=memory|sqlite|postgres,
 // --Sample:ConnectionString=<...>, --Sample:Telemetry=none|console|otlp. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
 // tokens from Sample:Tenants:<tenant>=<token>. /activity shows the changes live (Activity/).
+// Changes go as signed SETs to --Sample:Receivers:<name>=<url> and a poll endpoint for
+// --Sample:PollToken=<token>; --Sample:EventDelivery:<option>=<value> tunes delivery (SampleEvents.cs).
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -14,10 +16,12 @@ using Scim.AspNetCore;
 using Scim.Core.Diagnostics;
 using Scim.Core.Stores;
 using Scim.Sample.Activity;
+using Scim.Sample;
 using Scim.Sample.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+var events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
 var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
 switch (options.Store)
 {
@@ -63,12 +67,14 @@ scim.AddScimBearerTokens(tokens =>
         }
     });
 scim.AddSampleActivity(options);
+events.Register(scim);
 
 var app = builder.Build();
 await MigrateAsync(app.Services, options.Store);
 app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 app.MapSampleActivity();
+events.Map(app);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -77,6 +83,20 @@ app.Lifetime.ApplicationStarted.Register(() =>
     {
         Console.WriteLine($"SCIM base URL: {address.TrimEnd('/')}{SampleOptions.BasePath}");
         Console.WriteLine($"Activity page: {address.TrimEnd('/')}{SampleActivity.PagePath}");
+        if (events.Any)
+        {
+            Console.WriteLine($"SET signing keys: {address.TrimEnd('/')}{SampleEvents.KeysPath}");
+        }
+
+        if (events.PollToken is not null)
+        {
+            Console.WriteLine($"SET poll endpoint: {address.TrimEnd('/')}{SampleEvents.PollPath}");
+        }
+    }
+
+    foreach (var (name, url) in events.Push)
+    {
+        Console.WriteLine($"SET receiver '{name}': {url}");
     }
 
     Console.WriteLine($"Bearer token: {options.Token}");

@@ -3,6 +3,8 @@
 // (RFC 8936), signed with an EC P-256 key kept in a PEM file (--Sample:SigningKey=<path>, by
 // default scim-sample-signing-key.pem in the content root, created on first use) so that
 // receivers can keep checking signatures across restarts. Nothing is registered without receivers.
+// --Sample:EventDelivery:<option>=<value> tunes delivery (ScimEventDeliveryOptions: LeaseDuration,
+// RetryDelay, PollInterval, ...), for the subscribers and the receivers alike.
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Scim.Core;
@@ -16,8 +18,11 @@ internal sealed class SampleEvents
     public const string KeysPath = "/.well-known/scim-events/jwks.json";
     public const string PollReceiver = "poll";
 
-    private SampleEvents(IReadOnlyDictionary<string, Uri> push, string? pollToken, string issuer, string keyFile)
+    private readonly IConfigurationSection _delivery;
+
+    private SampleEvents(IReadOnlyDictionary<string, Uri> push, string? pollToken, string issuer, string keyFile, IConfigurationSection delivery)
     {
+        _delivery = delivery;
         Push = push;
         PollToken = pollToken;
         Issuer = issuer;
@@ -66,12 +71,17 @@ internal sealed class SampleEvents
 
         var issuer = configuration["Sample:Issuer"] ?? "scim-sample";
         var keyFile = configuration["Sample:SigningKey"] ?? Path.Combine(contentRoot, "scim-sample-signing-key.pem");
-        return new SampleEvents(push, pollToken, issuer, Path.GetFullPath(keyFile, contentRoot));
+        return new SampleEvents(push, pollToken, issuer, Path.GetFullPath(keyFile, contentRoot), configuration.GetSection("Sample:EventDelivery"));
     }
 
     /// <summary>Registers the receivers (when there are any).</summary>
     public void Register(ScimBuilder scim)
     {
+        if (_delivery.Exists())
+        {
+            scim.ConfigureService(o => _delivery.Bind(o.EventDelivery, b => b.ErrorOnUnknownConfiguration = true));
+        }
+
         if (!Any)
         {
             return;

@@ -63,6 +63,9 @@ public sealed class SetReceiver : IAsyncDisposable
     /// <summary>How it answers now.</summary>
     public SetReceiverMode Mode { get; set; } = SetReceiverMode.Accept;
 
+    /// <summary>How long it takes before answering each SET (a slow receiver).</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>Every SET that reached it, in arrival order, whatever it answered.</summary>
     public IReadOnlyList<ReceivedSet> All => [.. _all];
 
@@ -139,6 +142,11 @@ public sealed class SetReceiver : IAsyncDisposable
         var claims = JsonNode.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload))!.AsObject();
         var set = new ReceivedSet(token, header, claims, context.Request.ContentType, context.Request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow);
         _all.Enqueue(set);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted).ConfigureAwait(false);
+        }
+
         switch (Mode)
         {
             case SetReceiverMode.Accept:
