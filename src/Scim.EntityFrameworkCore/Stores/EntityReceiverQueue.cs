@@ -22,6 +22,11 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
     {
         ArgumentNullException.ThrowIfNull(change);
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        if (db.Model.FindEntityType(typeof(ScimEventDeliveryEntity)) is null)
+        {
+            throw new InvalidOperationException($"Event receivers keep their queue in the table of ScimEventDeliveryEntity, which {typeof(TContext).Name}'s model does not have: call modelBuilder.ApplyScimEvents() in OnModelCreating and add a migration.");
+        }
+
         var entries = db.Set<ScimEventDeliveryEntity>();
         if (await entries.AnyAsync(e => e.Receiver == receiver && e.EventId == change.EventId, cancellationToken).ConfigureAwait(false))
         {

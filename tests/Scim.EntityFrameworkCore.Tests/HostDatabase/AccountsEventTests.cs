@@ -31,6 +31,18 @@ public sealed class AccountsEventTests
         Assert.Equal([(ScimChangeKind.Created, id), (ScimChangeKind.Deleted, id)], subscriber.Seen.Select(e => (e.Kind, e.ResourceId)));
     }
 
+    [Fact]
+    public async Task WithoutTheTablesInTheModel_TheReceiversQueueSaysHowToAddThem()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        var queue = app.Services.GetRequiredService<IScimReceiverQueue>();
+        var change = new ScimChangeEvent { ResourceType = "User", ResourceId = "1", Tenant = "default", Kind = ScimChangeKind.Created, Time = DateTimeOffset.UtcNow };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.EnqueueAsync("r", change, TestContext.Current.CancellationToken));
+
+        Assert.Contains("ApplyScimEvents()", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class Subscriber : IScimEventSubscriber
     {
         public ConcurrentQueue<ScimChangeEvent> Seen { get; } = new();
