@@ -197,7 +197,8 @@ public sealed class EventReceiverTests
     [Fact]
     public async Task Poll_ReturnsWaitingSets_AckRemovesThem_UnackedComeBack_SetErrsAreDead()
     {
-        await using var server = await StartAsync(o => o.AddPollReceiver("poller", "aud-poll", PollToken), fastRetries: true);
+        // A lease long enough that a busy machine cannot end it between two polls; the test waits for its end once.
+        await using var server = await StartAsync(o => o.AddPollReceiver("poller", "aud-poll", PollToken), fastRetries: true, lease: TimeSpan.FromSeconds(4));
         var client = server.Client();
         var first = (string)(await client.CreateUserAsync("p1@example.com"))["id"]!;
         var second = (string)(await client.CreateUserAsync("p2@example.com"))["id"]!;
@@ -318,7 +319,7 @@ public sealed class EventReceiverTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
-    private static Task<ScimTestServer> StartAsync(Action<ScimSetOptions> receivers, bool fastRetries = false, TimeSpan? longPoll = null) =>
+    private static Task<ScimTestServer> StartAsync(Action<ScimSetOptions> receivers, bool fastRetries = false, TimeSpan? longPoll = null, TimeSpan? lease = null) =>
         ScimTestServer.StartAsync(o =>
         {
             o.Scim = scim =>
@@ -337,7 +338,7 @@ public sealed class EventReceiverTests
                         s.EventDelivery.RetryDelay = TimeSpan.FromMilliseconds(50);
                         s.EventDelivery.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
                         s.EventDelivery.PollInterval = TimeSpan.FromMilliseconds(50);
-                        s.EventDelivery.LeaseDuration = TimeSpan.FromMilliseconds(500);
+                        s.EventDelivery.LeaseDuration = lease ?? TimeSpan.FromMilliseconds(500);
                         s.EventDelivery.MaxAttempts = 1000;
                     });
                 }
