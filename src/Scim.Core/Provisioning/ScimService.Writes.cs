@@ -31,7 +31,8 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(context);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        var tree = _engine.Serializer.ReadResource(body, type.Type);
+        var tree = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
+        _ignored.Attributes("create", type.Name, ignored);
         RemoveReadOnly(tree, type.Type);
         CheckPasswordChange(tree.ContainsKey("password"));
         var now = _time.GetUtcNow();
@@ -93,7 +94,8 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(id);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        var replacement = _engine.Serializer.ReadResource(body, type.Type);
+        var replacement = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
+        _ignored.Attributes("replace", type.Name, ignored);
         return await WriteAsync(context, type, id, options, projection, tree => _engine.Replacer.Replace(tree, replacement.DeepClone().AsObject(), type.Type), isReplace: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -116,7 +118,12 @@ public sealed partial class ScimService
         var request = _engine.Patcher.ReadRequest(body);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        return await WriteAsync(context, type, id, options, projection, tree => _engine.Patcher.Apply(tree, type.Type, request), isReplace: false, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(context, type, id, options, projection, tree =>
+        {
+            var result = _engine.Patcher.Apply(tree, type.Type, request);
+            _ignored.Attributes("patch", type.Name, result.IgnoredAttributes);
+            return result;
+        }, isReplace: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a resource; a deleted user or group is also removed from every group that listed it.</summary>
