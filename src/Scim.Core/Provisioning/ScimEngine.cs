@@ -72,5 +72,5 @@ internal sealed class ScimEngine
 
     /// <summary>The projection of a request, cached by its parameters (a projection is immutable).</summary>
     public ScimProjection Projection(ScimResourceType type, string? attributes, string? excluded) =>
-        _projections.GetOrAdd((type, attributes, excluded), static (key, registry) => ScimProjection.Create(registry, key.Type, key.Attributes, key.Excluded), Registry);
+        _projections.GetOrAdd((type, attributes, excluded), static (key, engine) => ScimProjection.Create(engine.Registry, key.Type, key.Attributes, key.Excluded, engine.Binder), this);
 }
