@@ -52,7 +52,7 @@ public sealed partial class ScimService
                 ?? registry.FindSchema(groupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues
                 ?? [];
             _groupsMayBeMembers = memberTypes.Count == 0 || memberTypes.Contains("Group", StringComparer.OrdinalIgnoreCase);
-            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers);
+            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers, engine.Options.UnknownMembers);
         }
 
         _resourceTypes = _groups is null ? [userType] : [userType, _groups.Type];
