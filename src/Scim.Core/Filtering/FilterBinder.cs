@@ -30,6 +30,9 @@ internal sealed class FilterBinder
         this.options = options;
     }
 
+    /// <summary>How filters are parsed and bound (limits, strictness, unknown attributes).</summary>
+    public FilterOptions Options => options;
+
     public BoundFilter Bind(FilterExpression filter, ScimResourceType resourceType) => Bind(filter, resourceType, element: null);
 
     private BoundFilter Bind(FilterExpression filter, ScimResourceType resourceType, SchemaAttribute? element)

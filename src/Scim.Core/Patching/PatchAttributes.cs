@@ -48,13 +48,13 @@ internal sealed partial class ScimPatcher
                 // body: refused, or dropped when the host reads bodies with UnknownAttributes = Ignore.
                 if (!_patcher._registry.TryResolveAttribute(_resourceType, qualified, out var resolved, out var error))
                 {
-                    _patcher._reader.Unknown(error);
+                    _patcher._reader.Unknown(qualified, error);
                     continue;
                 }
 
                 if (scope is null && resolved.IsExtension && !dottedOrQualified)
                 {
-                    _patcher._reader.Unknown($"The attribute '{key}' belongs to the extension '{resolved.Schema.Id}'; nest it under that URN.");
+                    _patcher._reader.Unknown(key, $"The attribute '{key}' belongs to the extension '{resolved.Schema.Id}'; nest it under that URN.");
                     continue;
                 }
 

@@ -55,6 +55,9 @@ internal sealed class PatchResult
     /// <summary>The identity-provider dialects the request needed (none for a request that kept to RFC 7644, and for a PUT).</summary>
     public PatchDialects Dialects { get; internal set; }
 
+    /// <summary>The names of the unknown attributes the request named and that were dropped (reading options that ignore them); empty otherwise.</summary>
+    public IReadOnlyList<string> IgnoredAttributes { get; internal set; } = [];
+
     /// <summary>Whether anything changed (attributes, or a non-empty membership delta).</summary>
     public bool Changed => ChangedPaths.Count > 0 || Members is { IsEmpty: false };
 }

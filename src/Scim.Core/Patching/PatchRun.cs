@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scim.Core.Errors;
+using Scim.Core.Filtering;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 
@@ -23,7 +24,7 @@ internal sealed partial class ScimPatcher
 
         private readonly List<Touched> _touched = new(4);
         private readonly List<Edit> _log = new(8);
-        private readonly List<Target> _operationTargets = new(4);
+        private readonly List<ValuePathTarget> _operationTargets = new(4);
         private readonly List<string> _changed = new(4);
         private ScimPatcher _patcher = null!;
         private JsonObject _resource = null!;
@@ -100,10 +101,16 @@ internal sealed partial class ScimPatcher
                     return;
                 }
 
-                Target target;
+                ValuePathTarget target;
                 try
                 {
-                    target = GetTarget(path);
+                    // A path naming an unknown attribute is refused or skipped in its turn, as below.
+                    if (GetTarget(path).Path is not { } known)
+                    {
+                        return;
+                    }
+
+                    target = known;
                 }
                 catch (ScimException)
                 {
@@ -154,8 +161,10 @@ internal sealed partial class ScimPatcher
                 return;
             }
 
-            var target = GetTarget(operation.Path);
-            ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
+            if (TargetOf(operation.Path) is { } target)
+            {
+                ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
+            }
         }
 
         public PatchResult Finish()

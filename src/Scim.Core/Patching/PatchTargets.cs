@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
 using Scim.Core.Schema;
@@ -10,8 +9,12 @@ internal sealed partial class ScimPatcher
     // Shared by every request on every thread.
     private readonly Caching.BoundedCache<(string ResourceType, string Path), Target> _targets = new(512);
 
-    /// <summary>A PATCH path parsed, resolved against the schema and, when it has a value filter, compiled.</summary>
-    private sealed record Target(ResolvedAttribute Attribute, SchemaAttribute? Sub, Func<JsonObject, bool>? Filter, FilterExpression? FilterText);
+    /// <summary>
+    /// A PATCH path parsed, resolved against the schema and, when it has a value filter, compiled
+    /// (<see cref="Path"/>); or, when it names what the resource type does not have, that name and
+    /// the error it gets unless unknown attributes are ignored.
+    /// </summary>
+    private sealed record Target(ValuePathTarget? Path, string? UnknownName, string? UnknownDetail);
 
     private sealed partial class Run
     {
@@ -30,60 +33,31 @@ internal sealed partial class ScimPatcher
 
         private Target ResolveTarget(string text)
         {
-            PatchPath path;
             try
             {
-                path = ScimFilterParser.ParsePatchPath(text, _patcher._filterOptions);
+                var path = ValuePathTarget.Resolve(_patcher._registry, _patcher._binder, _resourceType, text, out var unknownName, out var unknownDetail);
+                return new Target(path, unknownName, unknownDetail);
             }
             catch (ScimException ex)
             {
                 throw Error(ex.ScimType ?? ScimErrorType.InvalidPath, ex.Detail);
             }
-
-            if (!_patcher._registry.TryResolveAttribute(_resourceType, path.Path.ToString(), out var resolved, out var error))
-            {
-                throw Error(ScimErrorType.InvalidPath, error);
-            }
-
-            if (path.ValueFilter is not null && resolved.SubAttribute is not null)
-            {
-                throw Error(ScimErrorType.InvalidPath, $"'{text}' filters a sub-attribute; put the filter on '{resolved.Attribute.Name}'.");
-            }
-
-            var sub = resolved.SubAttribute;
-            if (path.SubAttribute is not null)
-            {
-                sub = resolved.Attribute.FindSubAttribute(path.SubAttribute)
-                    ?? throw Error(ScimErrorType.InvalidPath, $"Unknown sub-attribute '{path.SubAttribute}' of '{resolved.Attribute.Name}'.");
-            }
-
-            Func<JsonObject, bool>? filter = null;
-            if (path.ValueFilter is not null)
-            {
-                if (resolved.Attribute.Type != AttributeType.Complex || !resolved.Attribute.MultiValued)
-                {
-                    throw Error(ScimErrorType.InvalidPath, $"'{resolved.Attribute.Name}' is not a multi-valued complex attribute, so it has no values for '[...]' to select.");
-                }
-
-                filter = CompileElementFilter(resolved, path.ValueFilter);
-            }
-
-            return new Target(resolved with { SubAttribute = null }, sub, filter, path.ValueFilter);
         }
 
-        private Func<JsonObject, bool> CompileElementFilter(ResolvedAttribute resolved, FilterExpression filter)
+        /// <summary>
+        /// The target of an operation's path; <see langword="null"/> when the path names an attribute
+        /// the resource type does not have and the reading options ignore such attributes (the
+        /// operation then does nothing). Otherwise such a path is 400 <c>invalidPath</c>.
+        /// </summary>
+        private ValuePathTarget? TargetOf(string path)
         {
-            try
+            var target = GetTarget(path);
+            if (target.Path is null)
             {
-                var bound = _patcher._binder.Bind(new ValuePathFilter(new AttributePath(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, null), filter), _resourceType);
-                return bound is BoundValuePath valuePath
-                    ? JsonFilterCompiler.Compile(valuePath.Inner, _resourceType)
-                    : static _ => false;
+                _patcher._reader.Unknown(target.UnknownName!, $"Operations[{Index}]: {target.UnknownDetail}", ScimErrorType.InvalidPath);
             }
-            catch (ScimException ex)
-            {
-                throw Error(ScimErrorType.InvalidPath, ex.Detail);
-            }
+
+            return target.Path;
         }
 
         private ScimSchema? FindExtension(string key)

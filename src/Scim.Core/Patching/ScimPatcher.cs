@@ -57,7 +57,7 @@ internal sealed partial class ScimPatcher
     /// <param name="resource">The resource in canonical JSON (e.g. <see cref="ScimSerializer.ToJsonObject"/>).</param>
     /// <param name="resourceType">Its resource type.</param>
     /// <param name="request">The request.</param>
-    /// <returns>What changed.</returns>
+    /// <returns>What changed, and the unknown attributes dropped (when the reading options ignore them).</returns>
     /// <exception cref="ScimException">400 with <c>invalidPath</c>, <c>noTarget</c>, <c>mutability</c>, <c>invalidValue</c> or <c>invalidFilter</c>, naming the operation.</exception>
     public PatchResult Apply(JsonObject resource, ScimResourceType resourceType, PatchRequest request)
     {
@@ -71,6 +71,7 @@ internal sealed partial class ScimPatcher
 
         var run = Run.Start(this, resource, resourceType);
         DialectUse.Begin();
+        IgnoredAttributes.Begin();
         try
         {
             run.Prepare(request.Operations);
@@ -98,11 +99,13 @@ internal sealed partial class ScimPatcher
 
             var result = run.Finish();
             result.Dialects = request.Dialects | DialectUse.End();
+            result.IgnoredAttributes = IgnoredAttributes.End();
             return result;
         }
         finally
         {
             run.End();
+            IgnoredAttributes.End();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Scim.Core.Errors;
+using Scim.Core.Filtering;
 using Scim.Core.Schema;
 
 namespace Scim.Core.Projection;
@@ -10,8 +11,11 @@ namespace Scim.Core.Projection;
 /// characteristic. <c>always</c> attributes (<c>id</c>, and any a schema marks so) are always
 /// there; <c>never</c> attributes (<c>password</c>) never are, whatever is asked;
 /// <c>request</c> attributes only when named in <c>attributes</c>; <c>default</c> attributes
-/// unless excluded or unless <c>attributes</c> names others. Build one per request and apply it
-/// to every resource of the response.
+/// unless excluded or unless <c>attributes</c> names others. An entry of <c>attributes</c> may
+/// select values of a multi-valued attribute with a filter (<c>emails[type eq "work"]</c>,
+/// <c>emails[type eq "work"].value</c>): only the values it matches are returned, unless the
+/// attribute is also named without one. Build one per request and apply it to every resource of
+/// the response.
 /// </summary>
 internal sealed class ScimProjection
 {
@@ -41,15 +45,20 @@ internal sealed class ScimProjection
     /// <param name="resourceType">The resource type of the resources projected.</param>
     /// <param name="attributes">The <c>attributes</c> parameter: a comma-separated list of attribute paths, or <see langword="null"/>.</param>
     /// <param name="excludedAttributes">The <c>excludedAttributes</c> parameter, or <see langword="null"/>.</param>
+    /// <param name="binder">Binds the value filters of <c>attributes</c> entries (its options decide what an unknown attribute inside a filter does); <see langword="null"/> for the defaults.</param>
     /// <returns>The projection.</returns>
-    /// <exception cref="ScimException">400 <c>invalidPath</c>: a malformed path in either list.</exception>
-    public static ScimProjection Create(SchemaRegistry registry, ScimResourceType resourceType, string? attributes = null, string? excludedAttributes = null)
+    /// <exception cref="ScimException">
+    /// 400 <c>invalidPath</c>: a malformed path in either list, a value filter that is malformed or
+    /// on an attribute without values to select, or a value filter in <c>excludedAttributes</c>.
+    /// </exception>
+    public static ScimProjection Create(SchemaRegistry registry, ScimResourceType resourceType, string? attributes = null, string? excludedAttributes = null, FilterBinder? binder = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(resourceType);
         registry.Freeze();
-        var selected = Parse(registry, resourceType, attributes);
-        var excluded = Parse(registry, resourceType, excludedAttributes);
+        binder ??= new FilterBinder(registry, FilterOptions.Default);
+        var selected = Parse(registry, binder, resourceType, attributes, excludedList: false);
+        var excluded = Parse(registry, binder, resourceType, excludedAttributes, excludedList: true);
         if (selected is not null)
         {
             excluded = null;
@@ -101,7 +110,7 @@ internal sealed class ScimProjection
             return false;
         }
 
-        if (Decide(attribute, string.Empty, attribute.Name, sub: null) != Decision.Drop)
+        if (Decide(attribute, string.Empty, attribute.Name, sub: null) != Decision.Drop || _attributes?.ElementsOf(string.Empty, attribute.Name) is not null)
         {
             return attribute.Returned != Returned.Never;
         }
@@ -208,10 +217,39 @@ internal sealed class ScimProjection
 
     private JsonArray? ProjectArray(SchemaAttribute attribute, string schemaKey, JsonArray array, Decision decision)
     {
+        // Entries with a value filter add to what the attribute's own decision keeps, value by value.
+        var selectors = decision == Decision.Whole ? null : _attributes?.ElementsOf(schemaKey, attribute.Name);
         var result = new JsonArray();
         foreach (var item in array)
         {
-            if (item is JsonObject element && ProjectComplex(attribute, schemaKey, element, decision) is { } kept)
+            if (item is not JsonObject element)
+            {
+                continue;
+            }
+
+            var elementDecision = decision;
+            HashSet<string>? selectedSubs = null;
+            if (selectors is not null)
+            {
+                foreach (var selector in selectors)
+                {
+                    if (!selector.Filter(element))
+                    {
+                        continue;
+                    }
+
+                    if (selector.Sub is null)
+                    {
+                        elementDecision = Decision.Whole;
+                        break;
+                    }
+
+                    (selectedSubs ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(selector.Sub);
+                    elementDecision = Decision.Partial;
+                }
+            }
+
+            if (ProjectComplex(attribute, schemaKey, element, elementDecision, elementDecision == Decision.Whole ? null : selectedSubs) is { } kept)
             {
                 result.Add(kept);
             }
@@ -220,13 +258,13 @@ internal sealed class ScimProjection
         return result.Count == 0 ? null : result;
     }
 
-    private JsonObject? ProjectComplex(SchemaAttribute attribute, string schemaKey, JsonObject value, Decision decision)
+    private JsonObject? ProjectComplex(SchemaAttribute attribute, string schemaKey, JsonObject value, Decision decision, HashSet<string>? selectedSubs = null)
     {
         var result = new JsonObject();
         foreach (var (key, subValue) in value)
         {
             var sub = attribute.FindSubAttribute(key);
-            if (sub is not null && subValue is not null && KeepSub(sub, schemaKey, attribute.Name, decision))
+            if (sub is not null && subValue is not null && KeepSub(sub, schemaKey, attribute.Name, decision, selectedSubs))
             {
                 result[sub.Name] = subValue.DeepClone();
             }
@@ -235,7 +273,12 @@ internal sealed class ScimProjection
         return result.Count == 0 ? null : result;
     }
 
-    private bool KeepSub(SchemaAttribute sub, string schemaKey, string attribute, Decision parent)
+    /// <param name="sub">The sub-attribute.</param>
+    /// <param name="schemaKey">The attribute's schema key.</param>
+    /// <param name="attribute">The attribute's name.</param>
+    /// <param name="parent">What happens to the attribute (or to this value of it).</param>
+    /// <param name="selectedSubs">Sub-attributes named after a value filter that matched this value.</param>
+    private bool KeepSub(SchemaAttribute sub, string schemaKey, string attribute, Decision parent, HashSet<string>? selectedSubs)
     {
         switch (sub.Returned)
         {
@@ -245,13 +288,14 @@ internal sealed class ScimProjection
                 return true;
             case Returned.Request:
                 // Only when named itself: naming the parent is not asking for it.
-                return parent != Decision.Drop && _attributes is not null && _attributes.ContainsExactly(schemaKey, attribute, sub.Name);
+                return parent != Decision.Drop && _attributes is not null
+                    && (_attributes.ContainsExactly(schemaKey, attribute, sub.Name) || (selectedSubs?.Contains(sub.Name) ?? false));
         }
 
         return parent switch
         {
             Decision.Whole => true,
-            Decision.Partial => Decide(sub, schemaKey, attribute, sub.Name) != Decision.Drop,
+            Decision.Partial => Decide(sub, schemaKey, attribute, sub.Name) != Decision.Drop || (selectedSubs?.Contains(sub.Name) ?? false),
             _ => false,
         };
     }
@@ -329,7 +373,7 @@ internal sealed class ScimProjection
         return null;
     }
 
-    private static Selection? Parse(SchemaRegistry registry, ScimResourceType resourceType, string? list)
+    private static Selection? Parse(SchemaRegistry registry, FilterBinder binder, ScimResourceType resourceType, string? list, bool excludedList)
     {
         if (string.IsNullOrWhiteSpace(list))
         {
@@ -337,8 +381,14 @@ internal sealed class ScimProjection
         }
 
         var selection = new Selection();
-        foreach (var raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var raw in Entries(list))
         {
+            if (raw.Contains('[', StringComparison.Ordinal))
+            {
+                AddValueFilter(registry, binder, resourceType, raw, excludedList, selection);
+                continue;
+            }
+
             // A whole extension: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".
             var wholeSchema = resourceType.SchemaExtensions.FirstOrDefault(e => string.Equals(e.Schema, raw, StringComparison.OrdinalIgnoreCase));
             if (wholeSchema is not null)
@@ -371,12 +421,104 @@ internal sealed class ScimProjection
         return selection;
     }
 
+    /// <summary>
+    /// An entry with a value filter, <c>emails[type eq "work"]</c> or <c>emails[type eq "work"].value</c>,
+    /// resolved as a PATCH path is. Only <c>attributes</c> takes one: <c>excludedAttributes</c>
+    /// names attributes to leave out, and selecting values there is refused rather than guessed at.
+    /// </summary>
+    private static void AddValueFilter(SchemaRegistry registry, FilterBinder binder, ScimResourceType resourceType, string raw, bool excludedList, Selection selection)
+    {
+        if (excludedList)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Invalid attribute '{raw}' in excludedAttributes: it names attributes to leave out, and a value filter ('[...]') is accepted in the attributes parameter only, to return the values it matches.");
+        }
+
+        ValuePathTarget? target;
+        try
+        {
+            target = ValuePathTarget.Resolve(registry, binder, resourceType, raw, out _, out _);
+        }
+        catch (ScimException ex)
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Invalid attribute '{raw}' in the attribute list: {ex.Detail}");
+        }
+
+        // An unknown attribute is ignored, with or without a filter: it cannot be returned.
+        if (target is not null)
+        {
+            selection.AddElements(target.Attribute.IsExtension ? target.Attribute.Schema.Id : string.Empty, target.Attribute.Attribute.Name, target.Filter!, target.Sub?.Name);
+        }
+    }
+
+    /// <summary>
+    /// The entries of a list, split at the commas outside value filters: a filter's strings may
+    /// hold commas (<c>emails[value eq "a,b@example.com"]</c>). Blank entries are skipped.
+    /// </summary>
+    private static IEnumerable<string> Entries(string list)
+    {
+        var start = 0;
+        var depth = 0;
+        var inString = false;
+        for (var i = 0; i <= list.Length; i++)
+        {
+            if (i < list.Length)
+            {
+                var c = list[i];
+                if (inString)
+                {
+                    if (c == '\\')
+                    {
+                        i++;
+                    }
+                    else if (c == '"')
+                    {
+                        inString = false;
+                    }
+
+                    continue;
+                }
+
+                switch (c)
+                {
+                    case '"':
+                        inString = true;
+                        continue;
+                    case '[':
+                        depth++;
+                        continue;
+                    case ']':
+                        depth = Math.Max(0, depth - 1);
+                        continue;
+                    case not ',':
+                        continue;
+                }
+
+                if (depth > 0)
+                {
+                    continue;
+                }
+            }
+
+            var entry = list[start..i].Trim();
+            if (entry.Length > 0)
+            {
+                yield return entry;
+            }
+
+            start = i + 1;
+        }
+    }
+
+    /// <summary>A value filter of <c>attributes</c>: the values of the attribute it matches are returned (only <see cref="Sub"/> of them, when given).</summary>
+    private readonly record struct ElementSelector(Func<JsonObject, bool> Filter, string? Sub);
+
     /// <summary>The attribute paths named in one list, by schema (empty key: core and common attributes).</summary>
     private sealed class Selection
     {
         private readonly HashSet<string> _whole = new(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _withSubAttributes = new(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _schemas = new(StringComparer.OrdinalIgnoreCase);
+        private Dictionary<string, List<ElementSelector>>? _elements;
 
         public void Add(string schemaKey, string attribute, string? sub)
         {
@@ -392,6 +534,23 @@ internal sealed class ScimProjection
         }
 
         public void AddSchema(string schemaKey) => _schemas.Add(schemaKey);
+
+        public void AddElements(string schemaKey, string attribute, Func<JsonObject, bool> filter, string? sub)
+        {
+            _elements ??= new Dictionary<string, List<ElementSelector>>(StringComparer.OrdinalIgnoreCase);
+            var key = Key(schemaKey, attribute, null);
+            if (!_elements.TryGetValue(key, out var selectors))
+            {
+                selectors = [];
+                _elements[key] = selectors;
+            }
+
+            selectors.Add(new ElementSelector(filter, sub));
+        }
+
+        /// <summary>The value filters on an attribute, or <see langword="null"/> when it has none.</summary>
+        public List<ElementSelector>? ElementsOf(string schemaKey, string attribute) =>
+            _elements is not null && _elements.TryGetValue(Key(schemaKey, attribute, null), out var selectors) ? selectors : null;
 
         public bool Contains(string schemaKey, string attribute, string? sub) =>
             _whole.Contains(Key(schemaKey, attribute, null)) || (sub is not null && _whole.Contains(Key(schemaKey, attribute, sub)));

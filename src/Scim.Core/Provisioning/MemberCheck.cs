@@ -10,19 +10,24 @@ namespace Scim.Core.Provisioning;
 /// group's schema allows (<c>members.type</c>: users and groups, or users only when the store
 /// declared so; the host's foreign keys rely on it), never the group itself, and of the
 /// <c>type</c> the client says, which is filled in when it says none. Members are looked up in
-/// chunks, never one by one.
+/// chunks, never one by one. A member that names no such resource is the one decision of
+/// <see cref="ScimServiceOptions.UnknownMembers"/>: the request is refused, or the member is left
+/// out (and reported, for the log).
 /// </summary>
-internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints usersIdOnly, ReadHints groupsIdOnly, bool groupsMayBeMembers)
+internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints usersIdOnly, ReadHints groupsIdOnly, bool groupsMayBeMembers, UnknownMemberHandling unknownMembers)
 {
     // Small enough that every store turns one chunk into one query with an IN list or ORs.
     private const int Chunk = 50;
 
-    public async Task<List<GroupMember>> CheckAsync(ScimContext context, string groupId, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    /// <summary>The members to write, each with its actual type, and the ids left out as unknown.</summary>
+    public readonly record struct Result(List<GroupMember> Members, IReadOnlyList<string> Ignored);
+
+    public async Task<Result> CheckAsync(ScimContext context, string groupId, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
     {
         var result = new List<GroupMember>(members.Count);
         if (members.Count == 0)
         {
-            return result;
+            return new Result(result, []);
         }
 
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,21 +55,23 @@ internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints
             missing = [.. missing.Where(id => !types.ContainsKey(id))];
         }
 
-        if (missing.Count > 0)
+        if (missing.Count > 0 && unknownMembers == UnknownMemberHandling.Reject)
         {
             var kinds = groupsMayBeMembers ? "user or group" : "user (members here are users only)";
-            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{missing[0]}' is not a {kinds} of this tenant{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}.");
+            throw ScimException.BadRequest(
+                ScimErrorType.InvalidValue,
+                $"Member '{missing[0]}' is not a {kinds} of this tenant{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}. " +
+                "A member must exist before a group lists it; the service can be set to leave such members out instead (ScimServiceOptions.UnknownMembers = Ignore).");
         }
 
         var added = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in members)
         {
-            if (!added.Add(member.Value!))
+            if (!types.TryGetValue(member.Value!, out var actual) || !added.Add(member.Value!))
             {
-                continue;
+                continue; // unknown (left out, as the options say) or already listed
             }
 
-            var actual = types[member.Value!];
             if (member.Type is not null && !string.Equals(member.Type, actual, StringComparison.OrdinalIgnoreCase))
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{member.Value}' is a {actual}, not a {member.Type}.");
@@ -73,7 +80,7 @@ internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints
             result.Add(new GroupMember { Value = member.Value, Type = actual, Display = member.Display, Ref = member.Ref });
         }
 
-        return result;
+        return new Result(result, missing);
     }
 
     /// <summary><c>attribute eq v1 or attribute eq v2 ...</c>, as a balanced tree (its depth grows with the log of the count).</summary>

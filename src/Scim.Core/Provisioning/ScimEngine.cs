@@ -34,6 +34,9 @@ internal sealed class ScimEngine
 
     public SchemaRegistry Registry { get; }
 
+    /// <summary>The unknown attributes (by resource type) already logged as a warning, shared by every request of the service (see <see cref="IgnoredInput"/>).</summary>
+    public BoundedCache<string, bool> ReportedUnknownAttributes { get; } = new(512, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The gates writers of one resource take turns at after a lost race (shared by every request of the service).</summary>
     public WriteGates Gates { get; } = new();
 
@@ -69,5 +72,5 @@ internal sealed class ScimEngine
 
     /// <summary>The projection of a request, cached by its parameters (a projection is immutable).</summary>
     public ScimProjection Projection(ScimResourceType type, string? attributes, string? excluded) =>
-        _projections.GetOrAdd((type, attributes, excluded), static (key, registry) => ScimProjection.Create(registry, key.Type, key.Attributes, key.Excluded), Registry);
+        _projections.GetOrAdd((type, attributes, excluded), static (key, engine) => ScimProjection.Create(engine.Registry, key.Type, key.Attributes, key.Excluded, engine.Binder), this);
 }

@@ -31,7 +31,8 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(context);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        var tree = _engine.Serializer.ReadResource(body, type.Type);
+        var tree = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
+        _ignored.Attributes("create", type.Name, ignored);
         RemoveReadOnly(tree, type.Type);
         CheckPasswordChange(tree.ContainsKey("password"));
         var now = _time.GetUtcNow();
@@ -47,14 +48,16 @@ public sealed partial class ScimService
 
         var resource = type.FromTree(tree);
         await CheckExternalIdAsync(context, type, resource.ExternalId, null, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> ignoredMembers = [];
         if (resource is Group group)
         {
-            group.Members = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
+            (group.Members, ignoredMembers) = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
         }
 
         var events = _events.Created(context, type.Type, tree, now);
         var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
+        _ignored.Members(context, stored.Id!, ignoredMembers);
         await _events.PublishAsync(events, stored.Id!, stored.Meta?.Version, cancellationToken).ConfigureAwait(false);
         return await ResultAsync(context, type, stored, projection, changed: true, cancellationToken, created: true).ConfigureAwait(false);
     }
@@ -93,7 +96,8 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(id);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        var replacement = _engine.Serializer.ReadResource(body, type.Type);
+        var replacement = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
+        _ignored.Attributes("replace", type.Name, ignored);
         return await WriteAsync(context, type, id, options, projection, tree => _engine.Replacer.Replace(tree, replacement.DeepClone().AsObject(), type.Type), isReplace: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -116,7 +120,12 @@ public sealed partial class ScimService
         var request = _engine.Patcher.ReadRequest(body);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        return await WriteAsync(context, type, id, options, projection, tree => _engine.Patcher.Apply(tree, type.Type, request), isReplace: false, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(context, type, id, options, projection, tree =>
+        {
+            var result = _engine.Patcher.Apply(tree, type.Type, request);
+            _ignored.Attributes("patch", type.Name, result.IgnoredAttributes);
+            return result;
+        }, isReplace: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a resource; a deleted user or group is also removed from every group that listed it.</summary>
@@ -282,9 +291,18 @@ public sealed partial class ScimService
             }
             else
             {
+                IReadOnlyList<string> ignoredMembers = [];
                 if (members.Added.Count > 0)
                 {
-                    members = new MembershipChange(members.RemoveAll, await _members!.CheckAsync(context, id, members.Added, cancellationToken).ConfigureAwait(false), members.Removed);
+                    var checkedMembers = await _members!.CheckAsync(context, id, members.Added, cancellationToken).ConfigureAwait(false);
+                    ignoredMembers = checkedMembers.Ignored;
+                    members = new MembershipChange(members.RemoveAll, checkedMembers.Members, members.Removed);
+                    if (paths.Count == 0 && members.IsEmpty)
+                    {
+                        // Every member added was left out as unknown: nothing to write, and the version stays.
+                        _ignored.Members(context, id, ignoredMembers);
+                        return await FinishAsync(context, type, stored, projection, options, changed: false, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 var patched = await _groupStore!.PatchAsync(writing, new GroupPatch
@@ -304,6 +322,7 @@ public sealed partial class ScimService
                 }
 
                 saved = Written(new StoreWriteResult<ScimResource>(patched.Status, patched.Group ?? stored, patched.ConflictAttribute), type, id, ifMatch);
+                _ignored.Members(context, id, ignoredMembers);
                 if (patched.Group is null && patched.Succeeded)
                 {
                     // The store did not hand the group back: its new version and attributes are read again.

@@ -29,6 +29,7 @@ public sealed partial class ScimService
     private readonly MemberCheck? _members;
     private readonly bool _groupsMayBeMembers;
     private readonly ChangeEvents _events;
+    private readonly IgnoredInput _ignored;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ScimResourceType> _resourceTypes;
 
@@ -51,12 +52,13 @@ public sealed partial class ScimService
                 ?? registry.FindSchema(groupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues
                 ?? [];
             _groupsMayBeMembers = memberTypes.Count == 0 || memberTypes.Contains("Group", StringComparer.OrdinalIgnoreCase);
-            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers);
+            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers, engine.Options.UnknownMembers);
         }
 
         _resourceTypes = _groups is null ? [userType] : [userType, _groups.Type];
         _events = new ChangeEvents(registry, events, engine.Options.EventValues, engine.Options.EventResources);
         _time = timeProvider ?? TimeProvider.System;
+        _ignored = new IgnoredInput(logger, engine.ReportedUnknownAttributes);
     }
 
     /// <summary>A service without dependency injection (the library's tests and benchmarks).</summary>

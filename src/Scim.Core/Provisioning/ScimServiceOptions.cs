@@ -23,6 +23,15 @@ public sealed class ScimServiceOptions
     public bool UniqueExternalId { get; set; }
 
     /// <summary>
+    /// What a group write does with a member that is not a user or group of the tenant (an id the
+    /// client sent before creating the resource, or one of a kind this group cannot hold): refuse
+    /// the request, or leave the member out and log a warning. Unresolved <c>bulkId</c> references
+    /// in Bulk still fail their operation either way.
+    /// </summary>
+    /// <value>Defaults to <see cref="UnknownMemberHandling.Reject"/>: referential integrity, which a host's foreign keys need.</value>
+    public UnknownMemberHandling UnknownMembers { get; set; } = UnknownMemberHandling.Reject;
+
+    /// <summary>
     /// Whether change events carry the values before and after of every changed attribute
     /// (sensitive ones redacted). Without it, they carry those of <c>active</c>, <c>roles</c> and
     /// <c>entitlements</c> alone, when these change (group membership travels as member ids).

@@ -108,6 +108,11 @@ internal sealed class ScimServiceOptionsValidator : IValidateOptions<ScimService
             yield return $"{prefix}Filter.UnknownAttributes '{o.Filter.UnknownAttributes}' is not a known value.";
         }
 
+        if (!Enum.IsDefined(o.UnknownMembers))
+        {
+            yield return $"{prefix}UnknownMembers '{o.UnknownMembers}' is not a known value.";
+        }
+
         if (!Enum.IsDefined(o.Reading.UnknownAttributes))
         {
             yield return $"{prefix}Reading.UnknownAttributes '{o.Reading.UnknownAttributes}' is not a known value.";

@@ -238,8 +238,31 @@ public sealed partial class SchemaRegistry
         ScimResourceType resourceType,
         string path,
         [NotNullWhen(true)] out ResolvedAttribute? resolved,
-        [NotNullWhen(false)] out string? error)
+        [NotNullWhen(false)] out string? error) =>
+        TryResolveAttribute(resourceType, path, out resolved, out error, out _);
+
+    /// <summary>
+    /// Resolves an attribute path without throwing, and tells an unknown name from a mistake: see
+    /// <see cref="ResolveAttribute"/>.
+    /// </summary>
+    /// <param name="resourceType">The resource type the path belongs to.</param>
+    /// <param name="path">The attribute path.</param>
+    /// <param name="resolved">The resolved attribute, when the path is known.</param>
+    /// <param name="error">Why the path could not be resolved, when it is not.</param>
+    /// <param name="unknown">
+    /// When the path does not resolve: whether it is well formed but names what the resource type
+    /// does not have (an attribute, a sub-attribute, a schema URN, or one its store did not declare),
+    /// as opposed to a malformed or ambiguous path or a sub-attribute of a simple attribute.
+    /// </param>
+    /// <returns>Whether the path resolved.</returns>
+    internal bool TryResolveAttribute(
+        ScimResourceType resourceType,
+        string path,
+        [NotNullWhen(true)] out ResolvedAttribute? resolved,
+        [NotNullWhen(false)] out string? error,
+        out bool unknown)
     {
+        unknown = false;
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(path);
         resolved = null;
@@ -266,6 +289,7 @@ public sealed partial class SchemaRegistry
             {
                 error = $"The attribute path '{path}' does not start with a schema of resource type '{resourceType.Name}' (" +
                         string.Join(", ", [resourceType.Schema, .. resourceType.SchemaExtensions.Select(e => e.Schema)]) + ").";
+                unknown = true;
                 return false;
             }
 
@@ -325,6 +349,7 @@ public sealed partial class SchemaRegistry
             error = qualified is null
                 ? $"Unknown attribute '{attributeName}' for resource type '{resourceType.Name}'."
                 : $"Unknown attribute '{attributeName}' in schema '{qualified.Id}'.";
+            unknown = true;
             return false;
         }
 
@@ -341,6 +366,7 @@ public sealed partial class SchemaRegistry
             if (subAttribute is null)
             {
                 error = $"Unknown sub-attribute '{subAttributeName}' of '{attribute.Name}'.";
+                unknown = true;
                 return false;
             }
         }

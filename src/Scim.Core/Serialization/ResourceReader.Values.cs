@@ -196,7 +196,7 @@ internal sealed partial class ResourceReader
             var sub = attribute.FindSubAttribute(property.Name);
             if (sub is null)
             {
-                Unknown($"Unknown sub-attribute '{property.Name}' in '{path}'.");
+                Unknown($"{path}.{property.Name}", $"Unknown sub-attribute '{property.Name}' in '{path}'.");
                 continue;
             }
 

@@ -93,7 +93,7 @@ internal sealed partial class ResourceReader
                     var attribute = extensionSchema.FindAttribute(inner.Name);
                     if (attribute is null)
                     {
-                        Unknown($"Unknown attribute '{inner.Name}' in extension '{extensionSchema.Id}'.");
+                        Unknown($"{extensionSchema.Id}:{inner.Name}", $"Unknown attribute '{inner.Name}' in extension '{extensionSchema.Id}'.");
                         continue;
                     }
 
@@ -113,7 +113,7 @@ internal sealed partial class ResourceReader
                 continue;
             }
 
-            Unknown(DescribeUnknown(resourceType, name, resolved));
+            Unknown(name, DescribeUnknown(resourceType, name, resolved));
         }
 
         if (!sawSchemas)
@@ -176,7 +176,7 @@ internal sealed partial class ResourceReader
             }
             else if (FindExtension(resourceType, uri) is null && !IsIgnoredSchema(uri))
             {
-                Unknown($"'schemas' lists \"{uri}\", which is not a schema of resource type '{resourceType.Name}'.");
+                Unknown(uri, $"'schemas' lists \"{uri}\", which is not a schema of resource type '{resourceType.Name}'.");
             }
         }
 
@@ -228,13 +228,23 @@ internal sealed partial class ResourceReader
         return false;
     }
 
-    /// <summary>An attribute or schema the resource type does not define: 400 <c>invalidSyntax</c>, or dropped when the options say to ignore unknown attributes.</summary>
-    internal void Unknown(string detail)
+    /// <summary>
+    /// The one decision about an attribute or schema the resource type does not define, in a POST or
+    /// PUT body, a PATCH value or a PATCH path: 400 (<c>invalidSyntax</c> in a body or value, the
+    /// caller's <paramref name="scimType"/> otherwise), or, when the options say to ignore unknown
+    /// attributes, dropped and its name noted (<see cref="IgnoredAttributes"/>) for the log.
+    /// </summary>
+    /// <param name="name">The attribute's path as sent (never its value).</param>
+    /// <param name="detail">The error's detail, naming it.</param>
+    /// <param name="scimType">The error's <c>scimType</c>.</param>
+    internal void Unknown(string name, string detail, string scimType = ScimErrorType.InvalidSyntax)
     {
         if (options.UnknownAttributes == UnknownAttributeHandling.Reject)
         {
-            throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, detail);
+            throw ScimException.BadRequest(scimType, detail);
         }
+
+        IgnoredAttributes.Note(name);
     }
 
     private static string DescribeUnknown(ScimResourceType resourceType, string name, ResolvedAttribute? resolved)

@@ -86,6 +86,25 @@ public sealed class ScimSerializer
         return _reader.Read(utf8Json, resourceType, requireRequired: true);
     }
 
+    /// <summary>As <see cref="ReadResource"/>, and says which unknown attributes were dropped.</summary>
+    /// <param name="utf8Json">The request body.</param>
+    /// <param name="resourceType">The resource type the body must be.</param>
+    /// <param name="ignored">The names of the unknown attributes dropped (<see cref="UnknownAttributeHandling.Ignore"/>); empty otherwise.</param>
+    /// <returns>The normalized attributes.</returns>
+    /// <exception cref="ScimException">The body is not a valid resource of that type.</exception>
+    internal JsonObject ReadResourceNotingIgnored(ReadOnlyMemory<byte> utf8Json, ScimResourceType resourceType, out IReadOnlyList<string> ignored)
+    {
+        IgnoredAttributes.Begin();
+        try
+        {
+            return ReadResource(utf8Json, resourceType);
+        }
+        finally
+        {
+            ignored = IgnoredAttributes.End();
+        }
+    }
+
     /// <summary>
     /// Writes a resource as JSON: one compact value, escaped as <see cref="WriterOptions"/> escape
     /// (only what JSON requires) whatever the writer's own encoder and indentation.

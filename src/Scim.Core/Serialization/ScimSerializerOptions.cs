@@ -1,12 +1,22 @@
 namespace Scim.Core.Serialization;
 
-/// <summary>What to do with an attribute (or a schema URN in <c>schemas</c>) that the resource type does not define.</summary>
+/// <summary>
+/// What to do with an attribute (or a schema URN in <c>schemas</c>) that the resource type does not
+/// define, in a POST or PUT body, a PATCH value or a PATCH path.
+/// </summary>
 public enum UnknownAttributeHandling
 {
-    /// <summary>Reject the request with 400 <c>invalidSyntax</c>, naming the attribute. The default.</summary>
+    /// <summary>
+    /// Reject the request with 400 <c>invalidSyntax</c> (<c>invalidPath</c> for a PATCH path),
+    /// naming the attribute. The default: a dropped attribute would be lost without the client knowing.
+    /// </summary>
     Reject,
 
-    /// <summary>Drop the attribute and go on. Useful when an IdP sends attributes the host never mapped.</summary>
+    /// <summary>
+    /// Drop the attribute and go on; a PATCH operation whose path names one does nothing. The
+    /// provisioning service logs the names it dropped, never their values. Useful when an IdP sends
+    /// attributes the host never mapped.
+    /// </summary>
     Ignore,
 }
 

@@ -76,7 +76,6 @@ public sealed class ScimProjectionAttributesTests
         "name.",
         ".givenName",
         "urn:ietf:params:scim:schemas:core:2.0:User:name.givenName.x",
-        "emails[type eq \"work\"]",
     };
 
     [Fact]

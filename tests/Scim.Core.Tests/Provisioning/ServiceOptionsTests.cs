@@ -58,6 +58,8 @@ public sealed class ServiceOptionsTests
         { "Filter.MaxComparisons -1", o => o.Filter.MaxComparisons = -1, "Filter.MaxComparisons" },
         { "Filter.UnknownAttributes NoMatch", o => o.Filter.UnknownAttributes = UnknownFilterAttribute.NoMatch, null },
         { "Filter.UnknownAttributes 7", o => o.Filter.UnknownAttributes = (UnknownFilterAttribute)7, "Filter.UnknownAttributes" },
+        { "UnknownMembers Ignore", o => o.UnknownMembers = UnknownMemberHandling.Ignore, null },
+        { "UnknownMembers 7", o => o.UnknownMembers = (UnknownMemberHandling)7, "UnknownMembers" },
         { "Reading.UnknownAttributes Ignore", o => o.Reading.UnknownAttributes = UnknownAttributeHandling.Ignore, null },
         { "Reading.UnknownAttributes 7", o => o.Reading.UnknownAttributes = (UnknownAttributeHandling)7, "Reading.UnknownAttributes" },
         { "Reading.MaxDepth 1", o => o.Reading.MaxDepth = 1, null },
