@@ -64,14 +64,33 @@ internal sealed partial class FilterGrammar
         Parser<char, FilterExpression>? orExpression = null;
         var or = Rec(() => orExpression!);
 
+        // What follows an attribute path in a comparison: "pr", or an operator and a value.
+        var comparisonTail = OneOf(
+            Keyword("pr").Labelled(OperatorLabel).ThenReturn<Func<AttributePath, FilterExpression>>(p => new PresentFilter(p)),
+            Map<char, ComparisonOperator, ComparisonValue, Func<AttributePath, FilterExpression>>(
+                (op, value) => p => new ComparisonFilter(p, op, value), comparisonOperator, comparisonValue));
+
+        var subAttribute = Char('.').Then(Token(IsNameChar).AtLeastOnceString().Assert(IsAttributeName, "an attribute name")).Labelled("'.subAttribute'");
+        var valuePath = Tok(Char('[')).Then(or).Before(Char(']').Labelled("']'"));
+        // Lenient: a value path followed by a comparison on one of its sub-attributes, which Entra ID
+        // sends to match users by work email: emails[type eq "work"].value eq "x@example.com". RFC 7644
+        // §3.4.2.2 has no such form (its valuePath.subAttr exists in PATCH paths only). It is read as
+        // emails[type eq "work" and value eq "x@example.com"] (one email that is both), whatever the
+        // operator, so the tree is the RFC's own and the binder, the evaluator and the LINQ translator
+        // need nothing new. It is a leniency like unquoted values, so FilterOptions.Strict (the switch
+        // for all of them) refuses it. It gets no switch of its own: it has one reading, it only turns
+        // what was a 400 into that reading, and a host that wants RFC syntax alone already has Strict.
+        Parser<char, Func<AttributePath, FilterExpression>> valuePathTerm = lenient
+            ? Map<char, FilterExpression, Maybe<FilterExpression>, Func<AttributePath, FilterExpression>>(
+                (inner, compared) => p => new ValuePathFilter(p, compared.HasValue ? new AndFilter(inner, compared.Value) : inner),
+                valuePath,
+                Tok(subAttribute).Then(comparisonTail, (sub, term) => term(new AttributePath(null, sub, null))).Optional())
+                .Before(SkipWhitespaces)
+            : valuePath.Before(SkipWhitespaces).Select<Func<AttributePath, FilterExpression>>(inner => p => new ValuePathFilter(p, inner));
+
         var attributeTerm =
             from path in attributePath
-            from term in OneOf(
-                Tok(Char('[')).Then(or).Before(Tok(Char(']')).Labelled("']'"))
-                    .Select<Func<AttributePath, FilterExpression>>(inner => p => new ValuePathFilter(p, inner)),
-                Keyword("pr").Labelled(OperatorLabel).ThenReturn<Func<AttributePath, FilterExpression>>(p => new PresentFilter(p)),
-                Map<char, ComparisonOperator, ComparisonValue, Func<AttributePath, FilterExpression>>(
-                    (op, value) => p => new ComparisonFilter(p, op, value), comparisonOperator, comparisonValue))
+            from term in OneOf(valuePathTerm, comparisonTail)
             select term(path);
 
         var unary = OneOf(
@@ -88,7 +107,6 @@ internal sealed partial class FilterGrammar
 
         Filter = SkipWhitespaces.Then(orExpression).Before(End.Labelled("'and', 'or' or the end of the filter"));
 
-        var subAttribute = Char('.').Then(Token(IsNameChar).AtLeastOnceString().Assert(IsAttributeName, "an attribute name")).Labelled("'.subAttribute'");
         PatchPath =
             from _ in SkipWhitespaces
             from path in attributePath
