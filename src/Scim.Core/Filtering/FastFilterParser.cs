@@ -298,7 +298,8 @@ internal struct FastFilterParser
             return NullValue.Instance;
         }
 
-        if (!_lenient)
+        // A single-quoted value is refused (FilterGrammar explains it); strict mode has no unquoted values.
+        if (!_lenient || _text[_pos] == '\'')
         {
             return null;
         }

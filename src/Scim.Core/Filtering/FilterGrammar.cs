@@ -50,6 +50,10 @@ internal sealed partial class FilterGrammar
             Keyword("false").Labelled(valueLabel).ThenReturn((ComparisonValue)new BooleanValue(false)),
             Keyword("null").Labelled(valueLabel).ThenReturn((ComparisonValue)NullValue.Instance),
         };
+        // RFC 7644 §3.4.2.2 strings are JSON strings, always in double quotes. A value that opens with a
+        // single quote is a string quoted the wrong way, not a bare word: read as one, 'x' (quotes
+        // included) would match nothing and the client would never learn why. Refused in both modes.
+        values.Add(Char('\'').Labelled(valueLabel).Then(Fail<ComparisonValue>(SingleQuoteMessage)));
         if (lenient)
         {
             // Unquoted strings as real clients send them: userName sw O, meta.created gt 2015-10-10T14:38:21Z.
@@ -121,6 +125,8 @@ internal sealed partial class FilterGrammar
     public Parser<char, PatchPath> PatchPath { get; }
 
     private const string OperatorLabel = "a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr)";
+
+    private const string SingleQuoteMessage = "a string in double quotes (\"x\"), not single quotes,";
 
     private static Parser<char, Unit> Delimiter { get; } =
         OneOf(Token(c => char.IsWhiteSpace(c) || c is ')' or ']').IgnoreResult(), End);

@@ -6,7 +6,8 @@ namespace Scim.AspNetCore.Tests.Endpoints;
 
 /// <summary>
 /// The list filters identity providers send that RFC 7644 does not define, over HTTP: Entra ID's
-/// match on a work email, answered as <c>emails[type eq "work" and value eq "..."]</c>.
+/// match on a work email, answered as <c>emails[type eq "work" and value eq "..."]</c>, and a
+/// single-quoted value, which is refused with the column rather than matching nothing.
 /// </summary>
 public sealed class EntraFilterTests
 {
@@ -66,6 +67,21 @@ public sealed class EntraFilterTests
         var found = List(await client.PostAsync("Users/.search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"emails[type eq \"work\"].value eq \"b.jensen@contoso.com\""}"""), totalResults: 1);
 
         Assert.Equal([ids["bjensen"]], Ids(found));
+    }
+
+    [Theory]
+    [InlineData("userName eq 'bjensen'", 13)]
+    [InlineData("emails[type eq 'work'].value eq \"b.jensen@contoso.com\"", 16)]
+    [InlineData("userName eq \"bjensen\" or displayName eq 'Babs'", 41)]
+    public async Task GetUsers_SingleQuotedValue_Is400InvalidFilterNamingTheColumn(string filter, int column)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        await client.CreateUserAsync("bjensen");
+
+        var error = Error(await client.GetAsync("Users?filter=" + Uri.EscapeDataString(filter)), HttpStatusCode.BadRequest, "invalidFilter");
+
+        Assert.Contains($"not single quotes, at column {column} ", (string)error["detail"]!, StringComparison.Ordinal);
     }
 
     /// <summary>bjensen: work email <see cref="Work"/>. homebody: the same address, as a home email. mpepper: a primary work email.</summary>

@@ -27,6 +27,7 @@ public sealed class FastParserAgreementTests
     [
         "\"bjensen\"", "\"\"", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\uD83D\\uDE00\"", "\"O'Malley\"", "\"(x)[y]\"",
         "0", "-1", "42", "1.5", "-0.25e-3", "6E23", "true", "False", "NULL", "O", "2015-10-10T14:38:21.8617979-07:00", "01", "1.", "x.y",
+        "'bjensen'", "''", "O'Malley",
     ];
 
     // What may follow a value path in lenient mode (Entra's emails[type eq "work"].value eq "x"), and near misses.
@@ -75,6 +76,8 @@ public sealed class FastParserAgreementTests
     [InlineData("emails[type eq \"work\"].value")]
     [InlineData("emails[type eq \"work\"]. value eq \"x\"")]
     [InlineData("emails[type eq \"work\"].valueeq \"x\"")]
+    [InlineData("a eq 'x'")]
+    [InlineData("a eq x'")]
     public void FastReader_EdgeCases_AgreesWithGrammar(string text)
     {
         AssertAgree(text);
