@@ -155,9 +155,41 @@ internal struct FastFilterParser
         {
             SkipWhitespace();
             var inner = Or();
-            return inner is not null && Take(']') ? Whitespace(new ValuePathFilter(path, inner)) : null;
+            if (inner is null || !Take(']'))
+            {
+                return null;
+            }
+
+            // Lenient: emails[type eq "work"].value eq "x" is emails[type eq "work" and value eq "x"] (see FilterGrammar).
+            if (_lenient && Take('.'))
+            {
+                var start = _pos;
+                while (_pos < _text.Length && IsNameChar(_text[_pos]))
+                {
+                    _pos++;
+                }
+
+                var name = _text[start.._pos];
+                if (!FilterGrammar.IsAttributeName(name))
+                {
+                    return null;
+                }
+
+                SkipWhitespace();
+                return Comparison(new AttributePath(null, name, null)) is { } compared
+                    ? Whitespace(new ValuePathFilter(path, new AndFilter(inner, compared)))
+                    : null;
+            }
+
+            return Whitespace(new ValuePathFilter(path, inner));
         }
 
+        return Comparison(path);
+    }
+
+    /// <summary>What follows an attribute path in a comparison: <c>pr</c>, or an operator and a value.</summary>
+    private FilterExpression? Comparison(AttributePath path)
+    {
         if (Keyword("pr"))
         {
             return new PresentFilter(path);
@@ -266,7 +298,8 @@ internal struct FastFilterParser
             return NullValue.Instance;
         }
 
-        if (!_lenient)
+        // A single-quoted value is refused (FilterGrammar explains it); strict mode has no unquoted values.
+        if (!_lenient || _text[_pos] == '\'')
         {
             return null;
         }

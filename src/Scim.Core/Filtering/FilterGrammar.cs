@@ -50,6 +50,10 @@ internal sealed partial class FilterGrammar
             Keyword("false").Labelled(valueLabel).ThenReturn((ComparisonValue)new BooleanValue(false)),
             Keyword("null").Labelled(valueLabel).ThenReturn((ComparisonValue)NullValue.Instance),
         };
+        // RFC 7644 §3.4.2.2 strings are JSON strings, always in double quotes. A value that opens with a
+        // single quote is a string quoted the wrong way, not a bare word: read as one, 'x' (quotes
+        // included) would match nothing and the client would never learn why. Refused in both modes.
+        values.Add(Char('\'').Labelled(valueLabel).Then(Fail<ComparisonValue>(SingleQuoteMessage)));
         if (lenient)
         {
             // Unquoted strings as real clients send them: userName sw O, meta.created gt 2015-10-10T14:38:21Z.
@@ -64,14 +68,33 @@ internal sealed partial class FilterGrammar
         Parser<char, FilterExpression>? orExpression = null;
         var or = Rec(() => orExpression!);
 
+        // What follows an attribute path in a comparison: "pr", or an operator and a value.
+        var comparisonTail = OneOf(
+            Keyword("pr").Labelled(OperatorLabel).ThenReturn<Func<AttributePath, FilterExpression>>(p => new PresentFilter(p)),
+            Map<char, ComparisonOperator, ComparisonValue, Func<AttributePath, FilterExpression>>(
+                (op, value) => p => new ComparisonFilter(p, op, value), comparisonOperator, comparisonValue));
+
+        var subAttribute = Char('.').Then(Token(IsNameChar).AtLeastOnceString().Assert(IsAttributeName, "an attribute name")).Labelled("'.subAttribute'");
+        var valuePath = Tok(Char('[')).Then(or).Before(Char(']').Labelled("']'"));
+        // Lenient: a value path followed by a comparison on one of its sub-attributes, which Entra ID
+        // sends to match users by work email: emails[type eq "work"].value eq "x@example.com". RFC 7644
+        // §3.4.2.2 has no such form (its valuePath.subAttr exists in PATCH paths only). It is read as
+        // emails[type eq "work" and value eq "x@example.com"] (one email that is both), whatever the
+        // operator, so the tree is the RFC's own and the binder, the evaluator and the LINQ translator
+        // need nothing new. It is a leniency like unquoted values, so FilterOptions.Strict (the switch
+        // for all of them) refuses it. It gets no switch of its own: it has one reading, it only turns
+        // what was a 400 into that reading, and a host that wants RFC syntax alone already has Strict.
+        Parser<char, Func<AttributePath, FilterExpression>> valuePathTerm = lenient
+            ? Map<char, FilterExpression, Maybe<FilterExpression>, Func<AttributePath, FilterExpression>>(
+                (inner, compared) => p => new ValuePathFilter(p, compared.HasValue ? new AndFilter(inner, compared.Value) : inner),
+                valuePath,
+                Tok(subAttribute).Then(comparisonTail, (sub, term) => term(new AttributePath(null, sub, null))).Optional())
+                .Before(SkipWhitespaces)
+            : valuePath.Before(SkipWhitespaces).Select<Func<AttributePath, FilterExpression>>(inner => p => new ValuePathFilter(p, inner));
+
         var attributeTerm =
             from path in attributePath
-            from term in OneOf(
-                Tok(Char('[')).Then(or).Before(Tok(Char(']')).Labelled("']'"))
-                    .Select<Func<AttributePath, FilterExpression>>(inner => p => new ValuePathFilter(p, inner)),
-                Keyword("pr").Labelled(OperatorLabel).ThenReturn<Func<AttributePath, FilterExpression>>(p => new PresentFilter(p)),
-                Map<char, ComparisonOperator, ComparisonValue, Func<AttributePath, FilterExpression>>(
-                    (op, value) => p => new ComparisonFilter(p, op, value), comparisonOperator, comparisonValue))
+            from term in OneOf(valuePathTerm, comparisonTail)
             select term(path);
 
         var unary = OneOf(
@@ -88,7 +111,6 @@ internal sealed partial class FilterGrammar
 
         Filter = SkipWhitespaces.Then(orExpression).Before(End.Labelled("'and', 'or' or the end of the filter"));
 
-        var subAttribute = Char('.').Then(Token(IsNameChar).AtLeastOnceString().Assert(IsAttributeName, "an attribute name")).Labelled("'.subAttribute'");
         PatchPath =
             from _ in SkipWhitespaces
             from path in attributePath
@@ -103,6 +125,8 @@ internal sealed partial class FilterGrammar
     public Parser<char, PatchPath> PatchPath { get; }
 
     private const string OperatorLabel = "a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr)";
+
+    private const string SingleQuoteMessage = "a string in double quotes (\"x\"), not single quotes,";
 
     private static Parser<char, Unit> Delimiter { get; } =
         OneOf(Token(c => char.IsWhiteSpace(c) || c is ')' or ']').IgnoreResult(), End);

@@ -9,7 +9,9 @@ public sealed class FilterOptions
 {
     /// <summary>
     /// Reject the lenient forms real clients send: unquoted string values (<c>userName sw O</c>,
-    /// <c>meta.created gt 2015-10-10T14:38:21Z</c>). Attribute names in a casing other than the
+    /// <c>meta.created gt 2015-10-10T14:38:21Z</c>), and a value path followed by a comparison on a
+    /// sub-attribute (Entra ID's <c>emails[type eq "work"].value eq "x@example.com"</c>, otherwise read
+    /// as <c>emails[type eq "work" and value eq "x@example.com"]</c>). Attribute names in a casing other than the
     /// schema's, and values of the wrong JSON type for the attribute (<c>externalId eq 123</c>,
     /// <c>active eq "true"</c>) are then rejected too when the filter is bound to a schema.
     /// </summary>

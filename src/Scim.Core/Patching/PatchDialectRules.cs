@@ -13,7 +13,8 @@ namespace Scim.Core.Patching;
 //   OperationNameAnyCase    Entra ID  "op": "Replace"; RFC 7644 §3.5.2 names the operations in lower case.
 //   MessageCasing           various   "operations" and the PatchOp URN in any case (§3.5.2); a read-only
 //                                     attribute (id, meta) inside a no-path value ignored, not a mutability error.
-//   BooleanStrings          Entra ID  "False" for a boolean, which RFC 7643 §2.3.2 writes as a JSON literal.
+//   BooleanStrings          Entra ID  "False" for a boolean, which RFC 7643 §2.3.2 writes as a JSON literal; the
+//                                     one dialect that applies to POST, PUT and Bulk bodies too (BodyLeniency).
 //   StringAsValue           Entra ID  a bare id for a manager (other clients: for members), where RFC 7643
 //                                     §4.3 and §4.2 define a complex value with "value".
 //   ArrayShapes             various   [x] where one value is expected, x where an array is (RFC 7643 §2.4).
@@ -30,15 +31,18 @@ internal sealed partial class ScimPatcher
 {
     private bool Has(PatchDialects dialect) => (Options.Dialects & dialect) == dialect;
 
+    /// <summary>
+    /// The dialects that apply to whole resource bodies (POST, PUT, and Bulk operations' data), as the
+    /// reader's leniencies: Entra ID sends <c>"active": "True"</c> in creates as in PATCH values, so one
+    /// flag decides both. The other value dialects stay in PATCH, the only place their shapes are sent.
+    /// </summary>
+    internal static ReaderLeniency BodyLeniency(PatchDialects dialects) =>
+        (dialects & PatchDialects.BooleanStrings) != 0 ? ReaderLeniency.BooleanStrings : ReaderLeniency.None;
+
     /// <summary>The dialects that are only about the shape of a value, as the reader's leniencies.</summary>
     private ReaderLeniency DialectLeniency()
     {
-        var leniency = ReaderLeniency.None;
-        if (Has(PatchDialects.BooleanStrings))
-        {
-            leniency |= ReaderLeniency.BooleanStrings;
-        }
-
+        var leniency = BodyLeniency(Options.Dialects);
         if (Has(PatchDialects.StringAsValue))
         {
             leniency |= ReaderLeniency.StringAsValue;

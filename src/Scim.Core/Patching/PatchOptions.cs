@@ -14,7 +14,7 @@ public enum PatchDialects
     /// <summary><c>"op": "Replace"</c>, <c>"Add"</c>, <c>"Remove"</c> in any case (Entra ID).</summary>
     OperationNameAnyCase = 1,
 
-    /// <summary>Booleans as strings, <c>"True"</c> / <c>"False"</c> in any case (Entra ID).</summary>
+    /// <summary>Booleans as strings, <c>"True"</c> / <c>"False"</c> in any case (Entra ID), in PATCH values and in POST, PUT and Bulk bodies alike.</summary>
     BooleanStrings = 2,
 
     /// <summary>A no-path operation whose value has dotted keys (<c>"name.givenName"</c>) or URN-qualified keys (<c>"urn:...:enterprise:2.0:User:employeeNumber"</c>) (Entra ID).</summary>

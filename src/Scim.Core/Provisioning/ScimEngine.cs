@@ -26,7 +26,8 @@ internal sealed class ScimEngine
         registry.Freeze();
         Registry = registry;
         Options = options;
-        Serializer = new ScimSerializer(registry, options.Reading);
+        // POST, PUT and Bulk bodies accept the value dialects that the PATCH options allow for bodies.
+        Serializer = new ScimSerializer(registry, options.Reading, ScimPatcher.BodyLeniency(options.Patch.Dialects));
         Patcher = new ScimPatcher(registry, options.Patch, options.Filter, options.Reading);
         Replacer = new ScimReplacer(registry);
         Binder = new FilterBinder(registry, options.Filter);

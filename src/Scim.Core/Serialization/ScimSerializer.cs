@@ -26,11 +26,17 @@ public sealed class ScimSerializer
     /// <param name="registry">The schemas and resource types to read against.</param>
     /// <param name="options">Reading options; <see langword="null"/> for the defaults.</param>
     public ScimSerializer(SchemaRegistry registry, ScimSerializerOptions? options = null)
+        : this(registry, options, ReaderLeniency.None)
+    {
+    }
+
+    /// <summary>Creates a serializer that also accepts the identity providers' value shapes in <paramref name="leniency"/> (the service's, from its dialects).</summary>
+    internal ScimSerializer(SchemaRegistry registry, ScimSerializerOptions? options, ReaderLeniency leniency)
     {
         ArgumentNullException.ThrowIfNull(registry);
         Registry = registry;
         Options = options ?? new ScimSerializerOptions();
-        _reader = new ResourceReader(registry, Options);
+        _reader = new ResourceReader(registry, Options, leniency);
     }
 
     /// <summary>

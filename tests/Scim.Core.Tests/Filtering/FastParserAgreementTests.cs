@@ -27,7 +27,11 @@ public sealed class FastParserAgreementTests
     [
         "\"bjensen\"", "\"\"", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\uD83D\\uDE00\"", "\"O'Malley\"", "\"(x)[y]\"",
         "0", "-1", "42", "1.5", "-0.25e-3", "6E23", "true", "False", "NULL", "O", "2015-10-10T14:38:21.8617979-07:00", "01", "1.", "x.y",
+        "'bjensen'", "''", "O'Malley",
     ];
+
+    // What may follow a value path in lenient mode (Entra's emails[type eq "work"].value eq "x"), and near misses.
+    private static readonly string[] SubAttributes = [".value", ".VALUE", ".$ref", ".primary", ".", ".1x", ".a.b", " .value"];
 
     private static readonly string[] Spaces = [" ", "  ", "\t", " \n ", "\u00a0"];
 
@@ -67,6 +71,13 @@ public sealed class FastParserAgreementTests
     [InlineData("a eq 1.5.3")]
     [InlineData("a eq +1")]
     [InlineData("a eq 1)")]
+    [InlineData("emails[type eq \"work\"].value eq \"x\"")]
+    [InlineData("emails[type eq \"work\"].value pr")]
+    [InlineData("emails[type eq \"work\"].value")]
+    [InlineData("emails[type eq \"work\"]. value eq \"x\"")]
+    [InlineData("emails[type eq \"work\"].valueeq \"x\"")]
+    [InlineData("a eq 'x'")]
+    [InlineData("a eq x'")]
     public void FastReader_EdgeCases_AgreesWithGrammar(string text)
     {
         AssertAgree(text);
@@ -142,6 +153,13 @@ public sealed class FastParserAgreementTests
             (2, Gen.Select(inner, Space, Gen.OneOf("and", "AND", "or", "Or"), Space, inner).Select((a, s1, k, s2, b) => a + s1 + k + s2 + b)),
             (1, Gen.Select(inner, Space).Select((a, s) => "(" + s + a + s + ")")),
             (1, Gen.Select(inner, Gen.OneOf("not ", "not", "NOT  ")).Select((a, n) => n + "(" + a + ")")),
-            (1, Gen.Select(Gen.OneOf("emails", "members", "addresses"), inner).Select((p, a) => p + "[" + a + "]")));
+            (1, Gen.Select(Gen.OneOf("emails", "members", "addresses"), inner).Select((p, a) => p + "[" + a + "]")),
+            (1, Gen.Select(Gen.OneOf("emails", "members", "addresses"), inner, Gen.OneOf(SubAttributes), Space, Tail())
+                .Select((p, a, sub, s, tail) => p + "[" + a + "]" + sub + s + tail)));
     }
+
+    /// <summary>What follows an attribute path in a comparison: an operator and a value, or pr.</summary>
+    private static Gen<string> Tail() => Gen.Frequency(
+        (4, Gen.Select(Gen.OneOf(Operators), Space, Gen.OneOf(Values)).Select((op, s, v) => op + s + v)),
+        (1, Gen.OneOf("pr", "PR")));
 }

@@ -44,6 +44,8 @@ public sealed class FilterPropertyTests
         "emails[type eq \"work\"].value",
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
         "meta.created gt 2015-10-10T14:38:21.8617979-07:00",
+        "emails[type eq \"work\"].value eq \"x@example.com\"",
+        "userName eq 'bjensen'",
     ];
 
     private static readonly string[] Tokens =

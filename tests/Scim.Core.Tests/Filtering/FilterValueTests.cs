@@ -111,6 +111,43 @@ public sealed class FilterValueTests
         { "a eq +1", 6, "found '+1'" },
     };
 
+    // RFC 7644 strings are JSON strings: a value that opens with a single quote is refused in both
+    // modes, at the quote, rather than read as the bare word 'x' (quotes included) that matches nothing.
+    public static TheoryData<string, int> SingleQuoted => new()
+    {
+        { "userName eq 'bjensen'", 13 },
+        { "userName eq 'b jensen'", 13 },
+        { "userName eq 'bjensen", 13 },
+        { "userName eq '", 13 },
+        { "a eq ''", 6 },
+        { "emails[type eq 'work']", 16 },
+        { "title pr and userName eq 'x'", 26 },
+        { "(userName eq 'x')", 14 },
+        { "displayName eq 'O''Malley'", 16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleQuoted))]
+    public void Parse_SingleQuotedValue_ThrowsInvalidFilterAtTheQuote(string filter, int column)
+    {
+        foreach (var options in new[] { new FilterOptions(), FilterAssert.Strict })
+        {
+            FilterAssert.Fails(filter, column, $"expected a string in double quotes (\"x\"), not single quotes, at column {column} (found ''", options);
+        }
+    }
+
+    [Fact]
+    public void Parse_SingleQuoteInsideBareWord_IsPartOfTheWord()
+    {
+        // Only a leading quote marks a quoted string; an apostrophe inside a name is just a character.
+        FilterAssert.Parses("name.familyName eq O'Malley", Eq("name.familyName", "O'Malley"));
+        FilterAssert.Parses("a eq x'", Eq("a", "x'"));
+    }
+
+    [Fact]
+    public void ParsePatchPath_SingleQuotedValue_ThrowsInvalidPathAtTheQuote() =>
+        FilterAssert.PathFails("members[value eq '2819c223']", 18, "expected a string in double quotes (\"x\"), not single quotes, at column 18");
+
     [Theory]
     [MemberData(nameof(Literals))]
     public void Parse_KeywordOrNumberLiteral_ReturnsTypedValue(string filter, FilterExpression expected) =>

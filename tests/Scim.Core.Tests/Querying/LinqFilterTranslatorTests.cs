@@ -175,6 +175,7 @@ public sealed class LinqFilterTranslatorTests
     [InlineData("name.givenName eq \"john\"", "R1")]
     // r2's work email is at y.com and its x.com email is home: only R1 has one email that is both.
     [InlineData("emails[type eq \"work\" and value co \"@x.com\"]", "R1")]
+    [InlineData("emails[type eq \"work\"].value co \"@x.com\"", "R1")]
     [InlineData("emails.type eq \"work\" and emails.value co \"@x.com\"", "R1,r2")]
     [InlineData("emails[primary eq true]", "R1")]
     [InlineData("emails pr", "R1,r2")]
@@ -231,6 +232,8 @@ public sealed class LinqFilterTranslatorTests
     [InlineData("userName ew \"m\" or userName gt \"k\" or name.familyName le \"z\"")]
     [InlineData("not (emails pr) and name pr and id lt \"r\"")]
     [InlineData("emails.value co \"x\" and emails[primary eq true]")]
+    [InlineData("emails[type eq \"work\"].value eq \"a@x.com\"")]
+    [InlineData("emails[type eq \"work\"].value pr or not (emails[type eq \"home\"].value sw \"j\")")]
     public void Translate_RowFilter_UsesOnlyProviderTranslatableMethods(string filter)
     {
         var expression = Translator.Translate(filter, UserType, UserRows.Mapping);
