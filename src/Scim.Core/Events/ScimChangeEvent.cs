@@ -63,9 +63,9 @@ public sealed class ScimChangeEvent
     public string? Method { get; init; }
 
     /// <summary>
-    /// The identity-provider PATCH dialects the request needed (names of <c>Scim.Core.Patching.PatchDialects</c>
+    /// The identity-provider dialects the request needed (names of <c>Scim.Core.Patching.PatchDialects</c>
     /// flags, such as <c>OperationNameAnyCase</c> or <c>BooleanStrings</c>): which non-RFC shapes the
-    /// client sent, for audit. Empty for a request that kept to RFC 7644, and for POST, PUT and DELETE.
+    /// client sent in its PATCH, POST or PUT body, for audit. Empty for a request that kept to RFC 7644.
     /// </summary>
     public IReadOnlyList<string> Dialects { get; init; } = [];
 

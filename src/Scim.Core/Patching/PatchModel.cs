@@ -52,7 +52,7 @@ internal sealed class PatchResult
     /// <summary>Membership changes, when the patcher was asked to give group members as deltas; else <see langword="null"/>.</summary>
     public MembershipChange? Members { get; }
 
-    /// <summary>The identity-provider dialects the request needed (none for a request that kept to RFC 7644, and for a PUT).</summary>
+    /// <summary>The identity-provider dialects the request needed (none for a request that kept to RFC 7644).</summary>
     public PatchDialects Dialects { get; internal set; }
 
     /// <summary>The names of the unknown attributes the request named and that were dropped (reading options that ignore them); empty otherwise.</summary>

@@ -3,7 +3,7 @@ namespace Scim.Core.Patching;
 /// <summary>
 /// Shapes of PATCH requests that identity providers send and a strict reading of RFC 7644
 /// rejects. All are accepted by default; remove a flag to reject that shape, or use
-/// <see cref="None"/> for RFC-only behaviour. docs/patch-dialects.md shows each with the IdP that sends it.
+/// <see cref="None"/> for RFC-only behaviour. docs/patch.md shows each with the IdP that sends it.
 /// </summary>
 [Flags]
 public enum PatchDialects

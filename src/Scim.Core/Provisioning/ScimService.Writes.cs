@@ -31,7 +31,9 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(context);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
+        Patching.DialectUse.Begin();
         var tree = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
+        var dialects = Patching.DialectUse.End();
         _ignored.Attributes("create", type.Name, ignored);
         RemoveReadOnly(tree, type.Type);
         CheckPasswordChange(tree.ContainsKey("password"));
@@ -54,7 +56,7 @@ public sealed partial class ScimService
             (group.Members, ignoredMembers) = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
         }
 
-        var events = _events.Created(context, type.Type, tree, now);
+        var events = _events.Created(context, type.Type, tree, dialects, now);
         var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
         _ignored.Members(context, stored.Id!, ignoredMembers);
@@ -96,9 +98,24 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(id);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
+        Patching.DialectUse.Begin();
         var replacement = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
+        var dialects = Patching.DialectUse.End();
         _ignored.Attributes("replace", type.Name, ignored);
-        return await WriteAsync(context, type, id, options, projection, tree => _engine.Replacer.Replace(tree, replacement.DeepClone().AsObject(), type.Type), isReplace: true, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(
+            context,
+            type,
+            id,
+            options,
+            projection,
+            tree =>
+            {
+                var result = _engine.Replacer.Replace(tree, replacement.DeepClone().AsObject(), type.Type);
+                result.Dialects = dialects;
+                return result;
+            },
+            isReplace: true,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Patches a resource (PATCH, RFC 7644 §3.5.2 and the IdPs' dialects).</summary>

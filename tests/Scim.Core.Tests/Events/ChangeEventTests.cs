@@ -33,6 +33,23 @@ public sealed class ChangeEventTests
     }
 
     [Fact]
+    public async Task PostAndPut_EventNamesTheBooleanStringsTheBodyNeeded()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"strings","active":"True"}"""), cancellationToken: Ct);
+        var post = kit.Events.All[^1];
+        await kit.Service.ReplaceAsync(ServiceKit.Context, "Users", created.Id!, ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"strings","active":"False"}"""), cancellationToken: Ct);
+        var put = kit.Events.All[^1];
+        await kit.Service.ReplaceAsync(ServiceKit.Context, "Users", created.Id!, ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"strings","active":true}"""), cancellationToken: Ct);
+        var rfc = kit.Events.All[^1];
+
+        Assert.Equal(["BooleanStrings"], post.Dialects);
+        Assert.Equal((ScimChangeKind.Deactivated, "PUT"), (put.Kind, put.Method));
+        Assert.Equal(["BooleanStrings"], put.Dialects);
+        Assert.Empty(rfc.Dialects);
+    }
+
+    [Fact]
     public async Task Create_PublishesCreated_WithTenantActorVersionAndTime()
     {
         var clock = new FakeTimeProvider();
