@@ -46,7 +46,7 @@ public sealed class ScimListRequest
     public static ScimListRequest FromSearchRequest(ReadOnlyMemory<byte> utf8Json)
     {
         using var document = JsonInput.Parse(utf8Json, MaxSearchDepth);
-        return JsonInput.Read(document, Read);
+        return Read(document.RootElement);
     }
 
     private static ScimListRequest Read(JsonElement search)
