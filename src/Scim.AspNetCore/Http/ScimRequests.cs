@@ -87,39 +87,14 @@ internal static class ScimRequests
         Filter = NullIfEmpty(request.Query["filter"]),
         SortBy = NullIfEmpty(request.Query["sortBy"]),
         SortOrder = NullIfEmpty(request.Query["sortOrder"]),
-        StartIndex = Integer(request.Query["startIndex"], "startIndex"),
-        Count = Integer(request.Query["count"], "count"),
+        StartIndex = ScimListRequest.ParseInteger(request.Query["startIndex"].ToString(), "startIndex"),
+        Count = ScimListRequest.ParseInteger(request.Query["count"].ToString(), "count"),
         Cursor = request.Query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null,
         Attributes = NullIfEmpty(request.Query["attributes"]),
         ExcludedAttributes = NullIfEmpty(request.Query["excludedAttributes"]),
     };
 
     private static string? NullIfEmpty(StringValues value) => value.Count == 0 || string.IsNullOrWhiteSpace(value.ToString()) ? null : value.ToString();
-
-    private static int? Integer(StringValues value, string name)
-    {
-        if (value.Count == 0 || string.IsNullOrEmpty(value.ToString()))
-        {
-            return null;
-        }
-
-        var text = value.ToString();
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-        {
-            return number;
-        }
-
-        // One sign at most, then digits: an integer, only too large for the range.
-        var digits = text.AsSpan();
-        if (digits.Length > 0 && digits[0] is '+' or '-')
-        {
-            digits = digits[1..];
-        }
-
-        throw ScimException.BadRequest(ScimErrorType.InvalidValue, digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
-            ? $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}."
-            : $"'{name}' must be an integer.");
-    }
 
     private static bool IsJsonContentType(string? contentType)
     {

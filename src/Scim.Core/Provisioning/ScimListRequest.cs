@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Scim.Core.Errors;
 using Scim.Core.Serialization;
@@ -49,6 +50,41 @@ public sealed class ScimListRequest
         return Read(document.RootElement);
     }
 
+    /// <summary>
+    /// Reads <c>startIndex</c> or <c>count</c> given as text (a query parameter): an optional sign,
+    /// then digits; <see langword="null"/> for none.
+    /// </summary>
+    /// <exception cref="ScimException">400 <c>invalidValue</c>, saying whether the text is not an integer or an integer out of range.</exception>
+    internal static int? ParseInteger(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw NotAnInt32(name, text);
+    }
+
+    /// <summary>
+    /// The one answer for a paging number that is not an int32, from the query or a SearchRequest:
+    /// an integer out of range says so, anything else says it must be an integer; both give the range.
+    /// </summary>
+    private static ScimException NotAnInt32(string name, string text)
+    {
+        // One sign at most, then digits: an integer, only too large for the range.
+        var digits = text.AsSpan();
+        if (digits.Length > 0 && digits[0] is '+' or '-')
+        {
+            digits = digits[1..];
+        }
+
+        return ScimException.BadRequest(ScimErrorType.InvalidValue, digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
+            ? $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}."
+            : $"'{name}' must be an integer between {int.MinValue} and {int.MaxValue}.");
+    }
+
     private static ScimListRequest Read(JsonElement search)
     {
         if (search.ValueKind != JsonValueKind.Object)
@@ -86,8 +122,8 @@ public sealed class ScimListRequest
         {
             null or { ValueKind: JsonValueKind.Null } => null,
             { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
-            { ValueKind: JsonValueKind.Number } => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be an integer between {int.MinValue} and {int.MaxValue}."),
-            _ => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be an integer."),
+            { ValueKind: JsonValueKind.Number } value => throw NotAnInt32(Members[index], value.GetRawText()),
+            _ => throw NotAnInt32(Members[index], string.Empty),
         };
 
         return new ScimListRequest

@@ -122,6 +122,22 @@ public sealed class PagingParameterTests
     }
 
     [Theory]
+    [InlineData("GET", "Users?startIndex=9223372036854775807", "startIndex")]
+    [InlineData("GET", "Groups?count=9223372036854775807", "count")]
+    [InlineData("POST", "Users/.search", "startIndex")]
+    [InlineData("POST", ".search", "count")]
+    public async Task TheIssuesCase_QueryAndBody_SayTheIntegerIsOutOfRange_AndGiveTheRange(string method, string path, string name)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+
+        var response = method == "GET" ? await client.GetAsync(path) : await client.PostAsync(path, $$"""{"{{name}}":9223372036854775807}""");
+
+        var error = Error(response, HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal($"'{name}' is an integer out of range: it must be between -2147483648 and 2147483647.", (string?)error["detail"]);
+    }
+
+    [Theory]
     [InlineData("Users/.search", """{"count":1,"count":2}""")]
     [InlineData("Users/.search", """{"count":1,"Count":2}""")]
     [InlineData(".search", """{"filter":"userName pr","FILTER":"id pr"}""")]
