@@ -1,5 +1,6 @@
 using System.Text;
 using Scim.Core.Errors;
+using Scim.Core.Filtering;
 using Scim.Core.Patching;
 using Scim.Core.Provisioning;
 using Scim.Core.Schema;
@@ -81,5 +82,34 @@ public sealed class FuzzFindingsTests
         FuzzTargets.Patch(body);
         var error = Assert.Throws<ScimException>(() => new ScimPatcher(SchemaRegistry.CreateDefault()).ReadRequest(body));
         Assert.Equal((400, ScimErrorType.InvalidSyntax), (error.Status, error.ScimType));
+    }
+
+    // ---------------------------------------------------------------- a \u escape with a NUL among its digits
+
+    // Finding 4. The hand-written filter reader took "\uD83" followed by a NUL as the escape of
+    // U+0D83 (int.TryParse ignores trailing NULs), where the grammar refuses it: the two readers
+    // disagreed on what is a filter. Both refuse it now.
+    [Theory]
+    [InlineData("userName eq \"\\uD83\0\"", false)]
+    [InlineData("userName eq \"\\uD83\0\"", true)]
+    [InlineData("name.formatted lt \"\\u00e9\\uD83\0D\\uDE00\"", false)]
+    [InlineData("emails[value eq \"\\u0\0\0\0\"]", false)]
+    public void Filter_EscapeWithANulAmongItsDigits_IsRefusedByBothReaders(string filter, bool strict)
+    {
+        Assert.Null(FastFilterParser.TryParseFilter(filter, lenient: !strict));
+        Assert.NotNull(ScimFilterParser.ParseWithGrammar(filter, strict).Error);
+        var error = Assert.Throws<ScimException>(() => ScimFilterParser.Parse(filter, new FilterOptions { Strict = strict }));
+        Assert.Equal((400, ScimErrorType.InvalidFilter), (error.Status, error.ScimType));
+        FuzzTargets.Filter(filter, strict);
+    }
+
+    [Fact]
+    public void PatchPath_EscapeWithANulAmongItsDigits_IsRefusedByBothReaders()
+    {
+        const string path = "emails[value eq \"\\uD83\0\"].type";
+
+        Assert.Null(FastFilterParser.TryParsePatchPath(path, lenient: true));
+        Assert.NotNull(ScimFilterParser.ParsePatchPathWithGrammar(path, strict: false).Error);
+        FuzzTargets.PatchPath(path, strict: false);
     }
 }
