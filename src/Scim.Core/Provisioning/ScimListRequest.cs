@@ -52,7 +52,7 @@ public sealed class ScimListRequest
 
     /// <summary>
     /// Reads <c>startIndex</c> or <c>count</c> given as text (a query parameter): an optional sign,
-    /// then digits; <see langword="null"/> for none.
+    /// then digits, and nothing else; <see langword="null"/> for none.
     /// </summary>
     /// <exception cref="ScimException">400 <c>invalidValue</c>, saying whether the text is not an integer or an integer out of range.</exception>
     internal static int? ParseInteger(string? text, string name)
@@ -62,28 +62,28 @@ public sealed class ScimListRequest
             return null;
         }
 
-        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : throw NotAnInt32(name, text);
-    }
-
-    /// <summary>
-    /// The one answer for a paging number that is not an int32, from the query or a SearchRequest:
-    /// an integer out of range says so, anything else says it must be an integer; both give the range.
-    /// </summary>
-    private static ScimException NotAnInt32(string name, string text)
-    {
-        // One sign at most, then digits: an integer, only too large for the range.
-        var digits = text.AsSpan();
-        if (digits.Length > 0 && digits[0] is '+' or '-')
+        // Checked before parsing: int.TryParse would also take trailing NULs ("5\0").
+        if (!IsIntegerLiteral(text))
         {
-            digits = digits[1..];
+            throw NotAnInteger(name);
         }
 
-        return ScimException.BadRequest(ScimErrorType.InvalidValue, digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
-            ? $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}."
-            : $"'{name}' must be an integer between {int.MinValue} and {int.MaxValue}.");
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : throw OutOfRange(name);
     }
+
+    /// <summary>One sign at most, then digits.</summary>
+    private static bool IsIntegerLiteral(string text)
+    {
+        var digits = text.AsSpan(text.Length > 0 && text[0] is '+' or '-' ? 1 : 0);
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    // The answers for a paging number that is not an int32, from the query or a SearchRequest: both give the range.
+    private static ScimException OutOfRange(string name) =>
+        ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}.");
+
+    private static ScimException NotAnInteger(string name) =>
+        ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{name}' must be an integer between {int.MinValue} and {int.MaxValue}.");
 
     private static ScimListRequest Read(JsonElement search)
     {
@@ -122,8 +122,8 @@ public sealed class ScimListRequest
         {
             null or { ValueKind: JsonValueKind.Null } => null,
             { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
-            { ValueKind: JsonValueKind.Number } value => throw NotAnInt32(Members[index], value.GetRawText()),
-            _ => throw NotAnInt32(Members[index], string.Empty),
+            { ValueKind: JsonValueKind.Number } value when IsIntegerLiteral(value.GetRawText()) => throw OutOfRange(Members[index]),
+            _ => throw NotAnInteger(Members[index]),
         };
 
         return new ScimListRequest

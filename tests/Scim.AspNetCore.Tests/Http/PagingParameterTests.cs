@@ -55,6 +55,8 @@ public sealed class PagingParameterTests
     [InlineData("startIndex=-", "startIndex")]
     [InlineData("count=--5", "count")]
     [InlineData("count=%2B-5", "count")]
+    [InlineData("count=5%00", "count")]
+    [InlineData("startIndex=99999999999%00", "startIndex")]
     public async Task NotAnInteger_Is400InvalidValue_SayingItMustBeOne(string query, string name)
     {
         await using var server = await ScimTestServer.StartAsync();

@@ -257,6 +257,8 @@ public sealed class SearchRequestTests
     [InlineData("1e3", "must be an integer")]
     [InlineData("--5", "must be an integer")]
     [InlineData(" 5", "must be an integer")]
+    [InlineData("5\0", "must be an integer")]
+    [InlineData("9999999999\0", "must be an integer")]
     public void QueryText_GetsTheSameAnswersAsTheBody(string text, string says)
     {
         var error = Assert.Throws<ScimException>(() => ScimListRequest.ParseInteger(text, "count"));
