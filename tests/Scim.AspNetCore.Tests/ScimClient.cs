@@ -61,6 +61,15 @@ public sealed class ScimClient(HttpClient http)
         return new ScimResponse(response, text);
     }
 
+    /// <summary>Sends a body of exactly these bytes (invalid UTF-8 included) as application/scim+json.</summary>
+    public async Task<ScimResponse> SendBytesAsync(HttpMethod method, string path, byte[] body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/scim+json");
+        var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        return new ScimResponse(response, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     /// <summary>Creates a user and returns the response (asserting 201).</summary>
     public async Task<JsonObject> CreateUserAsync(string userName, string? extra = null)
     {

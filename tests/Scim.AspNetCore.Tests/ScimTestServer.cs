@@ -46,6 +46,9 @@ public sealed class ScimTestServerOptions
 
     /// <summary>Adds logging providers (the host starts with none).</summary>
     public Action<ILoggingBuilder>? Logging { get; set; }
+
+    /// <summary>Changes Kestrel's options (its limits).</summary>
+    public Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? Kestrel { get; set; }
 }
 
 /// <summary>The two ways a host registers the built-in tokens.</summary>
@@ -104,6 +107,11 @@ public sealed class ScimTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         options.Logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (options.Kestrel is not null)
+        {
+            builder.WebHost.ConfigureKestrel(options.Kestrel);
+        }
+
         var scim = builder.Services.AddScim(options.Http).AddInMemoryStores();
         options.Scim?.Invoke(scim);
         static void Tokens(ScimBearerTokenOptions tokens) => tokens

@@ -79,6 +79,8 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
             context.Response.Headers.Allow = allow; // a 405 names the methods the resource accepts (RFC 9110 §15.5.6)
         }
 
+        ScimRequests.CloseIfBodyLeftUnread(context);
+
         await ScimResponses.WriteErrorAsync(context, error).ConfigureAwait(false);
     }
 

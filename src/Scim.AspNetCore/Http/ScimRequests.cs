@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Scim.Core.Errors;
@@ -10,9 +11,13 @@ namespace Scim.AspNetCore;
 /// <summary>Reads what a SCIM request carries into Scim.Core's request types: the body, the query parameters, the conditional headers.</summary>
 internal static class ScimRequests
 {
+    private const string BodyReadKey = "Scim.BodyRead";
+
     /// <summary>
     /// The body, checked for its media type and size (<c>maxPayloadSize</c>, 413 beyond it), read
     /// into one buffer: of the announced length when the client sent <c>Content-Length</c>.
+    /// <c>maxPayloadSize</c> is the limit on SCIM endpoints, as ServiceProviderConfig advertises it:
+    /// a lower server-wide limit (Kestrel's 30,000,000 bytes) is raised to it for this request.
     /// </summary>
     public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context, int maxPayloadSize)
     {
@@ -25,6 +30,11 @@ internal static class ScimRequests
         if (request.ContentLength > maxPayloadSize)
         {
             throw TooLarge(maxPayloadSize);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } serverLimit } limit && serverLimit < maxPayloadSize)
+        {
+            limit.MaxRequestBodySize = maxPayloadSize;
         }
 
         var buffer = new byte[request.ContentLength is { } announced ? (int)announced : 4096];
@@ -60,6 +70,7 @@ internal static class ScimRequests
             throw TooLarge(maxPayloadSize);
         }
 
+        context.Items[BodyReadKey] = true;
         if (length == 0)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is empty.");
@@ -70,6 +81,31 @@ internal static class ScimRequests
 
     public static ScimException TooLarge(int maxPayloadSize) =>
         new(413, null, $"The request body is larger than maxPayloadSize ({maxPayloadSize} bytes).");
+
+    /// <summary>
+    /// Before an error is answered while part of the request body is unread: Kestrel reads the rest
+    /// after the answer (so the connection can carry the next request) only when the body's length
+    /// is known and within the server's limit. Otherwise (a chunked body, or one announced larger
+    /// than the limit, such as 31 MB against Kestrel's 30,000,000 bytes) it closes the connection,
+    /// and this says so first with <c>Connection: close</c>, so that a client does not send its next
+    /// request on it. HTTP/2 and HTTP/3 end the request's stream instead and have no such header.
+    /// </summary>
+    public static void CloseIfBodyLeftUnread(HttpContext context)
+    {
+        var request = context.Request;
+        if (!(HttpProtocol.IsHttp11(request.Protocol) || HttpProtocol.IsHttp10(request.Protocol))
+            || context.Items.ContainsKey(BodyReadKey)
+            || context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true })
+        {
+            return;
+        }
+
+        var serverLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (request.ContentLength is null || request.ContentLength > serverLimit)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
 
     /// <summary>The projection parameters and the conditional headers of a single-resource request.</summary>
     public static ScimRequestOptions Options(HttpRequest request, bool? returnResource = true) => new()
@@ -87,39 +123,14 @@ internal static class ScimRequests
         Filter = NullIfEmpty(request.Query["filter"]),
         SortBy = NullIfEmpty(request.Query["sortBy"]),
         SortOrder = NullIfEmpty(request.Query["sortOrder"]),
-        StartIndex = Integer(request.Query["startIndex"], "startIndex"),
-        Count = Integer(request.Query["count"], "count"),
+        StartIndex = ScimListRequest.ParseInteger(request.Query["startIndex"].ToString(), "startIndex"),
+        Count = ScimListRequest.ParseInteger(request.Query["count"].ToString(), "count"),
         Cursor = request.Query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null,
         Attributes = NullIfEmpty(request.Query["attributes"]),
         ExcludedAttributes = NullIfEmpty(request.Query["excludedAttributes"]),
     };
 
     private static string? NullIfEmpty(StringValues value) => value.Count == 0 || string.IsNullOrWhiteSpace(value.ToString()) ? null : value.ToString();
-
-    private static int? Integer(StringValues value, string name)
-    {
-        if (value.Count == 0 || string.IsNullOrEmpty(value.ToString()))
-        {
-            return null;
-        }
-
-        var text = value.ToString();
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-        {
-            return number;
-        }
-
-        // One sign at most, then digits: an integer, only too large for the range.
-        var digits = text.AsSpan();
-        if (digits.Length > 0 && digits[0] is '+' or '-')
-        {
-            digits = digits[1..];
-        }
-
-        throw ScimException.BadRequest(ScimErrorType.InvalidValue, digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9')
-            ? $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}."
-            : $"'{name}' must be an integer.");
-    }
 
     private static bool IsJsonContentType(string? contentType)
     {

@@ -22,7 +22,7 @@ internal static class BulkRequestReader
     public static (int? FailOnErrors, List<BulkOperation> Operations) Read(ReadOnlyMemory<byte> body, ScimService service)
     {
         using var document = JsonInput.Parse(body, service.Options.Reading.MaxDepth + ExtraDepth);
-        return JsonInput.Read(document, root => Read(root, service));
+        return Read(document.RootElement, service);
     }
 
     private static (int? FailOnErrors, List<BulkOperation> Operations) Read(JsonElement request, ScimService service)

@@ -26,6 +26,8 @@ internal struct FastFilterParser
 
     private static readonly SearchValues<char> QuoteOrEscape = SearchValues.Create("\"\\");
 
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
     private readonly string _text;
     private readonly bool _lenient;
     private int _pos;
@@ -355,13 +357,13 @@ internal struct FastFilterParser
                 case 'r': builder.Append('\r'); break;
                 case 't': builder.Append('\t'); break;
                 case 'u':
-                    if (_pos + 4 > _text.Length || !int.TryParse(_text.AsSpan(_pos, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
-                        || !char.IsAsciiHexDigit(_text[_pos]))
+                    // Four hex digits, each checked: int.TryParse would also take trailing NULs ("D83\0").
+                    if (_pos + 4 > _text.Length || _text.AsSpan(_pos, 4).ContainsAnyExcept(HexDigits))
                     {
                         return null;
                     }
 
-                    builder.Append((char)code);
+                    builder.Append((char)int.Parse(_text.AsSpan(_pos, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
                     _pos += 4;
                     break;
                 default:

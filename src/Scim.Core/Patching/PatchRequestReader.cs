@@ -19,7 +19,7 @@ internal sealed partial class ScimPatcher
 
         // One standalone copy of the message; every operation's value points into it.
         DialectUse.Begin();
-        var request = JsonInput.Read(document, root => ReadRequest(root.Clone()));
+        var request = ReadRequest(document.RootElement.Clone());
         return request with { Dialects = DialectUse.End() };
     }
 

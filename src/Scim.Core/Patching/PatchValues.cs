@@ -11,49 +11,17 @@ internal sealed partial class ScimPatcher
 {
     private sealed partial class Run
     {
-        private JsonNode? Read(JsonElement value, SchemaAttribute attribute, string displayPath)
-        {
-            try
-            {
-                return StripReadOnly(attribute, _patcher._reader.ReadAttributeValue(value, attribute, displayPath));
-            }
-            catch (InvalidOperationException)
-            {
-                throw NotUnicode();
-            }
-        }
+        // Every string of the message was checked to be valid Unicode when it was parsed (JsonInput).
+        private JsonNode? Read(JsonElement value, SchemaAttribute attribute, string displayPath) =>
+            StripReadOnly(attribute, _patcher._reader.ReadAttributeValue(value, attribute, displayPath));
 
-        private JsonNode? ReadElement(JsonElement value, SchemaAttribute attribute, string displayPath)
-        {
-            try
-            {
-                return StripReadOnly(attribute, _patcher._reader.ReadSingleValue(value, attribute, displayPath));
-            }
-            catch (InvalidOperationException)
-            {
-                throw NotUnicode();
-            }
-        }
+        private JsonNode? ReadElement(JsonElement value, SchemaAttribute attribute, string displayPath) =>
+            StripReadOnly(attribute, _patcher._reader.ReadSingleValue(value, attribute, displayPath));
 
-        private JsonNode? ReadSub(JsonElement value, SchemaAttribute sub, string displayPath)
-        {
-            if (sub.Mutability == Mutability.ReadOnly)
-            {
-                throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only.");
-            }
-
-            try
-            {
-                return _patcher._reader.ReadAttributeValue(value, sub, displayPath);
-            }
-            catch (InvalidOperationException)
-            {
-                throw NotUnicode();
-            }
-        }
-
-        /// <summary>Valid JSON that is not valid Unicode (a lone surrogate escape) fails only when a string is read: a 400, not a crash.</summary>
-        private ScimException NotUnicode() => Error(ScimErrorType.InvalidSyntax, "The value contains text that is not valid Unicode.");
+        private JsonNode? ReadSub(JsonElement value, SchemaAttribute sub, string displayPath) =>
+            sub.Mutability == Mutability.ReadOnly
+                ? throw Error(ScimErrorType.Mutability, $"'{displayPath}' is read-only.")
+                : _patcher._reader.ReadAttributeValue(value, sub, displayPath);
 
         /// <summary>Read-only sub-attributes in a written value (a member's display, a manager's displayName) are the server's: dropped.</summary>
         private static JsonNode? StripReadOnly(SchemaAttribute attribute, JsonNode? value)

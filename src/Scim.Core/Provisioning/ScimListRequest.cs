@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Scim.Core.Errors;
 using Scim.Core.Serialization;
@@ -46,8 +47,43 @@ public sealed class ScimListRequest
     public static ScimListRequest FromSearchRequest(ReadOnlyMemory<byte> utf8Json)
     {
         using var document = JsonInput.Parse(utf8Json, MaxSearchDepth);
-        return JsonInput.Read(document, Read);
+        return Read(document.RootElement);
     }
+
+    /// <summary>
+    /// Reads <c>startIndex</c> or <c>count</c> given as text (a query parameter): an optional sign,
+    /// then digits, and nothing else; <see langword="null"/> for none.
+    /// </summary>
+    /// <exception cref="ScimException">400 <c>invalidValue</c>, saying whether the text is not an integer or an integer out of range.</exception>
+    internal static int? ParseInteger(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        // Checked before parsing: int.TryParse would also take trailing NULs ("5\0").
+        if (!IsIntegerLiteral(text))
+        {
+            throw NotAnInteger(name);
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : throw OutOfRange(name);
+    }
+
+    /// <summary>One sign at most, then digits.</summary>
+    private static bool IsIntegerLiteral(string text)
+    {
+        var digits = text.AsSpan(text.Length > 0 && text[0] is '+' or '-' ? 1 : 0);
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    // The answers for a paging number that is not an int32, from the query or a SearchRequest: both give the range.
+    private static ScimException OutOfRange(string name) =>
+        ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{name}' is an integer out of range: it must be between {int.MinValue} and {int.MaxValue}.");
+
+    private static ScimException NotAnInteger(string name) =>
+        ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{name}' must be an integer between {int.MinValue} and {int.MaxValue}.");
 
     private static ScimListRequest Read(JsonElement search)
     {
@@ -86,8 +122,8 @@ public sealed class ScimListRequest
         {
             null or { ValueKind: JsonValueKind.Null } => null,
             { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
-            { ValueKind: JsonValueKind.Number } => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be an integer between {int.MinValue} and {int.MaxValue}."),
-            _ => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{Members[index]}' must be an integer."),
+            { ValueKind: JsonValueKind.Number } value when IsIntegerLiteral(value.GetRawText()) => throw OutOfRange(Members[index]),
+            _ => throw NotAnInteger(Members[index]),
         };
 
         return new ScimListRequest

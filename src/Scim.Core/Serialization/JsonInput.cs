@@ -1,12 +1,15 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Scim.Core.Errors;
 
 namespace Scim.Core.Serialization;
 
 /// <summary>
 /// Reading a request body's JSON, for every body the service takes (resources, PatchOp,
-/// SearchRequest, BulkRequest): whatever the bytes, the outcome is a document or a 400
-/// <c>invalidSyntax</c> that says what is wrong and where, never another exception.
+/// SearchRequest, BulkRequest): whatever the bytes, the outcome is a document whose every name and
+/// string is valid Unicode, or a 400 <c>invalidSyntax</c> that says what is wrong and where, never
+/// another exception. The readers after it never meet text they cannot decode, however late they
+/// read it (a PATCH value is read when it is applied).
 /// </summary>
 internal static class JsonInput
 {
@@ -16,31 +19,28 @@ internal static class JsonInput
     /// </summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Json, int maxDepth, bool allowDuplicates = false)
     {
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = allowDuplicates });
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = allowDuplicates });
         }
         catch (JsonException ex)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + DescribeJsonError(ex));
         }
-    }
-
-    /// <summary>
-    /// Runs a read over a parsed document. Text that is valid JSON but not valid Unicode (a raw
-    /// invalid UTF-8 byte, a lone surrogate escape) fails only when a string is read, as an
-    /// <see cref="InvalidOperationException"/>; it becomes the same 400 as any other bad syntax.
-    /// </summary>
-    public static T Read<T>(JsonDocument document, Func<JsonElement, T> read)
-    {
-        try
-        {
-            return read(document.RootElement);
-        }
         catch (InvalidOperationException)
         {
+            // Looking for duplicates decodes escaped member names: a lone surrogate escape in one fails here.
             throw NotUnicode();
         }
+
+        if (!IsUnicode(utf8Json.Span, maxDepth))
+        {
+            document.Dispose();
+            throw NotUnicode();
+        }
+
+        return document;
     }
 
     /// <summary>The error of text that is not valid Unicode.</summary>
@@ -61,5 +61,42 @@ internal static class JsonInput
         }
 
         return (cut >= 0 ? message[..cut] : message).TrimEnd() + position;
+    }
+
+    /// <summary>
+    /// Whether the text of a body the parser accepted decodes: the parser takes invalid UTF-8 and
+    /// lone surrogate escapes (<c>"\ud800"</c>) inside names and strings, and only reading them fails.
+    /// </summary>
+    private static bool IsUnicode(ReadOnlySpan<byte> utf8Json, int maxDepth)
+    {
+        // Outside names and strings the parser allows only ASCII, so this checks exactly their raw bytes.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            return false;
+        }
+
+        // Escapes are decoded only in the names and strings that have one, and only when a \u is there at all.
+        if (utf8Json.IndexOf("\\u"u8) < 0)
+        {
+            return true;
+        }
+
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        return true;
     }
 }

@@ -37,7 +37,7 @@ internal sealed partial class ResourceReader
 
         // Duplicate names are let through to the reader, which compares them case-insensitively and names the attribute.
         using var document = JsonInput.Parse(utf8Json, options.MaxDepth, allowDuplicates: true);
-        return JsonInput.Read(document, root => Read(root, resourceType, requireRequired));
+        return Read(document.RootElement, resourceType, requireRequired);
     }
 
     public JsonObject Read(JsonElement root, ScimResourceType resourceType, bool requireRequired)

@@ -170,7 +170,11 @@ public sealed class ScimSerializer
             case JsonValueKind.String:
                 return JsonValue.Create(element.GetString());
             case JsonValueKind.Number:
-                return element.TryGetInt64(out var integer) ? JsonValue.Create(integer) : JsonValue.Create(element.GetDecimal());
+                // A number no .NET number holds (1e400) stays as its JSON text: the reader it goes to
+                // next (a Bulk operation's data becomes a request body) refuses it as it would there.
+                return element.TryGetInt64(out var integer) ? JsonValue.Create(integer)
+                    : element.TryGetDecimal(out var number) ? JsonValue.Create(number)
+                    : JsonValue.Create(element.Clone());
             case JsonValueKind.True:
                 return JsonValue.Create(true);
             case JsonValueKind.False:

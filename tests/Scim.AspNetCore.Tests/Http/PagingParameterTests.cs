@@ -55,6 +55,8 @@ public sealed class PagingParameterTests
     [InlineData("startIndex=-", "startIndex")]
     [InlineData("count=--5", "count")]
     [InlineData("count=%2B-5", "count")]
+    [InlineData("count=5%00", "count")]
+    [InlineData("startIndex=99999999999%00", "startIndex")]
     public async Task NotAnInteger_Is400InvalidValue_SayingItMustBeOne(string query, string name)
     {
         await using var server = await ScimTestServer.StartAsync();
@@ -119,6 +121,22 @@ public sealed class PagingParameterTests
         var error = Error(await server.Client().PostAsync(path, body), HttpStatusCode.BadRequest, "invalidValue");
 
         Assert.Contains("2147483647", (string)error["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "Users?startIndex=9223372036854775807", "startIndex")]
+    [InlineData("GET", "Groups?count=9223372036854775807", "count")]
+    [InlineData("POST", "Users/.search", "startIndex")]
+    [InlineData("POST", ".search", "count")]
+    public async Task TheIssuesCase_QueryAndBody_SayTheIntegerIsOutOfRange_AndGiveTheRange(string method, string path, string name)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+
+        var response = method == "GET" ? await client.GetAsync(path) : await client.PostAsync(path, $$"""{"{{name}}":9223372036854775807}""");
+
+        var error = Error(response, HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal($"'{name}' is an integer out of range: it must be between -2147483648 and 2147483647.", (string?)error["detail"]);
     }
 
     [Theory]

@@ -226,13 +226,12 @@ public sealed class SearchRequestTests
     [InlineData("""{"count":2147483648}""", "count")]
     [InlineData("""{"count":-2147483649}""", "count")]
     [InlineData("""{"startIndex":9223372036854775807}""", "startIndex")]
-    [InlineData("""{"startIndex":1e100}""", "startIndex")]
-    public void NumberOutsideInt32_IsInvalidValue_SayingTheRange(string json, string member)
+    [InlineData("""{"startIndex":-99999999999999999999999999999999}""", "startIndex")]
+    public void IntegerOutsideInt32_IsInvalidValue_SayingItIsOutOfRange(string json, string member)
     {
         var error = Refused(ScimErrorType.InvalidValue, json);
 
-        Assert.Contains($"'{member}'", error.Detail, StringComparison.Ordinal);
-        Assert.Contains("2147483647", error.Detail, StringComparison.Ordinal);
+        Assert.Equal($"'{member}' is an integer out of range: it must be between -2147483648 and 2147483647.", error.Detail);
     }
 
     [Theory]
@@ -240,11 +239,44 @@ public sealed class SearchRequestTests
     [InlineData("""{"startIndex":0.1}""", "startIndex")]
     [InlineData("""{"count":10.0}""", "count")]
     [InlineData("""{"startIndex":1E1}""", "startIndex")]
-    public void NumberNotWrittenAsAnInteger_IsInvalidValue(string json, string member)
+    [InlineData("""{"startIndex":1e100}""", "startIndex")]
+    [InlineData("""{"count":"10"}""", "count")]
+    [InlineData("""{"startIndex":true}""", "startIndex")]
+    public void NumberNotWrittenAsAnInteger_IsInvalidValue_GivingTheRange(string json, string member)
     {
         var error = Refused(ScimErrorType.InvalidValue, json);
 
-        Assert.Contains($"'{member}'", error.Detail, StringComparison.Ordinal);
+        Assert.Equal($"'{member}' must be an integer between -2147483648 and 2147483647.", error.Detail);
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807", "is an integer out of range")]
+    [InlineData("+2147483648", "is an integer out of range")]
+    [InlineData("-2147483649", "is an integer out of range")]
+    [InlineData("1.5", "must be an integer")]
+    [InlineData("1e3", "must be an integer")]
+    [InlineData("--5", "must be an integer")]
+    [InlineData(" 5", "must be an integer")]
+    [InlineData("5\0", "must be an integer")]
+    [InlineData("9999999999\0", "must be an integer")]
+    public void QueryText_GetsTheSameAnswersAsTheBody(string text, string says)
+    {
+        var error = Assert.Throws<ScimException>(() => ScimListRequest.ParseInteger(text, "count"));
+
+        Assert.Equal((400, ScimErrorType.InvalidValue), (error.Status, error.ScimType));
+        Assert.StartsWith($"'count' {says}", error.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("between -2147483648 and 2147483647.", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2147483647", 2147483647)]
+    [InlineData("-2147483648", -2147483648)]
+    [InlineData("+7", 7)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void QueryText_InInt32_IsRead(string? text, int? expected)
+    {
+        Assert.Equal(expected, ScimListRequest.ParseInteger(text, "count"));
     }
 
     [Theory]
