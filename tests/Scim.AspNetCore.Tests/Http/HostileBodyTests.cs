@@ -58,7 +58,7 @@ public sealed class HostileBodyTests
     }
 
     [Fact]
-    public async Task TheSameBodiesWithoutTheHostilePart_AreServed()
+    public async Task ValidBodies_WithoutTheHostilePart_AreServed()
     {
         // The requests the test above spoils, as they are: what makes each a 400 is the spliced part.
         await using var server = await ScimTestServer.StartAsync();

@@ -7,9 +7,10 @@ namespace Scim.Core.Tests.Fuzzing;
 /// <summary>
 /// Runs a fuzz target over generated inputs with CsCheck: a slice of a few seconds in every test
 /// run, or as many inputs as <c>SCIM_FUZZ_ITERATIONS</c> says. A failing input is shrunk and
-/// printed with the seed that replays it (<c>SCIM_FUZZ_SEED</c>). At the end the count, the time
-/// and the slowest single input are written to the test output: a figure to watch, not a limit
-/// the test holds anyone to.
+/// printed with the seed that replays it (<c>SCIM_FUZZ_SEED</c>). Each target says what became of
+/// an input (served, or refused and how); the test output gets CsCheck's table of these outcomes,
+/// then the count, the time and the slowest single input: figures to watch, not limits the test
+/// holds anyone to.
 /// </summary>
 internal static class Fuzz
 {
@@ -17,7 +18,7 @@ internal static class Fuzz
 
     public const string SeedVariable = "SCIM_FUZZ_SEED";
 
-    public static void Run<T>(Gen<T> inputs, Action<T> target, long slice, Func<T, string> show)
+    public static void Run<T>(Gen<T> inputs, Func<T, string> target, long slice, Func<T, string> show)
     {
         var slowest = new Slowest();
         var clock = Stopwatch.StartNew();
@@ -26,8 +27,9 @@ internal static class Fuzz
             input =>
             {
                 var start = Stopwatch.GetTimestamp();
-                target(input);
+                var outcome = target(input);
                 slowest.Note(Stopwatch.GetElapsedTime(start));
+                return outcome;
             },
             writeLine: Write,
             seed: Seed,
@@ -36,7 +38,7 @@ internal static class Fuzz
         Summarize(iterations, clock.Elapsed, slowest);
     }
 
-    public static async Task RunAsync<T>(Gen<T> inputs, Func<T, Task> target, long slice, Func<T, string> show)
+    public static async Task RunAsync<T>(Gen<T> inputs, Func<T, Task<string>> target, long slice, Func<T, string> show)
     {
         var slowest = new Slowest();
         var clock = Stopwatch.StartNew();
@@ -45,8 +47,9 @@ internal static class Fuzz
             async input =>
             {
                 var start = Stopwatch.GetTimestamp();
-                await target(input);
+                var outcome = await target(input);
                 slowest.Note(Stopwatch.GetElapsedTime(start));
+                return outcome;
             },
             writeLine: Write,
             seed: Seed,

@@ -55,57 +55,68 @@ internal static class FuzzTargets
          "meta":{"resourceType":"Group","created":"2010-01-23T04:56:22Z","lastModified":"2011-05-13T04:42:34Z","version":"W/\"2\""}}
         """)!.AsObject();
 
-    /// <summary>A service over in-memory stores per thread, with a few users and groups; replaced after a while, so the stores stay small.</summary>
+    /// <summary>
+    /// Per thread, a service over in-memory stores with a few users and groups, for searches (kept:
+    /// searches write nothing, and the store's compiled filters are worth keeping) and for Bulk
+    /// (replaced after 2,000 requests, so the stores stay small).
+    /// </summary>
     [ThreadStatic]
-    private static (ServiceKit Kit, int Uses)? t_kit;
+    private static (ServiceKit Kit, int Uses)? t_searchKit;
+
+    [ThreadStatic]
+    private static (ServiceKit Kit, int Uses)? t_bulkKit;
 
     /// <summary>
     /// The two filter readers, each on its own (the hand-written one, and the grammar, which must
     /// agree on what is a filter) and together behind the public parser; then binding and
-    /// evaluating what parsed, against a user and a group.
+    /// evaluating what parsed, against a user and a group. Returns what became of the input.
     /// </summary>
-    public static void Filter(string text, bool strict)
+    public static string Filter(string text, bool strict)
     {
         var fast = FastFilterParser.TryParseFilter(text, lenient: !strict);
         var (grammar, _) = ScimFilterParser.ParseWithGrammar(text, strict);
         Assert.True(fast is null || grammar is not null, "the fast reader accepted a filter the grammar refuses");
         FilterExpression? parsed = null;
-        Refusable(() => parsed = ScimFilterParser.Parse(text, strict ? Strict : Lenient));
-        if (parsed is not null)
+        if (Refused(() => parsed = ScimFilterParser.Parse(text, strict ? Strict : Lenient)) is { } refused)
         {
-            Refusable(() => Evaluator.Compile(parsed, UserType)(RichUser));
-            Refusable(() => Evaluator.Compile(parsed, GroupType)(RichGroup));
+            return "refused: " + refused;
         }
+
+        var onUser = Refused(() => Evaluator.Compile(parsed!, UserType)(RichUser));
+        _ = Refused(() => Evaluator.Compile(parsed!, GroupType)(RichGroup));
+        return onUser is null ? "parsed, evaluated" : "parsed, refused when bound to User: " + onUser;
     }
 
     /// <summary>The two readers of PATCH paths, on their own and behind the parser the patcher uses.</summary>
-    public static void PatchPath(string text, bool strict)
+    public static string PatchPath(string text, bool strict)
     {
         var fast = FastFilterParser.TryParsePatchPath(text, lenient: !strict);
         var (grammar, _) = ScimFilterParser.ParsePatchPathWithGrammar(text, strict);
         Assert.True(fast is null || grammar is not null, "the fast reader accepted a path the grammar refuses");
-        Refusable(() => ScimFilterParser.ParsePatchPath(text, strict ? Strict : Lenient));
+        return Refused(() => ScimFilterParser.ParsePatchPath(text, strict ? Strict : Lenient)) is { } refused ? "refused: " + refused : "parsed";
     }
 
     /// <summary>The resource reader: a body read as a User and as a Group, and what it read written back.</summary>
-    public static void Resource(byte[] body)
+    public static string Resource(byte[] body)
     {
-        Refusable(() => ScimSerializer.Serialize(Serializer.ReadUser(body)));
-        Refusable(() => ScimSerializer.Serialize(Serializer.ReadGroup(body)));
+        var asUser = Refused(() => ScimSerializer.Serialize(Serializer.ReadUser(body)));
+        var asGroup = Refused(() => ScimSerializer.Serialize(Serializer.ReadGroup(body)));
+        return asUser is null ? "read as a User" : asGroup is null ? "read as a Group" : "refused: " + asUser;
     }
 
     /// <summary>
     /// The PATCH reader and applier, with every dialect and with none: a request that is read is
     /// applied to a user and a group; when it is refused, the resource is exactly as it was.
     /// </summary>
-    public static void Patch(byte[] body)
+    public static string Patch(byte[] body)
     {
+        string? outcome = null;
         foreach (var patcher in (ScimPatcher[])[Patcher, RfcPatcher])
         {
             PatchRequest? request = null;
-            Refusable(() => request = patcher.ReadRequest(body));
-            if (request is null)
+            if (Refused(() => request = patcher.ReadRequest(body)) is { } unread)
             {
+                outcome ??= "refused when read: " + unread;
                 continue;
             }
 
@@ -114,75 +125,95 @@ internal static class FuzzTargets
                 var resource = (JsonObject)original.DeepClone();
                 try
                 {
-                    patcher.Apply(resource, type, request);
+                    patcher.Apply(resource, type, request!);
                 }
                 catch (ScimException error) when (error.Status is >= 400 and < 500)
                 {
                     Written(error);
                     Assert.True(JsonNode.DeepEquals(original, resource), $"a refused PATCH changed the resource: {error.Detail}");
+                    outcome ??= "refused when applied to the User: " + Describe(error);
                     continue;
                 }
 
                 // The service turns the patched tree back into a typed resource before it is stored.
-                Refusable(() => ScimSerializer.Serialize(type == UserType ? ScimSerializer.ToUser(resource) : ScimSerializer.ToGroup(resource)));
+                var typed = Refused(() => ScimSerializer.Serialize(type == UserType ? ScimSerializer.ToUser(resource) : ScimSerializer.ToGroup(resource)));
+                outcome ??= typed is null ? "applied to the User" : "applied, refused as a User: " + typed;
             }
         }
+
+        return outcome!;
     }
 
-    /// <summary>The SearchRequest reader, and what it read run as a search across types and on /Users (filter, sort, paging, projection).</summary>
-    public static async Task SearchAsync(byte[] body)
+    /// <summary>The SearchRequest reader, and what it read run as a search across Users and Groups (filter, sort, paging, projection).</summary>
+    public static async Task<string> SearchAsync(byte[] body)
     {
         ScimListRequest? request = null;
-        Refusable(() => request = ScimListRequest.FromSearchRequest(body));
-        if (request is null)
+        if (Refused(() => request = ScimListRequest.FromSearchRequest(body)) is { } unread)
         {
-            return;
+            return "refused when read: " + unread;
         }
 
-        var kit = Kit();
-        await RefusableAsync(async () => Written((await kit.Service.SearchAsync(ServiceKit.Context, request)).WriteTo));
-        await RefusableAsync(async () => Written((await kit.Service.ListAsync(ServiceKit.Context, "User", request)).WriteTo));
+        var kit = Kit(ref t_searchKit, int.MaxValue);
+        var search = await RefusedAsync(async () => Written((await kit.Service.SearchAsync(ServiceKit.Context, request!)).WriteTo));
+        return search is null ? "served" : "refused when run: " + search;
     }
 
     /// <summary>The Bulk reader and processor: a request refused as a whole writes nothing.</summary>
-    public static async Task BulkAsync(byte[] body)
+    public static async Task<string> BulkAsync(byte[] body)
     {
-        var kit = Kit();
+        var kit = Kit(ref t_bulkKit, 2_000);
         var changes = kit.Events.All.Count; // every write publishes an event
+        ScimDocument response;
         try
         {
-            Written((await kit.Service.BulkAsync(ServiceKit.Context, body)).WriteTo);
+            response = await kit.Service.BulkAsync(ServiceKit.Context, body);
         }
         catch (ScimException error) when (error.Status is >= 400 and < 500)
         {
             Written(error);
             Assert.Equal(changes, kit.Events.All.Count);
+            return "refused: " + Describe(error);
         }
+
+        Written(response.WriteTo);
+        var statuses = response.Body["Operations"]!.AsArray().Select(r => (string)r!["status"]!).ToList();
+        var succeeded = statuses.Count(s => s[0] == '2');
+        return statuses.Count == 0 ? "served, no operations"
+            : succeeded == statuses.Count ? "served, every operation succeeded"
+            : succeeded == 0 ? "served, every operation failed"
+            : "served, some operations failed";
     }
 
-    private static void Refusable(Action read)
+    /// <summary>Runs a read; <see langword="null"/> when it succeeded, what refused it when a 4xx <see cref="ScimException"/> did.</summary>
+    private static string? Refused(Action read)
     {
         try
         {
             read();
+            return null;
         }
         catch (ScimException error) when (error.Status is >= 400 and < 500)
         {
             Written(error);
+            return Describe(error);
         }
     }
 
-    private static async Task RefusableAsync(Func<Task> read)
+    private static async Task<string?> RefusedAsync(Func<Task> read)
     {
         try
         {
             await read();
+            return null;
         }
         catch (ScimException error) when (error.Status is >= 400 and < 500)
         {
             Written(error);
+            return Describe(error);
         }
     }
+
+    private static string Describe(ScimException error) => error.ScimType is { } type ? $"{error.Status} {type}" : $"{error.Status}";
 
     /// <summary>The error body can be written (its detail may quote the input).</summary>
     private static void Written(ScimException error) => Written(error.WriteTo);
@@ -198,18 +229,18 @@ internal static class FuzzTargets
         using var _ = JsonDocument.Parse(buffer.WrittenMemory);
     }
 
-    private static ServiceKit Kit()
+    private static ServiceKit Kit(ref (ServiceKit Kit, int Uses)? slot, int lifetime)
     {
-        if (t_kit is { Uses: < 2_000 } current)
+        if (slot is { } current && current.Uses < lifetime)
         {
-            t_kit = (current.Kit, current.Uses + 1);
+            slot = (current.Kit, current.Uses + 1);
             return current.Kit;
         }
 
-        t_kit?.Kit.Dispose();
+        slot?.Kit.Dispose();
         var kit = new ServiceKit();
         Seed(kit).GetAwaiter().GetResult();
-        t_kit = (kit, 1);
+        slot = (kit, 1);
         return kit;
     }
 

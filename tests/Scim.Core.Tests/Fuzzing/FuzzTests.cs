@@ -11,22 +11,22 @@ namespace Scim.Core.Tests.Fuzzing;
 public sealed class FuzzTests
 {
     [Fact]
-    public void FilterParsers() => Fuzz.Run(Gen.Select(FuzzInputs.Filter, Gen.Bool), input => FuzzTargets.Filter(input.Item1, input.Item2), slice: 15_000, Show);
+    public void FilterParsers_FuzzedInputs_AreServedOrRefusedWith4xx() => Fuzz.Run(Gen.Select(FuzzInputs.Filter, Gen.Bool), input => FuzzTargets.Filter(input.Item1, input.Item2), slice: 15_000, Show);
 
     [Fact]
-    public void PatchPathParsers() => Fuzz.Run(Gen.Select(FuzzInputs.PatchPath, Gen.Bool), input => FuzzTargets.PatchPath(input.Item1, input.Item2), slice: 15_000, Show);
+    public void PatchPathParsers_FuzzedInputs_AreServedOrRefusedWith4xx() => Fuzz.Run(Gen.Select(FuzzInputs.PatchPath, Gen.Bool), input => FuzzTargets.PatchPath(input.Item1, input.Item2), slice: 15_000, Show);
 
     [Fact]
-    public void ResourceReader() => Fuzz.Run(FuzzInputs.Resource, FuzzTargets.Resource, slice: 15_000, FuzzInputs.Show);
+    public void ResourceReader_FuzzedInputs_AreServedOrRefusedWith4xx() => Fuzz.Run(FuzzInputs.Resource, FuzzTargets.Resource, slice: 15_000, FuzzInputs.Show);
 
     [Fact]
-    public void PatchReaderAndApplier() => Fuzz.Run(FuzzInputs.PatchRequest, FuzzTargets.Patch, slice: 10_000, FuzzInputs.Show);
+    public void PatchReaderAndApplier_FuzzedInputs_AreServedOrRefusedWith4xx() => Fuzz.Run(FuzzInputs.PatchRequest, FuzzTargets.Patch, slice: 10_000, FuzzInputs.Show);
 
     [Fact]
-    public Task SearchRequestReader() => Fuzz.RunAsync(FuzzInputs.SearchRequest, FuzzTargets.SearchAsync, slice: 10_000, FuzzInputs.Show);
+    public Task SearchRequestReader_FuzzedInputs_AreServedOrRefusedWith4xx() => Fuzz.RunAsync(FuzzInputs.SearchRequest, FuzzTargets.SearchAsync, slice: 10_000, FuzzInputs.Show);
 
     [Fact]
-    public Task BulkReader() => Fuzz.RunAsync(FuzzInputs.BulkRequest, FuzzTargets.BulkAsync, slice: 8_000, FuzzInputs.Show);
+    public Task BulkReader_FuzzedInputs_AreServedOrRefusedWith4xx() => Fuzz.RunAsync(FuzzInputs.BulkRequest, FuzzTargets.BulkAsync, slice: 8_000, FuzzInputs.Show);
 
     private static string Show((string Text, bool Strict) input) => (input.Strict ? "strict: " : "lenient: ") + FuzzInputs.Show(input.Text);
 }

@@ -259,7 +259,7 @@ public sealed class SearchRequestTests
     [InlineData(" 5", "must be an integer")]
     [InlineData("5\0", "must be an integer")]
     [InlineData("9999999999\0", "must be an integer")]
-    public void QueryText_GetsTheSameAnswersAsTheBody(string text, string says)
+    public void ParseInteger_QueryTextNotAnInt32_GetsTheSameAnswersAsTheBody(string text, string says)
     {
         var error = Assert.Throws<ScimException>(() => ScimListRequest.ParseInteger(text, "count"));
 
@@ -274,7 +274,7 @@ public sealed class SearchRequestTests
     [InlineData("+7", 7)]
     [InlineData("", null)]
     [InlineData(null, null)]
-    public void QueryText_InInt32_IsRead(string? text, int? expected)
+    public void ParseInteger_QueryTextInInt32_IsRead(string? text, int? expected)
     {
         Assert.Equal(expected, ScimListRequest.ParseInteger(text, "count"));
     }
