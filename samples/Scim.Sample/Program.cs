@@ -9,6 +9,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Memory;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -20,6 +21,21 @@ using Scim.Sample;
 using Scim.Sample.Data;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Logging defaults that hold wherever the content root is; appsettings.json, the environment and
+// the command line (e.g. --Logging:LogLevel:Microsoft.AspNetCore=Information) override them.
+// ASP.NET Core's per-request lines would put every URL in the log, with its filter values (user
+// names, emails) and any token a client sends in the query string; the library logs no
+// credential and no filter or attribute value (names and ids only) at any level.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+    },
+});
 var options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
 var events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
 var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);

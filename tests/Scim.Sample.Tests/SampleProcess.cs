@@ -7,6 +7,7 @@ namespace Scim.Sample.Tests;
 internal sealed partial class SampleProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private SampleProcess(Process process, string baseUrl, string token, string patchResponse)
     {
@@ -87,8 +88,43 @@ internal sealed partial class SampleProcess : IAsyncDisposable
         throw new InvalidOperationException($"The sample ended its output without '{text}':\n{read}");
     }
 
+    /// <summary>
+    /// Stops the sample as a service manager would (SIGTERM, which <c>dotnet run</c> passes on), so
+    /// it shuts down gracefully and flushes its log, and returns what it wrote that was not read yet,
+    /// both streams. A sample still running after 30 seconds is killed.
+    /// </summary>
+    public async Task<string> StopAndReadRestAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stdout = _process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = _process.StandardError.ReadToEndAsync(timeout.Token);
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(timeout.Token);
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        var rest = await stdout + await stderr;
+        await DisposeAsync();
+        return rest;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
