@@ -103,8 +103,9 @@ internal sealed partial class ScimPushSender : BackgroundService
     {
         HashSet<string>? failed = null;
         List<string>? released = null;
-        foreach (var item in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
+            var item = batch[i];
             ScimChangeEvent change;
             try
             {
@@ -123,7 +124,22 @@ internal sealed partial class ScimPushSender : BackgroundService
                 continue;
             }
 
-            var (outcome, detail) = await PushAsync(receiver, change, stoppingToken).ConfigureAwait(false);
+            Outcome outcome;
+            string detail;
+            try
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                (outcome, detail) = await PushAsync(receiver, change, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host is stopping: what was taken and not pushed goes back now, due at once
+                // with its attempts unchanged, for another instance (or the next start) rather
+                // than after the lease. A receiver that got the SET anyway de-duplicates by jti.
+                (released ??= []).AddRange(batch.Skip(i).Select(b => b.EventId));
+                break;
+            }
+
             ScimTelemetry.Delivered(change, outcome == Outcome.Accepted, _hub.Time.GetUtcNow(), receiver.Name);
             switch (outcome)
             {

@@ -134,8 +134,9 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
     {
         HashSet<string>? failed = null;
         List<long>? released = null;
-        foreach (var item in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
+            var item = batch[i];
             ScimChangeEvent change;
             try
             {
@@ -143,7 +144,7 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
             }
             catch (System.Text.Json.JsonException exception)
             {
-                await outbox.FailedAsync(item.Sequence, item.Attempts + 1, null, "Not an event: " + exception.Message, stoppingToken).ConfigureAwait(false);
+                await outbox.FailedAsync(item.Sequence, item.Attempts + 1, null, "Not an event: " + exception.Message, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
 
@@ -154,7 +155,26 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
                 continue;
             }
 
-            if (await DeliverAsync(change, stoppingToken).ConfigureAwait(false) is not { } failure)
+            Exception? failure;
+            try
+            {
+                failure = stoppingToken.IsCancellationRequested ? new OperationCanceledException(stoppingToken) : await DeliverAsync(change, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException exception) when (stoppingToken.IsCancellationRequested)
+            {
+                failure = exception;
+            }
+
+            if (failure is not null && stoppingToken.IsCancellationRequested)
+            {
+                // The host is stopping: what was taken and not delivered goes back now, due at
+                // once with its attempts unchanged, for another instance (or the next start)
+                // rather than after the lease.
+                (released ??= []).AddRange(batch.Skip(i).Select(b => b.Sequence));
+                break;
+            }
+
+            if (failure is null)
             {
                 await outbox.DeliveredAsync(item.Sequence, CancellationToken.None).ConfigureAwait(false);
                 continue;

@@ -100,6 +100,32 @@ public abstract class OutboxTests
     }
 
     [Fact]
+    public async Task GracefulStop_HandsBackWhatItTook_SoTheNextInstanceDeliversAtOnce()
+    {
+        // A lease far longer than the test: only a hand-back at the stop lets the next one deliver.
+        var stuck = new Subscriber { Gate = new TaskCompletionSource() };
+        var app = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o => o.EventDelivery.LeaseDuration = TimeSpan.FromHours(1)).Services.AddSingleton<IScimEventSubscriber>(stuck));
+        var ids = new List<string>();
+        using (var client = app.Client())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
+            }
+        }
+
+        await WaitForAsync(() => !stuck.Offered.IsEmpty);
+        var subscriber = new Subscriber();
+        await using var next = await app.RestartAsync(s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+
+        await WaitForAsync(() => subscriber.Delivered.Count == 5);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), subscriber.Delivered.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
+        Assert.Empty(stuck.Delivered);
+        await using var db = next.Database();
+        Assert.All(await db.Set<ScimEventEntity>().ToListAsync(Ct), r => Assert.Equal(0, r.Attempts)); // an interrupted delivery is no failed attempt
+    }
+
+    [Fact]
     public async Task FailingSubscriber_IsRetried_AndLaterEventsOfTheSameResourceWait()
     {
         var subscriber = new Subscriber { FailuresLeft = 2 };

@@ -154,6 +154,40 @@ public abstract class ReceiverQueueTests
         Assert.Equal(12, await db.Set<ScimEventDeliveryEntity>().CountAsync(Ct));
     }
 
+    [Fact]
+    public async Task Push_GracefulStopMidPush_HandsBackWhatItTook_SoTheNextInstancePushesAtOnce()
+    {
+        // The receiver holds every request; the leases last far longer than the test.
+        await using var receiver = await SetReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromHours(1);
+        void Receivers(Scim.Core.ScimBuilder scim) => scim
+            .ConfigureService(o => o.EventDelivery.LeaseDuration = TimeSpan.FromHours(1))
+            .AddEventReceivers(o =>
+            {
+                o.Issuer = "https://scim.example.com";
+                o.PushTimeout = TimeSpan.FromHours(1);
+                o.AddPushReceiver("hr", receiver.Endpoint, "aud-hr");
+            });
+
+        var app = await ScimTablesApp.StartAsync(Provider, Receivers);
+        using (var client = app.Client())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                (await client.Post("Users", User.Replace("{0}", "user" + i))).Expect(HttpStatusCode.Created);
+            }
+        }
+
+        await WaitForAsync(() => receiver.All.Count > 0);
+        receiver.Delay = TimeSpan.Zero;
+        await using var next = await app.RestartAsync(Receivers);
+        await receiver.WaitUntilAsync(sets => sets.DistinctBy(s => s.Jti).Count() >= 3, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(3, receiver.Distinct.Count);
+        await using var db = next.Database();
+        Assert.All(await db.Set<ScimEventDeliveryEntity>().ToListAsync(Ct), e => Assert.Equal(0, e.Attempts)); // an interrupted push is no failed attempt
+    }
+
     private static ScimChangeEvent Change(string id) => new()
     {
         ResourceType = "User",

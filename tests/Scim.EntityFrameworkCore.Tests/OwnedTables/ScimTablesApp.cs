@@ -88,8 +88,9 @@ public sealed class ScimTablesApp : IScimApp
     }
 
     /// <summary>
-    /// Stops this app without a word to its database (as a process that is killed would) and
-    /// starts a new one over the same database; this instance is then done.
+    /// Stops this app as a host stops (in-flight requests finish; events it took and did not
+    /// deliver are handed back) and starts a new one over the same database; this instance is
+    /// then done. A process that is killed is tested with the sample (SIGKILL).
     /// </summary>
     public async Task<ScimTablesApp> RestartAsync(Action<ScimBuilder>? scim = null)
     {
