@@ -2,10 +2,12 @@
 // migrated on first start, so a trial survives a restart), or PostgreSQL, or the in-memory stores,
 // protected by the built-in bearer-token scheme. Its command line is a stable interface: --urls,
 // --Sample:Token=<token>, --Sample:PatchResponse=204|200, --Sample:Store=memory|sqlite|postgres,
-// --Sample:ConnectionString=<...>, --Sample:Telemetry=none|console|otlp. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
+// --Sample:ConnectionString=<...>, --Sample:ReplicaConnectionString=<...>, --Sample:Telemetry=none|console|otlp.
+// /health/ready checks the database; /health/live the process. Multi-tenant endpoints live at /tenants/{tenant}/scim/v2, with
 // tokens from Sample:Tenants:<tenant>=<token>. /activity shows the changes live (Activity/).
 // Changes go as signed SETs to --Sample:Receivers:<name>=<url> and a poll endpoint for
 // --Sample:PollToken=<token>; --Sample:EventDelivery:<option>=<value> tunes delivery (SampleEvents.cs).
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +18,7 @@ using OpenTelemetry.Trace;
 using Scim.AspNetCore;
 using Scim.Core.Diagnostics;
 using Scim.Core.Stores;
+using Scim.EntityFrameworkCore;
 using Scim.Sample.Activity;
 using Scim.Sample;
 using Scim.Sample.Data;
@@ -45,13 +48,32 @@ switch (options.Store)
         scim.AddInMemoryStores();
         break;
     case SampleStore.Sqlite:
-        builder.Services.AddPooledDbContextFactory<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString));
-        scim.AddEntityFrameworkCoreStores<SqliteSampleDbContext>();
+        AddDatabase<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString));
         break;
     default:
-        builder.Services.AddPooledDbContextFactory<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
-        scim.AddEntityFrameworkCoreStores<PostgresSampleDbContext>();
+        AddDatabase<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
         break;
+}
+
+if (options.ReplicaConnectionString is { } replica)
+{
+    scim.AddEntityFrameworkCoreReadReplica(replica);
+}
+
+// The EF Core stores over the sample's context; a readiness check (/health/ready) that asks the
+// database for a row of the SCIM tables, so an instance whose database is down or not migrated is
+// taken out of a load balancer's rotation. /health/live only says the process answers.
+void AddDatabase<TContext>(Action<DbContextOptionsBuilder> use)
+    where TContext : DbContext
+{
+    builder.Services.AddPooledDbContextFactory<TContext>(use);
+    builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()); // for the health check
+    scim.AddEntityFrameworkCoreStores<TContext>();
+    builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: ["ready"], customTestQuery: async (db, cancellationToken) =>
+    {
+        await db.Set<ScimUserEntity>().Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+        return true;
+    });
 }
 
 // Traces and metrics of Scim.Core (and of ASP.NET Core's requests) through the OpenTelemetry SDK,
@@ -91,6 +113,8 @@ app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 app.MapSampleActivity();
 events.Map(app);
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -179,6 +203,9 @@ internal sealed class SampleOptions
     /// <summary>Sample:ConnectionString, or for SQLite the default file in the content root.</summary>
     public string ConnectionString { get; private init; } = string.Empty;
 
+    /// <summary>Sample:ReplicaConnectionString: where plain reads go (AddEntityFrameworkCoreReadReplica), or null.</summary>
+    public string? ReplicaConnectionString { get; private init; }
+
     /// <summary>Where the data is, for the startup message (no password).</summary>
     public string DatabaseDescription { get; private init; } = string.Empty;
 
@@ -263,8 +290,34 @@ internal sealed class SampleOptions
             Store = store,
             Telemetry = telemetry,
             ConnectionString = connectionString ?? string.Empty,
+            ReplicaConnectionString = ReplicaFrom(configuration, store),
             DatabaseDescription = description,
         };
+    }
+
+    /// <summary>Sample:ReplicaConnectionString: a read replica of the database, checked like Sample:ConnectionString.</summary>
+    private static string? ReplicaFrom(IConfiguration configuration, SampleStore store)
+    {
+        if (configuration["Sample:ReplicaConnectionString"] is not { } replica)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = store switch
+            {
+                SampleStore.Sqlite => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(replica).DataSource,
+                SampleStore.Postgres => new Npgsql.NpgsqlConnectionStringBuilder(replica).Database,
+                _ => throw new InvalidOperationException("Sample:ReplicaConnectionString has no use with Sample:Store=memory."),
+            };
+        }
+        catch (ArgumentException error)
+        {
+            throw new InvalidOperationException($"Sample:ReplicaConnectionString is not a {store.ToString().ToLowerInvariant()} connection string: {error.Message}", error);
+        }
+
+        return string.IsNullOrWhiteSpace(replica) ? throw new InvalidOperationException("Sample:ReplicaConnectionString is empty.") : replica;
     }
 
     private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)

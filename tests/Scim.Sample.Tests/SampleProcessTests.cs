@@ -119,6 +119,22 @@ public sealed class SampleProcessTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.Equal(HttpStatusCode.OK, found.StatusCode);
             Assert.Equal((string?)user!["id"], (string?)list!["Resources"]![0]!["id"]);
+
+            // Ready while the database answers; not ready (503) once it is gone.
+            using var plain = new HttpClient { BaseAddress = new Uri(sample.Root + "/") };
+            Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("health/ready", TestContext.Current.CancellationToken)).StatusCode);
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using (var connection = new Npgsql.NpgsqlConnection(server))
+            {
+                await connection.OpenAsync(TestContext.Current.CancellationToken);
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE \"{database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+
+            var down = await plain.GetAsync("health/ready", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("Unhealthy", await down.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("health/live", TestContext.Current.CancellationToken)).StatusCode);
         }
         finally
         {
@@ -136,6 +152,8 @@ public sealed class SampleProcessTests
     [InlineData("--Sample:Store=memory --Sample:ConnectionString=Data Source=x.db", "Sample:ConnectionString has no use with Sample:Store=memory")]
     [InlineData("--Sample:ConnectionString=Nonsense=1", "Sample:ConnectionString is not a SQLite connection string")]
     [InlineData("--Sample:Telemetry=zipkin", "Sample:Telemetry must be none, console or otlp")]
+    [InlineData("--Sample:Store=memory --Sample:ReplicaConnectionString=Host=replica", "Sample:ReplicaConnectionString has no use with Sample:Store=memory")]
+    [InlineData("--Sample:ReplicaConnectionString=Nonsense=1", "Sample:ReplicaConnectionString is not a sqlite connection string")]
     public async Task DotnetRun_InvalidOptions_ExitWithMessage(string options, string message)
     {
         var (exitCode, output) = await SampleProcess.RunToExitAsync(SplitOptions(options));

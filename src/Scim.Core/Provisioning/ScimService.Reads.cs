@@ -30,7 +30,9 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(id);
         var type = Require(resourceType);
         var projection = ProjectionOf(type.Type, options);
-        var resource = await type.GetAsync(context, id, projection.Hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
+        var conditional = options?.IfNoneMatch is not null || options?.IfMatch is not null;
+        var hints = conditional ? projection.Hints : projection.Hints.OnReplica;
+        var resource = await type.GetAsync(context, id, hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
         var result = await ResultAsync(context, type, resource, projection, changed: false, cancellationToken).ConfigureAwait(false);
         if (!ResourceVersion.SatisfiesIfNoneMatch(options?.IfNoneMatch, result.Version))
         {
@@ -160,7 +162,7 @@ public sealed partial class ScimService
             StartIndex = Math.Max(1, request.StartIndex ?? 1),
             Count = Math.Clamp(request.Count ?? Options.DefaultCount, 0, Options.MaxCount),
             Cursor = request.Cursor,
-            Hints = projection.Hints,
+            Hints = projection.Hints.OnReplica,
         };
     }
 

@@ -12,8 +12,17 @@ public sealed class ReadHints
     private readonly ScimProjection? _projection;
     private readonly HashSet<string>? _names;
     private readonly bool _only;
+    private ReadHints? _replica;
 
     internal ReadHints(ScimProjection? projection) => _projection = projection;
+
+    private ReadHints(ReadHints hints)
+    {
+        _projection = hints._projection;
+        _names = hints._names;
+        _only = hints._only;
+        AllowsReplica = true;
+    }
 
     private ReadHints(IEnumerable<string> names, bool only)
     {
@@ -22,7 +31,7 @@ public sealed class ReadHints
     }
 
     /// <summary>The hints that ask for everything.</summary>
-    public static ReadHints All { get; } = new(null);
+    public static ReadHints All { get; } = new((ScimProjection?)null);
 
     /// <summary>Hints that ask for the named core attributes only (<c>id</c> and <c>meta</c> are always wanted).</summary>
     /// <param name="attributeNames">Core attribute names, e.g. <c>displayName</c>.</param>
@@ -33,6 +42,17 @@ public sealed class ReadHints
     /// <param name="attributeNames">Core attribute names.</param>
     /// <returns>The hints.</returns>
     public static ReadHints Excluding(params string[] attributeNames) => new(attributeNames, only: false);
+
+    /// <summary>
+    /// Whether the read may be answered from a read replica that lags the primary: a plain GET by
+    /// id, a list or a search. Reads the service makes for a write (the state a PATCH applies to,
+    /// member and uniqueness checks) and conditional reads (<c>If-None-Match</c>, <c>If-Match</c>)
+    /// never allow it, so a version check always sees the primary.
+    /// </summary>
+    public bool AllowsReplica { get; }
+
+    /// <summary>The same hints, allowing a replica (<see cref="AllowsReplica"/>).</summary>
+    internal ReadHints OnReplica => _replica ??= AllowsReplica ? this : new ReadHints(this);
 
     /// <summary>Whether a group's <c>members</c> are needed.</summary>
     public bool IncludesMembers => Includes("members");

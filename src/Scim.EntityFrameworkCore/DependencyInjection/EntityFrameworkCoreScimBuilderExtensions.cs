@@ -54,6 +54,27 @@ public static class EntityFrameworkCoreScimBuilderExtensions
         stores.RegisterGroups(ScimModelMaps.Groups(), new ScimMembership(), declareMembers: false);
         return builder;
     }
+
+    /// <summary>
+    /// Sends the EF Core stores' plain reads (GET by id, lists, <c>.search</c>) to a read replica,
+    /// while writes, the reads a write makes (the state a PATCH applies to, member and uniqueness
+    /// checks) and conditional reads (<c>If-None-Match</c>, <c>If-Match</c>) stay on the primary
+    /// (see <see cref="Scim.Core.Stores.ReadHints.AllowsReplica"/>). A replica lags: a GET right
+    /// after a write, on this instance or another, may return the state before it, or 404 for a
+    /// resource just created; a version check never does. The contexts must be configured with a
+    /// connection string (not a <c>DbConnection</c>); each read switches its context's connection
+    /// string to the replica's and back.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
+    /// <param name="connectionString">The replica's connection string, for the same provider and schema as the primary.</param>
+    /// <returns>The builder.</returns>
+    public static ScimBuilder AddEntityFrameworkCoreReadReplica(this ScimBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        builder.Services.Replace(ServiceDescriptor.Singleton(new EntityReadReplica(connectionString)));
+        return builder;
+    }
 }
 
 /// <summary>Maps a host's entity classes to the SCIM resource types (see <c>AddEntityFrameworkCoreStores</c>).</summary>

@@ -28,10 +28,12 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     private const int Attempts = 6;
 
     private readonly IServiceProvider _services;
+    private readonly string? _replica;
 
     protected EntityStore(IServiceProvider services, EntityStoreShared<TEntity> shared, Func<JsonObject, TResource> fromTree)
     {
         _services = services;
+        _replica = services.GetService<EntityReadReplica>()?.ConnectionString;
         Shared = shared;
         FromTree = fromTree;
     }
@@ -54,7 +56,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             return null;
         }
 
-        await using var lease = Open();
+        await using var lease = Open(hints.AllowsReplica);
         await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -71,7 +73,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(query);
-        await using var lease = Open();
+        await using var lease = Open(query.Hints.AllowsReplica);
         var plan = Shared.Queryable.Plan(Rows(lease.Context, context, query.Hints).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping);
 
         // One connection for the page, its count and its resources' parts.
@@ -342,10 +344,12 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// <summary>Before a row is deleted (a group deletes its membership rows, when no cascade does).</summary>
     protected virtual Task BeforeDeleteAsync(TContext db, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    protected Lease Open()
+    /// <summary>A context for one operation; <paramref name="replica"/>: on the read replica, when one is configured.</summary>
+    protected Lease Open(bool replica = false)
     {
         var factory = _services.GetService<IDbContextFactory<TContext>>();
-        return factory is not null ? new Lease(factory.CreateDbContext(), owned: true) : new Lease(_services.GetRequiredService<TContext>(), owned: false);
+        var lease = factory is not null ? new Lease(factory.CreateDbContext(), owned: true) : new Lease(_services.GetRequiredService<TContext>(), owned: false);
+        return replica && _replica is not null ? lease.OnReplica(_replica) : lease;
     }
 
     /// <summary>
@@ -374,10 +378,36 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         property is null ? (Shared.UniquePaths.Count > 0 ? Shared.UniquePaths[0] : "id") : Shared.PathOfMember(property) ?? (property == Shared.KeyMember ? "id" : property);
 
     /// <summary>A DbContext for one operation: a new one from the host's factory, or the request scope's own.</summary>
-    protected readonly struct Lease(TContext context, bool owned) : IAsyncDisposable
+    protected readonly struct Lease(TContext context, bool owned, string? primary = null) : IAsyncDisposable
     {
         public TContext Context { get; } = context;
 
-        public ValueTask DisposeAsync() => owned ? Context.DisposeAsync() : ValueTask.CompletedTask;
+        /// <summary>
+        /// This lease reading from the replica: its context's connection string switched, and
+        /// switched back when the lease ends (a pooled context, or the request's own, goes on
+        /// to other work). A context that is already connected or in a transaction, or was
+        /// given a connection rather than a connection string, stays on the primary.
+        /// </summary>
+        public Lease OnReplica(string replica)
+        {
+            var database = Context.Database;
+            if (database.CurrentTransaction is not null || database.GetDbConnection().State != System.Data.ConnectionState.Closed || database.GetConnectionString() is not { } current)
+            {
+                return this;
+            }
+
+            database.SetConnectionString(replica);
+            return new Lease(Context, owned, current);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (primary is not null)
+            {
+                Context.Database.SetConnectionString(primary);
+            }
+
+            return owned ? Context.DisposeAsync() : ValueTask.CompletedTask;
+        }
     }
 }
