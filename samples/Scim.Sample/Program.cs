@@ -42,6 +42,7 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
 var options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
 var events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
 var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
+var health = builder.Services.AddHealthChecks(); // /health/ready and /health/live; the database adds its check
 switch (options.Store)
 {
     case SampleStore.Memory:
@@ -69,7 +70,7 @@ void AddDatabase<TContext>(Action<DbContextOptionsBuilder> use)
     builder.Services.AddPooledDbContextFactory<TContext>(use);
     builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()); // for the health check
     scim.AddEntityFrameworkCoreStores<TContext>();
-    builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: ["ready"], customTestQuery: async (db, cancellationToken) =>
+    health.AddDbContextCheck<TContext>("database", tags: ["ready"], customTestQuery: async (db, cancellationToken) =>
     {
         await db.Set<ScimUserEntity>().Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
         return true;

@@ -11,10 +11,12 @@ public sealed class SampleDeploymentTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Health_ReadyWhenTheDatabaseAnswers_LiveAlways_WithoutAToken()
+    [Theory]
+    [InlineData("--Sample:Store=sqlite")]
+    [InlineData("--Sample:Store=memory")]
+    public async Task Health_ReadyWhenTheDatabaseAnswers_LiveAlways_WithoutAToken(string store)
     {
-        await using var sample = await SampleProcess.StartAsync();
+        await using var sample = await SampleProcess.StartAsync(store);
         using var plain = new HttpClient { BaseAddress = new Uri(sample.Root + "/") };
 
         var ready = await plain.GetAsync("health/ready", Ct);
