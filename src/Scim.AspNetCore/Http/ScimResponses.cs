@@ -6,10 +6,45 @@ using Scim.Core.Serialization;
 
 namespace Scim.AspNetCore;
 
-/// <summary>Writes SCIM bodies: every response goes out as <c>application/scim+json</c>.</summary>
+/// <summary>
+/// Writes SCIM bodies, as <c>application/scim+json</c>, or as <c>application/json</c> for a client
+/// whose <c>Accept</c> prefers it (RFC 7644 §3.1 and §8.1: the same body under either type).
+/// </summary>
 internal static class ScimResponses
 {
     public const string ContentType = "application/scim+json";
+
+    private const string JsonContentType = "application/json";
+
+    /// <summary>
+    /// The response's media type: <c>application/json</c> when the request's <c>Accept</c> names it
+    /// with a higher quality than <c>application/scim+json</c> (or names only it); otherwise, with
+    /// no <c>Accept</c>, wildcards or anything else, <c>application/scim+json</c>.
+    /// </summary>
+    internal static string ContentTypeFor(HttpRequest request)
+    {
+        var accept = request.Headers.Accept;
+        if (accept.Count == 0 || !accept.ToString().Contains(JsonContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return ContentType; // the common case, decided without parsing
+        }
+
+        double json = 0, scim = 0;
+        foreach (var value in request.GetTypedHeaders().Accept)
+        {
+            var quality = value.Quality ?? 1;
+            if (value.MediaType.Equals(JsonContentType, StringComparison.OrdinalIgnoreCase))
+            {
+                json = Math.Max(json, quality);
+            }
+            else if (value.MediaType.Equals(ContentType, StringComparison.OrdinalIgnoreCase))
+            {
+                scim = Math.Max(scim, quality);
+            }
+        }
+
+        return json > scim ? JsonContentType : ContentType;
+    }
 
     /// <summary>
     /// Writes the body into a pooled buffer first (starting at <paramref name="sizeHint"/> bytes),
@@ -19,7 +54,7 @@ internal static class ScimResponses
     public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, int sizeHint = PooledBuffer.DefaultSize)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = ContentType;
+        context.Response.ContentType = ContentTypeFor(context.Request);
         using var body = new PooledBuffer(sizeHint);
         using (var writer = new Utf8JsonWriter(body, ScimSerializer.WriterOptions))
         {
