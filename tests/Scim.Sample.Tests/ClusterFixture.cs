@@ -83,9 +83,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string ConnectionString => _database?.ConnectionString ?? string.Empty;
 
     /// <summary>The sample's options for an instance over the fixture's database (PATCH answering 200).</summary>
-    public static string[] Options(string connectionString, params string[] more) =>
+    public static string[] Options(string connectionString, string token, params string[] more) =>
     [
-        "--Sample:Store=postgres", "--Sample:ConnectionString=" + connectionString, "--Sample:Token=" + Token,
+        "--Sample:Store=postgres", "--Sample:ConnectionString=" + connectionString, "--Sample:Token=" + token,
         "--Sample:PatchResponse=200", "--Logging:LogLevel:Default=Warning", .. more,
     ];
 
@@ -124,7 +124,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             return;
         }
 
-        _instances = await StartAsync(2, Options(_database.ConnectionString));
+        _instances = await StartAsync(2, Options(_database.ConnectionString, Token));
         _clients = [.. _instances.Select(Client)];
     }
 
