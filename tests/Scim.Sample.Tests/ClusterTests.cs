@@ -11,6 +11,31 @@ namespace Scim.Sample.Tests;
 public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
+    public async Task ThreeInstances_StartedAtOnceOverANewDatabase_AllStartAndServeIt()
+    {
+        ClusterDatabase.Require();
+        await using var database = (await ClusterDatabase.CreateAsync())!;
+        var instances = await ClusterFixture.StartAsync(3, ClusterFixture.Options(database.ConnectionString, ClusterFixture.Token));
+        try
+        {
+            using var first = ClusterFixture.Client(instances[0]);
+            var user = await first.SendAsync(HttpMethod.Post, "Users", ClusterHttp.NewUser("first@example.com")).Expect(201);
+            foreach (var instance in instances.Skip(1))
+            {
+                using var other = ClusterFixture.Client(instance);
+                await other.SendAsync(HttpMethod.Get, "Users/" + user.Id).Expect(200);
+            }
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task MemberAdditions_50InParallelOnBothInstances_AllPresent()
     {
         var group = await cluster.Instance(0).SendAsync(HttpMethod.Post, "Groups", ClusterHttp.NewGroup("parallel-adds")).Expect(201);
