@@ -177,6 +177,31 @@ static async Task MigrateAsync(IServiceProvider services, SampleStore store)
     await using DbContext db = store == SampleStore.Sqlite
         ? await services.GetRequiredService<IDbContextFactory<SqliteSampleDbContext>>().CreateDbContextAsync()
         : await services.GetRequiredService<IDbContextFactory<PostgresSampleDbContext>>().CreateDbContextAsync();
+    if (store == SampleStore.Postgres)
+    {
+        // Instances started together over one new database would each apply the migrations, and all
+        // but one fail on a table that already exists: they take turns on a session lock instead.
+        // (The lock is the connection's: it is released explicitly, as a pooled connection keeps it.)
+        var creator = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>(db);
+        if (!await creator.ExistsAsync())
+        {
+            await creator.CreateAsync();
+        }
+
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7243101)");
+        try
+        {
+            await db.Database.MigrateAsync();
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7243101)");
+        }
+
+        return;
+    }
+
     await db.Database.MigrateAsync();
 }
 

@@ -7,12 +7,18 @@
 //   dotnet build -c Release samples/Scim.Sample && dotnet run -c Release --project tests/Scim.LoadTest [-- seconds [scenario]]
 //
 // With a scenario text, only the scenarios whose name contains it run (e.g. `-- 60 "GET /Users/{id}"`
-// to profile one).
+// to profile one). `-- --write-rate ...` measures writes per second against samples already
+// running (WriteRate.cs).
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+
+if (args.Length > 0 && args[0] == "--write-rate")
+{
+    return await WriteRate.RunAsync(args[1..]);
+}
 
 if (args.Length > 0 && args[0] == "--serve-bare")
 {

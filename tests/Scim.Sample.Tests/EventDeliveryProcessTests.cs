@@ -15,9 +15,9 @@ namespace Scim.Sample.Tests;
 /// </summary>
 public sealed class EventDeliveryProcessTests
 {
-    private const string Token = "kill-test-token-6d1f";
-    private const string CreateNotice = "urn:ietf:params:scim:event:prov:create:notice";
-    private const string PatchNotice = "urn:ietf:params:scim:event:prov:patch:notice";
+    internal const string Token = "kill-test-token-6d1f";
+    internal const string CreateNotice = "urn:ietf:params:scim:event:prov:create:notice";
+    internal const string PatchNotice = "urn:ietf:params:scim:event:prov:patch:notice";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -127,13 +127,13 @@ public sealed class EventDeliveryProcessTests
         Assert.True(File.Exists(Path.Combine(root, "scim-sample-signing-key.pem")));
     }
 
-    private static bool Matches(ReceivedSet set, (string Id, string? Version, string Event) change) =>
+    internal static bool Matches(ReceivedSet set, (string Id, string? Version, string Event) change) =>
         set.SubjectUri == "/Users/" + change.Id
         && set.EventUris[0] == change.Event
         && (change.Version is null || (string?)set.Claims["events"]![change.Event]!["version"] == change.Version);
 
     /// <summary>Creates users and patches them until stopped or the sample is gone; records what was answered.</summary>
-    private static async Task ChangeUntilStoppedAsync(string baseUrl, int worker, ConcurrentBag<(string, string?, string)> committed, CancellationToken stop)
+    internal static async Task ChangeUntilStoppedAsync(string baseUrl, int worker, ConcurrentBag<(string, string?, string)> committed, CancellationToken stop)
     {
         using var client = Client(baseUrl);
         for (var i = 0; !stop.IsCancellationRequested; i++)
@@ -173,7 +173,7 @@ public sealed class EventDeliveryProcessTests
         }
     }
 
-    private static HttpClient Client(string baseUrl)
+    internal static HttpClient Client(string baseUrl)
     {
         var client = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);

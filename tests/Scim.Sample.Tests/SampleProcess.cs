@@ -117,6 +117,16 @@ internal sealed partial class SampleProcess : IAsyncDisposable
         return rest;
     }
 
+    /// <summary>
+    /// Keeps reading the sample's output in the background from now on, so that a sample that logs a
+    /// lot never stops on a full pipe; <see cref="ReadUntilAsync"/> must not be called afterwards.
+    /// </summary>
+    public void DrainOutput()
+    {
+        _ = _process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = _process.StandardError.BaseStream.CopyToAsync(Stream.Null);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -85,8 +85,8 @@ internal abstract class Membership<TMember>
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
-    /// <summary>Adds the members not there yet (of the type the service checked); returns the ids of those added.</summary>
-    public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken);
+    /// <summary>Adds the members not there yet (of the type the service checked, in the request's <paramref name="tenant"/>); returns the ids of those added.</summary>
+    public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, string tenant, IEnumerable<GroupMember> members, CancellationToken cancellationToken);
 
     /// <summary>Removes the members that are there; returns those removed.</summary>
     public abstract Task<List<string>> RemoveAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken);
@@ -168,7 +168,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return new GroupLinks(result, MayNest: false);
     }
 
-    public override async Task<List<string>> AddAsync(DbContext db, object group, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
+    public override async Task<List<string>> AddAsync(DbContext db, object group, string tenant, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
         var added = new List<string>();
         var key = (TGroupKey)group;

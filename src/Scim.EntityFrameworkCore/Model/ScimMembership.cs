@@ -1,5 +1,8 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Scim.Core.Querying;
 using Scim.Core.Resources;
 
@@ -109,7 +112,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
                     Nested = db.Set<ScimGroupMemberEntity>().Any(x => x.NestedGroupId != null),
                 }));
 
-    public override async Task<List<string>> AddAsync(DbContext db, object groupKey, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
+    public override async Task<List<string>> AddAsync(DbContext db, object groupKey, string tenant, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
         var group = (string)groupKey;
         var added = new List<string>();
@@ -117,9 +120,15 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         {
             var ids = chunk.Select(m => m.Value!).ToArray();
             var present = (await Rows(db).Where(m => m.GroupId == group && ids.Contains(m.MemberId)).Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            var users = chunk.Where(m => !present.Contains(m.Value!) && !IsGroup(m)).Select(m => m.Value!).ToArray();
+            if (users.Length > 0)
+            {
+                await LockUsersAsync(db, tenant, users, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var member in chunk.Where(m => !present.Contains(m.Value!)))
             {
-                var isGroup = string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+                var isGroup = IsGroup(member);
                 db.Add(new ScimGroupMemberEntity
                 {
                     GroupId = group,
@@ -189,6 +198,37 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     }
 
     private static DbSet<ScimGroupMemberEntity> Rows(DbContext db) => db.Set<ScimGroupMemberEntity>();
+
+    private static bool IsGroup(GroupMember member) => string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Locks the rows of the member users about to be added, as a foreign key's check would, so
+    /// that a request deleting one of them cannot commit before this write does (its membership
+    /// rows are then removed with it) and a user deleted already is refused. The tables' foreign
+    /// keys do the same where they exist; tables partitioned by tenant cannot have them (a
+    /// partitioned table's ids are unique only with the tenant), and without this lock a user
+    /// deleted while it was being added stayed a member. PostgreSQL only: SQLite runs one writer
+    /// at a time.
+    /// </summary>
+    private static async Task LockUsersAsync(DbContext db, string tenant, string[] ids, CancellationToken cancellationToken)
+    {
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) != true)
+        {
+            return;
+        }
+
+        var user = db.Model.FindEntityType(typeof(ScimUserEntity))!;
+        var table = StoreObjectIdentifier.Table(user.GetTableName()!, user.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(user.FindProperty(property)!.GetColumnName(table)!);
+        var query = $"SELECT {Column(nameof(ScimUserEntity.Id))} AS \"Value\" FROM {sql.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"WHERE {Column(nameof(ScimUserEntity.Tenant))} = {{0}} AND {Column(nameof(ScimUserEntity.Id))} = ANY({{1}}) FOR KEY SHARE";
+        var locked = await db.Database.SqlQueryRaw<string>(query, tenant, ids).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (locked.Count < ids.Length)
+        {
+            throw new MemberDeletedMeanwhileException();
+        }
+    }
 
     private static GroupMember Member(string id, string? nestedGroupId) => new() { Value = id, Type = nestedGroupId is null ? "User" : "Group" };
 }

@@ -46,6 +46,11 @@ internal static class DatabaseFailures
     /// </summary>
     public static bool IsMissingReference(Exception exception)
     {
+        if (exception is MemberDeletedMeanwhileException)
+        {
+            return true;
+        }
+
         var database = Find(exception);
         return database is not null
             && (database.SqlState == ForeignKeyViolation || (SqliteCode(database) == SqliteConstraint && database.Message.Contains("FOREIGN KEY constraint failed", StringComparison.Ordinal)));
@@ -103,3 +108,6 @@ internal static class DatabaseFailures
     private static int? SqliteCode(DbException exception) =>
         exception.GetType().GetProperty("SqliteErrorCode")?.GetValue(exception) as int?;
 }
+
+/// <summary>A member user to be added was deleted by a request that committed first (found without a foreign key).</summary>
+internal sealed class MemberDeletedMeanwhileException() : Exception("A member user was deleted meanwhile.");

@@ -58,7 +58,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
             if (patch.Members.Added.Count > 0)
             {
-                added = await membership.AddAsync(db, key, patch.Members.Added, cancellationToken).ConfigureAwait(false);
+                added = await membership.AddAsync(db, key, context.Tenant, patch.Members.Added, cancellationToken).ConfigureAwait(false);
             }
 
             // A member removed by remove-all and added back is no change for it.
@@ -194,7 +194,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
         KnownNesting = null;
-        await membership.AddAsync(db, Shape.KeyValueOf(entity), resource.Members, cancellationToken).ConfigureAwait(false);
+        await membership.AddAsync(db, Shape.KeyValueOf(entity), context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task AfterReplaceAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
@@ -204,7 +204,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var wanted = resource.Members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);
         await membership.RemoveAsync(db, key, present.Select(m => m.Value!).Where(m => !wanted.Contains(m)), cancellationToken).ConfigureAwait(false);
-        await membership.AddAsync(db, key, resource.Members, cancellationToken).ConfigureAwait(false);
+        await membership.AddAsync(db, key, context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task BeforeDeleteAsync(TContext db, TGroup entity, CancellationToken cancellationToken)

@@ -61,8 +61,8 @@ public sealed class ScimTablesApp : IScimApp
         _ = provider == Provider.Sqlite ? options.UseSqlite(connectionString) : options.UseNpgsql(connectionString);
     }
 
-    /// <summary>Starts the app over a new, empty database of the provider.</summary>
-    public static async Task<ScimTablesApp> StartAsync(Provider provider, Action<ScimBuilder>? scim = null)
+    /// <summary>Starts the app over a new, empty database of the provider, its tables made by <paramref name="createTables"/> (by default the model's own).</summary>
+    public static async Task<ScimTablesApp> StartAsync(Provider provider, Action<ScimBuilder>? scim = null, Func<ScimTablesDbContext, Task>? createTables = null)
     {
         IAsyncDisposable database;
         string connectionString;
@@ -81,7 +81,7 @@ public sealed class ScimTablesApp : IScimApp
         Use(setup, provider, connectionString);
         await using (var db = new ScimTablesDbContext(setup.Options))
         {
-            await db.Database.EnsureCreatedAsync();
+            await (createTables is null ? db.Database.EnsureCreatedAsync() : createTables(db));
         }
 
         return await StartOnAsync(provider, connectionString, database, scim);
