@@ -99,6 +99,34 @@ public sealed class ScimResourceResult
         {
             user.Groups = _groups ?? [];
         }
+        else if (copy is JsonResource json && _groups is not null)
+        {
+            // A host type that derives groups (an agent's): its own attributes are copied first, never changed.
+            json.Attributes = (JsonObject)json.Attributes.DeepClone();
+            var groups = new JsonArray();
+            foreach (var group in _groups)
+            {
+                var entry = new JsonObject { ["value"] = group.Value };
+                if (group.Ref is not null)
+                {
+                    entry["$ref"] = group.Ref;
+                }
+
+                if (group.Display is not null)
+                {
+                    entry["display"] = group.Display;
+                }
+
+                if (group.Type is not null)
+                {
+                    entry["type"] = group.Type;
+                }
+
+                groups.Add(entry);
+            }
+
+            json.Attributes["groups"] = groups;
+        }
 
         return copy;
     }

@@ -197,6 +197,6 @@ public sealed partial class ScimService
         return new ScimResourceResult(type.Type, resource, projection, new ResourceLocations(context.BaseUrl, type.Type), groups, changed);
     }
 
-    /// <summary>Whether results of this type and projection carry a user's derived <c>groups</c>.</summary>
-    private bool WithGroups(ServedType type, ScimProjection projection) => _derivedGroups is not null && ReferenceEquals(type, _users) && projection.Includes("groups");
+    /// <summary>Whether results of this type and projection carry derived <c>groups</c> (a user's, or a host type's that may be a member).</summary>
+    private bool WithGroups(ServedType type, ScimProjection projection) => _derivedGroups is not null && _derivesGroups.Contains(type) && projection.Includes("groups");
 }

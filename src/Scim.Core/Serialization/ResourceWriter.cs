@@ -115,8 +115,11 @@ internal static class ResourceWriter
             case Group group:
                 WriteGroup(writer, group, response);
                 break;
+            case JsonResource json:
+                WriteJson(writer, json, response);
+                break;
             default:
-                throw new ArgumentException($"Cannot write a {resource.GetType().Name}; only User and Group are typed.", nameof(resource));
+                throw new ArgumentException($"Cannot write a {resource.GetType().Name}; only User, Group and JsonResource are written.", nameof(resource));
         }
     }
 
@@ -195,6 +198,37 @@ internal static class ResourceWriter
 
         WriteMeta(writer, group.Id, group.Meta, response);
         WriteExtensions(writer, group);
+        writer.EndObject();
+    }
+
+    /// <summary>
+    /// A resource of a host-registered type: its attributes as they are, except that a response
+    /// with derived <c>groups</c> writes those instead of any stored ones.
+    /// </summary>
+    private static void WriteJson(JsonEmitter writer, JsonResource resource, in ResponseParts response)
+    {
+        writer.StartObject();
+        WriteSchemas(writer, resource, resource.CoreSchema, null);
+        WriteString(writer, Id, resource.Id);
+        WriteString(writer, ExternalId, resource.ExternalId);
+        var derivedGroups = response.IsResponse && response.Groups is not null;
+        foreach (var (key, value) in resource.Attributes)
+        {
+            if (value is null || key is "schemas" or "id" or "externalId" or "meta" || (derivedGroups && key == "groups"))
+            {
+                continue;
+            }
+
+            writer.Node(key, value);
+        }
+
+        if (derivedGroups)
+        {
+            WriteArray(writer, Groups, response.Groups, WriteGroup);
+        }
+
+        WriteMeta(writer, resource.Id, resource.Meta, response);
+        WriteExtensions(writer, resource);
         writer.EndObject();
     }
 
