@@ -1,0 +1,161 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Errors;
+using Scim.Core.Events;
+using Scim.Core.InMemory;
+using Scim.Core.Provisioning;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+using Scim.Tests.Shared;
+
+namespace Scim.Core.Tests.Provisioning;
+
+/// <summary>The service serves a host-registered type (Device) through the same paths as User and Group.</summary>
+public sealed class ServiceHostTypeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
+
+    private static ReadOnlyMemory<byte> DeviceBody(string serial, string extra = "") =>
+        Json($$"""{"schemas":["{{Devices.Schema}}"],"serialNumber":"{{serial}}","active":true{{extra}}}""");
+
+    private static (ScimService Service, RecordingSubscriber Events, InMemoryUserStore Users) Start(ScimServiceOptions? options = null)
+    {
+        var registry = Devices.NewRegistry();
+        var users = new InMemoryUserStore(registry);
+        var events = new RecordingSubscriber();
+        var service = ScimService.Create(registry, users, new InMemoryGroupStore(registry), new Dictionary<string, IResourceStore<JsonResource>> { ["Device"] = new InMemoryResourceStore(registry, "Device") }, options, events);
+        return (service, events, users);
+    }
+
+    [Fact]
+    public async Task Changes_PublishCreatedDeactivatedPatchedAndDeleted()
+    {
+        var (service, events, _) = Start();
+        var context = new ScimContext("acme", "mdm");
+
+        var created = await service.CreateAsync(context, "Devices", DeviceBody("SN-1"), cancellationToken: Ct);
+        await service.PatchAsync(context, "Device", created.Id, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""), cancellationToken: Ct);
+        await service.PatchAsync(context, "Device", created.Id, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"model","value":"X9"}]}"""), cancellationToken: Ct);
+        await service.DeleteAsync(context, "Devices", created.Id, cancellationToken: Ct);
+
+        Assert.Equal(
+            [ScimChangeKind.Created, ScimChangeKind.Deactivated, ScimChangeKind.Patched, ScimChangeKind.Deleted],
+            events.All.Select(e => e.Kind));
+        Assert.All(events.All, e => Assert.Equal(("Device", created.Id, "acme", "mdm"), (e.ResourceType, e.ResourceId, e.Tenant, e.Actor)));
+        Assert.Equal(["model"], events.All[2].ChangedPaths);
+    }
+
+    [Fact]
+    public async Task UnknownOwner_IgnoredWhenTheOptionsSaySo_AndTheRestIsWritten()
+    {
+        var (service, _, _) = Start(new ScimServiceOptions { UnknownMembers = UnknownMemberHandling.Ignore });
+
+        var created = await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1", ""","owner":{"value":"nobody"}"""), cancellationToken: Ct);
+
+        var device = (JsonResource)created.Resource;
+        Assert.Null(device.Attributes["owner"]);
+        Assert.Equal("SN-1", (string?)device.Attributes["serialNumber"]);
+    }
+
+    [Fact]
+    public async Task UnknownOwner_RefusedByDefault_NothingWritten()
+    {
+        var (service, events, _) = Start();
+
+        var error = await Assert.ThrowsAsync<ScimException>(() => service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1", ""","owner":{"value":"nobody"}"""), cancellationToken: Ct));
+
+        Assert.Equal((400, ScimErrorType.InvalidValue), (error.Status, error.ScimType));
+        Assert.Contains("'owner' refers to 'nobody'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(events.All);
+        Assert.Equal(0, (await service.ListAsync(ScimContext.Default, "Devices", cancellationToken: Ct)).TotalResults);
+    }
+
+    [Fact]
+    public async Task Owner_OfAnotherTenant_IsRefused()
+    {
+        var (service, _, _) = Start();
+        var other = await service.CreateAsync(new ScimContext("other", "idp"), "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<ScimException>(() => service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1", $$""","owner":{"value":"{{other.Id}}"}"""), cancellationToken: Ct));
+
+        Assert.Equal(400, error.Status);
+    }
+
+    [Fact]
+    public void RegisteredTypeWithoutAStore_FailsAtStartupWithWhatToDo()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddScimCore().AddDevices();
+        services.AddSingleton<IUserStore>(_ => new InMemoryUserStore(builder.Registry));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.CreateScope().ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("Resource type 'Device' is registered but has no store", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddResourceStore<TStore>(\"Device\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DependencyInjection_InMemoryStoresServeTheHostType_AndAnExplicitStoreWins()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores().AddDevices();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var service = provider.GetRequiredService<ScimService>();
+            Assert.Contains(service.ResourceTypes, t => t.Name == "Device");
+            var created = await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1"), cancellationToken: Ct);
+            Assert.Equal("SN-1", (string?)((JsonResource)(await service.GetAsync(ScimContext.Default, "Devices", created.Id, cancellationToken: Ct)).Resource).Attributes["serialNumber"]);
+        }
+
+        var counting = new ServiceCollection();
+        counting.AddScimCore().AddInMemoryStores().AddDevices().AddResourceStore<CountingDevices>("Device");
+        counting.AddSingleton<CountingDevices.Counter>();
+        await using (var provider = counting.BuildServiceProvider())
+        {
+            using var scope = provider.CreateScope();
+            var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+            await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1"), cancellationToken: Ct);
+            Assert.Equal(1, provider.GetRequiredService<CountingDevices.Counter>().Creates);
+        }
+    }
+
+    [Fact]
+    public void ResourceType_WhoseSchemaIdDiffers_IsRefused()
+    {
+        var builder = new ServiceCollection().AddScimCore();
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddResourceType(Devices.Type, Devices.FleetSchema));
+
+        Assert.Contains("names schema", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A host's own store of devices (over the in-memory one) that counts its creates.</summary>
+    private sealed class CountingDevices(Scim.Core.Schema.SchemaRegistry registry, CountingDevices.Counter counter) : IResourceStore<JsonResource>
+    {
+        private static InMemoryResourceStore? _inner;
+
+        private InMemoryResourceStore Inner => _inner ??= new InMemoryResourceStore(registry, "Device");
+
+        public Task<JsonResource?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => Inner.GetAsync(context, id, hints, cancellationToken);
+
+        public Task<ScimPage<JsonResource>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<JsonResource>> CreateAsync(ScimContext context, JsonResource resource, CancellationToken cancellationToken)
+        {
+            counter.Creates++;
+            return Inner.CreateAsync(context, resource, cancellationToken);
+        }
+
+        public Task<StoreWriteResult<JsonResource>> ReplaceAsync(ScimContext context, JsonResource resource, string? expectedVersion, CancellationToken cancellationToken) => Inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+        public Task<StoreWriteResult<JsonResource>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => Inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+
+        public sealed class Counter
+        {
+            public int Creates { get; set; }
+        }
+    }
+}
