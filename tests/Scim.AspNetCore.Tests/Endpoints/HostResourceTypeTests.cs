@@ -138,6 +138,47 @@ public sealed class HostResourceTypeTests
     }
 
     [Fact]
+    public async Task OwnerSetBySubAttributePath_IsCheckedToo()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var id = (string)Resource(await client.PostAsync("Devices", Device), HttpStatusCode.Created)["id"]!;
+
+        Error(await client.PatchAsync("Devices/" + id, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"owner.value","value":"nobody"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PatchAsync("Devices/" + id, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","value":{"owner":{"value":"nobody"}}}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Null((await client.GetAsync("Devices/" + id)).Json["owner"]);
+    }
+
+    [Theory]
+    [InlineData("POST", "Devices", "[]")]
+    [InlineData("POST", "Devices", """{"schemas":["urn:example:wrong"],"serialNumber":"SN-5"}""")]
+    [InlineData("POST", "Devices", """{"schemas":["urn:example:params:scim:schemas:core:2.0:Device"],"serialNumber":["SN-5"]}""")]
+    [InlineData("POST", "Devices", """{"schemas":["urn:example:params:scim:schemas:core:2.0:Device"],"serialNumber":"SN-5","owner":[{"value":"x"}]}""")]
+    [InlineData("POST", "Devices", """{"schemas":["urn:example:params:scim:schemas:core:2.0:Device"],"serialNumber":"SN-5","owner":{"value":5}}""")]
+    [InlineData("POST", "Devices", """{"schemas":["urn:example:params:scim:schemas:core:2.0:Device"],"serialNumber":"SN-5","purchased":"yesterday"}""")]
+    [InlineData("PATCH", "Devices/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"tags[value eq]"}]}""")]
+    [InlineData("PATCH", "Devices/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"serialNumber"}]}""")]
+    [InlineData("PATCH", "Devices/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"serialNumber"}]}""")]
+    [InlineData("PATCH", "Devices/{id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"owner[value eq \"x\"].display","value":"y"}]}""")]
+    [InlineData("PUT", "Devices/{id}", """{"schemas":["urn:example:params:scim:schemas:core:2.0:Device"],"model":"no serial"}""")]
+    [InlineData("PUT", "Devices/no-such-device", """{"schemas":["urn:example:params:scim:schemas:core:2.0:Device"],"serialNumber":"SN-1"}""")]
+    public async Task BadRequests_AreScimErrorsNeverA500_AndChangeNothing(string method, string path, string body)
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var created = Resource(await client.PostAsync("Devices", Device), HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+
+        var response = await client.SendAsync(new HttpMethod(method), path.Replace("{id}", id, StringComparison.Ordinal), body);
+
+        Assert.True((int)response.Status is >= 400 and < 500, $"{method} {path}: {(int)response.Status} {response.Text}");
+        Assert.Equal("scim+json", response.MediaType?.Split('/')[1]);
+        var after = Resource(await client.GetAsync("Devices/" + id), HttpStatusCode.OK);
+        Assert.Equal((string?)created["meta"]!["version"], (string?)after["meta"]!["version"]);
+        List(await client.GetAsync("Devices"), totalResults: 1);
+    }
+
+    [Fact]
     public async Task Bulk_CreatesAUserAndADeviceItOwns()
     {
         await using var server = await StartAsync();

@@ -84,6 +84,32 @@ public sealed class ServiceHostTypeTests
     }
 
     [Fact]
+    public async Task HostTypeWithMembersAndAnImmutableAttribute_MembersAreOrdinaryValues_ImmutableIsKept()
+    {
+        const string Urn = "urn:example:params:scim:schemas:core:2.0:Team";
+        var schema = new Scim.Core.Schema.ScimSchema(Urn, "Team", "A team",
+        [
+            new Scim.Core.Schema.SchemaAttribute("name", Scim.Core.Schema.AttributeType.String) { Required = true },
+            new Scim.Core.Schema.SchemaAttribute("code", Scim.Core.Schema.AttributeType.String) { Mutability = Scim.Core.Schema.Mutability.Immutable },
+            new Scim.Core.Schema.SchemaAttribute("members", Scim.Core.Schema.AttributeType.Complex)
+            {
+                MultiValued = true,
+                SubAttributes = [new Scim.Core.Schema.SchemaAttribute("value", Scim.Core.Schema.AttributeType.String), new Scim.Core.Schema.SchemaAttribute("role", Scim.Core.Schema.AttributeType.String)],
+            },
+        ]);
+        var registry = new ServiceCollection().AddScimCore().AddResourceType(new Scim.Core.Schema.ScimResourceType("Team", "/Teams", Urn), schema).Registry;
+        var service = ScimService.Create(registry, new InMemoryUserStore(registry), new InMemoryGroupStore(registry), new Dictionary<string, IResourceStore<JsonResource>> { ["Team"] = new InMemoryResourceStore(registry, "Team") });
+        var created = await service.CreateAsync(ScimContext.Default, "Teams", Json($$"""{"schemas":["{{Urn}}"],"name":"Blue","code":"B1","members":[{"value":"x","role":"lead"}]}"""), cancellationToken: Ct);
+
+        var patched = await service.PatchAsync(ScimContext.Default, "Teams", created.Id, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"y"}]}]}"""), cancellationToken: Ct);
+        var immutable = await Assert.ThrowsAsync<ScimException>(() => service.ReplaceAsync(ScimContext.Default, "Teams", created.Id, Json($$"""{"schemas":["{{Urn}}"],"name":"Blue","code":"B2"}"""), cancellationToken: Ct));
+
+        Assert.Equal(["x", "y"], ((JsonResource)patched.Resource).Attributes["members"]!.AsArray().Select(m => (string?)m!["value"]));
+        Assert.Equal((400, ScimErrorType.Mutability), (immutable.Status, immutable.ScimType));
+        Assert.Equal("B1", (string?)((JsonResource)(await service.GetAsync(ScimContext.Default, "Teams", created.Id, cancellationToken: Ct)).Resource).Attributes["code"]);
+    }
+
+    [Fact]
     public void RegisteredTypeWithoutAStore_FailsAtStartupWithWhatToDo()
     {
         var services = new ServiceCollection();
