@@ -146,7 +146,7 @@ public sealed partial class ScimService
         }, isReplace: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes a resource; a deleted user or group is also removed from every group that listed it.</summary>
+    /// <summary>Deletes a resource; a deleted member (a user, a group, or a resource of another type groups may list) is also removed from every group that listed it.</summary>
     /// <param name="context">Tenant and actor.</param>
     /// <param name="resourceType">The resource type name or endpoint.</param>
     /// <param name="id">The id.</param>

@@ -6,7 +6,7 @@ using Scim.Core.Schema;
 namespace Scim.Core.Serialization;
 
 /// <summary>
-/// Writes <see cref="User"/> and <see cref="Group"/> as compact JSON through a
+/// Writes <see cref="User"/>, <see cref="Group"/> and <see cref="JsonResource"/> as compact JSON through a
 /// <see cref="JsonEmitter"/> (property names encoded at compile time, plain ASCII values narrowed
 /// without escaping), then hands the bytes to the caller's <see cref="Utf8JsonWriter"/> as one raw
 /// value. The output is the same, byte for byte, as the contracts in <see cref="ScimJson"/> give
