@@ -37,7 +37,8 @@ internal static class AgentSchemas
         UserAttribute("roles"),
         UserAttribute("x509Certificates"),
 
-        // readOnly in §6.1's JSON; not derived yet (AgenticApplication.agents is where clients set the relation).
+        // readOnly in §6.1's JSON: derived by the service from the applications whose 'agents' list the agent
+        // (AgenticApplication.agents is where clients set the relation), as 'groups' is from the groups' members.
         new SchemaAttribute("applications", AttributeType.Complex)
         {
             Description = "A list of applications to which the agent belongs.",

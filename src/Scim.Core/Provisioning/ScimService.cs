@@ -31,6 +31,7 @@ public sealed partial class ScimService
     private readonly ServedType[] _memberTypes;
     private readonly HashSet<ServedType> _derivesGroups = [];
     private readonly ReferenceCheck _references;
+    private readonly InverseReferences _inverses;
     private readonly ChangeEvents _events;
     private readonly IgnoredInput _ignored;
     private readonly TimeProvider _time;
@@ -95,6 +96,7 @@ public sealed partial class ScimService
         }
 
         _references = new ReferenceCheck(registry, _served, t => IdOnly(t.Type).Hints, engine.Options.UnknownMembers);
+        _inverses = new InverseReferences(registry, _served, t => ReadHints.All);
         _resourceTypes = [.. _served.Select(t => t.Type)];
         _events = new ChangeEvents(registry, events, engine.Options.EventValues, engine.Options.EventResources);
         _time = timeProvider ?? TimeProvider.System;

@@ -214,12 +214,20 @@ internal static class ResourceWriter
         var derivedGroups = response.IsResponse && response.Groups is not null;
         foreach (var (key, value) in resource.Attributes)
         {
-            if (value is null || key is "schemas" or "id" or "externalId" or "meta" || (derivedGroups && key == "groups"))
+            if (value is null || key is "schemas" or "id" or "externalId" or "meta" || (derivedGroups && key == "groups") || (response.Derived?.ContainsKey(key) ?? false))
             {
                 continue;
             }
 
             writer.Node(key, value);
+        }
+
+        foreach (var (key, value) in response.Derived ?? [])
+        {
+            if (value is not null)
+            {
+                writer.Node(key, value);
+            }
         }
 
         if (derivedGroups)
@@ -435,8 +443,11 @@ internal static class ResourceWriter
 /// What a response adds to a stored resource when it is written: the resource type's name and
 /// the URL prefix for <c>meta</c>, and a user's derived <c>groups</c>.
 /// </summary>
-internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups)
+internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups, JsonObject? derived = null)
 {
+    /// <summary>A host type's derived reference attributes (an agent's <c>applications</c>), by name, written instead of stored values.</summary>
+    public JsonObject? Derived { get; } = derived;
+
     /// <summary>Set by the constructor; <see langword="false"/> in <c>default</c>, which writes the resource as it is.</summary>
     public bool IsResponse { get; } = true;
 

@@ -217,6 +217,34 @@ public sealed class AgentTests
     }
 
     [Fact]
+    public async Task Applications_OfAnAgent_AreDerivedFromTheApplicationsThatListIt()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var agent = (string)Resource(await client.PostAsync("Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Clippy 2.0"}"""), HttpStatusCode.Created)["id"]!;
+        var other = (string)Resource(await client.PostAsync("Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Clippy 1.0"}"""), HttpStatusCode.Created)["id"]!;
+        Assert.Null(Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK)["applications"]);
+
+        var portal = Resource(await client.PostAsync("AgenticApplications", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:AgenticApplication"],"name":"portal","displayName":"Clippy portal","agents":[{"value":"{{agent}}","type":"owned"}]}"""), HttpStatusCode.Created);
+        var portalId = (string)portal["id"]!;
+
+        var read = Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK);
+        var application = Assert.Single(read["applications"]!.AsArray())!;
+        Assert.Equal(portalId, (string?)application["value"]);
+        Assert.Equal("Clippy portal", (string?)application["display"]);
+        Assert.EndsWith("/AgenticApplications/" + portalId, (string?)application["$ref"], StringComparison.Ordinal);
+        var page = List(await client.GetAsync("Agents?sortBy=name"), totalResults: 2);
+        Assert.Null(page["Resources"]![0]!["applications"]); // Clippy 1.0 is in no application
+        Assert.Equal(portalId, (string?)page["Resources"]![1]!["applications"]![0]!["value"]);
+        Assert.Null(List(await client.GetAsync("Agents?excludedAttributes=applications&filter=" + Uri.EscapeDataString("name eq \"Clippy 2.0\"")))["Resources"]![0]!["applications"]);
+
+        // The relation is the application's to change: moving it to the other agent moves the derived value.
+        Resource(await client.PatchAsync("AgenticApplications/" + portalId, $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"agents","value":[{"value":"{{other}}"}]}]}"""), HttpStatusCode.OK);
+        Assert.Null(Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK)["applications"]);
+        Assert.Equal(portalId, (string?)Resource(await client.GetAsync("Agents/" + other), HttpStatusCode.OK)["applications"]![0]!["value"]);
+    }
+
+    [Fact]
     public async Task Wzdk_AgentUserNameIsTheName_OwnersAreUsers()
     {
         await using var server = await StartAsync(o => o.Draft = AgentDraft.Wzdk00);
