@@ -117,6 +117,26 @@ public abstract class ResourceStoreConformanceTests : IAsyncLifetime
         Assert.Null(await Store.GetAsync(Context, IdOf(2), ReadHints.All, Cancellation));
     }
 
+    /// <summary>When the key attribute is unique, a replace that takes another resource's value is a conflict; values given up by a rename or a delete are free again.</summary>
+    [Fact]
+    public async Task UniqueKey_TakenByReplace_Conflict_FreedByRenameAndDelete()
+    {
+        var attribute = Registry.FindSchema(ResourceType.Schema)?.FindAttribute(KeyAttribute);
+        Assert.SkipWhen(attribute is null || attribute.Uniqueness == Uniqueness.None, $"'{KeyAttribute}' is not unique in the schema.");
+        await CreateAsync(1, "alpha");
+        await CreateAsync(2, "bravo");
+
+        var taken = await Store.ReplaceAsync(Context, Make(2, "alpha", "W/\"2\""), null, Cancellation);
+        Assert.Equal(StoreWriteStatus.Conflict, taken.Status);
+        Assert.Equal(KeyAttribute, taken.ConflictAttribute, ignoreCase: true);
+
+        Assert.Equal(StoreWriteStatus.Succeeded, (await Store.ReplaceAsync(Context, Make(1, "charlie", "W/\"2\""), null, Cancellation)).Status);
+        Assert.Equal(StoreWriteStatus.Succeeded, (await Store.CreateAsync(Context, Make(3, "alpha"), Cancellation)).Status);
+        Assert.Equal(StoreWriteStatus.Succeeded, (await Store.DeleteAsync(Context, IdOf(2), null, Cancellation)).Status);
+        Assert.Equal(StoreWriteStatus.Succeeded, (await Store.CreateAsync(Context, Make(4, "bravo"), Cancellation)).Status);
+        Assert.Equal(StoreWriteStatus.Succeeded, (await Store.ReplaceAsync(Context, Make(1, "charlie", "W/\"3\""), null, Cancellation)).Status); // its own value is no conflict
+    }
+
     /// <summary>A replace conditioned on the stored version succeeds and reads back.</summary>
     [Fact]
     public async Task Replace_CurrentVersion_Succeeds()

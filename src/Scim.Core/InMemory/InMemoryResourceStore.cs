@@ -116,7 +116,7 @@ internal sealed class InMemoryResourceStore : IResourceStore<JsonResource>, ICur
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentException.ThrowIfNullOrEmpty(resource.Id);
-        var table = _tenants.GetOrAdd(context.Tenant, static _ => new Table());
+        var table = _tenants.GetOrAdd(context.Tenant, static (_, unique) => new Table(unique), _unique);
         var row = new Row(resource, resource.ToJson());
         lock (table)
         {
@@ -204,18 +204,13 @@ internal sealed class InMemoryResourceStore : IResourceStore<JsonResource>, ICur
     /// <summary>The unique attribute another row of the tenant already has this row's value of, if any (call under the table's lock).</summary>
     private string? Collision(Table table, Row row)
     {
-        foreach (var attribute in _unique)
+        for (var i = 0; i < _unique.Count; i++)
         {
-            if (row.Resource.Attributes[attribute.Name] is JsonValue value && value.TryGetValue<string>(out var text))
+            if (Table.UniqueValue(row.Resource, _unique[i]) is { } text
+                && table.Unique[i].TryGetValue(text, out var holder)
+                && !string.Equals(holder, row.Resource.Id, StringComparison.Ordinal))
             {
-                var comparison = attribute.CaseExact ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-                if (table.Order.Any(other => !string.Equals(other.Resource.Id, row.Resource.Id, StringComparison.Ordinal)
-                    && other.Resource.Attributes[attribute.Name] is JsonValue otherValue
-                    && otherValue.TryGetValue<string>(out var otherText)
-                    && string.Equals(text, otherText, comparison)))
-                {
-                    return attribute.Name;
-                }
+                return _unique[i].Name;
             }
         }
 
@@ -231,19 +226,29 @@ internal sealed class InMemoryResourceStore : IResourceStore<JsonResource>, ICur
     /// <summary>A stored resource and its canonical tree (what filters and sorting read).</summary>
     private sealed record Row(JsonResource Resource, JsonObject Tree);
 
-    /// <summary>One tenant's rows, by id and in id order (ids the service makes increase, so inserts append). Guarded by locking the table.</summary>
-    private sealed class Table
+    /// <summary>
+    /// One tenant's rows, by id and in id order (ids the service makes increase, so inserts append),
+    /// with an index per unique attribute (value to id, compared as the attribute's caseExact says).
+    /// Guarded by locking the table.
+    /// </summary>
+    private sealed class Table(IReadOnlyList<SchemaAttribute> unique)
     {
         public Dictionary<string, Row> ById { get; } = new(StringComparer.Ordinal);
 
         public List<Row> Order { get; } = [];
 
+        public Dictionary<string, string>[] Unique { get; } = [.. unique.Select(a => new Dictionary<string, string>(a.CaseExact ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase))];
+
+        public static string? UniqueValue(JsonResource resource, SchemaAttribute attribute) =>
+            resource.Attributes[attribute.Name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
         public void Put(Row row)
         {
             var id = row.Resource.Id!;
             var index = IndexOf(id);
-            if (ById.ContainsKey(id))
+            if (ById.TryGetValue(id, out var previous))
             {
+                Unindex(previous);
                 Order[index] = row;
             }
             else
@@ -252,13 +257,32 @@ internal sealed class InMemoryResourceStore : IResourceStore<JsonResource>, ICur
             }
 
             ById[id] = row;
+            for (var i = 0; i < unique.Count; i++)
+            {
+                if (UniqueValue(row.Resource, unique[i]) is { } text)
+                {
+                    Unique[i][text] = id;
+                }
+            }
         }
 
         public void Remove(string id)
         {
-            if (ById.Remove(id))
+            if (ById.Remove(id, out var row))
             {
+                Unindex(row);
                 Order.RemoveAt(IndexOf(id));
+            }
+        }
+
+        private void Unindex(Row row)
+        {
+            for (var i = 0; i < unique.Count; i++)
+            {
+                if (UniqueValue(row.Resource, unique[i]) is { } text && Unique[i].TryGetValue(text, out var holder) && string.Equals(holder, row.Resource.Id, StringComparison.Ordinal))
+                {
+                    Unique[i].Remove(text);
+                }
             }
         }
 
