@@ -56,37 +56,6 @@ public static class EntityFrameworkCoreScimBuilderExtensions
     }
 }
 
-/// <summary>Serves host-registered resource types from EF Core.</summary>
-public static class EntityFrameworkCoreResourceStoreExtensions
-{
-    /// <summary>
-    /// Keeps the resources of a host-registered type (<c>AddResourceType</c>, or <c>AddAgents()</c>'s
-    /// <c>Agent</c> and <c>AgenticApplication</c>) in the table <see cref="ScimModelBuilderExtensions.ApplyScimResources"/>
-    /// adds to <typeparamref name="TContext"/> (call it from <c>OnModelCreating</c> and add a migration).
-    /// Lookups by id, <c>externalId</c> and the schema's unique attribute are SQL; other filters and
-    /// sorting are evaluated in the process over the tenant's rows of the type. The store takes a
-    /// context from <c>IDbContextFactory&lt;TContext&gt;</c> when one is registered, else the request scope's.
-    /// </summary>
-    /// <typeparam name="TContext">The host's DbContext, whose model includes the resources table.</typeparam>
-    /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
-    /// <param name="resourceTypeName">The resource type, e.g. <c>Agent</c>.</param>
-    /// <returns>The builder.</returns>
-    public static ScimBuilder AddEntityFrameworkCoreResourceStore<TContext>(this ScimBuilder builder, string resourceTypeName)
-        where TContext : DbContext
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(resourceTypeName);
-        var existing = builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IResourceStore<Scim.Core.Resources.JsonResource>) && d.IsKeyedService && Equals(d.ServiceKey, resourceTypeName));
-        if (existing is not null)
-        {
-            builder.Services.Remove(existing);
-        }
-
-        builder.Services.AddKeyedScoped<IResourceStore<Scim.Core.Resources.JsonResource>>(resourceTypeName, (sp, _) => new EntityResourceStore<TContext>(sp, resourceTypeName));
-        return builder;
-    }
-}
-
 /// <summary>Maps a host's entity classes to the SCIM resource types (see <c>AddEntityFrameworkCoreStores</c>).</summary>
 /// <typeparam name="TContext">The host's DbContext.</typeparam>
 public sealed class EntityStoresBuilder<TContext>
@@ -164,13 +133,12 @@ public sealed class EntityStoresBuilder<TContext>
             _scim.DeclareMemberTypes("Group", "User");
         }
 
+        _scim.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, GroupMemberKinds>());
         _scim.Services.TryAddSingleton(sp =>
         {
-            // Membership rows refer to users and groups (foreign keys): another kind of member cannot be kept.
-            var registry = sp.GetRequiredService<SchemaRegistry>();
-            if (registry.FindResourceType("Group") is { } groupType && registry.DeclaredMemberTypes(groupType)?.FirstOrDefault(k => k is not ("User" or "Group")) is { } other)
+            if (GroupMemberKinds.Problem(sp.GetRequiredService<SchemaRegistry>()) is { } problem)
             {
-                throw new InvalidOperationException($"The EF Core group store keeps users and groups as members, not '{other}'. Serve agents with AddAgents(o => o.AgentsInGroups = false), or keep groups in a store that holds such members.");
+                throw new InvalidOperationException(problem);
             }
 
             var shared = Shared(sp, groups, "Group");
