@@ -27,12 +27,28 @@ public sealed class SampleAgentsTests
             Assert.Equal(user, (string?)owned["owners"]![0]!["value"]);
             var deactivated = await SendAsync(client, HttpMethod.Patch, "Agents/" + agent, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""", HttpStatusCode.OK);
             Assert.False((bool)deactivated["active"]!);
+
+            // The database's membership table refers to users and groups only.
+            await SendAsync(client, HttpMethod.Post, "Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bots","members":[{"value":"{{agent}}"}]}""", HttpStatusCode.BadRequest);
         }
 
         await using var again = await SampleProcess.StartAsync("--contentRoot", contentRoot, "--Sample:Token=agents-token", "--Sample:Agents=true");
         using var second = Client(again);
         var list = await SendAsync(second, HttpMethod.Get, "Agents?filter=" + Uri.EscapeDataString($"owners.value eq \"{user}\" and active eq false"), null, HttpStatusCode.OK);
         Assert.Equal(agent, (string?)list["Resources"]![0]!["id"]);
+    }
+
+    [Fact]
+    public async Task DotnetRun_AgentsInMemory_AGroupListsAnAgent_TheAgentShowsItsGroup()
+    {
+        await using var sample = await SampleProcess.StartAsync("--Sample:Store=memory", "--Sample:Agents=true");
+        using var client = Client(sample);
+        var agent = (string)(await SendAsync(client, HttpMethod.Post, "Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Helpdesk bot"}""", HttpStatusCode.Created))["id"]!;
+
+        var group = (string)(await SendAsync(client, HttpMethod.Post, "Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bots","members":[{"value":"{{agent}}"}]}""", HttpStatusCode.Created))["id"]!;
+
+        var read = await SendAsync(client, HttpMethod.Get, "Agents/" + agent, null, HttpStatusCode.OK);
+        Assert.Equal(group, (string?)read["groups"]![0]!["value"]);
     }
 
     [Fact]
