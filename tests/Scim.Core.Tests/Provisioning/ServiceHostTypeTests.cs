@@ -110,6 +110,37 @@ public sealed class ServiceHostTypeTests
     }
 
     [Fact]
+    public async Task PasswordOfAHostType_IsKeptButNeverReturned()
+    {
+        const string Urn = "urn:example:params:scim:schemas:core:2.0:ServiceAccount";
+        var schema = new Scim.Core.Schema.ScimSchema(Urn, "ServiceAccount", "A service account",
+        [
+            new Scim.Core.Schema.SchemaAttribute("name", Scim.Core.Schema.AttributeType.String) { Required = true },
+            new Scim.Core.Schema.SchemaAttribute("password", Scim.Core.Schema.AttributeType.String) { Mutability = Scim.Core.Schema.Mutability.WriteOnly, Returned = Scim.Core.Schema.Returned.Never },
+        ]);
+        var registry = new ServiceCollection().AddScimCore().AddResourceType(new Scim.Core.Schema.ScimResourceType("ServiceAccount", "/ServiceAccounts", Urn), schema).Registry;
+        var service = ScimService.Create(registry, new InMemoryUserStore(registry), null, new Dictionary<string, IResourceStore<JsonResource>> { ["ServiceAccount"] = new InMemoryResourceStore(registry, "ServiceAccount") }, new ScimServiceOptions { ChangePasswordSupported = true });
+
+        var created = await service.CreateAsync(ScimContext.Default, "ServiceAccounts", Json($$"""{"schemas":["{{Urn}}"],"name":"ci","password":"p@ss"}"""), cancellationToken: Ct);
+        var read = await service.GetAsync(ScimContext.Default, "ServiceAccounts", created.Id, cancellationToken: Ct);
+        var list = await service.ListAsync(ScimContext.Default, "ServiceAccounts", cancellationToken: Ct);
+
+        Assert.Equal("p@ss", (string?)((JsonResource)read.Resource).Attributes["password"]); // kept for the host
+        foreach (var result in new[] { created, read, list.Resources[0] })
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                result.WriteTo(writer);
+            }
+
+            var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            Assert.Contains("\"ci\"", json, StringComparison.Ordinal);
+            Assert.DoesNotContain("p@ss", json, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void RegisteredTypeWithoutAStore_FailsAtStartupWithWhatToDo()
     {
         var services = new ServiceCollection();
