@@ -7,6 +7,7 @@
 // tokens from Sample:Tenants:<tenant>=<token>. /activity shows the changes live (Activity/).
 // Changes go as signed SETs to --Sample:Receivers:<name>=<url> and a poll endpoint for
 // --Sample:PollToken=<token>; --Sample:EventDelivery:<option>=<value> tunes delivery (SampleEvents.cs).
+// --Sample:Agents=true serves AI agents (SampleAgents.cs).
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -41,6 +42,7 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
 });
 var options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
 var events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
+var agents = SampleAgents.From(builder.Configuration);
 var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
 var health = builder.Services.AddHealthChecks(); // /health/ready and /health/live; the database adds its check
 switch (options.Store)
@@ -107,6 +109,7 @@ scim.AddScimBearerTokens(tokens =>
     });
 scim.AddSampleActivity(options);
 events.Register(scim);
+agents.Register(scim, options.Store);
 
 var app = builder.Build();
 await MigrateAsync(app.Services, options.Store);
@@ -141,6 +144,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 
     Console.WriteLine($"Bearer token: {options.Token}");
+    Console.WriteLine(agents.Description);
     Console.WriteLine(options.Store switch
     {
         SampleStore.Memory => "Store: memory (nothing is kept after the sample stops)",

@@ -4,10 +4,10 @@ using Scim.EntityFrameworkCore;
 
 namespace Scim.Sample.Data;
 
-/// <summary>The sample's database: nothing but the SCIM tables. One subclass per provider, each with its own migrations.</summary>
+/// <summary>The sample's database: nothing but the SCIM tables (users, groups, events, and the resources of other types: agents). One subclass per provider, each with its own migrations.</summary>
 public abstract class SampleDbContext(DbContextOptions options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyScimModel();
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyScimModel().ApplyScimResources();
 }
 
 /// <summary>The sample's database on SQLite (migrations in Data/Migrations/Sqlite).</summary>

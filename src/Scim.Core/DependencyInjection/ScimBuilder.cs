@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Scim.Core.Events;
 using Scim.Core.InMemory;
 using Scim.Core.Provisioning;
+using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
 
@@ -62,7 +63,8 @@ public sealed class ScimBuilder
     }
 
     /// <summary>
-    /// Uses the in-memory stores (the quick trial and tests): data lives as long as the process.
+    /// Uses the in-memory stores (the quick trial and tests) for users, groups and every resource type
+    /// registered with <see cref="AddResourceType"/> that has no store of its own: data lives as long as the process.
     /// They enforce <see cref="ScimServiceOptions.UniqueExternalId"/> when it is set.
     /// </summary>
     /// <returns>This builder.</returns>
@@ -72,6 +74,7 @@ public sealed class ScimBuilder
         Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryGroupStore(sp.GetRequiredService<SchemaRegistry>(), UniqueExternalId(sp))));
         Services.Replace(ServiceDescriptor.Singleton<IUserStore>(sp => sp.GetRequiredService<InMemoryUserStore>()));
         Services.Replace(ServiceDescriptor.Singleton<IGroupStore>(sp => sp.GetRequiredService<InMemoryGroupStore>()));
+        Services.Replace(ServiceDescriptor.Singleton(sp => new InMemoryResourceStores(sp.GetRequiredService<SchemaRegistry>(), UniqueExternalId(sp))));
         return this;
 
         static bool UniqueExternalId(IServiceProvider services) => services.GetRequiredService<IOptions<ScimServiceOptions>>().Value.UniqueExternalId;
@@ -145,19 +148,76 @@ public sealed class ScimBuilder
     }
 
     /// <summary>
-    /// Not available yet: the service serves User and Group only, so a resource type of the host's
-    /// own would be advertised but answer 404. This fails at startup rather than do that.
+    /// Registers a resource type of the host's own (a <c>Device</c>, a service account) with its
+    /// core schema; the service then serves it like User and Group: POST, GET, PUT, PATCH, DELETE,
+    /// lists with filter, sorting and paging, <c>.search</c>, Bulk, projection, versions, events and
+    /// discovery. Its extensions are registered with <see cref="AddSchemaExtension"/> (or listed in
+    /// <paramref name="resourceType"/> when already registered). It needs a store:
+    /// <see cref="AddResourceStore{TStore}"/>, <see cref="AddInMemoryStore"/> or <see cref="AddInMemoryStores"/>.
+    /// A complex attribute with a <c>value</c> and a <c>$ref</c> whose <c>referenceTypes</c> name
+    /// served types (<c>User</c>, <c>Group</c>, another of the host's) is checked to refer to an
+    /// existing resource, as a group's members are.
     /// </summary>
-    /// <param name="resourceType">The resource type.</param>
-    /// <param name="schema">Its core schema.</param>
-    /// <returns>Never returns.</returns>
-    /// <exception cref="NotSupportedException">Always.</exception>
-#pragma warning disable CA1822 // an instance method like every builder method, so that the call reads as the others do
+    /// <param name="resourceType">The resource type: name, endpoint, core schema URN.</param>
+    /// <param name="schema">Its core schema (registered when not yet).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">The name or endpoint is taken, or the schema's id is not the type's schema.</exception>
     public ScimBuilder AddResourceType(ScimResourceType resourceType, ScimSchema schema)
-#pragma warning restore CA1822
     {
         ArgumentNullException.ThrowIfNull(resourceType);
         ArgumentNullException.ThrowIfNull(schema);
-        throw new NotSupportedException($"Resource type '{resourceType.Name}' cannot be served: this version of Scim.Core serves User and Group only. Extend those with AddSchemaExtension, or wait for host-defined resource types.");
+        if (!string.Equals(resourceType.Schema, schema.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Resource type '{resourceType.Name}' names schema '{resourceType.Schema}', but the schema given is '{schema.Id}'.");
+        }
+
+        if (Registry.FindSchema(schema.Id) is null)
+        {
+            Registry.AddSchema(schema);
+        }
+
+        Registry.AddResourceType(resourceType);
+        return this;
+    }
+
+    /// <summary>
+    /// Uses the host's store for a resource type registered with <see cref="AddResourceType"/>
+    /// (resolved per request scope, under the type's name as the service key).
+    /// </summary>
+    /// <typeparam name="TStore">The store class.</typeparam>
+    /// <param name="resourceTypeName">The resource type, e.g. <c>Device</c>.</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder AddResourceStore<TStore>(string resourceTypeName)
+        where TStore : class, IResourceStore<JsonResource>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(resourceTypeName);
+        Replace(ServiceDescriptor.KeyedScoped<IResourceStore<JsonResource>, TStore>(resourceTypeName));
+        return this;
+    }
+
+    /// <summary>
+    /// Uses an in-memory store for one resource type registered with <see cref="AddResourceType"/>
+    /// (data lives as long as the process), whatever the stores of the other types are.
+    /// </summary>
+    /// <param name="resourceTypeName">The resource type, e.g. <c>Agent</c>.</param>
+    /// <returns>This builder.</returns>
+    public ScimBuilder AddInMemoryStore(string resourceTypeName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(resourceTypeName);
+        Replace(ServiceDescriptor.KeyedSingleton<IResourceStore<JsonResource>>(
+            resourceTypeName,
+            (sp, _) => new InMemoryResourceStore(sp.GetRequiredService<SchemaRegistry>(), resourceTypeName, sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value.UniqueExternalId)));
+        return this;
+    }
+
+    private void Replace(ServiceDescriptor descriptor)
+    {
+        var existing = Services.FirstOrDefault(d => d.ServiceType == descriptor.ServiceType && d.IsKeyedService && Equals(d.ServiceKey, descriptor.ServiceKey));
+        if (existing is not null)
+        {
+            Services.Remove(existing);
+        }
+
+        Services.Add(descriptor);
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scim.Core;
 using Scim.Core.Events;
+using Scim.Core.InMemory;
+using Scim.Core.Resources;
 using Scim.Core.Provisioning;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
@@ -61,7 +63,8 @@ public static class ScimCoreServiceCollectionExtensions
             sp.GetService<IGroupStore>(),
             sp.GetRequiredService<ScimEventQueue>(),
             sp.GetService<ILogger<ScimService>>(),
-            sp.GetService<TimeProvider>())));
+            sp.GetService<TimeProvider>(),
+            type => sp.GetKeyedService<IResourceStore<JsonResource>>(type.Name) ?? sp.GetService<InMemoryResourceStores>()?.For(type))));
         return builder;
     }
 }

@@ -8,7 +8,7 @@ namespace Scim.Core;
 /// <summary>
 /// The one decision of how the <see cref="ScimService"/> is shared: every scope gets the same
 /// instance when the stores, the logger and the clock are all singletons
-/// (the in-memory stores, typically), since the service holds nothing else and building one per
+/// (the in-memory stores, typically; the stores of host-registered types too), since the service holds nothing else and building one per
 /// request only costs time; a store over a <c>DbContext</c> is scoped, and then each scope gets
 /// its own. Made from the registrations, which are final once a provider resolves anything.
 /// </summary>
@@ -37,10 +37,16 @@ internal sealed class ServiceSharing(IServiceCollection services)
     private static bool Shareable(IServiceCollection services)
     {
         ServiceDescriptor? users = null, groups = null, time = null, logger = null;
+        var hostStoresShared = true;
         foreach (var descriptor in services)
         {
             var type = descriptor.ServiceType;
-            if (type == typeof(IUserStore))
+            if (type == typeof(IResourceStore<Resources.JsonResource>))
+            {
+                // The stores of host-registered types, one per type (keyed by its name).
+                hostStoresShared &= descriptor.Lifetime == ServiceLifetime.Singleton;
+            }
+            else if (type == typeof(IUserStore))
             {
                 users = descriptor;
             }
@@ -59,6 +65,6 @@ internal sealed class ServiceSharing(IServiceCollection services)
         }
 
         static bool Singleton(ServiceDescriptor? descriptor) => descriptor is null || descriptor.Lifetime == ServiceLifetime.Singleton;
-        return users is not null && Singleton(users) && Singleton(groups) && Singleton(time) && Singleton(logger);
+        return users is not null && hostStoresShared && Singleton(users) && Singleton(groups) && Singleton(time) && Singleton(logger);
     }
 }

@@ -88,6 +88,11 @@ internal static class DiscoveryDocuments
         }
 
         document["authenticationSchemes"] = schemes;
+        foreach (var (name, member) in configuration.ExtensionMembers)
+        {
+            document[name] = member.DeepClone();
+        }
+
         document["meta"] = Meta("ServiceProviderConfig", Combine(baseUrl, "ServiceProviderConfig"));
         return document;
     }

@@ -38,8 +38,16 @@ internal sealed class ServiceProviderConfiguration
             configuration.AuthenticationSchemes.Add(scheme);
         }
 
+        foreach (var (name, member) in options.ServiceProviderConfigMembers)
+        {
+            configuration.ExtensionMembers[name] = (System.Text.Json.Nodes.JsonObject)member.DeepClone();
+        }
+
         return configuration;
     }
+
+    /// <summary>Members protocol extensions add (e.g. <c>agentExtension</c>), written after the standard ones.</summary>
+    public SortedDictionary<string, System.Text.Json.Nodes.JsonObject> ExtensionMembers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>A page of human-readable help about the service provider.</summary>
     /// <value>Defaults to <see langword="null"/> (left out).</value>

@@ -14,10 +14,10 @@ public enum ScimChangeKind
     /// <summary>A resource was patched (PATCH): attributes changed, or members were both added and removed.</summary>
     Patched,
 
-    /// <summary>A user's <c>active</c> went from false (or absent) to true, by PUT or PATCH.</summary>
+    /// <summary>A resource's <c>active</c> (a user's, an agent's) went from false (or absent) to true, by PUT or PATCH.</summary>
     Activated,
 
-    /// <summary>A user's <c>active</c> went to false, by PUT or PATCH — the IdPs' usual way to suspend access.</summary>
+    /// <summary>A resource's <c>active</c> (a user's, an agent's) went to false, by PUT or PATCH — the IdPs' usual way to suspend access.</summary>
     Deactivated,
 
     /// <summary>A resource was deleted.</summary>

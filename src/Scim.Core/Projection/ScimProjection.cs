@@ -75,7 +75,7 @@ internal sealed class ScimProjection
     /// <summary>
     /// Whether this projection keeps everything a typed resource's serializer writes: no
     /// <c>attributes</c> / <c>excludedAttributes</c>, and no attribute of the resource type that is
-    /// returned only on request or never (other than <c>password</c>, which is never written), and
+    /// returned only on request or never (other than a user's <c>password</c>, which is never written), and
     /// no declaration of what the type's store keeps (a typed resource could hold more than that).
     /// Responses can then be written straight from the typed resource.
     /// </summary>
@@ -85,8 +85,10 @@ internal sealed class ScimProjection
 
     private bool HasHiddenAttributes()
     {
-        static bool Hidden(SchemaAttribute attribute) =>
-            (attribute.Returned == Returned.Request || (attribute.Returned == Returned.Never && attribute.Name != "password"))
+        // Only the typed User never writes its password; a host type's resource writes every value it holds.
+        var typedPassword = string.Equals(_resourceType.Schema, ScimSchemaUris.User, StringComparison.OrdinalIgnoreCase);
+        bool Hidden(SchemaAttribute attribute) =>
+            (attribute.Returned == Returned.Request || (attribute.Returned == Returned.Never && !(typedPassword && attribute.Name == "password")))
             || attribute.SubAttributes.Any(Hidden);
 
         var schemas = new List<ScimSchema?> { _registry.FindSchema(_resourceType.Schema) };

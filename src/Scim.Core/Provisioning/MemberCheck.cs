@@ -7,14 +7,14 @@ namespace Scim.Core.Provisioning;
 
 /// <summary>
 /// Checks the members a write adds to a group: each must be a resource of the tenant of a kind the
-/// group's schema allows (<c>members.type</c>: users and groups, or users only when the store
-/// declared so; the host's foreign keys rely on it), never the group itself, and of the
+/// group's schema allows (<c>members.type</c>: users and groups, users only when the store
+/// declared so, the host's foreign keys rely on it; a host type such as <c>Agent</c> when declared), never the group itself, and of the
 /// <c>type</c> the client says, which is filled in when it says none. Members are looked up in
 /// chunks, never one by one. A member that names no such resource is the one decision of
 /// <see cref="ScimServiceOptions.UnknownMembers"/>: the request is refused, or the member is left
 /// out (and reported, for the log).
 /// </summary>
-internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints usersIdOnly, ReadHints groupsIdOnly, bool groupsMayBeMembers, UnknownMemberHandling unknownMembers)
+internal sealed class MemberCheck(IReadOnlyList<(ServedType Type, ReadHints IdOnly)> memberTypes, bool groupsMayBeMembers, UnknownMemberHandling unknownMembers)
 {
     // Small enough that every store turns one chunk into one query with an IN list or ORs.
     private const int Chunk = 50;
@@ -47,17 +47,22 @@ internal sealed class MemberCheck(ServedType users, ServedType groups, ReadHints
             }
         }
 
-        await FindExistingAsync(context, users, usersIdOnly, ids, types, cancellationToken).ConfigureAwait(false);
-        var missing = ids.Where(id => !types.ContainsKey(id)).ToList();
-        if (missing.Count > 0 && groupsMayBeMembers)
+        // Users first (most members are), then each other kind for the ids still unknown.
+        var missing = ids;
+        foreach (var (type, idOnly) in memberTypes)
         {
-            await FindExistingAsync(context, groups, groupsIdOnly, missing, types, cancellationToken).ConfigureAwait(false);
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            await FindExistingAsync(context, type, idOnly, missing, types, cancellationToken).ConfigureAwait(false);
             missing = [.. missing.Where(id => !types.ContainsKey(id))];
         }
 
         if (missing.Count > 0 && unknownMembers == UnknownMemberHandling.Reject)
         {
-            var kinds = groupsMayBeMembers ? "user or group" : "user (members here are users only)";
+            var kinds = memberTypes.Count == 1 ? "user (members here are users only)" : string.Join(" or ", memberTypes.Select(t => t.Type.Name.ToLowerInvariant()));
             throw ScimException.BadRequest(
                 ScimErrorType.InvalidValue,
                 $"Member '{missing[0]}' is not a {kinds} of this tenant{(missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty)}. " +

@@ -17,13 +17,15 @@ public sealed class ScimResourceResult
 {
     private readonly ScimProjection _projection;
     private readonly List<UserGroup>? _groups;
+    private readonly JsonObject? _derived;
 
-    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, ResourceLocations locations, List<UserGroup>? groups, bool changed)
+    internal ScimResourceResult(ScimResourceType resourceType, ScimResource resource, ScimProjection projection, ResourceLocations locations, List<UserGroup>? groups, bool changed, JsonObject? derived = null)
     {
         ResourceType = resourceType;
         Resource = resource;
         _projection = projection;
         _groups = groups;
+        _derived = derived;
         Changed = changed;
         _locations = locations;
     }
@@ -74,7 +76,7 @@ public sealed class ScimResourceResult
         ArgumentNullException.ThrowIfNull(writer);
         if (_projection.IsPassThrough)
         {
-            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups));
+            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups, _derived));
         }
         else
         {
@@ -98,6 +100,42 @@ public sealed class ScimResourceResult
         if (copy is User user)
         {
             user.Groups = _groups ?? [];
+        }
+        else if (copy is JsonResource json && (_groups is not null || _derived is not null))
+        {
+            // A host type that derives groups (an agent's) or other references: its own attributes are copied first, never changed.
+            json.Attributes = (JsonObject)json.Attributes.DeepClone();
+            foreach (var (name, value) in _derived ?? [])
+            {
+                json.Attributes[name] = value?.DeepClone();
+            }
+        }
+
+        if (copy is JsonResource withGroups && _groups is not null)
+        {
+            var groups = new JsonArray();
+            foreach (var group in _groups)
+            {
+                var entry = new JsonObject { ["value"] = group.Value };
+                if (group.Ref is not null)
+                {
+                    entry["$ref"] = group.Ref;
+                }
+
+                if (group.Display is not null)
+                {
+                    entry["display"] = group.Display;
+                }
+
+                if (group.Type is not null)
+                {
+                    entry["type"] = group.Type;
+                }
+
+                groups.Add(entry);
+            }
+
+            withGroups.Attributes["groups"] = groups;
         }
 
         return copy;

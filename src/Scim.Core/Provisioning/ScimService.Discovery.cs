@@ -16,7 +16,7 @@ public sealed partial class ScimService
     public ScimDocument GetServiceProviderConfig(ScimContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var configuration = _engine.Configuration(SupportsCursorPaging, _users.CursorTimeout ?? _groups?.CursorTimeout);
+        var configuration = _engine.Configuration(SupportsCursorPaging, _served.Select(t => t.CursorTimeout).FirstOrDefault(t => t is not null));
         return new ScimDocument(DiscoveryDocuments.ServiceProviderConfig(configuration, BaseUrl(context)));
     }
 

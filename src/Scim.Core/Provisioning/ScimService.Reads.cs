@@ -175,17 +175,20 @@ public sealed partial class ScimService
             // A lookup's one user (the usual list an IdP asks for) takes the single-user path for its groups.
             var only = resources[0];
             var groups = WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, only.Id!, cancellationToken).ConfigureAwait(false) : null;
-            results[0] = new ScimResourceResult(type.Type, only, projection, locations, groups, changed: false);
+            results[0] = new ScimResourceResult(type.Type, only, projection, locations, groups, changed: false, await DerivedAsync(context, type, projection, only, cancellationToken).ConfigureAwait(false));
         }
         else
         {
             var groups = WithGroups(type, projection) && resources.Count > 0
                 ? await _derivedGroups!.OfUsersAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false)
                 : null;
+            var derived = resources.Count > 0 && _inverses.Derives(type, projection)
+                ? await _inverses.OfAsync(context, type, projection, [.. resources.Select(r => r.Id!)], cancellationToken).ConfigureAwait(false)
+                : null;
             for (var i = 0; i < results.Length; i++)
             {
                 var resource = resources[i];
-                results[i] = new ScimResourceResult(type.Type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false);
+                results[i] = new ScimResourceResult(type.Type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false, derived?.GetValueOrDefault(resource.Id!));
             }
         }
 
@@ -196,9 +199,16 @@ public sealed partial class ScimService
     {
         // A resource just created is in no group yet: its groups are not asked for.
         var groups = !created && WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, resource.Id!, cancellationToken).ConfigureAwait(false) : null;
-        return new ScimResourceResult(type.Type, resource, projection, new ResourceLocations(context.BaseUrl, type.Type), groups, changed);
+        var derived = created ? null : await DerivedAsync(context, type, projection, resource, cancellationToken).ConfigureAwait(false);
+        return new ScimResourceResult(type.Type, resource, projection, new ResourceLocations(context.BaseUrl, type.Type), groups, changed, derived);
     }
 
-    /// <summary>Whether results of this type and projection carry a user's derived <c>groups</c>.</summary>
-    private bool WithGroups(ServedType type, ScimProjection projection) => _derivedGroups is not null && ReferenceEquals(type, _users) && projection.Includes("groups");
+    /// <summary>One resource's derived references (an agent's applications), when its type and the projection have any.</summary>
+    private async ValueTask<System.Text.Json.Nodes.JsonObject?> DerivedAsync(ScimContext context, ServedType type, ScimProjection projection, ScimResource resource, CancellationToken cancellationToken) =>
+        _inverses.Derives(type, projection)
+            ? (await _inverses.OfAsync(context, type, projection, [resource.Id!], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(resource.Id!)
+            : null;
+
+    /// <summary>Whether results of this type and projection carry derived <c>groups</c> (a user's, or a host type's that may be a member).</summary>
+    private bool WithGroups(ServedType type, ScimProjection projection) => _derivedGroups is not null && _derivesGroups.Contains(type) && projection.Includes("groups");
 }

@@ -48,6 +48,7 @@ public sealed partial class ScimService
             ["version"] = NewVersion(),
         };
 
+        await _references.CheckAsync(context, type, tree, null, id, cancellationToken).ConfigureAwait(false);
         var resource = type.FromTree(tree);
         await CheckExternalIdAsync(context, type, resource.ExternalId, null, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> ignoredMembers = [];
@@ -145,7 +146,7 @@ public sealed partial class ScimService
         }, isReplace: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes a resource; a deleted user or group is also removed from every group that listed it.</summary>
+    /// <summary>Deletes a resource; a deleted member (a user, a group, or a resource of another type groups may list) is also removed from every group that listed it.</summary>
     /// <param name="context">Tenant and actor.</param>
     /// <param name="resourceType">The resource type name or endpoint.</param>
     /// <param name="id">The id.</param>
@@ -168,7 +169,7 @@ public sealed partial class ScimService
 
         // Only what may be a member is looked up as one: a store whose members are users keeps user
         // keys in its membership rows, and a group's id there could name a user.
-        var mayBeMember = _groupStore is not null && (ReferenceEquals(type, _users) || _groupsMayBeMembers);
+        var mayBeMember = _groupStore is not null && _memberTypes.Contains(type);
         for (var attempt = 0; ; attempt++)
         {
             // The groups that list it, read before the delete: with a cascading foreign key its
@@ -263,10 +264,15 @@ public sealed partial class ScimService
             }
 
             var tree = ResourceTrees.ToTree(stored);
-            tree.Remove("members");
+            if (isGroup)
+            {
+                tree.Remove("members");
+            }
+
             var before = _events.Before(tree);
+            var original = _references.Checks(type) ? (JsonObject)tree.DeepClone() : null;
             var result = change(tree);
-            var paths = result.ChangedPaths.Where(p => !ChangeEvents.IsMembersPath(p)).ToList();
+            var paths = isGroup ? result.ChangedPaths.Where(p => !ChangeEvents.IsMembersPath(p)).ToList() : [.. result.ChangedPaths];
             var members = result.Members ?? MembershipChange.None;
             if (paths.Count == 0 && members.IsEmpty)
             {
@@ -274,6 +280,11 @@ public sealed partial class ScimService
             }
 
             CheckPasswordChange(paths.Any(p => string.Equals(p, "password", StringComparison.OrdinalIgnoreCase)));
+            if (original is not null && paths.Count > 0)
+            {
+                await _references.CheckAsync(context, type, tree, original, id, cancellationToken).ConfigureAwait(false);
+            }
+
             var now = _time.GetUtcNow();
             var version = NewVersion();
             if (paths.Count > 0)

@@ -27,35 +27,77 @@ public sealed partial class ScimService
     private readonly IGroupStore? _groupStore;
     private readonly DerivedGroups? _derivedGroups;
     private readonly MemberCheck? _members;
-    private readonly bool _groupsMayBeMembers;
+    private readonly ServedType[] _served;
+    private readonly ServedType[] _memberTypes;
+    private readonly HashSet<ServedType> _derivesGroups = [];
+    private readonly ReferenceCheck _references;
+    private readonly InverseReferences _inverses;
     private readonly ChangeEvents _events;
     private readonly IgnoredInput _ignored;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ScimResourceType> _resourceTypes;
 
-    internal ScimService(ScimEngine engine, IUserStore users, IGroupStore? groups, IEventDelivery events, ILogger<ScimService>? logger, TimeProvider? timeProvider)
+    internal ScimService(ScimEngine engine, IUserStore users, IGroupStore? groups, IEventDelivery events, ILogger<ScimService>? logger, TimeProvider? timeProvider, Func<ScimResourceType, IResourceStore<JsonResource>?>? hostedStores = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(users);
         _engine = engine;
         var registry = engine.Registry;
         var userType = registry.FindResourceType("User") ?? throw new InvalidOperationException("The schema registry has no User resource type.");
+        var groupType = registry.FindResourceType("Group");
         _users = new ServedType<User>(userType, users, ResourceTrees.ToUser);
+        var served = new List<ServedType> { _users };
         if (groups is not null)
         {
-            var groupType = registry.FindResourceType("Group") ?? throw new InvalidOperationException("The schema registry has no Group resource type.");
+            groupType = groupType ?? throw new InvalidOperationException("The schema registry has no Group resource type.");
             _groups = new ServedType<Group>(groupType, groups, ResourceTrees.ToGroup);
             _groupStore = groups;
             _derivedGroups = new DerivedGroups(groups, groupType);
-            // As declared (members.type may not be kept by the store), else as the schema says.
-            var memberTypes = registry.DeclaredMemberTypes(groupType)
-                ?? registry.FindSchema(groupType.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues
-                ?? [];
-            _groupsMayBeMembers = memberTypes.Count == 0 || memberTypes.Contains("Group", StringComparer.OrdinalIgnoreCase);
-            _members = new MemberCheck(_users, _groups, IdOnly(userType).Hints, IdOnly(groupType).Hints, _groupsMayBeMembers, engine.Options.UnknownMembers);
+            served.Add(_groups);
         }
 
-        _resourceTypes = _groups is null ? [userType] : [userType, _groups.Type];
+        // Every other registered type is the host's: served through its store, like users and groups.
+        foreach (var type in registry.ResourceTypes)
+        {
+            if (ReferenceEquals(type, userType) || ReferenceEquals(type, groupType))
+            {
+                continue;
+            }
+
+            var store = hostedStores?.Invoke(type) ?? throw new InvalidOperationException(
+                $"Resource type '{type.Name}' is registered but has no store: call AddResourceStore<TStore>(\"{type.Name}\"), AddInMemoryStore(\"{type.Name}\") or AddInMemoryStores() on the builder AddScim()/AddScimCore() returns.");
+            var schema = type.Schema;
+            served.Add(new ServedType<JsonResource>(type, store, tree => JsonResource.FromJson(tree, schema)));
+        }
+
+        _served = [.. served];
+        if (_groups is not null)
+        {
+            // As declared (members.type may not be kept by the store), else as the schema says.
+            var memberTypes = registry.DeclaredMemberTypes(_groups.Type)
+                ?? registry.FindSchema(_groups.Type.Schema)?.FindAttribute("members")?.FindSubAttribute("type")?.CanonicalValues
+                ?? [];
+            memberTypes = memberTypes.Count == 0 ? ["User", "Group"] : memberTypes;
+            _memberTypes = [.. _served.Where(t => ReferenceEquals(t, _users) || memberTypes.Contains(t.Name, StringComparer.OrdinalIgnoreCase))];
+            _members = new MemberCheck([.. _memberTypes.Select(t => (t, IdOnly(t.Type).Hints))], _memberTypes.Contains(_groups), engine.Options.UnknownMembers);
+
+            // A member type whose schema has a read-only 'groups' (a user's, an agent's) gets it derived from the groups that list it.
+            foreach (var type in _memberTypes)
+            {
+                if (ReferenceEquals(type, _users) || registry.FindSchema(type.Type.Schema)?.FindAttribute("groups") is { Mutability: Mutability.ReadOnly })
+                {
+                    _derivesGroups.Add(type);
+                }
+            }
+        }
+        else
+        {
+            _memberTypes = [];
+        }
+
+        _references = new ReferenceCheck(registry, _served, t => IdOnly(t.Type).Hints, engine.Options.UnknownMembers);
+        _inverses = new InverseReferences(registry, _served, t => ReadHints.All);
+        _resourceTypes = [.. _served.Select(t => t.Type)];
         _events = new ChangeEvents(registry, events, engine.Options.EventValues, engine.Options.EventResources);
         _time = timeProvider ?? TimeProvider.System;
         _ignored = new IgnoredInput(logger, engine.ReportedUnknownAttributes);
@@ -64,6 +106,10 @@ public sealed partial class ScimService
     /// <summary>A service without dependency injection (the library's tests and benchmarks).</summary>
     internal static ScimService Create(SchemaRegistry registry, IUserStore users, IGroupStore? groups = null, ScimServiceOptions? options = null, params IScimEventSubscriber[] subscribers) =>
         new(new ScimEngine(registry, options ?? new ScimServiceOptions()), users, groups, new InlineDelivery(subscribers), null, null);
+
+    /// <summary>A service without dependency injection that also serves host-registered types, each through its store.</summary>
+    internal static ScimService Create(SchemaRegistry registry, IUserStore users, IGroupStore? groups, IReadOnlyDictionary<string, IResourceStore<JsonResource>> hostedStores, ScimServiceOptions? options = null, params IScimEventSubscriber[] subscribers) =>
+        new(new ScimEngine(registry, options ?? new ScimServiceOptions()), users, groups, new InlineDelivery(subscribers), null, null, type => hostedStores.GetValueOrDefault(type.Name));
 
     /// <summary>The rules and limits the service runs with.</summary>
     public ScimServiceOptions Options => _engine.Options;
@@ -75,7 +121,7 @@ public sealed partial class ScimService
     internal SchemaRegistry Registry => _engine.Registry;
 
     /// <summary>Whether every store pages by cursor (RFC 9865), so cursor paging is offered.</summary>
-    internal bool SupportsCursorPaging => _users.PagesByCursor && (_groups is null || _groups.PagesByCursor);
+    internal bool SupportsCursorPaging => _served.All(t => t.PagesByCursor);
 
     /// <summary>Finds a served resource type by name (<c>User</c>) or endpoint (<c>Users</c>, <c>/Users</c>), case-insensitively.</summary>
     /// <param name="nameOrEndpoint">The name or endpoint.</param>
@@ -106,12 +152,15 @@ public sealed partial class ScimService
             return null;
         }
 
-        if (ReferenceEquals(found, _users.Type))
+        foreach (var type in _served)
         {
-            return _users;
+            if (ReferenceEquals(found, type.Type))
+            {
+                return type;
+            }
         }
 
-        return _groups is not null && ReferenceEquals(found, _groups.Type) ? _groups : null;
+        return null;
     }
 
     private ServedType Require(string resourceType) =>

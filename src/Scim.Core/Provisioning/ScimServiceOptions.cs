@@ -50,6 +50,12 @@ public sealed class ScimServiceOptions
     /// <summary>The RFC 9967 event URIs the service publishes as SETs (set by the event receivers' registration), advertised as <c>securityEvents</c>.</summary>
     internal SortedSet<string> SecurityEventUris { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Members a protocol extension the host enabled adds to /ServiceProviderConfig (the agent
+    /// drafts' <c>agentExtension</c>, set by <c>AddAgents()</c>), by name, written after the standard ones.
+    /// </summary>
+    internal SortedDictionary<string, System.Text.Json.Nodes.JsonObject> ServiceProviderConfigMembers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The page size when a list request gives no <c>count</c> (advertised as <c>pagination.defaultPageSize</c>).</summary>
     /// <value>Defaults to 100.</value>
     public int DefaultCount { get; set; } = 100;

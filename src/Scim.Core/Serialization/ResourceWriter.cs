@@ -6,7 +6,7 @@ using Scim.Core.Schema;
 namespace Scim.Core.Serialization;
 
 /// <summary>
-/// Writes <see cref="User"/> and <see cref="Group"/> as compact JSON through a
+/// Writes <see cref="User"/>, <see cref="Group"/> and <see cref="JsonResource"/> as compact JSON through a
 /// <see cref="JsonEmitter"/> (property names encoded at compile time, plain ASCII values narrowed
 /// without escaping), then hands the bytes to the caller's <see cref="Utf8JsonWriter"/> as one raw
 /// value. The output is the same, byte for byte, as the contracts in <see cref="ScimJson"/> give
@@ -115,8 +115,11 @@ internal static class ResourceWriter
             case Group group:
                 WriteGroup(writer, group, response);
                 break;
+            case JsonResource json:
+                WriteJson(writer, json, response);
+                break;
             default:
-                throw new ArgumentException($"Cannot write a {resource.GetType().Name}; only User and Group are typed.", nameof(resource));
+                throw new ArgumentException($"Cannot write a {resource.GetType().Name}; only User, Group and JsonResource are written.", nameof(resource));
         }
     }
 
@@ -195,6 +198,45 @@ internal static class ResourceWriter
 
         WriteMeta(writer, group.Id, group.Meta, response);
         WriteExtensions(writer, group);
+        writer.EndObject();
+    }
+
+    /// <summary>
+    /// A resource of a host-registered type: its attributes as they are, except that a response
+    /// with derived <c>groups</c> writes those instead of any stored ones.
+    /// </summary>
+    private static void WriteJson(JsonEmitter writer, JsonResource resource, in ResponseParts response)
+    {
+        writer.StartObject();
+        WriteSchemas(writer, resource, resource.CoreSchema, null);
+        WriteString(writer, Id, resource.Id);
+        WriteString(writer, ExternalId, resource.ExternalId);
+        var derivedGroups = response.IsResponse && response.Groups is not null;
+        foreach (var (key, value) in resource.Attributes)
+        {
+            if (value is null || key is "schemas" or "id" or "externalId" or "meta" || (derivedGroups && key == "groups") || (response.Derived?.ContainsKey(key) ?? false))
+            {
+                continue;
+            }
+
+            writer.Node(key, value);
+        }
+
+        foreach (var (key, value) in response.Derived ?? [])
+        {
+            if (value is not null)
+            {
+                writer.Node(key, value);
+            }
+        }
+
+        if (derivedGroups)
+        {
+            WriteArray(writer, Groups, response.Groups, WriteGroup);
+        }
+
+        WriteMeta(writer, resource.Id, resource.Meta, response);
+        WriteExtensions(writer, resource);
         writer.EndObject();
     }
 
@@ -401,8 +443,11 @@ internal static class ResourceWriter
 /// What a response adds to a stored resource when it is written: the resource type's name and
 /// the URL prefix for <c>meta</c>, and a user's derived <c>groups</c>.
 /// </summary>
-internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups)
+internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups, JsonObject? derived = null)
 {
+    /// <summary>A host type's derived reference attributes (an agent's <c>applications</c>), by name, written instead of stored values.</summary>
+    public JsonObject? Derived { get; } = derived;
+
     /// <summary>Set by the constructor; <see langword="false"/> in <c>default</c>, which writes the resource as it is.</summary>
     public bool IsResponse { get; } = true;
 

@@ -116,7 +116,7 @@ public sealed class ScimSerializer
     /// (only what JSON requires) whatever the writer's own encoder and indentation.
     /// </summary>
     /// <param name="writer">The writer.</param>
-    /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
+    /// <param name="resource">A <see cref="User"/>, a <see cref="Group"/> or a <see cref="JsonResource"/>.</param>
     public static void Write(Utf8JsonWriter writer, ScimResource resource)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -125,7 +125,7 @@ public sealed class ScimSerializer
     }
 
     /// <summary>Writes a resource as UTF-8 JSON bytes.</summary>
-    /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
+    /// <param name="resource">A <see cref="User"/>, a <see cref="Group"/> or a <see cref="JsonResource"/>.</param>
     /// <returns>The JSON.</returns>
     public static byte[] SerializeToUtf8Bytes(ScimResource resource)
     {
@@ -138,7 +138,7 @@ public sealed class ScimSerializer
     /// UTF-8 to decode on each read): the form <see cref="Filtering.ScimFilterEvaluator"/> and
     /// <see cref="Querying.ScimSorter"/> read fastest.
     /// </summary>
-    /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
+    /// <param name="resource">A <see cref="User"/>, a <see cref="Group"/> or a <see cref="JsonResource"/>.</param>
     /// <returns>A new tree the caller owns.</returns>
     internal static JsonObject ToJsonObject(ScimResource resource)
     {
@@ -206,7 +206,7 @@ public sealed class ScimSerializer
     }
 
     /// <summary>Writes a resource as a JSON string.</summary>
-    /// <param name="resource">A <see cref="User"/> or <see cref="Group"/>.</param>
+    /// <param name="resource">A <see cref="User"/>, a <see cref="Group"/> or a <see cref="JsonResource"/>.</param>
     /// <returns>The JSON.</returns>
     public static string Serialize(ScimResource resource) => Encoding.UTF8.GetString(SerializeToUtf8Bytes(resource));
 

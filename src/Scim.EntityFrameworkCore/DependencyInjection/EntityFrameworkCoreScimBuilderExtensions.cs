@@ -154,8 +154,14 @@ public sealed class EntityStoresBuilder<TContext>
             _scim.DeclareMemberTypes("Group", "User");
         }
 
+        _scim.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, GroupMemberKinds>());
         _scim.Services.TryAddSingleton(sp =>
         {
+            if (GroupMemberKinds.Problem(sp.GetRequiredService<SchemaRegistry>()) is { } problem)
+            {
+                throw new InvalidOperationException(problem);
+            }
+
             var shared = Shared(sp, groups, "Group");
             membership.MapMembers(shared.Shape.Mapping, shared.Shape.KeyExpression);
             return shared;

@@ -153,4 +153,35 @@ public static class ScimModelBuilderExtensions
         });
         return modelBuilder;
     }
+
+    /// <summary>
+    /// Adds the table of host-registered resource types (<see cref="ScimResourceEntity"/>, table
+    /// <c>{prefix}Resources</c>): every type served with <c>AddEntityFrameworkCoreResourceStore&lt;TContext&gt;("Agent")</c>
+    /// keeps its resources there, keyed by type and id, with <c>(Tenant, ResourceType, ExternalId)</c>
+    /// indexed and <c>(Tenant, ResourceType, UniqueValue)</c> unique. Not part of <see cref="ApplyScimModel"/>:
+    /// a host that serves such types adds it (and a migration).
+    /// </summary>
+    /// <param name="modelBuilder">The host's model builder.</param>
+    /// <param name="tablePrefix">The prefix of the table name.</param>
+    /// <param name="schema">The database schema of the table, or <see langword="null"/> for the default.</param>
+    /// <returns>The model builder.</returns>
+    public static ModelBuilder ApplyScimResources(this ModelBuilder modelBuilder, string tablePrefix = "Scim", string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(tablePrefix);
+        modelBuilder.Entity<ScimResourceEntity>(resource =>
+        {
+            resource.ToTable(tablePrefix + "Resources", schema);
+            resource.HasKey(r => new { r.ResourceType, r.Id });
+            resource.Property(r => r.ResourceType).HasMaxLength(64);
+            resource.Property(r => r.Id).HasMaxLength(64);
+            resource.Property(r => r.Tenant).HasMaxLength(128);
+            resource.Property(r => r.ExternalId).HasMaxLength(ShortText);
+            resource.Property(r => r.UniqueValue).HasMaxLength(ShortText);
+            resource.Property(r => r.Version).HasMaxLength(64);
+            resource.HasIndex(r => new { r.Tenant, r.ResourceType, r.ExternalId });
+            resource.HasIndex(r => new { r.Tenant, r.ResourceType, r.UniqueValue }).IsUnique();
+        });
+        return modelBuilder;
+    }
 }

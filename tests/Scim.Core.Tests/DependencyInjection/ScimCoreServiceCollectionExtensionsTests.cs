@@ -199,17 +199,17 @@ public sealed class ScimCoreServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddResourceType_OnBuilder_FailsSayingHostTypesAreNotServedYet_AndRegistersNothing()
+    public void AddResourceType_OnBuilder_RegistersTheSchemaAndTheType_ATakenEndpointIsRefused()
     {
         var services = new ServiceCollection();
         var builder = services.AddScimCore();
 
-        var error = Assert.Throws<NotSupportedException>(() => builder.AddResourceType(new ScimResourceType("Device", "/Devices", DeviceUrn, "A device"), DeviceSchema()));
+        builder.AddResourceType(new ScimResourceType("Device", "/Devices", DeviceUrn, "A device"), DeviceSchema());
 
-        Assert.Contains("'Device'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("User and Group", error.Message, StringComparison.Ordinal);
-        Assert.Null(builder.Registry.FindSchema(DeviceUrn));
-        Assert.Null(builder.Registry.FindResourceType("Device"));
+        Assert.NotNull(builder.Registry.FindSchema(DeviceUrn));
+        Assert.Equal("/Devices", builder.Registry.FindResourceType("Device")?.Endpoint);
+        var taken = Assert.Throws<InvalidOperationException>(() => builder.AddResourceType(new ScimResourceType("Gadget", "/Users", DeviceUrn), DeviceSchema()));
+        Assert.Contains("'/Users'", taken.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -244,6 +244,54 @@ namespace Scim.Sample.Data.Migrations.Postgres
                     b.ToTable("ScimGroupMembers", (string)null);
                 });
 
+            modelBuilder.Entity("Scim.EntityFrameworkCore.ScimResourceEntity", b =>
+                {
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("LastModified")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("UniqueValue")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("ResourceType", "Id");
+
+                    b.HasIndex("Tenant", "ResourceType", "ExternalId");
+
+                    b.HasIndex("Tenant", "ResourceType", "UniqueValue")
+                        .IsUnique();
+
+                    b.ToTable("ScimResources", (string)null);
+                });
+
             modelBuilder.Entity("Scim.EntityFrameworkCore.ScimUserEntity", b =>
                 {
                     b.Property<string>("Id")

@@ -235,6 +235,54 @@ namespace Scim.Sample.Data.Migrations.Sqlite
                     b.ToTable("ScimGroupMembers", (string)null);
                 });
 
+            modelBuilder.Entity("Scim.EntityFrameworkCore.ScimResourceEntity", b =>
+                {
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastModified")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UniqueValue")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ResourceType", "Id");
+
+                    b.HasIndex("Tenant", "ResourceType", "ExternalId");
+
+                    b.HasIndex("Tenant", "ResourceType", "UniqueValue")
+                        .IsUnique();
+
+                    b.ToTable("ScimResources", (string)null);
+                });
+
             modelBuilder.Entity("Scim.EntityFrameworkCore.ScimUserEntity", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Scim.Core;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+using Scim.EntityFrameworkCore;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Serves host-registered resource types from EF Core.</summary>
+public static class EntityFrameworkCoreResourceStoreExtensions
+{
+    /// <summary>
+    /// Keeps the resources of a host-registered type (<c>AddResourceType</c>, or <c>AddAgents()</c>'s
+    /// <c>Agent</c> and <c>AgenticApplication</c>) in the table <see cref="ScimModelBuilderExtensions.ApplyScimResources"/>
+    /// adds to <typeparamref name="TContext"/> (call it from <c>OnModelCreating</c> and add a migration).
+    /// Lookups by id, <c>externalId</c> and the schema's unique attribute are SQL; other filters and
+    /// sorting are evaluated in the process over the tenant's rows of the type. The store takes a
+    /// context from <c>IDbContextFactory&lt;TContext&gt;</c> when one is registered, else the request scope's.
+    /// </summary>
+    /// <typeparam name="TContext">The host's DbContext, whose model includes the resources table.</typeparam>
+    /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
+    /// <param name="resourceTypeName">The resource type, e.g. <c>Agent</c>.</param>
+    /// <returns>The builder.</returns>
+    public static ScimBuilder AddEntityFrameworkCoreResourceStore<TContext>(this ScimBuilder builder, string resourceTypeName)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(resourceTypeName);
+        var existing = builder.Services.FirstOrDefault(d => d.ServiceType == typeof(IResourceStore<JsonResource>) && d.IsKeyedService && Equals(d.ServiceKey, resourceTypeName));
+        if (existing is not null)
+        {
+            builder.Services.Remove(existing);
+        }
+
+        builder.Services.AddKeyedScoped<IResourceStore<JsonResource>>(resourceTypeName, (sp, _) => new EntityResourceStore<TContext>(sp, resourceTypeName));
+        return builder;
+    }
+}

@@ -1,0 +1,399 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Agents;
+using Scim.Core.Events;
+using static Scim.AspNetCore.Tests.ScimAssert;
+
+namespace Scim.AspNetCore.Tests.Endpoints;
+
+/// <summary>
+/// AI agents over HTTP with <c>AddAgents()</c>: the lifecycle an IdP drives (create, read, filter,
+/// PATCH, PUT, deactivate, delete), ownership by a user, membership of an agent in a group, the
+/// drafts' own examples replayed, and nothing advertised when agents are not enabled.
+/// </summary>
+public sealed class AgentTests
+{
+    private const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+    private static Task<ScimTestServer> StartAsync(Action<ScimAgentOptions>? configure = null) =>
+        ScimTestServer.StartAsync(o => o.Scim = s => s.AddAgents(configure));
+
+    [Fact]
+    public async Task Lifecycle_CreateReadFilterPatchPutDeactivateDelete()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var owner = (string)(await client.CreateUserAsync("ada@example.com"))["id"]!;
+
+        var created = await client.PostAsync("Agents", $$$"""{"schemas":["{{{ScimAgents.AgentSchema}}}"],"externalId":"8ccc535b","name":"Helpdesk bot","agentType":"Assistant","active":true,"owners":[{"value":"{{{owner}}}","display":"Ada"}]}""");
+        var agent = Resource(created, HttpStatusCode.Created);
+        var id = (string)agent["id"]!;
+        Assert.EndsWith("/Agents/" + id, created.Location);
+        Assert.Equal("Agent", (string?)agent["meta"]!["resourceType"]);
+        Assert.Equal(owner, (string?)agent["owners"]![0]!["value"]);
+
+        Assert.Equal("Helpdesk bot", (string?)Resource(await client.GetAsync("Agents/" + id), HttpStatusCode.OK)["name"]);
+
+        // §5.1.2: equality on name and on externalId (the draft writes the quotes as ' for readability).
+        Assert.Equal([id], Ids(List(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString("name eq \"helpdesk BOT\"")), totalResults: 1)));
+        Assert.Equal([id], Ids(List(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString("externalId eq \"8ccc535b\"")), totalResults: 1)));
+        Assert.Equal([id], Ids(List(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString($"owners.value eq \"{owner}\"")), totalResults: 1)));
+
+        var patched = Resource(await client.PatchAsync("Agents/" + id, $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"displayName","value":"Helpdesk"},{"op":"add","path":"protocols","value":[{"type":"MCP-Server","specificationUrl":"https://example.com/mcp"}]}]}"""), HttpStatusCode.OK);
+        Assert.Equal("Helpdesk", (string?)patched["displayName"]);
+        Assert.Equal("MCP-Server", (string?)patched["protocols"]![0]!["type"]);
+
+        var replaced = Resource(await client.PutAsync("Agents/" + id, $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Helpdesk bot","agentType":"Chat bot","active":true}"""), HttpStatusCode.OK);
+        Assert.Equal("Chat bot", (string?)replaced["agentType"]);
+        Assert.Null(replaced["owners"]); // PUT replaces: owners not sent are gone
+        Assert.Null(replaced["protocols"]);
+
+        var deactivated = Resource(await client.PatchAsync("Agents/" + id, $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"active","value":false}]}""", ("If-Match", replaced["meta"]!["version"]!.ToString())), HttpStatusCode.OK);
+        Assert.False((bool)deactivated["active"]!);
+        Assert.Equal([id], Ids(List(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString("active eq false")), totalResults: 1)));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Agents/" + id)).Status);
+        Error(await client.GetAsync("Agents/" + id), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Deactivation_IsAnEventForTheAgent_AsForAUser()
+    {
+        var seen = new Events();
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s =>
+        {
+            s.Services.AddSingleton(seen);
+            s.AddAgents().AddEventSubscriber<Events.Subscriber>();
+        });
+        var client = server.Client();
+        var id = (string)Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy","active":true}"""), HttpStatusCode.Created)["id"]!;
+
+        Resource(await client.PatchAsync("Agents/" + id, $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"active","value":false}]}"""), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Agents/" + id)).Status);
+
+        var changes = await seen.WaitForAsync(3);
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Deactivated, ScimChangeKind.Deleted], changes.Select(c => c.Kind));
+        Assert.All(changes, c => Assert.Equal(("Agent", id), (c.ResourceType, c.ResourceId)));
+    }
+
+    [Fact]
+    public async Task BadInput_ScimErrors_NothingWritten()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy 2.0"}"""), HttpStatusCode.Created);
+
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"agentType":"Assistant"}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"clippy 2.0"}"""), HttpStatusCode.Conflict, "uniqueness");
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Orphan","owners":[{"value":"no-such-user"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Lost","parent":{"value":"no-such-agent"} }"""), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Typed","active":"sometimes"}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PostAsync("AgenticApplications", $$"""{"schemas":["{{ScimAgents.AgenticApplicationSchema}}"],"name":"Portal","agents":[{"value":"no-such-agent"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+
+        List(await client.GetAsync("Agents"), totalResults: 1);
+        List(await client.GetAsync("AgenticApplications"), totalResults: 0);
+    }
+
+    [Fact]
+    public async Task Groups_ListAgentsAsMembers_TheAgentShowsItsGroups_DeletingItLeavesTheGroup()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var user = (string)(await client.CreateUserAsync("ada"))["id"]!;
+        var agent = (string)Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy"}"""), HttpStatusCode.Created)["id"]!;
+
+        var group = await client.CreateGroupAsync("AI clippers", user, agent);
+        var groupId = (string)group["id"]!;
+        Assert.Equal(new[] { agent, user }.Order(StringComparer.Ordinal), MemberIds(group).Order(StringComparer.Ordinal));
+        Assert.Equal("Agent", (string?)group["members"]!.AsArray().Single(m => (string?)m!["value"] == agent)!["type"]);
+
+        var read = Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK);
+        var groups = read["groups"]!.AsArray();
+        Assert.Equal(groupId, (string?)groups.Single()!["value"]);
+        Assert.Equal("direct", (string?)groups[0]!["type"]);
+        Assert.Equal(groupId, (string?)List(await client.GetAsync("Agents?attributes=groups"))["Resources"]![0]!["groups"]![0]!["value"]);
+
+        // groups is read-only on the agent: a client's value is ignored, as a user's is.
+        var put = Resource(await client.PutAsync("Agents/" + agent, $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy","groups":[{"value":"elsewhere"}]}"""), HttpStatusCode.OK);
+        Assert.Equal(groupId, (string?)put["groups"]!.AsArray().Single()!["value"]);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Agents/" + agent)).Status);
+        Assert.Equal([user], MemberIds(Resource(await client.GetAsync("Groups/" + groupId), HttpStatusCode.OK)));
+    }
+
+    [Fact]
+    public async Task Groups_WithAgentsInGroupsOff_RefuseAnAgentMember()
+    {
+        await using var server = await StartAsync(o => o.AgentsInGroups = false);
+        var client = server.Client();
+        var agent = (string)Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy"}"""), HttpStatusCode.Created)["id"]!;
+
+        Error(await client.PostAsync("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"g","members":[{"value":"{{agent}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Null(Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK)["groups"]);
+    }
+
+    [Fact]
+    public async Task AbbeyExamples_MinimalAgentRepresentation_ReplaysAsACreate()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+
+        // §5.1.4.1, "Minimal Agent Representation", sent as it is: id and meta are read-only and ignored.
+        var created = Resource(await client.PostAsync("Agents", """
+            {
+               "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Agent"],
+               "id": "2819c223-7f76-453a-919d-413861904646",
+               "name": "Clippy 2.0",
+               "meta": {
+                  "resourceType": "Agent",
+                  "created": "2010-01-23T04:56:22Z",
+                  "lastModified": "2011-05-13T04:42:34Z",
+                  "version": "W\/\"3694e05e9dff590\"",
+                  "location": "https://example.com/v2/Agents/2819c223-7f76-453a-919d-413861904646"
+               }
+            }
+            """), HttpStatusCode.Created);
+
+        Assert.Equal(["urn:ietf:params:scim:schemas:core:2.0:Agent"], created["schemas"]!.AsArray().Select(s => (string?)s));
+        Assert.Equal("Clippy 2.0", (string?)created["name"]);
+        Assert.NotEqual("2819c223-7f76-453a-919d-413861904646", (string?)created["id"]);
+        Assert.Equal("Agent", (string?)created["meta"]!["resourceType"]);
+        Assert.Equal(["id", "meta", "name", "schemas"], created.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AbbeyExamples_FullAgentRepresentation_ReplaysAsACreate_WithItsReferencesMadeFirst()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+
+        // The example's owner (a group), parent (an agent) and application exist first; their ids are the service's.
+        var usEmployees = (string)(await client.CreateGroupAsync("US Employees"))["id"]!;
+        var clippy1 = (string)Resource(await client.PostAsync("Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Clippy 1.0"}"""), HttpStatusCode.Created)["id"]!;
+
+        // §5.1.4.2, "Full Agent Representation", with the draft's two typos mended ("type: " and "protocols: " lack a closing quote).
+        var body = JsonNode.Parse(FullAgentExample)!.AsObject();
+        body["owners"]![0]!["value"] = usEmployees;
+        body["parent"]!["value"] = clippy1;
+        var created = Resource(await client.PostAsync("Agents", body.ToJsonString()), HttpStatusCode.Created);
+
+        var example = JsonNode.Parse(FullAgentExample)!.AsObject();
+        foreach (var attribute in new[] { "externalId", "name", "active", "agentType", "x509Certificates", "entitlements", "roles", "subject", "protocols" })
+        {
+            Assert.True(JsonNode.DeepEquals(example[attribute], created[attribute]), $"{attribute}: {created[attribute]?.ToJsonString()} against the example's {example[attribute]?.ToJsonString()}");
+        }
+
+        Assert.Equal(usEmployees, (string?)created["owners"]![0]!["value"]);
+        Assert.Equal(clippy1, (string?)created["parent"]!["value"]);
+
+        // groups and applications are read-only: the example's values are not the client's to set.
+        Assert.Null(created["groups"]);
+        Assert.Null(created["applications"]);
+    }
+
+    [Fact]
+    public async Task AgenticApplication_CreateListsItsAgents_FilterByUrl()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var agent = (string)Resource(await client.PostAsync("Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Clippy 2.0"}"""), HttpStatusCode.Created)["id"]!;
+
+        var app = Resource(await client.PostAsync("AgenticApplications", $$"""
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:AgenticApplication"],"externalId":"app-123456","name":"AI Assistant Platform","active":true,
+             "applicationUrls":[{"type":"homepage","primary":true,"value":"https://assistant.example.com"}],
+             "oAuthConfiguration":[{"clientId":"s6BhdRkqt3","issuerUri":"https://idp.example.com","redirectUri":["https://assistant.example.com/cb","https://assistant.example.com/cb2"]}],
+             "agents":[{"value":"{{agent}}","display":"Clippy 2.0","type":"owned"}]}
+            """), HttpStatusCode.Created);
+
+        Assert.Equal(agent, (string?)app["agents"]![0]!["value"]);
+        Assert.Equal(2, app["oAuthConfiguration"]![0]!["redirectUri"]!.AsArray().Count);
+
+        // §5.2.2: equality on name, externalId and applicationUrls.value.
+        foreach (var filter in new[] { "name eq \"AI Assistant Platform\"", "externalId eq \"app-123456\"", "applicationUrls.value eq \"https://assistant.example.com\"" })
+        {
+            Assert.Equal([(string)app["id"]!], Ids(List(await client.GetAsync("AgenticApplications?filter=" + Uri.EscapeDataString(filter)), totalResults: 1)));
+        }
+    }
+
+    [Fact]
+    public async Task Applications_OfAnAgent_AreDerivedFromTheApplicationsThatListIt()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var agent = (string)Resource(await client.PostAsync("Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Clippy 2.0"}"""), HttpStatusCode.Created)["id"]!;
+        var other = (string)Resource(await client.PostAsync("Agents", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Agent"],"name":"Clippy 1.0"}"""), HttpStatusCode.Created)["id"]!;
+        Assert.Null(Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK)["applications"]);
+
+        var portal = Resource(await client.PostAsync("AgenticApplications", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:AgenticApplication"],"name":"portal","displayName":"Clippy portal","agents":[{"value":"{{agent}}","type":"owned"}]}"""), HttpStatusCode.Created);
+        var portalId = (string)portal["id"]!;
+
+        var read = Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK);
+        var application = Assert.Single(read["applications"]!.AsArray())!;
+        Assert.Equal(portalId, (string?)application["value"]);
+        Assert.Equal("Clippy portal", (string?)application["display"]);
+        Assert.EndsWith("/AgenticApplications/" + portalId, (string?)application["$ref"], StringComparison.Ordinal);
+        var page = List(await client.GetAsync("Agents?sortBy=name"), totalResults: 2);
+        Assert.Null(page["Resources"]![0]!["applications"]); // Clippy 1.0 is in no application
+        Assert.Equal(portalId, (string?)page["Resources"]![1]!["applications"]![0]!["value"]);
+        Assert.Null(List(await client.GetAsync("Agents?excludedAttributes=applications&filter=" + Uri.EscapeDataString("name eq \"Clippy 2.0\"")))["Resources"]![0]!["applications"]);
+
+        // The relation is the application's to change: moving it to the other agent moves the derived value.
+        Resource(await client.PatchAsync("AgenticApplications/" + portalId, $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"agents","value":[{"value":"{{other}}"}]}]}"""), HttpStatusCode.OK);
+        Assert.Null(Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK)["applications"]);
+        Assert.Equal(portalId, (string?)Resource(await client.GetAsync("Agents/" + other), HttpStatusCode.OK)["applications"]![0]!["value"]);
+    }
+
+    [Fact]
+    public async Task Wzdk_AgentUserNameIsTheName_OwnersAreUsers()
+    {
+        await using var server = await StartAsync(o => o.Draft = AgentDraft.Wzdk00);
+        var client = server.Client();
+        var owner = (string)(await client.CreateUserAsync("ada"))["id"]!;
+        var group = (string)(await client.CreateGroupAsync("team"))["id"]!;
+
+        var created = Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"externalId":"agent-42","agentUserName":"support-agent","displayName":"Support Agent","active":true,"owners":[{"value":"{{owner}}"}]}"""), HttpStatusCode.Created);
+
+        Assert.Equal("support-agent", (string?)created["agentUserName"]);
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"agentUserName":"SUPPORT-AGENT"}"""), HttpStatusCode.Conflict, "uniqueness");
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy"}"""), HttpStatusCode.BadRequest, "invalidSyntax");
+        Error(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"agentUserName":"x","owners":[{"value":"{{group}}"}]}"""), HttpStatusCode.BadRequest, "invalidValue");
+        var schema = (await client.GetAsync("Schemas/" + ScimAgents.AgentSchema)).Json;
+        Assert.Contains("agentUserName", schema["attributes"]!.AsArray().Select(a => (string?)a!["name"]));
+        Assert.DoesNotContain("agentType", schema["attributes"]!.AsArray().Select(a => (string?)a!["name"]));
+    }
+
+    [Fact]
+    public async Task Discovery_WithAgents_ListsThemAndTheAgentExtension()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+
+        var names = List(await client.GetAsync("ResourceTypes"))["Resources"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
+        Assert.Contains("Agent", names);
+        Assert.Contains("AgenticApplication", names);
+        var config = (await client.GetAsync("ServiceProviderConfig")).Json;
+        Assert.True((bool)config["agentExtension"]!["supported"]!);
+        Assert.True((bool)config["agentExtension"]!["agentsSupported"]!);
+        Assert.True((bool)config["agentExtension"]!["agenticApplicationsSupported"]!);
+        var group = (await client.GetAsync("Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")).Json;
+        var memberType = group["attributes"]!.AsArray().Single(a => (string?)a!["name"] == "members")!["subAttributes"]!.AsArray().Single(s => (string?)s!["name"] == "type")!;
+        Assert.Equal(["User", "Group", "Agent"], memberType["canonicalValues"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("Schemas/" + ScimAgents.AgenticApplicationSchema)).Status);
+    }
+
+    [Fact]
+    public async Task Discovery_WithoutAgents_NothingAboutThemIsAdvertisedOrServed()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+
+        foreach (var document in new[] { "ResourceTypes", "Schemas", "ServiceProviderConfig" })
+        {
+            var text = (await client.GetAsync(document)).Text;
+            Assert.DoesNotContain("Agent", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("agent", text, StringComparison.Ordinal);
+        }
+
+        Error(await client.GetAsync("Agents"), HttpStatusCode.NotFound);
+        Error(await client.PostAsync("AgenticApplications", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:AgenticApplication"],"name":"x"}"""), HttpStatusCode.NotFound);
+        Error(await client.GetAsync("Schemas/" + ScimAgents.AgentSchema), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public void AddAgents_Twice_FailsAtRegistration()
+    {
+        var builder = new ServiceCollection().AddScimCore().AddAgents();
+
+        Assert.Throws<InvalidOperationException>(() => builder.AddAgents());
+    }
+
+    /// <summary>The changes the host was told of, in order.</summary>
+    private sealed class Events
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<ScimChangeEvent> _changes = new();
+
+        public async Task<List<ScimChangeEvent>> WaitForAsync(int count)
+        {
+            for (var i = 0; i < 200 && _changes.Count < count; i++)
+            {
+                await Task.Delay(25, TestContext.Current.CancellationToken);
+            }
+
+            return [.. _changes];
+        }
+
+        public sealed class Subscriber(Events events) : IScimEventSubscriber
+        {
+            public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+            {
+                events._changes.Enqueue(change);
+                return Task.CompletedTask;
+            }
+        }
+    }
+
+    // draft-abbey-scim-agent-extension-00 §5.1.4.2, with the certificate on one line and two typos mended.
+    private const string FullAgentExample = """
+        {
+         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Agent"],
+         "id": "2819c223-7f76-453a-919d-413861904646",
+         "externalId": "clpy2001",
+         "name": "Clippy 2.0",
+         "active":true,
+         "agentType": "Assistant",
+         "groups": [
+            {
+               "value": "e9e30dba-f08f-4109-8486-d5c6a331660a",
+               "$ref": "https://example.com/v2/Groups/e9e30dba-f08f-4109-8486-d5c6a331660a",
+               "display": "The next generation"
+            }
+         ],
+         "x509Certificates": [
+         {
+            "value": "MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAwTjELMAkGA1UEBhMCVVMxEzARBgNVBAgMCkNhbGlmb3JuaWExFDASBgNVBAoMC2V4YW1wbGUuY29tMRQwEgYDVQQDDAtleGFtcGxlLmNvbTAeFw0xMTEwMjIwNjI0MzFaFw0xMjEwMDQwNjI0MzFa"
+         }
+         ],
+         "entitlements": [{
+            "value": "write",
+            "display": "Write permission",
+            "type": "permission",
+            "primary": true
+         }],
+         "roles": [{
+            "value": "administrator",
+            "display": "Administrator",
+            "type": "permission",
+            "primary": true
+         }],
+         "applications": [{
+            "value": "e9e30dba-f08f-4109-8486-d5c6a331660a",
+            "$ref": "https://example.com/v2/AgenticApplications/e9e30dba-f08f-4109-8486-d5c6a331660a",
+            "display": "Clippy portal",
+            "type": "Web"
+         }],
+         "subject": "clpy2001",
+         "protocols": [{
+            "type": "A2A",
+            "specificationUrl": "https://example.com/v2/Agents/2819c223-7f76-453a-919d-413861904646/.well-known/agent-card.json"
+         }],
+         "owners": [{
+            "value": "71ddacd2-a8e7-49b8-a5db-ae50d0a5bfd7",
+            "$ref": "../Groups/71ddacd2-a8e7-49b8-a5db-ae50d0a5bfd7",
+            "display": "US Employees"
+         }],
+         "parent": {
+            "value": "71ddacd2-a8e7-49b8-a5db-ae50d0a5bfd7",
+            "$ref": "https://example.com/v2/Agents/71ddacd2-a8e7-49b8-a5db-ae50d0a5bfd7",
+            "display": "Clippy 1.0"
+         },
+         "meta": {
+            "resourceType": "Agent",
+            "created": "2010-01-23T04:56:22Z",
+            "lastModified": "2011-05-13T04:42:34Z",
+            "version": "W\/\"3694e05e9dff590\"",
+            "location": "https://example.com/v2/Agents/2819c223-7f76-453a-919d-413861904646"
+         }
+        }
+        """;
+}

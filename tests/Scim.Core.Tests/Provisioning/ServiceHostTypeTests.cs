@@ -1,0 +1,218 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Errors;
+using Scim.Core.Events;
+using Scim.Core.InMemory;
+using Scim.Core.Provisioning;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+using Scim.Tests.Shared;
+
+namespace Scim.Core.Tests.Provisioning;
+
+/// <summary>The service serves a host-registered type (Device) through the same paths as User and Group.</summary>
+public sealed class ServiceHostTypeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
+
+    private static ReadOnlyMemory<byte> DeviceBody(string serial, string extra = "") =>
+        Json($$"""{"schemas":["{{Devices.Schema}}"],"serialNumber":"{{serial}}","active":true{{extra}}}""");
+
+    private static (ScimService Service, RecordingSubscriber Events, InMemoryUserStore Users) Start(ScimServiceOptions? options = null)
+    {
+        var registry = Devices.NewRegistry();
+        var users = new InMemoryUserStore(registry);
+        var events = new RecordingSubscriber();
+        var service = ScimService.Create(registry, users, new InMemoryGroupStore(registry), new Dictionary<string, IResourceStore<JsonResource>> { ["Device"] = new InMemoryResourceStore(registry, "Device") }, options, events);
+        return (service, events, users);
+    }
+
+    [Fact]
+    public async Task Changes_PublishCreatedDeactivatedPatchedAndDeleted()
+    {
+        var (service, events, _) = Start();
+        var context = new ScimContext("acme", "mdm");
+
+        var created = await service.CreateAsync(context, "Devices", DeviceBody("SN-1"), cancellationToken: Ct);
+        await service.PatchAsync(context, "Device", created.Id, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""), cancellationToken: Ct);
+        await service.PatchAsync(context, "Device", created.Id, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"model","value":"X9"}]}"""), cancellationToken: Ct);
+        await service.DeleteAsync(context, "Devices", created.Id, cancellationToken: Ct);
+
+        Assert.Equal(
+            [ScimChangeKind.Created, ScimChangeKind.Deactivated, ScimChangeKind.Patched, ScimChangeKind.Deleted],
+            events.All.Select(e => e.Kind));
+        Assert.All(events.All, e => Assert.Equal(("Device", created.Id, "acme", "mdm"), (e.ResourceType, e.ResourceId, e.Tenant, e.Actor)));
+        Assert.Equal(["model"], events.All[2].ChangedPaths);
+    }
+
+    [Fact]
+    public async Task UnknownOwner_IgnoredWhenTheOptionsSaySo_AndTheRestIsWritten()
+    {
+        var (service, _, _) = Start(new ScimServiceOptions { UnknownMembers = UnknownMemberHandling.Ignore });
+
+        var created = await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1", ""","owner":{"value":"nobody"}"""), cancellationToken: Ct);
+
+        var device = (JsonResource)created.Resource;
+        Assert.Null(device.Attributes["owner"]);
+        Assert.Equal("SN-1", (string?)device.Attributes["serialNumber"]);
+    }
+
+    [Fact]
+    public async Task UnknownOwner_RefusedByDefault_NothingWritten()
+    {
+        var (service, events, _) = Start();
+
+        var error = await Assert.ThrowsAsync<ScimException>(() => service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1", ""","owner":{"value":"nobody"}"""), cancellationToken: Ct));
+
+        Assert.Equal((400, ScimErrorType.InvalidValue), (error.Status, error.ScimType));
+        Assert.Contains("'owner' refers to 'nobody'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(events.All);
+        Assert.Equal(0, (await service.ListAsync(ScimContext.Default, "Devices", cancellationToken: Ct)).TotalResults);
+    }
+
+    [Fact]
+    public async Task Owner_OfAnotherTenant_IsRefused()
+    {
+        var (service, _, _) = Start();
+        var other = await service.CreateAsync(new ScimContext("other", "idp"), "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<ScimException>(() => service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1", $$""","owner":{"value":"{{other.Id}}"}"""), cancellationToken: Ct));
+
+        Assert.Equal(400, error.Status);
+    }
+
+    [Fact]
+    public async Task HostTypeWithMembersAndAnImmutableAttribute_MembersAreOrdinaryValues_ImmutableIsKept()
+    {
+        const string Urn = "urn:example:params:scim:schemas:core:2.0:Team";
+        var schema = new Scim.Core.Schema.ScimSchema(Urn, "Team", "A team",
+        [
+            new Scim.Core.Schema.SchemaAttribute("name", Scim.Core.Schema.AttributeType.String) { Required = true },
+            new Scim.Core.Schema.SchemaAttribute("code", Scim.Core.Schema.AttributeType.String) { Mutability = Scim.Core.Schema.Mutability.Immutable },
+            new Scim.Core.Schema.SchemaAttribute("members", Scim.Core.Schema.AttributeType.Complex)
+            {
+                MultiValued = true,
+                SubAttributes = [new Scim.Core.Schema.SchemaAttribute("value", Scim.Core.Schema.AttributeType.String), new Scim.Core.Schema.SchemaAttribute("role", Scim.Core.Schema.AttributeType.String)],
+            },
+        ]);
+        var registry = new ServiceCollection().AddScimCore().AddResourceType(new Scim.Core.Schema.ScimResourceType("Team", "/Teams", Urn), schema).Registry;
+        var service = ScimService.Create(registry, new InMemoryUserStore(registry), new InMemoryGroupStore(registry), new Dictionary<string, IResourceStore<JsonResource>> { ["Team"] = new InMemoryResourceStore(registry, "Team") });
+        var created = await service.CreateAsync(ScimContext.Default, "Teams", Json($$"""{"schemas":["{{Urn}}"],"name":"Blue","code":"B1","members":[{"value":"x","role":"lead"}]}"""), cancellationToken: Ct);
+
+        var patched = await service.PatchAsync(ScimContext.Default, "Teams", created.Id, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"y"}]}]}"""), cancellationToken: Ct);
+        var immutable = await Assert.ThrowsAsync<ScimException>(() => service.ReplaceAsync(ScimContext.Default, "Teams", created.Id, Json($$"""{"schemas":["{{Urn}}"],"name":"Blue","code":"B2"}"""), cancellationToken: Ct));
+
+        Assert.Equal(["x", "y"], ((JsonResource)patched.Resource).Attributes["members"]!.AsArray().Select(m => (string?)m!["value"]));
+        Assert.Equal((400, ScimErrorType.Mutability), (immutable.Status, immutable.ScimType));
+        Assert.Equal("B1", (string?)((JsonResource)(await service.GetAsync(ScimContext.Default, "Teams", created.Id, cancellationToken: Ct)).Resource).Attributes["code"]);
+    }
+
+    [Fact]
+    public async Task PasswordOfAHostType_IsKeptButNeverReturned()
+    {
+        const string Urn = "urn:example:params:scim:schemas:core:2.0:ServiceAccount";
+        var schema = new Scim.Core.Schema.ScimSchema(Urn, "ServiceAccount", "A service account",
+        [
+            new Scim.Core.Schema.SchemaAttribute("name", Scim.Core.Schema.AttributeType.String) { Required = true },
+            new Scim.Core.Schema.SchemaAttribute("password", Scim.Core.Schema.AttributeType.String) { Mutability = Scim.Core.Schema.Mutability.WriteOnly, Returned = Scim.Core.Schema.Returned.Never },
+        ]);
+        var registry = new ServiceCollection().AddScimCore().AddResourceType(new Scim.Core.Schema.ScimResourceType("ServiceAccount", "/ServiceAccounts", Urn), schema).Registry;
+        var service = ScimService.Create(registry, new InMemoryUserStore(registry), null, new Dictionary<string, IResourceStore<JsonResource>> { ["ServiceAccount"] = new InMemoryResourceStore(registry, "ServiceAccount") }, new ScimServiceOptions { ChangePasswordSupported = true });
+
+        var created = await service.CreateAsync(ScimContext.Default, "ServiceAccounts", Json($$"""{"schemas":["{{Urn}}"],"name":"ci","password":"p@ss"}"""), cancellationToken: Ct);
+        var read = await service.GetAsync(ScimContext.Default, "ServiceAccounts", created.Id, cancellationToken: Ct);
+        var list = await service.ListAsync(ScimContext.Default, "ServiceAccounts", cancellationToken: Ct);
+
+        Assert.Equal("p@ss", (string?)((JsonResource)read.Resource).Attributes["password"]); // kept for the host
+        foreach (var result in new[] { created, read, list.Resources[0] })
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                result.WriteTo(writer);
+            }
+
+            var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            Assert.Contains("\"ci\"", json, StringComparison.Ordinal);
+            Assert.DoesNotContain("p@ss", json, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void RegisteredTypeWithoutAStore_FailsAtStartupWithWhatToDo()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddScimCore().AddDevices();
+        services.AddSingleton<IUserStore>(_ => new InMemoryUserStore(builder.Registry));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.CreateScope().ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("Resource type 'Device' is registered but has no store", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddResourceStore<TStore>(\"Device\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DependencyInjection_InMemoryStoresServeTheHostType_AndAnExplicitStoreWins()
+    {
+        var services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores().AddDevices();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var service = provider.GetRequiredService<ScimService>();
+            Assert.Contains(service.ResourceTypes, t => t.Name == "Device");
+            var created = await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1"), cancellationToken: Ct);
+            Assert.Equal("SN-1", (string?)((JsonResource)(await service.GetAsync(ScimContext.Default, "Devices", created.Id, cancellationToken: Ct)).Resource).Attributes["serialNumber"]);
+        }
+
+        var counting = new ServiceCollection();
+        counting.AddScimCore().AddInMemoryStores().AddDevices().AddResourceStore<CountingDevices>("Device");
+        counting.AddSingleton<CountingDevices.Counter>();
+        await using (var provider = counting.BuildServiceProvider())
+        {
+            using var scope = provider.CreateScope();
+            var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+            await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1"), cancellationToken: Ct);
+            Assert.Equal(1, provider.GetRequiredService<CountingDevices.Counter>().Creates);
+        }
+    }
+
+    [Fact]
+    public void ResourceType_WhoseSchemaIdDiffers_IsRefused()
+    {
+        var builder = new ServiceCollection().AddScimCore();
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddResourceType(Devices.Type, Devices.FleetSchema));
+
+        Assert.Contains("names schema", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A host's own store of devices (over the in-memory one) that counts its creates.</summary>
+    private sealed class CountingDevices(Scim.Core.Schema.SchemaRegistry registry, CountingDevices.Counter counter) : IResourceStore<JsonResource>
+    {
+        private static InMemoryResourceStore? _inner;
+
+        private InMemoryResourceStore Inner => _inner ??= new InMemoryResourceStore(registry, "Device");
+
+        public Task<JsonResource?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => Inner.GetAsync(context, id, hints, cancellationToken);
+
+        public Task<ScimPage<JsonResource>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => Inner.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<JsonResource>> CreateAsync(ScimContext context, JsonResource resource, CancellationToken cancellationToken)
+        {
+            counter.Creates++;
+            return Inner.CreateAsync(context, resource, cancellationToken);
+        }
+
+        public Task<StoreWriteResult<JsonResource>> ReplaceAsync(ScimContext context, JsonResource resource, string? expectedVersion, CancellationToken cancellationToken) => Inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+        public Task<StoreWriteResult<JsonResource>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => Inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+
+        public sealed class Counter
+        {
+            public int Creates { get; set; }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Agents;
+using Scim.Core.Errors;
+using Scim.Core.Provisioning;
+using Scim.Core.Resources;
+using Scim.Core.Stores;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+using Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+namespace Scim.EntityFrameworkCore.Tests.Resources;
+
+/// <summary>Agents kept by the EF Core store of host types, next to users and groups in the SCIM tables (SQLite).</summary>
+public sealed class AgentsOnEntityFrameworkCoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
+
+    private static ServiceProvider Host(string connectionString, bool agentsInGroups = false)
+    {
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<ResourcesDbContext>(o => ScimTablesApp.Use(o, Provider.Sqlite, connectionString));
+        services.AddScimCore()
+            .AddEntityFrameworkCoreStores<ResourcesDbContext>()
+            .AddAgents(o => o.AgentsInGroups = agentsInGroups)
+            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent")
+            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("AgenticApplication");
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task Agent_OwnedByAUser_KeptAcrossARestart_FilteredPatchedDeleted()
+    {
+        await using var file = SqliteFile.Create();
+        string agentId, userId;
+        await using (var first = Host(file.ConnectionString))
+        {
+            await using (var db = await first.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync(Ct))
+            {
+                await db.Database.EnsureCreatedAsync(Ct);
+            }
+
+            await using var scope = first.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+            userId = (await service.CreateAsync(ScimContext.Default, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct)).Id;
+            agentId = (await service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Helpdesk bot","active":true,"owners":[{"value":"{{userId}}"}]}"""), cancellationToken: Ct)).Id;
+
+            var duplicate = await Assert.ThrowsAsync<ScimException>(() => service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"HELPDESK BOT"}"""), cancellationToken: Ct));
+            Assert.Equal((409, ScimErrorType.Uniqueness), (duplicate.Status, duplicate.ScimType));
+        }
+
+        await using var second = Host(file.ConnectionString);
+        await using (var scope = second.CreateAsyncScope())
+        {
+            var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+            var byOwner = await service.ListAsync(ScimContext.Default, "Agents", new ScimListRequest { Filter = $"owners.value eq \"{userId}\" and active eq true" }, Ct);
+            Assert.Equal(agentId, Assert.Single(byOwner.Resources).Id);
+
+            await service.PatchAsync(ScimContext.Default, "Agents", agentId, Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"""), cancellationToken: Ct);
+            var read = (JsonResource)(await service.GetAsync(ScimContext.Default, "Agents", agentId, cancellationToken: Ct)).Resource;
+            Assert.False((bool)read.Attributes["active"]!);
+
+            await service.DeleteAsync(ScimContext.Default, "Agents", agentId, cancellationToken: Ct);
+            Assert.Equal(0, (await service.ListAsync(ScimContext.Default, "Agents", cancellationToken: Ct)).TotalResults);
+        }
+    }
+
+    [Fact]
+    public async Task AgentsInGroups_WithTheEntityFrameworkCoreGroupStore_FailsSayingWhatToDo()
+    {
+        await using var file = SqliteFile.Create();
+        await using var host = Host(file.ConnectionString, agentsInGroups: true);
+        await using var scope = host.CreateAsyncScope();
+
+        // The options' check, which a host runs when the app starts (ValidateOnStart), refuses it.
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("AgentsInGroups = false", error.Message, StringComparison.Ordinal);
+    }
+}
