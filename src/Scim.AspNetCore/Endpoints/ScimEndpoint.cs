@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scim.Core;
 using Scim.Core.Errors;
 using Scim.Core.Provisioning;
 using Scim.Core.Schema;
@@ -15,7 +16,7 @@ namespace Scim.AspNetCore;
 /// provisioning service and the result to the response. No decision about SCIM is made here: every
 /// one is the service's; this only translates between HTTP and Scim.Core.
 /// </summary>
-internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, ScimBearerTokenGate bearerTokens, ILogger<ScimEndpoint> logger)
+internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, ScimBearerTokenGate bearerTokens, ServiceSharing sharing, ILogger<ScimEndpoint> logger)
 {
     private const string AllowKey = "Scim.Allow";
 
@@ -42,7 +43,7 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
         catch (BadHttpRequestException error)
         {
             var tooLarge = error.StatusCode == StatusCodes.Status413PayloadTooLarge;
-            var service = context.RequestServices.GetRequiredService<ScimService>();
+            var service = Service(context);
             await WriteErrorIfPossibleAsync(context, tooLarge
                 ? ScimRequests.TooLarge(service.Options.MaxPayloadSize)
                 : new ScimException(error.StatusCode, ScimErrorType.InvalidSyntax, "The request could not be read.")).ConfigureAwait(false);
@@ -59,6 +60,12 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
             await WriteErrorIfPossibleAsync(context, new ScimException(500, null, "An unexpected error occurred; it has been logged.")).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The request's provisioning service: the shared one when every scope shares it (the request
+    /// then needs no service scope of its own), otherwise the request scope's.
+    /// </summary>
+    private ScimService Service(HttpContext context) => sharing.Shared ?? context.RequestServices.GetRequiredService<ScimService>();
 
     private static async Task WriteErrorIfPossibleAsync(HttpContext context, ScimException error)
     {
@@ -95,7 +102,7 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
             throw ScimException.NotFound("No SCIM endpoint here: try /Users, /Groups, /ServiceProviderConfig, /ResourceTypes or /Schemas.");
         }
 
-        var service = context.RequestServices.GetRequiredService<ScimService>();
+        var service = Service(context);
         var first = Uri.UnescapeDataString(segments[0]);
         if (await DiscoveryAsync(context, service, path, segments, first).ConfigureAwait(false))
         {

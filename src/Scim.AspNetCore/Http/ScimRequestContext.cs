@@ -10,6 +10,8 @@ namespace Scim.AspNetCore;
 /// <summary>Who a request is and where it arrived: its tenant, its acting client and the SCIM base URL, as Scim.Core's <see cref="ScimContext"/>.</summary>
 internal static class ScimRequestContext
 {
+    private static BuiltBaseUrl? _lastBaseUrl;
+
     /// <summary>The context of a request to a resource endpoint.</summary>
     public static ScimContext Create(HttpContext context, ScimHttpOptions options, string scimPath) =>
         new(Tenant(context, options), Actor(context, options)) { BaseUrl = BaseUrl(context, scimPath) };
@@ -47,13 +49,36 @@ internal static class ScimRequestContext
     private static string BaseUrl(HttpContext context, string scimPath)
     {
         var request = context.Request;
-        var path = request.Path.Value ?? string.Empty;
-        var trimmed = path.TrimEnd('/');
-        if (scimPath.Length > 0 && trimmed.EndsWith(scimPath, StringComparison.Ordinal))
+        var prefix = (request.Path.Value ?? string.Empty).AsSpan().TrimEnd('/');
+        if (scimPath.Length > 0 && prefix.EndsWith(scimPath, StringComparison.Ordinal))
         {
-            trimmed = trimmed[..^scimPath.Length];
+            prefix = prefix[..^scimPath.Length];
         }
 
-        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, new PathString(trimmed.TrimEnd('/')));
+        prefix = prefix.TrimEnd('/');
+
+        // Requests of one app mostly share scheme, host and prefix: the last URL built is kept and
+        // reused while they match, which spares the escaping and the strings on every request.
+        var scheme = request.Scheme;
+        var host = request.Host.Value ?? string.Empty;
+        var pathBase = request.PathBase.Value ?? string.Empty;
+        if (Volatile.Read(ref _lastBaseUrl) is { } last && last.Matches(scheme, host, pathBase, prefix))
+        {
+            return last.Url;
+        }
+
+        var prefixText = prefix.ToString();
+        var url = UriHelper.BuildAbsolute(scheme, request.Host, request.PathBase, new PathString(prefixText));
+        Volatile.Write(ref _lastBaseUrl, new BuiltBaseUrl(scheme, host, pathBase, prefixText, url));
+        return url;
+    }
+
+    private sealed record BuiltBaseUrl(string Scheme, string Host, string PathBase, string Prefix, string Url)
+    {
+        public bool Matches(string scheme, string host, string pathBase, ReadOnlySpan<char> prefix) =>
+            string.Equals(Scheme, scheme, StringComparison.Ordinal)
+            && string.Equals(Host, host, StringComparison.Ordinal)
+            && string.Equals(PathBase, pathBase, StringComparison.Ordinal)
+            && prefix.SequenceEqual(Prefix);
     }
 }

@@ -16,6 +16,8 @@ internal static class ScimResponses
 
     private const string JsonContentType = "application/json";
 
+    private static AcceptChoice? _lastAccept;
+
     /// <summary>
     /// The response's media type: <c>application/json</c> when the request's <c>Accept</c> names it
     /// with a higher quality than <c>application/scim+json</c> (or names only it); otherwise, with
@@ -24,9 +26,21 @@ internal static class ScimResponses
     internal static string ContentTypeFor(HttpRequest request)
     {
         var accept = request.Headers.Accept;
-        if (accept.Count == 0 || !accept.ToString().Contains(JsonContentType, StringComparison.OrdinalIgnoreCase))
+        if (accept.Count == 0)
+        {
+            return ContentType;
+        }
+
+        var text = accept.Count == 1 ? accept[0] ?? string.Empty : accept.ToString();
+        if (!text.Contains(JsonContentType, StringComparison.OrdinalIgnoreCase))
         {
             return ContentType; // the common case, decided without parsing
+        }
+
+        // A client sends the same Accept on every request: the last one parsed is remembered.
+        if (Volatile.Read(ref _lastAccept) is { } last && string.Equals(last.Accept, text, StringComparison.Ordinal))
+        {
+            return last.ContentType;
         }
 
         double json = 0, scim = 0;
@@ -43,8 +57,12 @@ internal static class ScimResponses
             }
         }
 
-        return json > scim ? JsonContentType : ContentType;
+        var chosen = json > scim ? JsonContentType : ContentType;
+        Volatile.Write(ref _lastAccept, new AcceptChoice(text, chosen));
+        return chosen;
     }
+
+    private sealed record AcceptChoice(string Accept, string ContentType);
 
     /// <summary>
     /// Writes the body into a pooled buffer first (starting at <paramref name="sizeHint"/> bytes),

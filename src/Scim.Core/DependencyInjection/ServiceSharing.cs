@@ -17,6 +17,12 @@ internal sealed class ServiceSharing(IServiceCollection services)
     private ScimService? _shared;
     private int _shareable; // 0: not decided yet, 1: yes, 2: no
 
+    /// <summary>
+    /// The one service every scope shares, once a scope has resolved it; <see langword="null"/>
+    /// while none has, or when each scope gets its own. A caller holding it needs no scope at all.
+    /// </summary>
+    public ScimService? Shared => Volatile.Read(ref _shared);
+
     public ScimService Get(IServiceProvider scope, Func<IServiceProvider, ScimService> create)
     {
         if (Volatile.Read(ref _shared) is { } shared)

@@ -37,6 +37,33 @@ public sealed class ResponseMediaTypeTests
     }
 
     [Fact]
+    public async Task AcceptChangingFromRequestToRequest_EachResponseFollowsItsOwn()
+    {
+        // The last Accept parsed is remembered: a request with another one must not be answered
+        // with the remembered choice.
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var id = (string)(await client.CreateUserAsync("bjensen"))["id"]!;
+        (string Accept, string Expected)[] sequence =
+        [
+            ("application/json", "application/json"),
+            ("application/json", "application/json"),
+            ("application/json;q=0.5, application/scim+json", "application/scim+json"),
+            ("application/json", "application/json"),
+            ("application/scim+json;q=0.5, application/json", "application/json"),
+            ("application/json;q=0.5, application/scim+json", "application/scim+json"),
+            ("*/*", "application/scim+json"),
+        ];
+
+        foreach (var (accept, expected) in sequence)
+        {
+            var response = await client.GetAsync("Users/" + id, ("Accept", accept));
+            Assert.Equal(HttpStatusCode.OK, response.Status);
+            Assert.Equal(expected, response.MediaType);
+        }
+    }
+
+    [Fact]
     public async Task Errors_ListsAndWrites_FollowTheAcceptHeader()
     {
         await using var server = await ScimTestServer.StartAsync();
