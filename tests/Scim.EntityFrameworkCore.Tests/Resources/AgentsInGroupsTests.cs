@@ -123,6 +123,28 @@ public abstract class AgentsInGroupsTests
     }
 
     [Fact]
+    public async Task GetAgent_ItsGroupsAreOneQueryOverTheMembershipRows_NoGroupLoaded()
+    {
+        await using var app = await AgentsApp.StartAsync(Provider);
+        var client = app.Client();
+        var agent = await CreateAsync(client, "Agents", Agent("Helpdesk bot"));
+        var user = await CreateAsync(client, "Users", User("ada"));
+        await CreateAsync(client, "Groups", Group("Bots", agent, user));
+        await CreateAsync(client, "Groups", Group("Helpers", agent));
+
+        app.Sql.Clear();
+        Assert.Equal(2, (await GroupsOfAgentAsync(client, agent)).Count);
+
+        // Its groups are one statement: the membership rows by member id joined to the groups' ids
+        // and names (no member list, no group row read whole). (The agent's row and, for its
+        // derived applications, the tenant's AgenticApplication rows are the other statements.)
+        var groups = Assert.Single(app.Sql.Commands, c => c.Text.Contains("\"ScimGroupMembers\"", StringComparison.Ordinal) || c.Text.Contains("\"ScimGroups\"", StringComparison.Ordinal)).Text;
+        Assert.Contains("INNER JOIN", groups, StringComparison.Ordinal);
+        Assert.Contains("\"MemberId\" = ", groups, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Extensions\"", groups, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeleteAgent_RemovesItsMemberships_AndChangesTheGroupsVersions()
     {
         await using var app = await AgentsApp.StartAsync(Provider);
