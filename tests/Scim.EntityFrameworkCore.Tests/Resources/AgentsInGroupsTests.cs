@@ -165,6 +165,37 @@ public abstract class AgentsInGroupsTests
     }
 
     [Fact]
+    public async Task AgentsDeletedWhileBeingAdded_NeverLeftAMember_NoServerError()
+    {
+        await using var app = await AgentsApp.StartAsync(Provider);
+        var client = app.Client();
+        var group = await CreateAsync(client, "Groups", Group("Bots"));
+        var agents = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            agents.Add(await CreateAsync(client, "Agents", Agent($"Bot {i}")));
+        }
+
+        // Each agent added to the group and deleted at the same moment: whichever wins, the add
+        // succeeds or is refused as an unknown member, and no deleted agent stays listed.
+        var races = agents.SelectMany(agent => new[]
+        {
+            client.Patch($"Groups/{group}", AddMember(agent)),
+            client.Delete($"Agents/{agent}"),
+        });
+        var replies = await Task.WhenAll(races);
+
+        Assert.All(replies, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed, $"{(int)r.Status}: {r.Text}"));
+        Assert.Empty(await MembersAsync(client, group));
+        await using var db = app.Database();
+        Assert.Equal(0, await db.Set<ScimGroupMemberEntity>().CountAsync(TestContext.Current.CancellationToken));
+        Assert.All(replies.Where((_, i) => i % 2 == 1), delete => delete.Expect(HttpStatusCode.NoContent));
+
+        // EF Core logs the foreign key's refusal of a losing insert itself; nothing else is an error.
+        Assert.DoesNotContain(app.Errors.Errors, e => !e.StartsWith("Microsoft.EntityFrameworkCore.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DeleteGroup_LeavesNoMembershipRow_AndTheAgentInNoGroup()
     {
         await using var app = await AgentsApp.StartAsync(Provider);
