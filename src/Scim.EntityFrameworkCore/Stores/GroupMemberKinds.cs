@@ -45,34 +45,30 @@ internal sealed class GroupMemberKinds(Func<IServiceProvider, SchemaRegistry, st
             using (var scope = services.CreateScope())
             {
                 holds = membership.HoldsOtherKinds(EntityContexts.ModelOf<TContext>(scope.ServiceProvider));
-                foreach (var kind in others)
-                {
-                    if (!holds)
-                    {
-                        break;
-                    }
+            }
 
-                    // The registration that wins (the last), read rather than resolved: a store built
-                    // here could ask for the options this check is part of.
-                    var store = registrations.LastOrDefault(d => d.ServiceType == typeof(IResourceStore<JsonResource>) && d.IsKeyedService && Equals(d.ServiceKey, kind));
-                    if (store?.KeyedImplementationType != typeof(EntityResourceStore<TContext>))
-                    {
-                        return $"Groups may list '{kind}' members, which the EF Core group store keeps only when '{kind}' is kept in the same database: call AddEntityFrameworkCoreResourceStore<{typeof(TContext).Name}>(\"{kind}\"), "
-                            + $"or keep groups in a store that holds such members, or leave '{kind}' out of groups (for agents: AddAgents(o => o.AgentsInGroups = false)).";
-                    }
+            if (!holds)
+            {
+                return membership is ScimMembership
+                    ? $"Groups may list '{others[0]}' members; the SCIM-owned membership table keeps them only when the model has the table of other resource types too: call modelBuilder.ApplyScimResources() beside ApplyScimModel() in {typeof(TContext).Name} and add a migration, "
+                        + "or leave them out of groups (for agents: AddAgents(o => o.AgentsInGroups = false))."
+                    : $"The EF Core group store over the host's membership entity {typeof(TMember).Name} keeps users and groups as members, not '{others[0]}'. "
+                        + "Serve agents with AddAgents(o => o.AgentsInGroups = false), or keep groups in the SCIM-owned tables (ApplyScimModel() and ApplyScimResources()), or in a store that holds such members.";
+            }
+
+            foreach (var kind in others)
+            {
+                // The registration that wins (the last), read rather than resolved: a store built
+                // here could ask for the options this check is part of.
+                var store = registrations.LastOrDefault(d => d.ServiceType == typeof(IResourceStore<JsonResource>) && d.IsKeyedService && Equals(d.ServiceKey, kind));
+                if (store?.KeyedImplementationType != typeof(EntityResourceStore<TContext>))
+                {
+                    return $"Groups may list '{kind}' members, which the EF Core group store keeps only when '{kind}' is kept in the same database: call AddEntityFrameworkCoreResourceStore<{typeof(TContext).Name}>(\"{kind}\"), "
+                        + $"or keep groups in a store that holds such members, or leave '{kind}' out of groups (for agents: AddAgents(o => o.AgentsInGroups = false)).";
                 }
             }
 
-            if (holds)
-            {
-                return null;
-            }
-
-            return membership is ScimMembership
-                ? $"Groups may list '{others[0]}' members; the SCIM-owned membership table keeps them only when the model has the table of other resource types too: call modelBuilder.ApplyScimResources() beside ApplyScimModel() in {typeof(TContext).Name} and add a migration, "
-                    + "or leave them out of groups (for agents: AddAgents(o => o.AgentsInGroups = false))."
-                : $"The EF Core group store over the host's membership entity {typeof(TMember).Name} keeps users and groups as members, not '{others[0]}'. "
-                    + "Serve agents with AddAgents(o => o.AgentsInGroups = false), or keep groups in the SCIM-owned tables (ApplyScimModel() and ApplyScimResources()), or in a store that holds such members.";
+            return null;
         });
 }
 
