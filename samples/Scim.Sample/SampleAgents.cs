@@ -57,11 +57,9 @@ internal sealed class SampleAgents
             return;
         }
 
-        scim.AddAgents(o =>
-        {
-            o.Draft = Draft;
-            o.AgentsInGroups = store == SampleStore.Memory;
-        });
+        // Agents may be group members in either store (AgentsInGroups, the default): the database's
+        // membership table refers to them with a foreign key to the resources table.
+        scim.AddAgents(o => o.Draft = Draft);
         foreach (var type in new[] { "Agent", "AgenticApplication" })
         {
             _ = store switch

@@ -14,7 +14,7 @@ public sealed class SampleAgentsTests
     public async Task DotnetRun_Agents_WalkThrough_OnTheSqliteFile_KeptAcrossARestart()
     {
         var contentRoot = SampleProcess.NewContentRoot();
-        string agent, user;
+        string agent, user, group;
         await using (var sample = await SampleProcess.StartAsync("--contentRoot", contentRoot, "--Sample:Token=agents-token", "--Sample:Agents=true"))
         {
             using var client = Client(sample);
@@ -28,14 +28,21 @@ public sealed class SampleAgentsTests
             var deactivated = await SendAsync(client, HttpMethod.Patch, "Agents/" + agent, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""", HttpStatusCode.OK);
             Assert.False((bool)deactivated["active"]!);
 
-            // The database's membership table refers to users and groups only.
-            await SendAsync(client, HttpMethod.Post, "Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bots","members":[{"value":"{{agent}}"}]}""", HttpStatusCode.BadRequest);
+            // A group of the database lists the agent (its membership row refers to the agent's row).
+            group = (string)(await SendAsync(client, HttpMethod.Post, "Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bots","members":[{"value":"{{agent}}"}]}""", HttpStatusCode.Created))["id"]!;
         }
 
         await using var again = await SampleProcess.StartAsync("--contentRoot", contentRoot, "--Sample:Token=agents-token", "--Sample:Agents=true");
         using var second = Client(again);
         var list = await SendAsync(second, HttpMethod.Get, "Agents?filter=" + Uri.EscapeDataString($"owners.value eq \"{user}\" and active eq false"), null, HttpStatusCode.OK);
         Assert.Equal(agent, (string?)list["Resources"]![0]!["id"]);
+        Assert.Equal(group, (string?)list["Resources"]![0]!["groups"]![0]!["value"]);
+        var members = (await SendAsync(second, HttpMethod.Get, "Groups/" + group, null, HttpStatusCode.OK))["members"]!;
+        Assert.Equal((agent, "Agent"), ((string?)members[0]!["value"], (string?)members[0]!["type"]));
+
+        // Deleting the agent takes it out of the group.
+        await SendAsync(second, HttpMethod.Delete, "Agents/" + agent, null, HttpStatusCode.NoContent);
+        Assert.Empty((await SendAsync(second, HttpMethod.Get, "Groups/" + group, null, HttpStatusCode.OK))["members"]?.AsArray() ?? []);
     }
 
     [Fact]
@@ -91,6 +98,6 @@ public sealed class SampleAgentsTests
         using var response = await client.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(expected == response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!.AsObject();
+        return text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject();
     }
 }

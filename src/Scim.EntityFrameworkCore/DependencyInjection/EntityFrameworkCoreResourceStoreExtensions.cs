@@ -32,7 +32,9 @@ public static class EntityFrameworkCoreResourceStoreExtensions
             builder.Services.Remove(existing);
         }
 
-        builder.Services.AddKeyedScoped<IResourceStore<JsonResource>>(resourceTypeName, (sp, _) => new EntityResourceStore<TContext>(sp, resourceTypeName));
+        // By type, not by a factory: the group store's check of member kinds reads the registration to
+        // tell whether a kind's rows are in this context's table (GroupMemberKinds).
+        builder.Services.AddKeyedScoped<IResourceStore<JsonResource>, EntityResourceStore<TContext>>(resourceTypeName);
         return builder;
     }
 }

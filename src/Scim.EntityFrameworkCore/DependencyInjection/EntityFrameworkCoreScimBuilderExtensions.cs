@@ -154,16 +154,24 @@ public sealed class EntityStoresBuilder<TContext>
             _scim.DeclareMemberTypes("Group", "User");
         }
 
-        _scim.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, GroupMemberKinds>());
+        var kinds = GroupMemberKinds.For<TContext, TMember>(membership, _scim.Services);
+        _scim.Services.Replace(ServiceDescriptor.Singleton(kinds));
+        _scim.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, GroupMemberKindsCheck>());
         _scim.Services.TryAddSingleton(sp =>
         {
-            if (GroupMemberKinds.Problem(sp.GetRequiredService<SchemaRegistry>()) is { } problem)
+            if (kinds.Problem(sp) is { } problem)
             {
                 throw new InvalidOperationException(problem);
             }
 
             var shared = Shared(sp, groups, "Group");
-            membership.MapMembers(shared.Shape.Mapping, shared.Shape.KeyExpression);
+            Microsoft.EntityFrameworkCore.Metadata.IModel model;
+            using (var scope = sp.CreateScope())
+            {
+                model = EntityContexts.ModelOf<TContext>(scope.ServiceProvider);
+            }
+
+            membership.MapMembers(shared.Shape.Mapping, shared.Shape.KeyExpression, model);
             return shared;
         });
         _scim.Services.Replace(ServiceDescriptor.Scoped<IGroupStore>(sp => new EntityGroupStore<TContext, TGroup, TMember>(sp, sp.GetRequiredService<EntityStoreShared<TGroup>>(), membership)));

@@ -102,7 +102,14 @@ internal abstract class Membership<TMember>
     public abstract Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken);
 
     /// <summary>Maps <c>members</c> (its <c>value</c>) for filters, as the membership rows of the group with that key.</summary>
-    public abstract void MapMembers<TGroup>(Scim.Core.Querying.AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup);
+    public abstract void MapMembers<TGroup>(Scim.Core.Querying.AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup, Microsoft.EntityFrameworkCore.Metadata.IModel model);
+
+    /// <summary>
+    /// Whether rows of this membership can name a member of a kind other than user and group (an
+    /// agent kept in the table of other resource types) in the given model; a host's own join
+    /// entity has no place for one.
+    /// </summary>
+    public virtual bool HoldsOtherKinds(Microsoft.EntityFrameworkCore.Metadata.IModel model) => false;
 
     /// <summary>Turns the <c>members</c> of a translated filter into a subquery over the membership rows of <paramref name="db"/>.</summary>
     public abstract IQueryable<T> WithMembershipRows<T>(IQueryable<T> query, DbContext db);
@@ -237,7 +244,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return result;
     }
 
-    public override void MapMembers<TGroup>(Scim.Core.Querying.AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup)
+    public override void MapMembers<TGroup>(Scim.Core.Querying.AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup, Microsoft.EntityFrameworkCore.Metadata.IModel model)
     {
         // g => MembershipRows.Of<TMember, TGroupKey>(g.Key): a marker that WithMembershipRows
         // replaces with the rows of the query's own context.

@@ -33,7 +33,10 @@ public class ScimGroupEntity
 
 /// <summary>
 /// One member of a group: a user (<see cref="UserId"/>, a foreign key that cascades, so deleting
-/// the user removes the row) or a nested group (<see cref="NestedGroupId"/>).
+/// the user removes the row), a nested group (<see cref="NestedGroupId"/>), or, when the model also
+/// has the table of other resource types (<see cref="ScimModelBuilderExtensions.ApplyScimResources"/>),
+/// a resource of such a type, an agent (<see cref="ResourceType"/> and <see cref="ResourceId"/>, a
+/// foreign key to that table that cascades).
 /// </summary>
 public class ScimGroupMemberEntity
 {
@@ -48,4 +51,13 @@ public class ScimGroupMemberEntity
 
     /// <summary>The member's id when it is a group (the store removes these rows before it deletes the group).</summary>
     public string? NestedGroupId { get; set; }
+
+    /// <summary>
+    /// The member's resource type (<c>Agent</c>) when it is a resource of the table of other types;
+    /// <see langword="null"/> for a user or a group. Mapped only when the model has that table.
+    /// </summary>
+    public string? ResourceType { get; set; }
+
+    /// <summary>The member's id when it is a resource of the table of other types (with <see cref="ResourceType"/>, its key there).</summary>
+    public string? ResourceId { get; set; }
 }

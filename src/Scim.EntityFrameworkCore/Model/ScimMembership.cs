@@ -10,24 +10,36 @@ namespace Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The memberships of the SCIM-owned model: <see cref="ScimGroupMemberEntity"/> rows whose member
-/// is a user or a group. Changed by adding and removing rows by key, in chunks, like every
+/// is a user, a group, or (when the model has the table of other resource types) a resource of
+/// another type such as an agent. Changed by adding and removing rows by key, in chunks, like every
 /// membership of this package; groups' versions are kept in a column, so no digest is needed.
+/// Every kind's rows carry the member's id in <c>MemberId</c>: lookups by member (a member's
+/// <c>groups</c>, removals, filters on <c>members.value</c>) are the same query for every kind.
 /// </summary>
 internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
 {
     public override async Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey, CancellationToken cancellationToken)
     {
         var id = (string)groupKey;
+        if (HoldsOtherKinds(db.Model))
+        {
+            return [.. (await Rows(db).Where(m => m.GroupId == id).Select(m => new { m.MemberId, m.NestedGroupId, m.ResourceType }).ToListAsync(cancellationToken).ConfigureAwait(false))
+                .Select(m => Member(m.MemberId, m.NestedGroupId, m.ResourceType))];
+        }
+
         return [.. (await Rows(db).Where(m => m.GroupId == id).Select(m => new { m.MemberId, m.NestedGroupId }).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .Select(m => Member(m.MemberId, m.NestedGroupId))];
+            .Select(m => Member(m.MemberId, m.NestedGroupId, null))];
     }
 
     public override async Task<Dictionary<object, List<GroupMember>>> MembersAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken)
     {
         var result = new Dictionary<object, List<GroupMember>>();
+        var otherKinds = HoldsOtherKinds(db.Model);
         foreach (var chunk in groupKeys.Cast<string>().Chunk(Chunk))
         {
-            var rows = await Rows(db).Where(m => chunk.Contains(m.GroupId)).Select(m => new { m.GroupId, m.MemberId, m.NestedGroupId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var rows = otherKinds
+                ? await Rows(db).Where(m => chunk.Contains(m.GroupId)).Select(m => new MemberRow(m.GroupId, m.MemberId, m.NestedGroupId, m.ResourceType)).ToListAsync(cancellationToken).ConfigureAwait(false)
+                : await Rows(db).Where(m => chunk.Contains(m.GroupId)).Select(m => new MemberRow(m.GroupId, m.MemberId, m.NestedGroupId, null)).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 if (!result.TryGetValue(row.GroupId, out var members))
@@ -35,7 +47,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
                     result[row.GroupId] = members = [];
                 }
 
-                members.Add(Member(row.MemberId, row.NestedGroupId));
+                members.Add(Member(row.MemberId, row.NestedGroupId, row.ResourceType));
             }
         }
 
@@ -120,7 +132,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         {
             var ids = chunk.Select(m => m.Value!).ToArray();
             var present = (await Rows(db).Where(m => m.GroupId == group && ids.Contains(m.MemberId)).Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-            var users = chunk.Where(m => !present.Contains(m.Value!) && !IsGroup(m)).Select(m => m.Value!).ToArray();
+            var users = chunk.Where(m => !present.Contains(m.Value!) && KindOf(m) == MemberKind.User).Select(m => m.Value!).ToArray();
             if (users.Length > 0)
             {
                 await LockUsersAsync(db, tenant, users, cancellationToken).ConfigureAwait(false);
@@ -128,13 +140,21 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
 
             foreach (var member in chunk.Where(m => !present.Contains(m.Value!)))
             {
-                var isGroup = IsGroup(member);
+                var kind = KindOf(member);
+                if (kind == MemberKind.Other && !HoldsOtherKinds(db.Model))
+                {
+                    // The service refuses to start in this case (GroupMemberKinds); a store built by hand is told here.
+                    throw new InvalidOperationException($"Member '{member.Value}' is a {member.Type}: the membership table keeps such members only when the model has the table of other resource types (ApplyScimResources).");
+                }
+
                 db.Add(new ScimGroupMemberEntity
                 {
                     GroupId = group,
                     MemberId = member.Value!,
-                    UserId = isGroup ? null : member.Value,
-                    NestedGroupId = isGroup ? member.Value : null,
+                    UserId = kind == MemberKind.User ? member.Value : null,
+                    NestedGroupId = kind == MemberKind.Group ? member.Value : null,
+                    ResourceType = kind == MemberKind.Other ? member.Type : null,
+                    ResourceId = kind == MemberKind.Other ? member.Value : null,
                 });
                 added.Add(member.Value!);
             }
@@ -183,13 +203,20 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     public override Task<Dictionary<object, string>> DigestsAsync(DbContext db, IReadOnlyCollection<object> groupKeys, CancellationToken cancellationToken) =>
         Task.FromResult(new Dictionary<object, string>());
 
-    public override void MapMembers<TGroup>(AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup)
+    public override void MapMembers<TGroup>(AttributeMapping<TGroup> mapping, LambdaExpression groupKeyOfGroup, IModel model)
     {
         var of = Expression.Call(typeof(MembershipRows), nameof(MembershipRows.Of), [typeof(ScimGroupMemberEntity), typeof(string)], groupKeyOfGroup.Body);
+        var otherKinds = HoldsOtherKinds(model);
         mapping.MapCollection("members", Expression.Lambda<Func<TGroup, IEnumerable<ScimGroupMemberEntity>>>(of, groupKeyOfGroup.Parameters), members => members
             .Map("value", m => m.MemberId)
-            .Map("type", m => m.NestedGroupId != null ? "Group" : "User"));
+            .Map<string>("type", otherKinds
+                ? m => m.NestedGroupId != null ? "Group" : m.ResourceType ?? "User"
+                : m => m.NestedGroupId != null ? "Group" : "User"));
     }
+
+    /// <summary>Whether the model maps the rows' <c>ResourceType</c> and <c>ResourceId</c> (it has the table of other resource types too).</summary>
+    public override bool HoldsOtherKinds(IModel model) =>
+        model.FindEntityType(typeof(ScimGroupMemberEntity))?.FindProperty(nameof(ScimGroupMemberEntity.ResourceType)) is not null;
 
     public override IQueryable<T> WithMembershipRows<T>(IQueryable<T> query, DbContext db)
     {
@@ -199,7 +226,11 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
 
     private static DbSet<ScimGroupMemberEntity> Rows(DbContext db) => db.Set<ScimGroupMemberEntity>();
 
-    private static bool IsGroup(GroupMember member) => string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The member's kind, as the service checked it (a member named without a type is a user, as before types were checked).</summary>
+    private static MemberKind KindOf(GroupMember member) =>
+        member.Type is null || string.Equals(member.Type, "User", StringComparison.OrdinalIgnoreCase) ? MemberKind.User
+        : string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase) ? MemberKind.Group
+        : MemberKind.Other;
 
     /// <summary>
     /// Locks the rows of the member users about to be added, as a foreign key's check would, so
@@ -230,7 +261,18 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         }
     }
 
-    private static GroupMember Member(string id, string? nestedGroupId) => new() { Value = id, Type = nestedGroupId is null ? "User" : "Group" };
+    private static GroupMember Member(string id, string? nestedGroupId, string? resourceType) =>
+        new() { Value = id, Type = nestedGroupId is not null ? "Group" : resourceType ?? "User" };
+
+    private enum MemberKind
+    {
+        User,
+        Group,
+        Other,
+    }
+
+    /// <summary>A membership row as the member lists read it.</summary>
+    private sealed record MemberRow(string GroupId, string MemberId, string? NestedGroupId, string? ResourceType);
 }
 
 /// <summary>A group of one member, as the compiled query reads it.</summary>

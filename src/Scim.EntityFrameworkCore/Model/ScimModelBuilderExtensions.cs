@@ -15,7 +15,7 @@ public static class ScimModelBuilderExtensions
     /// Adds users (<see cref="ScimUserEntity"/>, with <see cref="ScimUserValueEntity"/> rows for
     /// multi-valued attributes), groups (<see cref="ScimGroupEntity"/>) and memberships
     /// (<see cref="ScimGroupMemberEntity"/>: foreign keys to the group and to the member user that
-    /// cascade), the event outbox (<see cref="ApplyScimEvents"/>), with the indexes SCIM's lookups need: <c>(Tenant, NormalizedUserName)</c> unique,
+    /// cascade; with <see cref="ApplyScimResources"/> too, one to the member agent or other resource), the event outbox (<see cref="ApplyScimEvents"/>), with the indexes SCIM's lookups need: <c>(Tenant, NormalizedUserName)</c> unique,
     /// <c>(Tenant, ExternalId)</c>, <c>(Tenant, NormalizedDisplayName)</c>, memberships by member.
     /// Call it from <c>OnModelCreating</c>, then add a migration (<c>dotnet ef migrations add Scim</c>).
     /// </summary>
@@ -95,6 +95,7 @@ public static class ScimModelBuilderExtensions
             // store removes these rows itself before it deletes a group.
             member.HasOne<ScimGroupEntity>().WithMany().HasForeignKey(m => m.NestedGroupId).OnDelete(DeleteBehavior.Restrict);
         });
+        LinkResourceMembers(modelBuilder);
         modelBuilder.ApplyScimEvents(tablePrefix, schema);
         return modelBuilder;
     }
@@ -159,7 +160,9 @@ public static class ScimModelBuilderExtensions
     /// <c>{prefix}Resources</c>): every type served with <c>AddEntityFrameworkCoreResourceStore&lt;TContext&gt;("Agent")</c>
     /// keeps its resources there, keyed by type and id, with <c>(Tenant, ResourceType, ExternalId)</c>
     /// indexed and <c>(Tenant, ResourceType, UniqueValue)</c> unique. Not part of <see cref="ApplyScimModel"/>:
-    /// a host that serves such types adds it (and a migration).
+    /// a host that serves such types adds it (and a migration). With <see cref="ApplyScimModel"/> too, such
+    /// resources can be group members: the membership table gains <c>ResourceType</c> and <c>ResourceId</c>,
+    /// a foreign key to this table that cascades.
     /// </summary>
     /// <param name="modelBuilder">The host's model builder.</param>
     /// <param name="tablePrefix">The prefix of the table name.</param>
@@ -182,6 +185,37 @@ public static class ScimModelBuilderExtensions
             resource.HasIndex(r => new { r.Tenant, r.ResourceType, r.ExternalId });
             resource.HasIndex(r => new { r.Tenant, r.ResourceType, r.UniqueValue }).IsUnique();
         });
+        LinkResourceMembers(modelBuilder);
         return modelBuilder;
+    }
+
+    /// <summary>
+    /// With both <see cref="ApplyScimModel"/> and <see cref="ApplyScimResources"/> (in either order),
+    /// a membership row may name a resource of the other types (an agent): <c>ResourceType</c> and
+    /// <c>ResourceId</c>, a foreign key to the resources' key that cascades, so deleting the agent
+    /// removes its rows. With the membership table alone the two columns are not mapped, and a
+    /// host that never serves such types keeps its tables as they were.
+    /// </summary>
+    private static void LinkResourceMembers(ModelBuilder modelBuilder)
+    {
+        if (modelBuilder.Model.FindEntityType(typeof(ScimGroupMemberEntity)) is null)
+        {
+            return;
+        }
+
+        var linked = modelBuilder.Model.FindEntityType(typeof(ScimResourceEntity)) is not null;
+        modelBuilder.Entity<ScimGroupMemberEntity>(member =>
+        {
+            if (!linked)
+            {
+                member.Ignore(m => m.ResourceType);
+                member.Ignore(m => m.ResourceId);
+                return;
+            }
+
+            member.Property(m => m.ResourceType).HasMaxLength(64);
+            member.Property(m => m.ResourceId).HasMaxLength(64);
+            member.HasOne<ScimResourceEntity>().WithMany().HasForeignKey(m => new { m.ResourceType, m.ResourceId }).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 }

@@ -21,6 +21,19 @@ internal static class EntityContexts
         return new Lease(scope, null);
     }
 
+    /// <summary>The model of <typeparamref name="TContext"/> (a context from the factory, or the scope's), read without opening a connection.</summary>
+    public static Microsoft.EntityFrameworkCore.Metadata.IModel ModelOf<TContext>(IServiceProvider services)
+        where TContext : DbContext
+    {
+        if (services.GetService<IDbContextFactory<TContext>>() is { } factory)
+        {
+            using var db = factory.CreateDbContext();
+            return db.Model;
+        }
+
+        return services.GetRequiredService<TContext>().Model;
+    }
+
     /// <summary>
     /// Runs a claim (a conditional update that takes due rows under a lease) so that claims of all
     /// instances take turns: the per-resource order rule reads rows another claim may be taking at

@@ -35,7 +35,7 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     private readonly ScimFilterEvaluator _filters;
     private readonly ScimSorter _sorter;
 
-    public EntityResourceStore(IServiceProvider services, string resourceTypeName)
+    public EntityResourceStore(IServiceProvider services, [ServiceKey] string resourceTypeName)
     {
         _services = services;
         var registry = services.GetRequiredService<SchemaRegistry>();

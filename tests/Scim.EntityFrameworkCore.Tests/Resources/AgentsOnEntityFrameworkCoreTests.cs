@@ -6,6 +6,7 @@ using Scim.Core.Errors;
 using Scim.Core.Provisioning;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
+using Scim.EntityFrameworkCore.Tests.HostDatabase;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
 using Scim.EntityFrameworkCore.Tests.OwnedTables;
 
@@ -68,15 +69,66 @@ public sealed class AgentsOnEntityFrameworkCoreTests
     }
 
     [Fact]
-    public async Task AgentsInGroups_WithTheEntityFrameworkCoreGroupStore_FailsSayingWhatToDo()
+    public async Task AgentsInGroups_WithTheResourcesTable_StartsAndKeepsAnAgentMember()
     {
         await using var file = SqliteFile.Create();
         await using var host = Host(file.ConnectionString, agentsInGroups: true);
+        await using (var db = await host.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync(Ct))
+        {
+            await db.Database.EnsureCreatedAsync(Ct);
+        }
+
+        await using var scope = host.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+        var agent = (await service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Helpdesk bot"}"""), cancellationToken: Ct)).Id;
+        var group = (Group)(await service.CreateAsync(ScimContext.Default, "Groups", Json($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bots","members":[{"value":"{{agent}}"}]}"""), cancellationToken: Ct)).Resource;
+
+        Assert.Equal(("Agent", agent), (Assert.Single(group.Members).Type, group.Members[0].Value));
+    }
+
+    [Fact]
+    public async Task AgentsInGroups_ModelWithoutTheResourcesTable_FailsSayingWhatToDo()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<ScimTablesDbContext>(o => o.UseSqlite("Data Source=never-opened.db"));
+        services.AddScimCore().AddEntityFrameworkCoreStores<ScimTablesDbContext>().AddAgents().AddInMemoryStore("Agent").AddInMemoryStore("AgenticApplication");
+        await using var host = services.BuildServiceProvider();
         await using var scope = host.CreateAsyncScope();
 
         // The options' check, which a host runs when the app starts (ValidateOnStart), refuses it.
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
 
+        Assert.Contains("ApplyScimResources()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AgentsInGroups = false", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentsInGroups_AgentsKeptOutsideTheDatabase_FailsSayingWhatToDo()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<ResourcesDbContext>(o => o.UseSqlite("Data Source=never-opened.db"));
+        services.AddScimCore().AddEntityFrameworkCoreStores<ResourcesDbContext>().AddAgents()
+            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent").AddInMemoryStore("Agent").AddInMemoryStore("AgenticApplication");
+        await using var host = services.BuildServiceProvider();
+        await using var scope = host.CreateAsyncScope();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("AddEntityFrameworkCoreResourceStore<ResourcesDbContext>(\"Agent\")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentsInGroups_HostsOwnMembershipEntity_FailsSayingWhatToDo()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<HostDatabase.AccountsDbContext>(o => o.UseSqlite("Data Source=never-opened.db"));
+        services.AddScimCore().AddAccountsStores().AddAgents().AddInMemoryStore("Agent").AddInMemoryStore("AgenticApplication");
+        await using var host = services.BuildServiceProvider();
+        await using var scope = host.CreateAsyncScope();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("TeamMembership", error.Message, StringComparison.Ordinal);
         Assert.Contains("AgentsInGroups = false", error.Message, StringComparison.Ordinal);
     }
 }

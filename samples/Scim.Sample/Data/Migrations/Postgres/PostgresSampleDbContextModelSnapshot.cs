@@ -229,6 +229,14 @@ namespace Scim.Sample.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -240,6 +248,8 @@ namespace Scim.Sample.Data.Migrations.Postgres
                     b.HasIndex("NestedGroupId");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("ResourceType", "ResourceId");
 
                     b.ToTable("ScimGroupMembers", (string)null);
                 });
@@ -515,6 +525,11 @@ namespace Scim.Sample.Data.Migrations.Postgres
                     b.HasOne("Scim.EntityFrameworkCore.ScimUserEntity", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Scim.EntityFrameworkCore.ScimResourceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceType", "ResourceId")
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 

@@ -220,6 +220,14 @@ namespace Scim.Sample.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -231,6 +239,8 @@ namespace Scim.Sample.Data.Migrations.Sqlite
                     b.HasIndex("NestedGroupId");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("ResourceType", "ResourceId");
 
                     b.ToTable("ScimGroupMembers", (string)null);
                 });
@@ -504,6 +514,11 @@ namespace Scim.Sample.Data.Migrations.Sqlite
                     b.HasOne("Scim.EntityFrameworkCore.ScimUserEntity", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Scim.EntityFrameworkCore.ScimResourceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceType", "ResourceId")
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
