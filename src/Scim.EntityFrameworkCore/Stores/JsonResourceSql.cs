@@ -275,7 +275,7 @@ internal sealed class JsonResourceSql
             case AttributeType.DateTime:
                 var instant = (DateTimeOffset)value;
                 return sqlite
-                    ? $"{leaf.Type} = 'text' AND unixepoch({leaf.Text}, 'subsec') {Operator(op)} unixepoch({Parameter(ScimDateTime.Format(instant))}, 'subsec')"
+                    ? $"{SqliteInstant(leaf)} {Operator(op)} julianday({Parameter(ScimDateTime.Format(instant))})"
                     : $"{PostgresInstant(leaf)} {Operator(op)} {Parameter(instant.ToUniversalTime())}";
             default:
                 return $"{leaf.Type} = '{(sqlite ? "text" : "string")}' AND {StringTest(leaf.Text, FilterBinder.IsCaseExact(attribute), op, (string)value)}";
@@ -335,6 +335,14 @@ internal sealed class JsonResourceSql
         ComparisonOperator.LessThanOrEqual => "<=",
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
+
+    /// <summary>
+    /// A SCIM dateTime of a JSON string as a Julian day number, null when it is none. SQLite's date
+    /// functions keep milliseconds: finer differences are lost (the in-memory store keeps 100 ns).
+    /// A string of digits alone would be read as a day number: the GLOB asks for a date first.
+    /// </summary>
+    private static string SqliteInstant(Leaf leaf) =>
+        $"(CASE WHEN {leaf.Type} = 'text' AND {leaf.Text} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN julianday({leaf.Text}) END)";
 
     /// <summary>A SCIM dateTime of a JSON string as <c>timestamptz</c>, null when it is none (no zone is UTC, as the SCIM parser reads it).</summary>
     private static string PostgresInstant(Leaf leaf) =>
@@ -519,7 +527,7 @@ internal sealed class JsonResourceSql
                 ? $"(CASE {leaf.Type} WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
                 : $"(CASE WHEN {leaf.Type} = 'boolean' THEN ({leaf.Json})::boolean END)",
             AttributeType.DateTime => sqlite
-                ? $"(CASE WHEN {leaf.Type} = 'text' THEN unixepoch({leaf.Text}, 'subsec') END)"
+                ? SqliteInstant(leaf)
                 : PostgresInstant(leaf),
             _ => StringKey(leaf.Text, $"{leaf.Type} = '{(sqlite ? "text" : "string")}'", FilterBinder.IsCaseExact(attribute)),
         };
