@@ -18,12 +18,9 @@ namespace Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The EF Core store of a host-registered resource type (an agent, a device): its resources are
-/// rows of <see cref="ScimResourceEntity"/>, their attributes JSON. The lookups the service and the
-/// IdPs make are SQL: by id (and the <c>id eq a or id eq b</c> of reference checks), by
-/// <c>externalId</c>, by the schema's unique attribute. Any other filter, and sorting, is evaluated
-/// in the process over the rows those narrow the query to, or over the tenant's rows of the type
-/// when nothing narrows it: fine for the hundreds or thousands of agents a tenant has, not for
-/// millions of rows (docs/implementing-a-store.md). Writes run in a transaction that claims the
+/// rows of <see cref="ScimResourceEntity"/>, their attributes JSON. Queries are SQL, filter, sort,
+/// page and count alike (<see cref="JsonResourceSql"/>), on SQLite and PostgreSQL: nothing is
+/// evaluated in the process. Writes run in a transaction that claims the
 /// row first; versions condition them; the unique index settles uniqueness; the change's event is
 /// written to the outbox in the same transaction when the model has it.
 /// </summary>
@@ -75,32 +72,30 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         var filter = query.Filter is null ? null : _binder.Bind(query.Filter, _type);
 
         await using var lease = Open(out var db);
-        var sql = new JsonResourceSql(DialectOf(db), _type, _unique, ColumnsOf(db));
+        var columns = ColumnsOf(db);
+
+        // One text for the count and the page: the page's placeholders (order, keyset, window) follow the condition's.
+        // The text holds names from the model and the schema only; every value is a placeholder.
+        var sql = new JsonResourceSql(DialectOf(db), _type, _unique, columns);
         var where = sql.Where(context.Tenant, filter);
-        var table = _columns!.Table;
+        var countArguments = sql.Arguments;
+        var orderBy = query.UsesCursor ? sql.OrderBy(_registry, null, SortOrder.Ascending) : sql.OrderBy(_registry, query.SortBy, query.SortOrder);
+
+        // Cursor pages are keysets on the id, read one row longer to know whether another follows.
+        var keyset = after is null ? string.Empty : $" AND r.{columns.Id} > {sql.Parameter(after)}";
+        var limit = sql.Parameter(query.UsesCursor ? (long)query.Count + 1 : query.Count);
+        var offset = sql.Parameter(query.UsesCursor ? 0L : (long)Math.Max(0, query.StartIndex - 1));
+        var pageSql = $"SELECT r.* FROM {columns.Table} AS r WHERE {where}{keyset} ORDER BY {orderBy} LIMIT {limit} OFFSET {offset}";
+        var countSql = $"SELECT COUNT(*) AS {_valueColumn} FROM {columns.Table} AS r WHERE {where}";
 
         // One connection for the page and its count.
         await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            List<ScimResourceEntity> rows = [];
-            if (query.Count > 0)
-            {
-                // Cursor pages are keysets on the id, fetched one row long to know whether another follows.
-                var page = new JsonResourceSql(DialectOf(db), _type, _unique, _columns);
-                var pageWhere = page.Where(context.Tenant, filter);
-                var pageOrder = query.UsesCursor ? page.OrderBy(_registry, null, SortOrder.Ascending) : page.OrderBy(_registry, query.SortBy, query.SortOrder);
-                var keyset = after is null ? string.Empty : $" AND r.{_columns.Id} > {page.Parameter(after)}";
-                var limit = page.Parameter(query.UsesCursor ? (long)query.Count + 1 : query.Count);
-                var offset = page.Parameter(query.UsesCursor ? 0L : (long)Math.Max(0, query.StartIndex - 1));
-                // The text holds names from the model and the schema only; every value is a placeholder of page.Arguments.
-                var pageSql = $"SELECT r.* FROM {table} AS r WHERE {pageWhere}{keyset} ORDER BY {pageOrder} LIMIT {limit} OFFSET {offset}";
-                rows = await db.Set<ScimResourceEntity>()
-                    .FromSqlRaw(pageSql, page.Arguments)
-                    .AsNoTracking()
-                    .ToListAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            var rows = query.Count == 0 ? [] : await db.Set<ScimResourceEntity>()
+                .FromSqlRaw(pageSql, sql.Arguments)
+                .AsNoTracking()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
             var more = query.UsesCursor && rows.Count > query.Count;
             if (more)
             {
@@ -108,12 +103,11 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
             }
 
             // A page of index paging that is not full ends the matches: their number is known without counting them.
-            var countSql = $"SELECT COUNT(*) AS {_valueColumn} FROM {table} AS r WHERE {where}";
             var total = !query.CountsTotal
                 ? rows.Count
                 : !query.UsesCursor && query.Count > 0 && rows.Count < query.Count && (rows.Count > 0 || query.StartIndex <= 1)
                 ? Math.Max(0, query.StartIndex - 1) + rows.Count
-                : await db.Database.SqlQueryRaw<int>(countSql, sql.Arguments)
+                : await db.Database.SqlQueryRaw<int>(countSql, countArguments)
                     .SingleAsync(cancellationToken).ConfigureAwait(false);
             var resources = rows.Select(ToResource).ToList();
             return new ScimPage<JsonResource>(resources, total, more ? ScimQueryable.EncodeCursor(resources[^1].Id!) : null);

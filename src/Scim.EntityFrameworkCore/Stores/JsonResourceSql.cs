@@ -57,7 +57,7 @@ internal sealed class JsonResourceSql
     /// <summary>The values of the placeholders written so far, in order.</summary>
     public object[] Arguments => [.. _arguments];
 
-    /// <summary>The quoted names of the table and of the columns the queries read, with the alias <c>r</c>.</summary>
+    /// <summary>The quoted names of the table and of the columns the queries read (the queries alias the table <c>r</c>).</summary>
     /// <param name="Table">The table, schema-qualified when it has one.</param>
     /// <param name="Id">The id column.</param>
     /// <param name="Tenant">The tenant column.</param>

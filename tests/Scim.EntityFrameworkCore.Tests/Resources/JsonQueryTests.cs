@@ -362,7 +362,7 @@ public abstract class JsonQueryTests : IAsyncLifetime
     [Fact]
     public async Task Query_SortByUnknownAttribute_InvalidPath()
     {
-        var error = await Assert.ThrowsAsync<ScimException>(() => SqlStore.QueryAsync(Context, new ScimQuery { SortBy = "nosuch", Count = 10 }, Ct));
+        var error = await Assert.ThrowsAsync<ScimException>(() => SqlStore.QueryAsync(Context, new ScimQuery { SortBy = "nosuch", Count = 0 }, Ct));
 
         Assert.Equal(400, error.Status);
         Assert.Equal(ScimErrorType.InvalidPath, error.ScimType);
