@@ -36,7 +36,7 @@ internal sealed class JsonResourceSql
 {
     // A SCIM dateTime as text (RFC 7643 §2.3.5), checked before PostgreSQL casts it (a cast of
     // anything else would fail the whole statement).
-    private const string DateTimePattern = @"^\d\d\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-]\d\d:[0-5]\d)?$";
+    private const string DateTimePattern = @"^(?!0000)\d\d\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-](0\d|1[0-4]):[0-5]\d)?$";
     private const string PresentLeaf = "(@.type() == \"number\" || @.type() == \"boolean\" || (@.type() == \"string\" && @ != \"\"))";
 
     private readonly JsonDialect _dialect;
@@ -176,19 +176,26 @@ internal sealed class JsonResourceSql
         return $"jsonb_path_exists({doc}, {Literal(path.ToString())}::jsonpath)";
     }
 
+    /// <summary>Some element of the collection, an object, satisfies the inner filter on its own (a single complex attribute is its one element).</summary>
     private string ValuePath(BoundValuePath valuePath)
     {
         var collection = valuePath.Collection;
+        var sqlite = _dialect == JsonDialect.Sqlite;
         if (collection.Attribute.MultiValued)
         {
-            return Elements(collection, e => Filter(valuePath.Inner, ElementDoc(e)));
+            return Elements(collection, e => $"{(sqlite ? $"{e}.type" : $"jsonb_typeof({e}.v)")} = 'object' AND ({Filter(valuePath.Inner, ElementDoc(e))})");
         }
 
-        // A single complex attribute filtered like one element (as the in-memory evaluator does).
-        var doc = _dialect == JsonDialect.Sqlite
-            ? $"(CASE WHEN json_type({Doc}, {SqlitePath(Names(collection))}) = 'object' THEN json_extract({Doc}, {SqlitePath(Names(collection))}) END)"
-            : PostgresJson(Doc, Names(collection));
-        return Filter(valuePath.Inner, doc);
+        var names = Names(collection);
+        if (sqlite)
+        {
+            var path = SqlitePath(names);
+            var element = $"(CASE WHEN json_type({Doc}, {path}) = 'object' THEN json_extract({Doc}, {path}) END)";
+            return $"json_type({Doc}, {path}) = 'object' AND ({Filter(valuePath.Inner, element)})";
+        }
+
+        var doc = PostgresJson(Doc, names);
+        return $"jsonb_typeof({doc}) = 'object' AND ({Filter(valuePath.Inner, doc)})";
     }
 
     /// <summary>A filter inside a value path, its paths relative to <paramref name="element"/>.</summary>
@@ -339,14 +346,32 @@ internal sealed class JsonResourceSql
     /// <summary>
     /// A SCIM dateTime of a JSON string as a Julian day number, null when it is none. SQLite's date
     /// functions keep milliseconds: finer differences are lost (the in-memory store keeps 100 ns).
-    /// A string of digits alone would be read as a day number: the GLOB asks for a date first.
+    /// SQLite reads more than a SCIM dateTime (a day number, February 30th as March 1st, year 0):
+    /// the text's date and time must read back as written, as the SCIM parser asks.
     /// </summary>
-    private static string SqliteInstant(Leaf leaf) =>
-        $"(CASE WHEN {leaf.Type} = 'text' AND {leaf.Text} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN julianday({leaf.Text}) END)";
+    private static string SqliteInstant(Leaf leaf)
+    {
+        var t = leaf.Text;
+        return $"(CASE WHEN {leaf.Type} = 'text' AND {t} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' "
+            + $"AND substr({t}, 1, 4) <> '0000' AND date(substr({t}, 1, 10)) = substr({t}, 1, 10) AND time(substr({t}, 12, 8)) = substr({t}, 12, 8) "
+            + $"THEN julianday({t}) END)";
+    }
 
-    /// <summary>A SCIM dateTime of a JSON string as <c>timestamptz</c>, null when it is none (no zone is UTC, as the SCIM parser reads it).</summary>
-    private static string PostgresInstant(Leaf leaf) =>
-        $"(CASE WHEN {leaf.Type} = 'string' AND {leaf.Text} ~ '{DateTimePattern}' THEN CAST({leaf.Text} || CASE WHEN {leaf.Text} ~ '([Zz]|[+-]\\d\\d:\\d\\d)$' THEN '' ELSE 'Z' END AS timestamptz) END)";
+    /// <summary>
+    /// A SCIM dateTime of a JSON string as <c>timestamptz</c>, null when it is none (no zone is UTC,
+    /// as the SCIM parser reads it). The text is checked first, its day against its month too: a cast
+    /// of anything else would fail the whole statement.
+    /// </summary>
+    private static string PostgresInstant(Leaf leaf)
+    {
+        var t = leaf.Text;
+        string Part(int start, int length) => $"CAST(substr({t}, {start}, {length}) AS int)";
+        var year = Part(1, 4);
+        var leap = $"{year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0)";
+        var days = $"CASE {Part(6, 2)} WHEN 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END";
+        var instant = $"CAST({t} || CASE WHEN {t} ~ '([Zz]|[+-]\\d\\d:\\d\\d)$' THEN '' ELSE 'Z' END AS timestamptz)";
+        return $"(CASE WHEN {leaf.Type} = 'string' AND {t} ~ '{DateTimePattern}' THEN CASE WHEN {Part(9, 2)} <= {days} THEN {instant} END END)";
+    }
 
     /// <summary><c>EXISTS</c> over the elements of a multi-valued attribute; <paramref name="condition"/> gets the element's alias.</summary>
     private string Elements(ResolvedAttribute collection, Func<string, string> condition)

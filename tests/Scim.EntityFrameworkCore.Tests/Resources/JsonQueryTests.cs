@@ -67,6 +67,15 @@ public abstract class JsonQueryTests : IAsyncLifetime
         {
             SubAttributes = [new SchemaAttribute("building", AttributeType.String), new SchemaAttribute("floor", AttributeType.Integer)],
         },
+        new SchemaAttribute("owner", AttributeType.Complex)
+        {
+            SubAttributes =
+            [
+                new SchemaAttribute("value", AttributeType.String),
+                new SchemaAttribute("$ref", AttributeType.Reference) { ReferenceTypes = ["User"] },
+                new SchemaAttribute("display", AttributeType.String),
+            ],
+        },
         new SchemaAttribute("ports", AttributeType.Complex)
         {
             MultiValued = true,
@@ -83,6 +92,11 @@ public abstract class JsonQueryTests : IAsyncLifetime
     [
         new SchemaAttribute("site", AttributeType.String),
         new SchemaAttribute("rack", AttributeType.Integer),
+        new SchemaAttribute("contacts", AttributeType.Complex)
+        {
+            MultiValued = true,
+            SubAttributes = [new SchemaAttribute("value", AttributeType.String), new SchemaAttribute("type", AttributeType.String)],
+        },
     ]);
 
     private readonly string _tenant = "printers-" + Guid.NewGuid().ToString("N")[..8];
@@ -106,12 +120,12 @@ public abstract class JsonQueryTests : IAsyncLifetime
     /// <summary>The resources every test reads: each row varies what the filters look at, some leave it out.</summary>
     private static IEnumerable<(int N, string Json)> Seed() =>
     [
-        (1, """{"name":"Alpha","model":"HP-1","displayName":"Front desk","active":true,"pages":10,"ratio":1.5,"installed":"2024-01-01T00:00:00Z","tags":["lab","color"],"location":{"building":"B1","floor":2},"ports":[{"value":"usb0","type":"usb","primary":true},{"value":"eth0","type":"ethernet"}],"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"site":"Oslo","rack":4}}"""),
+        (1, """{"name":"Alpha","model":"HP-1","displayName":"Front desk","active":true,"pages":10,"ratio":1.5,"installed":"2024-01-01T00:00:00Z","tags":["lab","color"],"location":{"building":"B1","floor":2},"ports":[{"value":"usb0","type":"usb","primary":true},{"value":"eth0","type":"ethernet"}],"owner":{"value":"u1","$ref":"https://example.com/v2/Users/u1","display":"Ann"},"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"site":"Oslo","rack":4,"contacts":[{"value":"ops@example.com","type":"admin"},{"value":"ann@example.com","type":"owner"}]}}"""),
         (2, """{"name":"bravo","model":"hp-1","displayName":"50%_off sale","active":false,"pages":200,"ratio":0.25,"installed":"2024-06-01T12:30:00.5Z","tags":["loaner"],"location":{"building":"b1","floor":3},"ports":[{"value":"ETH1","type":"Ethernet","primary":false},{"value":"usb9","type":"usb","primary":true}],"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"site":"oslo"}}"""),
         (3, """{"name":"Charlie","model":"Canon","displayName":"50 percent","pages":3,"installed":"2023-12-31T23:59:59Z","tags":[],"ports":[],"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"rack":12}}"""),
         (4, """{"name":"delta","displayName":"","location":{"building":""},"ports":[{"type":"usb"}]}"""),
         (5, """{"name":"Echo_1","model":"C\\1","displayName":"back\\slash O'Brien","active":true,"pages":-5,"ratio":10,"installed":"2025-03-03T03:03:03.123Z","tags":["LAB"],"location":{"floor":1},"ports":[{"value":"x%y","type":"serial"}]}"""),
-        (6, """{"name":"foxtrot","displayName":"Zulu","ratio":2,"tags":["lab","lab2"],"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"site":"Bergen","rack":4}}"""),
+        (6, """{"name":"foxtrot","displayName":"Zulu","ratio":2,"tags":["lab","lab2"],"owner":{"value":"u2"},"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"site":"Bergen","rack":4,"contacts":[{"value":"OPS@example.com","type":"Admin"}]}}"""),
         (7, """{"name":"golf"}"""),
         (8, """{"name":"hotel","model":"hp-1","displayName":"[bracket]","pages":10,"ports":[{"value":"_","type":"usb","primary":true}]}"""),
     ];
@@ -140,12 +154,18 @@ public abstract class JsonQueryTests : IAsyncLifetime
         "(name sw \"a\" or name sw \"b\") and not (active eq false)", "not (pages gt 5 or ratio lt 1)", "name pr and not (name sw \"a\" or name sw \"e\")",
         "meta.resourceType eq \"Printer\"", "meta.created gt \"2026-12-01T08:04:00Z\"", "meta.lastModified pr", "meta.version eq \"W/\\\"1\\\"\"",
         $"schemas eq \"{Core}\"", $"schemas eq \"{Site}\"", "schemas pr",
+        "location[building eq \"b1\"]", "location[floor gt 1 and building pr]", "location[not (floor eq 2)]",
+        $"{Site}:contacts[type eq \"admin\" and value sw \"ops@\"]", "contacts.value ew \"@EXAMPLE.com\"", "contacts eq \"ann@example.com\"", "contacts pr",
+        "owner.$ref co \"/Users/\"", "owner.display pr", "owner.value eq \"U1\"", "not (owner pr)",
+        "tags gt \"l\"", "tags lt \"c\"", "ports ne \"usb0\"", "ratio eq 1.50", "displayName eq \"\"", "name eq \"alpha\" and name eq \"ALPHA\"",
+        "externalId eq \"ext-6\"", "externalId gt \"ext-5\"", "externalId pr", "id sw \"printers-\"", "meta.location pr", "meta.lastModified le \"2026-12-01T08:03:00Z\"",
     ];
 
     public static readonly string[] SortKeys =
     [
         "name", "model", "displayName", "active", "pages", "ratio", "installed", "tags", "location.building", "location.floor",
         "ports", "ports.type", "ports.primary", $"{Site}:site", "rack", "meta.created", "id", "externalId",
+        "contacts", $"{Site}:contacts.type", "owner.display", "owner.$ref", "meta.lastModified", "meta.version",
     ];
 
     public async ValueTask InitializeAsync()
@@ -246,6 +266,8 @@ public abstract class JsonQueryTests : IAsyncLifetime
     [InlineData("installed eq \"2024-06-01T14:30:00.5+02:00\"", new[] { 2 })]
     [InlineData("ratio gt 1.75", new[] { 5, 6 })]
     [InlineData("name lt \"_\"", new[] { 1, 2, 3, 4, 5, 6, 7, 8 })]
+    [InlineData("contacts[type eq \"ADMIN\" and value sw \"ops@\"]", new[] { 1, 6 })]
+    [InlineData("location[floor gt 1 and building pr]", new[] { 1, 2 })]
     public async Task Query_Filter_SelectsTheseResources(string filter, int[] expected)
     {
         Assert.Equal(expected.Select(IdOf), await IdsAsync(SqlStore, Query(filter)));
@@ -271,6 +293,39 @@ public abstract class JsonQueryTests : IAsyncLifetime
         }
 
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    [Fact]
+    public async Task Query_ValuesOfOtherShapesThanTheSchemas_NoDatabaseError()
+    {
+        // A host may write a store's rows itself: values of the wrong JSON type, impossible dates,
+        // scalars where objects or arrays belong. No filter or sort may fail the statement on them.
+        var odd = new ScimContext(_tenant + "-odd", "json-query-tests");
+        string[] rows =
+        [
+            """{"name":"odd1","location":"nowhere","ports":["usb",5,null],"tags":"solo","installed":"2024-02-30T00:00:00Z","pages":"ten","active":"yes","ratio":"1.5","owner":[1,2],"urn:example:params:scim:schemas:extension:site:2.0:Printer":{"site":5,"rack":"four","contacts":{"value":"x"}}}""",
+            """{"name":"odd2","installed":"0000-01-01T00:00:00Z","displayName":5,"location":{"building":["a"],"floor":"2"},"ports":{"value":"usb0"},"tags":[["lab"]]}""",
+            """{"name":"odd3","installed":"2024-01-01T00:00:00+99:00","model":null,"ports":[[{"value":"usb0"}]]}""",
+            """{"name":"odd4","installed":"12345","displayName":{"a":"b"}}""",
+            """{"name":"odd5","installed":"2023-02-29T10:00:00Z","pages":1e400}""",
+        ];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var resource = Make(50 + i, rows[i]);
+            Assert.Equal(StoreWriteStatus.Succeeded, (await SqlStore.CreateAsync(odd, resource, Ct)).Status);
+        }
+
+        foreach (var filter in Filters)
+        {
+            await SqlStore.QueryAsync(odd, Query(filter), Ct);
+        }
+
+        foreach (var key in SortKeys)
+        {
+            Assert.Equal(rows.Length, (await SqlStore.QueryAsync(odd, new ScimQuery { SortBy = key, Count = 50 }, Ct)).Resources.Count);
+        }
+
+        Assert.Empty((await SqlStore.QueryAsync(odd, Query("installed lt \"9999-01-01T00:00:00Z\" and not (name eq \"odd4\")"), Ct)).Resources);
     }
 
     [Fact]
