@@ -102,7 +102,7 @@ public abstract class JsonQueryTests : IAsyncLifetime
     private readonly string _tenant = "printers-" + Guid.NewGuid().ToString("N")[..8];
     private readonly SqlLog _log = new();
     private ServiceProvider? _sql;
-    private Scim.Core.InMemory.InMemoryResourceStore? _memory;
+    private ServiceProvider? _memory;
     private IAsyncDisposable? _database;
 
     protected abstract Provider Provider { get; }
@@ -115,7 +115,7 @@ public abstract class JsonQueryTests : IAsyncLifetime
 
     private IResourceStore<JsonResource> SqlStore => _sql!.GetRequiredKeyedService<IResourceStore<JsonResource>>("Printer");
 
-    private Scim.Core.InMemory.InMemoryResourceStore MemoryStore => _memory!;
+    private IResourceStore<JsonResource> MemoryStore => _memory!.GetRequiredKeyedService<IResourceStore<JsonResource>>("Printer");
 
     /// <summary>The resources every test reads: each row varies what the filters look at, some leave it out.</summary>
     private static IEnumerable<(int N, string Json)> Seed() =>
@@ -204,7 +204,9 @@ public abstract class JsonQueryTests : IAsyncLifetime
             await db.Database.EnsureCreatedAsync(Ct);
         }
 
-        _memory = new Scim.Core.InMemory.InMemoryResourceStore(AddPrinters(new ServiceCollection().AddScimCore()).Registry, "Printer");
+        var memory = new ServiceCollection();
+        AddPrinters(memory.AddScimCore()).AddInMemoryStore("Printer");
+        _memory = memory.BuildServiceProvider();
 
         foreach (var (n, json) in Seed())
         {
@@ -220,7 +222,10 @@ public abstract class JsonQueryTests : IAsyncLifetime
             await _sql.DisposeAsync();
         }
 
-        _memory?.Dispose();
+        if (_memory is not null)
+        {
+            await _memory.DisposeAsync();
+        }
 
         if (_database is not null)
         {
