@@ -30,7 +30,8 @@ internal enum JsonDialect
 /// Every value from the request is a parameter (<c>{0}</c>, <c>{1}</c>... in the text, as
 /// <c>FromSqlRaw</c> takes them). Attribute names come from the schema (canonical casing, the keys
 /// the store writes) and are written as SQL string literals, so that an expression index a host
-/// creates on the same expression is used. The text holds no braces besides the placeholders.
+/// creates on the same expression is used. The text holds no braces besides the placeholders
+/// (those of names are doubled).
 /// </remarks>
 internal sealed class JsonResourceSql
 {
@@ -330,7 +331,7 @@ internal sealed class JsonResourceSql
         }
     }
 
-    internal static string EscapeLike(string value) =>
+    private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static string Operator(ComparisonOperator op) => op switch
@@ -434,7 +435,12 @@ internal sealed class JsonResourceSql
     /// <summary>A key in a JSON path, quoted (extension URNs hold dots and colons).</summary>
     private static string JsonPathKey(string name) => "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary>
+    /// A SQL string literal of a name. Braces are doubled: EF Core formats the text to put its
+    /// parameters in (<c>{0}</c>), which turns them back into one (the statement always has parameters).
+    /// </summary>
+    private static string Literal(string text) =>
+        "'" + text.Replace("'", "''", StringComparison.Ordinal).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal) + "'";
 
     /// <summary>The JSON keys of an attribute: the extension's URN first when it is an extension's.</summary>
     private static string[] Names(ResolvedAttribute resolved, SchemaAttribute? sub = null)
