@@ -235,6 +235,61 @@ public abstract class ResourceStoreConformanceTests : IAsyncLifetime
         Assert.Equal(3, page.TotalResults);
     }
 
+    /// <summary><c>co</c>, <c>ew</c>, <c>gt</c>, <c>le</c>, <c>ne</c> and <c>not</c> on the key match as RFC 7644 §3.4.2.2 says, the total with them.</summary>
+    [Fact]
+    public async Task Query_KeyOperators_MatchAsSpecified()
+    {
+        await SeedAsync();
+
+        (string Filter, int[] Expected)[] cases =
+        [
+            ($"{KeyAttribute} co \"ha\"", [1, 3]),
+            ($"{KeyAttribute} ew \"o\"", [2, 5]),
+            ($"{KeyAttribute} gt \"charlie\"", [4, 5]),
+            ($"{KeyAttribute} le \"bravo\"", [1, 2]),
+            ($"{KeyAttribute} ne \"delta\"", [1, 2, 3, 5]),
+            ($"not ({KeyAttribute} ge \"c\")", [1, 2]),
+        ];
+        foreach (var (filter, expected) in cases)
+        {
+            var page = await Store.QueryAsync(Context, Query(filter), Cancellation);
+            Assert.True(
+                expected.Select(IdOf).SequenceEqual(page.Resources.Select(r => r.Id!).Order(StringComparer.Ordinal)),
+                $"{filter}: got [{string.Join(", ", page.Resources.Select(r => r.Id))}]");
+            Assert.Equal(expected.Length, page.TotalResults);
+        }
+    }
+
+    /// <summary><c>%</c>, <c>_</c> and <c>\</c> in a <c>co</c>, <c>sw</c> or <c>ew</c> value are plain characters, not wildcards.</summary>
+    [Fact]
+    public async Task Query_WildcardCharacters_MatchThemselves()
+    {
+        await CreateAsync(1, "50%_off");
+        await CreateAsync(2, "50xyoff");
+        await CreateAsync(3, "back\\slash");
+        await CreateAsync(4, "backslash");
+
+        Assert.Equal([IdOf(1)], await IdsAsync($"{KeyAttribute} co \"%_\""));
+        Assert.Equal([IdOf(1)], await IdsAsync($"{KeyAttribute} sw \"50%\""));
+        Assert.Equal([IdOf(1)], await IdsAsync($"{KeyAttribute} ew \"_off\""));
+        Assert.Equal([IdOf(3)], await IdsAsync($"{KeyAttribute} co \"k\\\\s\""));
+    }
+
+    /// <summary>Sorting by the key ascending orders every resource by it, case aside unless the key is caseExact.</summary>
+    [Fact]
+    public async Task Query_SortedAscending_OrderOfTheKey()
+    {
+        await CreateAsync(1, "delta");
+        await CreateAsync(2, "Bravo");
+        await CreateAsync(3, "echo");
+        await CreateAsync(4, "alpha");
+        var caseExact = Registry.FindSchema(ResourceType.Schema)?.FindAttribute(KeyAttribute)?.CaseExact ?? false;
+
+        var page = await Store.QueryAsync(Context, new ScimQuery { SortBy = KeyAttribute, Count = 10 }, Cancellation);
+
+        Assert.Equal(caseExact ? ["Bravo", "alpha", "delta", "echo"] : ["alpha", "Bravo", "delta", "echo"], page.Resources.Select(r => (string?)r.Attributes[KeyAttribute]));
+    }
+
     /// <summary>Sorting by the key, descending, with startIndex and count gives the right window and the total.</summary>
     [Fact]
     public async Task Query_SortedWindow_RightOrderAndTotal()
@@ -286,6 +341,9 @@ public abstract class ResourceStoreConformanceTests : IAsyncLifetime
     protected string IdOf(int n) => $"{RunId}-{n:D4}";
 
     private static ScimQuery Query(string filter) => new() { Filter = ScimFilterParser.Parse(filter), Count = 50 };
+
+    private async Task<List<string>> IdsAsync(string filter) =>
+        [.. (await Store.QueryAsync(Context, Query(filter), Cancellation)).Resources.Select(r => r.Id!).Order(StringComparer.Ordinal)];
 
     private async Task SeedAsync()
     {

@@ -13,8 +13,9 @@ public static class EntityFrameworkCoreResourceStoreExtensions
     /// Keeps the resources of a host-registered type (<c>AddResourceType</c>, or <c>AddAgents()</c>'s
     /// <c>Agent</c> and <c>AgenticApplication</c>) in the table <see cref="ScimModelBuilderExtensions.ApplyScimResources"/>
     /// adds to <typeparamref name="TContext"/> (call it from <c>OnModelCreating</c> and add a migration).
-    /// Lookups by id, <c>externalId</c> and the schema's unique attribute are SQL; other filters and
-    /// sorting are evaluated in the process over the tenant's rows of the type. The store takes a
+    /// Every query is SQL on SQLite and PostgreSQL (the providers it supports): filters, sorting,
+    /// paging and the total, over the JSON of the tenant's rows of the type, and over the indexed
+    /// columns for id, <c>externalId</c> and the schema's unique attribute. The store takes a
     /// context from <c>IDbContextFactory&lt;TContext&gt;</c> when one is registered, else the request scope's.
     /// </summary>
     /// <typeparam name="TContext">The host's DbContext, whose model includes the resources table.</typeparam>

@@ -1,6 +1,9 @@
 using System.Data;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Scim.Core.Errors;
@@ -15,12 +18,9 @@ namespace Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The EF Core store of a host-registered resource type (an agent, a device): its resources are
-/// rows of <see cref="ScimResourceEntity"/>, their attributes JSON. The lookups the service and the
-/// IdPs make are SQL: by id (and the <c>id eq a or id eq b</c> of reference checks), by
-/// <c>externalId</c>, by the schema's unique attribute. Any other filter, and sorting, is evaluated
-/// in the process over the rows those narrow the query to, or over the tenant's rows of the type
-/// when nothing narrows it: fine for the hundreds or thousands of agents a tenant has, not for
-/// millions of rows (docs/implementing-a-store.md). Writes run in a transaction that claims the
+/// rows of <see cref="ScimResourceEntity"/>, their attributes JSON. Queries are SQL, filter, sort,
+/// page and count alike (<see cref="JsonResourceSql"/>), on SQLite and PostgreSQL: nothing is
+/// evaluated in the process. Writes run in a transaction that claims the
 /// row first; versions condition them; the unique index settles uniqueness; the change's event is
 /// written to the outbox in the same transaction when the model has it.
 /// </summary>
@@ -32,8 +32,10 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     private readonly IServiceProvider _services;
     private readonly ScimResourceType _type;
     private readonly SchemaAttribute? _unique;
-    private readonly ScimFilterEvaluator _filters;
-    private readonly ScimSorter _sorter;
+    private readonly SchemaRegistry _registry;
+    private readonly FilterBinder _binder;
+    private JsonResourceSql.Columns? _columns;
+    private string? _valueColumn;
 
     public EntityResourceStore(IServiceProvider services, [ServiceKey] string resourceTypeName)
     {
@@ -41,8 +43,8 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         var registry = services.GetRequiredService<SchemaRegistry>();
         _type = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no '{resourceTypeName}' resource type.");
         _unique = registry.FindSchema(_type.Schema)?.Attributes.FirstOrDefault(a => a.Uniqueness != Uniqueness.None && !a.MultiValued && a.Type == AttributeType.String);
-        _filters = new ScimFilterEvaluator(registry, services.GetService<IOptions<ScimServiceOptions>>()?.Value.Filter);
-        _sorter = new ScimSorter(registry);
+        _registry = registry;
+        _binder = new FilterBinder(registry, services.GetService<IOptions<ScimServiceOptions>>()?.Value.Filter ?? new FilterOptions());
     }
 
     /// <summary>Cursors are keysets on the id: they do not expire.</summary>
@@ -67,43 +69,53 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         }
 
         var after = query.UsesCursor ? ScimQueryable.DecodeCursor(query.Cursor!) : null;
-        var predicate = query.Filter is null ? null : _filters.Compile(query.Filter, _type);
-        var comparer = query.SortBy is null ? null : _sorter.CreateComparer(query.SortBy, query.SortOrder, _type);
+        var filter = query.Filter is null ? null : _binder.Bind(query.Filter, _type);
 
         await using var lease = Open(out var db);
-        var rows = Rows(db, context).AsNoTracking();
-        if (query.Filter is not null && Narrowing(query.Filter) is { } narrowing)
-        {
-            rows = rows.Where(narrowing);
-        }
+        var columns = ColumnsOf(db);
 
-        var candidates = await rows.OrderBy(r => r.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var matches = new List<(JsonResource Resource, JsonObject Tree)>(candidates.Count);
-        foreach (var row in candidates)
+        // One text for the count and the page: the page's placeholders (order, keyset, window) follow the condition's.
+        // The text holds names from the model and the schema only; every value is a placeholder.
+        var sql = new JsonResourceSql(DialectOf(db), _type, _unique, columns);
+        var where = sql.Where(context.Tenant, filter);
+        var countArguments = sql.Arguments;
+        var orderBy = query.UsesCursor ? sql.OrderBy(_registry, null, SortOrder.Ascending) : sql.OrderBy(_registry, query.SortBy, query.SortOrder);
+
+        // Cursor pages are keysets on the id, read one row longer to know whether another follows.
+        var keyset = after is null ? string.Empty : $" AND r.{columns.Id} > {sql.Parameter(after)}";
+        var limit = sql.Parameter(query.UsesCursor ? (long)query.Count + 1 : query.Count);
+        var offset = sql.Parameter(query.UsesCursor ? 0L : (long)Math.Max(0, query.StartIndex - 1));
+        var pageSql = $"SELECT r.* FROM {columns.Table} AS r WHERE {where}{keyset} ORDER BY {orderBy} LIMIT {limit} OFFSET {offset}";
+        var countSql = $"SELECT COUNT(*) AS {_valueColumn} FROM {columns.Table} AS r WHERE {where}";
+
+        // One connection for the page and its count.
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var resource = ToResource(row);
-            var tree = resource.ToJson();
-            if (predicate is null || predicate(tree))
+            var rows = query.Count == 0 ? [] : await db.Set<ScimResourceEntity>()
+                .FromSqlRaw(pageSql, sql.Arguments)
+                .AsNoTracking()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var more = query.UsesCursor && rows.Count > query.Count;
+            if (more)
             {
-                matches.Add((resource, tree));
+                rows.RemoveAt(rows.Count - 1);
             }
-        }
 
-        if (comparer is not null)
+            // A page of index paging that is not full ends the matches: their number is known without counting them.
+            var total = !query.CountsTotal
+                ? rows.Count
+                : !query.UsesCursor && query.Count > 0 && rows.Count < query.Count && (rows.Count > 0 || query.StartIndex <= 1)
+                ? Math.Max(0, query.StartIndex - 1) + rows.Count
+                : await db.Database.SqlQueryRaw<int>(countSql, countArguments)
+                    .SingleAsync(cancellationToken).ConfigureAwait(false);
+            var resources = rows.Select(ToResource).ToList();
+            return new ScimPage<JsonResource>(resources, total, more ? ScimQueryable.EncodeCursor(resources[^1].Id!) : null);
+        }
+        finally
         {
-            matches = [.. matches.OrderBy(m => m.Tree, comparer)];
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
-
-        if (query.UsesCursor)
-        {
-            var start = after is null ? 0 : matches.FindIndex(m => string.CompareOrdinal(m.Resource.Id, after) > 0);
-            start = start < 0 ? matches.Count : start;
-            var slice = matches.Skip(start).Take(query.Count).Select(m => m.Resource).ToList();
-            var more = slice.Count > 0 && start + slice.Count < matches.Count;
-            return new ScimPage<JsonResource>(slice, matches.Count, more ? ScimQueryable.EncodeCursor(slice[^1].Id!) : null);
-        }
-
-        return new ScimPage<JsonResource>([.. matches.Skip(query.StartIndex - 1).Take(query.Count).Select(m => m.Resource)], matches.Count);
     }
 
     public Task<StoreWriteResult<JsonResource>> CreateAsync(ScimContext context, JsonResource resource, CancellationToken cancellationToken)
@@ -234,59 +246,6 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The SQL condition a filter implies, when its top-level AND chain (or the whole filter, an OR
-    /// of them) holds an equality on id, externalId or the unique attribute; the filter itself is
-    /// still evaluated on what it returns.
-    /// </summary>
-    private System.Linq.Expressions.Expression<Func<ScimResourceEntity, bool>>? Narrowing(FilterExpression filter)
-    {
-        if (AnyOfIds(filter) is { Count: > 0 } ids)
-        {
-            return r => ids.Contains(r.Id);
-        }
-
-        switch (filter)
-        {
-            case AndFilter and:
-                return Narrowing(and.Left) ?? Narrowing(and.Right);
-            case ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue value, Path: { SubAttribute: null } path }
-                when path.SchemaUri is null || string.Equals(path.SchemaUri, _type.Schema, StringComparison.OrdinalIgnoreCase):
-                if (path.Name.Equals("externalId", StringComparison.OrdinalIgnoreCase))
-                {
-                    var externalId = value.Value;
-                    return r => r.ExternalId == externalId;
-                }
-
-                if (_unique is not null && path.Name.Equals(_unique.Name, StringComparison.OrdinalIgnoreCase))
-                {
-                    var key = _unique.CaseExact ? value.Value : value.Value.ToLowerInvariant();
-                    return r => r.UniqueValue == key;
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>The ids of <c>id eq a or id eq b ...</c>; null when the filter is anything else.</summary>
-    private static List<string>? AnyOfIds(FilterExpression filter)
-    {
-        switch (filter)
-        {
-            case OrFilter or:
-                var left = AnyOfIds(or.Left);
-                var right = left is null ? null : AnyOfIds(or.Right);
-                return left is null || right is null ? null : [.. left, .. right];
-            case ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue value, Path: { SchemaUri: null, SubAttribute: null } path }
-                when path.Name.Equals("id", StringComparison.OrdinalIgnoreCase):
-                return [value.Value];
-            default:
-                return null;
-        }
-    }
-
     /// <summary>Runs a write in a transaction, again after a lost race; a unique index that fires is a conflict on the unique attribute.</summary>
     private async Task<StoreWriteResult<JsonResource>> WriteAsync(Func<TContext, Task<StoreWriteResult<JsonResource>>> write, CancellationToken cancellationToken)
     {
@@ -314,6 +273,44 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>The dialect of the context's provider: the store's queries are SQL on SQLite and PostgreSQL only.</summary>
+    private static JsonDialect DialectOf(TContext db) => db.Database.ProviderName switch
+    {
+        "Microsoft.EntityFrameworkCore.Sqlite" => JsonDialect.Sqlite,
+        "Npgsql.EntityFrameworkCore.PostgreSQL" => JsonDialect.Postgres,
+        var name => throw new NotSupportedException(
+            $"The EF Core store of host resource types queries their JSON in SQL on SQLite and PostgreSQL; the provider '{name}' is not supported. Give the type a store of its own (docs/implementing-a-store.md)."),
+    };
+
+    /// <summary>The table's and columns' names as the host's model maps them, quoted; read once.</summary>
+    private JsonResourceSql.Columns ColumnsOf(TContext db)
+    {
+        if (_columns is { } known)
+        {
+            return known;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(ScimResourceEntity))
+            ?? throw new InvalidOperationException($"The model of {typeof(TContext).Name} has no {nameof(ScimResourceEntity)}: call modelBuilder.ApplyScimResources() in OnModelCreating.");
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var json = entity.FindProperty(nameof(ScimResourceEntity.Json))!;
+        _valueColumn = sql.DelimitIdentifier("Value");
+        return _columns = new JsonResourceSql.Columns(
+            sql.DelimitIdentifier(table.Name, table.Schema),
+            Column(nameof(ScimResourceEntity.Id)),
+            Column(nameof(ScimResourceEntity.Tenant)),
+            Column(nameof(ScimResourceEntity.ResourceType)),
+            Column(nameof(ScimResourceEntity.ExternalId)),
+            Column(nameof(ScimResourceEntity.UniqueValue)),
+            Column(nameof(ScimResourceEntity.Json)),
+            string.Equals(json.GetColumnType(table), "jsonb", StringComparison.OrdinalIgnoreCase),
+            Column(nameof(ScimResourceEntity.Created)),
+            Column(nameof(ScimResourceEntity.LastModified)),
+            Column(nameof(ScimResourceEntity.Version)));
     }
 
     /// <summary>A context from the host's factory when it registered one (owned, disposed after), else the request scope's.</summary>
