@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Scim.Core.Provisioning;
 using Scim.Core;
 using Scim.Core.Resources;
 using Scim.Core.Stores;
@@ -17,6 +20,7 @@ public static class EntityFrameworkCoreResourceStoreExtensions
     /// paging and the total, over the JSON of the tenant's rows of the type, and over the indexed
     /// columns for id, <c>externalId</c> and the schema's unique attribute. The store takes a
     /// context from <c>IDbContextFactory&lt;TContext&gt;</c> when one is registered, else the request scope's.
+    /// With another provider the app does not start, and says so.
     /// </summary>
     /// <typeparam name="TContext">The host's DbContext, whose model includes the resources table.</typeparam>
     /// <param name="builder">The builder <c>AddScim()</c> returned.</param>
@@ -36,6 +40,7 @@ public static class EntityFrameworkCoreResourceStoreExtensions
         // By type, not by a factory: the group store's check of member kinds reads the registration to
         // tell whether a kind's rows are in this context's table (GroupMemberKinds).
         builder.Services.AddKeyedScoped<IResourceStore<JsonResource>, EntityResourceStore<TContext>>(resourceTypeName);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, EntityResourceProviderCheck<TContext>>());
         return builder;
     }
 }

@@ -275,14 +275,9 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         }
     }
 
-    /// <summary>The dialect of the context's provider: the store's queries are SQL on SQLite and PostgreSQL only.</summary>
-    private static JsonDialect DialectOf(TContext db) => db.Database.ProviderName switch
-    {
-        "Microsoft.EntityFrameworkCore.Sqlite" => JsonDialect.Sqlite,
-        "Npgsql.EntityFrameworkCore.PostgreSQL" => JsonDialect.Postgres,
-        var name => throw new NotSupportedException(
-            $"The EF Core store of host resource types queries their JSON in SQL on SQLite and PostgreSQL; the provider '{name}' is not supported. Give the type a store of its own (docs/implementing-a-store.md)."),
-    };
+    /// <summary>The dialect of the context's provider (the app does not start with another one: <see cref="EntityResourceProviderCheck{TContext}"/>).</summary>
+    private static JsonDialect DialectOf(TContext db) => JsonResourceSql.DialectOf(db.Database.ProviderName)
+        ?? throw new NotSupportedException(JsonResourceSql.UnsupportedProvider(db.Database.ProviderName));
 
     /// <summary>The table's and columns' names as the host's model maps them, quoted; read once.</summary>
     private JsonResourceSql.Columns ColumnsOf(TContext db)

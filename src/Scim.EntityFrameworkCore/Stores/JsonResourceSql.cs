@@ -35,6 +35,18 @@ internal enum JsonDialect
 /// </remarks>
 internal sealed class JsonResourceSql
 {
+    /// <summary>The dialect of an EF Core provider (its <c>ProviderName</c>); <see langword="null"/> for a provider the store does not write SQL for.</summary>
+    public static JsonDialect? DialectOf(string? providerName) => providerName switch
+    {
+        "Microsoft.EntityFrameworkCore.Sqlite" => JsonDialect.Sqlite,
+        "Npgsql.EntityFrameworkCore.PostgreSQL" => JsonDialect.Postgres,
+        _ => null,
+    };
+
+    /// <summary>What the app is told about a provider the store does not support.</summary>
+    public static string UnsupportedProvider(string? providerName) =>
+        $"The EF Core store of host resource types queries their JSON in SQL on SQLite and PostgreSQL; the provider '{providerName}' is not supported. Give the type a store of its own (docs/implementing-a-store.md).";
+
     // A SCIM dateTime as text (RFC 7643 §2.3.5), checked before PostgreSQL casts it (a cast of
     // anything else would fail the whole statement).
     private const string DateTimePattern = @"^(?!0000)\d\d\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-](0\d|1[0-4]):[0-5]\d)?$";

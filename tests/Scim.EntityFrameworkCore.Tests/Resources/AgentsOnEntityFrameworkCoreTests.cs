@@ -131,4 +131,32 @@ public sealed class AgentsOnEntityFrameworkCoreTests
         Assert.Contains("TeamMembership", error.Message, StringComparison.Ordinal);
         Assert.Contains("AgentsInGroups = false", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ResourceStore_OverAProviderItWritesNoSqlFor_FailsWhenTheAppStarts()
+    {
+        // The queries of host types are SQL written for SQLite and PostgreSQL: another provider is
+        // refused when the app starts, not by a failure on every query.
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<ResourcesDbContext>(o => o.UseInMemoryDatabase("never-queried"));
+        services.AddScimCore().AddInMemoryStores().AddAgents().AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent");
+        await using var host = services.BuildServiceProvider();
+        await using var scope = host.CreateAsyncScope();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => scope.ServiceProvider.GetRequiredService<ScimService>());
+
+        Assert.Contains("'Microsoft.EntityFrameworkCore.InMemory' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResourceStore_OverSqlite_Starts()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<ResourcesDbContext>(o => o.UseSqlite("Data Source=never-opened.db"));
+        services.AddScimCore().AddInMemoryStores().AddAgents().AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent");
+        await using var host = services.BuildServiceProvider();
+        await using var scope = host.CreateAsyncScope();
+
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<ScimService>());
+    }
 }
