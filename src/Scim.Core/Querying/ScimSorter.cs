@@ -138,7 +138,18 @@ internal sealed class ScimSorter
     {
         ArgumentNullException.ThrowIfNull(sortBy);
         ArgumentNullException.ThrowIfNull(resourceType);
-        var resolved = _registry.ResolveAttribute(resourceType, sortBy.Trim());
+        var (resolved, implicitValue, compared) = ResolveKey(_registry, resourceType, sortBy);
+        return new SortKey(resolved, implicitValue, compared);
+    }
+
+    /// <summary>
+    /// What a <c>sortBy</c> sorts on, for every store: the attribute, the sub-attribute a
+    /// multi-valued complex attribute sorts by when none is named (its <c>value</c>), and the
+    /// attribute whose values are compared. A complex attribute without one is 400 <c>invalidPath</c>.
+    /// </summary>
+    internal static (ResolvedAttribute Resolved, SchemaAttribute? ImplicitValue, SchemaAttribute Compared) ResolveKey(SchemaRegistry registry, ScimResourceType resourceType, string sortBy)
+    {
+        var resolved = registry.ResolveAttribute(resourceType, sortBy.Trim());
         var compared = resolved.Target;
         SchemaAttribute? implicitValue = null;
         if (compared.Type == AttributeType.Complex)
@@ -148,7 +159,7 @@ internal sealed class ScimSorter
                 ?? throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Cannot sort by the complex attribute '{resolved.Path}'; name one of its sub-attributes.");
         }
 
-        return new SortKey(resolved, implicitValue, compared);
+        return (resolved, implicitValue, compared);
     }
 
     private static Expression KeyExpression(ParameterExpression parameter, SortKey key, AttributeMapping mapping, out CaseFolding? folding)

@@ -516,15 +516,7 @@ internal sealed class JsonResourceSql
 
     private string SortKey(SchemaRegistry registry, string sortBy)
     {
-        var resolved = registry.ResolveAttribute(_type, sortBy.Trim());
-        var compared = resolved.Target;
-        SchemaAttribute? implicitValue = null;
-        if (compared.Type == AttributeType.Complex)
-        {
-            implicitValue = resolved.Attribute.MultiValued ? resolved.Attribute.FindSubAttribute("value") : null;
-            compared = implicitValue
-                ?? throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Cannot sort by the complex attribute '{resolved.Path}'; name one of its sub-attributes.");
-        }
+        var (resolved, implicitValue, compared) = Scim.Core.Querying.ScimSorter.ResolveKey(registry, _type, sortBy);
 
         if (ColumnOf(resolved) is { } column)
         {
