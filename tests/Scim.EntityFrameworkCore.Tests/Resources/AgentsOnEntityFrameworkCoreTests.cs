@@ -159,4 +159,24 @@ public sealed class AgentsOnEntityFrameworkCoreTests
 
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<ScimService>());
     }
+
+    [Fact]
+    public async Task ResourceStore_ContextThatCannotBeMadeAtStartup_IsNotCheckedThere()
+    {
+        // A host's context may need what only a request has (its tenant): the provider is then
+        // not checked when the app starts, and the app starts.
+        var services = new ServiceCollection();
+        services.AddDbContextFactory<RequestOnlyContext>(o => o.UseInMemoryDatabase("never-queried"));
+        services.AddScimCore().AddInMemoryStores().AddAgents().AddEntityFrameworkCoreResourceStore<RequestOnlyContext>("Agent");
+        await using var host = services.BuildServiceProvider();
+        await using var scope = host.CreateAsyncScope();
+
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<ScimService>());
+    }
+
+    private sealed class RequestOnlyContext : DbContext
+    {
+        public RequestOnlyContext(DbContextOptions<RequestOnlyContext> options)
+            : base(options) => throw new InvalidOperationException("No tenant outside a request.");
+    }
 }
