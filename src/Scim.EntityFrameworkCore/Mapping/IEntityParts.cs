@@ -23,9 +23,12 @@ internal interface IEntityParts<TEntity>
     /// <summary>Whether a read with these hints uses any of the parts' attributes (a check that members exist wants the id alone).</summary>
     bool NeededFor(Scim.Core.Stores.ReadHints hints);
 
-    /// <summary>Loads the parts with the entity.</summary>
+    /// <summary>Loads the parts with the entity, tracked (a write, which replaces them).</summary>
     IQueryable<TEntity> Include(IQueryable<TEntity> query);
 
-    /// <summary>Loads the parts of one entity read without them (a compiled read by id: two small queries cost less than one with a join).</summary>
-    Task LoadAsync(Microsoft.EntityFrameworkCore.DbContext db, TEntity entity, CancellationToken cancellationToken);
+    /// <summary>
+    /// Loads the parts of entities read without them, for a read: nothing when a copy in the row
+    /// holds them, otherwise one query for all the entities.
+    /// </summary>
+    Task LoadAsync(Microsoft.EntityFrameworkCore.DbContext db, IReadOnlyList<TEntity> entities, CancellationToken cancellationToken);
 }

@@ -49,5 +49,5 @@ internal sealed class ExtensionsJson<TEntity>(Func<TEntity, string?> read, Actio
 
     public bool NeededFor(Scim.Core.Stores.ReadHints hints) => true;
 
-    public Task LoadAsync(Microsoft.EntityFrameworkCore.DbContext db, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task LoadAsync(Microsoft.EntityFrameworkCore.DbContext db, IReadOnlyList<TEntity> entities, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -105,8 +105,17 @@ public class ScimUserEntity
     /// <summary><c>meta.version</c>.</summary>
     public string Version { get; set; } = string.Empty;
 
-    /// <summary>The values of the multi-valued attributes.</summary>
+    /// <summary>The values of the multi-valued attributes, one row per value: what filters and <c>sortBy</c> query.</summary>
     public List<ScimUserValueEntity> Values { get; set; } = [];
+
+    /// <summary>
+    /// The same values as <see cref="Values"/>, as the JSON object the store writes beside the rows
+    /// (<c>{"emails":[...],...}</c>), so that a read needs no second query. The store keeps the two
+    /// in step on every write. <see langword="null"/> (a row written before this column existed,
+    /// or by code that changed the rows) makes reads take the rows instead; set it to
+    /// <see langword="null"/> when changing <see cref="Values"/> outside the store.
+    /// </summary>
+    public string? ValuesJson { get; set; }
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ namespace Scim.EntityFrameworkCore;
 
 /// <summary>
 /// A user's multi-valued attributes as <see cref="ScimUserValueEntity"/> rows, one per value, in
-/// the order given; and the JSON of extension schemas other than Enterprise User.
+/// the order given (what filters and sorting query), with a JSON copy of them in the user's row
+/// (what reads take: no second query); and the JSON of extension schemas other than Enterprise User.
 /// </summary>
 internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 {
@@ -17,30 +18,23 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public void AddTo(JsonObject tree, ScimUserEntity entity)
     {
-        foreach (var group in entity.Values.OrderBy(v => v.Ordinal).GroupBy(v => v.Attribute, StringComparer.Ordinal))
+        if (entity.ValuesJson is { } json)
         {
-            var array = new JsonArray();
-            foreach (var row in group)
+            // The copy kept beside the rows: the tree takes the parsed nodes as they are.
+            if (JsonNode.Parse(json) is JsonObject copy)
             {
-                var value = new JsonObject();
-                Put(value, "value", row.Value);
-                Put(value, "display", row.Display);
-                Put(value, "type", row.Type);
-                if (row.Primary is { } primary)
+                foreach (var name in Attributes)
                 {
-                    value["primary"] = primary;
+                    if (copy.Remove(name, out var values) && values is JsonArray)
+                    {
+                        tree[name] = values;
+                    }
                 }
-
-                Put(value, "formatted", row.Formatted);
-                Put(value, "streetAddress", row.StreetAddress);
-                Put(value, "locality", row.Locality);
-                Put(value, "region", row.Region);
-                Put(value, "postalCode", row.PostalCode);
-                Put(value, "country", row.Country);
-                array.Add(value);
             }
-
-            tree[group.Key] = array;
+        }
+        else
+        {
+            AddRows(tree, entity.Values.OrderBy(v => v.Ordinal));
         }
 
         _extensions.AddTo(tree, entity);
@@ -83,9 +77,13 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
             }
         }
 
-        // Replaced whole: the old rows are deleted (orphans of a required relationship), the new inserted.
+        // Replaced whole: the old rows are deleted (orphans of a required relationship), the new inserted;
+        // the JSON copy is made from the new rows, so it reads back exactly as the rows would.
         entity.Values.Clear();
         entity.Values.AddRange(rows);
+        var copy = new JsonObject();
+        AddRows(copy, rows);
+        entity.ValuesJson = copy.ToJsonString();
         _extensions.Apply(tree, entity);
     }
 
@@ -110,17 +108,68 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public bool NeededFor(Scim.Core.Stores.ReadHints hints) => Attributes.Any(hints.Includes);
 
-    public async Task LoadAsync(DbContext db, ScimUserEntity entity, CancellationToken cancellationToken)
+    public async Task LoadAsync(DbContext db, IReadOnlyList<ScimUserEntity> entities, CancellationToken cancellationToken)
     {
-        await foreach (var value in ValuesOf.GetValue(db.Model, static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>
-            db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => v.UserId == user).OrderBy(v => v.Id)))(db, entity.Id).WithCancellation(cancellationToken).ConfigureAwait(false))
+        if (entities.Count == 1)
         {
-            entity.Values.Add(value);
+            // A read by id: its own compiled query.
+            var entity = entities[0];
+            if (entity.ValuesJson is null)
+            {
+                await foreach (var value in ValuesOf.GetValue(db.Model, static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>
+                    db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => v.UserId == user).OrderBy(v => v.Id)))(db, entity.Id).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    entity.Values.Add(value);
+                }
+            }
+
+            return;
+        }
+
+        // A page: the rows of the users without a copy (written before the copy existed), in one query per chunk.
+        var missing = entities.Where(e => e.ValuesJson is null).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        foreach (var chunk in missing.Keys.Chunk(500))
+        {
+            var ids = chunk.ToList();
+            foreach (var value in await db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => ids.Contains(v.UserId)).OrderBy(v => v.Id).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                missing[value.UserId].Values.Add(value);
+            }
         }
     }
 
     /// <summary>The compiled query of a user's value rows, per model.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, IAsyncEnumerable<ScimUserValueEntity>>> ValuesOf = new();
+
+    /// <summary>The rows, in the order given, as one array per attribute.</summary>
+    private static void AddRows(JsonObject tree, IEnumerable<ScimUserValueEntity> rows)
+    {
+        foreach (var group in rows.GroupBy(v => v.Attribute, StringComparer.Ordinal))
+        {
+            var array = new JsonArray();
+            foreach (var row in group)
+            {
+                var value = new JsonObject();
+                Put(value, "value", row.Value);
+                Put(value, "display", row.Display);
+                Put(value, "type", row.Type);
+                if (row.Primary is { } primary)
+                {
+                    value["primary"] = primary;
+                }
+
+                Put(value, "formatted", row.Formatted);
+                Put(value, "streetAddress", row.StreetAddress);
+                Put(value, "locality", row.Locality);
+                Put(value, "region", row.Region);
+                Put(value, "postalCode", row.PostalCode);
+                Put(value, "country", row.Country);
+                array.Add(value);
+            }
+
+            tree[group.Key] = array;
+        }
+    }
 
     private static void Put(JsonObject value, string name, string? text)
     {

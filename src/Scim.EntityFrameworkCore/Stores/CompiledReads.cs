@@ -45,11 +45,11 @@ internal static class CompiledReads<TContext, TEntity>
         var parts = shape.Parts;
         return parts is null ? (context, k, t) => compiled(context, (TKey)k, t) : async (context, k, t) =>
         {
-            // The parts (a user's value rows) in a second compiled query: cheaper than a join.
+            // The parts (a user's value rows), when the row holds no copy of them: a second compiled query, cheaper than a join.
             var entity = await compiled(context, (TKey)k, t).ConfigureAwait(false);
             if (entity is not null)
             {
-                await parts.LoadAsync(context, entity, CancellationToken.None).ConfigureAwait(false);
+                await parts.LoadAsync(context, [entity], CancellationToken.None).ConfigureAwait(false);
             }
 
             return entity;

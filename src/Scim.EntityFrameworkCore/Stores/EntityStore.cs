@@ -81,6 +81,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         try
         {
             var rows = query.Count == 0 ? [] : await Prepare(plan.Page, lease.Context).ToListAsync(cancellationToken).ConfigureAwait(false);
+            await LoadPartsAsync(lease.Context, rows, query.Hints, cancellationToken).ConfigureAwait(false);
 
             // A page of index paging that is not full ends the matches: their number is known without
             // counting them (a lookup by userName or externalId, the IdPs' most common query).
@@ -206,11 +207,24 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         return [.. entities.Select(Shape.IdOf)];
     }
 
-    /// <summary>The tenant's rows (all rows for a single-tenant map).</summary>
+    /// <summary>
+    /// The tenant's rows (all rows for a single-tenant map). A write (no <paramref name="hints"/>)
+    /// takes their parts with them, tracked, to replace them; a read loads what its hints need
+    /// after the page (<see cref="LoadPartsAsync"/>), where a copy in the row may spare the query.
+    /// </summary>
     protected IQueryable<TEntity> Rows(TContext db, ScimContext context, ReadHints? hints = null)
     {
         var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
-        return Shape.Parts is { } parts && (hints is null || parts.NeededFor(hints)) ? parts.Include(rows) : rows;
+        return Shape.Parts is { } parts && hints is null ? parts.Include(rows) : rows;
+    }
+
+    /// <summary>The parts a read's hints need, of the rows read without them.</summary>
+    private async Task LoadPartsAsync(TContext db, List<TEntity> rows, ReadHints hints, CancellationToken cancellationToken)
+    {
+        if (rows.Count > 0 && Shape.Parts is { } parts && parts.NeededFor(hints))
+        {
+            await parts.LoadAsync(db, rows, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
