@@ -100,7 +100,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         var nested = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(ScimGroupMemberEntity)], Rows(db).AsQueryable().Expression, Expression.Quote(isNested));
         foreach (var chunk in memberIds.Distinct(StringComparer.Ordinal).Chunk(Chunk))
         {
-            var links = await Join<TGroup, string, string>(Rows(db).Where(m => chunk.Contains(m.MemberId)), groups, m => m.GroupId, m => m.MemberId, groupKeyOfGroup, displayName, nested).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var links = await LinksAsync<TGroup, string, string>(Rows(db).Where(m => chunk.Contains(m.MemberId)), groups, m => m.GroupId, m => m.MemberId, groupKeyOfGroup, displayName, nested, cancellationToken).ConfigureAwait(false);
             result.AddRange(links.Select(l => (l.Member, l.Group, l.Name)));
             if (links.Count > 0)
             {

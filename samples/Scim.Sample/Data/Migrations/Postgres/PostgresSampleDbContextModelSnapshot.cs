@@ -210,6 +210,9 @@ namespace Scim.Sample.Data.Migrations.Postgres
 
                     b.HasIndex("Tenant", "ExternalId");
 
+                    b.HasIndex("Tenant", "Id")
+                        .HasFilter("\"Tenant\" IS NOT NULL");
+
                     b.HasIndex("Tenant", "NormalizedDisplayName");
 
                     b.ToTable("ScimGroups", (string)null);
@@ -295,6 +298,9 @@ namespace Scim.Sample.Data.Migrations.Postgres
                     b.HasKey("ResourceType", "Id");
 
                     b.HasIndex("Tenant", "ResourceType", "ExternalId");
+
+                    b.HasIndex("Tenant", "ResourceType", "Id")
+                        .HasFilter("\"Tenant\" IS NOT NULL");
 
                     b.HasIndex("Tenant", "ResourceType", "UniqueValue")
                         .IsUnique();
@@ -438,6 +444,9 @@ namespace Scim.Sample.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("Tenant", "ExternalId");
+
+                    b.HasIndex("Tenant", "Id")
+                        .HasFilter("\"Tenant\" IS NOT NULL");
 
                     b.HasIndex("Tenant", "NormalizedUserName")
                         .IsUnique();

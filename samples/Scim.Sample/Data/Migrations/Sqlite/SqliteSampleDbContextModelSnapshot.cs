@@ -201,6 +201,9 @@ namespace Scim.Sample.Data.Migrations.Sqlite
 
                     b.HasIndex("Tenant", "ExternalId");
 
+                    b.HasIndex("Tenant", "Id")
+                        .HasFilter("\"Tenant\" IS NOT NULL");
+
                     b.HasIndex("Tenant", "NormalizedDisplayName");
 
                     b.ToTable("ScimGroups", (string)null);
@@ -286,6 +289,9 @@ namespace Scim.Sample.Data.Migrations.Sqlite
                     b.HasKey("ResourceType", "Id");
 
                     b.HasIndex("Tenant", "ResourceType", "ExternalId");
+
+                    b.HasIndex("Tenant", "ResourceType", "Id")
+                        .HasFilter("\"Tenant\" IS NOT NULL");
 
                     b.HasIndex("Tenant", "ResourceType", "UniqueValue")
                         .IsUnique();
@@ -429,6 +435,9 @@ namespace Scim.Sample.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("Tenant", "ExternalId");
+
+                    b.HasIndex("Tenant", "Id")
+                        .HasFilter("\"Tenant\" IS NOT NULL");
 
                     b.HasIndex("Tenant", "NormalizedUserName")
                         .IsUnique();
