@@ -370,10 +370,18 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     private static Expression<Func<TMember, bool>> Is<TKey>(Expression<Func<TMember, TKey>> key, TKey value) =>
         Expression.Lambda<Func<TMember, bool>>(Expression.Equal(key.Body, QueryParameter.Of(value)), key.Parameters);
 
-    private static Expression<Func<TMember, bool>> In<TKey>(Expression<Func<TMember, TKey>> key, TKey[] values) =>
-        Expression.Lambda<Func<TMember, bool>>(
-            Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TKey)], QueryParameter.Of(values), key.Body),
-            key.Parameters);
+    /// <remarks>
+    /// One parameter per value (<c>IN (@p1, @p2)</c>), not one array: PostgreSQL's generic plan of a
+    /// prepared statement, not knowing an array's length, searched a group's members by the group's
+    /// key alone and filtered, reading all 6,000 rows of a large group to find one.
+    /// </remarks>
+    private static Expression<Func<TMember, bool>> In<TKey>(Expression<Func<TMember, TKey>> key, TKey[] values)
+    {
+        // EF.MultipleParameters(values), an extension member of EF.
+        var parameter = QueryParameter.Of(values);
+        var each = Expression.Call(typeof(EFExtensions), "MultipleParameters", [parameter.Type], parameter);
+        return Expression.Lambda<Func<TMember, bool>>(Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TKey)], each, key.Body), key.Parameters);
+    }
 
     /// <summary><c>m =&gt; new KeyPair(m.GroupKey, m.MemberKey)</c>.</summary>
     private Expression<Func<TMember, KeyPair>> Pair()

@@ -131,7 +131,8 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         foreach (var chunk in members.DistinctBy(m => m.Value, StringComparer.Ordinal).Chunk(Chunk))
         {
             var ids = chunk.Select(m => m.Value!).ToArray();
-            var present = (await Rows(db).Where(m => m.GroupId == group && ids.Contains(m.MemberId)).Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            // One parameter per id, not an array: see Membership.In.
+            var present = (await Rows(db).Where(m => m.GroupId == group && EF.MultipleParameters(ids).Contains(m.MemberId)).Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var users = chunk.Where(m => !present.Contains(m.Value!) && KindOf(m) == MemberKind.User).Select(m => m.Value!).ToArray();
             if (users.Length > 0)
             {
@@ -174,7 +175,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         var removed = new List<string>();
         foreach (var chunk in memberIds.Distinct(StringComparer.Ordinal).Chunk(Chunk))
         {
-            var rows = Rows(db).Where(m => m.GroupId == group && chunk.Contains(m.MemberId));
+            var rows = Rows(db).Where(m => m.GroupId == group && EF.MultipleParameters(chunk).Contains(m.MemberId));
             var present = await rows.Select(m => m.MemberId).ToListAsync(cancellationToken).ConfigureAwait(false);
             if (present.Count > 0)
             {
