@@ -36,7 +36,8 @@ public sealed class PagePlanTests
             app.Sql.Clear();
             var page = (await client.Get(path)).Expect(HttpStatusCode.OK, app.Errors).Json;
             Assert.NotEmpty(page["Resources"]!.AsArray());
-            var commands = app.Sql.Commands;
+            // The event outbox's delivery polls on its own in the background: its statements are not the page's.
+            var commands = app.Sql.Commands.Where(c => !c.Text.Contains("\"ScimEvent", StringComparison.Ordinal)).ToList();
             Assert.NotEmpty(commands);
             foreach (var command in commands)
             {

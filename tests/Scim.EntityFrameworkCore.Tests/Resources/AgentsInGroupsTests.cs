@@ -118,7 +118,7 @@ public abstract class AgentsInGroupsTests
         var forLarge = app.Sql.Commands;
 
         // Deltas: the same statements, text for text, whatever the group's size (none reads the member list).
-        Assert.Equal(forSmall.Select(c => c.Text), forLarge.Select(c => c.Text));
+        Assert.Equal(OfTheRequest(forSmall), OfTheRequest(forLarge));
         Assert.Equal(41, (await MembersAsync(client, large)).Count);
     }
 
@@ -286,6 +286,16 @@ public abstract class AgentsInGroupsTests
     }
 
     /// <summary>A host with the SCIM tables and the table of other types, serving agents beside users and groups over HTTP.</summary>
+
+    /// <summary>
+    /// The statements a request sent: the event outbox's delivery, which polls on its own in the
+    /// background (its turn's advisory lock, its claims and reads of <c>ScimEvents</c> and
+    /// <c>ScimEventDeliveries</c>), is left out; the request's own event row (an <c>INSERT</c>) stays.
+    /// </summary>
+    private static List<string> OfTheRequest(IEnumerable<SqlCommand> commands) =>
+        [.. commands.Select(c => c.Text).Where(text => !text.Contains("pg_advisory_xact_lock", StringComparison.Ordinal)
+            && (!text.Contains("\"ScimEvent", StringComparison.Ordinal) || text.TrimStart().StartsWith("INSERT", StringComparison.Ordinal)))];
+
     private sealed class AgentsApp : IAsyncDisposable
     {
         private const string Token = "agents-in-groups-token-7d1e";
