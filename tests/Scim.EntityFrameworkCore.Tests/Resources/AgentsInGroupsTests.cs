@@ -119,6 +119,13 @@ public abstract class AgentsInGroupsTests
 
         // Deltas: the same statements, text for text, whatever the group's size (none reads the member list).
         Assert.Equal(OfTheRequest(forSmall), OfTheRequest(forLarge));
+
+        // The check of which named members are there: one parameter per id, never an array, whose
+        // generic plan on PostgreSQL searched the group by its key alone.
+        var check = Assert.Single(forLarge, c => c.Text.Contains("FROM \"ScimGroupMembers\"", StringComparison.Ordinal) && c.Text.Contains("\"GroupId\" =", StringComparison.Ordinal)).Text;
+        Assert.True(check.Contains("\"MemberId\" IN (@", StringComparison.Ordinal) || check.Contains("\"MemberId\" = @", StringComparison.Ordinal), check);
+        Assert.DoesNotContain("ANY", check, StringComparison.Ordinal);
+        Assert.DoesNotContain("json_each", check, StringComparison.Ordinal);
         Assert.Equal(41, (await MembersAsync(client, large)).Count);
     }
 
