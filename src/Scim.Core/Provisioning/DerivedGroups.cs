@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
@@ -96,11 +97,8 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
             // No nested groups above these (the usual case): every membership is direct.
             foreach (var membership in direct)
             {
-                if (!result.TryGetValue(membership.MemberId, out var list))
-                {
-                    result[membership.MemberId] = list = [];
-                }
-
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(result, membership.MemberId, out _);
+                list ??= [];
                 if (!Listed(list, membership.GroupId))
                 {
                     list.Add(entries.Direct(membership));
@@ -168,6 +166,7 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
         // One map per kind, keyed by the id alone: ordinal string keys hash fast, tuples of strings do not.
         private readonly Dictionary<string, UserGroup>? _direct = memberships > 1 ? new(StringComparer.Ordinal) : null;
         private Dictionary<string, UserGroup>? _indirect;
+        private UserGroup? _last;
 
         public UserGroup Direct(MemberGroup membership) => Of(membership, _direct, "direct");
 
@@ -180,9 +179,18 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
                 return Make(locations, membership, kind);
             }
 
-            if (!made.TryGetValue(membership.GroupId, out var entry))
+            // A page of users of one group asks for the same entry over and over: the last one is
+            // checked first, without hashing the id.
+            if (made == _direct && _last is { } last && string.Equals(last.Value, membership.GroupId, StringComparison.Ordinal))
             {
-                made[membership.GroupId] = entry = Make(locations, membership, kind);
+                return last;
+            }
+
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(made, membership.GroupId, out _);
+            entry ??= Make(locations, membership, kind);
+            if (made == _direct)
+            {
+                _last = entry;
             }
 
             return entry;

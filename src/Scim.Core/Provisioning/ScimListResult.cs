@@ -89,9 +89,10 @@ public sealed class ScimListResult
         }
 
         writer.WriteStartArray(nameof(Resources));
+        var repeats = Resources.Count > 1 ? new RepeatedFields() : null;
         foreach (var resource in Resources)
         {
-            resource.WriteTo(writer);
+            resource.WriteTo(writer, repeats);
         }
 
         writer.WriteEndArray();

@@ -9,7 +9,7 @@ namespace Scim.Core.Provisioning;
 
 /// <summary>
 /// One resource returned by the service. <see cref="Resource"/> is the stored state (read-only);
-/// <see cref="WriteTo"/> writes the response body: projected by the request's <c>attributes</c> /
+/// <see cref="WriteTo(Utf8JsonWriter)"/> writes the response body: projected by the request's <c>attributes</c> /
 /// <c>excludedAttributes</c> and <c>returned</c>, with <c>meta.location</c> and, for users, the
 /// derived <c>groups</c>. <c>password</c> is never in it.
 /// </summary>
@@ -71,12 +71,15 @@ public sealed class ScimResourceResult
 
     /// <summary>Writes the response body, straight from the typed resource when the projection keeps everything.</summary>
     /// <param name="writer">The writer.</param>
-    public void WriteTo(Utf8JsonWriter writer)
+    public void WriteTo(Utf8JsonWriter writer) => WriteTo(writer, null);
+
+    /// <summary>Writes the response body; <paramref name="repeats"/> is shared by the resources of one list response.</summary>
+    internal void WriteTo(Utf8JsonWriter writer, RepeatedFields? repeats)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (_projection.IsPassThrough)
         {
-            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups, _derived));
+            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups, _derived, repeats));
         }
         else
         {

@@ -116,6 +116,29 @@ internal sealed class JsonEmitter
         _comma = true;
     }
 
+    /// <summary>
+    /// Writes an object's fields (right after its <c>{</c>) with <paramref name="writeFields"/>, or
+    /// copies the bytes <paramref name="repeats"/> kept from writing the same instance before.
+    /// </summary>
+    public void RepeatableFields<T>(T item, Action<JsonEmitter, T> writeFields, RepeatedFields repeats)
+        where T : class
+    {
+        if (repeats.Find(item) is { } encoded)
+        {
+            if (encoded.Length > 0)
+            {
+                Bytes(encoded);
+                _comma = true;
+            }
+
+            return;
+        }
+
+        var start = _length;
+        writeFields(this, item);
+        repeats.Keep(item, _buffer.AsSpan(start, _length - start));
+    }
+
     public void StringValue(string value)
     {
         Separator();
@@ -325,5 +348,39 @@ internal sealed class JsonEmitter
         {
             Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
         }
+    }
+}
+
+/// <summary>
+/// The encoded fields of the last few objects one response shares between its resources, by
+/// reference: a page's users in one group share one <c>groups</c> entry, encoded once and copied
+/// for the others. Lives for one response, which changes nothing while it is written.
+/// </summary>
+internal sealed class RepeatedFields
+{
+    private readonly object?[] _items = new object?[4];
+    private readonly byte[]?[] _encoded = new byte[]?[4];
+    private int _next;
+
+    /// <summary>The bytes kept for this instance, or <see langword="null"/>.</summary>
+    public byte[]? Find(object item)
+    {
+        for (var i = 0; i < _items.Length; i++)
+        {
+            if (ReferenceEquals(_items[i], item))
+            {
+                return _encoded[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Keeps a copy of an instance's bytes, in place of the oldest kept.</summary>
+    public void Keep(object item, ReadOnlySpan<byte> encoded)
+    {
+        var slot = _next++ & (_items.Length - 1);
+        _items[slot] = item;
+        _encoded[slot] = encoded.ToArray();
     }
 }

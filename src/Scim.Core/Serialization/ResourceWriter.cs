@@ -158,7 +158,7 @@ internal static class ResourceWriter
         WriteArray(writer, Ims, user.StoredIms, WriteValue);
         WriteArray(writer, Photos, user.StoredPhotos, WriteValue);
         WriteArray(writer, Addresses, user.StoredAddresses, WriteAddress);
-        WriteArray(writer, Groups, response.IsResponse ? response.Groups : user.StoredGroups, WriteGroup);
+        WriteArray(writer, Groups, response.IsResponse ? response.Groups : user.StoredGroups, WriteGroup, response.Repeats);
         WriteArray(writer, Entitlements, user.StoredEntitlements, WriteValue);
         WriteArray(writer, Roles, user.StoredRoles, WriteValue);
         WriteArray(writer, X509Certificates, user.StoredX509Certificates, WriteValue);
@@ -305,7 +305,7 @@ internal static class ResourceWriter
     }
 
     /// <summary>Writes a list as an array of objects, a null element as <c>null</c>; nothing when the list is null or empty (RFC 7643 §2.5).</summary>
-    private static void WriteArray<T>(JsonEmitter writer, ReadOnlySpan<byte> name, IReadOnlyList<T>? items, Action<JsonEmitter, T> writeFields)
+    private static void WriteArray<T>(JsonEmitter writer, ReadOnlySpan<byte> name, IReadOnlyList<T>? items, Action<JsonEmitter, T> writeFields, RepeatedFields? repeats = null)
         where T : class
     {
         if (items is not { Count: > 0 })
@@ -323,7 +323,15 @@ internal static class ResourceWriter
             }
 
             writer.StartObject();
-            writeFields(writer, item);
+            if (repeats is null)
+            {
+                writeFields(writer, item);
+            }
+            else
+            {
+                writer.RepeatableFields(item, writeFields, repeats);
+            }
+
             writer.EndObject();
         }
 
@@ -443,8 +451,11 @@ internal static class ResourceWriter
 /// What a response adds to a stored resource when it is written: the resource type's name and
 /// the URL prefix for <c>meta</c>, and a user's derived <c>groups</c>.
 /// </summary>
-internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups, JsonObject? derived = null)
+internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups, JsonObject? derived = null, RepeatedFields? repeats = null)
 {
+    /// <summary>For the resources of one list response: the <c>groups</c> entries they share, encoded once.</summary>
+    public RepeatedFields? Repeats { get; } = repeats;
+
     /// <summary>A host type's derived reference attributes (an agent's <c>applications</c>), by name, written instead of stored values.</summary>
     public JsonObject? Derived { get; } = derived;
 

@@ -62,6 +62,47 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public async Task ListWriteTo_UsersSharingGroupEntries_AreWrittenAsEachAlone()
+    {
+        // A page's users share one groups entry per group; the writer encodes each shared entry once
+        // and copies it, keeping the last few. Six groups (more than it keeps), met in an order that
+        // comes back to old ones, with indirect entries and a display name that needs escaping.
+        using var kit = new ServiceKit();
+        var ct = TestContext.Current.CancellationToken;
+        var users = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            users.Add(await kit.CreateUserAsync($"user{i:D2}"));
+        }
+
+        string[] names = ["Zero", "One \"quoted\" é", "Two", "Three", "Four", "Five"];
+        var groups = new List<string>();
+        for (var g = 0; g < names.Length; g++)
+        {
+            groups.Add(await kit.CreateGroupAsync(names[g], null, [.. users.Where((_, i) => (i + g) % 3 == 0 || i % names.Length == g)]));
+        }
+
+        await kit.CreateGroupAsync("Parent", null, groups[1], groups[4]);
+
+        var list = await kit.Service.ListAsync(ServiceKit.Context, "Users", new ScimListRequest { SortBy = "userName" }, ct);
+        var written = Written(list.WriteTo);
+
+        Assert.True(JsonNode.DeepEquals(list.ToJson(), written), written.ToJsonString());
+        var resources = written["Resources"]!.AsArray();
+        Assert.Equal(users.Count, resources.Count);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var alone = Written((await kit.Service.GetAsync(ServiceKit.Context, "Users", users[i], cancellationToken: ct)).WriteTo);
+            Assert.True(JsonNode.DeepEquals(alone, resources[i]), $"alone: {alone.ToJsonString()}\nin the list: {resources[i]!.ToJsonString()}");
+            Assert.True(resources[i]!["groups"]!.AsArray().Count >= 2);
+        }
+
+        var entries = resources.SelectMany(r => r!["groups"]!.AsArray()).ToList();
+        Assert.Contains(entries, e => (string?)e!["display"] == names[1] && (string?)e["type"] == "direct");
+        Assert.Contains(entries, e => (string?)e!["display"] == "Parent" && (string?)e["type"] == "indirect");
+    }
+
+    [Fact]
     public async Task StoredUser_IsNotChangedByRendering()
     {
         using var kit = new ServiceKit();
