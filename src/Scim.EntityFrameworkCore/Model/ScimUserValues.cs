@@ -18,17 +18,17 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public void AddTo(JsonObject tree, ScimUserEntity entity)
     {
-        if (entity.ValuesJson is { } json)
+        // The copy kept beside the rows (parsed already when a read checked it), the tree taking
+        // its nodes as they are; the rows when there is none or it is not a JSON object (text
+        // written by other code), which reads then load (LoadAsync) and writes always have.
+        var copy = Checked.TryGetValue(entity, out var parsed) && Checked.Remove(entity) ? parsed : CopyOf(entity);
+        if (copy is not null)
         {
-            // The copy kept beside the rows: the tree takes the parsed nodes as they are.
-            if (JsonNode.Parse(json) is JsonObject copy)
+            foreach (var name in Attributes)
             {
-                foreach (var name in Attributes)
+                if (copy.Remove(name, out var values) && values is JsonArray)
                 {
-                    if (copy.Remove(name, out var values) && values is JsonArray)
-                    {
-                        tree[name] = values;
-                    }
+                    tree[name] = values;
                 }
             }
         }
@@ -114,7 +114,7 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
         {
             // A read by id: its own compiled query.
             var entity = entities[0];
-            if (entity.ValuesJson is null)
+            if (!Usable(entity))
             {
                 await foreach (var value in ValuesOf.GetValue(db.Model, static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>
                     db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => v.UserId == user).OrderBy(v => v.Id)))(db, entity.Id).WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -127,7 +127,7 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
         }
 
         // A page: the rows of the users without a copy (written before the copy existed), in one query per chunk.
-        var missing = entities.Where(e => e.ValuesJson is null).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var missing = entities.Where(e => !Usable(e)).ToDictionary(e => e.Id, StringComparer.Ordinal);
         foreach (var chunk in missing.Keys.Chunk(500))
         {
             var ids = chunk.ToList();
@@ -135,6 +135,39 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
             {
                 missing[value.UserId].Values.Add(value);
             }
+        }
+    }
+
+    /// <summary>Copies parsed by the read that checked them, for <see cref="AddTo"/> to take without parsing again.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScimUserEntity, JsonObject> Checked = new();
+
+    /// <summary>Whether the entity's copy can be read (kept parsed for <see cref="AddTo"/>); when not, its rows are.</summary>
+    private static bool Usable(ScimUserEntity entity)
+    {
+        if (CopyOf(entity) is not { } copy)
+        {
+            return false;
+        }
+
+        Checked.AddOrUpdate(entity, copy);
+        return true;
+    }
+
+    /// <summary>The entity's copy as a JSON object, or <see langword="null"/> when there is none or it is not one.</summary>
+    private static JsonObject? CopyOf(ScimUserEntity entity)
+    {
+        if (entity.ValuesJson is not { } json)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 
