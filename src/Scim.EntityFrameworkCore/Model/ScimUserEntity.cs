@@ -116,6 +116,12 @@ public class ScimUserEntity
     /// <see langword="null"/> when changing <see cref="Values"/> outside the store.
     /// </summary>
     public string? ValuesJson { get; set; }
+
+    /// <summary>
+    /// <see cref="ValuesJson"/> parsed by the read that checked it, for building the resource
+    /// without parsing it again (a field: never mapped to a column).
+    /// </summary>
+    internal System.Text.Json.Nodes.JsonObject? CheckedValues;
 }
 
 /// <summary>

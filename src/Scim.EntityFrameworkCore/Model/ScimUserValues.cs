@@ -21,7 +21,8 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
         // The copy kept beside the rows (parsed already when a read checked it), the tree taking
         // its nodes as they are; the rows when there is none or it is not a JSON object (text
         // written by other code), which reads then load (LoadAsync) and writes always have.
-        var copy = Checked.TryGetValue(entity, out var parsed) && Checked.Remove(entity) ? parsed : CopyOf(entity);
+        var copy = entity.CheckedValues ?? CopyOf(entity);
+        entity.CheckedValues = null;
         if (copy is not null)
         {
             foreach (var name in Attributes)
@@ -138,9 +139,6 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
         }
     }
 
-    /// <summary>Copies parsed by the read that checked them, for <see cref="AddTo"/> to take without parsing again.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScimUserEntity, JsonObject> Checked = new();
-
     /// <summary>Whether the entity's copy can be read (kept parsed for <see cref="AddTo"/>); when not, its rows are.</summary>
     private static bool Usable(ScimUserEntity entity)
     {
@@ -149,7 +147,7 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
             return false;
         }
 
-        Checked.AddOrUpdate(entity, copy);
+        entity.CheckedValues = copy;
         return true;
     }
 
