@@ -28,4 +28,10 @@ internal static class ResourceTrees
 
     /// <summary>The group of a tree.</summary>
     public static Group ToGroup(JsonObject tree) => ScimSerializer.ToGroup(tree);
+
+    /// <summary>The user of a tree the caller gives up (a store's tree made for this read): taken apart, not copied.</summary>
+    public static User OwnedToUser(JsonObject tree) => ScimSerializer.ToUser(tree, owned: true);
+
+    /// <summary>The group of a tree the caller gives up: taken apart, not copied.</summary>
+    public static Group OwnedToGroup(JsonObject tree) => ScimSerializer.ToGroup(tree, owned: true);
 }

@@ -185,22 +185,24 @@ public sealed class ScimSerializer
     }
 
     /// <summary>The typed user of a canonical JSON tree (for example one a PATCH was applied to).</summary>
-    /// <param name="resource">The user in canonical JSON; not changed.</param>
+    /// <param name="resource">The user in canonical JSON; not changed unless <paramref name="owned"/>.</param>
+    /// <param name="owned">The caller gives the tree up (a store's tree made for this call): it is taken apart rather than copied.</param>
     /// <returns>The user.</returns>
     /// <exception cref="ScimException">400 <c>invalidValue</c> when a value does not fit the typed model.</exception>
-    internal static User ToUser(JsonObject resource) => FromTree(resource, ScimJson.UserInfo, "User");
+    internal static User ToUser(JsonObject resource, bool owned = false) => FromTree(resource, ScimJson.UserInfo, "User", owned);
 
     /// <summary>The typed group of a canonical JSON tree.</summary>
-    /// <param name="resource">The group in canonical JSON; not changed.</param>
+    /// <param name="resource">The group in canonical JSON; not changed unless <paramref name="owned"/>.</param>
+    /// <param name="owned">The caller gives the tree up: it is taken apart rather than copied.</param>
     /// <returns>The group.</returns>
     /// <exception cref="ScimException">400 <c>invalidValue</c> when a value does not fit the typed model.</exception>
-    internal static Group ToGroup(JsonObject resource) => FromTree(resource, ScimJson.GroupInfo, "Group");
+    internal static Group ToGroup(JsonObject resource, bool owned = false) => FromTree(resource, ScimJson.GroupInfo, "Group", owned);
 
-    private static T FromTree<T>(JsonObject resource, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string name)
+    private static T FromTree<T>(JsonObject resource, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string name, bool owned)
         where T : ScimResource
     {
         ArgumentNullException.ThrowIfNull(resource);
-        var copy = (JsonObject)resource.DeepClone();
+        var copy = owned ? resource : (JsonObject)resource.DeepClone();
         copy.Remove("schemas");
         return Materialize(copy, typeInfo, name);
     }

@@ -11,7 +11,7 @@ namespace Scim.EntityFrameworkCore;
 /// and writes the same few rows as for a group of 10. Members are users.
 /// </summary>
 internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvider services, EntityStoreShared<TGroup> shared, Membership<TMember> membership)
-    : EntityStore<TContext, TGroup, Group>(services, shared, ResourceTrees.ToGroup), IGroupStore, IGroupNestingStore
+    : EntityStore<TContext, TGroup, Group>(services, shared, ResourceTrees.OwnedToGroup), IGroupStore, IGroupNestingStore
     where TContext : DbContext
     where TGroup : class
     where TMember : class

@@ -42,6 +42,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
     protected EntityShape<TEntity> Shape => Shared.Shape;
 
+    /// <summary>The resource of a tree made for the call (<see cref="EntityShape{TEntity}.ToTree"/>), which it takes apart.</summary>
     protected Func<JsonObject, TResource> FromTree { get; }
 
     /// <summary>Cursors are keysets on the key: they do not expire.</summary>
