@@ -14,8 +14,8 @@ namespace Scim.EntityFrameworkCore;
 internal abstract class Membership<TMember>
     where TMember : class
 {
-    /// <summary>At most this many keys in one IN list (SQLite allows 32,766 parameters, PostgreSQL 65,535).</summary>
-    protected const int Chunk = 500;
+    /// <summary>At most this many keys in one IN list (<see cref="SqlLists.Chunk"/>).</summary>
+    protected const int Chunk = SqlLists.Chunk;
 
     /// <summary>The members of one group.</summary>
     public abstract Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey, CancellationToken cancellationToken);

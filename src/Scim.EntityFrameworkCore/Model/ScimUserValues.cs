@@ -129,7 +129,7 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
         // A page: the rows of the users without a copy (written before the copy existed), in one query per chunk.
         var missing = entities.Where(e => !Usable(e)).ToDictionary(e => e.Id, StringComparer.Ordinal);
-        foreach (var chunk in missing.Keys.Chunk(500))
+        foreach (var chunk in missing.Keys.Chunk(SqlLists.Chunk))
         {
             var ids = chunk.ToList();
             foreach (var value in await db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => ids.Contains(v.UserId)).OrderBy(v => v.Id).ToListAsync(cancellationToken).ConfigureAwait(false))

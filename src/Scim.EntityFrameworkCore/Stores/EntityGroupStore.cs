@@ -105,7 +105,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
             // this tenant's groups go now (another tenant's groups are not this request's to change).
             var listing = (await membership.GroupsOfAsync(db, [memberId], cancellationToken).ConfigureAwait(false)).Select(p => p.GroupKey).ToList();
             var fromRows = new List<object>();
-            foreach (var chunk in listing.Chunk(500))
+            foreach (var chunk in listing.Chunk(SqlLists.Chunk))
             {
                 foreach (var group in await Rows(db, context).AsNoTracking().Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -117,7 +117,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
             var keys = fromRows.Concat(formerGroupIds.Select(Shape.KeyOf).OfType<object>()).Distinct().ToList();
             var changed = new List<string>();
-            foreach (var chunk in keys.Chunk(500))
+            foreach (var chunk in keys.Chunk(SqlLists.Chunk))
             {
                 foreach (var group in await Rows(db, context).Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
                 {
