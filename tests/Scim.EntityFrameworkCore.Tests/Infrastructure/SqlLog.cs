@@ -12,6 +12,16 @@ public sealed class SqlLog : DbCommandInterceptor
     /// <summary>The commands since the last <see cref="Clear"/>, in order.</summary>
     public IReadOnlyList<SqlCommand> Commands => [.. _commands];
 
+    /// <summary>
+    /// The commands since the last <see cref="Clear"/> that requests sent, in order: without the
+    /// event outbox's delivery, which polls on its own in the background (its advisory lock on
+    /// PostgreSQL and its statements over the <c>ScimEvent...</c> tables). A request's own event
+    /// row, an <c>INSERT</c>, stays.
+    /// </summary>
+    public IReadOnlyList<SqlCommand> RequestCommands =>
+        [.. _commands.Where(c => !c.Text.Contains("pg_advisory_xact_lock", StringComparison.Ordinal)
+            && (!c.Text.Contains("\"ScimEvent", StringComparison.Ordinal) || c.Text.TrimStart().StartsWith("INSERT", StringComparison.Ordinal)))];
+
     /// <summary>Forgets the commands recorded so far.</summary>
     public void Clear() => _commands.Clear();
 

@@ -58,9 +58,7 @@ public abstract class ReadStatementsTests
     private static List<string> Names(JsonNode user) =>
         [.. (user["groups"]?.AsArray() ?? []).Select(g => (string)g!["display"]!).Order(StringComparer.Ordinal)];
 
-    // The event outbox's delivery polls on its own in the background: its statements are not the read's.
-    private static int Statements(ScimTablesApp app) =>
-        app.Sql.Commands.Count(c => !c.Text.Contains("\"ScimEvent", StringComparison.Ordinal));
+    private static int Statements(ScimTablesApp app) => app.Sql.RequestCommands.Count;
 }
 
 /// <summary>The reads' statements on SQLite.</summary>
