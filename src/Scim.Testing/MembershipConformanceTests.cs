@@ -170,6 +170,41 @@ public abstract class MembershipConformanceTests : StoreConformanceTests
             result.Select(m => $"{m.MemberId} {m.GroupId} {m.GroupDisplayName}").Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A user store that reads users' groups with them (<see cref="IUserGroupsStore"/>, for this
+    /// group store): a user read by id or listed carries its direct groups with their names, a user
+    /// in none an empty list, and the groups follow membership changes.
+    /// </summary>
+    [Fact]
+    public async Task UserReads_OfAStoreThatReadsGroups_CarryTheDirectGroups()
+    {
+        Assert.SkipUnless(Users is IUserGroupsStore reading && reading.ReadsGroupsOf(Groups), $"{Users.GetType().Name} does not read users' groups with them (IUserGroupsStore)");
+        var users = await CreateUsersAsync(3);
+        var admins = await CreateAsync(NewGroup("Admins", users[..1]));
+        var staff = await CreateAsync(NewGroup("Staff", users[..2]));
+        var expected = new Dictionary<string, List<string>>
+        {
+            [users[0]] = Sorted([$"{admins} Admins", $"{staff} Staff"]),
+            [users[1]] = [$"{staff} Staff"],
+            [users[2]] = [],
+        };
+
+        foreach (var user in users)
+        {
+            var read = await Users.GetAsync(Context, user, ReadHints.All, Cancellation);
+            Assert.Equal(expected[user], Sorted(read!.Groups.Select(g => $"{g.Value} {g.Display}")));
+        }
+
+        var page = await Users.QueryAsync(Context, new ScimQuery { Count = 100, Hints = ReadHints.All }, Cancellation);
+        var listed = page.Resources.Where(u => expected.ContainsKey(u.Id!)).ToList();
+        Assert.Equal(3, listed.Count);
+        Assert.All(listed, u => Assert.Equal(expected[u.Id!], Sorted(u.Groups.Select(g => $"{g.Value} {g.Display}"))));
+
+        await Groups.PatchAsync(Context, Delta(staff, "2", add: [users[2]], remove: [users[0]]), Cancellation);
+        Assert.Equal([$"{admins} Admins"], (await Users.GetAsync(Context, users[0], ReadHints.All, Cancellation))!.Groups.Select(g => $"{g.Value} {g.Display}"));
+        Assert.Equal([$"{staff} Staff"], (await Users.GetAsync(Context, users[2], ReadHints.All, Cancellation))!.Groups.Select(g => $"{g.Value} {g.Display}"));
+    }
+
     /// <summary>A group that is a member of another group is reported as its member, beside the users.</summary>
     [Fact]
     public async Task GetGroupsOfMembersAsync_NestedGroup_ReportsTheGroupsItIsIn()

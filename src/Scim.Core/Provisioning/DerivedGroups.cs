@@ -19,11 +19,50 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
         // The direct groups first: a user in none (the usual case) costs one store call, and
         // whether groups nest is asked only of a user that has groups.
         var direct = await groups.GetGroupsOfMembersAsync(context, [userId], cancellationToken).ConfigureAwait(false);
-        if (direct.Count == 0)
+        return direct.Count == 0 ? null : await OfOneAsync(context, userId, direct, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The groups of one user whose store read its direct groups with it (<see cref="IUserGroupsStore"/>):
+    /// the group store is asked only whether groups nest, and then for the groups above.
+    /// </summary>
+    public ValueTask<List<UserGroup>?> OfReadUserAsync(ScimContext context, User user, CancellationToken cancellationToken)
+    {
+        var stored = user.StoredGroups;
+        return stored.Count == 0 || DirectOf(user, stored, []) is not { Count: > 0 } direct ? new((List<UserGroup>?)null) : OfOneAsync(context, user.Id!, direct, cancellationToken);
+    }
+
+    /// <summary>The groups of each user of a page whose store read their direct groups with them (<see cref="IUserGroupsStore"/>), keyed by user id.</summary>
+    public async ValueTask<Dictionary<string, List<UserGroup>>> OfReadUsersAsync(ScimContext context, IReadOnlyList<ScimResource> users, CancellationToken cancellationToken)
+    {
+        var direct = new List<MemberGroup>();
+        foreach (var resource in users)
         {
-            return null;
+            if (resource is User user && user.StoredGroups is { Count: > 0 } stored)
+            {
+                DirectOf(user, stored, direct);
+            }
         }
 
+        return direct.Count == 0 ? new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal) : await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<MemberGroup> DirectOf(User user, IReadOnlyList<UserGroup> stored, List<MemberGroup> into)
+    {
+        foreach (var group in stored)
+        {
+            if (group.Value is { } id)
+            {
+                into.Add(new MemberGroup(user.Id!, id, group.Display));
+            }
+        }
+
+        return into;
+    }
+
+    /// <summary>The groups of one user, from its direct memberships (not empty).</summary>
+    private async ValueTask<List<UserGroup>?> OfOneAsync(ScimContext context, string userId, IReadOnlyList<MemberGroup> direct, CancellationToken cancellationToken)
+    {
         if (await MayNestAsync(context, cancellationToken).ConfigureAwait(false))
         {
             return (await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);

@@ -33,7 +33,7 @@ public sealed partial class ScimService
         var conditional = options?.IfNoneMatch is not null || options?.IfMatch is not null;
         var hints = conditional ? projection.Hints : projection.Hints.OnReplica;
         var resource = await type.GetAsync(context, id, hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
-        var result = await ResultAsync(context, type, resource, projection, changed: false, cancellationToken).ConfigureAwait(false);
+        var result = await ResultAsync(context, type, resource, projection, changed: false, cancellationToken, read: true).ConfigureAwait(false);
         if (!ResourceVersion.SatisfiesIfNoneMatch(options?.IfNoneMatch, result.Version))
         {
             result.NotModified = true;
@@ -174,14 +174,14 @@ public sealed partial class ScimService
         {
             // A lookup's one user (the usual list an IdP asks for) takes the single-user path for its groups.
             var only = resources[0];
-            var groups = WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, only.Id!, cancellationToken).ConfigureAwait(false) : null;
+            var groups = WithGroups(type, projection) ? await GroupsOfAsync(context, type, only, read: true, cancellationToken).ConfigureAwait(false) : null;
             results[0] = new ScimResourceResult(type.Type, only, projection, locations, groups, changed: false, await DerivedAsync(context, type, projection, only, cancellationToken).ConfigureAwait(false));
         }
         else
         {
-            var groups = WithGroups(type, projection) && resources.Count > 0
-                ? await _derivedGroups!.OfUsersAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false)
-                : null;
+            var groups = !WithGroups(type, projection) || resources.Count == 0 ? null
+                : CarriesGroups(type) ? await _derivedGroups!.OfReadUsersAsync(context, resources, cancellationToken).ConfigureAwait(false)
+                : await _derivedGroups!.OfUsersAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false);
             var derived = resources.Count > 0 && _inverses.Derives(type, projection)
                 ? await _inverses.OfAsync(context, type, projection, [.. resources.Select(r => r.Id!)], cancellationToken).ConfigureAwait(false)
                 : null;
@@ -195,10 +195,10 @@ public sealed partial class ScimService
         return results;
     }
 
-    private async ValueTask<ScimResourceResult> ResultAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken, bool created = false)
+    private async ValueTask<ScimResourceResult> ResultAsync(ScimContext context, ServedType type, ScimResource resource, ScimProjection projection, bool changed, CancellationToken cancellationToken, bool created = false, bool read = false)
     {
         // A resource just created is in no group yet: its groups are not asked for.
-        var groups = !created && WithGroups(type, projection) ? await _derivedGroups!.OfUserAsync(context, resource.Id!, cancellationToken).ConfigureAwait(false) : null;
+        var groups = !created && WithGroups(type, projection) ? await GroupsOfAsync(context, type, resource, read, cancellationToken).ConfigureAwait(false) : null;
         var derived = created ? null : await DerivedAsync(context, type, projection, resource, cancellationToken).ConfigureAwait(false);
         return new ScimResourceResult(type.Type, resource, projection, new ResourceLocations(context.BaseUrl, type.Type), groups, changed, derived);
     }
@@ -208,6 +208,18 @@ public sealed partial class ScimService
         _inverses.Derives(type, projection)
             ? (await _inverses.OfAsync(context, type, projection, [resource.Id!], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(resource.Id!)
             : null;
+
+    /// <summary>
+    /// One resource's derived <c>groups</c>: from the direct groups its store read with it (a read of
+    /// a user store that carries them, see <see cref="IUserGroupsStore"/>), else from the group store.
+    /// </summary>
+    private ValueTask<List<UserGroup>?> GroupsOfAsync(ScimContext context, ServedType type, ScimResource resource, bool read, CancellationToken cancellationToken) =>
+        read && CarriesGroups(type) && resource is User user
+            ? _derivedGroups!.OfReadUserAsync(context, user, cancellationToken)
+            : _derivedGroups!.OfUserAsync(context, resource.Id!, cancellationToken);
+
+    /// <summary>Whether the resources a read of this type returns carry their direct groups (users, of a store that reads them).</summary>
+    private bool CarriesGroups(ServedType type) => _usersCarryGroups && ReferenceEquals(type, _users);
 
     /// <summary>Whether results of this type and projection carry derived <c>groups</c> (a user's, or a host type's that may be a member).</summary>
     private bool WithGroups(ServedType type, ScimProjection projection) => _derivedGroups is not null && _derivesGroups.Contains(type) && projection.Includes("groups");

@@ -26,6 +26,7 @@ public sealed partial class ScimService
     private readonly ServedType? _groups;
     private readonly IGroupStore? _groupStore;
     private readonly DerivedGroups? _derivedGroups;
+    private readonly bool _usersCarryGroups;
     private readonly MemberCheck? _members;
     private readonly ServedType[] _served;
     private readonly ServedType[] _memberTypes;
@@ -53,6 +54,7 @@ public sealed partial class ScimService
             _groups = new ServedType<Group>(groupType, groups, ResourceTrees.ToGroup);
             _groupStore = groups;
             _derivedGroups = new DerivedGroups(groups, groupType);
+            _usersCarryGroups = users is IUserGroupsStore reading && reading.ReadsGroupsOf(groups);
             served.Add(_groups);
         }
 

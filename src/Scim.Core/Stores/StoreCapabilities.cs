@@ -25,3 +25,22 @@ public interface IGroupNestingStore
     /// <returns><see langword="false"/> only when no group of the tenant has a member that is a group.</returns>
     ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A user store that reads each user's direct groups in the same query as the user, so a GET by id
+/// or a lookup by <c>userName</c> costs the database one round trip instead of two (the user, then
+/// its groups from the group store). The service asks <see cref="ReadsGroupsOf"/> once with the
+/// group store it serves; when the answer is <see langword="true"/>, every <see cref="Resources.User"/>
+/// the store returns from a read (<c>GetAsync</c>, <c>QueryAsync</c>) whose hints include
+/// <c>groups</c> must carry in <see cref="Resources.User.Groups"/> every group of the tenant that lists
+/// it directly, with <c>value</c> (the group's id) and <c>display</c>, and an empty list when there is
+/// none. The service adds <c>$ref</c>, <c>type</c> and the indirect groups (asking the group store
+/// for the groups above them, when groups may nest), exactly as when it asks the group store itself.
+/// </summary>
+public interface IUserGroupsStore
+{
+    /// <summary>Whether this store's reads carry the direct groups that <paramref name="groups"/> keeps (see <see cref="IUserGroupsStore"/>).</summary>
+    /// <param name="groups">The group store the service serves groups with.</param>
+    /// <returns><see langword="true"/> when the users it reads carry those groups; <see langword="false"/> to have the service ask <paramref name="groups"/>.</returns>
+    bool ReadsGroupsOf(IGroupStore groups);
+}
