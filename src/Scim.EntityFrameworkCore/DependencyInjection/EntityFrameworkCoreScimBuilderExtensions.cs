@@ -50,8 +50,10 @@ public static class EntityFrameworkCoreScimBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var stores = new EntityStoresBuilder<TContext>(builder);
+        var membership = new ScimMembership();
         stores.Register(ScimModelMaps.Users(), "User", declare: false);
-        stores.RegisterGroups(ScimModelMaps.Groups(), new ScimMembership(), declareMembers: false);
+        builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>(), membership)));
+        stores.RegisterGroups(ScimModelMaps.Groups(), membership, declareMembers: false);
         return builder;
     }
 
@@ -93,6 +95,9 @@ public sealed class EntityStoresBuilder<TContext>
 
         // The event receivers' queue (push and poll, RFC 8935 / 8936), in the same database.
         scim.Services.TryAddSingleton<IScimReceiverQueue>(sp => new EntityReceiverQueue<TContext>(sp));
+
+        // What a request's reads learnt about nested groups, shared by its user and group stores.
+        scim.Services.TryAddScoped<KnownNesting>();
     }
 
     /// <summary>Stores users in <typeparamref name="TUser"/> rows.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Scim.Core.Resources;
 using Scim.Core.Serialization;
 using Scim.Core.Stores;
@@ -16,16 +17,13 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     where TGroup : class
     where TMember : class
 {
-    // What the last lookup of members' groups told about nesting: the service asks right after.
-    // The store is scoped to a request; the answer is forgotten by this store's own membership
-    // writes, and after a second (a scope a host keeps longer than a request).
-    private bool? _mayNestValue;
-    private long _mayNestAt;
+    // What the last lookup of members' groups told about nesting (this store's or the user store's): the service asks right after.
+    private readonly KnownNesting _nesting = services.GetService<KnownNesting>() ?? new KnownNesting();
 
     private bool? KnownNesting
     {
-        get => _mayNestValue is { } value && Environment.TickCount64 - _mayNestAt < 1000 ? value : null;
-        set => (_mayNestValue, _mayNestAt) = (value, Environment.TickCount64);
+        get => _nesting.Value;
+        set => _nesting.Value = value;
     }
 
     public Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)

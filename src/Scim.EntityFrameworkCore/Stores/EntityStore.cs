@@ -61,13 +61,19 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape)(lease.Context, key, context.Tenant).ConfigureAwait(false);
-            return entity is null ? null : await ResourceAsync(lease.Context, context, entity, hints, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(lease.Context, context, key, hints, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await lease.Context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The resource of a key, on an open connection (a GET by id): the row by a compiled query, then the resource.</summary>
+    protected virtual async Task<TResource?> ReadAsync(TContext db, ScimContext context, object key, ReadHints hints, CancellationToken cancellationToken)
+    {
+        var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape)(db, key, context.Tenant).ConfigureAwait(false);
+        return entity is null ? null : await ResourceAsync(db, context, entity, hints, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ScimPage<TResource>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken)

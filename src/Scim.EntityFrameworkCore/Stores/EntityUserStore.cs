@@ -6,7 +6,7 @@ using Scim.Core.Stores;
 namespace Scim.EntityFrameworkCore;
 
 /// <summary>The user store over a host's user entity (see <see cref="EntityStore{TContext, TEntity, TResource}"/>).</summary>
-internal sealed class EntityUserStore<TContext, TUser>(IServiceProvider services, EntityStoreShared<TUser> shared)
+internal class EntityUserStore<TContext, TUser>(IServiceProvider services, EntityStoreShared<TUser> shared)
     : EntityStore<TContext, TUser, User>(services, shared, ResourceTrees.OwnedToUser), IUserStore
     where TContext : DbContext
     where TUser : class
