@@ -27,9 +27,11 @@ public interface IGroupNestingStore
 }
 
 /// <summary>
-/// A user store that reads each user's direct groups in the same query as the user, so a GET by id
-/// or a lookup by <c>userName</c> costs the database one round trip instead of two (the user, then
-/// its groups from the group store). The service asks <see cref="ReadsGroupsOf"/> once with the
+/// A user store that reads each user's direct groups itself, with the user: on the connection it
+/// read the user on, or in the same query, instead of the service asking the group store in a
+/// call of its own (for a store over a database, another pooled connection or another round
+/// trip). Mind a join of the user's row to its groups: each group's row repeats the user's columns,
+/// which a user in hundreds of groups pays for on every read. The service asks <see cref="ReadsGroupsOf"/> once with the
 /// group store it serves; when the answer is <see langword="true"/>, every <see cref="Resources.User"/>
 /// the store returns from a read (<c>GetAsync</c>, <c>QueryAsync</c>) whose hints include
 /// <c>groups</c> must carry in <see cref="Resources.User.Groups"/> every group of the tenant that lists
