@@ -52,7 +52,7 @@ public static class EntityFrameworkCoreScimBuilderExtensions
         var stores = new EntityStoresBuilder<TContext>(builder);
         var membership = new ScimMembership();
         stores.Register(ScimModelMaps.Users(), "User", declare: false);
-        builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>(), membership)));
+        builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>(), sp.GetRequiredService<EntityStoreShared<ScimGroupEntity>>(), membership)));
         stores.RegisterGroups(ScimModelMaps.Groups(), membership, declareMembers: false);
         return builder;
     }

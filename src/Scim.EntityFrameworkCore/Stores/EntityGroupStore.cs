@@ -20,17 +20,11 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     // What the last lookup of members' groups told about nesting (this store's or the user store's): the service asks right after.
     private readonly KnownNesting _nesting = services.GetService<KnownNesting>() ?? new KnownNesting();
 
-    private bool? KnownNesting
-    {
-        get => _nesting.Value;
-        set => _nesting.Value = value;
-    }
-
     public Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(patch);
-        KnownNesting = null;
+        _nesting.Value = null;
         return WriteAsync(context, async (db, _) =>
         {
             if (await FindAsync(db, context, patch.Id, cancellationToken).ConfigureAwait(false) is not { } group)
@@ -86,10 +80,22 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(memberIds);
         await using var lease = Open();
-        var groups = Shape.InTenant(context.Tenant) is { } tenant ? lease.Context.Set<TGroup>().Where(tenant) : lease.Context.Set<TGroup>();
-        var found = await membership.GroupsOfAsync(lease.Context, groups.AsNoTracking(), context.Tenant, Shape.KeyExpression, Shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
-        KnownNesting = found.MayNest ?? KnownNesting;
-        return [.. found.Links.Select(l => new MemberGroup(l.MemberId, l.GroupId, l.Name))];
+        var found = await LinksAsync(lease.Context, context.Tenant, Shared, membership, _nesting, memberIds, cancellationToken).ConfigureAwait(false);
+        return [.. found.Select(l => new MemberGroup(l.MemberId, l.GroupId, l.Name))];
+    }
+
+    /// <summary>
+    /// The groups of the tenant that list the given members, with their names, on a context the
+    /// caller holds (the group store's own lease, or the connection a user store read its users on);
+    /// what the query told about nesting is kept in <paramref name="nesting"/>.
+    /// </summary>
+    internal static async Task<List<(string MemberId, string GroupId, string? Name)>> LinksAsync(TContext db, string tenant, EntityStoreShared<TGroup> shared, Membership<TMember> membership, KnownNesting nesting, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    {
+        var shape = shared.Shape;
+        var groups = shape.InTenant(tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
+        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), tenant, shape.KeyExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
+        nesting.Value = found.MayNest ?? nesting.Value;
+        return found.Links;
     }
 
     public async Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken)
@@ -133,7 +139,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     /// <summary>Whether any membership row names a group (never, when members are users only).</summary>
     public async ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken)
     {
-        if (KnownNesting is { } known)
+        if (_nesting.Value is { } known)
         {
             return known;
         }
@@ -191,13 +197,13 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
     protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
-        KnownNesting = null;
+        _nesting.Value = null;
         await membership.AddAsync(db, Shape.KeyValueOf(entity), context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task AfterReplaceAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
-        KnownNesting = null;
+        _nesting.Value = null;
         var key = Shape.KeyValueOf(entity);
         var wanted = resource.Members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);
