@@ -124,6 +124,71 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
                     Nested = db.Set<ScimGroupMemberEntity>().Any(x => x.NestedGroupId != null),
                 }));
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, string, Task<UserWithGroupsRow?>>> UserWithGroups = new();
+
+    /// <summary>
+    /// A user's row with its direct groups in the tenant and whether any group nests another, in one
+    /// compiled statement. The groups are a scalar subquery aggregated into one text
+    /// (<c>string_agg</c> on PostgreSQL, <c>group_concat</c> on SQLite; EF Core translates
+    /// <c>string.Join</c> over a grouping): joined to the row instead, they would repeat the user's
+    /// columns on every group's row. Each group is its id and name (<see cref="GroupsOf"/> reads them back).
+    /// </summary>
+    public static Task<UserWithGroupsRow?> UserWithGroupsAsync(DbContext db, string id, string tenant) =>
+        UserWithGroups.GetValue(db.Model, static _ => EF.CompileAsyncQuery((DbContext db, string id, string tenant) =>
+            db.Set<ScimUserEntity>().AsNoTracking().Where(u => u.Id == id && u.Tenant == tenant).Select(u => new UserWithGroupsRow
+            {
+                User = u,
+                Groups = db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == u.Id)
+                    .Join(db.Set<ScimGroupEntity>().Where(g => g.Tenant == tenant), m => m.GroupId, g => g.Id, (m, g) => new
+                    {
+                        m.MemberId,
+                        Text = g.Id.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")
+                            + (g.DisplayName == null ? string.Empty : "\u001f" + g.DisplayName.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")),
+                    })
+                    .GroupBy(x => x.MemberId).Select(x => string.Join("\u001e", x.Select(y => y.Text))).FirstOrDefault(),
+                Nested = db.Set<ScimGroupMemberEntity>().Any(x => x.NestedGroupId != null),
+            }).FirstOrDefault()))(db, id, tenant);
+
+    /// <summary>
+    /// The groups of <see cref="UserWithGroupsAsync"/>'s text: groups apart by U+001E, a group's id
+    /// and name by U+001F (no name, no separator); a backslash, U+001E and U+001F within either are
+    /// written <c>\\</c>, <c>\r</c> and <c>\u</c>.
+    /// </summary>
+    public static List<(string Id, string? Name)> GroupsOf(string? text)
+    {
+        var groups = new List<(string, string?)>();
+        if (string.IsNullOrEmpty(text))
+        {
+            return groups;
+        }
+
+        var part = new System.Text.StringBuilder();
+        string? id = null;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : '\u001e';
+            switch (c)
+            {
+                case '\u001e':
+                    groups.Add(id is null ? (part.ToString(), null) : (id, part.ToString()));
+                    (id, part.Length) = (null, 0);
+                    break;
+                case '\u001f' when id is null:
+                    (id, part.Length) = (part.ToString(), 0);
+                    break;
+                case '\\' when i + 1 < text.Length:
+                    i++;
+                    part.Append(text[i] switch { 'r' => '\u001e', 'u' => '\u001f', var other => other });
+                    break;
+                default:
+                    part.Append(c);
+                    break;
+            }
+        }
+
+        return groups;
+    }
+
     public override async Task<List<string>> AddAsync(DbContext db, object groupKey, string tenant, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
     {
         var group = (string)groupKey;
@@ -282,6 +347,16 @@ internal sealed class OneMemberRow
     public string Id { get; set; } = string.Empty;
 
     public string? Name { get; set; }
+
+    public bool Nested { get; set; }
+}
+
+/// <summary>A user's row with its groups as <see cref="ScimMembership.UserWithGroupsAsync"/> reads them.</summary>
+internal sealed class UserWithGroupsRow
+{
+    public ScimUserEntity User { get; set; } = null!;
+
+    public string? Groups { get; set; }
 
     public bool Nested { get; set; }
 }

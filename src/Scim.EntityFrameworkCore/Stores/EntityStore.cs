@@ -226,7 +226,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>The parts a read's hints need, of the rows read without them.</summary>
-    private async Task LoadPartsAsync(TContext db, List<TEntity> rows, ReadHints hints, CancellationToken cancellationToken)
+    private protected async Task LoadPartsAsync(TContext db, List<TEntity> rows, ReadHints hints, CancellationToken cancellationToken)
     {
         if (rows.Count > 0 && Shape.Parts is { } parts && parts.NeededFor(hints))
         {

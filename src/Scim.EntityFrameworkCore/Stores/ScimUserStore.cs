@@ -8,9 +8,9 @@ namespace Scim.EntityFrameworkCore;
 /// <summary>
 /// The user store of the SCIM-owned model (<see cref="ScimModelBuilderExtensions.ApplyScimModel"/>):
 /// its reads carry each user's direct groups (<see cref="IUserGroupsStore"/>), so the service does not
-/// ask the group store for them on a second pooled connection. A GET by id is the user's row, then
-/// one statement for its groups (their names, and whether any group nests another); a page adds the
-/// statements for the groups of its users; all on the read's own connection.
+/// ask the group store for them on a second pooled connection. A GET by id is one statement (the
+/// user's row, its groups' ids and names aggregated into one value, and whether any group nests
+/// another); a page adds the statements for the groups of its users; all on the read's own connection.
 /// </summary>
 internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityStoreShared<ScimUserEntity> shared, EntityStoreShared<ScimGroupEntity> groups, ScimMembership membership)
     : EntityUserStore<TContext, ScimUserEntity>(services, shared), IUserGroupsStore
@@ -23,13 +23,26 @@ internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityS
 
     protected override async Task<User?> ReadAsync(TContext db, ScimContext context, object key, ReadHints hints, CancellationToken cancellationToken)
     {
-        // The row, then its groups in one compiled statement on the same connection. Joined to the
-        // row they would repeat the user's columns on every group's row: a user in 300 groups read
-        // five times slower that way.
-        var user = await base.ReadAsync(db, context, key, hints, cancellationToken).ConfigureAwait(false);
-        if (user is not null && hints.Includes("groups"))
+        if (!hints.Includes("groups"))
         {
-            await CarryGroupsAsync(db, context, [user], cancellationToken).ConfigureAwait(false);
+            return await base.ReadAsync(db, context, key, hints, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The row and its groups in one statement, the groups aggregated into one value so that the
+        // user's columns are not repeated for each of them (joined, a user in 300 groups read five
+        // times slower).
+        var row = await ScimMembership.UserWithGroupsAsync(db, (string)key, context.Tenant).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        await LoadPartsAsync(db, [row.User], hints, cancellationToken).ConfigureAwait(false);
+        var user = await ResourceAsync(db, context, row.User, hints, cancellationToken).ConfigureAwait(false);
+        user.Groups = [.. ScimMembership.GroupsOf(row.Groups).Select(g => new UserGroup { Value = g.Id, Display = g.Name })];
+        if (user.Groups.Count > 0)
+        {
+            _nesting.Value = row.Nested;
         }
 
         return user;
