@@ -114,14 +114,19 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, string, IAsyncEnumerable<OneMemberRow>>> OneMember = new();
 
     /// <summary>The groups of one member in one tenant, with their names and whether any group nests another.</summary>
+    /// <remarks>
+    /// Written, like <see cref="UserWithGroupsAsync"/>, so that stale statistics cannot make a planner
+    /// read more than the member's rows: each group by its key, and nesting from the first entry
+    /// of the nested-group index.
+    /// </remarks>
     private static Func<DbContext, string, string, IAsyncEnumerable<OneMemberRow>> CompileOneMember() =>
         EF.CompileAsyncQuery((DbContext db, string member, string tenant) =>
-            db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == member)
-                .Join(db.Set<ScimGroupEntity>().Where(g => g.Tenant == tenant), m => m.GroupId, g => g.Id, (m, g) => new OneMemberRow
+            db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == member && db.Set<ScimGroupEntity>().Any(g => g.Id == m.GroupId && g.Tenant == tenant))
+                .Select(m => new OneMemberRow
                 {
-                    Id = g.Id,
-                    Name = g.DisplayName,
-                    Nested = db.Set<ScimGroupMemberEntity>().Any(x => x.NestedGroupId != null),
+                    Id = m.GroupId,
+                    Name = db.Set<ScimGroupEntity>().Where(g => g.Id == m.GroupId).Select(g => g.DisplayName).FirstOrDefault(),
+                    Nested = db.Set<ScimGroupMemberEntity>().Where(x => x.NestedGroupId != null).OrderBy(x => x.NestedGroupId).Select(x => x.NestedGroupId).FirstOrDefault() != null,
                 }));
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, string, Task<UserWithGroupsRow?>>> UserWithGroups = new();
@@ -131,7 +136,13 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     /// compiled statement. The groups are a scalar subquery aggregated into one text
     /// (<c>string_agg</c> on PostgreSQL, <c>group_concat</c> on SQLite; EF Core translates
     /// <c>string.Join</c> over a grouping): joined to the row instead, they would repeat the user's
-    /// columns on every group's row. Each group is its id and name (<see cref="GroupsOf"/> reads them back).
+    /// columns on every group's row. Each group is its id and name (<see cref="GroupsOf"/> reads
+    /// them back). The statement is written so that no planner can read more than the user's own
+    /// rows, whatever its statistics say (a database seeded a moment ago has stale ones): the
+    /// groups are reached from the user's membership rows, each group by its key (a join let
+    /// PostgreSQL walk every group of the tenant and probe each for the user); and whether any
+    /// group nests another is the first entry of the nested-group index (an <c>EXISTS</c> let it
+    /// scan every membership row: measured 1,000–1,500 GETs/s against 4,300).
     /// </summary>
     public static Task<UserWithGroupsRow?> UserWithGroupsAsync(DbContext db, string id, string tenant) =>
         UserWithGroups.GetValue(db.Model, static _ => EF.CompileAsyncQuery((DbContext db, string id, string tenant) =>
@@ -139,14 +150,17 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
             {
                 User = u,
                 Groups = db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == u.Id)
-                    .Join(db.Set<ScimGroupEntity>().Where(g => g.Tenant == tenant), m => m.GroupId, g => g.Id, (m, g) => new
+                    .Select(m => new
                     {
                         m.MemberId,
-                        Text = g.Id.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")
-                            + (g.DisplayName == null ? string.Empty : "\u001f" + g.DisplayName.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")),
+
+                        // NULL for a group of another tenant, which string_agg and group_concat leave out.
+                        Text = db.Set<ScimGroupEntity>().Where(g => g.Id == m.GroupId && g.Tenant == tenant).Select(g =>
+                            g.Id.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")
+                            + (g.DisplayName == null ? string.Empty : "\u001f" + g.DisplayName.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u"))).FirstOrDefault(),
                     })
                     .GroupBy(x => x.MemberId).Select(x => string.Join("\u001e", x.Select(y => y.Text))).FirstOrDefault(),
-                Nested = db.Set<ScimGroupMemberEntity>().Any(x => x.NestedGroupId != null),
+                Nested = db.Set<ScimGroupMemberEntity>().Where(x => x.NestedGroupId != null).OrderBy(x => x.NestedGroupId).Select(x => x.NestedGroupId).FirstOrDefault() != null,
             }).FirstOrDefault()))(db, id, tenant);
 
     /// <summary>
@@ -170,7 +184,12 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
             switch (c)
             {
                 case '\u001e':
-                    groups.Add(id is null ? (part.ToString(), null) : (id, part.ToString()));
+                    // An empty entry is a group of another tenant (EF Core writes it as '', not NULL).
+                    if (id is not null || part.Length > 0)
+                    {
+                        groups.Add(id is null ? (part.ToString(), null) : (id, part.ToString()));
+                    }
+
                     (id, part.Length) = (null, 0);
                     break;
                 case '\u001f' when id is null:

@@ -48,6 +48,28 @@ public abstract class UserGroupsTests
         Assert.Equal([$"{inner} Inner direct"], Entries((await client.Get($"Users/{users[0]}")).Expect(HttpStatusCode.OK, app.Errors).Json));
     }
 
+    [Fact]
+    public async Task GroupNames_WithTheSeparatorsAndBackslashesOfTheAggregatedRead_ComeBackExactly()
+    {
+        // A GET by id reads a user's groups as one text: groups apart by U+001E, id and name by
+        // U+001F, a backslash escaping. Names holding those characters must survive it.
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+        var user = (string)(await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"sep"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        string[] names = ["a\u001eb", "c\u001fd", "back\\slash\\r", "\\u\u001f\u001e\\", "plain"];
+        var expected = new List<string>();
+        foreach (var name in names)
+        {
+            var id = (string)(await client.Post("Groups", Group(name, (user, "User")))).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+            expected.Add($"{id} {name} direct");
+        }
+
+        expected.Sort(StringComparer.Ordinal);
+        Assert.Equal(expected, Entries((await client.Get($"Users/{user}")).Expect(HttpStatusCode.OK, app.Errors).Json));
+        var lookup = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"sep\""))).Expect(HttpStatusCode.OK, app.Errors).Json["Resources"]!.AsArray();
+        Assert.Equal(expected, Entries(Assert.Single(lookup)!));
+    }
+
     private static string Group(string name, params (string Id, string Type)[] members) =>
         new JsonObject
         {
