@@ -35,23 +35,33 @@ internal static class EntityContexts
     }
 
     /// <summary>
-    /// Runs a claim (a conditional update that takes due rows under a lease) so that claims of all
-    /// instances take turns: the per-resource order rule reads rows another claim may be taking at
-    /// the same moment. SQLite runs one write at a time anyway; on PostgreSQL (read committed) two
-    /// claims could otherwise each take one event of the same resource, so the claim holds a
-    /// transaction-scoped advisory lock, released at its commit. Other providers run it as is.
+    /// Runs a claim (a conditional update that takes due rows under a lease) and reads what it took,
+    /// in one transaction.
+    /// <list type="bullet">
+    /// <item>Claims of all instances take turns: the per-resource order rule reads rows another claim
+    /// may be taking at the same moment. SQLite runs one write at a time anyway; on PostgreSQL (read
+    /// committed) two claims could otherwise each take one event of the same resource, so the claim
+    /// holds a transaction-scoped advisory lock, released at its commit. Other providers take no lock.</item>
+    /// <item>A cancellation (the host stopping, a poll's client gone) before the commit rolls the claim
+    /// back, and the commit itself is not cancelled: rows are never left leased to a caller that did
+    /// not get them, which would hold them back from every instance until the lease ends.</item>
+    /// </list>
     /// </summary>
-    public static async Task<int> ClaimInTurnAsync(DbContext db, long lockKey, Func<CancellationToken, Task<int>> claim, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<T>> ClaimInTurnAsync<T>(DbContext db, long lockKey, Func<CancellationToken, Task<int>> claim, Func<CancellationToken, Task<List<T>>> read, CancellationToken cancellationToken)
     {
-        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) != true)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
         {
-            return await claim(cancellationToken).ConfigureAwait(false);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken).ConfigureAwait(false);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken).ConfigureAwait(false);
-        var taken = await claim(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (await claim(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return [];
+        }
+
+        var taken = await read(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return taken;
     }
 

@@ -82,20 +82,16 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             .OrderBy(e => e.Sequence)
             .Take(max)
             .Select(e => e.Sequence);
-        if (await EntityContexts.ClaimInTurnAsync(
+        return await EntityContexts.ClaimInTurnAsync(
             db,
             OutboxLock,
             ct => due.Where(e => taken.Contains(e.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), ct),
-            cancellationToken).ConfigureAwait(false) == 0)
-        {
-            return [];
-        }
-
-        return await events.AsNoTracking()
-            .Where(e => e.LeaseToken == token)
-            .OrderBy(e => e.Sequence)
-            .Select(e => new ScimOutboxEvent(e.Sequence, e.Json, e.Attempts))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            ct => events.AsNoTracking()
+                .Where(e => e.LeaseToken == token)
+                .OrderBy(e => e.Sequence)
+                .Select(e => new ScimOutboxEvent(e.Sequence, e.Json, e.Attempts))
+                .ToListAsync(ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeliveredAsync(long sequence, CancellationToken cancellationToken)

@@ -66,20 +66,16 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
             .OrderBy(e => e.Sequence)
             .Take(max)
             .Select(e => e.Sequence);
-        if (await EntityContexts.ClaimInTurnAsync(
+        return await EntityContexts.ClaimInTurnAsync(
             db,
             QueueLock,
             ct => due.Where(e => taken.Contains(e.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), ct),
-            cancellationToken).ConfigureAwait(false) == 0)
-        {
-            return [];
-        }
-
-        return await entries.AsNoTracking()
-            .Where(e => e.LeaseToken == token)
-            .OrderBy(e => e.Sequence)
-            .Select(e => new ScimQueuedEvent(e.EventId, e.Json, e.Attempts, e.LastError))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            ct => entries.AsNoTracking()
+                .Where(e => e.LeaseToken == token)
+                .OrderBy(e => e.Sequence)
+                .Select(e => new ScimQueuedEvent(e.EventId, e.Json, e.Attempts, e.LastError))
+                .ToListAsync(ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> AcknowledgeAsync(string receiver, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ public sealed class SqlLog : DbCommandInterceptor
         [.. _commands.Where(c => !c.Text.Contains("pg_advisory_xact_lock", StringComparison.Ordinal)
             && (!c.Text.Contains("\"ScimEvent", StringComparison.Ordinal) || c.Text.TrimStart().StartsWith("INSERT", StringComparison.Ordinal)))];
 
+    /// <summary>Called with each non-query command's text once it has run (a test's hook: to cancel a caller between two statements).</summary>
+    public Action<string>? AfterNonQuery { get; set; }
+
     /// <summary>Forgets the commands recorded so far.</summary>
     public void Clear() => _commands.Clear();
 
@@ -46,6 +49,12 @@ public sealed class SqlLog : DbCommandInterceptor
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        AfterNonQuery?.Invoke(command.CommandText);
         return ValueTask.FromResult(result);
     }
 

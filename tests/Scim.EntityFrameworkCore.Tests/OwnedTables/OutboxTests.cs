@@ -101,6 +101,34 @@ public abstract class OutboxTests
     }
 
     [Fact]
+    public async Task Claim_CancelledAfterItsUpdate_LeavesNothingLeased()
+    {
+        // The dispatcher polls once an hour and nothing wakes it: only this test claims.
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o => o.EventDelivery.PollInterval = TimeSpan.FromHours(1)));
+        var change = new ScimChangeEvent { ResourceType = "User", ResourceId = "u-1", Tenant = "default", Kind = ScimChangeKind.Created, Time = DateTimeOffset.UtcNow };
+        await using (var db = app.Database())
+        {
+            db.Add(new ScimEventEntity { EventId = change.EventId, Tenant = "default", ResourceType = "User", ResourceId = "u-1", Kind = "Created", Json = change.ToJson() });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // The host stops right after the claim's update ran: the caller never sees the rows it took.
+        var outbox = app.Services.GetRequiredService<IScimEventOutbox>();
+        using var stopping = new CancellationTokenSource();
+        app.Sql.AfterNonQuery = text =>
+        {
+            if (text.Contains("\"LeaseToken\"", StringComparison.Ordinal))
+            {
+                stopping.Cancel();
+            }
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => outbox.ClaimAsync(10, TimeSpan.FromHours(1), stopping.Token));
+        app.Sql.AfterNonQuery = null;
+
+        Assert.Equal([change.EventId], (await outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(e => ScimChangeEvent.FromJson(e.Json).EventId));
+    }
+
+    [Fact]
     public async Task FailingSubscriber_IsRetried_AndLaterEventsOfTheSameResourceWait()
     {
         var subscriber = new Subscriber { FailuresLeft = 2 };

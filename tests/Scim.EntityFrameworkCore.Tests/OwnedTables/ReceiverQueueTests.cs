@@ -155,6 +155,29 @@ public abstract class ReceiverQueueTests
     }
 
     [Fact]
+    public async Task Claim_CancelledAfterItsUpdate_LeavesNothingLeased()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        var queue = app.Services.GetRequiredService<IScimReceiverQueue>();
+        var change = Change("u-a");
+        await queue.EnqueueAsync("r1", change, Ct);
+
+        // A poll's client goes away right after the claim's update ran: it never sees what it took.
+        using var gone = new CancellationTokenSource();
+        app.Sql.AfterNonQuery = text =>
+        {
+            if (text.Contains("\"LeaseToken\"", StringComparison.Ordinal))
+            {
+                gone.Cancel();
+            }
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.ClaimAsync("r1", 10, TimeSpan.FromHours(1), gone.Token));
+        app.Sql.AfterNonQuery = null;
+
+        Assert.Equal([change.EventId], (await queue.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task Push_GracefulStopMidPush_HandsBackWhatItTook_SoTheNextInstancePushesAtOnce()
     {
         // The receiver holds every request; the leases last far longer than the test.
