@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,23 +48,46 @@ internal static class EntityContexts
     /// not get them, which would hold them back from every instance until the lease ends.</item>
     /// </list>
     /// </summary>
-    public static async Task<IReadOnlyList<T>> ClaimInTurnAsync<T>(DbContext db, long lockKey, Func<CancellationToken, Task<int>> claim, Func<CancellationToken, Task<List<T>>> read, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken).ConfigureAwait(false);
-        }
+    public static Task<IReadOnlyList<T>> ClaimInTurnAsync<T>(DbContext db, long lockKey, Func<CancellationToken, Task<int>> claim, Func<CancellationToken, Task<List<T>>> read, CancellationToken cancellationToken) =>
+        InTransactionAsync<IReadOnlyList<T>>(
+            db,
+            IsolationLevel.Unspecified,
+            async ct =>
+            {
+                if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", ct).ConfigureAwait(false);
+                }
 
-        if (await claim(cancellationToken).ConfigureAwait(false) == 0)
-        {
-            return [];
-        }
+                return await claim(ct).ConfigureAwait(false) == 0 ? [] : await read(ct).ConfigureAwait(false);
+            },
+            cancellationToken);
 
-        var taken = await read(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return taken;
-    }
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own, committed when it returns, inside
+    /// the context's execution strategy. A host's retrying strategy (<c>EnableRetryOnFailure()</c>)
+    /// refuses a transaction begun outside it, and runs the whole unit again after a transient
+    /// failure; the context's tracked entities are forgotten before each run, so a run starts from
+    /// the database. A cancellation before the commit rolls the unit back; the commit itself is not
+    /// cancelled, so a unit that ran is never left half-known to its caller.
+    /// </summary>
+    /// <param name="db">The context, used by nothing else meanwhile.</param>
+    /// <param name="isolation">The transaction's isolation level (<see cref="IsolationLevel.Unspecified"/>: the provider's default).</param>
+    /// <param name="work">The unit's statements.</param>
+    /// <param name="cancellationToken">Cancels the unit before its commit.</param>
+    /// <returns>What the last run of <paramref name="work"/> returned.</returns>
+    public static Task<T> InTransactionAsync<T>(DbContext db, IsolationLevel isolation, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(
+            (Db: db, Isolation: isolation, Work: work),
+            static async (state, ct) =>
+            {
+                state.Db.ChangeTracker.Clear();
+                await using var transaction = await state.Db.Database.BeginTransactionAsync(state.Isolation, ct).ConfigureAwait(false);
+                var result = await state.Work(ct).ConfigureAwait(false);
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                return result;
+            },
+            cancellationToken);
 
     private sealed class Lease(AsyncServiceScope? scope, DbContext? owned) : IAsyncDisposable
     {

@@ -254,10 +254,7 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
             await using var lease = Open(out var db);
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                var result = await write(db).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                return await EntityContexts.InTransactionAsync(db, IsolationLevel.ReadCommitted, _ => write(db), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(ScimResourceEntity), out var property))
             {

@@ -197,19 +197,25 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     {
         await using var lease = Open();
         var db = lease.Context;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var entities = new List<TEntity>(resources.Count);
-        foreach (var resource in resources)
-        {
-            var entity = Shared.Create();
-            Shape.Apply(ResourceTrees.ToTree(resource), entity);
-            Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
-            entities.Add(entity);
-        }
+        await EntityContexts.InTransactionAsync(
+            db,
+            IsolationLevel.Unspecified,
+            async ct =>
+            {
+                entities.Clear();
+                foreach (var resource in resources)
+                {
+                    var entity = Shared.Create();
+                    Shape.Apply(ResourceTrees.ToTree(resource), entity);
+                    Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
+                    entities.Add(entity);
+                }
 
-        db.AddRange(entities);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                db.AddRange(entities);
+                return await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
         db.ChangeTracker.Clear();
         return [.. entities.Select(Shape.IdOf)];
     }
@@ -270,10 +276,8 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             {
                 // Read committed: a write claims the row it changes first (see FindAsync), and
                 // uniqueness is the unique indexes' to settle; SQLite serializes writers anyway.
-                await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                var result = await write(db, attempt).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                var run = attempt;
+                return await EntityContexts.InTransactionAsync(db, IsolationLevel.ReadCommitted, _ => write(db, run), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(TEntity), out var property) && UniqueConflict(property) is { } conflict)
             {

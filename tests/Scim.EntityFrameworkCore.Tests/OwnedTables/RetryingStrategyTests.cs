@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scim.Core;
+using Scim.Core.Agents;
+using Scim.Core.Events;
+using Scim.Core.Stores;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+using Scim.EntityFrameworkCore.Tests.Resources;
+
+namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+/// <summary>
+/// A host whose context retries on transient failures (<c>EnableRetryOnFailure()</c> on
+/// PostgreSQL, a retrying execution strategy of its own on SQLite), as production hosts configure
+/// theirs. EF Core refuses a transaction the code begins itself under such a strategy unless it runs
+/// inside the strategy: every write, event claim and delivery must still work.
+/// </summary>
+public abstract class RetryingStrategyTests
+{
+    private const string Token = "retrying-strategy-token-3c9a";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Provider Provider { get; }
+
+    [Fact]
+    public async Task EveryWrite_AndTheEventsOfEach_WorkUnderARetryingStrategy()
+    {
+        var subscriber = new Subscriber();
+        await using var app = await StartAsync(Provider, subscriber);
+        using var client = app.Client;
+
+        var alice = Id(await client.Post("Users", User("alice")));
+        (await client.Post("Users", User("ALICE"))).Expect(HttpStatusCode.Conflict);
+        (await client.Patch("Users/" + alice, Http.PatchOp("""{"op":"replace","path":"title","value":"Engineer"}"""))).Expect(HttpStatusCode.OK);
+        (await client.Put("Users/" + alice, """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"alice","title":"Lead"}""")).Expect(HttpStatusCode.OK);
+        var bob = Id(await client.Post("Users", User("bob")));
+        var group = Id(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team","members":[{"value":"{{alice}}"}]}"""));
+        var agent = Id(await client.Post("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"helper","active":true}"""));
+
+        // Members added at once by many requests: the lost races are retried inside the strategy.
+        var replies = await Task.WhenAll(new[] { bob, agent }.Select(id => client.Patch("Groups/" + group, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{id}}"}]}"""))));
+        Assert.All(replies, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.NoContent, r.Text));
+        var members = (await client.Get("Groups/" + group)).Expect(HttpStatusCode.OK).Json["members"]!.AsArray();
+        Assert.Equal(new[] { alice, bob, agent }.Order(StringComparer.Ordinal), members.Select(m => (string)m!["value"]!).Order(StringComparer.Ordinal));
+
+        (await client.Delete("Users/" + bob)).Expect(HttpStatusCode.NoContent);
+        (await client.Delete("Agents/" + agent)).Expect(HttpStatusCode.NoContent);
+        Assert.Equal([alice], (await client.Get("Groups/" + group)).Expect(HttpStatusCode.OK).Json["members"]!.AsArray().Select(m => (string)m!["value"]!));
+        Assert.Equal("Lead", (string?)(await client.Get("Users/" + alice)).Expect(HttpStatusCode.OK).Json["title"]);
+
+        // The outbox's claims and deliveries run under the strategy too: every change's event arrives.
+        await using (var db = app.Database())
+        {
+            var written = await db.Set<ScimEventEntity>().CountAsync(Ct);
+            Assert.True(written >= 9, $"{written} event rows");
+            await WaitForAsync(() => subscriber.Delivered.Count >= written);
+        }
+
+        Assert.Empty(app.Errors.Errors);
+    }
+
+    private static string User(string userName) => $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}"}""";
+
+    private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 seconds.");
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    private static async Task<App> StartAsync(Provider provider, Subscriber subscriber)
+    {
+        IAsyncDisposable database;
+        string connectionString;
+        if (provider == Provider.Sqlite)
+        {
+            var file = SqliteFile.Create();
+            (database, connectionString) = (file, file.ConnectionString);
+        }
+        else
+        {
+            var pg = await Postgres.CreateDatabaseAsync();
+            (database, connectionString) = (pg, pg.ConnectionString);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var errors = new ErrorLog();
+        builder.Logging.AddProvider(errors);
+        builder.Services.AddDbContextFactory<ResourcesDbContext>(o =>
+        {
+            _ = provider == Provider.Sqlite
+                ? o.UseSqlite(connectionString, s => s.ExecutionStrategy(d => new SqliteRetryingStrategy(d)))
+                : o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure());
+        });
+        builder.Services.AddSingleton<IScimEventSubscriber>(subscriber);
+        builder.Services.AddScim()
+            .AddEntityFrameworkCoreStores<ResourcesDbContext>()
+            .AddAgents()
+            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent")
+            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("AgenticApplication")
+            .AddScimBearerTokens(t => t.AddToken(ScimContext.DefaultTenant, "test", Token));
+        var app = builder.Build();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.EnsureCreatedAsync();
+        }
+
+        app.MapScim("/scim/v2").RequireScimBearerToken();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/scim/v2/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return new App(app, database, client, errors);
+    }
+
+    /// <summary>A host's own retrying strategy for SQLite: a busy or locked database is tried again.</summary>
+    private sealed class SqliteRetryingStrategy(ExecutionStrategyDependencies dependencies) : ExecutionStrategy(dependencies, 3, TimeSpan.FromMilliseconds(200))
+    {
+        protected override bool ShouldRetryOn(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+    }
+
+    private sealed class App(WebApplication app, IAsyncDisposable database, HttpClient client, ErrorLog errors) : IAsyncDisposable
+    {
+        public HttpClient Client { get; } = client;
+
+        public ErrorLog Errors { get; } = errors;
+
+        public ResourcesDbContext Database() => app.Services.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContext();
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+            await database.DisposeAsync();
+        }
+    }
+
+    private sealed class Subscriber : IScimEventSubscriber
+    {
+        public ConcurrentQueue<ScimChangeEvent> Delivered { get; } = new();
+
+        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            Delivered.Enqueue(change);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>A retrying strategy on SQLite.</summary>
+public sealed class SqliteRetryingStrategyTests : RetryingStrategyTests
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+/// <summary><c>EnableRetryOnFailure()</c> on PostgreSQL.</summary>
+public sealed class PostgresRetryingStrategyTests : RetryingStrategyTests
+{
+    protected override Provider Provider => Provider.Postgres;
+}
