@@ -98,8 +98,11 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
     {
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(
+            db,
+            ct => db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null), ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
@@ -108,19 +111,25 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
         var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var dead = retryAt is null;
         var text = failure.Length > ScimModelBuilderExtensions.LongText ? failure[..ScimModelBuilderExtensions.LongText] : failure;
-        await db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(e => e.Attempts, attempts).SetProperty(e => e.AvailableAt, at).SetProperty(e => e.Dead, dead)
-                    .SetProperty(e => e.LastError, text).SetProperty(e => e.LeaseToken, (string?)null),
-                cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(
+            db,
+            ct => db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(e => e.Attempts, attempts).SetProperty(e => e.AvailableAt, at).SetProperty(e => e.Dead, dead)
+                        .SetProperty(e => e.LastError, text).SetProperty(e => e.LeaseToken, (string?)null),
+                    ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
     {
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var list = sequences.ToList();
-        await db.Set<ScimEventEntity>().Where(e => list.Contains(e.Sequence))
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(
+            db,
+            ct => db.Set<ScimEventEntity>().Where(e => list.Contains(e.Sequence))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task PurgeAsync(DateTimeOffset deliveredBefore, CancellationToken cancellationToken)
@@ -132,7 +141,6 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
 
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var before = deliveredBefore.ToUnixTimeMilliseconds();
-        await db.Set<ScimEventEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before)
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(db, ct => db.Set<ScimEventEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before).ExecuteDeleteAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -44,7 +44,7 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
         });
         try
         {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await EntityContexts.InTurnAsync(db, ct => db.SaveChangesAsync(ct), cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException exception) when (DatabaseFailures.IsUniqueViolation(exception, db, typeof(ScimEventDeliveryEntity), out _))
         {
@@ -88,8 +88,11 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         var ids = eventIds.ToList();
-        return await db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null).SetProperty(e => e.Dead, false), cancellationToken).ConfigureAwait(false);
+        return await EntityContexts.InTurnAsync(
+            db,
+            ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null).SetProperty(e => e.Dead, false), ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task FailedAsync(string receiver, string eventId, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
@@ -98,11 +101,14 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
         var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var dead = retryAt is null;
         var text = failure.Length > ScimModelBuilderExtensions.LongText ? failure[..ScimModelBuilderExtensions.LongText] : failure;
-        await db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && e.EventId == eventId && e.DeliveredAt == null)
-            .ExecuteUpdateAsync(
-                s => s.SetProperty(e => e.Attempts, attempts).SetProperty(e => e.AvailableAt, at).SetProperty(e => e.Dead, dead)
-                    .SetProperty(e => e.LastError, text).SetProperty(e => e.LeaseToken, (string?)null),
-                cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(
+            db,
+            ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && e.EventId == eventId && e.DeliveredAt == null)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(e => e.Attempts, attempts).SetProperty(e => e.AvailableAt, at).SetProperty(e => e.Dead, dead)
+                        .SetProperty(e => e.LastError, text).SetProperty(e => e.LeaseToken, (string?)null),
+                    ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ReleaseAsync(string receiver, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
@@ -114,8 +120,11 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
 
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var ids = eventIds.ToList();
-        await db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null && !e.Dead)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(
+            db,
+            ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null && !e.Dead)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), ct),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ScimQueuedEvent>> ListDeadAsync(string receiver, int max, CancellationToken cancellationToken)
@@ -139,8 +148,11 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
             dead = dead.Where(e => ids.Contains(e.EventId));
         }
 
-        return await dead.ExecuteUpdateAsync(
-            s => s.SetProperty(e => e.Dead, false).SetProperty(e => e.Attempts, 0).SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null),
+        return await EntityContexts.InTurnAsync(
+            db,
+            ct => dead.ExecuteUpdateAsync(
+                s => s.SetProperty(e => e.Dead, false).SetProperty(e => e.Attempts, 0).SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null),
+                ct),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -148,7 +160,6 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
     {
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var before = deliveredBefore.ToUnixTimeMilliseconds();
-        await db.Set<ScimEventDeliveryEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before)
-            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await EntityContexts.InTurnAsync(db, ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before).ExecuteDeleteAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 }
