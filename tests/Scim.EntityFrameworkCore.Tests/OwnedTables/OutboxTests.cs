@@ -34,7 +34,7 @@ public abstract class OutboxTests
         var groupId = Id(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team","members":[{"value":"{{id}}"}]}"""));
         (await client.Delete("Users/" + id)).Expect(HttpStatusCode.NoContent);
 
-        await WaitForAsync(() => subscriber.Delivered.Count == 5);
+        await Eventually.HoldsAsync(() => subscriber.Delivered.Count == 5);
         Assert.Equal(
             [(ScimChangeKind.Created, id), (ScimChangeKind.Deactivated, id), (ScimChangeKind.Created, groupId), (ScimChangeKind.Deleted, id), (ScimChangeKind.MembersRemoved, groupId)],
             subscriber.Delivered.Select(e => (e.Kind, e.ResourceId)));
@@ -42,7 +42,7 @@ public abstract class OutboxTests
         await using var db = app.Database();
         var rows = await db.Set<ScimEventEntity>().OrderBy(e => e.Sequence).ToListAsync(Ct);
         Assert.Equal(subscriber.Delivered.Select(e => e.EventId), rows.Select(r => r.EventId));
-        await WaitForAsync(() => app.Database().Set<ScimEventEntity>().Count(e => e.DeliveredAt != null) == 5);
+        await Eventually.HoldsAsync(() => app.Database().Set<ScimEventEntity>().Count(e => e.DeliveredAt != null) == 5);
         Assert.All(rows, r => Assert.Equal(0, r.Attempts));
     }
 
@@ -87,14 +87,14 @@ public abstract class OutboxTests
             }
         }
 
-        await WaitForAsync(() => !stuck.Offered.IsEmpty);
+        await Eventually.HoldsAsync(() => !stuck.Offered.IsEmpty);
         var subscriber = new Subscriber();
         await using var next = await app.RestartAsync(s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
 
-        await WaitForAsync(() => subscriber.Delivered.Count == 5);
+        await Eventually.HoldsAsync(() => subscriber.Delivered.Count == 5);
         Assert.Equal(ids.Order(StringComparer.Ordinal), subscriber.Delivered.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
         Assert.Empty(stuck.Delivered);
-        await WaitForAsync(() => next.Database().Set<ScimEventEntity>().Count(e => e.DeliveredAt != null) == 5);
+        await Eventually.HoldsAsync(() => next.Database().Set<ScimEventEntity>().Count(e => e.DeliveredAt != null) == 5);
         Assert.Equal(5, subscriber.Delivered.Count); // each once
         await using var db = next.Database();
         Assert.All(await db.Set<ScimEventEntity>().ToListAsync(Ct), r => Assert.Equal(0, r.Attempts)); // an interrupted delivery is no failed attempt
@@ -103,8 +103,12 @@ public abstract class OutboxTests
     [Fact]
     public async Task Claim_CancelledAfterItsUpdate_LeavesNothingLeased()
     {
-        // The dispatcher polls once an hour and nothing wakes it: only this test claims.
+        // The dispatcher polls at its start and then once an hour, and nothing wakes it: once its
+        // first claim is done (this claim takes its turn after it), only this test claims.
         await using var app = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o => o.EventDelivery.PollInterval = TimeSpan.FromHours(1)));
+        var outbox = app.Services.GetRequiredService<IScimEventOutbox>();
+        await Eventually.HoldsAsync(() => app.Sql.Commands.Any(c => c.Text.TrimStart().StartsWith("UPDATE", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\"", StringComparison.Ordinal)));
+        Assert.Empty(await outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
         var change = new ScimChangeEvent { ResourceType = "User", ResourceId = "u-1", Tenant = "default", Kind = ScimChangeKind.Created, Time = DateTimeOffset.UtcNow };
         await using (var db = app.Database())
         {
@@ -113,7 +117,6 @@ public abstract class OutboxTests
         }
 
         // The host stops right after the claim's update ran: the caller never sees the rows it took.
-        var outbox = app.Services.GetRequiredService<IScimEventOutbox>();
         using var stopping = new CancellationTokenSource();
         app.Sql.AfterNonQuery = text =>
         {
@@ -138,7 +141,7 @@ public abstract class OutboxTests
         var id = Id(await client.Post("Users", User.Replace("{0}", "alice")));
         (await client.Patch("Users/" + id, Http.PatchOp("""{"op":"replace","path":"title","value":"Engineer"}"""))).Expect(HttpStatusCode.OK);
 
-        await WaitForAsync(() => subscriber.Delivered.Count == 2);
+        await Eventually.HoldsAsync(() => subscriber.Delivered.Count == 2);
         Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Patched], subscriber.Delivered.Select(e => e.Kind));
         await using var db = app.Database();
         var first = await db.Set<ScimEventEntity>().OrderBy(e => e.Sequence).FirstAsync(Ct);
@@ -158,7 +161,7 @@ public abstract class OutboxTests
         using var client = app.Client();
         (await client.Post("Users", User.Replace("{0}", "alice"))).Expect(HttpStatusCode.Created);
 
-        await WaitForAsync(() => app.Database().Set<ScimEventEntity>().Any(e => e.Dead));
+        await Eventually.HoldsAsync(() => app.Database().Set<ScimEventEntity>().Any(e => e.Dead));
         await using var db = app.Database();
         var row = await db.Set<ScimEventEntity>().SingleAsync(Ct);
         Assert.Equal(3, row.Attempts);
@@ -167,16 +170,6 @@ public abstract class OutboxTests
     }
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 seconds.");
-            await Task.Delay(20, Ct);
-        }
-    }
 
     private sealed class Subscriber : IScimEventSubscriber
     {

@@ -150,7 +150,7 @@ public abstract class ReceiverQueueTests
         }
 
         await using var db = next.Database();
-        await WaitForAsync(() => next.Database().Set<ScimEventDeliveryEntity>().Count(e => e.DeliveredAt != null) == 12);
+        await Eventually.HoldsAsync(() => next.Database().Set<ScimEventDeliveryEntity>().Count(e => e.DeliveredAt != null) == 12);
         Assert.Equal(12, await db.Set<ScimEventDeliveryEntity>().CountAsync(Ct));
     }
 
@@ -201,7 +201,7 @@ public abstract class ReceiverQueueTests
             }
         }
 
-        await WaitForAsync(() => receiver.All.Count > 0);
+        await Eventually.HoldsAsync(() => receiver.All.Count > 0);
         receiver.Delay = TimeSpan.Zero;
         await using var next = await app.RestartAsync(Receivers);
         await receiver.WaitUntilAsync(sets => sets.DistinctBy(s => s.Jti).Count() >= 3, TimeSpan.FromSeconds(20));
@@ -222,16 +222,6 @@ public abstract class ReceiverQueueTests
     };
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 seconds.");
-            await Task.Delay(50, Ct);
-        }
-    }
 }
 
 /// <summary>The receivers' queue on SQLite.</summary>

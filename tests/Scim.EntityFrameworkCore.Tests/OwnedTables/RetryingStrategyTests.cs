@@ -65,7 +65,7 @@ public abstract class RetryingStrategyTests
         {
             var written = await db.Set<ScimEventEntity>().CountAsync(Ct);
             Assert.True(written >= 9, $"{written} event rows");
-            await WaitForAsync(() => subscriber.Delivered.Count >= written);
+            await Eventually.HoldsAsync(() => subscriber.Delivered.Count >= written);
         }
 
         Assert.Empty(app.Errors.Errors);
@@ -75,30 +75,9 @@ public abstract class RetryingStrategyTests
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 seconds.");
-            await Task.Delay(20, Ct);
-        }
-    }
-
     private static async Task<App> StartAsync(Provider provider, Subscriber subscriber)
     {
-        IAsyncDisposable database;
-        string connectionString;
-        if (provider == Provider.Sqlite)
-        {
-            var file = SqliteFile.Create();
-            (database, connectionString) = (file, file.ConnectionString);
-        }
-        else
-        {
-            var pg = await Postgres.CreateDatabaseAsync();
-            (database, connectionString) = (pg, pg.ConnectionString);
-        }
+        var (database, connectionString) = await TestDatabase.CreateAsync(provider);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -64,18 +64,7 @@ public sealed class ScimTablesApp : IScimApp
     /// <summary>Starts the app over a new, empty database of the provider, its tables made by <paramref name="createTables"/> (by default the model's own).</summary>
     public static async Task<ScimTablesApp> StartAsync(Provider provider, Action<ScimBuilder>? scim = null, Func<ScimTablesDbContext, Task>? createTables = null)
     {
-        IAsyncDisposable database;
-        string connectionString;
-        if (provider == Provider.Sqlite)
-        {
-            var file = SqliteFile.Create();
-            (database, connectionString) = (file, file.ConnectionString);
-        }
-        else
-        {
-            var pg = await Postgres.CreateDatabaseAsync();
-            (database, connectionString) = (pg, pg.ConnectionString);
-        }
+        var (database, connectionString) = await TestDatabase.CreateAsync(provider);
 
         var setup = new DbContextOptionsBuilder<ScimTablesDbContext>();
         Use(setup, provider, connectionString);

@@ -19,16 +19,7 @@ public sealed class SqliteWriterTurnTests
         await using var file = SqliteFile.Create();
         await using var first = Context(file.ConnectionString);
         await using var second = Context(file.ConnectionString);
-        var release = new TaskCompletionSource();
-        var firstRunning = new TaskCompletionSource();
-
-        var holding = EntityContexts.InTurnAsync(first, async _ =>
-        {
-            firstRunning.SetResult();
-            await release.Task;
-            return 1;
-        }, Ct);
-        await firstRunning.Task;
+        var (holding, release) = await HoldTurnAsync(first);
 
         var started = false;
         var waiting = EntityContexts.InTurnAsync(second, _ =>
@@ -84,15 +75,7 @@ public sealed class SqliteWriterTurnTests
         await using var first = Context(file.ConnectionString);
         await using var second = Context(file.ConnectionString);
         await using var third = Context(file.ConnectionString);
-        var release = new TaskCompletionSource();
-        var firstRunning = new TaskCompletionSource();
-        var holding = EntityContexts.InTurnAsync(first, async _ =>
-        {
-            firstRunning.SetResult();
-            await release.Task;
-            return 1;
-        }, Ct);
-        await firstRunning.Task;
+        var (holding, release) = await HoldTurnAsync(first);
 
         using var gone = new CancellationTokenSource();
         var cancelled = EntityContexts.InTurnAsync(second, _ => Task.FromResult(2), gone.Token);
@@ -102,6 +85,21 @@ public sealed class SqliteWriterTurnTests
         release.SetResult();
         await holding;
         Assert.Equal(3, await EntityContexts.InTurnAsync(third, _ => Task.FromResult(3), Ct));
+    }
+
+    /// <summary>A write of <paramref name="db"/> that has its turn and holds it until released.</summary>
+    private static async Task<(Task<int> Holding, TaskCompletionSource Release)> HoldTurnAsync(ScimTablesDbContext db)
+    {
+        var release = new TaskCompletionSource();
+        var running = new TaskCompletionSource();
+        var holding = EntityContexts.InTurnAsync(db, async _ =>
+        {
+            running.SetResult();
+            await release.Task;
+            return 1;
+        }, Ct);
+        await running.Task;
+        return (holding, release);
     }
 
     private static ScimTablesDbContext Context(string connectionString) =>

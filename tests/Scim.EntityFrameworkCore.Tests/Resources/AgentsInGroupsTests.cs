@@ -319,18 +319,7 @@ public abstract class AgentsInGroupsTests
 
         public static async Task<AgentsApp> StartAsync(Provider provider, Action<ScimServiceOptions>? options = null)
         {
-            IAsyncDisposable database;
-            string connectionString;
-            if (provider == Provider.Sqlite)
-            {
-                var file = SqliteFile.Create();
-                (database, connectionString) = (file, file.ConnectionString);
-            }
-            else
-            {
-                var pg = await Postgres.CreateDatabaseAsync();
-                (database, connectionString) = (pg, pg.ConnectionString);
-            }
+            var (database, connectionString) = await TestDatabase.CreateAsync(provider);
 
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");

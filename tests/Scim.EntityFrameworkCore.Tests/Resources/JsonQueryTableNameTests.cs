@@ -27,18 +27,7 @@ public sealed class JsonQueryTableNameTests
     [InlineData(Provider.Postgres)]
     public async Task Query_TableOfAnotherNameAndSchema_FiltersSortsAndCounts(Provider provider)
     {
-        IAsyncDisposable database;
-        string connectionString;
-        if (provider == Provider.Sqlite)
-        {
-            var file = SqliteFile.Create();
-            (database, connectionString) = (file, file.ConnectionString);
-        }
-        else
-        {
-            var pg = await Postgres.CreateDatabaseAsync();
-            (database, connectionString) = (pg, pg.ConnectionString);
-        }
+        var (database, connectionString) = await TestDatabase.CreateAsync(provider);
 
         await using var _ = database;
         var services = new ServiceCollection();
