@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Scim.EntityFrameworkCore;
 
-/// <summary>Contexts for the dispatcher's and senders' own short units of work, outside any request.</summary>
+/// <summary>
+/// How the EF Core stores use a context for a unit of work: contexts of their own for the
+/// dispatcher's and senders' work outside any request, and the one way every transaction of the
+/// stores runs (inside the context's execution strategy, in the process's turn on SQLite).
+/// </summary>
 internal static class EntityContexts
 {
     private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
