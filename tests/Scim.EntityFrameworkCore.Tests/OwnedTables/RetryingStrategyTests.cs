@@ -1,20 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Scim.Core;
 using Scim.Core.Agents;
 using Scim.Core.Events;
-using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
 using Scim.EntityFrameworkCore.Tests.Resources;
 
@@ -28,8 +20,6 @@ namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
 /// </summary>
 public abstract class RetryingStrategyTests
 {
-    private const string Token = "retrying-strategy-token-3c9a";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected abstract Provider Provider { get; }
@@ -39,7 +29,12 @@ public abstract class RetryingStrategyTests
     {
         var subscriber = new Subscriber();
         await using var app = await StartAsync(Provider, subscriber);
-        using var client = app.Client;
+        await using (var db = app.Database())
+        {
+            Assert.True(db.Database.CreateExecutionStrategy().RetriesOnFailure);
+        }
+
+        using var client = app.Client();
 
         var alice = Id(await client.Post("Users", User("alice")));
         (await client.Post("Users", User("ALICE"))).Expect(HttpStatusCode.Conflict);
@@ -75,63 +70,17 @@ public abstract class RetryingStrategyTests
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
 
-    private static async Task<App> StartAsync(Provider provider, Subscriber subscriber)
-    {
-        var (database, connectionString) = await TestDatabase.CreateAsync(provider);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var errors = new ErrorLog();
-        builder.Logging.AddProvider(errors);
-        builder.Services.AddDbContextFactory<ResourcesDbContext>(o =>
-        {
-            _ = provider == Provider.Sqlite
-                ? o.UseSqlite(connectionString, s => s.ExecutionStrategy(d => new SqliteRetryingStrategy(d)))
-                : o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure());
-        });
-        builder.Services.AddSingleton<IScimEventSubscriber>(subscriber);
-        builder.Services.AddScim()
-            .AddEntityFrameworkCoreStores<ResourcesDbContext>()
-            .AddAgents()
-            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent")
-            .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("AgenticApplication")
-            .AddScimBearerTokens(t => t.AddToken(ScimContext.DefaultTenant, "test", Token));
-        var app = builder.Build();
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync())
-        {
-            await db.Database.EnsureCreatedAsync();
-        }
-
-        app.MapScim("/scim/v2").RequireScimBearerToken();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/scim/v2/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        return new App(app, database, client, errors);
-    }
+    private static Task<AgentsApp> StartAsync(Provider provider, Subscriber subscriber) => AgentsApp.StartAsync(
+        provider,
+        context: (o, connectionString) => _ = provider == Provider.Sqlite
+            ? o.UseSqlite(connectionString, s => s.ExecutionStrategy(d => new SqliteRetryingStrategy(d)))
+            : o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure()),
+        services: s => s.AddSingleton<IScimEventSubscriber>(subscriber));
 
     /// <summary>A host's own retrying strategy for SQLite: a busy or locked database is tried again.</summary>
     private sealed class SqliteRetryingStrategy(ExecutionStrategyDependencies dependencies) : ExecutionStrategy(dependencies, 3, TimeSpan.FromMilliseconds(200))
     {
         protected override bool ShouldRetryOn(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
-    }
-
-    private sealed class App(WebApplication app, IAsyncDisposable database, HttpClient client, ErrorLog errors) : IAsyncDisposable
-    {
-        public HttpClient Client { get; } = client;
-
-        public ErrorLog Errors { get; } = errors;
-
-        public ResourcesDbContext Database() => app.Services.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContext();
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
-            await database.DisposeAsync();
-        }
     }
 
     private sealed class Subscriber : IScimEventSubscriber

@@ -1,17 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Scim.Core;
 using Scim.Core.Agents;
 using Scim.Core.Provisioning;
-using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
 using Scim.EntityFrameworkCore.Tests.OwnedTables;
 
@@ -290,81 +281,5 @@ public abstract class AgentsInGroupsTests
         Assert.Equal(version, (await client.Get($"Groups/{group}")).ETag);
         Assert.Empty(await MembersAsync(client, group));
         Assert.Empty(app.Errors.Errors);
-    }
-
-    /// <summary>A host with the SCIM tables and the table of other types, serving agents beside users and groups over HTTP.</summary>
-
-    /// <summary>
-    /// The statements a request sent: the event outbox's delivery, which polls on its own in the
-    /// background (its turn's advisory lock, its claims and reads of <c>ScimEvents</c> and
-    /// <c>ScimEventDeliveries</c>), is left out; the request's own event row (an <c>INSERT</c>) stays.
-    /// </summary>
-    private sealed class AgentsApp : IAsyncDisposable
-    {
-        private const string Token = "agents-in-groups-token-7d1e";
-
-        private readonly WebApplication _app;
-        private readonly IAsyncDisposable _database;
-
-        private AgentsApp(WebApplication app, IAsyncDisposable database, Uri root, SqlLog sql, ErrorLog errors)
-        {
-            (_app, _database, Root, Sql, Errors) = (app, database, root, sql, errors);
-        }
-
-        public Uri Root { get; }
-
-        public SqlLog Sql { get; }
-
-        public ErrorLog Errors { get; }
-
-        public static async Task<AgentsApp> StartAsync(Provider provider, Action<ScimServiceOptions>? options = null)
-        {
-            var (database, connectionString) = await TestDatabase.CreateAsync(provider);
-
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var errors = new ErrorLog();
-            builder.Logging.AddProvider(errors);
-            var sql = new SqlLog();
-            builder.Services.AddDbContextFactory<ResourcesDbContext>(o =>
-            {
-                ScimTablesApp.Use(o, provider, connectionString);
-                o.AddInterceptors(sql);
-            });
-            builder.Services.AddScim()
-                .ConfigureService(o => options?.Invoke(o))
-                .AddEntityFrameworkCoreStores<ResourcesDbContext>()
-                .AddAgents()
-                .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("Agent")
-                .AddEntityFrameworkCoreResourceStore<ResourcesDbContext>("AgenticApplication")
-                .AddScimBearerTokens(t => t.AddToken(ScimContext.DefaultTenant, "test", Token));
-            var app = builder.Build();
-            await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync())
-            {
-                await db.Database.EnsureCreatedAsync();
-            }
-
-            app.MapScim("/scim/v2").RequireScimBearerToken();
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new AgentsApp(app, database, new Uri(address.TrimEnd('/') + "/"), sql, errors);
-        }
-
-        public HttpClient Client()
-        {
-            var client = new HttpClient { BaseAddress = new Uri(Root, "scim/v2/") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            return client;
-        }
-
-        public ResourcesDbContext Database() => _app.Services.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContext();
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            await _database.DisposeAsync();
-        }
     }
 }
