@@ -16,7 +16,7 @@ internal static class EfStores
     /// <summary>The host application's stores over its pre-SCIM schema: int ids it assigns, the attributes it maps, one tenant, computed versions.</summary>
     public static async Task<StoreUnderTest> AccountsAsync(Provider provider)
     {
-        var (database, connectionString) = await NewDatabaseAsync(provider);
+        var (database, connectionString) = await TestDatabase.CreateAsync(provider);
         var services = new ServiceCollection();
         services.AddDbContextFactory<AccountsDbContext>(o => ScimTablesApp.Use(o, provider, connectionString));
         services.AddScimCore().AddAccountsStores();
@@ -33,7 +33,7 @@ internal static class EfStores
     /// <summary>The SCIM-owned tables' stores: everything kept, the service's ids and versions, many tenants.</summary>
     public static async Task<StoreUnderTest> ScimTablesAsync(Provider provider)
     {
-        var (database, connectionString) = await NewDatabaseAsync(provider);
+        var (database, connectionString) = await TestDatabase.CreateAsync(provider);
         var services = new ServiceCollection();
         services.AddDbContextFactory<ScimTablesDbContext>(o => ScimTablesApp.Use(o, provider, connectionString));
         services.AddScimCore().AddEntityFrameworkCoreStores<ScimTablesDbContext>();
@@ -73,17 +73,5 @@ internal static class EfStores
     {
         var import = users.GetType().GetMethod("ImportAsync", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!;
         return (Task<IReadOnlyList<string>>)import.Invoke(users, [context, seeded, cancellationToken])!;
-    }
-
-    private static async Task<(IAsyncDisposable Database, string ConnectionString)> NewDatabaseAsync(Provider provider)
-    {
-        if (provider == Provider.Sqlite)
-        {
-            var file = SqliteFile.Create();
-            return (file, file.ConnectionString);
-        }
-
-        var pg = await Postgres.CreateDatabaseAsync();
-        return (pg, pg.ConnectionString);
     }
 }
