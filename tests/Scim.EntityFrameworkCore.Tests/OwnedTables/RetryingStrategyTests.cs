@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Scim.Core.Agents;
@@ -66,16 +68,59 @@ public abstract class RetryingStrategyTests
         Assert.Empty(app.Errors.Errors);
     }
 
+    [Fact]
+    public async Task TransientFailureMidWrite_RunsTheWholeWriteAgain_AndItLandsOnce()
+    {
+        // The user's INSERT fails once as the strategy's kind of transient failure, after the
+        // write had read and added its rows: the second run must start from a clean context.
+        // (EF Core logs the failed command as an error, as it would a real one.)
+        var failure = new FailFirstUserInsert(Provider);
+        await using var app = await StartAsync(Provider, new Subscriber(), failure);
+        using var client = app.Client();
+
+        var carol = Id(await client.Post("Users", User("carol")));
+
+        Assert.Equal(1, failure.Failed);
+        Assert.Equal("carol", (string?)(await client.Get("Users/" + carol)).Expect(HttpStatusCode.OK).Json["userName"]);
+        await using var db = app.Database();
+        Assert.Equal([carol], await db.Set<ScimUserEntity>().Select(u => u.Id).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
     private static string User(string userName) => $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}"}""";
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
 
-    private static Task<AgentsApp> StartAsync(Provider provider, Subscriber subscriber) => AgentsApp.StartAsync(
+    private static Task<AgentsApp> StartAsync(Provider provider, Subscriber subscriber, IInterceptor? interceptor = null) => AgentsApp.StartAsync(
         provider,
-        context: (o, connectionString) => _ = provider == Provider.Sqlite
-            ? o.UseSqlite(connectionString, s => s.ExecutionStrategy(d => new SqliteRetryingStrategy(d)))
-            : o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure()),
+        context: (o, connectionString) =>
+        {
+            _ = provider == Provider.Sqlite
+                ? o.UseSqlite(connectionString, s => s.ExecutionStrategy(d => new SqliteRetryingStrategy(d)))
+                : o.UseNpgsql(connectionString, n => n.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(200), null));
+            if (interceptor is not null)
+            {
+                o.AddInterceptors(interceptor);
+            }
+        },
         services: s => s.AddSingleton<IScimEventSubscriber>(subscriber));
+
+    /// <summary>Fails the first <c>INSERT</c> into <c>ScimUsers</c> with what the provider's strategy retries.</summary>
+    private sealed class FailFirstUserInsert(Provider provider) : DbCommandInterceptor
+    {
+        private int _failed;
+
+        public int Failed => _failed;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("INSERT INTO \"ScimUsers\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _failed, 1) == 0)
+            {
+                throw provider == Provider.Sqlite ? new SqliteException("database is locked", 5) : new TimeoutException("The server did not answer in time.");
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
 
     /// <summary>A host's own retrying strategy for SQLite: a busy or locked database is tried again.</summary>
     private sealed class SqliteRetryingStrategy(ExecutionStrategyDependencies dependencies) : ExecutionStrategy(dependencies, 3, TimeSpan.FromMilliseconds(200))
