@@ -15,6 +15,15 @@ public static class ScimModelBuilderExtensions
     private const string TenantNotNull = "\"Tenant\" IS NOT NULL";
 
     /// <summary>
+    /// The condition of the per-resource order indexes of the event tables: rows not delivered yet.
+    /// A claim asks, for each due event, whether an earlier one of its resource is still pending;
+    /// delivered rows stay for the retention period (seven days by default), and with them in the
+    /// index that question walked every event a busy resource ever had (a group changed 9,000
+    /// times: 28 ms per claim on SQLite, which holds the file's write turn meanwhile).
+    /// </summary>
+    private const string NotDelivered = "\"DeliveredAt\" IS NULL";
+
+    /// <summary>
     /// Adds users (<see cref="ScimUserEntity"/>, with <see cref="ScimUserValueEntity"/> rows for
     /// multi-valued attributes), groups (<see cref="ScimGroupEntity"/>) and memberships
     /// (<see cref="ScimGroupMemberEntity"/>: foreign keys to the group and to the member user that
@@ -143,7 +152,7 @@ public static class ScimModelBuilderExtensions
             e.Property(x => x.LastError).HasMaxLength(LongText);
             e.HasIndex(x => x.EventId).IsUnique();
             e.HasIndex(x => new { x.DeliveredAt, x.AvailableAt });
-            e.HasIndex(x => new { x.Tenant, x.ResourceType, x.ResourceId, x.Sequence });
+            e.HasIndex(x => new { x.Tenant, x.ResourceType, x.ResourceId, x.Sequence }).HasFilter(NotDelivered);
             e.HasIndex(x => x.LeaseToken);
         });
         modelBuilder.Entity<ScimEventDeliveryEntity>(e =>
@@ -160,7 +169,7 @@ public static class ScimModelBuilderExtensions
             e.Property(x => x.LastError).HasMaxLength(LongText);
             e.HasIndex(x => new { x.Receiver, x.EventId }).IsUnique();
             e.HasIndex(x => new { x.Receiver, x.DeliveredAt, x.AvailableAt });
-            e.HasIndex(x => new { x.Receiver, x.Tenant, x.ResourceType, x.ResourceId, x.Sequence });
+            e.HasIndex(x => new { x.Receiver, x.Tenant, x.ResourceType, x.ResourceId, x.Sequence }).HasFilter(NotDelivered);
             e.HasIndex(x => x.LeaseToken);
         });
         return modelBuilder;

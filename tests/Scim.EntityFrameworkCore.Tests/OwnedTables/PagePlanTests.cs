@@ -40,7 +40,8 @@ public sealed class PagePlanTests
             Assert.NotEmpty(commands);
             foreach (var command in commands)
             {
-                var plan = await PlanAsync(app, command);
+                await using var db = app.Database();
+                var plan = await SqlitePlan.OfAsync(db, command);
                 Assert.False(plan.Any(step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.StartsWith("SCAN CONSTANT ROW", StringComparison.Ordinal)), $"{path}: a table scan in\n{command.Text}\n{string.Join("\n", plan)}");
                 Assert.False(plan.Any(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal)), $"{path}: a sort in\n{command.Text}\n{string.Join("\n", plan)}");
             }
@@ -55,30 +56,5 @@ public sealed class PagePlanTests
             var actual = (user["groups"]?.AsArray() ?? []).Select(x => (string)x!["display"]!).Order(StringComparer.Ordinal);
             Assert.Equal(expected, actual);
         }
-    }
-
-    private static async Task<List<string>> PlanAsync(ScimTablesApp app, SqlCommand command)
-    {
-        await using var db = app.Database();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var explain = connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + command.Text;
-        foreach (var (name, value) in command.Parameters)
-        {
-            var parameter = explain.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            explain.Parameters.Add(parameter);
-        }
-
-        var steps = new List<string>();
-        await using var reader = await explain.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            steps.Add(reader.GetString(3));
-        }
-
-        return steps;
     }
 }

@@ -88,7 +88,8 @@ namespace Scim.Sample.Data.Migrations.Postgres
 
                     b.HasIndex("Receiver", "DeliveredAt", "AvailableAt");
 
-                    b.HasIndex("Receiver", "Tenant", "ResourceType", "ResourceId", "Sequence");
+                    b.HasIndex("Receiver", "Tenant", "ResourceType", "ResourceId", "Sequence")
+                        .HasFilter("\"DeliveredAt\" IS NULL");
 
                     b.ToTable("ScimEventDeliveries", (string)null);
                 });
@@ -162,7 +163,8 @@ namespace Scim.Sample.Data.Migrations.Postgres
 
                     b.HasIndex("DeliveredAt", "AvailableAt");
 
-                    b.HasIndex("Tenant", "ResourceType", "ResourceId", "Sequence");
+                    b.HasIndex("Tenant", "ResourceType", "ResourceId", "Sequence")
+                        .HasFilter("\"DeliveredAt\" IS NULL");
 
                     b.ToTable("ScimEvents", (string)null);
                 });

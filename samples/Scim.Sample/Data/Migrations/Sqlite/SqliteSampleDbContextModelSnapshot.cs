@@ -81,7 +81,8 @@ namespace Scim.Sample.Data.Migrations.Sqlite
 
                     b.HasIndex("Receiver", "DeliveredAt", "AvailableAt");
 
-                    b.HasIndex("Receiver", "Tenant", "ResourceType", "ResourceId", "Sequence");
+                    b.HasIndex("Receiver", "Tenant", "ResourceType", "ResourceId", "Sequence")
+                        .HasFilter("\"DeliveredAt\" IS NULL");
 
                     b.ToTable("ScimEventDeliveries", (string)null);
                 });
@@ -153,7 +154,8 @@ namespace Scim.Sample.Data.Migrations.Sqlite
 
                     b.HasIndex("DeliveredAt", "AvailableAt");
 
-                    b.HasIndex("Tenant", "ResourceType", "ResourceId", "Sequence");
+                    b.HasIndex("Tenant", "ResourceType", "ResourceId", "Sequence")
+                        .HasFilter("\"DeliveredAt\" IS NULL");
 
                     b.ToTable("ScimEvents", (string)null);
                 });
