@@ -126,7 +126,11 @@ internal abstract class Membership<TMember>
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
-    /// <summary>Adds the members not there yet (of the type the service checked, in the request's <paramref name="tenant"/>); returns the ids of those added.</summary>
+    /// <summary>
+    /// Adds to the context a row for each member not there yet (of the type the service checked, in
+    /// the request's <paramref name="tenant"/>), and returns their ids. The caller's next
+    /// <c>SaveChanges</c> writes them, with whatever else the write changed, in one batch.
+    /// </summary>
     public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, string tenant, IEnumerable<GroupMember> members, CancellationToken cancellationToken);
 
     /// <summary>Removes the members that are there; returns those removed.</summary>
@@ -231,11 +235,6 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
                 db.Add(row);
                 added.Add(Text(member));
             }
-        }
-
-        if (added.Count > 0)
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return added;

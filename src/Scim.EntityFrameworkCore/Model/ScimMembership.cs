@@ -245,11 +245,6 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
             }
         }
 
-        if (added.Count > 0)
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         return added;
     }
 

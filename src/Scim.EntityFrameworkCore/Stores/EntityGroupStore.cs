@@ -66,11 +66,17 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
                 Shape.Stamp(group, patch.LastModified, patch.NewVersion);
                 CheckLengths(db);
+            }
+
+            // One SaveChanges writes the new membership rows, the group's new version and the
+            // event: one batch, one round trip. A version computed from the rows reads them saved.
+            if (!Shape.KeepsVersion)
+            {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var patched = FromTree(Shape.ToTree(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false)));
-            await RecordAsync(db, context, patch.Id, patched.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
+            await SaveWithEventAsync(db, context, patch.Id, patched.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
             return new GroupPatchResult(StoreWriteStatus.Succeeded, patched, added, removed);
         }, cancellationToken);
     }
@@ -198,7 +204,14 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
         _nesting.Value = null;
-        await membership.AddAsync(db, Shape.KeyValueOf(entity), context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
+        if (resource.Members.Count > 0)
+        {
+            // The group's row first (a membership row refers to it), then its members, saved for the
+            // response, which reads them.
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await membership.AddAsync(db, Shape.KeyValueOf(entity), context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     protected override async Task AfterReplaceAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
@@ -209,6 +222,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);
         await membership.RemoveAsync(db, key, present.Select(m => m.Value!).Where(m => !wanted.Contains(m)), cancellationToken).ConfigureAwait(false);
         await membership.AddAsync(db, key, context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // with the group's row; the response reads the members
     }
 
     protected override async Task BeforeDeleteAsync(TContext db, TGroup entity, CancellationToken cancellationToken)

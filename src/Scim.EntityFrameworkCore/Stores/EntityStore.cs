@@ -124,10 +124,14 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             db.Add(entity);
             CheckLengths(db);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            if (!SavesOnce(creating: true))
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await AfterCreateAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
             var created = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
-            await RecordAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            await SaveWithEventAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success(created);
         }, cancellationToken);
     }
@@ -157,10 +161,14 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             Shape.Apply(tree, entity);
             Shape.Stamp(entity, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             CheckLengths(db);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            if (!SavesOnce(creating: false))
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
             var replaced = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
-            await RecordAsync(db, context, replaced.Id!, replaced.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            await SaveWithEventAsync(db, context, replaced.Id!, replaced.Meta?.Version, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success(replaced);
         }, cancellationToken);
     }
@@ -225,9 +233,12 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// takes their parts with them, tracked, to replace them; a read loads what its hints need
     /// after the page (<see cref="LoadPartsAsync"/>), where a copy in the row may spare the query.
     /// </summary>
-    protected IQueryable<TEntity> Rows(TContext db, ScimContext context, ReadHints? hints = null)
+    protected IQueryable<TEntity> Rows(TContext db, ScimContext context, ReadHints? hints = null) => Rows(db.Set<TEntity>(), context, hints);
+
+    /// <summary>The tenant's rows among <paramref name="source"/>, as <see cref="Rows(TContext, ScimContext, ReadHints?)"/> takes them.</summary>
+    private IQueryable<TEntity> Rows(IQueryable<TEntity> source, ScimContext context, ReadHints? hints)
     {
-        var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
+        var rows = Shape.InTenant(context.Tenant) is { } tenant ? source.Where(tenant) : source;
         return Shape.Parts is { } parts && hints is null ? parts.Include(rows) : rows;
     }
 
@@ -241,15 +252,22 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>
-    /// The row of an id, tracked for a write and locked until the transaction ends (an update that
-    /// changes nothing claims it first, so writers of one resource queue instead of failing);
-    /// <see langword="null"/> when the tenant has none.
+    /// The row of an id, tracked for a write and locked until the transaction ends, so writers of
+    /// one resource queue instead of failing: read with <c>FOR UPDATE</c> on PostgreSQL
+    /// (<see cref="EntityStoreShared{TEntity}.LockedRead"/>), elsewhere claimed first by an update
+    /// that changes nothing; <see langword="null"/> when the tenant has none.
     /// </summary>
     protected async Task<TEntity?> FindAsync(TContext db, ScimContext context, string id, CancellationToken cancellationToken)
     {
         if (Shape.KeyOf(id) is not { } key)
         {
             return null;
+        }
+
+        if (Shared.LockedRead(db) is { } locked)
+        {
+            var locking = db.Set<TEntity>().FromSqlRaw(locked, Shape.TenantExpression is null ? [key] : [key, context.Tenant]);
+            return await Rows(locking, context, null).Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
@@ -303,14 +321,24 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
     }
 
-    /// <summary>Keeps the write's event in its transaction, when the model has the outbox.</summary>
-    protected static async Task RecordAsync(TContext db, ScimContext context, string id, string? version, CancellationToken cancellationToken, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null)
+    /// <summary>
+    /// The write's last step: adds its event (when the model has the outbox) and saves what the
+    /// write has pending with it, in one <c>SaveChanges</c>, which a provider that batches
+    /// (PostgreSQL) sends as one round trip.
+    /// </summary>
+    protected static async Task SaveWithEventAsync(TContext db, ScimContext context, string id, string? version, CancellationToken cancellationToken, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null)
     {
-        if (EventRows.Add(db, context, id, version, added, removed))
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+        EventRows.Add(db, context, id, version, added, removed);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether a create's or replace's row can wait for the write's last <c>SaveChanges</c>
+    /// (<see cref="SaveWithEventAsync"/>), so that the row, its parts and its event go as one
+    /// batch: not when the version is computed from what is saved, nor when the database
+    /// assigns a new row's key.
+    /// </summary>
+    private bool SavesOnce(bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds);
 
     /// <summary>Refuses a value longer than its column (400), naming the attribute.</summary>
     protected void CheckLengths(TContext db) =>

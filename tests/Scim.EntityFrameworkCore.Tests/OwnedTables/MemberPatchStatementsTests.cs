@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core.Events;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+
+namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+/// <summary>
+/// The statements of a member PATCH over the SCIM-owned tables, with something consuming events
+/// (so each change writes its event row). The group's row is read locked in one statement on
+/// PostgreSQL (<c>FOR UPDATE</c>; elsewhere an update that changes nothing claims it, then it is
+/// read), and the new membership row, the group's new version and the event row are written by one
+/// <c>SaveChanges</c>, which PostgreSQL receives as one batch: each statement fewer is a round trip. The change itself is checked too: the member
+/// is there (or gone), the version moved, and the event says what changed.
+/// </summary>
+public abstract class MemberPatchStatementsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Provider Provider { get; }
+
+    /// <summary>Statements of the read that locks the group's row: one on PostgreSQL, a claim and a read elsewhere.</summary>
+    private int LockedRead => Provider == Provider.Postgres ? 1 : 2;
+
+    [Fact]
+    public async Task MemberAddAndRemove_LockTheGroupInItsRead_AndWriteRowsVersionAndEventInOneCommand()
+    {
+        var events = new Events();
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.Services.AddSingleton<IScimEventSubscriber>(events));
+        using var client = app.Client();
+        var user = Id((await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"m1"}""")).Expect(HttpStatusCode.Created, app.Errors));
+        var group = (await client.Post("Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team"}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var groupId = Id(group);
+        var created = (string)group.Json["meta"]!["version"]!;
+
+        app.Sql.Clear();
+        (await client.Patch("Groups/" + groupId, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{user}}"}]}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
+        var add = app.Sql.RequestCommands;
+
+        // The group read by the service, the member's existence, the group's row read locked, the
+        // membership row looked up, on PostgreSQL the member locked against a delete, the write.
+        Assert.True(add.Count == 3 + LockedRead + (Provider == Provider.Postgres ? 1 : 0) + WriteCommands(3), Describe(add));
+        AssertLockedRead(add);
+        var written = string.Join("\n", add.TakeLast(WriteCommands(3)).Select(c => c.Text));
+        Assert.True(written.Contains("INSERT INTO \"ScimGroupMembers\"", StringComparison.Ordinal) && written.Contains("UPDATE \"ScimGroups\"", StringComparison.Ordinal) && written.Contains("INSERT INTO \"ScimEvents\"", StringComparison.Ordinal), Describe(add));
+
+        app.Sql.Clear();
+        (await client.Patch("Groups/" + groupId, Http.PatchOp($$"""{"op":"remove","path":"members[value eq \"{{user}}\"]"}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
+        var remove = app.Sql.RequestCommands;
+
+        // The group read by the service, read locked, the membership row looked up, its delete, the write.
+        Assert.True(remove.Count == 3 + LockedRead + WriteCommands(2), Describe(remove));
+        AssertLockedRead(remove);
+        Assert.Contains("DELETE FROM \"ScimGroupMembers\"", remove[^(WriteCommands(2) + 1)].Text, StringComparison.Ordinal);
+        written = string.Join("\n", remove.TakeLast(WriteCommands(2)).Select(c => c.Text));
+        Assert.True(written.Contains("UPDATE \"ScimGroups\"", StringComparison.Ordinal) && written.Contains("INSERT INTO \"ScimEvents\"", StringComparison.Ordinal), Describe(remove));
+
+        // What was written: no member left, a new version, and the two changes as events.
+        var now = (await client.Get("Groups/" + groupId)).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.Null(now["members"]);
+        Assert.NotEqual(created, (string)now["meta"]!["version"]!);
+        await Eventually.HoldsAsync(() => events.Of(groupId).Count == 3);
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.MembersAdded, ScimChangeKind.MembersRemoved], events.Of(groupId).Select(e => e.Kind));
+        Assert.Equal([user], events.Of(groupId)[1].AddedMemberIds);
+        Assert.Equal([user], events.Of(groupId)[2].RemovedMemberIds);
+        await using var db = app.Database();
+        Assert.False(await db.Set<ScimGroupMemberEntity>().AnyAsync(m => m.GroupId == groupId, Ct));
+    }
+
+    /// <summary>
+    /// The commands a write of <paramref name="statements"/> rows sends: one batch on PostgreSQL;
+    /// EF Core's SQLite provider sends each statement as a command of its own (in the process, so
+    /// there is no round trip to save).
+    /// </summary>
+    private int WriteCommands(int statements) => Provider == Provider.Postgres ? 1 : statements;
+
+    private void AssertLockedRead(IReadOnlyList<SqlCommand> commands)
+    {
+        var claims = commands.Count(c => c.Text.Contains("SET \"Version\" = \"s\".\"Version\"", StringComparison.Ordinal));
+        var locking = commands.Count(c => c.Text.Contains("FOR UPDATE", StringComparison.Ordinal) && c.Text.Contains("\"ScimGroups\"", StringComparison.Ordinal));
+        Assert.True((claims, locking) == (Provider == Provider.Postgres ? (0, 1) : (1, 0)), Describe(commands));
+    }
+
+    private static string Describe(IReadOnlyList<SqlCommand> commands) =>
+        $"{commands.Count} commands:\n" + string.Join("\n---\n", commands.Select(c => c.Text));
+
+    private static string Id(Reply reply) => (string)reply.Json["id"]!;
+
+    private sealed class Events : IScimEventSubscriber
+    {
+        private readonly ConcurrentQueue<ScimChangeEvent> _delivered = new();
+
+        public List<ScimChangeEvent> Of(string id) => [.. _delivered.Where(e => e.ResourceId == id)];
+
+        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
+        {
+            _delivered.Enqueue(change);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>The member PATCH's statements on SQLite.</summary>
+public sealed class SqliteMemberPatchStatementsTests : MemberPatchStatementsTests
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+/// <summary>The member PATCH's statements on PostgreSQL.</summary>
+public sealed class PostgresMemberPatchStatementsTests : MemberPatchStatementsTests
+{
+    protected override Provider Provider => Provider.Postgres;
+}
