@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ public sealed class AccountsEventTests
     [Fact]
     public async Task WithoutTheOutboxInTheModel_EventsAreDeliveredFromTheQueue()
     {
-        var subscriber = new Subscriber();
+        var subscriber = new RecordingSubscriber();
         await using var app = await AccountsApp.StartAsync(s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
         using var client = app.Client();
 
@@ -22,13 +21,13 @@ public sealed class AccountsEventTests
         (await client.Delete("Users/" + id)).Expect(HttpStatusCode.NoContent);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (subscriber.Seen.Count < 2)
+        while (subscriber.Delivered.Count < 2)
         {
             Assert.True(DateTime.UtcNow < deadline, "The events were not delivered within 10 seconds.");
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal([(ScimChangeKind.Created, id), (ScimChangeKind.Deleted, id)], subscriber.Seen.Select(e => (e.Kind, e.ResourceId)));
+        Assert.Equal([(ScimChangeKind.Created, id), (ScimChangeKind.Deleted, id)], subscriber.Delivered.Select(e => (e.Kind, e.ResourceId)));
     }
 
     [Fact]
@@ -41,16 +40,5 @@ public sealed class AccountsEventTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.EnqueueAsync("r", change, TestContext.Current.CancellationToken));
 
         Assert.Contains("ApplyScimEvents()", error.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class Subscriber : IScimEventSubscriber
-    {
-        public ConcurrentQueue<ScimChangeEvent> Seen { get; } = new();
-
-        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
-        {
-            Seen.Enqueue(change);
-            return Task.CompletedTask;
-        }
     }
 }

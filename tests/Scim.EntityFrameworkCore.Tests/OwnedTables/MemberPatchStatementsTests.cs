@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +26,7 @@ public abstract class MemberPatchStatementsTests
     [Fact]
     public async Task MemberAddAndRemove_LockTheGroupInItsRead_AndWriteRowsVersionAndEventInOneCommand()
     {
-        var events = new Events();
+        var events = new RecordingSubscriber();
         await using var app = await ScimTablesApp.StartAsync(Provider, s => s.Services.AddSingleton<IScimEventSubscriber>(events));
         using var client = app.Client();
         var user = Id((await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"m1"}""")).Expect(HttpStatusCode.Created, app.Errors));
@@ -87,19 +86,6 @@ public abstract class MemberPatchStatementsTests
         $"{commands.Count} commands:\n" + string.Join("\n---\n", commands.Select(c => c.Text));
 
     private static string Id(Reply reply) => (string)reply.Json["id"]!;
-
-    private sealed class Events : IScimEventSubscriber
-    {
-        private readonly ConcurrentQueue<ScimChangeEvent> _delivered = new();
-
-        public List<ScimChangeEvent> Of(string id) => [.. _delivered.Where(e => e.ResourceId == id)];
-
-        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
-        {
-            _delivered.Enqueue(change);
-            return Task.CompletedTask;
-        }
-    }
 }
 
 /// <summary>The member PATCH's statements on SQLite.</summary>

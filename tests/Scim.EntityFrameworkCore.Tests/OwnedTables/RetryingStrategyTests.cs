@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -29,7 +28,7 @@ public abstract class RetryingStrategyTests
     [Fact]
     public async Task EveryWrite_AndTheEventsOfEach_WorkUnderARetryingStrategy()
     {
-        var subscriber = new Subscriber();
+        var subscriber = new RecordingSubscriber();
         await using var app = await StartAsync(Provider, subscriber);
         await using (var db = app.Database())
         {
@@ -75,7 +74,7 @@ public abstract class RetryingStrategyTests
         // write had read and added its rows: the second run must start from a clean context.
         // (EF Core logs the failed command as an error, as it would a real one.)
         var failure = new FailFirstUserInsert(Provider);
-        await using var app = await StartAsync(Provider, new Subscriber(), failure);
+        await using var app = await StartAsync(Provider, new RecordingSubscriber(), failure);
         using var client = app.Client();
 
         var carol = Id(await client.Post("Users", User("carol")));
@@ -90,7 +89,7 @@ public abstract class RetryingStrategyTests
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
 
-    private static Task<AgentsApp> StartAsync(Provider provider, Subscriber subscriber, IInterceptor? interceptor = null) => AgentsApp.StartAsync(
+    private static Task<AgentsApp> StartAsync(Provider provider, RecordingSubscriber subscriber, IInterceptor? interceptor = null) => AgentsApp.StartAsync(
         provider,
         context: (o, connectionString) =>
         {
@@ -126,17 +125,6 @@ public abstract class RetryingStrategyTests
     private sealed class SqliteRetryingStrategy(ExecutionStrategyDependencies dependencies) : ExecutionStrategy(dependencies, 3, TimeSpan.FromMilliseconds(200))
     {
         protected override bool ShouldRetryOn(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
-    }
-
-    private sealed class Subscriber : IScimEventSubscriber
-    {
-        public ConcurrentQueue<ScimChangeEvent> Delivered { get; } = new();
-
-        public Task OnChangeAsync(ScimChangeEvent change, CancellationToken cancellationToken)
-        {
-            Delivered.Enqueue(change);
-            return Task.CompletedTask;
-        }
     }
 }
 
