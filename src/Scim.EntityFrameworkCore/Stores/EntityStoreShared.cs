@@ -21,8 +21,8 @@ internal sealed class EntityStoreShared<TEntity>
     private readonly Dictionary<string, string> _pathsByMember;
     private readonly Func<TEntity> _create = Expression.Lambda<Func<TEntity>>(Expression.New(typeof(TEntity))).Compile();
 
-    // LockedRead's statement once known ("" for none).
-    private string? _lockedRead;
+    // LockedRead's statement, for the model it was made for (a context type's model is one instance).
+    private LockedStatement? _lockedRead;
 
     public EntityStoreShared(EntityMap<TEntity> map, SchemaRegistry registry, string resourceTypeName, FilterOptions filterOptions)
     {
@@ -75,13 +75,13 @@ internal sealed class EntityStoreShared<TEntity>
     public string? LockedRead(DbContext db)
     {
         var known = Volatile.Read(ref _lockedRead);
-        if (known is null)
+        if (known is null || !ReferenceEquals(known.Model, db.Model))
         {
-            known = LockedReadOf(db) ?? string.Empty;
+            known = new LockedStatement(db.Model, LockedReadOf(db));
             Volatile.Write(ref _lockedRead, known);
         }
 
-        return known.Length == 0 ? null : known;
+        return known.Sql;
     }
 
     /// <summary>A new entity (the map's entity class has a parameterless constructor).</summary>
@@ -140,6 +140,8 @@ internal sealed class EntityStoreShared<TEntity>
 
         return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {condition} FOR UPDATE";
     }
+
+    private sealed record LockedStatement(IModel Model, string? Sql);
 
     private static Action<UpdateSettersBuilder<TEntity>> ClaimOf(LambdaExpression column)
     {
