@@ -253,7 +253,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
     /// <summary>
     /// The row of an id, tracked for a write and locked until the transaction ends, so writers of
-    /// one resource queue instead of failing: read with <c>FOR UPDATE</c> on PostgreSQL
+    /// one resource queue instead of failing: read with <c>FOR NO KEY UPDATE</c> on PostgreSQL
     /// (<see cref="EntityStoreShared{TEntity}.LockedRead"/>), elsewhere claimed first by an update
     /// that changes nothing; <see langword="null"/> when the tenant has none.
     /// </summary>

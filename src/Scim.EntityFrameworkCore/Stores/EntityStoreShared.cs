@@ -65,10 +65,12 @@ internal sealed class EntityStoreShared<TEntity>
     /// <summary>
     /// On PostgreSQL, one statement that reads the row of a key (<c>{0}</c>) in a tenant
     /// (<c>{1}</c>, for a map with a tenant) and locks it until the transaction ends:
-    /// <c>SELECT * FROM t WHERE key = {0} AND tenant = {1} FOR UPDATE</c>. A write composes it
+    /// <c>SELECT * FROM t WHERE key = {0} AND tenant = {1} FOR NO KEY UPDATE</c>. A write composes it
     /// with the tenant's rows and their parts (PostgreSQL locks the rows of a sub-select there),
     /// where other providers claim the row with an update that changes nothing and then read it:
-    /// one round trip instead of two. <see langword="null"/> on other providers, and where the
+    /// one round trip instead of two. The lock is the one such an update takes, not <c>FOR UPDATE</c>,
+    /// which would also hold up the <c>FOR KEY SHARE</c> that adding the row as a group's member
+    /// (and a foreign key's check) takes. <see langword="null"/> on other providers, and where the
     /// entity is not one plain table with its key and tenant in columns of their own, unconverted
     /// (a raw statement's parameters do not pass through value converters).
     /// </summary>
@@ -138,7 +140,7 @@ internal sealed class EntityStoreShared<TEntity>
             condition += $" AND {tenant} = {{1}}";
         }
 
-        return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {condition} FOR UPDATE";
+        return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {condition} FOR NO KEY UPDATE";
     }
 
     private sealed record LockedStatement(IModel Model, string? Sql);

@@ -25,6 +25,12 @@ public sealed class SqlLog : DbCommandInterceptor
     /// <summary>Called with each non-query command's text once it has run (a test's hook: to cancel a caller between two statements).</summary>
     public Action<string>? AfterNonQuery { get; set; }
 
+    /// <summary>
+    /// Called with each query's text once it has run and before its rows are read, and awaited (a
+    /// test's hook: to hold a write in its transaction right after a statement took its locks).
+    /// </summary>
+    public Func<string, Task>? AfterReader { get; set; }
+
     /// <summary>Forgets the commands recorded so far.</summary>
     public void Clear() => _commands.Clear();
 
@@ -38,6 +44,16 @@ public sealed class SqlLog : DbCommandInterceptor
     {
         Record(command);
         return ValueTask.FromResult(result);
+    }
+
+    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        if (AfterReader is { } hook)
+        {
+            await hook(command.CommandText);
+        }
+
+        return result;
     }
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)

@@ -10,7 +10,7 @@ namespace Scim.EntityFrameworkCore.Tests.OwnedTables;
 /// <summary>
 /// The statements of a member PATCH over the SCIM-owned tables, with something consuming events
 /// (so each change writes its event row). The group's row is read locked in one statement on
-/// PostgreSQL (<c>FOR UPDATE</c>; elsewhere an update that changes nothing claims it, then it is
+/// PostgreSQL (<c>FOR NO KEY UPDATE</c>; elsewhere an update that changes nothing claims it, then it is
 /// read), and the new membership row, the group's new version and the event row are written by one
 /// <c>SaveChanges</c>, which PostgreSQL receives as one batch: each statement fewer is a round
 /// trip. The change itself is checked too: the member is there (or gone), the version moved, and
@@ -81,7 +81,7 @@ public abstract class MemberPatchStatementsTests
     {
         // SET "Version" = "s"."Version" (SQLite), SET "Version" = s."Version" (PostgreSQL).
         var claims = commands.Count(c => Regex.IsMatch(c.Text, "SET \"Version\" = \"?s\"?\\.\"Version\""));
-        var locking = commands.Count(c => c.Text.Contains("FOR UPDATE", StringComparison.Ordinal) && c.Text.Contains("\"ScimGroups\"", StringComparison.Ordinal));
+        var locking = commands.Count(c => c.Text.Contains("FOR NO KEY UPDATE", StringComparison.Ordinal) && c.Text.Contains("\"ScimGroups\"", StringComparison.Ordinal));
         Assert.True((claims, locking) == (Provider == Provider.Postgres ? (0, 1) : (1, 0)), Describe(commands));
     }
 
@@ -89,6 +89,55 @@ public abstract class MemberPatchStatementsTests
         $"{commands.Count} commands:\n" + string.Join("\n---\n", commands.Select(c => c.Text));
 
     private static string Id(Reply reply) => (string)reply.Json["id"]!;
+}
+
+/// <summary>
+/// The lock a write takes on PostgreSQL is the one an update of the row's other columns takes
+/// (<c>FOR NO KEY UPDATE</c>), not <c>FOR UPDATE</c>: it does not conflict with the
+/// <c>FOR KEY SHARE</c> that adding a member takes on the member's row (and that a foreign key's
+/// check takes), so a user being updated can be added to a group meanwhile. SQLite runs one
+/// writer at a time, so this holds on PostgreSQL only.
+/// </summary>
+public sealed class PostgresWriteLockTests
+{
+    [Fact]
+    public async Task UserHeldInItsUpdate_CanBeAddedToAGroupMeanwhile()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider.Postgres);
+        using var client = app.Client();
+        var user = (string)(await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"held"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        var group = (string)(await client.Post("Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+
+        // Hold the user's PATCH right after the statement that read and locked the user's row.
+        var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Sql.AfterReader = async text =>
+        {
+            if (text.Contains("\"ScimUsers\"", StringComparison.Ordinal) && text.Contains(" UPDATE", StringComparison.Ordinal) && locked.TrySetResult())
+            {
+                await release.Task;
+            }
+        };
+        var update = client.Patch("Users/" + user, Http.PatchOp("""{"op":"replace","path":"displayName","value":"Held"}"""));
+        await locked.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        try
+        {
+            var add = client.Patch("Groups/" + group, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{user}}"}]}"""));
+            var finished = await Task.WhenAny(add, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+            Assert.True(finished == add, "Adding the user to a group waited for the user's update to commit.");
+            (await add).Expect(HttpStatusCode.NoContent, app.Errors);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        (await update).Expect(HttpStatusCode.OK, app.Errors);
+        var read = (await client.Get("Users/" + user)).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.Equal("Held", (string)read["displayName"]!);
+        Assert.Equal(group, (string)read["groups"]![0]!["value"]!);
+    }
 }
 
 /// <summary>The member PATCH's statements on SQLite.</summary>
