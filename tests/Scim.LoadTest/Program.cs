@@ -8,7 +8,8 @@
 //
 // With a scenario text, only the scenarios whose name contains it run (e.g. `-- 60 "GET /Users/{id}"`
 // to profile one). `-- --write-rate ...` measures writes per second against samples already
-// running (WriteRate.cs).
+// running (WriteRate.cs). `-- --serve-floor ...` serves the least a server over the sample's
+// database must do for a GET by id and a lookup, for comparison (DatabaseFloor.cs).
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -18,6 +19,11 @@ using System.Text.Json.Nodes;
 if (args.Length > 0 && args[0] == "--write-rate")
 {
     return await WriteRate.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--serve-floor")
+{
+    return DatabaseFloor.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--serve-bare")
