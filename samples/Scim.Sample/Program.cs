@@ -51,7 +51,7 @@ switch (options.Store)
         scim.AddInMemoryStores();
         break;
     case SampleStore.Sqlite:
-        AddDatabase<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString).AddInterceptors(new SqliteSynchronousNormal()));
+        AddDatabase<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString).AddInterceptors(new SqliteSynchronousNormal()).KeepSqliteStatementsPrepared());
         break;
     default:
         AddDatabase<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));

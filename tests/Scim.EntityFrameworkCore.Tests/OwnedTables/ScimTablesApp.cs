@@ -101,6 +101,12 @@ public sealed class ScimTablesApp : IScimApp
         {
             Use(o, provider, connectionString);
             o.AddInterceptors(log);
+            if (provider == Provider.Sqlite)
+            {
+                // Every SQLite test of the SCIM-owned tables runs its reads on kept statements, as
+                // the sample does; the host-entity apps (AccountsApp and others) run without them.
+                o.KeepSqliteStatementsPrepared();
+            }
         });
         var registration = builder.Services.AddScim().AddEntityFrameworkCoreStores<ScimTablesDbContext>().AddScimBearerTokens(t =>
         {
