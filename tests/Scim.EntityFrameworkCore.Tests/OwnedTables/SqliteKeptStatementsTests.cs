@@ -49,6 +49,32 @@ public sealed class SqliteKeptStatementsTests
     }
 
     [Fact]
+    public async Task Lookup_RunsItsPageAndItsGroupsOnKeptConnections()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider.Sqlite);
+        var kept = KeptStatements(app);
+        var client = app.Client();
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateUserAsync(client, $"look{i}@example.com");
+        }
+
+        var before = kept.Executions;
+        for (var round = 0; round < 4; round++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var page = await client.GetFromJsonAsync<JsonObject>("Users?filter=" + Uri.EscapeDataString($"userName eq \"look{i}@example.com\""), Ct);
+                Assert.Equal($"look{i}@example.com", (string?)page!["Resources"]![0]!["userName"]);
+            }
+        }
+
+        // Twelve lookups, each a page and its user's groups: every statement on a kept connection, each text compiled once.
+        Assert.True(kept.Executions - before >= 24, $"{kept.Executions - before} queries ran on kept connections");
+        Assert.All(kept.Compilations, c => Assert.Equal(1, c.Value));
+    }
+
+    [Fact]
     public async Task Reads_SeeEachWrite_AsSoonAsItIsAnswered()
     {
         await using var app = await ScimTablesApp.StartAsync(Provider.Sqlite);
