@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Data;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,13 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     where TContext : DbContext
 {
     private const int Attempts = 6;
+
+    // The row of a resource type, tenant and id, read and locked in one statement on PostgreSQL.
+    private static readonly LockedRead LockedRow = new(
+        typeof(ScimResourceEntity),
+        (Expression<Func<ScimResourceEntity, string>>)(r => r.ResourceType),
+        (Expression<Func<ScimResourceEntity, string>>)(r => r.Tenant),
+        (Expression<Func<ScimResourceEntity, string>>)(r => r.Id));
 
     private readonly IServiceProvider _services;
     private readonly ScimResourceType _type;
@@ -192,9 +200,18 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         return db.Set<ScimResourceEntity>().Where(r => r.ResourceType == type && r.Tenant == tenant);
     }
 
-    /// <summary>The row of an id, locked for the transaction (an update that changes nothing claims it), tracked; null when the tenant has none.</summary>
+    /// <summary>
+    /// The row of an id, locked for the transaction, tracked; null when the tenant has none. On
+    /// PostgreSQL one statement reads and locks it (<see cref="LockedRead"/>); elsewhere an update
+    /// that changes nothing claims it, then it is read.
+    /// </summary>
     private async Task<ScimResourceEntity?> ClaimAsync(TContext db, ScimContext context, string id, CancellationToken cancellationToken)
     {
+        if (LockedRow.Sql(db) is { } locked)
+        {
+            return await db.Set<ScimResourceEntity>().FromSqlRaw(locked, _type.Name, context.Tenant, id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (await Rows(db, context).Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), cancellationToken).ConfigureAwait(false) == 0)
         {
             return null;

@@ -21,8 +21,7 @@ internal sealed class EntityStoreShared<TEntity>
     private readonly Dictionary<string, string> _pathsByMember;
     private readonly Func<TEntity> _create = Expression.Lambda<Func<TEntity>>(Expression.New(typeof(TEntity))).Compile();
 
-    // LockedRead's statement, for the model it was made for (a context type's model is one instance).
-    private LockedStatement? _lockedRead;
+    private readonly LockedRead _lockedRead;
 
     public EntityStoreShared(EntityMap<TEntity> map, SchemaRegistry registry, string resourceTypeName, FilterOptions filterOptions)
     {
@@ -38,6 +37,9 @@ internal sealed class EntityStoreShared<TEntity>
             .GroupBy(p => ((MemberExpression)p.Item1!.Body).Member.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Canonical(registry, type, g.First().Path), StringComparer.Ordinal);
         KeyMember = (Shape.KeyExpression.Body as MemberExpression)?.Member.Name;
+        _lockedRead = Shape.TenantExpression is { } tenant
+            ? new LockedRead(typeof(TEntity), Shape.KeyExpression, tenant)
+            : new LockedRead(typeof(TEntity), Shape.KeyExpression);
         DisplayName = map.Attributes.FirstOrDefault(a => a.Path.Equals("displayName", StringComparison.OrdinalIgnoreCase) && a.Read.ReturnType == typeof(string))?.Read;
         Claim = ClaimOf(map.VersionColumn ?? map.Attributes.Select(a => a.Read).FirstOrDefault(r => r.Body is MemberExpression { Member: System.Reflection.PropertyInfo { CanWrite: true } } m && m.Expression == r.Parameters[0]) ?? Shape.KeyExpression);
         UniquePaths = [.. map.Attributes
@@ -64,27 +66,11 @@ internal sealed class EntityStoreShared<TEntity>
 
     /// <summary>
     /// On PostgreSQL, one statement that reads the row of a key (<c>{0}</c>) in a tenant
-    /// (<c>{1}</c>, for a map with a tenant) and locks it until the transaction ends:
-    /// <c>SELECT * FROM t WHERE key = {0} AND tenant = {1} FOR NO KEY UPDATE</c>. A write composes it
-    /// with the tenant's rows and their parts (PostgreSQL locks the rows of a sub-select there),
-    /// where other providers claim the row with an update that changes nothing and then read it:
-    /// one round trip instead of two. The lock is the one such an update takes, not <c>FOR UPDATE</c>,
-    /// which would also hold up the <c>FOR KEY SHARE</c> that adding the row as a group's member
-    /// (and a foreign key's check) takes. <see langword="null"/> on other providers, and where the
-    /// entity is not one plain table with its key and tenant in columns of their own, unconverted
-    /// (a raw statement's parameters do not pass through value converters).
+    /// (<c>{1}</c>, for a map with a tenant) and locks it until the transaction ends, which a write
+    /// composes with the tenant's rows and their parts (PostgreSQL locks the rows of a sub-select
+    /// there); <see langword="null"/> where the row is claimed instead (see <see cref="Scim.EntityFrameworkCore.LockedRead"/>).
     /// </summary>
-    public string? LockedRead(DbContext db)
-    {
-        var known = Volatile.Read(ref _lockedRead);
-        if (known is null || !ReferenceEquals(known.Model, db.Model))
-        {
-            known = new LockedStatement(db.Model, LockedReadOf(db));
-            Volatile.Write(ref _lockedRead, known);
-        }
-
-        return known.Sql;
-    }
+    public string? LockedRead(DbContext db) => _lockedRead.Sql(db);
 
     /// <summary>A new entity (the map's entity class has a parameterless constructor).</summary>
     public TEntity Create() => _create();
@@ -104,46 +90,6 @@ internal sealed class EntityStoreShared<TEntity>
         }
     }
 
-    private string? LockedReadOf(DbContext db)
-    {
-        if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL"
-            || db.Model.FindEntityType(typeof(TEntity)) is not { BaseType: null } entity
-            || entity.GetDerivedTypes().Any()
-            || entity.GetViewName() is not null
-            || entity.GetSqlQuery() is not null
-            || entity.GetTableName() is not { } name)
-        {
-            return null;
-        }
-
-        var table = StoreObjectIdentifier.Table(name, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        string? Column(LambdaExpression member) =>
-            member.Body is MemberExpression { Member: var m } e && e.Expression == member.Parameters[0]
-            && entity.FindProperty(m.Name) is { } property && property.GetValueConverter() is null && property.GetTypeMapping().Converter is null
-            && property.GetColumnName(table) is { } column
-                ? sql.DelimitIdentifier(column)
-                : null;
-        if (Column(Shape.KeyExpression) is not { } key)
-        {
-            return null;
-        }
-
-        var condition = $"{key} = {{0}}";
-        if (Shape.TenantExpression is { } tenantExpression)
-        {
-            if (Column(tenantExpression) is not { } tenant)
-            {
-                return null;
-            }
-
-            condition += $" AND {tenant} = {{1}}";
-        }
-
-        return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {condition} FOR NO KEY UPDATE";
-    }
-
-    private sealed record LockedStatement(IModel Model, string? Sql);
 
     private static Action<UpdateSettersBuilder<TEntity>> ClaimOf(LambdaExpression column)
     {

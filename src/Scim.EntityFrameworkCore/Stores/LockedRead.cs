@@ -1,0 +1,75 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Scim.EntityFrameworkCore;
+
+/// <summary>
+/// How a write reads the row it changes and locks it, on PostgreSQL, in one statement:
+/// <c>SELECT * FROM t WHERE c0 = {0} AND c1 = {1} ... FOR NO KEY UPDATE</c>, over the columns that
+/// find the row (its key, its tenant, its resource type), for <c>FromSqlRaw</c>. Other providers
+/// claim the row with an update that changes nothing and then read it: this saves that round trip.
+/// <list type="bullet">
+/// <item>The lock is the one such an update takes, not <c>FOR UPDATE</c>, which would also hold up
+/// the <c>FOR KEY SHARE</c> that adding the row as a group's member (and a foreign key's check)
+/// takes.</item>
+/// <item>No statement (<see langword="null"/>) on other providers, and where the entity is not one
+/// plain table (a hierarchy, a view, a SQL query) or a column that finds the row has a value
+/// converter (a raw statement's parameters do not pass through converters): the caller claims
+/// the row instead.</item>
+/// <item>The statement is kept with the model it was made for (a context type's model is one instance).</item>
+/// </list>
+/// </summary>
+/// <param name="entityType">The entity class.</param>
+/// <param name="columns">The members that find the row, in the order of the statement's parameters.</param>
+internal sealed class LockedRead(Type entityType, params LambdaExpression[] columns)
+{
+    private Known? _known;
+
+    /// <summary>The statement for <paramref name="db"/>'s model, or null where the row is claimed instead.</summary>
+    public string? Sql(DbContext db)
+    {
+        var known = Volatile.Read(ref _known);
+        if (known is null || !ReferenceEquals(known.Model, db.Model))
+        {
+            known = new Known(db.Model, Build(db));
+            Volatile.Write(ref _known, known);
+        }
+
+        return known.Sql;
+    }
+
+    private string? Build(DbContext db)
+    {
+        if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL"
+            || db.Model.FindEntityType(entityType) is not { BaseType: null } entity
+            || entity.GetDerivedTypes().Any()
+            || entity.GetViewName() is not null
+            || entity.GetSqlQuery() is not null
+            || entity.GetTableName() is not { } name)
+        {
+            return null;
+        }
+
+        var table = StoreObjectIdentifier.Table(name, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var conditions = new List<string>(columns.Length);
+        foreach (var member in columns)
+        {
+            if (member.Body is not MemberExpression { Member: var m } e || e.Expression != member.Parameters[0]
+                || entity.FindProperty(m.Name) is not { } property || property.GetValueConverter() is not null || property.GetTypeMapping().Converter is not null
+                || property.GetColumnName(table) is not { } column)
+            {
+                return null;
+            }
+
+            conditions.Add($"{sql.DelimitIdentifier(column)} = {{{conditions.Count}}}");
+        }
+
+        return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {string.Join(" AND ", conditions)} FOR NO KEY UPDATE";
+    }
+
+    private sealed record Known(IModel Model, string? Sql);
+}
