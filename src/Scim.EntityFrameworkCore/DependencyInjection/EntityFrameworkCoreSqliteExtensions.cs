@@ -19,7 +19,9 @@ public static class EntityFrameworkCoreSqliteExtensions
     /// again under the same name while the app runs (some test fixtures do): a kept connection
     /// would go on reading the deleted file.</item>
     /// <item>A query that needs what only the context's own connections have (a function or
-    /// collation the host registers on them, a temporary table) runs there, as before.</item>
+    /// collation the host registers on them, a temporary table) runs there, as before. A
+    /// <c>PRAGMA</c> the host sets on its connections that changes what a query returns
+    /// (<c>case_sensitive_like</c>) is not set on the kept connections: do not combine the two.</item>
     /// <item>A private database of each connection (<c>:memory:</c>, an unnamed temporary file)
     /// is left alone. On providers other than SQLite the option changes nothing.</item>
     /// </list>
