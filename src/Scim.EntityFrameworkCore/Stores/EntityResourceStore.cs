@@ -1,5 +1,5 @@
-using System.Linq.Expressions;
 using System.Data;
+using System.Linq.Expressions;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
