@@ -22,7 +22,8 @@ public sealed class EventClaimPlanTests
     [Fact]
     public async Task OutboxClaim_SearchesPendingRowsOnly_ForItsOrderCheck()
     {
-        await using var app = await ScimTablesApp.StartAsync(Provider.Sqlite);
+        // Only this test takes the rows it writes: the dispatcher has done its first poll and sleeps.
+        await using var app = await ScimTablesApp.StartWithIdleDispatcherAsync(Provider.Sqlite);
         long pending;
         await using (var db = app.Database())
         {

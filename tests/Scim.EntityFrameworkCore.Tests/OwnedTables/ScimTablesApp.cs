@@ -77,6 +77,23 @@ public sealed class ScimTablesApp : IScimApp
     }
 
     /// <summary>
+    /// Starts the app as <see cref="StartAsync"/> does, with its event dispatcher idle: it polls the
+    /// outbox at its start and then once an hour, and nothing wakes it. This returns once that first
+    /// poll's claim has run, so from then on only the test takes events from the outbox (a test that
+    /// writes event rows itself and claims them would otherwise race the dispatcher's first poll).
+    /// </summary>
+    public static async Task<ScimTablesApp> StartWithIdleDispatcherAsync(Provider provider, Action<ScimBuilder>? scim = null)
+    {
+        var app = await StartAsync(provider, s =>
+        {
+            s.ConfigureService(o => o.EventDelivery.PollInterval = TimeSpan.FromHours(1));
+            scim?.Invoke(s);
+        });
+        await Eventually.HoldsAsync(() => app.Sql.Commands.Any(c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\"", StringComparison.Ordinal)));
+        return app;
+    }
+
+    /// <summary>
     /// Stops this app as a host stops (in-flight requests finish; events it took and did not
     /// deliver are handed back) and starts a new one over the same database; this instance is
     /// then done. A process that is killed is tested with the sample (SIGKILL).
