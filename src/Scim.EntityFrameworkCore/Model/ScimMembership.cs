@@ -129,7 +129,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
                     Nested = db.Set<ScimGroupMemberEntity>().Where(x => x.NestedGroupId != null).OrderBy(x => x.NestedGroupId).Select(x => x.NestedGroupId).FirstOrDefault() != null,
                 }));
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, string, Task<UserWithGroupsRow?>>> UserWithGroups = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IModel, UserWithGroupsReads> UserWithGroups = new();
 
     /// <summary>
     /// A user's row with its direct groups in the tenant and whether any group nests another, in one
@@ -145,23 +145,62 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     /// scan every membership row: measured 1,000–1,500 GETs/s against 4,300).
     /// </summary>
     public static Task<UserWithGroupsRow?> UserWithGroupsAsync(DbContext db, string id, string tenant) =>
-        UserWithGroups.GetValue(db.Model, static _ => EF.CompileAsyncQuery((DbContext db, string id, string tenant) =>
-            db.Set<ScimUserEntity>().AsNoTracking().Where(u => u.Id == id && u.Tenant == tenant).Select(u => new UserWithGroupsRow
-            {
-                User = u,
-                Groups = db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == u.Id)
-                    .Select(m => new
-                    {
-                        m.MemberId,
+        UserWithGroups.GetValue(db.Model, static _ => new UserWithGroupsReads()).ById(db, id, tenant);
 
-                        // NULL for a group of another tenant, which string_agg and group_concat leave out.
-                        Text = db.Set<ScimGroupEntity>().Where(g => g.Id == m.GroupId && g.Tenant == tenant).Select(g =>
-                            g.Id.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")
-                            + (g.DisplayName == null ? string.Empty : "\u001f" + g.DisplayName.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u"))).FirstOrDefault(),
-                    })
-                    .GroupBy(x => x.MemberId).Select(x => string.Join("\u001e", x.Select(y => y.Text))).FirstOrDefault(),
-                Nested = db.Set<ScimGroupMemberEntity>().Where(x => x.NestedGroupId != null).OrderBy(x => x.NestedGroupId).Select(x => x.NestedGroupId).FirstOrDefault() != null,
-            }).FirstOrDefault()))(db, id, tenant);
+    /// <summary>
+    /// The same statement for the user whose <c>NormalizedUserName</c> is <paramref name="normalizedUserName"/>
+    /// in the tenant (the unique index's search): a lookup by <c>userName</c>, the IdPs' commonest
+    /// query, read as a GET by id is.
+    /// </summary>
+    public static Task<UserWithGroupsRow?> UserWithGroupsByNameAsync(DbContext db, string normalizedUserName, string tenant) =>
+        UserWithGroups.GetValue(db.Model, static _ => new UserWithGroupsReads()).ByName(db, normalizedUserName, tenant);
+
+    // The statement once, its row chosen by Key(u); each read puts a column in its place before compiling.
+    private static readonly Expression<Func<DbContext, string, string, UserWithGroupsRow?>> UserWithGroupsOf = (db, key, tenant) =>
+        db.Set<ScimUserEntity>().AsNoTracking().Where(u => Key(u) == key && u.Tenant == tenant).Select(u => new UserWithGroupsRow
+        {
+            User = u,
+            Groups = db.Set<ScimGroupMemberEntity>().Where(m => m.MemberId == u.Id)
+                .Select(m => new
+                {
+                    m.MemberId,
+
+                    // NULL for a group of another tenant, which string_agg and group_concat leave out.
+                    Text = db.Set<ScimGroupEntity>().Where(g => g.Id == m.GroupId && g.Tenant == tenant).Select(g =>
+                        g.Id.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u")
+                        + (g.DisplayName == null ? string.Empty : "\u001f" + g.DisplayName.Replace("\\", "\\\\").Replace("\u001e", "\\r").Replace("\u001f", "\\u"))).FirstOrDefault(),
+                })
+                .GroupBy(x => x.MemberId).Select(x => string.Join("\u001e", x.Select(y => y.Text))).FirstOrDefault(),
+            Nested = db.Set<ScimGroupMemberEntity>().Where(x => x.NestedGroupId != null).OrderBy(x => x.NestedGroupId).Select(x => x.NestedGroupId).FirstOrDefault() != null,
+        }).FirstOrDefault();
+
+    /// <summary>Stands for the column a read of <see cref="UserWithGroupsOf"/> searches; never called.</summary>
+    private static string Key(ScimUserEntity user) => throw new NotSupportedException("Replaced by a column before the query is compiled.");
+
+    /// <summary>The two compiled reads of one model.</summary>
+    private sealed class UserWithGroupsReads
+    {
+        public Func<DbContext, string, string, Task<UserWithGroupsRow?>> ById { get; } = Compile(u => u.Id);
+
+        public Func<DbContext, string, string, Task<UserWithGroupsRow?>> ByName { get; } = Compile(u => u.NormalizedUserName);
+
+        private static Func<DbContext, string, string, Task<UserWithGroupsRow?>> Compile(Expression<Func<ScimUserEntity, string>> column) =>
+            EF.CompileAsyncQuery((Expression<Func<DbContext, string, string, UserWithGroupsRow?>>)new KeyColumn(column).Visit(UserWithGroupsOf));
+    }
+
+    /// <summary>Puts a column where <see cref="Key"/> stands.</summary>
+    private sealed class KeyColumn(Expression<Func<ScimUserEntity, string>> column) : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node) =>
+            node.Method.DeclaringType == typeof(ScimMembership) && node.Method.Name == nameof(Key)
+                ? new Rebind(column.Parameters[0], Visit(node.Arguments[0])).Visit(column.Body)
+                : base.VisitMethodCall(node);
+
+        private sealed class Rebind(ParameterExpression from, Expression to) : ExpressionVisitor
+        {
+            protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+        }
+    }
 
     /// <summary>
     /// The groups of <see cref="UserWithGroupsAsync"/>'s text: groups apart by U+001E, a group's id

@@ -81,12 +81,18 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(query);
         await using var lease = Open(query.Hints.AllowsReplica);
-        var plan = Shared.Queryable.Plan(Rows(lease.Context, context, query.Hints).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping);
+        var lookup = Lookup(context, query);
+        var plan = lookup is null ? Shared.Queryable.Plan(Rows(lease.Context, context, query.Hints).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping) : null;
 
         // One connection for the page, its count and its resources' parts.
         await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (plan is null)
+            {
+                return await lookup!(lease.Context, cancellationToken).ConfigureAwait(false);
+            }
+
             var rows = query.Count == 0 ? [] : await Prepare(plan.Page, lease.Context).ToListAsync(cancellationToken).ConfigureAwait(false);
             await LoadPartsAsync(lease.Context, rows, query.Hints, cancellationToken).ConfigureAwait(false);
 
@@ -106,6 +112,13 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             await lease.Context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// How this store answers a query without planning it, on the query's open connection (the
+    /// SCIM-owned user store reads a lookup by <c>userName</c> as it reads a GET by id); <see langword="null"/>
+    /// to plan it.
+    /// </summary>
+    protected virtual Func<TContext, CancellationToken, Task<ScimPage<TResource>>>? Lookup(ScimContext context, ScimQuery query) => null;
 
     public Task<StoreWriteResult<TResource>> CreateAsync(ScimContext context, TResource resource, CancellationToken cancellationToken)
     {

@@ -19,12 +19,15 @@ internal sealed class EntityStoreShared<TEntity>
     private readonly Func<TEntity> _create = Expression.Lambda<Func<TEntity>>(Expression.New(typeof(TEntity))).Compile();
 
     private readonly LockedRead _lockedRead;
+    private readonly SchemaRegistry _registry;
+    private readonly ScimResourceType _type;
 
     public EntityStoreShared(EntityMap<TEntity> map, SchemaRegistry registry, string resourceTypeName, FilterOptions filterOptions)
     {
         // A component that resolves paths: the schemas must not change afterwards.
         registry.Freeze();
         var type = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no {resourceTypeName} resource type.");
+        (_registry, _type) = (registry, type);
         Shape = new EntityShape<TEntity>(map, registry, type);
         Queryable = new ScimQueryable(registry, Shape.Folding, filterOptions);
         // The members a unique index may cover: what an attribute is kept in, and its normalized copy.
@@ -68,6 +71,39 @@ internal sealed class EntityStoreShared<TEntity>
     /// there); <see langword="null"/> where the row is claimed instead (see <see cref="Scim.EntityFrameworkCore.LockedRead"/>).
     /// </summary>
     public string? LockedRead(DbContext db) => _lockedRead.Sql(db);
+
+    /// <summary>
+    /// For a filter <c>attribute eq "text"</c> on a single-valued attribute of the resource type's
+    /// own schema mapped to a member: that attribute's canonical path, and the value the filter
+    /// translator compares the member with (as given for a caseExact attribute, normalized for a
+    /// member that holds normalized values). <see langword="false"/> for any other filter, and where
+    /// the translator folds the member too, which no index on it answers.
+    /// </summary>
+    public bool TryEquality(FilterExpression? filter, out string attribute, out string compared)
+    {
+        (attribute, compared) = (string.Empty, string.Empty);
+        if (filter is not ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue { Value: var text }, Path: { SubAttribute: null } path }
+            || !_registry.TryResolveAttribute(_type, path.ToString(), out var resolved, out _)
+            || resolved is not { SubAttribute: null, IsExtension: false, Attribute: { MultiValued: false, Type: AttributeType.String } target }
+            || Shape.Mapping.Find(resolved) is not Scim.Core.Querying.AttributeMapping.MemberMapping mapped)
+        {
+            return false;
+        }
+
+        if (FilterBinder.IsCaseExact(target))
+        {
+            (attribute, compared) = (resolved.Path, text);
+            return true;
+        }
+
+        if ((mapped.Folding ?? Shape.Folding).FoldValue(text, static v => Expression.Constant(v, typeof(string))) is not ConstantExpression { Value: string folded })
+        {
+            return false;
+        }
+
+        (attribute, compared) = (resolved.Path, folded);
+        return true;
+    }
 
     /// <summary>A new entity (the map's entity class has a parameterless constructor).</summary>
     public TEntity Create() => _create();

@@ -32,11 +32,35 @@ internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityS
         // user's columns are not repeated for each of them (joined, a user in 300 groups read five
         // times slower).
         var row = await ScimMembership.UserWithGroupsAsync(db, (string)key, context.Tenant).ConfigureAwait(false);
-        if (row is null)
+        return row is null ? null : await UserOfAsync(db, context, row, hints, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A lookup by <c>userName</c> (<c>filter=userName eq "..."</c>, what an IdP asks before it
+    /// creates or links a user) reads as a GET by id does: one compiled statement, the search of the
+    /// unique <c>(Tenant, NormalizedUserName)</c> index with the user's groups, instead of a planned
+    /// page and a second statement for its groups. The index holds one row per name in a tenant, so
+    /// the page is that row or none, and its total needs no count. Any other query, a cursor, a page
+    /// past the first and reads without <c>groups</c> are planned as usual.
+    /// </summary>
+    protected override Func<TContext, CancellationToken, Task<ScimPage<User>>>? Lookup(ScimContext context, ScimQuery query)
+    {
+        if (query is not { StartIndex: <= 1, Count: > 0, UsesCursor: false } || !query.Hints.Includes("groups")
+            || !Shared.TryEquality(query.Filter, out var attribute, out var userName) || attribute != "userName")
         {
             return null;
         }
 
+        return async (db, cancellationToken) =>
+        {
+            var row = await ScimMembership.UserWithGroupsByNameAsync(db, userName, context.Tenant).ConfigureAwait(false);
+            return row is null ? new ScimPage<User>([], 0) : new ScimPage<User>([await UserOfAsync(db, context, row, query.Hints, cancellationToken).ConfigureAwait(false)], 1);
+        };
+    }
+
+    /// <summary>The user of a row read with its groups.</summary>
+    private async Task<User> UserOfAsync(TContext db, ScimContext context, UserWithGroupsRow row, ReadHints hints, CancellationToken cancellationToken)
+    {
         await LoadPartsAsync(db, [row.User], hints, cancellationToken).ConfigureAwait(false);
         var user = await ResourceAsync(db, context, row.User, hints, cancellationToken).ConfigureAwait(false);
         user.Groups = [.. ScimMembership.GroupsOf(row.Groups).Select(g => new UserGroup { Value = g.Id, Display = g.Name })];

@@ -49,7 +49,7 @@ public sealed class SqliteKeptStatementsTests
     }
 
     [Fact]
-    public async Task Lookup_RunsItsPageAndItsGroupsOnKeptConnections()
+    public async Task LookupAndFilteredPage_RunTheirStatementsOnKeptConnections()
     {
         await using var app = await ScimTablesApp.StartAsync(Provider.Sqlite);
         var kept = KeptStatements(app);
@@ -69,8 +69,17 @@ public sealed class SqliteKeptStatementsTests
             }
         }
 
-        // Twelve lookups, each a page and its user's groups: every statement on a kept connection, each text compiled once.
-        Assert.True(kept.Executions - before >= 24, $"{kept.Executions - before} queries ran on kept connections");
+        // Twelve lookups by userName, one statement each.
+        Assert.True(kept.Executions - before >= 12, $"{kept.Executions - before} queries ran on kept connections");
+        before = kept.Executions;
+        for (var round = 0; round < 4; round++)
+        {
+            var page = await client.GetFromJsonAsync<JsonObject>("Users?filter=" + Uri.EscapeDataString("userName sw \"look\""), Ct);
+            Assert.Equal(3, page!["Resources"]!.AsArray().Count);
+        }
+
+        // Four planned pages, each its rows and its users' groups: every statement on a kept connection, each text compiled once.
+        Assert.True(kept.Executions - before >= 8, $"{kept.Executions - before} queries ran on kept connections");
         Assert.All(kept.Compilations, c => Assert.Equal(1, c.Value));
     }
 
