@@ -57,12 +57,13 @@ internal static class DatabaseFailures
     }
 
     /// <summary>
-    /// When a unique index fired: the entity property whose column it covers (the first, for a
-    /// composite index), or <see langword="null"/> when the failure is something else.
+    /// When a unique index (or key) fired: the entity properties whose columns it covers, in the
+    /// index's order (empty when they are not known), or <see langword="false"/> when the failure
+    /// is something else.
     /// </summary>
-    public static bool IsUniqueViolation(Exception exception, DbContext context, Type entityType, out string? property)
+    public static bool IsUniqueViolation(Exception exception, DbContext context, Type entityType, out IReadOnlyList<string> properties)
     {
-        property = null;
+        properties = [];
         var database = Find(exception);
         if (database is null)
         {
@@ -74,18 +75,21 @@ internal static class DatabaseFailures
         {
             // Npgsql names the constraint; the model knows which index (or key) has that name.
             var constraint = database.GetType().GetProperty("ConstraintName")?.GetValue(database) as string;
-            property = entity?.GetIndexes().FirstOrDefault(i => i.GetDatabaseName() == constraint)?.Properties[0].Name
-                ?? entity?.GetKeys().FirstOrDefault(k => k.GetName() == constraint)?.Properties[0].Name;
+            var covered = entity?.GetIndexes().FirstOrDefault(i => i.GetDatabaseName() == constraint)?.Properties
+                ?? entity?.GetKeys().FirstOrDefault(k => k.GetName() == constraint)?.Properties;
+            properties = covered is null ? [] : [.. covered.Select(p => p.Name)];
             return true;
         }
 
         if (SqliteCode(database) == SqliteConstraint && database.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal))
         {
-            // "UNIQUE constraint failed: Accounts.Email[, Accounts.Other]"
+            // "SQLite Error 19: 'UNIQUE constraint failed: Accounts.Email[, Accounts.Other]'."
             var columns = database.Message[(database.Message.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(',', StringSplitOptions.TrimEntries);
-            var column = columns[0].Split('.')[^1].TrimEnd('\'', '.');
             var table = StoreObjectIdentifier.Table(entity?.GetTableName() ?? string.Empty, entity?.GetSchema());
-            property = entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), column, StringComparison.OrdinalIgnoreCase))?.Name;
+            properties = [.. columns
+                .Select(c => c.TrimEnd('\'', '.').Split('.')[^1])
+                .Select(column => entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), column, StringComparison.OrdinalIgnoreCase))?.Name)
+                .OfType<string>()];
             return true;
         }
 

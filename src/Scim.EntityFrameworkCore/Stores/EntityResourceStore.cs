@@ -273,10 +273,10 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
             {
                 return await EntityContexts.InTransactionAsync(db, IsolationLevel.ReadCommitted, _ => write(db), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(ScimResourceEntity), out var property))
+            catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(ScimResourceEntity), out var properties))
             {
                 // The unique index is (Tenant, ResourceType, UniqueValue), the key (ResourceType, Id): the first column tells them apart.
-                return StoreWriteResult.Conflict<JsonResource>(property is nameof(ScimResourceEntity.Tenant) or nameof(ScimResourceEntity.UniqueValue) ? _unique?.Name ?? "id" : "id");
+                return StoreWriteResult.Conflict<JsonResource>(properties is [nameof(ScimResourceEntity.Tenant) or nameof(ScimResourceEntity.UniqueValue), ..] ? _unique?.Name ?? "id" : "id");
             }
             catch (Exception error) when (attempt < Attempts && DatabaseFailures.IsLostRace(error))
             {

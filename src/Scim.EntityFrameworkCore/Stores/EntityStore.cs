@@ -310,9 +310,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 var run = attempt;
                 return await EntityContexts.InTransactionAsync(db, IsolationLevel.ReadCommitted, _ => write(db, run), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(TEntity), out var property) && UniqueConflict(property) is { } conflict)
+            catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(TEntity), out var properties))
             {
-                return Conflict<T>(conflict);
+                return Conflict<T>(UniqueConflict(properties));
             }
             catch (Exception error) when (DatabaseFailures.IsTooLong(error))
             {
@@ -420,8 +420,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
     /// <summary>
     /// A value of an attribute the schema makes unique (<c>userName</c>) already taken by another
-    /// row of the tenant, compared as SCIM compares it (case-insensitively for <c>userName</c>).
-    /// Inside the write's serializable transaction, so a racing write cannot slip in between.
+    /// row of the tenant, compared as SCIM compares it (case-insensitively for <c>userName</c>),
+    /// looked for inside the write's transaction; a write racing it is refused by the unique index
+    /// (see <see cref="UniqueConflict"/>).
     /// </summary>
     private async Task<string?> ConflictAsync(TContext db, ScimContext context, JsonObject tree, object? self, CancellationToken cancellationToken)
     {
@@ -439,9 +440,27 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         return null;
     }
 
-    /// <summary>The SCIM attribute a unique index's property holds (the key itself is an id conflict).</summary>
-    private string? UniqueConflict(string? property) =>
-        property is null ? (Shared.UniquePaths.Count > 0 ? Shared.UniquePaths[0] : "id") : Shared.PathOfMember(property) ?? (property == Shared.KeyMember ? "id" : property);
+    /// <summary>
+    /// The SCIM attribute a unique index that fired holds: the first of its properties that holds
+    /// a mapped attribute (an index on <c>(Tenant, NormalizedUserName)</c> is a <c>userName</c>
+    /// conflict), else the key's (an id conflict), else the first that is not the tenant's (a host's
+    /// index on a column SCIM does not map), else, when the index is not known, the schema's unique
+    /// attribute.
+    /// </summary>
+    private string UniqueConflict(IReadOnlyList<string> properties)
+    {
+        foreach (var property in properties)
+        {
+            if (Shared.PathOfMember(property) is { } path)
+            {
+                return path;
+            }
+        }
+
+        return properties.Contains(Shared.KeyMember) ? "id"
+            : properties.FirstOrDefault(p => p != Shared.TenantMember)
+            ?? (Shared.UniquePaths.Count > 0 ? Shared.UniquePaths[0] : "id");
+    }
 
     /// <summary>A DbContext for one operation: a new one from the host's factory, or the request scope's own.</summary>
     protected readonly struct Lease(TContext context, bool owned, string? primary = null) : IAsyncDisposable

@@ -46,7 +46,11 @@ internal sealed class EntityStoreShared<TEntity>
             .Select(a => registry.TryResolveAttribute(type, a.Path, out var resolved, out _) ? resolved : null)
             .Where(r => r is { SubAttribute: null, IsExtension: false, Attribute.Uniqueness: not Uniqueness.None, Attribute.Type: AttributeType.String })
             .Select(r => r!.Attribute.Name)];
+        TenantMember = (Shape.TenantExpression?.Body as MemberExpression)?.Member.Name;
     }
+
+    /// <summary>The member that holds the tenant, when the map has one as a plain member.</summary>
+    public string? TenantMember { get; }
 
     public EntityShape<TEntity> Shape { get; }
 
