@@ -196,6 +196,7 @@ static async Task MigrateAsync(IServiceProvider services, SampleStore store)
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7243101)");
         try
         {
+            await CreateHistoryAsync(db);
             await db.Database.MigrateAsync();
         }
         finally
@@ -206,8 +207,15 @@ static async Task MigrateAsync(IServiceProvider services, SampleStore store)
         return;
     }
 
+    await CreateHistoryAsync(db);
     await db.Database.MigrateAsync();
 }
+
+// EF Core reads the migrations history before it creates the table, and logs that read's failure
+// on a new database as an error ("Failed executing DbCommand ... __EFMigrationsHistory"): made
+// first, the table is there to read, and a first start logs no error.
+static Task CreateHistoryAsync(DbContext db) =>
+    Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>(db).CreateIfNotExistsAsync();
 
 /// <summary>The sample's settings, from the "Sample" configuration section.</summary>
 internal sealed class SampleOptions

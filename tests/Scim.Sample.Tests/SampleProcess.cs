@@ -29,6 +29,9 @@ internal sealed partial class SampleProcess : IAsyncDisposable
     /// <summary>The activity page's address, as printed ("Activity page: ...").</summary>
     public string ActivityUrl { get; private init; } = string.Empty;
 
+    /// <summary>What the sample printed until it was ready (the migration's log on a first start included).</summary>
+    public string StartupOutput { get; private init; } = string.Empty;
+
     /// <summary>The address the sample listens on (the base URL without /scim/v2).</summary>
     public string Root => BaseUrl[..^"/scim/v2".Length];
 
@@ -58,7 +61,7 @@ internal sealed partial class SampleProcess : IAsyncDisposable
         Assert.NotNull(token);
         Assert.NotNull(store);
         Assert.NotNull(activity);
-        return new SampleProcess(process, baseUrl, token, patch) { Store = store, ActivityUrl = activity };
+        return new SampleProcess(process, baseUrl, token, patch) { Store = store, ActivityUrl = activity, StartupOutput = output.ToString() };
     }
 
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] options)
