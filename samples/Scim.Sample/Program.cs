@@ -207,13 +207,15 @@ static async Task MigrateAsync(IServiceProvider services, SampleStore store)
         return;
     }
 
-    await CreateHistoryAsync(db);
+    // Not the history table first here: opening a connection would make the file, and MigrateAsync,
+    // finding it made, would not create the database in WAL mode (EF Core sets that as it creates
+    // the file). SQLite's history read logs no error anyway.
     await db.Database.MigrateAsync();
 }
 
-// EF Core reads the migrations history before it creates the table, and logs that read's failure
-// on a new database as an error ("Failed executing DbCommand ... __EFMigrationsHistory"): made
-// first, the table is there to read, and a first start logs no error.
+// EF Core reads the migrations history on a new PostgreSQL database before it creates the table,
+// and logs that read's failure as an error ("Failed executing DbCommand ... __EFMigrationsHistory"):
+// made first, the table is there to read, and a first start logs no error.
 static Task CreateHistoryAsync(DbContext db) =>
     Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>(db).CreateIfNotExistsAsync();
 

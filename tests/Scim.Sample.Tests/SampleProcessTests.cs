@@ -61,6 +61,13 @@ public sealed class SampleProcessTests
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal("kept@example.com", (string?)body!["emails"]![0]!["value"]);
         Assert.True(File.Exists(Path.Combine(contentRoot, "scim-sample.db")));
+
+        // Made by the first start in WAL mode: readers and the writer do not wait for each other.
+        await using var file = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(contentRoot, "scim-sample.db")};Mode=ReadOnly;Pooling=False");
+        await file.OpenAsync(TestContext.Current.CancellationToken);
+        await using var journal = file.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await journal.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
