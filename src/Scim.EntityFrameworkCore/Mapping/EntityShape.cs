@@ -262,7 +262,7 @@ internal sealed class EntityShape<TEntity>
     private static Func<object, object?> Compile(LambdaExpression lambda)
     {
         var entity = Expression.Parameter(typeof(object), "entity");
-        var body = new Rebind(lambda.Parameters[0], Expression.Convert(entity, lambda.Parameters[0].Type)).Visit(lambda.Body);
+        var body = AttributeMapping.Inline(lambda, Expression.Convert(entity, lambda.Parameters[0].Type));
         return Expression.Lambda<Func<object, object?>>(Expression.Convert(body, typeof(object)), entity).Compile();
     }
 
@@ -328,9 +328,4 @@ internal sealed class EntityShape<TEntity>
     }
 
     private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType);
-
-    private sealed class Rebind(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
 }

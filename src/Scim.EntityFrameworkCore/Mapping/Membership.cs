@@ -107,7 +107,7 @@ internal abstract class Membership<TMember>
     }
 
     private static Expression Replace(LambdaExpression lambda, ParameterExpression parameter) =>
-        new ParameterSwap(lambda.Parameters[0], parameter).Visit(lambda.Body);
+        AttributeMapping.Inline(lambda, parameter);
 
     /// <summary>A membership row joined to its group.</summary>
     protected sealed class GroupLink<TMemberKey, TGroupKey>
@@ -119,11 +119,6 @@ internal abstract class Membership<TMember>
         public string? Name { get; set; }
 
         public bool Nested { get; set; }
-    }
-
-    private sealed class ParameterSwap(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
     /// <summary>
@@ -386,7 +381,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     private Expression<Func<TMember, KeyPair>> Pair()
     {
         var row = groupKey.Parameters[0];
-        var memberBody = new Rebind(memberKey.Parameters[0], row).Visit(memberKey.Body);
+        var memberBody = AttributeMapping.Inline(memberKey, row);
         return Expression.Lambda<Func<TMember, KeyPair>>(
             Expression.MemberInit(Expression.New(typeof(KeyPair)), Expression.Bind(typeof(KeyPair).GetProperty(nameof(KeyPair.Group))!, groupKey.Body), Expression.Bind(typeof(KeyPair).GetProperty(nameof(KeyPair.Member))!, memberBody)),
             row);
@@ -399,10 +394,5 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         public TMemberKey Member { get; set; } = default!;
 
         public void Deconstruct(out TGroupKey group, out TMemberKey member) => (group, member) = (Group, Member);
-    }
-
-    private sealed class Rebind(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }

@@ -193,13 +193,8 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     {
         protected override Expression VisitMethodCall(MethodCallExpression node) =>
             node.Method.DeclaringType == typeof(ScimMembership) && node.Method.Name == nameof(Key)
-                ? new Rebind(column.Parameters[0], Visit(node.Arguments[0])).Visit(column.Body)
+                ? AttributeMapping.Inline(column, Visit(node.Arguments[0]))
                 : base.VisitMethodCall(node);
-
-        private sealed class Rebind(ParameterExpression from, Expression to) : ExpressionVisitor
-        {
-            protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-        }
     }
 
     /// <summary>

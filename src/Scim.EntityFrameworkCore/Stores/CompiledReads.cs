@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Scim.Core.Querying;
 
 namespace Scim.EntityFrameworkCore;
 
@@ -33,7 +34,7 @@ internal static class CompiledReads<TContext, TEntity>
         Expression condition = Expression.Equal(shape.KeyExpression.Body, Expression.Convert(key, shape.KeyExpression.ReturnType));
         if (shape.TenantExpression is { } inTenant)
         {
-            var tenantOfRow = new Swap(inTenant.Parameters[0], row).Visit(inTenant.Body);
+            var tenantOfRow = AttributeMapping.Inline(inTenant, row);
             condition = Expression.AndAlso(condition, Expression.Equal(tenantOfRow, Expression.Convert(tenant, inTenant.ReturnType)));
         }
 
@@ -54,10 +55,5 @@ internal static class CompiledReads<TContext, TEntity>
 
             return entity;
         };
-    }
-
-    private sealed class Swap(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }

@@ -20,14 +20,13 @@ internal sealed class EntityStoreShared<TEntity>
 
     private readonly LockedRead _lockedRead;
     private readonly SchemaRegistry _registry;
-    private readonly ScimResourceType _type;
 
     public EntityStoreShared(EntityMap<TEntity> map, SchemaRegistry registry, string resourceTypeName, FilterOptions filterOptions)
     {
         // A component that resolves paths: the schemas must not change afterwards.
         registry.Freeze();
         var type = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no {resourceTypeName} resource type.");
-        (_registry, _type) = (registry, type);
+        _registry = registry;
         Shape = new EntityShape<TEntity>(map, registry, type);
         Queryable = new ScimQueryable(registry, Shape.Folding, filterOptions);
         // The members a unique index may cover: what an attribute is kept in, and its normalized copy.
@@ -87,7 +86,7 @@ internal sealed class EntityStoreShared<TEntity>
     {
         (attribute, compared) = (string.Empty, string.Empty);
         if (filter is not ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue { Value: var text }, Path: { SubAttribute: null } path }
-            || !_registry.TryResolveAttribute(_type, path.ToString(), out var resolved, out _)
+            || !_registry.TryResolveAttribute(Shape.ResourceType, path.ToString(), out var resolved, out _)
             || resolved is not { SubAttribute: null, IsExtension: false, Attribute: { MultiValued: false, Type: AttributeType.String } target }
             || Shape.Mapping.Find(resolved) is not Scim.Core.Querying.AttributeMapping.MemberMapping mapped)
         {
