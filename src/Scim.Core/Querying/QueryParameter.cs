@@ -21,10 +21,30 @@ internal static class QueryParameter
 
     private static Expression Boxed<T>(object? value) => Of((T)value!);
 
-    private sealed class Holder<T>(T value)
+    /// <summary>Whether an expression is a value made by <see cref="Of{T}"/>, and that value.</summary>
+    public static bool IsParameter(Expression expression, out object? value)
+    {
+        if (expression is MemberExpression { Expression: ConstantExpression { Value: IHolder holder } })
+        {
+            value = holder.Held;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    private interface IHolder
+    {
+        object? Held { get; }
+    }
+
+    private sealed class Holder<T>(T value) : IHolder
     {
 #pragma warning disable CA1051, SA1401 // a field, as a compiler-made closure has: what providers recognise as a captured variable
         public readonly T Value = value;
 #pragma warning restore CA1051, SA1401
+
+        public object? Held => Value;
     }
 }

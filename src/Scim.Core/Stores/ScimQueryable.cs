@@ -81,6 +81,13 @@ public sealed class ScimQueryable
         return new ScimQueryPlan<T>(filtered, page, query, id.Text);
     }
 
+    /// <summary>The filter as the <c>Where</c> condition <see cref="Plan{T}"/> gives its queries (its values read through <see cref="QueryParameter"/>).</summary>
+    internal Expression<Func<T, bool>> Condition<T>(FilterExpression filter, ScimResourceType resourceType, AttributeMapping<T> mapping) =>
+        _translator.Translate(filter, resourceType, mapping);
+
+    /// <summary>The key the default order of <see cref="Plan{T}"/> sorts by (see <see cref="IdKey{T}"/>).</summary>
+    internal static LambdaExpression IdOrder<T>(AttributeMapping<T> mapping) => IdKey<T>.Of(mapping).Selector;
+
     /// <summary>Runs a plan synchronously (for in-memory sources and synchronous providers) and returns the page.</summary>
     /// <typeparam name="T">The entity type.</typeparam>
     /// <param name="source">All entities of the tenant.</param>
@@ -177,6 +184,9 @@ public sealed class ScimQueryable
         }
 
         public Func<T, string> Text { get; }
+
+        /// <summary>The key, as the lambda the order sorts by.</summary>
+        public LambdaExpression Selector => _selector;
 
         public static IdKey<T> Of(AttributeMapping<T> mapping) => Cache.GetValue(mapping, Create);
 

@@ -114,11 +114,30 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>
-    /// How this store answers a query without planning it, on the query's open connection (the
-    /// SCIM-owned user store reads a lookup by <c>userName</c> as it reads a GET by id); <see langword="null"/>
-    /// to plan it.
+    /// How this store answers a query without planning it, on the query's open connection;
+    /// <see langword="null"/> to plan it. The first page of a lookup by one attribute
+    /// (<c>attribute eq "text"</c> on a string member, in the default order) runs as a compiled
+    /// query (<see cref="CompiledLookups{TContext, TEntity}"/>) with the planned page's rows and
+    /// total; the SCIM-owned user store reads a lookup by <c>userName</c> as it reads a GET by id.
     /// </summary>
-    protected virtual Func<TContext, CancellationToken, Task<ScimPage<TResource>>>? Lookup(ScimContext context, ScimQuery query) => null;
+    protected virtual Func<TContext, CancellationToken, Task<ScimPage<TResource>>>? Lookup(ScimContext context, ScimQuery query)
+    {
+        if (query is not { StartIndex: <= 1, Count: > 0, UsesCursor: false, SortBy: null } || CompiledLookups<TContext, TEntity>.Of(Shared, query.Filter) is not { } lookup)
+        {
+            return null;
+        }
+
+        return async (db, cancellationToken) =>
+        {
+            var rows = await lookup.RowsAsync(db, context.Tenant, query.Count, cancellationToken).ConfigureAwait(false);
+            await LoadPartsAsync(db, rows, query.Hints, cancellationToken).ConfigureAwait(false);
+
+            // As for a planned page: a first page that is not full holds every match.
+            var total = !query.CountsTotal || rows.Count < query.Count ? rows.Count : await lookup.CountAsync(db, context.Tenant, cancellationToken).ConfigureAwait(false);
+            var resources = await ResourcesAsync(db, context, rows, query.Hints, cancellationToken).ConfigureAwait(false);
+            return new ScimPage<TResource>(resources, total);
+        };
+    }
 
     public Task<StoreWriteResult<TResource>> CreateAsync(ScimContext context, TResource resource, CancellationToken cancellationToken)
     {

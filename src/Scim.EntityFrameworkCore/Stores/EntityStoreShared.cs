@@ -85,15 +85,12 @@ internal sealed class EntityStoreShared<TEntity>
     public bool TryEquality(FilterExpression? filter, out string attribute, out string compared)
     {
         (attribute, compared) = (string.Empty, string.Empty);
-        if (filter is not ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue { Value: var text }, Path: { SubAttribute: null } path }
-            || !_registry.TryResolveAttribute(Shape.ResourceType, path.ToString(), out var resolved, out _)
-            || resolved is not { SubAttribute: null, IsExtension: false, Attribute: { MultiValued: false, Type: AttributeType.String } target }
-            || Shape.Mapping.Find(resolved) is not Scim.Core.Querying.AttributeMapping.MemberMapping mapped)
+        if (Equality(filter) is not var (resolved, mapped, text))
         {
             return false;
         }
 
-        if (FilterBinder.IsCaseExact(target))
+        if (FilterBinder.IsCaseExact(resolved.Attribute))
         {
             (attribute, compared) = (resolved.Path, text);
             return true;
@@ -107,6 +104,22 @@ internal sealed class EntityStoreShared<TEntity>
         (attribute, compared) = (resolved.Path, folded);
         return true;
     }
+
+    /// <summary>
+    /// For a filter <c>attribute eq "text"</c> on a single-valued attribute of the resource type's
+    /// own schema mapped to a string member (however the translator compares it): the attribute's
+    /// canonical path; <see langword="null"/> for any other filter.
+    /// </summary>
+    public string? EqualityPath(FilterExpression? filter) =>
+        Equality(filter) is var (resolved, mapped, _) && mapped.Member.ReturnType == typeof(string) ? resolved.Path : null;
+
+    private (ResolvedAttribute Resolved, Scim.Core.Querying.AttributeMapping.MemberMapping Mapped, string Text)? Equality(FilterExpression? filter) =>
+        filter is ComparisonFilter { Operator: ComparisonOperator.Equal, Value: StringValue { Value: var text }, Path: { SubAttribute: null } path }
+            && _registry.TryResolveAttribute(Shape.ResourceType, path.ToString(), out var resolved, out _)
+            && resolved is { SubAttribute: null, IsExtension: false, Attribute: { MultiValued: false, Type: AttributeType.String } }
+            && Shape.Mapping.Find(resolved) is Scim.Core.Querying.AttributeMapping.MemberMapping mapped
+            ? (resolved, mapped, text)
+            : null;
 
     /// <summary>A new entity (the map's entity class has a parameterless constructor).</summary>
     public TEntity Create() => _create();

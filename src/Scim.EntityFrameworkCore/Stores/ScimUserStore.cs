@@ -41,14 +41,14 @@ internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityS
     /// unique <c>(Tenant, NormalizedUserName)</c> index with the user's groups, instead of a planned
     /// page and a second statement for its groups. The index holds one row per name in a tenant, so
     /// the page is that row or none, and its total needs no count. Any other query, a cursor, a page
-    /// past the first and reads without <c>groups</c> are planned as usual.
+    /// past the first and reads without <c>groups</c> are looked up or planned as in any entity store.
     /// </summary>
     protected override Func<TContext, CancellationToken, Task<ScimPage<User>>>? Lookup(ScimContext context, ScimQuery query)
     {
         if (query is not { StartIndex: <= 1, Count: > 0, UsesCursor: false } || !query.Hints.Includes("groups")
             || !Shared.TryEquality(query.Filter, out var attribute, out var userName) || attribute != "userName")
         {
-            return null;
+            return base.Lookup(context, query);
         }
 
         return async (db, cancellationToken) =>

@@ -36,6 +36,45 @@ public sealed class SqlTests
         Assert.Single(texts.Distinct(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A lookup by userName (a column folded with <c>lower()</c> on both sides) runs as a compiled
+    /// query, with no offset, which a planned page always has, and answers what the planned query
+    /// answers, in any case and beyond ASCII; a team's <c>displayName eq</c> too.
+    /// </summary>
+    [Fact]
+    public async Task Lookups_AreCompiled_AndAnswerAsThePlannedQuery()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        using var client = app.Client();
+        var names = new[] { "ada@example.com", "Grace.Hopper@Example.com", "élodie.zoë@example.com", "ÅSA@EXAMPLE.COM" };
+        var ids = new Dictionary<string, string>();
+        foreach (var name in names)
+        {
+            ids[name] = (string)(await client.Post("Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{name}}"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        }
+
+        foreach (var asked in names.SelectMany(n => new[] { n, n.ToUpperInvariant(), n.ToLowerInvariant() }).Append("nobody@example.com"))
+        {
+            app.Sql.Clear();
+            var compiled = (await client.Get("Users?filter=" + Uri.EscapeDataString($"userName eq \"{asked}\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+            Assert.DoesNotContain(app.Sql.RequestCommands, c => c.Text.Contains("OFFSET", StringComparison.Ordinal));
+            var planned = (await client.Get("Users?sortBy=id&filter=" + Uri.EscapeDataString($"userName eq \"{asked}\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+            Assert.Equal((int)planned["totalResults"]!, (int)compiled["totalResults"]!);
+            Assert.Equal(planned["Resources"]?.ToJsonString(), compiled["Resources"]?.ToJsonString());
+        }
+
+        var ada = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"ADA@EXAMPLE.COM\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.Equal(ids["ada@example.com"], (string)Assert.Single(ada["Resources"]!.AsArray())!["id"]!);
+
+        var team = (string)(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Compilers","members":[{"value":"{{ids["ada@example.com"]}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        app.Sql.Clear();
+        var byName = (await client.Get("Groups?filter=" + Uri.EscapeDataString("displayName eq \"compilers\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.DoesNotContain(app.Sql.RequestCommands, c => c.Text.Contains("OFFSET", StringComparison.Ordinal));
+        var group = Assert.Single(byName["Resources"]!.AsArray())!;
+        Assert.Equal(team, (string)group["id"]!);
+        Assert.Equal(ids["ada@example.com"], (string)Assert.Single(group["members"]!.AsArray())!["value"]!);
+    }
+
     [Fact]
     public async Task UserNameEq_IsAnIndexSearch_OnTheCaseInsensitiveIndex()
     {
