@@ -13,7 +13,8 @@ namespace Scim.Benchmarks;
 /// its teams, mapped, not the SCIM-owned tables) on a SQLite file of 10,000 accounts: the lookup
 /// IdPs make before each create or link (<c>userName eq</c>, the column folded with <c>lower()</c>
 /// and found through an index on <c>lower(Email)</c>), as the store answers it, and the same lookup
-/// sorted by id, which the store plans through EF Core's LINQ pipeline; a GET by id beside them.
+/// sorted by id, which the store plans through EF Core's LINQ pipeline; a GET by id beside them;
+/// each with the host's context from a plain and from a pooled factory.
 /// </summary>
 [MemoryDiagnoser]
 public class EntityLookupBenchmarks
@@ -27,13 +28,25 @@ public class EntityLookupBenchmarks
     private string _file = null!;
     private string _id = null!;
 
+    /// <summary>Whether the host registers its context with a pooled factory (<c>AddPooledDbContextFactory</c>) rather than a plain one.</summary>
+    [Params(false, true)]
+    public bool Pooled { get; set; }
+
     [GlobalSetup]
     public async Task Setup()
     {
         _file = Path.Combine(Path.GetTempPath(), $"scim-bench-{Guid.NewGuid():N}.db");
         var connection = $"Data Source={_file};Pooling=True";
         var services = new ServiceCollection();
-        services.AddDbContextFactory<BenchAccountsContext>(o => o.UseSqlite(connection));
+        if (Pooled)
+        {
+            services.AddPooledDbContextFactory<BenchAccountsContext>(o => o.UseSqlite(connection));
+        }
+        else
+        {
+            services.AddDbContextFactory<BenchAccountsContext>(o => o.UseSqlite(connection));
+        }
+
         services.AddScimCore().AddEntityFrameworkCoreStores<BenchAccountsContext>(stores => stores
             .Users<BenchAccount>(users => users
                 .Id(a => a.AccountId)

@@ -41,10 +41,11 @@ internal abstract class Membership<TMember>
     /// <param name="groups">The groups of the request's tenant.</param>
     /// <param name="tenant">That tenant (a membership with a compiled query of its own filters by it).</param>
     /// <param name="groupKeyOfGroup">The group's key.</param>
+    /// <param name="tenantOfGroup">The group's tenant, when its map has one (what <paramref name="groups"/> is filtered by).</param>
     /// <param name="displayName">The group's name, when mapped.</param>
     /// <param name="memberIds">The members.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
         where TGroup : class;
 
     /// <summary>
@@ -106,7 +107,7 @@ internal abstract class Membership<TMember>
         return links;
     }
 
-    private static Expression Replace(LambdaExpression lambda, ParameterExpression parameter) =>
+    protected static Expression Replace(LambdaExpression lambda, ParameterExpression parameter) =>
         AttributeMapping.Inline(lambda, parameter);
 
     /// <summary>A membership row joined to its group.</summary>
@@ -203,9 +204,25 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
+        if (memberIds is IReadOnlyCollection<string> { Count: 1 } one)
+        {
+            // One member (a GET of a user, a lookup: the commonest reads): a compiled query.
+            if (Keys(one) is [var member])
+            {
+                var query = (Func<DbContext, TMemberKey, string, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>>)_oneMember.GetValue(
+                    db.Model, _ => CompileOneMember<TGroup>(groupKeyOfGroup, tenantOfGroup, displayName));
+                await foreach (var link in query(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    result.Add((Text(link.Member), Convert.ToString(link.Group, CultureInfo.InvariantCulture)!, link.Name));
+                }
+            }
+
+            return new GroupLinks(result, MayNest: false);
+        }
+
         foreach (var chunk in Keys(memberIds).Distinct().Chunk(Chunk))
         {
             var links = await LinksAsync(Rows(db).Where(In(memberKey, chunk)), groups, groupKey, memberKey, groupKeyOfGroup, displayName, null, cancellationToken).ConfigureAwait(false);
@@ -340,6 +357,58 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         public string? Low { get; set; }
 
         public string? High { get; set; }
+    }
+
+    // Per model (a compiled query is bound to the model it was first run with); one group type per membership.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Delegate> _oneMember = new();
+
+    /// <summary>
+    /// The groups of one member among the tenant's groups, with their names, in one statement:
+    /// <c>SELECT m.member, m.group, (SELECT g.name FROM groups g WHERE g.key = m.group LIMIT 1)
+    /// FROM memberships m WHERE m.member = @member AND EXISTS (SELECT 1 FROM groups g WHERE g.key =
+    /// m.group AND g.tenant = @tenant)</c>. Driven by the member's rows (the member key's index)
+    /// and each group by its key, as the SCIM-owned tables' statement is, so that no planner walks
+    /// the tenant's groups; the rows and names are those of the two statements a page's members take.
+    /// </summary>
+    private Func<DbContext, TMemberKey, string, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>> CompileOneMember<TGroup>(LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName)
+        where TGroup : class
+    {
+        var db = Expression.Parameter(typeof(DbContext), "db");
+        var member = Expression.Parameter(typeof(TMemberKey), "member");
+        var tenant = Expression.Parameter(typeof(string), "tenant");
+        var row = Expression.Parameter(typeof(TMember), "m");
+        var group = Expression.Parameter(typeof(TGroup), "g");
+        var groupsOfDb = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TGroup)));
+        var rowsOfDb = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TMember)));
+        var groupOfRow = Replace(groupKey, row);
+        Expression sameGroup = Expression.Equal(Replace(groupKeyOfGroup, group), groupOfRow);
+        Expression listed = sameGroup;
+        if (tenantOfGroup is not null)
+        {
+            listed = Expression.AndAlso(sameGroup, Expression.Equal(Replace(tenantOfGroup, group), Expression.Convert(tenant, tenantOfGroup.ReturnType)));
+        }
+
+        var inTenant = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TGroup)], groupsOfDb, Expression.Quote(Expression.Lambda(listed, group)));
+        var condition = Expression.Lambda<Func<TMember, bool>>(Expression.AndAlso(Expression.Equal(Replace(memberKey, row), member), inTenant), row);
+        Expression name = Expression.Constant(null, typeof(string));
+        if (displayName is not null)
+        {
+            var ofGroup = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TGroup)], groupsOfDb, Expression.Quote(Expression.Lambda(sameGroup, group)));
+            var names = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(TGroup), typeof(string)], ofGroup, Expression.Quote(Expression.Lambda(Replace(displayName, group), group)));
+            name = Expression.Call(typeof(Queryable), nameof(Queryable.FirstOrDefault), [typeof(string)], names);
+        }
+
+        var link = typeof(GroupLink<TMemberKey, TGroupKey>);
+        var select = Expression.Lambda<Func<TMember, GroupLink<TMemberKey, TGroupKey>>>(
+            Expression.MemberInit(
+                Expression.New(link),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Member))!, Replace(memberKey, row)),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Group))!, groupOfRow),
+                Expression.Bind(link.GetProperty(nameof(GroupLink<TMemberKey, TGroupKey>.Name))!, name)),
+            row);
+        Expression query = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TMember)], rowsOfDb, Expression.Quote(condition));
+        query = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(TMember), link], query, Expression.Quote(select));
+        return EF.CompileAsyncQuery(Expression.Lambda<Func<DbContext, TMemberKey, string, IQueryable<GroupLink<TMemberKey, TGroupKey>>>>(query, db, member, tenant));
     }
 
     private static GroupMember User(TMemberKey key) => new() { Value = Text(key), Type = "User" };

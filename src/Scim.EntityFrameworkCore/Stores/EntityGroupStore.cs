@@ -99,7 +99,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     {
         var shape = shared.Shape;
         var groups = shape.InTenant(tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
-        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), tenant, shape.KeyExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
+        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), tenant, shape.KeyExpression, shape.TenantExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
         nesting.Value = found.MayNest ?? nesting.Value;
         return found.Links;
     }

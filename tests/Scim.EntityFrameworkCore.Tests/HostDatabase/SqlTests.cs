@@ -75,6 +75,54 @@ public sealed class SqlTests
         Assert.Equal(ids["ada@example.com"], (string)Assert.Single(group["members"]!.AsArray())!["value"]!);
     }
 
+    /// <summary>
+    /// An account's teams, over the host's own membership entity: a GET by id and a lookup read
+    /// them in one statement (the account's membership rows, each team's name by its key, only
+    /// teams that exist), and they are the teams and names a page of several accounts reads in its
+    /// two statements.
+    /// </summary>
+    [Fact]
+    public async Task OneAccountsTeams_AreOneStatement_AndAgreeWithAPage()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        using var client = app.Client();
+        var ada = (string)(await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        var grace = (string)(await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"grace@example.com"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        (await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Compilers","members":[{"value":"{{ada}}"},{"value":"{{grace}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var navy = (string)(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Navy","members":[{"value":"{{grace}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        (await client.Post("Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Nobody's"}""")).Expect(HttpStatusCode.Created, app.Errors);
+
+        app.Sql.Clear();
+        var byId = (await client.Get($"Users/{grace}")).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.Equal(["Compilers", "Navy"], Teams(byId));
+        Assert.Equal(2, app.Sql.RequestCommands.Count); // the account's row, then its teams
+        Assert.Single(app.Sql.RequestCommands, c => c.Text.Contains("\"TeamMemberships\"", StringComparison.Ordinal));
+        Assert.Contains(byId["groups"]!.AsArray(), g => (string)g!["value"]! == navy);
+
+        app.Sql.Clear();
+        var lookup = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"GRACE@example.com\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.Equal(["Compilers", "Navy"], Teams(Assert.Single(lookup["Resources"]!.AsArray())!));
+        Assert.Equal(2, app.Sql.RequestCommands.Count);
+
+        var page = (await client.Get("Users?count=10")).Expect(HttpStatusCode.OK, app.Errors).Json["Resources"]!.AsArray();
+        Assert.Equal(byId["groups"]!.ToJsonString(), page.Single(u => (string)u!["id"]! == grace)!["groups"]!.ToJsonString());
+        Assert.Equal(["Compilers"], Teams(page.Single(u => (string)u!["id"]! == ada)!));
+
+        // Read, not kept: a renamed team reads with its new name; an account in no team has none.
+        await using (var db = app.Database())
+        {
+            await db.Teams.Where(t => t.Name == "Navy").ExecuteUpdateAsync(t => t.SetProperty(x => x.Name, "Navy Reserve"), TestContext.Current.CancellationToken);
+            var adaKey = int.Parse(ada, System.Globalization.CultureInfo.InvariantCulture);
+            await db.TeamMemberships.Where(m => m.AccountId == adaKey).ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(["Compilers", "Navy Reserve"], Teams((await client.Get($"Users/{grace}")).Expect(HttpStatusCode.OK, app.Errors).Json));
+        Assert.Empty(Teams((await client.Get($"Users/{ada}")).Expect(HttpStatusCode.OK, app.Errors).Json));
+
+        static List<string> Teams(System.Text.Json.Nodes.JsonNode user) =>
+            [.. (user["groups"]?.AsArray() ?? []).Select(g => (string)g!["display"]!).Order(StringComparer.Ordinal)];
+    }
+
     [Fact]
     public async Task UserNameEq_IsAnIndexSearch_OnTheCaseInsensitiveIndex()
     {
