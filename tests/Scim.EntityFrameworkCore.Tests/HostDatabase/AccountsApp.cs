@@ -62,7 +62,7 @@ public sealed class AccountsApp : IScimApp
         var errors = new ErrorLog();
         builder.Logging.AddProvider(errors);
         var log = new SqlLog();
-        builder.Services.AddDbContextFactory<AccountsDbContext>(o => o.UseSqlite(file.ConnectionString).AddInterceptors(log));
+        builder.Services.AddPooledDbContextFactory<AccountsDbContext>(o => o.UseSqlite(file.ConnectionString).AddInterceptors(log));
         var registration = builder.Services.AddScim().AddAccountsStores().AddScimBearerTokens(t => t.AddToken(ScimContext.DefaultTenant, "test", Token));
         scim?.Invoke(registration);
         var app = builder.Build();

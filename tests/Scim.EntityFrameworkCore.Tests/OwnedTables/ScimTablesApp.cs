@@ -114,7 +114,7 @@ public sealed class ScimTablesApp : IScimApp
         var errors = new ErrorLog();
         builder.Logging.AddProvider(errors);
         var log = new SqlLog();
-        builder.Services.AddDbContextFactory<ScimTablesDbContext>(o =>
+        builder.Services.AddPooledDbContextFactory<ScimTablesDbContext>(o =>
         {
             Use(o, provider, connectionString);
             o.AddInterceptors(log);

@@ -51,7 +51,7 @@ public sealed class ReadmeQuickStartTests
         var token = "quick-start-token";
 
         // README snippet: start
-        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseNpgsql(connectionString));
+        builder.Services.AddPooledDbContextFactory<AppDbContext>(o => o.UseNpgsql(connectionString));
         builder.Services.AddScim()
             .AddEntityFrameworkCoreStores<AppDbContext>();   // the SCIM tables (modelBuilder.ApplyScimModel()), or
                                                               // .AddEntityFrameworkCoreStores<AppDbContext>(map => ...) over your own entities,
