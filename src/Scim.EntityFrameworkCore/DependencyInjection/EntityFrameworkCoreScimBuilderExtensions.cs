@@ -52,7 +52,7 @@ public static class EntityFrameworkCoreScimBuilderExtensions
         var stores = new EntityStoresBuilder<TContext>(builder);
         var membership = new ScimMembership();
         stores.Register(ScimModelMaps.Users(), "User", declare: false);
-        builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>(), sp.GetRequiredService<EntityStoreShared<ScimGroupEntity>>(), membership)));
+        builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>())));
         stores.RegisterGroups(ScimModelMaps.Groups(), membership, declareMembers: false);
         return builder;
     }
@@ -180,6 +180,15 @@ public sealed class EntityStoresBuilder<TContext>
             return shared;
         });
         _scim.Services.Replace(ServiceDescriptor.Scoped<IGroupStore>(sp => new EntityGroupStore<TContext, TGroup, TMember>(sp, sp.GetRequiredService<EntityStoreShared<TGroup>>(), membership)));
+
+        // The user store of the same context reads its users' groups on its own connection.
+        _scim.Services.Replace(ServiceDescriptor.Singleton(sp =>
+        {
+            var shared = sp.GetRequiredService<EntityStoreShared<TGroup>>();
+            return new GroupsOfUsers<TContext>(
+                static groups => groups is EntityGroupStore<TContext, TGroup, TMember>,
+                (db, tenant, nesting, ids, cancellationToken) => EntityGroupStore<TContext, TGroup, TMember>.LinksAsync(db, tenant, shared, membership, nesting, ids, cancellationToken));
+        }));
     }
 
     private static EntityStoreShared<TEntity> Shared<TEntity>(IServiceProvider services, EntityMap<TEntity> map, string resourceType)

@@ -169,6 +169,10 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     private readonly Action<object, object?> _setMember = Setter.Of(memberKey);
     private readonly Expression<Func<IGrouping<TGroupKey, TMember>, GroupDigest>> _digestOfGroup = BuildDigest(memberKey);
 
+    // The groups of one member, compiled per model (a compiled query is bound to the model it first
+    // ran with); a membership serves one group type.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Delegate> _oneMember = new();
+
     public override async Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey1, CancellationToken cancellationToken) =>
         [.. (await Rows(db).Where(Is(groupKey, (TGroupKey)groupKey1)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(User)];
 
@@ -358,9 +362,6 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
 
         public string? High { get; set; }
     }
-
-    // Per model (a compiled query is bound to the model it was first run with); one group type per membership.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Delegate> _oneMember = new();
 
     /// <summary>
     /// The groups of one member among the tenant's groups, with their names, in one statement:

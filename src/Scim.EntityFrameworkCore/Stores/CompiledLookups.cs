@@ -15,7 +15,7 @@ namespace Scim.EntityFrameworkCore;
 /// planned page; its one value, a query parameter there, becomes the compiled query's parameter
 /// here. The rows, their order and their count are the planned page's, without the work EF Core
 /// does for every LINQ query before its cache answers (finding the parameters in the expression
-/// tree and hashing it), which was the larger part of a lookup's own time.
+/// tree and hashing it): about a sixth of a lookup over a host's entities, measured in process.
 /// </summary>
 internal static class CompiledLookups<TContext, TEntity>
     where TContext : DbContext

@@ -7,20 +7,15 @@ namespace Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The user store of the SCIM-owned model (<see cref="ScimModelBuilderExtensions.ApplyScimModel"/>):
-/// its reads carry each user's direct groups (<see cref="IUserGroupsStore"/>), so the service does not
-/// ask the group store for them on a second pooled connection. A GET by id is one statement (the
-/// user's row, its groups' ids and names aggregated into one value, and whether any group nests
-/// another); a page adds the statements for the groups of its users; all on the read's own connection.
+/// its reads carry each user's direct groups (<see cref="IUserGroupsStore"/>, as any entity user
+/// store's over the group store of its context). A GET by id is one statement (the user's row, its
+/// groups' ids and names aggregated into one value, and whether any group nests another); a page
+/// adds the statements for the groups of its users; all on the read's own connection.
 /// </summary>
-internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityStoreShared<ScimUserEntity> shared, EntityStoreShared<ScimGroupEntity> groups, ScimMembership membership)
-    : EntityUserStore<TContext, ScimUserEntity>(services, shared), IUserGroupsStore
+internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityStoreShared<ScimUserEntity> shared)
+    : EntityUserStore<TContext, ScimUserEntity>(services, shared)
     where TContext : DbContext
 {
-    private readonly KnownNesting _nesting = services.GetService<KnownNesting>() ?? new KnownNesting();
-
-    /// <summary>The groups it reads are those of the SCIM-owned model's group store.</summary>
-    public bool ReadsGroupsOf(IGroupStore groups) => groups is EntityGroupStore<TContext, ScimGroupEntity, ScimGroupMemberEntity>;
-
     protected override async Task<User?> ReadAsync(TContext db, ScimContext context, object key, ReadHints hints, CancellationToken cancellationToken)
     {
         if (!hints.Includes("groups"))
@@ -66,40 +61,9 @@ internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityS
         user.Groups = [.. ScimMembership.GroupsOf(row.Groups).Select(g => new UserGroup { Value = g.Id, Display = g.Name })];
         if (user.Groups.Count > 0)
         {
-            _nesting.Value = row.Nested;
+            Nesting.Value = row.Nested;
         }
 
         return user;
-    }
-
-    protected override async Task<IReadOnlyList<User>> ResourcesAsync(TContext db, ScimContext context, IReadOnlyList<ScimUserEntity> entities, ReadHints hints, CancellationToken cancellationToken)
-    {
-        var users = await base.ResourcesAsync(db, context, entities, hints, cancellationToken).ConfigureAwait(false);
-        if (users.Count > 0 && hints.Includes("groups"))
-        {
-            await CarryGroupsAsync(db, context, users, cancellationToken).ConfigureAwait(false);
-        }
-
-        return users;
-    }
-
-    /// <summary>Gives each user its direct groups (an empty list when none), read the way the group store reads them.</summary>
-    private async Task CarryGroupsAsync(TContext db, ScimContext context, IReadOnlyList<User> users, CancellationToken cancellationToken)
-    {
-        var byId = new Dictionary<string, User>(users.Count, StringComparer.Ordinal);
-        foreach (var user in users)
-        {
-            user.Groups = [];
-            byId[user.Id!] = user;
-        }
-
-        var links = await EntityGroupStore<TContext, ScimGroupEntity, ScimGroupMemberEntity>.LinksAsync(db, context.Tenant, groups, membership, _nesting, byId.Keys, cancellationToken).ConfigureAwait(false);
-        foreach (var (memberId, groupId, name) in links)
-        {
-            if (byId.TryGetValue(memberId, out var user))
-            {
-                user.Groups.Add(new UserGroup { Value = groupId, Display = name });
-            }
-        }
     }
 }

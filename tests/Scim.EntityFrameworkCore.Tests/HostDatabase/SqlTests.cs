@@ -78,8 +78,8 @@ public sealed class SqlTests
     /// <summary>
     /// An account's teams, over the host's own membership entity: a GET by id and a lookup read
     /// them in one statement (the account's membership rows, each team's name by its key, only
-    /// teams that exist), and they are the teams and names a page of several accounts reads in its
-    /// two statements.
+    /// teams that exist), in the context that read the account (the user store carries them), and
+    /// they are the teams and names a page of several accounts reads in its two statements.
     /// </summary>
     [Fact]
     public async Task OneAccountsTeams_AreOneStatement_AndAgreeWithAPage()
@@ -97,12 +97,14 @@ public sealed class SqlTests
         Assert.Equal(["Compilers", "Navy"], Teams(byId));
         Assert.Equal(2, app.Sql.RequestCommands.Count); // the account's row, then its teams
         Assert.Single(app.Sql.RequestCommands, c => c.Text.Contains("\"TeamMemberships\"", StringComparison.Ordinal));
+        Assert.Single(app.Sql.RequestCommands.Select(c => c.Context).Distinct());
         Assert.Contains(byId["groups"]!.AsArray(), g => (string)g!["value"]! == navy);
 
         app.Sql.Clear();
         var lookup = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"GRACE@example.com\""))).Expect(HttpStatusCode.OK, app.Errors).Json;
         Assert.Equal(["Compilers", "Navy"], Teams(Assert.Single(lookup["Resources"]!.AsArray())!));
         Assert.Equal(2, app.Sql.RequestCommands.Count);
+        Assert.Single(app.Sql.RequestCommands.Select(c => c.Context).Distinct());
 
         var page = (await client.Get("Users?count=10")).Expect(HttpStatusCode.OK, app.Errors).Json["Resources"]!.AsArray();
         Assert.Equal(byId["groups"]!.ToJsonString(), page.Single(u => (string)u!["id"]! == grace)!["groups"]!.ToJsonString());

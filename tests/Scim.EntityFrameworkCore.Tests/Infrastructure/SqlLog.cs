@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Scim.EntityFrameworkCore.Tests.Infrastructure;
@@ -36,13 +37,13 @@ public sealed class SqlLog : DbCommandInterceptor
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Record(command);
+        Record(command, eventData);
         return result;
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Record(command);
+        Record(command, eventData);
         return ValueTask.FromResult(result);
     }
 
@@ -58,13 +59,13 @@ public sealed class SqlLog : DbCommandInterceptor
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        Record(command);
+        Record(command, eventData);
         return result;
     }
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Record(command);
+        Record(command, eventData);
         return ValueTask.FromResult(result);
     }
 
@@ -76,21 +77,22 @@ public sealed class SqlLog : DbCommandInterceptor
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        Record(command);
+        Record(command, eventData);
         return result;
     }
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        Record(command);
+        Record(command, eventData);
         return ValueTask.FromResult(result);
     }
 
-    private void Record(DbCommand command) =>
-        _commands.Enqueue(new SqlCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]));
+    private void Record(DbCommand command, CommandEventData eventData) =>
+        _commands.Enqueue(new SqlCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))], eventData.Context?.ContextId));
 }
 
 /// <summary>One command as it was sent.</summary>
 /// <param name="Text">The SQL.</param>
 /// <param name="Parameters">The parameters' names and values.</param>
-public sealed record SqlCommand(string Text, IReadOnlyList<(string Name, object? Value)> Parameters);
+/// <param name="Context">The context (and, for a pooled one, its lease) that sent it.</param>
+public sealed record SqlCommand(string Text, IReadOnlyList<(string Name, object? Value)> Parameters, DbContextId? Context = null);
