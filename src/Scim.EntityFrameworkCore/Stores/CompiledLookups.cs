@@ -64,17 +64,23 @@ internal static class CompiledLookups<TContext, TEntity>
 
         /// <summary>How many rows of the tenant match.</summary>
         public Task<int> CountAsync(TContext db, string tenant, CancellationToken cancellationToken) => queries.Count(db, value, tenant, cancellationToken);
+
+        /// <summary>Whether any row of the tenant matches (a uniqueness check).</summary>
+        public Task<bool> AnyAsync(TContext db, string tenant, CancellationToken cancellationToken) => queries.Any(db, value, tenant, cancellationToken);
     }
 
-    /// <summary>The two compiled queries of one attribute: the first rows, and the count.</summary>
+    /// <summary>The compiled queries of one attribute: the first rows, the count, and whether there is any.</summary>
     public sealed class Queries
     {
-        private Queries(Func<TContext, string, string, int, IAsyncEnumerable<TEntity>> rows, Func<TContext, string, string, CancellationToken, Task<int>> count, Func<string, string> value)
+        private Queries(Func<TContext, string, string, int, IAsyncEnumerable<TEntity>> rows, Func<TContext, string, string, CancellationToken, Task<int>> count, Func<TContext, string, string, CancellationToken, Task<bool>> any, Func<string, string> value)
         {
             Rows = rows;
             Count = count;
+            Any = any;
             Value = value;
         }
+
+        public Func<TContext, string, string, CancellationToken, Task<bool>> Any { get; }
 
         /// <summary>The parameter the queries take for the filter's query parameter (folded as the planned query folds it).</summary>
         public Func<string, string> Value { get; }
@@ -114,9 +120,12 @@ internal static class CompiledLookups<TContext, TEntity>
             var page = Expression.Call(typeof(Queryable), nameof(Queryable.OrderBy), [typeof(TEntity), order.ReturnType], matches, Expression.Quote(order));
             page = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [typeof(TEntity)], page, count);
             var total = Expression.Call(typeof(Queryable), nameof(Queryable.Count), [typeof(TEntity)], matches);
+            var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TEntity)], matches);
+            var cancellation = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
             return new Queries(
                 EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, int, IQueryable<TEntity>>>(page, db, value, tenant, count)),
-                EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, CancellationToken, int>>(total, db, value, tenant, Expression.Parameter(typeof(CancellationToken), "cancellationToken"))),
+                EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, CancellationToken, int>>(total, db, value, tenant, cancellation)),
+                EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, CancellationToken, bool>>(any, db, value, tenant, cancellation)),
                 parameters.Evaluation());
         }
     }

@@ -441,13 +441,28 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// A value of an attribute the schema makes unique (<c>userName</c>) already taken by another
     /// row of the tenant, compared as SCIM compares it (case-insensitively for <c>userName</c>),
     /// looked for inside the write's transaction; a write racing it is refused by the unique index
-    /// (see <see cref="UniqueConflict"/>).
+    /// (see <see cref="UniqueConflict"/>). Asked with the compiled lookup of the attribute where
+    /// there is one (<see cref="CompiledLookups{TContext, TEntity}"/>): on SQLite the check runs
+    /// while the write holds the database's one write turn, which every other write waits for.
     /// </summary>
     private async Task<string?> ConflictAsync(TContext db, ScimContext context, JsonObject tree, object? self, CancellationToken cancellationToken)
     {
         foreach (var (path, node) in Shared.UniqueValues(tree))
         {
             var filter = new ComparisonFilter(new AttributePath(null, path, null), ComparisonOperator.Equal, new StringValue(node));
+            if (CompiledLookups<TContext, TEntity>.Of(Shared, filter) is { } lookup)
+            {
+                var taken = self is null
+                    ? await lookup.AnyAsync(db, context.Tenant, cancellationToken).ConfigureAwait(false)
+                    : (await lookup.RowsAsync(db, context.Tenant, 2, cancellationToken).ConfigureAwait(false)).Exists(row => !Equals(Shape.KeyValueOf(row), self));
+                if (taken)
+                {
+                    return path;
+                }
+
+                continue;
+            }
+
             var plan = Shared.Queryable.Plan(Rows(db, context), new ScimQuery { Filter = filter, Count = 2 }, Shape.ResourceType, Shape.Mapping);
             var matches = self is null ? plan.Matches : plan.Matches.Where(Expression.Lambda<Func<TEntity, bool>>(Expression.Not(Shape.HasKey(self).Body), Shape.HasKey(self).Parameters));
             if (await matches.AnyAsync(cancellationToken).ConfigureAwait(false))

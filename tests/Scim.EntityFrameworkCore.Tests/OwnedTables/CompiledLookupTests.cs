@@ -114,6 +114,34 @@ public abstract class CompiledLookupTests
         Assert.Contains(app.Sql.RequestCommands, c => c.Text.Contains("OFFSET", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// A create's and a replace's uniqueness check is the compiled query of the attribute's lookup
+    /// (its parameters named as the compiled query names them, not as a planned query's), and it
+    /// still refuses a taken name in any case, lets a replace keep its own, and sees only the tenant.
+    /// </summary>
+    [Fact]
+    public async Task UniquenessChecks_AreCompiled_AndStillRefuseATakenName()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+        using var other = app.OtherTenant();
+        app.Sql.Clear();
+        var ada = await CreateUser(client, app, "Ada.Unique", null);
+        var check = Assert.Single(app.Sql.RequestCommands, c => c.Text.Contains("EXISTS", StringComparison.Ordinal) && c.Text.Contains("\"NormalizedUserName\"", StringComparison.Ordinal));
+        Assert.Contains("= @value", check.Text, StringComparison.Ordinal);
+
+        var taken = await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ADA.unique"}""");
+        Assert.Equal(HttpStatusCode.Conflict, taken.Status);
+        Assert.Equal("uniqueness", (string?)taken.Json["scimType"]);
+        await CreateUser(other, app, "ada.unique", null); // another tenant's name
+
+        var grace = await CreateUser(client, app, "Grace.Unique", null);
+        (await client.Put($"Users/{ada}", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada.UNIQUE","displayName":"Ada"}""")).Expect(HttpStatusCode.OK, app.Errors);
+        var renamed = await client.Put($"Users/{grace}", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"Ada.Unique"}""");
+        Assert.Equal(HttpStatusCode.Conflict, renamed.Status);
+        Assert.Equal("uniqueness", (string?)renamed.Json["scimType"]);
+    }
+
     private static async Task<string> CreateUser(HttpClient client, ScimTablesApp app, string userName, string? externalId)
     {
         var user = new JsonObject { ["schemas"] = new JsonArray(UserSchema), ["userName"] = userName };
