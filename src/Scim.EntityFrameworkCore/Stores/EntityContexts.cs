@@ -47,6 +47,31 @@ internal static class EntityContexts
     }
 
     /// <summary>
+    /// Opens <paramref name="db"/>'s connection for a unit of reads outside a transaction, closed
+    /// by <see cref="CloseAfterReads"/> in the same flow. With SQLite statements kept compiled
+    /// (<see cref="SqlitePreparedStatements"/>) the connection is opened only when a statement of
+    /// the unit needs it; elsewhere this is <c>OpenConnectionAsync</c>.
+    /// </summary>
+    /// <remarks>Not an async method: the unit's mark must stay in the caller's flow.</remarks>
+    public static Task OpenForReads(DbContext db, CancellationToken cancellationToken)
+    {
+        SqlitePreparedStatements.Reading.Value = db;
+        return db.Database.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>Ends a unit of reads begun by <see cref="OpenForReads"/>: closes the connection if it was opened, and clears the unit's mark.</summary>
+    public static Task CloseAfterReads(DbContext db)
+    {
+        var closed = db.Database.CloseConnectionAsync();
+        if (ReferenceEquals(SqlitePreparedStatements.Reading.Value, db))
+        {
+            SqlitePreparedStatements.Reading.Value = null;
+        }
+
+        return closed;
+    }
+
+    /// <summary>
     /// Runs a claim (a conditional update that takes due rows under a lease) and reads what it took,
     /// in one transaction.
     /// <list type="bullet">

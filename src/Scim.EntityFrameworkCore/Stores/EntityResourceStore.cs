@@ -97,7 +97,7 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         var countSql = $"SELECT COUNT(*) AS {_valueColumn} FROM {columns.Table} AS r WHERE {where}";
 
         // One connection for the page and its count.
-        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EntityContexts.OpenForReads(db, cancellationToken).ConfigureAwait(false);
         try
         {
             var rows = query.Count == 0 ? [] : await db.Set<ScimResourceEntity>()
@@ -122,7 +122,7 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         }
         finally
         {
-            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            await EntityContexts.CloseAfterReads(db).ConfigureAwait(false);
         }
     }
 

@@ -58,14 +58,14 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
 
         await using var lease = Open(hints.AllowsReplica);
-        await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EntityContexts.OpenForReads(lease.Context, cancellationToken).ConfigureAwait(false);
         try
         {
             return await ReadAsync(lease.Context, context, key, hints, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await lease.Context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            await EntityContexts.CloseAfterReads(lease.Context).ConfigureAwait(false);
         }
     }
 
@@ -85,7 +85,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         var plan = lookup is null ? Shared.Queryable.Plan(Rows(lease.Context, context, query.Hints).AsNoTracking(), query, Shape.ResourceType, Shape.Mapping) : null;
 
         // One connection for the page, its count and its resources' parts.
-        await lease.Context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EntityContexts.OpenForReads(lease.Context, cancellationToken).ConfigureAwait(false);
         try
         {
             if (plan is null)
@@ -109,7 +109,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
         finally
         {
-            await lease.Context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            await EntityContexts.CloseAfterReads(lease.Context).ConfigureAwait(false);
         }
     }
 

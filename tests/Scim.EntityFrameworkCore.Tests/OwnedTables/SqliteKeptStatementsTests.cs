@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
@@ -32,6 +33,7 @@ public sealed class SqliteKeptStatementsTests
         }
 
         var before = kept.Executions;
+        var (deferredBefore, lateBefore) = (kept.DeferredOpens, kept.LateOpens);
         for (var round = 0; round < 4; round++)
         {
             foreach (var id in ids)
@@ -46,6 +48,144 @@ public sealed class SqliteKeptStatementsTests
         Assert.Equal(1, byId.Value);
         Assert.True(kept.Executions - before >= 20, $"{kept.Executions - before} queries ran on kept connections");
         Assert.InRange(kept.OpenConnections, 1, 2);
+
+        // And none of them opened the context's own connection.
+        Assert.True(kept.DeferredOpens - deferredBefore >= 20, $"{kept.DeferredOpens - deferredBefore} opens were left");
+        Assert.Equal(lateBefore, kept.LateOpens);
+    }
+
+    [Fact]
+    public async Task AUnitOfReads_NeverOpensTheContextsConnection_OutsideOneItOpensAsBefore()
+    {
+        await using var file = SqliteFile.Create();
+        var kept = new SqlitePreparedStatements();
+        var options = new DbContextOptionsBuilder<ScimTablesDbContext>().UseSqlite(file.ConnectionString).AddInterceptors(kept).Options;
+        await SeedAsync(options, "a@example.com", "b@example.com");
+
+        await using var db = new ScimTablesDbContext(options);
+        var changes = StateChanges(db);
+        await EntityContexts.OpenForReads(db, Ct);
+        try
+        {
+            Assert.Equal(["a@example.com", "b@example.com"], await db.Set<ScimUserEntity>().AsNoTracking().OrderBy(u => u.UserName).Select(u => u.UserName).ToListAsync(Ct));
+            Assert.Equal(1, await db.Set<ScimUserEntity>().CountAsync(u => u.UserName == "b@example.com", Ct));
+        }
+        finally
+        {
+            await EntityContexts.CloseAfterReads(db);
+        }
+
+        Assert.Empty(changes);
+        Assert.Equal(2, kept.Executions);
+
+        // The same query after the unit: EF Core opens and closes the connection around it, and it still runs on a kept one.
+        Assert.Equal(2, await db.Set<ScimUserEntity>().CountAsync(Ct));
+        Assert.Equal([ConnectionState.Open, ConnectionState.Closed], changes);
+        Assert.Equal(3, kept.Executions);
+    }
+
+    [Fact]
+    public async Task AStatementOfAUnitThatNeedsTheContextsConnection_OpensIt_AndTheUnitClosesIt()
+    {
+        await using var file = SqliteFile.Create();
+        var kept = new SqlitePreparedStatements();
+
+        // A function the host registered on the connection it gave EF Core: the kept connections do not have it.
+        await using var connection = new SqliteConnection(file.ConnectionString);
+        connection.CreateFunction("twice", (long x) => x * 2);
+        var options = new DbContextOptionsBuilder<ScimTablesDbContext>().UseSqlite(connection).AddInterceptors(kept).Options;
+        await SeedAsync(options, "a@example.com");
+
+        await using var db = new ScimTablesDbContext(options);
+        var changes = StateChanges(db);
+        await EntityContexts.OpenForReads(db, Ct);
+        try
+        {
+            Assert.Equal(["a@example.com"], await db.Set<ScimUserEntity>().AsNoTracking().Select(u => u.UserName).ToListAsync(Ct));
+            Assert.Empty(changes);
+            Assert.Equal([42L], await db.Database.SqlQueryRaw<long>("SELECT twice(21) AS \"Value\"").ToListAsync(Ct));
+            Assert.Equal([ConnectionState.Open], changes);
+
+            // Open from then on, for the rest of the unit.
+            Assert.Equal(["a@example.com"], await db.Set<ScimUserEntity>().AsNoTracking().Select(u => u.UserName).ToListAsync(Ct));
+            Assert.Equal([ConnectionState.Open], changes);
+        }
+        finally
+        {
+            await EntityContexts.CloseAfterReads(db);
+        }
+
+        Assert.Equal([ConnectionState.Open, ConnectionState.Closed], changes);
+        Assert.Equal(1, kept.LateOpens);
+    }
+
+    [Fact]
+    public async Task AWriteOrATransactionInAUnit_OpensTheConnectionFirst()
+    {
+        await using var file = SqliteFile.Create();
+        var kept = new SqlitePreparedStatements();
+        var options = new DbContextOptionsBuilder<ScimTablesDbContext>().UseSqlite(file.ConnectionString).AddInterceptors(kept).Options;
+        await SeedAsync(options, "a@example.com");
+
+        await using var db = new ScimTablesDbContext(options);
+        var changes = StateChanges(db);
+        await EntityContexts.OpenForReads(db, Ct);
+        try
+        {
+            Assert.Equal(1, await db.Database.ExecuteSqlRawAsync("UPDATE \"ScimUsers\" SET \"DisplayName\" = 'Ann'", Ct));
+        }
+        finally
+        {
+            await EntityContexts.CloseAfterReads(db);
+        }
+
+        Assert.Equal([ConnectionState.Open, ConnectionState.Closed], changes);
+        changes.Clear();
+
+        await EntityContexts.OpenForReads(db, Ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            Assert.Equal([ConnectionState.Open], changes);
+            var user = await db.Set<ScimUserEntity>().SingleAsync(Ct);
+            user.DisplayName = "Bea";
+            await db.SaveChangesAsync(Ct);
+            await transaction.CommitAsync(Ct);
+        }
+        finally
+        {
+            await EntityContexts.CloseAfterReads(db);
+        }
+
+        Assert.Equal([ConnectionState.Open, ConnectionState.Closed], changes);
+        Assert.Equal("Bea", await db.Set<ScimUserEntity>().Select(u => u.DisplayName).SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task WithAnotherConnectionInterceptor_EveryOpenHappens()
+    {
+        await using var file = SqliteFile.Create();
+        var kept = new SqlitePreparedStatements();
+        var opened = new OpenStates();
+        var options = new DbContextOptionsBuilder<ScimTablesDbContext>().UseSqlite(file.ConnectionString).AddInterceptors(opened, kept).Options;
+        await SeedAsync(options, "a@example.com");
+        opened.States.Clear();
+
+        await using var db = new ScimTablesDbContext(options);
+        await EntityContexts.OpenForReads(db, Ct);
+        try
+        {
+            Assert.Equal(["a@example.com"], await db.Set<ScimUserEntity>().AsNoTracking().Select(u => u.UserName).ToListAsync(Ct));
+        }
+        finally
+        {
+            await EntityContexts.CloseAfterReads(db);
+        }
+
+        // The host's interceptor was told of an open that happened; the query still ran on a kept connection.
+        Assert.Equal([ConnectionState.Open], opened.States);
+        Assert.Equal(0, kept.DeferredOpens);
+        Assert.Equal(1, kept.Executions);
     }
 
     [Fact]
@@ -192,6 +332,26 @@ public sealed class SqliteKeptStatementsTests
         Assert.Equal(0, kept.OpenConnections);
     }
 
+    private static async Task SeedAsync(DbContextOptions<ScimTablesDbContext> options, params string[] userNames)
+    {
+        await using var setup = new ScimTablesDbContext(options);
+        await setup.Database.EnsureCreatedAsync(Ct);
+        for (var i = 0; i < userNames.Length; i++)
+        {
+            setup.Add(NewUser($"u{i}", userNames[i]));
+        }
+
+        await setup.SaveChangesAsync(Ct);
+    }
+
+    /// <summary>Every state the context's connection goes to from now on.</summary>
+    private static List<ConnectionState> StateChanges(DbContext db)
+    {
+        var changes = new List<ConnectionState>();
+        db.Database.GetDbConnection().StateChange += (_, e) => changes.Add(e.CurrentState);
+        return changes;
+    }
+
     private static SqlitePreparedStatements KeptStatements(ScimTablesApp app)
     {
         using var db = app.Database();
@@ -226,6 +386,20 @@ public sealed class SqliteKeptStatementsTests
     {
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
             ((SqliteConnection)connection).CreateFunction("twice", (long x) => x * 2);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            ConnectionOpened(connection, eventData);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A host's connection interceptor: the state of each connection it is told was opened.</summary>
+    private sealed class OpenStates : DbConnectionInterceptor
+    {
+        public List<ConnectionState> States { get; } = [];
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => States.Add(connection.State);
 
         public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
