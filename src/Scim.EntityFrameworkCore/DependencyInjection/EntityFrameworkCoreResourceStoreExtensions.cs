@@ -39,7 +39,7 @@ public static class EntityFrameworkCoreResourceStoreExtensions
 
         // By type, not by a factory: the group store's check of member kinds reads the registration to
         // tell whether a kind's rows are in this context's table (GroupMemberKinds).
-        builder.Services.AddKeyedScoped<IResourceStore<JsonResource>, EntityResourceStore<TContext>>(resourceTypeName);
+        EntityStoresBuilder<TContext>.AddStore(builder.Services, ServiceDescriptor.KeyedScoped<IResourceStore<JsonResource>, EntityResourceStore<TContext>>(resourceTypeName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, EntityResourceProviderCheck<TContext>>());
         return builder;
     }

@@ -52,7 +52,7 @@ public static class EntityFrameworkCoreScimBuilderExtensions
         var stores = new EntityStoresBuilder<TContext>(builder);
         var membership = new ScimMembership();
         stores.Register(ScimModelMaps.Users(), "User", declare: false);
-        builder.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>())));
+        stores.AddStore(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>())));
         stores.RegisterGroups(ScimModelMaps.Groups(), membership, declareMembers: false);
         return builder;
     }
@@ -96,8 +96,8 @@ public sealed class EntityStoresBuilder<TContext>
         // The event receivers' queue (push and poll, RFC 8935 / 8936), in the same database.
         scim.Services.TryAddSingleton<IScimReceiverQueue>(sp => new EntityReceiverQueue<TContext>(sp));
 
-        // What a request's reads learnt about nested groups, shared by its user and group stores.
-        scim.Services.TryAddScoped<KnownNesting>();
+        // What a request's reads learnt about nested groups, handed from its user store to its group store.
+        scim.Services.TryAddSingleton<KnownNesting>();
     }
 
     /// <summary>Stores users in <typeparamref name="TUser"/> rows.</summary>
@@ -145,7 +145,7 @@ public sealed class EntityStoresBuilder<TContext>
         }
 
         _scim.Services.TryAddSingleton(sp => Shared(sp, users, resourceType));
-        _scim.Services.Replace(ServiceDescriptor.Scoped<IUserStore>(sp => new EntityUserStore<TContext, TUser>(sp, sp.GetRequiredService<EntityStoreShared<TUser>>())));
+        AddStore(ServiceDescriptor.Scoped<IUserStore>(sp => new EntityUserStore<TContext, TUser>(sp, sp.GetRequiredService<EntityStoreShared<TUser>>())));
     }
 
     /// <summary>Registers the group store of a map and its memberships; <paramref name="declareMembers"/>: the map keeps only what it maps, and members are users.</summary>
@@ -179,7 +179,7 @@ public sealed class EntityStoresBuilder<TContext>
             membership.MapMembers(shared.Shape.Mapping, shared.Shape.KeyExpression, model);
             return shared;
         });
-        _scim.Services.Replace(ServiceDescriptor.Scoped<IGroupStore>(sp => new EntityGroupStore<TContext, TGroup, TMember>(sp, sp.GetRequiredService<EntityStoreShared<TGroup>>(), membership)));
+        AddStore(ServiceDescriptor.Scoped<IGroupStore>(sp => new EntityGroupStore<TContext, TGroup, TMember>(sp, sp.GetRequiredService<EntityStoreShared<TGroup>>(), membership)));
 
         // The user store of the same context reads its users' groups on its own connection.
         _scim.Services.Replace(ServiceDescriptor.Singleton(sp =>
@@ -187,8 +187,30 @@ public sealed class EntityStoresBuilder<TContext>
             var shared = sp.GetRequiredService<EntityStoreShared<TGroup>>();
             return new GroupsOfUsers<TContext>(
                 static groups => groups is EntityGroupStore<TContext, TGroup, TMember>,
-                (db, tenant, nesting, ids, cancellationToken) => EntityGroupStore<TContext, TGroup, TMember>.LinksAsync(db, tenant, shared, membership, nesting, ids, cancellationToken));
+                (db, context, nesting, ids, cancellationToken) => EntityGroupStore<TContext, TGroup, TMember>.LinksAsync(db, context, shared, membership, nesting, ids, cancellationToken));
         }));
+    }
+
+    /// <summary>
+    /// Registers a store in place of any other of its service, scoped: without a context factory it
+    /// uses the request scope's context. With one it holds nothing of its scope, so one instance (and
+    /// the service over it) serves every request (<see cref="ScopeFreeStore"/>).
+    /// </summary>
+    internal void AddStore(ServiceDescriptor store) => AddStore(_scim.Services, store);
+
+    /// <inheritdoc cref="AddStore(ServiceDescriptor)"/>
+    internal static void AddStore(IServiceCollection services, ServiceDescriptor store)
+    {
+        if (store.IsKeyedService)
+        {
+            services.Add(store);
+        }
+        else
+        {
+            services.Replace(store);
+        }
+
+        services.AddSingleton(new ScopeFreeStore(store, static s => s.Any(d => d.ServiceType == typeof(IDbContextFactory<TContext>))));
     }
 
     private static EntityStoreShared<TEntity> Shared<TEntity>(IServiceProvider services, EntityMap<TEntity> map, string resourceType)

@@ -18,13 +18,13 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     where TMember : class
 {
     // What the last lookup of members' groups told about nesting (this store's or the user store's): the service asks right after.
-    private readonly KnownNesting _nesting = services.GetService<KnownNesting>() ?? new KnownNesting();
+    private readonly KnownNesting _nesting = services.GetRequiredService<KnownNesting>();
 
     public Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(patch);
-        _nesting.Value = null;
+        _nesting.Forget();
         return WriteAsync(context, async (db, _) =>
         {
             if (await FindAsync(db, context, patch.Id, cancellationToken).ConfigureAwait(false) is not { } group)
@@ -86,7 +86,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(memberIds);
         await using var lease = Open();
-        var found = await LinksAsync(lease.Context, context.Tenant, Shared, membership, _nesting, memberIds, cancellationToken).ConfigureAwait(false);
+        var found = await LinksAsync(lease.Context, context, Shared, membership, _nesting, memberIds, cancellationToken).ConfigureAwait(false);
         return [.. found.Select(l => new MemberGroup(l.MemberId, l.GroupId, l.Name))];
     }
 
@@ -95,12 +95,13 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     /// caller holds (the group store's own lease, or the connection a user store read its users on);
     /// what the query told about nesting is kept in <paramref name="nesting"/>.
     /// </summary>
-    internal static async Task<List<(string MemberId, string GroupId, string? Name)>> LinksAsync(TContext db, string tenant, EntityStoreShared<TGroup> shared, Membership<TMember> membership, KnownNesting nesting, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    internal static async Task<List<(string MemberId, string GroupId, string? Name)>> LinksAsync(TContext db, ScimContext context, EntityStoreShared<TGroup> shared, Membership<TMember> membership, KnownNesting nesting, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
+        var tenant = context.Tenant;
         var shape = shared.Shape;
         var groups = shape.InTenant(tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
         var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), tenant, shape.KeyExpression, shape.TenantExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
-        nesting.Value = found.MayNest ?? nesting.Value;
+        nesting.Learn(context, found.MayNest);
         return found.Links;
     }
 
@@ -145,7 +146,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     /// <summary>Whether any membership row names a group (never, when members are users only).</summary>
     public async ValueTask<bool> MayHaveNestedGroupsAsync(ScimContext context, CancellationToken cancellationToken)
     {
-        if (_nesting.Value is { } known)
+        if (_nesting.Of(context) is { } known)
         {
             return known;
         }
@@ -203,7 +204,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
     protected override async Task AfterCreateAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
-        _nesting.Value = null;
+        _nesting.Forget();
         if (resource.Members.Count > 0)
         {
             // The group's row first (a membership row refers to it), then its members, saved for the
@@ -216,7 +217,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
     protected override async Task AfterReplaceAsync(TContext db, ScimContext context, TGroup entity, Group resource, CancellationToken cancellationToken)
     {
-        _nesting.Value = null;
+        _nesting.Forget();
         var key = Shape.KeyValueOf(entity);
         var wanted = resource.Members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,9 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         (Expression<Func<ScimResourceEntity, string>>)(r => r.Tenant),
         (Expression<Func<ScimResourceEntity, string>>)(r => r.Id));
 
-    private readonly IServiceProvider _services;
+    // The host's context factory, else the scope whose context the store uses (as in EntityStore).
+    private readonly IDbContextFactory<TContext>? _factory;
+    private readonly IServiceProvider? _scope;
     private readonly ScimResourceType _type;
     private readonly SchemaAttribute? _unique;
     private readonly SchemaRegistry _registry;
@@ -47,7 +49,8 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
 
     public EntityResourceStore(IServiceProvider services, [ServiceKey] string resourceTypeName)
     {
-        _services = services;
+        _factory = services.GetService<IDbContextFactory<TContext>>();
+        _scope = _factory is null ? services : null;
         var registry = services.GetRequiredService<SchemaRegistry>();
         _type = registry.FindResourceType(resourceTypeName) ?? throw new InvalidOperationException($"The schema registry has no '{resourceTypeName}' resource type.");
         _unique = registry.FindSchema(_type.Schema)?.Attributes.FirstOrDefault(a => a.Uniqueness != Uniqueness.None && !a.MultiValued && a.Type == AttributeType.String);
@@ -325,9 +328,8 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     /// <summary>A context from the host's factory when it registered one (owned, disposed after), else the request scope's.</summary>
     private Lease Open(out TContext db)
     {
-        var factory = _services.GetService<IDbContextFactory<TContext>>();
-        db = factory is not null ? factory.CreateDbContext() : _services.GetRequiredService<TContext>();
-        return new Lease(db, owned: factory is not null);
+        db = _factory is not null ? _factory.CreateDbContext() : _scope!.GetRequiredService<TContext>();
+        return new Lease(db, owned: _factory is not null);
     }
 
     private readonly struct Lease(TContext context, bool owned) : IAsyncDisposable

@@ -27,12 +27,16 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 {
     private const int Attempts = 6;
 
-    private readonly IServiceProvider _services;
+    // The host's context factory, else the scope whose context the store uses; a store over a
+    // factory holds nothing of the scope it was made in, and serves every scope (ScopeFreeStore).
+    private readonly IDbContextFactory<TContext>? _factory;
+    private readonly IServiceProvider? _scope;
     private readonly string? _replica;
 
     protected EntityStore(IServiceProvider services, EntityStoreShared<TEntity> shared, Func<JsonObject, TResource> fromTree)
     {
-        _services = services;
+        _factory = services.GetService<IDbContextFactory<TContext>>();
+        _scope = _factory is null ? services : null;
         _replica = services.GetService<EntityReadReplica>()?.ConnectionString;
         Shared = shared;
         FromTree = fromTree;
@@ -432,8 +436,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// <summary>A context for one operation; <paramref name="replica"/>: on the read replica, when one is configured.</summary>
     protected Lease Open(bool replica = false)
     {
-        var factory = _services.GetService<IDbContextFactory<TContext>>();
-        var lease = factory is not null ? new Lease(factory.CreateDbContext(), owned: true) : new Lease(_services.GetRequiredService<TContext>(), owned: false);
+        var lease = _factory is not null ? new Lease(_factory.CreateDbContext(), owned: true) : new Lease(_scope!.GetRequiredService<TContext>(), owned: false);
         return replica && _replica is not null ? lease.OnReplica(_replica) : lease;
     }
 

@@ -19,11 +19,11 @@ internal class EntityUserStore<TContext, TUser>(IServiceProvider services, Entit
 {
     private readonly GroupsOfUsers<TContext>? _groupsOfUsers = services.GetService<GroupsOfUsers<TContext>>();
 
-    // Whether the service that uses this store (one per scope, as the store) takes the groups from it.
+    // Whether the service that uses this store (one per store) takes the groups from it.
     private bool _carriesGroups;
 
-    /// <summary>What the last read of groups told about nesting, for the group store of the same request.</summary>
-    protected KnownNesting Nesting { get; } = services.GetService<KnownNesting>() ?? new KnownNesting();
+    /// <summary>What the last read of groups told about nesting, for the group store, per request.</summary>
+    protected KnownNesting Nesting { get; } = services.GetRequiredService<KnownNesting>();
 
     /// <summary>The groups it reads are those of the group store of the same context.</summary>
     public bool ReadsGroupsOf(IGroupStore groups) => _carriesGroups = _groupsOfUsers?.KeptBy(groups) == true;
@@ -64,7 +64,7 @@ internal class EntityUserStore<TContext, TUser>(IServiceProvider services, Entit
             byId[user.Id!] = user;
         }
 
-        foreach (var (memberId, groupId, name) in await _groupsOfUsers!.ReadAsync(db, context.Tenant, Nesting, byId.Keys, cancellationToken).ConfigureAwait(false))
+        foreach (var (memberId, groupId, name) in await _groupsOfUsers!.ReadAsync(db, context, Nesting, byId.Keys, cancellationToken).ConfigureAwait(false))
         {
             if (byId.TryGetValue(memberId, out var user))
             {

@@ -10,12 +10,12 @@ namespace Scim.EntityFrameworkCore;
 /// </summary>
 internal sealed class GroupsOfUsers<TContext>(
     Func<IGroupStore, bool> keptBy,
-    Func<TContext, string, KnownNesting, IEnumerable<string>, CancellationToken, Task<List<(string MemberId, string GroupId, string? Name)>>> read)
+    Func<TContext, ScimContext, KnownNesting, IEnumerable<string>, CancellationToken, Task<List<(string MemberId, string GroupId, string? Name)>>> read)
 {
     /// <summary>Whether <paramref name="groups"/> is the group store whose groups this reads.</summary>
     public bool KeptBy(IGroupStore groups) => keptBy(groups);
 
-    /// <summary>The groups of the tenant that list the given users, with their names; what the read told about nesting goes to <paramref name="nesting"/>.</summary>
-    public Task<List<(string MemberId, string GroupId, string? Name)>> ReadAsync(TContext db, string tenant, KnownNesting nesting, IEnumerable<string> userIds, CancellationToken cancellationToken) =>
-        read(db, tenant, nesting, userIds, cancellationToken);
+    /// <summary>The groups of the context's tenant that list the given users, with their names; what the read told about nesting goes to <paramref name="nesting"/>.</summary>
+    public Task<List<(string MemberId, string GroupId, string? Name)>> ReadAsync(TContext db, ScimContext context, KnownNesting nesting, IEnumerable<string> userIds, CancellationToken cancellationToken) =>
+        read(db, context, nesting, userIds, cancellationToken);
 }

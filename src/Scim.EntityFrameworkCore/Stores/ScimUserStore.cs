@@ -60,7 +60,7 @@ internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityS
         user.Groups = [.. ScimMembership.GroupsOf(row.Groups).Select(g => new UserGroup { Value = g.Id, Display = g.Name })];
         if (user.Groups.Count > 0)
         {
-            Nesting.Value = row.Nested;
+            Nesting.Learn(context, row.Nested);
         }
 
         return user;

@@ -94,6 +94,40 @@ public sealed class ServiceDependencyInjectionTests
         await a.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AScopedStoreSaidToHoldNothingOfItsScope_IsSharedWithTheService_WhileThatHolds(bool holds)
+    {
+        IServiceCollection services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores();
+        var users = ServiceDescriptor.Scoped<IUserStore>(sp => new InMemoryUserStore(sp.GetRequiredService<Scim.Core.Schema.SchemaRegistry>()));
+        services.Add(users);
+        services.AddSingleton(new ScopeFreeStore(users, _ => holds));
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        var a = Resolve(provider);
+        var b = Resolve(provider);
+        Assert.Equal(holds, ReferenceEquals(a, b));
+        await a.CreateAsync(ScimContext.Default, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+    }
+
+    [Fact]
+    public void AStoreRegisteredInPlaceOfAScopeFreeOne_IsJudgedByItsOwnLifetime()
+    {
+        IServiceCollection services = new ServiceCollection();
+        services.AddScimCore().AddInMemoryStores();
+        var users = ServiceDescriptor.Scoped<IUserStore>(sp => new InMemoryUserStore(sp.GetRequiredService<Scim.Core.Schema.SchemaRegistry>()));
+        services.Add(users);
+        services.AddSingleton(new ScopeFreeStore(users, _ => true));
+
+        // The host's own scoped store, registered afterwards: the statement about the first says nothing of it.
+        services.AddScoped<IUserStore>(sp => new InMemoryUserStore(sp.GetRequiredService<Scim.Core.Schema.SchemaRegistry>()));
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+        Assert.NotSame(Resolve(provider), Resolve(provider));
+    }
+
     [Fact]
     public async Task ScopedSubscriber_DoesNotStopSharing_AndIsCalledInAScopeOfItsOwnPerEvent()
     {
