@@ -17,10 +17,7 @@ public sealed class SqliteSynchronousNormalTests : IDisposable
     [Fact]
     public async Task Transactions_AreNormal_SetOncePerPooledConnection()
     {
-        var options = new DbContextOptionsBuilder<SqliteSampleDbContext>()
-            .UseSqlite($"Data Source={_path};Pooling=True")
-            .AddInterceptors(new SqliteSynchronousNormal())
-            .Options;
+        var options = Options();
 
         Assert.Equal(1L, await SynchronousAsync(options, then: "FULL")); // 1 = NORMAL; SQLite's default is 2 = FULL
 
@@ -36,10 +33,7 @@ public sealed class SqliteSynchronousNormalTests : IDisposable
     public async Task AStatementThatCommitsItself_IsNormal()
     {
         var ct = TestContext.Current.CancellationToken;
-        var options = new DbContextOptionsBuilder<SqliteSampleDbContext>()
-            .UseSqlite($"Data Source={_path};Pooling=True")
-            .AddInterceptors(new SqliteSynchronousNormal())
-            .Options;
+        var options = Options();
         await using (var db = new SqliteSampleDbContext(options))
         {
             await db.Database.ExecuteSqlRawAsync("CREATE TABLE Written (X INTEGER)", ct);
@@ -51,10 +45,7 @@ public sealed class SqliteSynchronousNormalTests : IDisposable
     [Fact]
     public async Task AConnectionOnlyReadFrom_IsLeftAsItWas()
     {
-        var options = new DbContextOptionsBuilder<SqliteSampleDbContext>()
-            .UseSqlite($"Data Source={_path};Pooling=True")
-            .AddInterceptors(new SqliteSynchronousNormal())
-            .Options;
+        var options = Options();
 
         Assert.Equal(2L, await SynchronousAsync(options, inTransaction: false));
     }
@@ -93,6 +84,13 @@ public sealed class SqliteSynchronousNormalTests : IDisposable
         await db.Database.CloseConnectionAsync();
         return value;
     }
+
+    /// <summary>The sample's options over this test's file, pooled, with the interceptor.</summary>
+    private DbContextOptions<SqliteSampleDbContext> Options() =>
+        new DbContextOptionsBuilder<SqliteSampleDbContext>()
+            .UseSqlite($"Data Source={_path};Pooling=True")
+            .AddInterceptors(new SqliteSynchronousNormal())
+            .Options;
 
     public void Dispose()
     {
