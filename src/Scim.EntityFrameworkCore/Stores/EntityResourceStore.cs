@@ -296,10 +296,10 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     private static JsonDialect DialectOf(TContext db) => JsonResourceSql.DialectOf(db.Database.ProviderName)
         ?? throw new NotSupportedException(JsonResourceSql.UnsupportedProvider(db.Database.ProviderName));
 
-    /// <summary>The table's and columns' names as the host's model maps them, quoted; read once.</summary>
+    /// <summary>The table's and columns' names as the host's model maps them, quoted; read once (one store serves concurrent requests).</summary>
     private JsonResourceSql.Columns ColumnsOf(TContext db)
     {
-        if (_columns is { } known)
+        if (Volatile.Read(ref _columns) is { } known)
         {
             return known;
         }
@@ -311,7 +311,7 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
         string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
         var json = entity.FindProperty(nameof(ScimResourceEntity.Json))!;
         _valueColumn = sql.DelimitIdentifier("Value");
-        return _columns = new JsonResourceSql.Columns(
+        var columns = new JsonResourceSql.Columns(
             sql.DelimitIdentifier(table.Name, table.Schema),
             Column(nameof(ScimResourceEntity.Id)),
             Column(nameof(ScimResourceEntity.Tenant)),
@@ -323,6 +323,8 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
             Column(nameof(ScimResourceEntity.Created)),
             Column(nameof(ScimResourceEntity.LastModified)),
             Column(nameof(ScimResourceEntity.Version)));
+        Volatile.Write(ref _columns, columns); // after _valueColumn, which a reader of _columns then sees
+        return columns;
     }
 
     /// <summary>A context from the host's factory when it registered one (owned, disposed after), else the request scope's.</summary>
