@@ -177,10 +177,18 @@ internal sealed class SqlitePreparedStatements : DbCommandInterceptor, IDbConnec
         && SoleConnectionInterceptor(context);
 
     /// <summary>Whether this is the only connection interceptor of <paramref name="context"/>'s options.</summary>
-    private bool SoleConnectionInterceptor(DbContext context) =>
-        _soleConnectionInterceptor.GetValue(
-            context.GetService<IDbContextOptions>(),
-            options => options.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<IDbConnectionInterceptor>().All(i => ReferenceEquals(i, this)) ?? true) is true;
+    private bool SoleConnectionInterceptor(DbContext context)
+    {
+        var options = context.GetService<IDbContextOptions>();
+        if (_soleConnectionInterceptor.TryGetValue(options, out var known))
+        {
+            return (bool)known; // asked on every read: no callback allocated once the answer is kept
+        }
+
+        var sole = options.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<IDbConnectionInterceptor>().All(i => ReferenceEquals(i, this)) ?? true;
+        _soleConnectionInterceptor.AddOrUpdate(options, sole);
+        return sole;
+    }
 
     /// <summary>Opens a connection whose open was suppressed (<see cref="Defers"/>), before a statement that needs it.</summary>
     private void OpenDeferred(DbConnection? connection, DbContextEventData eventData)
