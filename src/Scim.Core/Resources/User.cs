@@ -37,6 +37,23 @@ public sealed class User : ScimResource
         ["X509Certificates"] = static u => u._x509Certificates,
     };
 
+    /// <summary>
+    /// Takes the lists of the multi-valued attributes other than <c>groups</c> that <paramref name="other"/>
+    /// has (a store's copy of them, read on its own), leaving the rest as they are.
+    /// </summary>
+    /// <param name="other">A user read for these lists alone, given up by the caller.</param>
+    internal void TakeValuesOf(User other)
+    {
+        _emails = other._emails ?? _emails;
+        _phoneNumbers = other._phoneNumbers ?? _phoneNumbers;
+        _ims = other._ims ?? _ims;
+        _photos = other._photos ?? _photos;
+        _addresses = other._addresses ?? _addresses;
+        _entitlements = other._entitlements ?? _entitlements;
+        _roles = other._roles ?? _roles;
+        _x509Certificates = other._x509Certificates ?? _x509Certificates;
+    }
+
     // The lists as they are, read without allocating an empty one: the in-memory store's filters
     // read these, so a query never changes a stored user (and never grows it).
     internal IReadOnlyList<Email> StoredEmails => _emails ?? (IReadOnlyList<Email>)[];

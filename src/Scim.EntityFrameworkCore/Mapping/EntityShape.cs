@@ -204,7 +204,116 @@ internal sealed class EntityShape<TEntity>
     }
 
     /// <summary>The version of an entity as <see cref="ToTree"/> reports it.</summary>
-    public string VersionOf(TEntity entity, string? digest = null) => (string)ToTree(entity, digest)["meta"]!["version"]!;
+    public string VersionOf(TEntity entity, string? digest = null) =>
+        _version?.Invoke(entity) as string ?? (string)ToTree(entity, digest)["meta"]!["version"]!;
+
+    /// <summary>
+    /// The resource of an entity made straight from its members into the typed model, as the
+    /// serializer would read <see cref="ToTree"/>'s JSON but without writing it (a read's commonest
+    /// work): each mapped value set on its typed member, the parts added, <c>meta</c> from its
+    /// members (a computed version still hashes the tree's JSON, which stays its definition).
+    /// <see langword="null"/> when the tree is needed: a map with an attribute the typed model has
+    /// no member for that takes the member's value as it is (an untyped extension, a number), or
+    /// parts that cannot fill it.
+    /// </summary>
+    /// <typeparam name="TResource">The typed resource, <see cref="Scim.Core.Resources.User"/> or <see cref="Scim.Core.Resources.Group"/>.</typeparam>
+    /// <param name="entity">The entity.</param>
+    /// <param name="digest">As for <see cref="ToTree"/>.</param>
+    public TResource? TryToResource<TResource>(TEntity entity, string? digest = null)
+        where TResource : Scim.Core.Resources.ScimResource
+    {
+        if (TypedFieldsOf(typeof(TResource)) is not { } typed)
+        {
+            return null;
+        }
+
+        var resource = (TResource)typed.Make();
+        resource.Id = IdOf(entity);
+        foreach (var (get, set) in typed.Fields)
+        {
+            // What ToNode leaves out (null, an empty string) is left unset.
+            switch (get(entity))
+            {
+                case null or string { Length: 0 }:
+                    continue;
+                case Guid guid:
+                    set(resource, guid.ToString());
+                    break;
+                case var value:
+                    set(resource, value);
+                    break;
+            }
+        }
+
+        if (Parts is not null && !Parts.TryAddTo(resource, entity))
+        {
+            return null;
+        }
+
+        resource.Meta = new Scim.Core.Resources.ResourceMeta
+        {
+            ResourceType = ResourceType.Name,
+            Created = Instant(_created?.Invoke(entity))?.ToUniversalTime(),
+            LastModified = Instant(_lastModified?.Invoke(entity))?.ToUniversalTime(),
+            Version = VersionOf(entity, digest),
+        };
+        return resource;
+    }
+
+    // The typed fields of the shape's one resource class, or that class when the tree is needed; worked out at the first read.
+    private object? _typed;
+
+    private TypedFields? TypedFieldsOf(Type resourceType)
+    {
+        var known = Volatile.Read(ref _typed);
+        if (known is null)
+        {
+            known = (object?)TypedFields.Of(resourceType, _fields) ?? resourceType;
+            Volatile.Write(ref _typed, known);
+        }
+
+        return known is TypedFields fields && fields.ResourceType == resourceType ? fields : null;
+    }
+
+    /// <summary>How a shape's entity becomes a typed resource without JSON (see <see cref="TryToResource{TResource}"/>).</summary>
+    private sealed class TypedFields
+    {
+        private TypedFields(Type resourceType, Func<Scim.Core.Resources.ScimResource> make, (Func<object, object?>, Action<Scim.Core.Resources.ScimResource, object>)[] fields) =>
+            (ResourceType, Make, Fields) = (resourceType, make, fields);
+
+        public Type ResourceType { get; }
+
+        public Func<Scim.Core.Resources.ScimResource> Make { get; }
+
+        public (Func<object, object?> Get, Action<Scim.Core.Resources.ScimResource, object> Set)[] Fields { get; }
+
+        /// <summary>The typed setters of every field, or <see langword="null"/> when one has none.</summary>
+        public static TypedFields? Of(Type resourceType, Field[] fields)
+        {
+            if (TypedMembers.Maker(resourceType) is not { } make)
+            {
+                return null;
+            }
+
+            var typed = new (Func<object, object?>, Action<Scim.Core.Resources.ScimResource, object>)[fields.Length];
+            for (var i = 0; i < fields.Length; i++)
+            {
+                var field = fields[i];
+                var clr = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+
+                // The values ToNode writes as they are, which the serializer reads into a member of the same type.
+                var valueType = clr == typeof(string) || clr == typeof(Guid) ? typeof(string) : clr == typeof(bool) ? typeof(bool) : null;
+                if (valueType is null || TypedMembers.Setter(resourceType, field.Extension, field.Name, field.Sub, valueType) is not { } set)
+                {
+                    return null;
+                }
+
+                typed[i] = (field.Get, set);
+            }
+
+            return new TypedFields(resourceType, make, typed);
+        }
+    }
 
     /// <summary>
     /// Writes a resource's JSON into the entity's members. An attribute the resource does not

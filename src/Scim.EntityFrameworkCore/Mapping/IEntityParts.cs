@@ -14,6 +14,14 @@ internal interface IEntityParts<TEntity>
     /// <summary>Adds the parts' values to a resource's JSON.</summary>
     void AddTo(JsonObject tree, TEntity entity);
 
+    /// <summary>
+    /// Adds the parts' values to a typed resource being made from the entity's members, as
+    /// <see cref="AddTo"/> and the serializer would give them; <see langword="false"/> when they
+    /// must go through the JSON (values the typed model would not read as they are), and the
+    /// resource is then discarded.
+    /// </summary>
+    bool TryAddTo(Scim.Core.Resources.ScimResource resource, TEntity entity);
+
     /// <summary>Stores a resource's values of the parts on the entity (replacing what it held).</summary>
     void Apply(JsonObject tree, TEntity entity);
 

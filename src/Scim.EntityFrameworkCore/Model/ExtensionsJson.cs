@@ -27,6 +27,40 @@ internal sealed class ExtensionsJson<TEntity>(Func<TEntity, string?> read, Actio
         }
     }
 
+    public bool TryAddTo(Scim.Core.Resources.ScimResource resource, TEntity entity)
+    {
+        if (read(entity) is not { Length: > 0 } json || JsonNode.Parse(json) is not JsonObject extensions)
+        {
+            return true;
+        }
+
+        // The serializer moves what AddTo adds under a "urn:" key other than a typed extension's to
+        // Extensions, and reads the rest as attributes of the resource: those take the JSON way.
+        var moved = new List<KeyValuePair<string, JsonNode?>>(extensions.Count);
+        foreach (var (schema, values) in extensions)
+        {
+            if (values is null)
+            {
+                continue;
+            }
+
+            if (!schema.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) || withColumns.Contains(schema, StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            moved.Add(new(schema, values));
+        }
+
+        extensions.Clear();
+        foreach (var (schema, values) in moved)
+        {
+            resource.Extensions[schema] = values;
+        }
+
+        return true;
+    }
+
     public void Apply(JsonObject tree, TEntity entity)
     {
         var extensions = new JsonObject();

@@ -118,10 +118,10 @@ public class ScimUserEntity
     public string? ValuesJson { get; set; }
 
     /// <summary>
-    /// <see cref="ValuesJson"/> parsed by the read that checked it, for building the resource
-    /// without parsing it again (a field: never mapped to a column).
+    /// <see cref="ValuesJson"/> read into a user's lists by the read that checked it, for building
+    /// the resource without reading it again (a field: never mapped to a column).
     /// </summary>
-    internal System.Text.Json.Nodes.JsonObject? CheckedValues;
+    internal Scim.Core.Resources.User? CheckedValues;
 }
 
 /// <summary>

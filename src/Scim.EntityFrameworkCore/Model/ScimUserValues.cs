@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Scim.Core.Querying;
+using Scim.Core.Resources;
+using Scim.Core.Serialization;
 
 namespace Scim.EntityFrameworkCore;
 
@@ -18,12 +20,11 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
 
     public void AddTo(JsonObject tree, ScimUserEntity entity)
     {
-        // The copy kept beside the rows (parsed already when a read checked it), the tree taking
-        // its nodes as they are; the rows when there is none or it is not a JSON object (text
-        // written by other code), which reads then load (LoadAsync) and writes always have.
-        var copy = entity.CheckedValues ?? CopyOf(entity);
+        // The copy kept beside the rows, the tree taking its nodes as they are; the rows when there
+        // is none or it is not usable (text written by other code), which reads then load
+        // (LoadAsync) and writes always have.
         entity.CheckedValues = null;
-        if (copy is not null)
+        if (CopyOf(entity) is { } copy)
         {
             foreach (var name in Attributes)
             {
@@ -39,6 +40,20 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
         }
 
         _extensions.AddTo(tree, entity);
+    }
+
+    public bool TryAddTo(ScimResource resource, ScimUserEntity entity)
+    {
+        // The copy read into the typed lists (by the read that checked it, or now); the rows take the JSON way.
+        var values = entity.CheckedValues ?? ListsOf(entity.ValuesJson);
+        entity.CheckedValues = null;
+        if (values is null || resource is not User user)
+        {
+            return false;
+        }
+
+        user.TakeValuesOf(values);
+        return _extensions.TryAddTo(resource, entity);
     }
 
     public void Apply(JsonObject tree, ScimUserEntity entity)
@@ -139,29 +154,30 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
         }
     }
 
-    /// <summary>Whether the entity's copy can be read (kept parsed for <see cref="AddTo"/>); when not, its rows are.</summary>
-    private static bool Usable(ScimUserEntity entity)
-    {
-        if (CopyOf(entity) is not { } copy)
-        {
-            return false;
-        }
+    /// <summary>Whether the entity's copy can be read (kept read for <see cref="TryAddTo"/>); when not, its rows are.</summary>
+    private static bool Usable(ScimUserEntity entity) => (entity.CheckedValues = ListsOf(entity.ValuesJson)) is not null;
 
-        entity.CheckedValues = copy;
-        return true;
-    }
+    /// <summary>
+    /// The entity's copy as a JSON object, or <see langword="null"/> when there is none or it is not
+    /// usable: not a JSON object of lists the typed model reads (what <see cref="Usable"/> asks).
+    /// </summary>
+    private static JsonObject? CopyOf(ScimUserEntity entity) =>
+        ListsOf(entity.ValuesJson) is null ? null : JsonNode.Parse(entity.ValuesJson!) as JsonObject;
 
-    /// <summary>The entity's copy as a JSON object, or <see langword="null"/> when there is none or it is not one.</summary>
-    private static JsonObject? CopyOf(ScimUserEntity entity)
+    /// <summary>
+    /// The copy's lists, read by the serializer as a user's (a user with those lists alone), or
+    /// <see langword="null"/> when there is none or it is not a JSON object whose lists it reads.
+    /// </summary>
+    private static User? ListsOf(string? json)
     {
-        if (entity.ValuesJson is not { } json)
+        if (json is null)
         {
             return null;
         }
 
         try
         {
-            return JsonNode.Parse(json) as JsonObject;
+            return System.Text.Json.JsonSerializer.Deserialize(json, ScimJson.UserInfo);
         }
         catch (System.Text.Json.JsonException)
         {

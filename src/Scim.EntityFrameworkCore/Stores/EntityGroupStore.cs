@@ -75,7 +75,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var patched = FromTree(Shape.ToTree(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false)));
+            var patched = ResourceOf(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false));
             await SaveWithEventAsync(db, context, patch.Id, patched.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
             return new GroupPatchResult(StoreWriteStatus.Succeeded, patched, added, removed);
         }, cancellationToken);
@@ -176,7 +176,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
     protected override async Task<Group> ResourceAsync(TContext db, ScimContext context, TGroup entity, ReadHints hints, CancellationToken cancellationToken)
     {
-        var group = FromTree(Shape.ToTree(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false)));
+        var group = ResourceOf(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false));
         if (hints.IncludesMembers)
         {
             group.Members = await membership.MembersAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);
@@ -196,7 +196,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
             : null;
         return [.. entities.Select(entity =>
         {
-            var group = FromTree(Shape.ToTree(entity, digests is null ? null : digests.GetValueOrDefault(Shape.KeyValueOf(entity)) ?? "0"));
+            var group = ResourceOf(entity, digests is null ? null : digests.GetValueOrDefault(Shape.KeyValueOf(entity)) ?? "0");
             group.Members = members.GetValueOrDefault(Shape.KeyValueOf(entity)) ?? [];
             return group;
         })];

@@ -400,7 +400,13 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
     /// <summary>The resource of a row (a group adds its members when asked).</summary>
     protected virtual async Task<TResource> ResourceAsync(TContext db, ScimContext context, TEntity entity, ReadHints hints, CancellationToken cancellationToken) =>
-        FromTree(Shape.ToTree(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false)));
+        ResourceOf(entity, await DigestAsync(db, entity, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The resource of a row with its digest (<see cref="DigestAsync"/>): made straight into the
+    /// typed model when the shape allows, otherwise through its JSON.
+    /// </summary>
+    protected TResource ResourceOf(TEntity entity, string? digest) => Shape.TryToResource<TResource>(entity, digest) ?? FromTree(Shape.ToTree(entity, digest));
 
     /// <summary>
     /// What a computed version covers beyond the row's mapped values (a group's members); <see langword="null"/>
