@@ -27,6 +27,23 @@ public interface IScimEventOutbox
     /// <returns>A task that completes when it is marked.</returns>
     Task DeliveredAsync(long sequence, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks the events of one claimed batch delivered, at once: the dispatcher calls this when it
+    /// has delivered what it took (and before it gives any back). Override it to mark them in one
+    /// statement; the default marks each with <see cref="DeliveredAsync(long, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="sequences">The events' <see cref="ScimOutboxEvent.Sequence"/>s.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when they are marked.</returns>
+    async Task DeliveredAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        foreach (var sequence in sequences)
+        {
+            await DeliveredAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Records a failed attempt: the event is due again at <paramref name="retryAt"/>, or dead when that is <see langword="null"/>.</summary>
     /// <param name="sequence">The event's <see cref="ScimOutboxEvent.Sequence"/>.</param>
     /// <param name="attempts">The failed attempts so far, this one included.</param>

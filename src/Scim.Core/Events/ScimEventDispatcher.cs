@@ -134,6 +134,10 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
     {
         HashSet<string>? failed = null;
         List<long>? released = null;
+
+        // Marked at the end of the batch, in one call: a mark for each event made the outbox's
+        // writes as many as the resources' own (on SQLite, turns at its one writer).
+        List<long>? delivered = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
@@ -176,7 +180,7 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
 
             if (failure is null)
             {
-                await outbox.DeliveredAsync(item.Sequence, CancellationToken.None).ConfigureAwait(false);
+                (delivered ??= []).Add(item.Sequence);
                 continue;
             }
 
@@ -189,6 +193,11 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
             }
 
             await outbox.FailedAsync(item.Sequence, attempts, dead ? null : _time.GetUtcNow() + _options.DelayAfter(attempts), failure.GetType().Name + ": " + failure.Message, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (delivered is not null)
+        {
+            await outbox.DeliveredAsync(delivered, CancellationToken.None).ConfigureAwait(false);
         }
 
         if (released is not null)

@@ -105,6 +105,20 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task DeliveredAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        await using var scope = EntityContexts.Open<TContext>(services, out var db);
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var chunk in sequences.Chunk(SqlLists.Chunk))
+        {
+            await EntityContexts.InTurnAsync(
+                db,
+                ct => db.Set<ScimEventEntity>().Where(e => chunk.Contains(e.Sequence))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null), ct),
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
     {
         await using var scope = EntityContexts.Open<TContext>(services, out var db);

@@ -101,6 +101,63 @@ public abstract class OutboxTests
     }
 
     [Fact]
+    public async Task DeliveredEvents_AreMarkedPerBatch_NotPerEvent()
+    {
+        // The first event holds the dispatcher while four more are written: they are then taken,
+        // delivered and marked together.
+        var subscriber = new Subscriber { Gate = new TaskCompletionSource() };
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+        Id(await client.Post("Users", User.Replace("{0}", "user0")));
+        await Eventually.HoldsAsync(() => !subscriber.Offered.IsEmpty);
+        for (var i = 1; i < 5; i++)
+        {
+            Id(await client.Post("Users", User.Replace("{0}", "user" + i)));
+        }
+
+        app.Sql.Clear();
+        subscriber.Gate.SetResult();
+        await Eventually.HoldsAsync(() => app.Database().Set<ScimEventEntity>().Count(e => e.DeliveredAt != null) == 5);
+
+        Assert.Equal(5, subscriber.Delivered.Count);
+        var marks = app.Sql.Commands.Count(c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"DeliveredAt\" =", StringComparison.Ordinal));
+        Assert.Equal(2, marks); // the first event's batch, then the four's
+        await using var db = app.Database();
+        Assert.All(await db.Set<ScimEventEntity>().ToListAsync(Ct), r => Assert.Null(r.LeaseToken));
+    }
+
+    [Fact]
+    public async Task DeliveredAsync_OfManyEvents_MarksExactlyThose()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        await using (var db = app.Database())
+        {
+            // Never due, so the running dispatcher leaves them alone; more than one statement's list.
+            db.Set<ScimEventEntity>().AddRange(Enumerable.Range(0, SqlLists.Chunk + 20).Select(i => new ScimEventEntity
+            {
+                EventId = "e" + i, Tenant = "t", ResourceType = "User", ResourceId = "u" + i, Kind = "Created", Json = "{}", AvailableAt = long.MaxValue, LeaseToken = "held",
+            }));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        long[] sequences;
+        await using (var db = app.Database())
+        {
+            sequences = [.. db.Set<ScimEventEntity>().OrderBy(e => e.Sequence).Select(e => e.Sequence)];
+        }
+
+        var outbox = app.Services.GetRequiredService<IScimEventOutbox>();
+        await outbox.DeliveredAsync([.. sequences.SkipLast(3)], Ct);
+
+        await using (var db = app.Database())
+        {
+            var rows = await db.Set<ScimEventEntity>().OrderBy(e => e.Sequence).ToListAsync(Ct);
+            Assert.All(rows.SkipLast(3), r => Assert.True(r.DeliveredAt is not null && r.LeaseToken is null));
+            Assert.All(rows.TakeLast(3), r => Assert.True(r.DeliveredAt is null && r.LeaseToken == "held"));
+        }
+    }
+
+    [Fact]
     public async Task Claim_CancelledAfterItsUpdate_LeavesNothingLeased()
     {
         await using var app = await ScimTablesApp.StartWithIdleDispatcherAsync(Provider);
