@@ -94,16 +94,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task DeliveredAsync(long sequence, CancellationToken cancellationToken)
-    {
-        await using var scope = EntityContexts.Open<TContext>(services, out var db);
-        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await EntityContexts.InTurnAsync(
-            db,
-            ct => db.Set<ScimEventEntity>().Where(e => e.Sequence == sequence)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DeliveredAt, now).SetProperty(e => e.LeaseToken, (string?)null), ct),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeliveredAsync(long sequence, CancellationToken cancellationToken) => DeliveredAsync([sequence], cancellationToken);
 
     public async Task DeliveredAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
     {
