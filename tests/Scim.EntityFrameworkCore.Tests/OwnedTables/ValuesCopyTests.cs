@@ -79,13 +79,16 @@ public abstract class ValuesCopyTests
     [Fact]
     public Task RowsWithoutTheCopy_AreReadFromTheirRows_ByIdAndInAPage_AndAWriteRestoresIt() => ReadFromRowsAsync(null);
 
-    // Text in the column that is not a JSON object, written by code outside the store: read as if
-    // there were no copy (never a 500), and replaced by the next write.
+    // Text in the column that is not a JSON object, or whose lists the typed model does not read,
+    // written by code outside the store: read as if there were no copy (never a 400 or a 500), and
+    // replaced by the next write.
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"emails\":[{\"value\":")]
     [InlineData("[]")]
     [InlineData("null")]
+    [InlineData("{\"emails\":\"ada@example.com\"}")]
+    [InlineData("{\"emails\":[{\"value\":\"x@example.com\",\"primary\":\"yes\"}]}")]
     public Task UnreadableCopies_AreReadFromTheirRows_ByIdAndInAPage_AndAWriteRestoresThem(string copy) => ReadFromRowsAsync(copy);
 
     private async Task ReadFromRowsAsync(string? copy)
