@@ -11,7 +11,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration.Memory;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -19,12 +18,14 @@ using OpenTelemetry.Trace;
 using Scim.AspNetCore;
 using Scim.Core.Diagnostics;
 using Scim.Core.Stores;
-using Scim.EntityFrameworkCore;
 using Scim.Sample.Activity;
 using Scim.Sample;
-using Scim.Sample.Data;
 
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder leaves out what this server does not use (IIS integration, HTTP/3, regular
+// expressions in route constraints, the Debug and EventSource log providers) and costs less memory;
+// HTTPS endpoints (--urls https://..., Kestrel's certificate settings) are added back.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 
 // Logging defaults that hold wherever the content root is; appsettings.json, the environment and
 // the command line (e.g. --Logging:LogLevel:Microsoft.AspNetCore=Information) override them.
@@ -45,56 +46,18 @@ var events = SampleEvents.From(builder.Configuration, builder.Environment.Conten
 var agents = SampleAgents.From(builder.Configuration);
 var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
 var health = builder.Services.AddHealthChecks(); // /health/ready and /health/live; the database adds its check
-switch (options.Store)
+if (options.Store == SampleStore.Memory)
 {
-    case SampleStore.Memory:
-        scim.AddInMemoryStores();
-        break;
-    case SampleStore.Sqlite:
-        AddDatabase<SqliteSampleDbContext>(o => o.UseSqlite(options.ConnectionString).AddInterceptors(new SqliteSynchronousNormal()).KeepSqliteStatementsPrepared());
-        break;
-    default:
-        AddDatabase<PostgresSampleDbContext>(o => o.UseNpgsql(options.ConnectionString));
-        break;
+    scim.AddInMemoryStores();
+}
+else
+{
+    SampleDatabase.Add(builder.Services, scim, health, options); // the EF Core stores, and /health/ready's check of the database
 }
 
-if (options.ReplicaConnectionString is { } replica)
-{
-    scim.AddEntityFrameworkCoreReadReplica(replica);
-}
-
-// The EF Core stores over the sample's context; a readiness check (/health/ready) that asks the
-// database for a row of the SCIM tables, so an instance whose database is down or not migrated is
-// taken out of a load balancer's rotation. /health/live only says the process answers.
-void AddDatabase<TContext>(Action<DbContextOptionsBuilder> use)
-    where TContext : DbContext
-{
-    builder.Services.AddPooledDbContextFactory<TContext>(use);
-    builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()); // for the health check
-    scim.AddEntityFrameworkCoreStores<TContext>();
-    health.AddDbContextCheck<TContext>("database", tags: ["ready"], customTestQuery: async (db, cancellationToken) =>
-    {
-        await db.Set<ScimUserEntity>().Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
-        return true;
-    });
-}
-
-// Traces and metrics of Scim.Core (and of ASP.NET Core's requests) through the OpenTelemetry SDK,
-// printed on the console or sent over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, default localhost:4317).
 if (options.Telemetry != SampleTelemetry.None)
 {
-    builder.Services.AddOpenTelemetry()
-        .ConfigureResource(resource => resource.AddService("Scim.Sample"))
-        .WithTracing(tracing =>
-        {
-            tracing.AddSource(ScimTelemetry.Name).AddAspNetCoreInstrumentation();
-            _ = options.Telemetry == SampleTelemetry.Console ? tracing.AddConsoleExporter() : tracing.AddOtlpExporter();
-        })
-        .WithMetrics(metrics =>
-        {
-            metrics.AddMeter(ScimTelemetry.Name).AddAspNetCoreInstrumentation();
-            _ = options.Telemetry == SampleTelemetry.Console ? metrics.AddConsoleExporter() : metrics.AddOtlpExporter();
-        });
+    AddTelemetry(builder.Services, options.Telemetry);
 }
 
 scim.AddScimBearerTokens(tokens =>
@@ -112,7 +75,11 @@ events.Register(scim);
 agents.Register(scim, options.Store);
 
 var app = builder.Build();
-await MigrateAsync(app.Services, options.Store);
+if (options.Store != SampleStore.Memory)
+{
+    await SampleDatabase.MigrateAsync(app.Services, options.Store);
+}
+
 app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
 app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
 app.MapSampleActivity();
@@ -170,54 +137,22 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
 await app.RunAsync();
 
-// Creates the database on first start and brings it to the latest migration.
-static async Task MigrateAsync(IServiceProvider services, SampleStore store)
-{
-    if (store == SampleStore.Memory)
-    {
-        return;
-    }
-
-    await using DbContext db = store == SampleStore.Sqlite
-        ? await services.GetRequiredService<IDbContextFactory<SqliteSampleDbContext>>().CreateDbContextAsync()
-        : await services.GetRequiredService<IDbContextFactory<PostgresSampleDbContext>>().CreateDbContextAsync();
-    if (store == SampleStore.Postgres)
-    {
-        // Instances started together over one new database would each apply the migrations, and all
-        // but one fail on a table that already exists: they take turns on a session lock instead.
-        // (The lock is the connection's: it is released explicitly, as a pooled connection keeps it.)
-        var creator = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>(db);
-        if (!await creator.ExistsAsync())
+// Traces and metrics of Scim.Core (and of ASP.NET Core's requests) through the OpenTelemetry SDK,
+// printed on the console or sent over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, default localhost:4317).
+// A method of its own, so the OpenTelemetry assemblies load only when telemetry is on.
+static void AddTelemetry(IServiceCollection services, SampleTelemetry telemetry) =>
+    services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("Scim.Sample"))
+        .WithTracing(tracing =>
         {
-            await creator.CreateAsync();
-        }
-
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7243101)");
-        try
+            tracing.AddSource(ScimTelemetry.Name).AddAspNetCoreInstrumentation();
+            _ = telemetry == SampleTelemetry.Console ? tracing.AddConsoleExporter() : tracing.AddOtlpExporter();
+        })
+        .WithMetrics(metrics =>
         {
-            await CreateHistoryAsync(db);
-            await db.Database.MigrateAsync();
-        }
-        finally
-        {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7243101)");
-        }
-
-        return;
-    }
-
-    // Not the history table first here: opening a connection would make the file, and MigrateAsync,
-    // finding it made, would not create the database in WAL mode (EF Core sets that as it creates
-    // the file). SQLite's history read logs no error anyway.
-    await db.Database.MigrateAsync();
-}
-
-// EF Core reads the migrations history on a new PostgreSQL database before it creates the table,
-// and logs that read's failure as an error ("Failed executing DbCommand ... __EFMigrationsHistory"):
-// made first, the table is there to read, and a first start logs no error.
-static Task CreateHistoryAsync(DbContext db) =>
-    Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>(db).CreateIfNotExistsAsync();
+            metrics.AddMeter(ScimTelemetry.Name).AddAspNetCoreInstrumentation();
+            _ = telemetry == SampleTelemetry.Console ? metrics.AddConsoleExporter() : metrics.AddOtlpExporter();
+        });
 
 /// <summary>The sample's settings, from the "Sample" configuration section.</summary>
 internal sealed class SampleOptions
@@ -284,34 +219,10 @@ internal sealed class SampleOptions
         switch (store)
         {
             case SampleStore.Sqlite:
-                connectionString ??= new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path.Combine(contentRoot, "scim-sample.db") }.ToString();
-                try
-                {
-                    description = Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource);
-                }
-                catch (ArgumentException error)
-                {
-                    throw new InvalidOperationException($"Sample:ConnectionString is not a SQLite connection string: {error.Message}", error);
-                }
-
+                connectionString = SampleDatabase.SqliteConnectionString(connectionString, contentRoot, out description);
                 break;
             case SampleStore.Postgres:
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new InvalidOperationException("Sample:Store=postgres needs Sample:ConnectionString, e.g. \"Host=localhost;Database=scim;Username=scim;Password=...\".");
-                }
-
-                try
-                {
-                    var pg = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-                    description = $"{pg.Host}:{pg.Port}/{pg.Database}";
-                    connectionString = WithPostgresDefaults(connectionString);
-                }
-                catch (ArgumentException error)
-                {
-                    throw new InvalidOperationException($"Sample:ConnectionString is not a PostgreSQL connection string: {error.Message}", error);
-                }
-
+                connectionString = SampleDatabase.PostgresConnectionString(connectionString, out description);
                 break;
             default:
                 if (connectionString is not null)
@@ -336,64 +247,14 @@ internal sealed class SampleOptions
         };
     }
 
-    /// <summary>
-    /// A PostgreSQL connection string with two defaults for a server under load, each unless the
-    /// string sets it itself:
-    /// <list type="bullet">
-    /// <item><c>Max Auto Prepare=64;Auto Prepare Min Usages=2</c> prepares the statements a connection
-    /// sends repeatedly: the server parses and plans each of the store's few statement shapes once
-    /// per connection rather than on every request (GET by id measured 1,300 → 2,350 requests/s side by side).</item>
-    /// <item><c>No Reset On Close=true</c> keeps a pooled connection's session as it is when it goes back
-    /// to the pool: without it the next use first runs <c>RESET ALL</c>, <c>UNLISTEN *</c>,
-    /// <c>pg_advisory_unlock_all()</c> and more on the server, each of the two or three times a
-    /// request takes a connection from the pool. The stores leave no session state behind (their
-    /// locks are transaction-scoped); GET by id measured 2,140 → 2,620 requests/s side by side.</item>
-    /// </list>
-    /// </summary>
-    internal static string WithPostgresDefaults(string connectionString)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        bool Sets(string key) => given.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals(key, StringComparison.OrdinalIgnoreCase));
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!Sets("MaxAutoPrepare"))
-        {
-            builder.MaxAutoPrepare = 64;
-            builder.AutoPrepareMinUsages = 2;
-        }
-
-        if (!Sets("NoResetOnClose"))
-        {
-            builder.NoResetOnClose = true;
-        }
-
-        return builder.ToString();
-    }
-
     /// <summary>Sample:ReplicaConnectionString: a read replica of the database, checked like Sample:ConnectionString.</summary>
-    private static string? ReplicaFrom(IConfiguration configuration, SampleStore store)
-    {
-        if (configuration["Sample:ReplicaConnectionString"] is not { } replica)
+    private static string? ReplicaFrom(IConfiguration configuration, SampleStore store) =>
+        configuration["Sample:ReplicaConnectionString"] switch
         {
-            return null;
-        }
-
-        try
-        {
-            _ = store switch
-            {
-                SampleStore.Sqlite => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(replica).DataSource,
-                SampleStore.Postgres => new Npgsql.NpgsqlConnectionStringBuilder(replica).Database,
-                _ => throw new InvalidOperationException("Sample:ReplicaConnectionString has no use with Sample:Store=memory."),
-            };
-        }
-        catch (ArgumentException error)
-        {
-            throw new InvalidOperationException($"Sample:ReplicaConnectionString is not a {store.ToString().ToLowerInvariant()} connection string: {error.Message}", error);
-        }
-
-        return string.IsNullOrWhiteSpace(replica) ? throw new InvalidOperationException("Sample:ReplicaConnectionString is empty.")
-            : store == SampleStore.Postgres ? WithPostgresDefaults(replica) : replica;
-    }
+            null => null,
+            var _ when store == SampleStore.Memory => throw new InvalidOperationException("Sample:ReplicaConnectionString has no use with Sample:Store=memory."),
+            var replica => SampleDatabase.ReplicaConnectionString(replica, store),
+        };
 
     private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)
     {

@@ -7,7 +7,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Scim.Core;
 using Scim.Core.Agents;
-using Scim.Sample.Data;
 
 namespace Scim.Sample;
 
@@ -62,12 +61,10 @@ internal sealed class SampleAgents
         scim.AddAgents(o => o.Draft = Draft);
         foreach (var type in new[] { "Agent", "AgenticApplication" })
         {
-            _ = store switch
+            if (store != SampleStore.Memory) // AddInMemoryStores() serves them
             {
-                SampleStore.Memory => scim, // AddInMemoryStores() serves them
-                SampleStore.Sqlite => scim.AddEntityFrameworkCoreResourceStore<SqliteSampleDbContext>(type),
-                _ => scim.AddEntityFrameworkCoreResourceStore<PostgresSampleDbContext>(type),
-            };
+                SampleDatabase.AddResourceStore(scim, store, type);
+            }
         }
     }
 

@@ -82,11 +82,15 @@ internal sealed class SampleEvents
             scim.ConfigureService(o => _delivery.Bind(o.EventDelivery, b => b.ErrorOnUnknownConfiguration = true));
         }
 
-        if (!Any)
+        if (Any)
         {
-            return;
+            AddReceivers(scim);
         }
+    }
 
+    // Its own method, so the token libraries load only when there are receivers.
+    private void AddReceivers(ScimBuilder scim)
+    {
         var credentials = SigningCredentials();
         scim.AddEventReceivers(o =>
         {

@@ -74,6 +74,21 @@ internal sealed partial class SampleProcess : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>
+    /// The file names of the assemblies the sample's own process has mapped (Linux: the process
+    /// <c>dotnet run</c> started, read from <c>/proc</c>), to see which libraries a start loaded.
+    /// </summary>
+    public IReadOnlyCollection<string> LoadedAssemblies()
+    {
+        var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var app = Assert.Single(children);
+        return File.ReadLines($"/proc/{app}/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].EndsWith(".dll", StringComparison.Ordinal))
+            .Select(fields => Path.GetFileName(fields[5]))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Reads the sample's output until a line contains <paramref name="text"/>; the lines read.</summary>
     public async Task<string> ReadUntilAsync(string text)
     {

@@ -80,7 +80,62 @@ public sealed class SampleProcessTests
 
         Assert.StartsWith("memory", sample.Store, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        if (OperatingSystem.IsLinux())
+        {
+            // The database and telemetry libraries (and their code) are not loaded unless used.
+            Assert.DoesNotContain(sample.LoadedAssemblies(), name => DatabaseOrTelemetry(name));
+        }
     }
+
+    [Fact]
+    public async Task DotnetRun_DefaultStore_LoadsTheDatabaseLibraries()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads the process's mapped files from /proc.");
+        await using var sample = await SampleProcess.StartAsync("--Sample:Token=t1");
+        using var client = Client(sample);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("Users?count=1", TestContext.Current.CancellationToken)).StatusCode);
+
+        var loaded = sample.LoadedAssemblies();
+
+        Assert.Contains("Microsoft.EntityFrameworkCore.dll", loaded);
+        Assert.Contains("Microsoft.Data.Sqlite.dll", loaded);
+        Assert.DoesNotContain(loaded, name => name.StartsWith("OpenTelemetry", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DotnetRun_HttpsUrl_ServesOverTlsWithTheConfiguredCertificate()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var folder = SampleProcess.NewContentRoot();
+        var certificateFile = Path.Combine(folder, "cert.pem");
+        var keyFile = Path.Combine(folder, "key.pem");
+        await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem(), TestContext.Current.CancellationToken);
+
+        await using var sample = await SampleProcess.StartAsync(
+            "--Sample:Store=memory", "--Sample:Token=tls-token", "--urls", "https://127.0.0.1:0",
+            "--Kestrel:Certificates:Default:Path=" + certificateFile, "--Kestrel:Certificates:Default:KeyPath=" + keyFile);
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint,
+        };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(sample.BaseUrl + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "tls-token");
+
+        var response = await client.GetAsync("ServiceProviderConfig", TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("https://", sample.BaseUrl, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static bool DatabaseOrTelemetry(string assembly) =>
+        assembly.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
+        || assembly.StartsWith("Scim.EntityFrameworkCore", StringComparison.Ordinal)
+        || assembly.StartsWith("Npgsql", StringComparison.Ordinal)
+        || assembly.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal)
+        || assembly.StartsWith("OpenTelemetry", StringComparison.Ordinal);
 
     [Fact]
     public async Task DotnetRun_ConsoleTelemetry_PrintsTheSpanOfARequest()
