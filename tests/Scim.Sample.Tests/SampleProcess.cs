@@ -80,8 +80,9 @@ internal sealed partial class SampleProcess : IAsyncDisposable
     /// </summary>
     public IReadOnlyCollection<string> LoadedAssemblies()
     {
-        var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var app = Assert.Single(children);
+        var children = Directory.GetDirectories($"/proc/{_process.Id}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var app = Assert.Single(children, child => File.ReadAllText($"/proc/{child}/cmdline").Contains("Scim.Sample", StringComparison.Ordinal));
         return File.ReadLines($"/proc/{app}/maps")
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields.Length >= 6 && fields[5].EndsWith(".dll", StringComparison.Ordinal))
