@@ -59,7 +59,10 @@ internal static class DatabaseFailures
     /// <summary>
     /// When a unique index (or key) fired: the entity properties whose columns it covers, in the
     /// index's order (empty when they are not known), or <see langword="false"/> when the failure
-    /// is something else.
+    /// is something else. On SQLite, which names the columns, a column the model has no property
+    /// for (one the host added outside EF Core) is given by its own name, so the conflict names it
+    /// rather than the schema's unique attribute; an index on an expression is named by the index
+    /// only, and stays not known.
     /// </summary>
     public static bool IsUniqueViolation(Exception exception, DbContext context, Type entityType, out IReadOnlyList<string> properties)
     {
@@ -84,12 +87,15 @@ internal static class DatabaseFailures
         if (SqliteCode(database) == SqliteConstraint && database.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal))
         {
             // "SQLite Error 19: 'UNIQUE constraint failed: Accounts.Email[, Accounts.Other]'."
-            var columns = database.Message[(database.Message.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(',', StringSplitOptions.TrimEntries);
+            // "UNIQUE constraint failed: index 'IX_...'" (an index on an expression) names no column.
+            const string Failed = "UNIQUE constraint failed:";
+            var columns = database.Message[(database.Message.IndexOf(Failed, StringComparison.Ordinal) + Failed.Length)..].Split(',', StringSplitOptions.TrimEntries);
             var table = StoreObjectIdentifier.Table(entity?.GetTableName() ?? string.Empty, entity?.GetSchema());
             properties = [.. columns
-                .Select(c => c.TrimEnd('\'', '.').Split('.')[^1])
-                .Select(column => entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), column, StringComparison.OrdinalIgnoreCase))?.Name)
-                .OfType<string>()];
+                .Select(c => c.TrimEnd('\'', '.'))
+                .Where(c => !c.StartsWith("index ", StringComparison.Ordinal) && c.Contains('.', StringComparison.Ordinal))
+                .Select(c => c.Split('.')[^1])
+                .Select(column => entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), column, StringComparison.OrdinalIgnoreCase))?.Name ?? column)];
             return true;
         }
 
