@@ -59,10 +59,10 @@ internal static class DatabaseFailures
     /// <summary>
     /// When a unique index (or key) fired: the entity properties whose columns it covers, in the
     /// index's order (empty when they are not known), or <see langword="false"/> when the failure
-    /// is something else. On SQLite, which names the columns, a column the model has no property
-    /// for (one the host added outside EF Core) is given by its own name, so the conflict names it
-    /// rather than the schema's unique attribute; an index on an expression is named by the index
-    /// only, and stays not known.
+    /// is something else. On SQLite, which names the columns, a column of the entity's table that
+    /// the model has no property for (one the host added outside EF Core) is given by its own name,
+    /// so the conflict names it rather than the schema's unique attribute; an index on an expression
+    /// (named by the index only) or of another table stays not known.
     /// </summary>
     public static bool IsUniqueViolation(Exception exception, DbContext context, Type entityType, out IReadOnlyList<string> properties)
     {
@@ -91,11 +91,14 @@ internal static class DatabaseFailures
             const string Failed = "UNIQUE constraint failed:";
             var columns = database.Message[(database.Message.IndexOf(Failed, StringComparison.Ordinal) + Failed.Length)..].Split(',', StringSplitOptions.TrimEntries);
             var table = StoreObjectIdentifier.Table(entity?.GetTableName() ?? string.Empty, entity?.GetSchema());
+            // Only the entity's own table's columns: an index of another table the write touched
+            // (a membership's key, an event's id) says nothing of the resource's attributes.
             properties = [.. columns
                 .Select(c => c.TrimEnd('\'', '.'))
-                .Where(c => !c.StartsWith("index ", StringComparison.Ordinal) && c.Contains('.', StringComparison.Ordinal))
-                .Select(c => c.Split('.')[^1])
-                .Select(column => entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), column, StringComparison.OrdinalIgnoreCase))?.Name ?? column)];
+                .Where(c => !c.StartsWith("index ", StringComparison.Ordinal))
+                .Select(c => c.Split('.'))
+                .Where(parts => parts.Length == 2 && string.Equals(parts[0], table.Name, StringComparison.OrdinalIgnoreCase))
+                .Select(parts => entity?.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(table), parts[1], StringComparison.OrdinalIgnoreCase))?.Name ?? parts[1])];
             return true;
         }
 
