@@ -26,6 +26,17 @@ public sealed class ScimEventDeliveryOptions
     /// <value>Defaults to one second.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The least time between the starts of two reads of the outbox, unless the last read found a
+    /// full batch (a backlog is read at once). Under a steady stream of writes each read then takes
+    /// every event of the interval, instead of every write waking a read of its own: each read is
+    /// a transaction, and so is the mark of what it delivered, so unpaced they doubled or tripled the
+    /// database's write transactions (on SQLite they wait in line with the writes themselves). An
+    /// event that follows a quiet spell longer than this is read at once. Zero reads at every signal.
+    /// </summary>
+    /// <value>Defaults to 20 milliseconds.</value>
+    public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long a dispatcher holds the events it took from the outbox before another may take them (a dispatcher that stopped mid-delivery).</summary>
     /// <value>Defaults to one minute.</value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);

@@ -86,9 +86,25 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
     private async Task OutboxLoopAsync(IScimEventOutbox outbox, CancellationToken stoppingToken)
     {
         var nextPurge = DateTimeOffset.MinValue;
+        long? lastClaim = null;
+        var claimed = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var claimed = 0;
+            if (claimed < Batch && lastClaim is { } last && _options.ClaimInterval - _time.GetElapsedTime(last) is { Ticks: > 0 } left)
+            {
+                // Paced (ClaimInterval): the events written meanwhile are taken by one read.
+                try
+                {
+                    await Task.Delay(left, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
+            lastClaim = _time.GetTimestamp();
+            claimed = 0;
             try
             {
                 var batch = await outbox.ClaimAsync(Batch, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);

@@ -68,6 +68,11 @@ internal sealed class ScimServiceOptionsValidator : IValidateOptions<ScimService
             yield return $"{prefix}EventDelivery.PollInterval and LeaseDuration must be positive, Retention not negative (they are {o.EventDelivery.PollInterval}, {o.EventDelivery.LeaseDuration} and {o.EventDelivery.Retention}).";
         }
 
+        if (o.EventDelivery.ClaimInterval < TimeSpan.Zero || o.EventDelivery.ClaimInterval > o.EventDelivery.PollInterval)
+        {
+            yield return $"{prefix}EventDelivery.ClaimInterval must be between zero and PollInterval (they are {o.EventDelivery.ClaimInterval} and {o.EventDelivery.PollInterval}).";
+        }
+
         if (o.EventDelivery.QueueCapacity < 1)
         {
             yield return $"{prefix}EventDelivery.QueueCapacity must be at least 1 (it is {o.EventDelivery.QueueCapacity}).";

@@ -122,6 +122,8 @@ public sealed class EventDeliveryTests
     [InlineData("RetryDelay")]
     [InlineData("PollInterval")]
     [InlineData("QueueCapacity")]
+    [InlineData("ClaimInterval")]
+    [InlineData("ClaimInterval beyond PollInterval")]
     public void InvalidDeliveryOption_FailsValidation_NamingIt(string option)
     {
         var options = new ScimServiceOptions();
@@ -130,12 +132,14 @@ public sealed class EventDeliveryTests
             case "MaxAttempts": options.EventDelivery.MaxAttempts = 0; break;
             case "RetryDelay": options.EventDelivery.RetryDelay = TimeSpan.Zero; break;
             case "PollInterval": options.EventDelivery.PollInterval = TimeSpan.Zero; break;
+            case "ClaimInterval": options.EventDelivery.ClaimInterval = TimeSpan.FromMilliseconds(-1); break;
+            case "ClaimInterval beyond PollInterval": options.EventDelivery.ClaimInterval = options.EventDelivery.PollInterval + TimeSpan.FromMilliseconds(1); break;
             default: options.EventDelivery.QueueCapacity = 0; break;
         }
 
         var result = ScimServiceOptionsValidator.Instance.Validate(null, options);
         Assert.True(result.Failed);
-        Assert.Contains("EventDelivery." + option, result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("EventDelivery." + option.Split(' ')[0], result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,6 +127,23 @@ public abstract class OutboxTests
     }
 
     [Fact]
+    public async Task StreamOfWrites_IsReadFromTheOutbox_OncePerClaimInterval()
+    {
+        // The first write after a quiet spell is read at once; the nine written right after it
+        // wait for the interval and are taken by one read (more only if the writes took longer).
+        var interval = TimeSpan.FromMilliseconds(1500);
+        var (reads, elapsed) = await ReadsOfTenWritesAsync(interval, waitForEachDelivery: false);
+        Assert.InRange(reads, 2, 2 + (int)(elapsed / interval));
+    }
+
+    [Fact]
+    public async Task StreamOfWrites_WithoutClaimInterval_IsReadOncePerWrite()
+    {
+        var (reads, _) = await ReadsOfTenWritesAsync(TimeSpan.Zero, waitForEachDelivery: true);
+        Assert.Equal(10, reads);
+    }
+
+    [Fact]
     public async Task DeliveredAsync_OfManyEvents_MarksExactlyThose()
     {
         await using var app = await ScimTablesApp.StartAsync(Provider);
@@ -222,6 +239,40 @@ public abstract class OutboxTests
         Assert.Equal(3, row.Attempts);
         Assert.Null(row.DeliveredAt);
         Assert.Equal(3, subscriber.Offered.Count);
+    }
+
+    /// <summary>Ten users written one after another, with the claim interval given and no polls: how many reads of the outbox took their events, and how long the writes took.</summary>
+    private async Task<(int Reads, TimeSpan Elapsed)> ReadsOfTenWritesAsync(TimeSpan interval, bool waitForEachDelivery)
+    {
+        var subscriber = new Subscriber();
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s
+            .ConfigureService(o =>
+            {
+                o.EventDelivery.PollInterval = TimeSpan.FromHours(1);
+                o.EventDelivery.ClaimInterval = interval;
+            })
+            .Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        using var client = app.Client();
+        await Eventually.HoldsAsync(() => app.Sql.Commands.Any(c => c.Text.Contains("\"LeaseToken\" = @", StringComparison.Ordinal))); // the start's own read
+        await Task.Delay(interval + TimeSpan.FromMilliseconds(100), Ct);
+        app.Sql.Clear();
+
+        var ids = new List<string>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
+            if (waitForEachDelivery)
+            {
+                await Eventually.HoldsAsync(() => subscriber.Delivered.Count == ids.Count);
+            }
+        }
+
+        var elapsed = started.Elapsed;
+        await Eventually.HoldsAsync(() => subscriber.Delivered.Count == 10);
+        Assert.Equal(ids, subscriber.Delivered.Select(e => e.ResourceId)); // in order, each once
+        var reads = app.Sql.Commands.Count(c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\" = @", StringComparison.Ordinal));
+        return (reads, elapsed);
     }
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;
