@@ -147,17 +147,20 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(resource);
+        // The row is made before the write's transaction, which on SQLite holds the database's one
+        // writer while it runs; a run after a lost race (the first's row may carry what the
+        // failed save gave it) makes its own.
+        var tree = ResourceTrees.ToTree(resource);
+        var made = NewEntity(context, resource, tree);
         return WriteAsync(context, async (db, _) =>
         {
-            var tree = ResourceTrees.ToTree(resource);
             if (await ConflictAsync(db, context, tree, null, cancellationToken).ConfigureAwait(false) is { } attribute)
             {
                 return StoreWriteResult.Conflict<TResource>(attribute);
             }
 
-            var entity = Shared.Create();
-            Shape.Apply(tree, entity);
-            Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
+            var entity = made ?? NewEntity(context, resource, tree);
+            made = null;
             db.Add(entity);
             CheckLengths(db);
             if (!SavesOnce(creating: true))
@@ -176,6 +179,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(resource);
+        var tree = ResourceTrees.ToTree(resource); // before the write's transaction, as a create's row
         return WriteAsync(context, async (db, _) =>
         {
             if (await FindAsync(db, context, resource.Id!, cancellationToken).ConfigureAwait(false) is not { } entity)
@@ -188,7 +192,6 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.VersionMismatch<TResource>();
             }
 
-            var tree = ResourceTrees.ToTree(resource);
             if (await ConflictAsync(db, context, tree, Shape.KeyOf(resource.Id!), cancellationToken).ConfigureAwait(false) is { } attribute)
             {
                 return StoreWriteResult.Conflict<TResource>(attribute);
@@ -233,6 +236,15 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }, cancellationToken);
     }
 
+    /// <summary>A new row holding <paramref name="resource"/> (its values from <paramref name="tree"/>), not yet added to a context.</summary>
+    private TEntity NewEntity(ScimContext context, TResource resource, JsonObject tree)
+    {
+        var entity = Shared.Create();
+        Shape.Apply(tree, entity);
+        Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
+        return entity;
+    }
+
     /// <summary>
     /// Writes many new resources in one transaction, as an import would (no uniqueness checks
     /// beyond the database's own), and returns their ids in order. For seeding tests and trials.
@@ -250,10 +262,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 entities.Clear();
                 foreach (var resource in resources)
                 {
-                    var entity = Shared.Create();
-                    Shape.Apply(ResourceTrees.ToTree(resource), entity);
-                    Shape.StampNew(entity, resource.Id!, context.Tenant, resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.LastModified ?? resource.Meta?.Created ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
-                    entities.Add(entity);
+                    entities.Add(NewEntity(context, resource, ResourceTrees.ToTree(resource)));
                 }
 
                 db.AddRange(entities);
