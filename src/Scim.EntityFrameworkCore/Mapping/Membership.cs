@@ -129,6 +129,12 @@ internal abstract class Membership<TMember>
     /// </summary>
     public abstract Task<List<string>> AddAsync(DbContext db, object groupKey, string tenant, IEnumerable<GroupMember> members, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether every one of <paramref name="members"/> is a member of the group already, so that
+    /// adding them changes nothing; asked outside any transaction, with one count per chunk.
+    /// </summary>
+    public abstract Task<bool> HasAllAsync(DbContext db, object groupKey, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken);
+
     /// <summary>Removes the members that are there; returns those removed.</summary>
     public abstract Task<List<string>> RemoveAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken);
 
@@ -254,6 +260,27 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         }
 
         return added;
+    }
+
+    public override async Task<bool> HasAllAsync(DbContext db, object group, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var key = (TGroupKey)group;
+        var ids = members.Select(m => m.Value!).Distinct(StringComparer.Ordinal).ToList();
+        var keys = Keys(ids).Distinct().ToList();
+        if (keys.Count != ids.Count)
+        {
+            return false; // an id that is no key here (or two ids of one key): the add itself says what it does
+        }
+
+        foreach (var chunk in keys.Chunk(Chunk))
+        {
+            if (await Rows(db).Where(Is(groupKey, key)).Where(In(memberKey, chunk)).CountAsync(cancellationToken).ConfigureAwait(false) < chunk.Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public override async Task<List<string>> RemoveAsync(DbContext db, object group, IEnumerable<string> memberIds, CancellationToken cancellationToken)

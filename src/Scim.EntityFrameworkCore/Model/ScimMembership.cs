@@ -282,6 +282,20 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return added;
     }
 
+    public override async Task<bool> HasAllAsync(DbContext db, object groupKey, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var group = (string)groupKey;
+        foreach (var chunk in members.Select(m => m.Value!).Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        {
+            if (await Rows(db).Where(m => m.GroupId == group && EF.MultipleParameters(chunk).Contains(m.MemberId)).CountAsync(cancellationToken).ConfigureAwait(false) < chunk.Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public override async Task<List<string>> RemoveAsync(DbContext db, object groupKey, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var group = (string)groupKey;

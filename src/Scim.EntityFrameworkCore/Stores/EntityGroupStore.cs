@@ -20,12 +20,12 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     // What the last lookup of members' groups told about nesting (this store's or the user store's): the service asks right after.
     private readonly KnownNesting _nesting = services.GetRequiredService<KnownNesting>();
 
-    public Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
+    public async Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(patch);
         _nesting.Forget();
-        return WriteAsync(context, async (db, _) =>
+        return await UnchangedAsync(context, patch, cancellationToken).ConfigureAwait(false) ?? await WriteAsync(context, async (db, _) =>
         {
             if (await FindAsync(db, context, patch.Id, cancellationToken).ConfigureAwait(false) is not { } group)
             {
@@ -78,7 +78,45 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
             var patched = ResourceOf(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false));
             await SaveWithEventAsync(db, context, patch.Id, patched.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
             return new GroupPatchResult(StoreWriteStatus.Succeeded, patched, added, removed);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The answer to a patch that only adds members who are all members already (an identity
+    /// provider's sync sends such adds again and again): it changes nothing, so it is answered from
+    /// reads outside any transaction (on SQLite without waiting for the database's one writer), as
+    /// of the moment of those reads. <see langword="null"/> when the patch may change something, or
+    /// when the reads do not settle it (no such group, another version than expected): the write
+    /// decides those.
+    /// </summary>
+    private async Task<GroupPatchResult?> UnchangedAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
+    {
+        if (patch.Attributes is not null || patch.Members.RemoveAll || patch.Members.Removed.Count > 0 || patch.Members.Added.Count == 0 || Shape.KeyOf(patch.Id) is not { } key)
+        {
+            return null;
+        }
+
+        await using var lease = Open();
+        var db = lease.Context;
+        await EntityContexts.OpenForReads(db, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The members first: an add that changes something costs one statement more than before.
+            if (!await membership.HasAllAsync(db, key, patch.Members.Added, cancellationToken).ConfigureAwait(false)
+                || await CompiledReads<TContext, TGroup>.ByKey(Shape)(db, key, context.Tenant).ConfigureAwait(false) is not { } group)
+            {
+                return null;
+            }
+
+            var digest = await DigestAsync(db, group, cancellationToken).ConfigureAwait(false);
+            return patch.ExpectedVersion is not null && !string.Equals(Shape.VersionOf(group, digest), patch.ExpectedVersion, StringComparison.Ordinal)
+                ? null
+                : new GroupPatchResult(StoreWriteStatus.Succeeded, ResourceOf(group, digest), [], []);
+        }
+        finally
+        {
+            await EntityContexts.CloseAfterReads(db).ConfigureAwait(false);
+        }
     }
 
     public async Task<IReadOnlyList<MemberGroup>> GetGroupsOfMembersAsync(ScimContext context, IReadOnlyCollection<string> memberIds, CancellationToken cancellationToken)

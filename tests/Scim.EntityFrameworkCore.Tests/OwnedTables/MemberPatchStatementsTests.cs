@@ -40,9 +40,10 @@ public abstract class MemberPatchStatementsTests
         (await client.Patch("Groups/" + groupId, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{user}}"}]}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
         var add = app.Sql.RequestCommands;
 
-        // The group read by the service, the member's existence, the group's row read locked, the
+        // The group read by the service, the member's existence, the members counted (an add of
+        // members all there changes nothing, and writes nothing), the group's row read locked, the
         // membership row looked up, on PostgreSQL the member locked against a delete, the write.
-        Assert.True(add.Count == 3 + LockedRead + (Provider == Provider.Postgres ? 1 : 0) + WriteCommands(3), Describe(add));
+        Assert.True(add.Count == 4 + LockedRead + (Provider == Provider.Postgres ? 1 : 0) + WriteCommands(3), Describe(add));
         AssertLockedRead(add);
         var written = string.Join("\n", add.TakeLast(WriteCommands(3)).Select(c => c.Text));
         Assert.True(written.Contains("INSERT INTO \"ScimGroupMembers\"", StringComparison.Ordinal) && written.Contains("UPDATE \"ScimGroups\"", StringComparison.Ordinal) && written.Contains("INSERT INTO \"ScimEvents\"", StringComparison.Ordinal), Describe(add));
@@ -68,6 +69,71 @@ public abstract class MemberPatchStatementsTests
         Assert.Equal([user], events.Of(groupId)[2].RemovedMemberIds);
         await using var db = app.Database();
         Assert.False(await db.Set<ScimGroupMemberEntity>().AnyAsync(m => m.GroupId == groupId, Ct));
+    }
+
+    [Fact]
+    public async Task AddOfMembersAlreadyThere_IsAnsweredFromReads_WithoutAWrite()
+    {
+        // An identity provider's sync sends adds of members the group has; they change nothing,
+        // so no write transaction (on SQLite, no wait for its one writer) is needed to say so.
+        var events = new RecordingSubscriber();
+        await using var app = await ScimTablesApp.StartAsync(Provider, s => s.Services.AddSingleton<IScimEventSubscriber>(events));
+        using var client = app.Client();
+        var users = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            users.Add(Id((await client.Post("Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"m{{i}}"}""")).Expect(HttpStatusCode.Created, app.Errors)));
+        }
+
+        var group = (await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team","members":[{"value":"{{users[0]}}"},{"value":"{{users[1]}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var groupId = Id(group);
+        var created = (string)group.Json["meta"]!["version"]!;
+
+        app.Sql.Clear();
+        var again = Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{users[1]}}"},{"value":"{{users[0]}}"}]}""");
+        (await client.Patch("Groups/" + groupId, again)).Expect(HttpStatusCode.NoContent, app.Errors);
+        var noop = app.Sql.RequestCommands;
+        Assert.DoesNotContain(noop, c => IsWrite(c.Text));
+        Assert.Single(noop, c => c.Text.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase) && c.Text.Contains("\"ScimGroupMembers\"", StringComparison.Ordinal));
+
+        // Answered with the group as it is (the If-Match of its current version holds), and nothing changed.
+        var answered = (await client.Send(HttpMethod.Patch, "Groups/" + groupId, again, ("If-Match", group.ETag!))).Expect(HttpStatusCode.NoContent, app.Errors);
+        var now = (await client.Get("Groups/" + groupId)).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.Equal(created, (string)now.Json["meta"]!["version"]!);
+        Assert.Equal(group.ETag, answered.ETag);
+        Assert.Equal(new[] { users[0], users[1] }.Order(StringComparer.Ordinal), now.Json["members"]!.AsArray().Select(m => (string)m!["value"]!).Order(StringComparer.Ordinal));
+
+        // One of them new: the write adds it, with its event.
+        app.Sql.Clear();
+        (await client.Patch("Groups/" + groupId, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{users[0]}}"},{"value":"{{users[2]}}"}]}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
+        Assert.Contains(app.Sql.RequestCommands, c => c.Text.Contains("INSERT INTO \"ScimGroupMembers\"", StringComparison.Ordinal));
+        var after = (await client.Get("Groups/" + groupId)).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.Equal(3, after["members"]!.AsArray().Count);
+        Assert.NotEqual(created, (string)after["meta"]!["version"]!);
+        await Eventually.HoldsAsync(() => events.Of(groupId).Count == 2);
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.MembersAdded], events.Of(groupId).Select(e => e.Kind));
+        Assert.Equal([users[2]], events.Of(groupId)[1].AddedMemberIds);
+    }
+
+    [Fact]
+    public async Task AddOfMembersAlreadyThere_WithAnOldIfMatch_IsRefused()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+        var user = Id((await client.Post("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"m1"}""")).Expect(HttpStatusCode.Created, app.Errors));
+        var group = (await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team","members":[{"value":"{{user}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var groupId = Id(group);
+        (await client.Patch("Groups/" + groupId, Http.PatchOp("""{"op":"replace","path":"displayName","value":"Renamed"}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
+
+        var again = Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{user}}"}]}""");
+        (await client.Send(HttpMethod.Patch, "Groups/" + groupId, again, ("If-Match", group.ETag!))).Expect(HttpStatusCode.PreconditionFailed, app.Errors);
+    }
+
+    private static bool IsWrite(string sql)
+    {
+        var text = sql.TrimStart();
+        return text.StartsWith("INSERT", StringComparison.Ordinal) || text.StartsWith("UPDATE", StringComparison.Ordinal)
+            || text.StartsWith("DELETE", StringComparison.Ordinal) || text.Contains("FOR NO KEY UPDATE", StringComparison.Ordinal);
     }
 
     /// <summary>
