@@ -182,6 +182,39 @@ public sealed class SqlTests
         }
     }
 
+    /// <summary>
+    /// An add of accounts a team has already, over the host's own membership entity (integer
+    /// keys): one count of the named rows settles that it changes nothing, and nothing is written;
+    /// an add with one new account is written as before.
+    /// </summary>
+    [Fact]
+    public async Task AddOfAccountsATeamHas_IsCountedNotWritten()
+    {
+        await using var app = await AccountsApp.StartAsync();
+        using var client = app.Client();
+        async Task<string> NewAccount(string email) => (string)(await client.Post("Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{email}}"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        var ada = await NewAccount("ada@example.com");
+        var grace = await NewAccount("grace@example.com");
+        var team = (await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Compilers","members":[{"value":"{{ada}}"},{"value":"{{grace}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var teamId = (string)team.Json["id"]!;
+
+        app.Sql.Clear();
+        (await client.Patch("Groups/" + teamId, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{grace}}"},{"value":"{{ada}}"}]}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
+        Assert.DoesNotContain(app.Sql.RequestCommands, c => c.Text.TrimStart().StartsWith("INSERT", StringComparison.Ordinal) || c.Text.TrimStart().StartsWith("UPDATE", StringComparison.Ordinal) || c.Text.TrimStart().StartsWith("DELETE", StringComparison.Ordinal));
+        Assert.Single(app.Sql.RequestCommands, c => c.Text.Contains("COUNT(*)", StringComparison.Ordinal) && c.Text.Contains("\"AccountId\" IN (", StringComparison.Ordinal)); // the named members counted (the team's version counts all of them)
+        var now = (await client.Get("Groups/" + teamId)).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.Equal(team.ETag, now.ETag);
+        Assert.Equal(2, now.Json["members"]!.AsArray().Count);
+
+        var linus = await NewAccount("linus@example.com");
+        app.Sql.Clear();
+        (await client.Patch("Groups/" + teamId, Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{ada}}"},{"value":"{{linus}}"}]}"""))).Expect(HttpStatusCode.NoContent, app.Errors);
+        Assert.Contains(app.Sql.RequestCommands, c => c.Text.StartsWith("INSERT INTO \"TeamMemberships\"", StringComparison.Ordinal));
+        var after = (await client.Get("Groups/" + teamId)).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.NotEqual(team.ETag, after.ETag);
+        Assert.Equal(3, after.Json["members"]!.AsArray().Count);
+    }
+
     private static async Task<string> ExplainAsync(AccountsApp app, SqlCommand command)
     {
         await using var db = app.Database();
