@@ -66,9 +66,18 @@ internal sealed partial class ScimPushSender : BackgroundService
     private async Task LoopAsync(ScimEventReceiver receiver, CancellationToken stoppingToken)
     {
         var nextPurge = DateTimeOffset.MinValue;
+        long? lastClaim = null;
+        var claimed = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var claimed = 0;
+            // Paced as the outbox's reads are (ClaimInterval): one read takes what a stream of writes queued meanwhile.
+            if (claimed < Batch && !await _delivery.PaceAsync(lastClaim, _hub.Time, stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            lastClaim = _hub.Time.GetTimestamp();
+            claimed = 0;
             try
             {
                 var batch = await _hub.Queue.ClaimAsync(receiver.Name, Batch, _delivery.LeaseDuration, stoppingToken).ConfigureAwait(false);

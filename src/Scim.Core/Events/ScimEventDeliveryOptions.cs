@@ -27,8 +27,8 @@ public sealed class ScimEventDeliveryOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The least time between the starts of two reads of the outbox, unless the last read found a
-    /// full batch (a backlog is read at once). Under a steady stream of writes each read then takes
+    /// The least time between the starts of two reads of the outbox (and of a push receiver's
+    /// queue), unless the last read found a full batch (a backlog is read at once). Under a steady stream of writes each read then takes
     /// every event of the interval, instead of every write waking a read of its own: each read is
     /// a transaction, and so is the mark of what it delivered, so unpaced they doubled or tripled the
     /// database's write transactions (on SQLite they wait in line with the writes themselves). An
@@ -51,6 +51,30 @@ public sealed class ScimEventDeliveryOptions
     /// </summary>
     /// <value>Defaults to 10,000.</value>
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Waits what is left of <see cref="ClaimInterval"/> since the read that started at
+    /// <paramref name="lastClaim"/> (a timestamp of <paramref name="time"/>; none: no wait), before a
+    /// delivery loop reads again. A loop whose last read found a full batch does not call this.
+    /// </summary>
+    /// <returns><see langword="false"/> when the host is stopping.</returns>
+    internal async Task<bool> PaceAsync(long? lastClaim, TimeProvider time, CancellationToken stoppingToken)
+    {
+        if (lastClaim is not { } last || ClaimInterval - time.GetElapsedTime(last) is not { Ticks: > 0 } left)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(left, time, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failed ones.</summary>
     internal TimeSpan DelayAfter(int attempt)

@@ -90,17 +90,10 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
         var claimed = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (claimed < Batch && lastClaim is { } last && _options.ClaimInterval - _time.GetElapsedTime(last) is { Ticks: > 0 } left)
+            // Paced (ClaimInterval): the events written meanwhile are taken by one read.
+            if (claimed < Batch && !await _options.PaceAsync(lastClaim, _time, stoppingToken).ConfigureAwait(false))
             {
-                // Paced (ClaimInterval): the events written meanwhile are taken by one read.
-                try
-                {
-                    await Task.Delay(left, _time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
+                return;
             }
 
             lastClaim = _time.GetTimestamp();
