@@ -252,27 +252,15 @@ public abstract class OutboxTests
                 o.EventDelivery.ClaimInterval = interval;
             })
             .Services.AddSingleton<IScimEventSubscriber>(subscriber));
-        using var client = app.Client();
-        await Eventually.HoldsAsync(() => app.Sql.Commands.Any(c => c.Text.Contains("\"LeaseToken\" = @", StringComparison.Ordinal))); // the start's own read
-        await Task.Delay(interval + TimeSpan.FromMilliseconds(100), Ct);
-        app.Sql.Clear();
-
-        var ids = new List<string>();
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < 10; i++)
-        {
-            ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
-            if (waitForEachDelivery)
-            {
-                await Eventually.HoldsAsync(() => subscriber.Delivered.Count == ids.Count);
-            }
-        }
-
-        var elapsed = started.Elapsed;
+        var (ids, elapsed) = await app.CreateTenAfterAQuietSpellAsync(
+            IsRead,
+            interval,
+            waitForEachDelivery ? count => Eventually.HoldsAsync(() => subscriber.Delivered.Count == count) : null);
         await Eventually.HoldsAsync(() => subscriber.Delivered.Count == 10);
         Assert.Equal(ids, subscriber.Delivered.Select(e => e.ResourceId)); // in order, each once
-        var reads = app.Sql.Commands.Count(c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\" = @", StringComparison.Ordinal));
-        return (reads, elapsed);
+        return (app.Sql.Commands.Count(IsRead), elapsed);
+
+        static bool IsRead(SqlCommand c) => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\" = @", StringComparison.Ordinal);
     }
 
     private static string Id(Reply reply) => (string)JsonNode.Parse(reply.Expect(HttpStatusCode.Created).Text)!["id"]!;

@@ -117,19 +117,7 @@ public abstract class ReceiverQueueTests
                 o.Issuer = "https://scim.example.com";
                 o.AddPushReceiver("hr", receiver.Endpoint, "aud-hr");
             }));
-        using var client = app.Client();
-        await Eventually.HoldsAsync(() => app.Sql.Commands.Any(IsQueueRead)); // the start's own read
-        await Task.Delay(interval + TimeSpan.FromMilliseconds(100), Ct);
-        app.Sql.Clear();
-
-        var ids = new List<string>();
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < 10; i++)
-        {
-            ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
-        }
-
-        var elapsed = started.Elapsed;
+        var (ids, elapsed) = await app.CreateTenAfterAQuietSpellAsync(IsQueueRead, interval);
         await receiver.WaitUntilAsync(sets => sets.Count >= 10, TimeSpan.FromSeconds(20));
         Assert.Equal(ids.Select(id => "/Users/" + id), receiver.Distinct.Select(s => s.SubjectUri)); // each once, in order
         // The queue is filled by the event dispatcher, itself paced: a read of the queue can fall

@@ -141,6 +141,34 @@ public sealed class ScimTablesApp : IScimApp
 
     public HttpClient Client() => Client("scim/v2/", Token);
 
+    /// <summary>
+    /// For a test of how a delivery loop paces its reads: waits for the loop's first read (at the
+    /// start) and a quiet spell of <paramref name="interval"/>, forgets the statements so far, then
+    /// creates ten users one after another (<paramref name="afterEach"/> after each); their ids in
+    /// order, and how long the creates took.
+    /// </summary>
+    public async Task<(List<string> Ids, TimeSpan Elapsed)> CreateTenAfterAQuietSpellAsync(Func<SqlCommand, bool> isRead, TimeSpan interval, Func<int, Task>? afterEach = null)
+    {
+        using var client = Client();
+        await Eventually.HoldsAsync(() => Sql.Commands.Any(isRead));
+        await Task.Delay(interval + TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+        Sql.Clear();
+
+        var ids = new List<string>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 10; i++)
+        {
+            var created = (await client.Post("Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"user{{i}}"}""")).Expect(System.Net.HttpStatusCode.Created, Errors);
+            ids.Add((string)created.Json["id"]!);
+            if (afterEach is not null)
+            {
+                await afterEach(ids.Count);
+            }
+        }
+
+        return (ids, started.Elapsed);
+    }
+
     /// <summary>A client of tenant "b".</summary>
     public HttpClient OtherTenant() => Client("tenants/b/scim/v2/", OtherTenantToken);
 
