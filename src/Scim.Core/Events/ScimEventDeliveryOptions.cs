@@ -28,11 +28,12 @@ public sealed class ScimEventDeliveryOptions
 
     /// <summary>
     /// The least time between the starts of two reads of the outbox (and of a push receiver's
-    /// queue), unless the last read found a full batch (a backlog is read at once). Under a steady stream of writes each read then takes
-    /// every event of the interval, instead of every write waking a read of its own: each read is
-    /// a transaction, and so is the mark of what it delivered, so unpaced they doubled or tripled the
-    /// database's write transactions (on SQLite they wait in line with the writes themselves). An
-    /// event that follows a quiet spell longer than this is read at once. Zero reads at every signal.
+    /// queue), unless the last read found a full batch (a backlog is read at once). Under a steady
+    /// stream of writes each read then takes every event of the interval, instead of every write
+    /// waking a read of its own: each read is a transaction, and so is the mark of what it
+    /// delivered, so unpaced they added up to two write transactions per change (on SQLite they
+    /// wait in line with the writes themselves). An event that follows a quiet spell longer than
+    /// this is read at once. Zero reads at every signal. At most <see cref="PollInterval"/>.
     /// </summary>
     /// <value>Defaults to 20 milliseconds.</value>
     public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromMilliseconds(20);
