@@ -5,10 +5,15 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Scim.EntityFrameworkCore.Tests.Infrastructure;
 
-/// <summary>Records every command EF Core sends to the database: its text and its parameter values.</summary>
-public sealed class SqlLog : DbCommandInterceptor
+/// <summary>
+/// Records every command EF Core sends to the database: its text and its parameter values; and,
+/// apart from them, every savepoint EF Core creates (a <c>SAVEPOINT</c> goes through the
+/// transaction, not through a command).
+/// </summary>
+public sealed class SqlLog : DbCommandInterceptor, IDbTransactionInterceptor
 {
     private readonly ConcurrentQueue<SqlCommand> _commands = new();
+    private int _savepoints;
 
     /// <summary>The commands since the last <see cref="Clear"/>, in order.</summary>
     public IReadOnlyList<SqlCommand> Commands => [.. _commands];
@@ -32,8 +37,27 @@ public sealed class SqlLog : DbCommandInterceptor
     /// </summary>
     public Func<string, Task>? AfterReader { get; set; }
 
-    /// <summary>Forgets the commands recorded so far.</summary>
-    public void Clear() => _commands.Clear();
+    /// <summary>The savepoints EF Core created since the last <see cref="Clear"/> (each one a <c>SAVEPOINT</c> and, after it, a <c>RELEASE</c> or a rollback to it).</summary>
+    public int Savepoints => Volatile.Read(ref _savepoints);
+
+    /// <summary>Forgets the commands and savepoints recorded so far.</summary>
+    public void Clear()
+    {
+        _commands.Clear();
+        Volatile.Write(ref _savepoints, 0);
+    }
+
+    InterceptionResult IDbTransactionInterceptor.CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        Interlocked.Increment(ref _savepoints);
+        return result;
+    }
+
+    ValueTask<InterceptionResult> IDbTransactionInterceptor.CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _savepoints);
+        return ValueTask.FromResult(result);
+    }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
