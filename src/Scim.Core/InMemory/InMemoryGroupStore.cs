@@ -257,13 +257,14 @@ internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGro
             }
 
             var result = new List<MemberGroup>();
+            (string? Id, string? Name) last = default;
             foreach (var memberId in memberIds)
             {
                 if (tenant.GroupsByMember.TryGetValue(memberId, out var groups))
                 {
                     var start = result.Count;
                     CollectionsMarshal.SetCount(result, start + groups.Length);
-                    Fill(tenant, memberId, groups, CollectionsMarshal.AsSpan(result)[start..]);
+                    Fill(tenant, memberId, groups, CollectionsMarshal.AsSpan(result)[start..], ref last);
                 }
             }
 
@@ -278,15 +279,27 @@ internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGro
     private static MemberGroup[] Memberships(GroupTenant tenant, string memberId, string[] groupIds)
     {
         var memberships = new MemberGroup[groupIds.Length];
-        Fill(tenant, memberId, groupIds, memberships);
+        (string? Id, string? Name) last = default;
+        Fill(tenant, memberId, groupIds, memberships, ref last);
         return memberships;
     }
 
-    private static void Fill(GroupTenant tenant, string memberId, string[] groupIds, Span<MemberGroup> into)
+    /// <summary>
+    /// The memberships of one member. <paramref name="last"/> is the group named last, with its
+    /// name: the members of a page share their groups, and comparing an id costs less than
+    /// looking it up.
+    /// </summary>
+    private static void Fill(GroupTenant tenant, string memberId, string[] groupIds, Span<MemberGroup> into, ref (string? Id, string? Name) last)
     {
         for (var i = 0; i < groupIds.Length; i++)
         {
-            into[i] = new MemberGroup(memberId, groupIds[i], tenant.Table.ById.GetValueOrDefault(groupIds[i])?.DisplayName);
+            var groupId = groupIds[i];
+            if (!string.Equals(groupId, last.Id, StringComparison.Ordinal))
+            {
+                last = (groupId, tenant.Table.ById.GetValueOrDefault(groupId)?.DisplayName);
+            }
+
+            into[i] = new MemberGroup(memberId, groupId, last.Name);
         }
     }
 

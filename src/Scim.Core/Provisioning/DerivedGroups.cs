@@ -32,8 +32,12 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
         return stored.Count == 0 || DirectOf(user, stored, []) is not { Count: > 0 } direct ? new((List<UserGroup>?)null) : OfOneAsync(context, user.Id!, direct, cancellationToken);
     }
 
-    /// <summary>The groups of each user of a page whose store read their direct groups with them (<see cref="IUserGroupsStore"/>), keyed by user id.</summary>
-    public async ValueTask<Dictionary<string, List<UserGroup>>> OfReadUsersAsync(ScimContext context, IReadOnlyList<ScimResource> users, CancellationToken cancellationToken)
+    /// <summary>
+    /// The groups of each user of a page whose store read their direct groups with them
+    /// (<see cref="IUserGroupsStore"/>), by the users' positions in <paramref name="ids"/>;
+    /// <see langword="null"/> when none of them is in a group.
+    /// </summary>
+    public async ValueTask<List<UserGroup>?[]?> OfReadUsersAsync(ScimContext context, IReadOnlyList<ScimResource> users, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var direct = new List<MemberGroup>();
         foreach (var resource in users)
@@ -44,7 +48,7 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
             }
         }
 
-        return direct.Count == 0 ? new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal) : await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false);
+        return direct.Count == 0 ? null : await FromDirectAsync(context, direct, ids, cancellationToken).ConfigureAwait(false);
     }
 
     private static List<MemberGroup> DirectOf(User user, IReadOnlyList<UserGroup> stored, List<MemberGroup> into)
@@ -65,7 +69,7 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
     {
         if (await MayNestAsync(context, cancellationToken).ConfigureAwait(false))
         {
-            return (await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);
+            return (await FromDirectAsync(context, direct, [userId], cancellationToken).ConfigureAwait(false))[0];
         }
 
         var locations = new ResourceLocations(context.BaseUrl, groupType);
@@ -83,18 +87,24 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
         return list;
     }
 
-    /// <summary>The groups of each user of a page, keyed by user id (users in no group are absent).</summary>
-    public async ValueTask<Dictionary<string, List<UserGroup>>> OfUsersAsync(ScimContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The groups of each user of a page, by the users' positions in <paramref name="ids"/>;
+    /// <see langword="null"/> when none of them is in a group.
+    /// </summary>
+    public async ValueTask<List<UserGroup>?[]?> OfUsersAsync(ScimContext context, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var direct = await groups.GetGroupsOfMembersAsync(context, userIds, cancellationToken).ConfigureAwait(false);
-        return direct.Count == 0 ? new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal) : await FromDirectAsync(context, direct, cancellationToken).ConfigureAwait(false);
+        var direct = await groups.GetGroupsOfMembersAsync(context, ids, cancellationToken).ConfigureAwait(false);
+        return direct.Count == 0 ? null : await FromDirectAsync(context, direct, ids, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The groups of each user, from their direct memberships (not empty): those, then the groups that contain them.</summary>
-    private async ValueTask<Dictionary<string, List<UserGroup>>> FromDirectAsync(ScimContext context, IReadOnlyList<MemberGroup> direct, CancellationToken cancellationToken)
+    /// <summary>
+    /// The groups of each user, by position in <paramref name="ids"/>, from their direct memberships
+    /// (not empty, in any order): those, then the groups that contain them.
+    /// </summary>
+    private async ValueTask<List<UserGroup>?[]> FromDirectAsync(ScimContext context, IReadOnlyList<MemberGroup> direct, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, List<UserGroup>>(StringComparer.Ordinal);
-
+        var result = new List<UserGroup>?[ids.Count];
+        var positions = new Positions(ids);
         var entries = new GroupEntries(new ResourceLocations(context.BaseUrl, groupType), direct.Count);
 
         // Walk upwards once for all users: parents of every group reached so far (nothing is
@@ -136,23 +146,39 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
             // No nested groups above these (the usual case): every membership is direct.
             foreach (var membership in direct)
             {
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(result, membership.MemberId, out _);
-                list ??= [];
-                if (!Listed(list, membership.GroupId))
+                if (positions.Of(membership.MemberId) is var at and >= 0)
                 {
-                    list.Add(entries.Direct(membership));
+                    var list = result[at] ??= [];
+                    if (!Listed(list, membership.GroupId))
+                    {
+                        list.Add(entries.Direct(membership));
+                    }
                 }
             }
 
             return result;
         }
 
-        foreach (var byUser in direct.GroupBy(d => d.MemberId, StringComparer.Ordinal))
+        var byUser = new List<MemberGroup>?[ids.Count];
+        foreach (var membership in direct)
         {
+            if (positions.Of(membership.MemberId) is var at and >= 0)
+            {
+                (byUser[at] ??= []).Add(membership);
+            }
+        }
+
+        for (var at = 0; at < byUser.Length; at++)
+        {
+            if (byUser[at] is not { } memberships)
+            {
+                continue;
+            }
+
             var array = new List<UserGroup>();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             var queue = new Queue<string>();
-            foreach (var membership in byUser)
+            foreach (var membership in memberships)
             {
                 if (listed.Add(membership.GroupId))
                 {
@@ -173,7 +199,7 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
                 }
             }
 
-            result[byUser.Key] = array;
+            result[at] = array;
         }
 
         return result;
@@ -194,6 +220,43 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Where each member id of a store's answer stands among the ids asked for. A store answers
+    /// a member's memberships together, and most in the order asked (the in-memory store does):
+    /// the ids are then walked forward, each compared once, with no hashing. An answer in any other
+    /// order (SQL without an <c>ORDER BY</c>) is looked up in an index of the ids, built the first
+    /// time the walk does not find one.
+    /// </summary>
+    private struct Positions(IReadOnlyList<string> ids)
+    {
+        private int _next;
+        private Dictionary<string, int>? _index;
+
+        /// <summary>The position of <paramref name="memberId"/> among the ids; -1 if it was not asked for.</summary>
+        public int Of(string memberId)
+        {
+            if (_index is null)
+            {
+                for (var i = _next; i < ids.Count; i++)
+                {
+                    if (string.Equals(ids[i], memberId, StringComparison.Ordinal))
+                    {
+                        _next = i;
+                        return i;
+                    }
+                }
+
+                _index = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
+                for (var i = ids.Count - 1; i >= 0; i--)
+                {
+                    _index[ids[i]] = i;
+                }
+            }
+
+            return _index.GetValueOrDefault(memberId, -1);
+        }
     }
 
     /// <summary>

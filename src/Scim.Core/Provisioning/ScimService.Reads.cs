@@ -179,16 +179,23 @@ public sealed partial class ScimService
         }
         else
         {
+            var ids = new string[resources.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = resources[i].Id!;
+            }
+
+            // The groups come back by position, so no user's id is hashed to find its own.
             var groups = !WithGroups(type, projection) || resources.Count == 0 ? null
-                : CarriesGroups(type) ? await _derivedGroups!.OfReadUsersAsync(context, resources, cancellationToken).ConfigureAwait(false)
-                : await _derivedGroups!.OfUsersAsync(context, resources.Select(r => r.Id!).ToList(), cancellationToken).ConfigureAwait(false);
+                : CarriesGroups(type) ? await _derivedGroups!.OfReadUsersAsync(context, resources, ids, cancellationToken).ConfigureAwait(false)
+                : await _derivedGroups!.OfUsersAsync(context, ids, cancellationToken).ConfigureAwait(false);
             var derived = resources.Count > 0 && _inverses.Derives(type, projection)
-                ? await _inverses.OfAsync(context, type, projection, [.. resources.Select(r => r.Id!)], cancellationToken).ConfigureAwait(false)
+                ? await _inverses.OfAsync(context, type, projection, ids, cancellationToken).ConfigureAwait(false)
                 : null;
             for (var i = 0; i < results.Length; i++)
             {
                 var resource = resources[i];
-                results[i] = new ScimResourceResult(type.Type, resource, projection, locations, groups?.GetValueOrDefault(resource.Id!), changed: false, derived?.GetValueOrDefault(resource.Id!));
+                results[i] = new ScimResourceResult(type.Type, resource, projection, locations, groups?[i], changed: false, derived?.GetValueOrDefault(ids[i]));
             }
         }
 

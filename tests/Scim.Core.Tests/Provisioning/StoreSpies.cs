@@ -16,6 +16,12 @@ internal sealed class SpyGroupStore(InMemoryGroupStore inner) : IGroupStore, ICu
 
     public InMemoryGroupStore Inner { get; } = inner;
 
+    /// <summary>
+    /// Reorders each answer to a membership lookup before the service sees it (a store over SQL
+    /// without an <c>ORDER BY</c> answers in any order); <see langword="null"/> leaves it as it is.
+    /// </summary>
+    public Func<IReadOnlyList<MemberGroup>, IEnumerable<MemberGroup>>? Reorder { get; set; }
+
     /// <summary>Gets and queries whose hints asked for members.</summary>
     public int MemberReads
     {
@@ -82,7 +88,10 @@ internal sealed class SpyGroupStore(InMemoryGroupStore inner) : IGroupStore, ICu
             _memberLookups.Add([.. memberIds]);
         }
 
-        return Inner.GetGroupsOfMembersAsync(context, memberIds, cancellationToken);
+        return Reorder is { } reorder ? ReorderedAsync(reorder) : Inner.GetGroupsOfMembersAsync(context, memberIds, cancellationToken);
+
+        async Task<IReadOnlyList<MemberGroup>> ReorderedAsync(Func<IReadOnlyList<MemberGroup>, IEnumerable<MemberGroup>> reorder) =>
+            [.. reorder(await Inner.GetGroupsOfMembersAsync(context, memberIds, cancellationToken))];
     }
 
     public Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken) =>
