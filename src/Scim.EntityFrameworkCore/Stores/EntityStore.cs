@@ -147,11 +147,12 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(resource);
-        // The row is made before the write's transaction, which on SQLite holds the database's one
-        // writer while it runs; a run after a lost race (the first's row may carry what the
-        // failed save gave it) makes its own.
+        // The row is made, added to the context and its lengths checked before the write's
+        // transaction, which on SQLite holds the database's one writer while it runs; a run after
+        // a lost race (the first's row may carry what the failed save gave it) makes its own.
         var tree = ResourceTrees.ToTree(resource);
         var made = NewEntity(context, resource, tree);
+        TEntity? entity = null;
         return WriteAsync(context, async (db, _) =>
         {
             if (await ConflictAsync(db, context, tree, null, cancellationToken).ConfigureAwait(false) is { } attribute)
@@ -159,20 +160,22 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.Conflict<TResource>(attribute);
             }
 
-            var entity = made ?? NewEntity(context, resource, tree);
-            made = null;
-            db.Add(entity);
-            CheckLengths(db);
             if (!SavesOnce(creating: true))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await AfterCreateAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
-            var created = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
+            await AfterCreateAsync(db, context, entity!, resource, cancellationToken).ConfigureAwait(false);
+            var created = await ResourceAsync(db, context, entity!, ReadHints.All, cancellationToken).ConfigureAwait(false);
             await SaveWithEventAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success(created);
-        }, cancellationToken);
+        }, cancellationToken, db =>
+        {
+            entity = made ?? NewEntity(context, resource, tree);
+            made = null;
+            db.Add(entity);
+            CheckLengths(db);
+        });
     }
 
     public Task<StoreWriteResult<TResource>> ReplaceAsync(ScimContext context, TResource resource, string? expectedVersion, CancellationToken cancellationToken)
@@ -326,9 +329,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
     /// <summary>
     /// Runs a write in one serializable transaction, again after a lost race, and turns a unique
-    /// index that fired into a conflict on the attribute its column holds.
+    /// index that fired into a conflict on the attribute its column holds. <paramref name="prepare"/>,
+    /// when given, runs first in each run, before the transaction (see <see cref="EntityContexts.InTransactionAsync"/>).
     /// </summary>
-    protected async Task<T> WriteAsync<T>(ScimContext context, Func<TContext, int, Task<T>> write, CancellationToken cancellationToken)
+    protected async Task<T> WriteAsync<T>(ScimContext context, Func<TContext, int, Task<T>> write, CancellationToken cancellationToken, Action<TContext>? prepare = null)
         where T : class
     {
         for (var attempt = 1; ; attempt++)
@@ -340,7 +344,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 // Read committed: a write claims the row it changes first (see FindAsync), and
                 // uniqueness is the unique indexes' to settle; SQLite serializes writers anyway.
                 var run = attempt;
-                return await EntityContexts.InTransactionAsync(db, IsolationLevel.ReadCommitted, _ => write(db, run), cancellationToken).ConfigureAwait(false);
+                return await EntityContexts.InTransactionAsync(db, IsolationLevel.ReadCommitted, _ => write(db, run), cancellationToken, prepare is null ? null : () => prepare(db)).ConfigureAwait(false);
             }
             catch (Exception error) when (DatabaseFailures.IsUniqueViolation(error, db, typeof(TEntity), out var properties))
             {
