@@ -175,9 +175,9 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     private readonly Action<object, object?> _setMember = Setter.Of(memberKey);
     private readonly Expression<Func<IGrouping<TGroupKey, TMember>, GroupDigest>> _digestOfGroup = BuildDigest(memberKey);
 
-    // The groups of one member, compiled per model (a compiled query is bound to the model it first
-    // ran with); a membership serves one group type.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Delegate> _oneMember = new();
+    // The groups of one member, compiled per model; a membership serves one group type, so the
+    // first call's group columns are every call's.
+    private PerModel<Delegate>? _oneMember;
 
     public override async Task<List<GroupMember>> MembersAsync(DbContext db, object groupKey1, CancellationToken cancellationToken) =>
         [.. (await Rows(db).Where(Is(groupKey, (TGroupKey)groupKey1)).Select(memberKey).ToListAsync(cancellationToken).ConfigureAwait(false)).Select(User)];
@@ -222,8 +222,8 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
             // One member (a GET of a user, a lookup: the commonest reads): a compiled query.
             if (Keys(one) is [var member])
             {
-                var query = (Func<DbContext, TMemberKey, string, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>>)_oneMember.GetValue(
-                    db.Model, _ => CompileOneMember<TGroup>(groupKeyOfGroup, tenantOfGroup, displayName));
+                _oneMember ??= new(_ => CompileOneMember<TGroup>(groupKeyOfGroup, tenantOfGroup, displayName));
+                var query = (Func<DbContext, TMemberKey, string, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>>)_oneMember.Of(db);
                 await foreach (var link in query(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     result.Add((Text(link.Member), Convert.ToString(link.Group, CultureInfo.InvariantCulture)!, link.Name));

@@ -83,7 +83,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
             // One member (a GET of a user, the commonest read): a compiled query.
             var member = one.First();
             bool? nests = null;
-            await foreach (var row in OneMember.GetValue(db.Model, static _ => CompileOneMember())(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var row in OneMember.Of(db)(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 result.Add((member, row.Id, row.Name));
                 nests = row.Nested;
@@ -111,7 +111,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return new GroupLinks(result, mayNest);
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, string, IAsyncEnumerable<OneMemberRow>>> OneMember = new();
+    private static readonly PerModel<Func<DbContext, string, string, IAsyncEnumerable<OneMemberRow>>> OneMember = new(static _ => CompileOneMember());
 
     /// <summary>The groups of one member in one tenant, with their names and whether any group nests another.</summary>
     /// <remarks>
@@ -129,7 +129,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
                     Nested = db.Set<ScimGroupMemberEntity>().Where(x => x.NestedGroupId != null).OrderBy(x => x.NestedGroupId).Select(x => x.NestedGroupId).FirstOrDefault() != null,
                 }));
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IModel, UserWithGroupsReads> UserWithGroups = new();
+    private static readonly PerModel<UserWithGroupsReads> UserWithGroups = new(static _ => new UserWithGroupsReads());
 
     /// <summary>
     /// A user's row with its direct groups in the tenant and whether any group nests another, in one
@@ -145,7 +145,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     /// scan every membership row: measured 1,000–1,500 GETs/s against 4,300).
     /// </summary>
     public static Task<UserWithGroupsRow?> UserWithGroupsAsync(DbContext db, string id, string tenant) =>
-        UserWithGroups.GetValue(db.Model, static _ => new UserWithGroupsReads()).ById(db, id, tenant);
+        UserWithGroups.Of(db).ById(db, id, tenant);
 
     /// <summary>
     /// The same statement for the user whose <c>NormalizedUserName</c> is <paramref name="normalizedUserName"/>
@@ -153,7 +153,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
     /// query, read as a GET by id is.
     /// </summary>
     public static Task<UserWithGroupsRow?> UserWithGroupsByNameAsync(DbContext db, string normalizedUserName, string tenant) =>
-        UserWithGroups.GetValue(db.Model, static _ => new UserWithGroupsReads()).ByName(db, normalizedUserName, tenant);
+        UserWithGroups.Of(db).ByName(db, normalizedUserName, tenant);
 
     // The statement once, its row chosen by Key(u); each read puts a column in its place before compiling.
     private static readonly Expression<Func<DbContext, string, string, UserWithGroupsRow?>> UserWithGroupsOf = (db, key, tenant) =>

@@ -132,8 +132,7 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
             var entity = entities[0];
             if (!Usable(entity))
             {
-                await foreach (var value in ValuesOf.GetValue(db.Model, static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>
-                    db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => v.UserId == user).OrderBy(v => v.Id)))(db, entity.Id).WithCancellation(cancellationToken).ConfigureAwait(false))
+                await foreach (var value in ValuesOf.Of(db)(db, entity.Id).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     entity.Values.Add(value);
                 }
@@ -186,7 +185,8 @@ internal sealed class ScimUserValues : IEntityParts<ScimUserEntity>
     }
 
     /// <summary>The compiled query of a user's value rows, per model.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<DbContext, string, IAsyncEnumerable<ScimUserValueEntity>>> ValuesOf = new();
+    private static readonly PerModel<Func<DbContext, string, IAsyncEnumerable<ScimUserValueEntity>>> ValuesOf = new(static _ => EF.CompileAsyncQuery<DbContext, string, ScimUserValueEntity>((db, user) =>
+        db.Set<ScimUserValueEntity>().AsNoTracking().Where(v => v.UserId == user).OrderBy(v => v.Id)));
 
     /// <summary>The rows, in the order given, as one array per attribute.</summary>
     private static void AddRows(JsonObject tree, IEnumerable<ScimUserValueEntity> rows)

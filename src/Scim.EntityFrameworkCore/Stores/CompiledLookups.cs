@@ -16,6 +16,8 @@ namespace Scim.EntityFrameworkCore;
 /// here. The rows, their order and their count are the planned page's, without the work EF Core
 /// does for every LINQ query before its cache answers (finding the parameters in the expression
 /// tree and hashing it): about a sixth of a lookup over a host's entities, measured in process.
+/// Which filters have one is decided once per store; the queries are compiled per model
+/// (<see cref="PerModel{T}"/>).
 /// </summary>
 internal static class CompiledLookups<TContext, TEntity>
     where TContext : DbContext
@@ -54,7 +56,7 @@ internal static class CompiledLookups<TContext, TEntity>
         public async Task<List<TEntity>> RowsAsync(TContext db, string tenant, int count, CancellationToken cancellationToken)
         {
             var rows = new List<TEntity>();
-            await foreach (var row in queries.Rows(db, value, tenant, count).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var row in queries.Of(db).Rows(db, value, tenant, count).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(row);
             }
@@ -63,31 +65,28 @@ internal static class CompiledLookups<TContext, TEntity>
         }
 
         /// <summary>How many rows of the tenant match.</summary>
-        public Task<int> CountAsync(TContext db, string tenant, CancellationToken cancellationToken) => queries.Count(db, value, tenant, cancellationToken);
+        public Task<int> CountAsync(TContext db, string tenant, CancellationToken cancellationToken) => queries.Of(db).Count(db, value, tenant, cancellationToken);
 
         /// <summary>Whether any row of the tenant matches (a uniqueness check).</summary>
-        public Task<bool> AnyAsync(TContext db, string tenant, CancellationToken cancellationToken) => queries.Any(db, value, tenant, cancellationToken);
+        public Task<bool> AnyAsync(TContext db, string tenant, CancellationToken cancellationToken) => queries.Of(db).Any(db, value, tenant, cancellationToken);
     }
 
-    /// <summary>The compiled queries of one attribute: the first rows, the count, and whether there is any.</summary>
+    /// <summary>The queries of one attribute (the first rows, the count, and whether there is any), compiled per model.</summary>
     public sealed class Queries
     {
-        private Queries(Func<TContext, string, string, int, IAsyncEnumerable<TEntity>> rows, Func<TContext, string, string, CancellationToken, Task<int>> count, Func<TContext, string, string, CancellationToken, Task<bool>> any, Func<string, string> value)
+        private readonly PerModel<Compiled> _compiled;
+
+        private Queries(Expression<Func<TContext, string, string, int, IQueryable<TEntity>>> rows, Expression<Func<TContext, string, string, CancellationToken, int>> count, Expression<Func<TContext, string, string, CancellationToken, bool>> any, Func<string, string> value)
         {
-            Rows = rows;
-            Count = count;
-            Any = any;
+            _compiled = new(_ => new Compiled(EF.CompileAsyncQuery(rows), EF.CompileAsyncQuery(count), EF.CompileAsyncQuery(any)));
             Value = value;
         }
-
-        public Func<TContext, string, string, CancellationToken, Task<bool>> Any { get; }
 
         /// <summary>The parameter the queries take for the filter's query parameter (folded as the planned query folds it).</summary>
         public Func<string, string> Value { get; }
 
-        public Func<TContext, string, string, int, IAsyncEnumerable<TEntity>> Rows { get; }
-
-        public Func<TContext, string, string, CancellationToken, Task<int>> Count { get; }
+        /// <summary>The queries compiled for <paramref name="db"/>'s model.</summary>
+        public Compiled Of(TContext db) => _compiled.Of(db);
 
         /// <summary>
         /// The queries of a translated condition with one value side, that side made the compiled
@@ -123,12 +122,18 @@ internal static class CompiledLookups<TContext, TEntity>
             var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TEntity)], matches);
             var cancellation = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
             return new Queries(
-                EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, int, IQueryable<TEntity>>>(page, db, value, tenant, count)),
-                EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, CancellationToken, int>>(total, db, value, tenant, cancellation)),
-                EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, string, string, CancellationToken, bool>>(any, db, value, tenant, cancellation)),
+                Expression.Lambda<Func<TContext, string, string, int, IQueryable<TEntity>>>(page, db, value, tenant, count),
+                Expression.Lambda<Func<TContext, string, string, CancellationToken, int>>(total, db, value, tenant, cancellation),
+                Expression.Lambda<Func<TContext, string, string, CancellationToken, bool>>(any, db, value, tenant, cancellation),
                 parameters.Evaluation());
         }
     }
+
+    /// <summary>The compiled queries of one attribute for one model.</summary>
+    public sealed record Compiled(
+        Func<TContext, string, string, int, IAsyncEnumerable<TEntity>> Rows,
+        Func<TContext, string, string, CancellationToken, Task<int>> Count,
+        Func<TContext, string, string, CancellationToken, Task<bool>> Any);
 
     /// <summary>
     /// Finds the value side of a translated condition's comparison: its query parameter, or a chain

@@ -11,18 +11,19 @@ namespace Scim.EntityFrameworkCore;
 /// for a map with a tenant member), untracked, then its parts (their own compiled query). A compiled query skips the work EF
 /// Core does for every LINQ query before its cache answers (finding the parameters in the
 /// expression tree and hashing it); a GET by id, the commonest request, pays only for the SQL.
+/// Compiled per model (<see cref="PerModel{T}"/>).
 /// </summary>
 internal static class CompiledReads<TContext, TEntity>
     where TContext : DbContext
     where TEntity : class
 {
-    private static readonly ConditionalWeakTable<EntityShape<TEntity>, Func<TContext, object, string, Task<TEntity?>>> Gets = new();
+    private static readonly ConditionalWeakTable<EntityShape<TEntity>, PerModel<Func<TContext, object, string, Task<TEntity?>>>> Gets = new();
 
     private static readonly MethodInfo Typed = typeof(CompiledReads<TContext, TEntity>).GetMethod(nameof(ByKey), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    /// <summary>The row of <c>key</c> in <c>tenant</c> (the tenant is ignored by a single-tenant map), or <see langword="null"/>.</summary>
-    public static Func<TContext, object, string, Task<TEntity?>> ByKey(EntityShape<TEntity> shape) =>
-        Gets.GetValue(shape, static s => (Func<TContext, object, string, Task<TEntity?>>)Typed.MakeGenericMethod(s.KeyType).Invoke(null, [s])!);
+    /// <summary>For <paramref name="db"/>'s model: the row of <c>key</c> in <c>tenant</c> (the tenant is ignored by a single-tenant map), or <see langword="null"/>.</summary>
+    public static Func<TContext, object, string, Task<TEntity?>> ByKey(EntityShape<TEntity> shape, TContext db) =>
+        Gets.GetValue(shape, static s => new(_ => (Func<TContext, object, string, Task<TEntity?>>)Typed.MakeGenericMethod(s.KeyType).Invoke(null, [s])!)).Of(db);
 
     private static Func<TContext, object, string, Task<TEntity?>> ByKey<TKey>(EntityShape<TEntity> shape)
     {

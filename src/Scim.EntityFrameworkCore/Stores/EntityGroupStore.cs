@@ -103,7 +103,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         {
             // The members first: an add that changes something costs one statement more than before.
             if (!await membership.HasAllAsync(db, key, patch.Members.Added, cancellationToken).ConfigureAwait(false)
-                || await CompiledReads<TContext, TGroup>.ByKey(Shape)(db, key, context.Tenant).ConfigureAwait(false) is not { } group)
+                || await CompiledReads<TContext, TGroup>.ByKey(Shape, db)(db, key, context.Tenant).ConfigureAwait(false) is not { } group)
             {
                 return null;
             }

@@ -76,7 +76,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// <summary>The resource of a key, on an open connection (a GET by id): the row by a compiled query, then the resource.</summary>
     protected virtual async Task<TResource?> ReadAsync(TContext db, ScimContext context, object key, ReadHints hints, CancellationToken cancellationToken)
     {
-        var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape)(db, key, context.Tenant).ConfigureAwait(false);
+        var entity = await CompiledReads<TContext, TEntity>.ByKey(Shape, db)(db, key, context.Tenant).ConfigureAwait(false);
         return entity is null ? null : await ResourceAsync(db, context, entity, hints, cancellationToken).ConfigureAwait(false);
     }
 

@@ -19,29 +19,19 @@ namespace Scim.EntityFrameworkCore;
 /// plain table (a hierarchy, a view, a SQL query) or a column that finds the row has a value
 /// converter (a raw statement's parameters do not pass through converters): the caller claims
 /// the row instead.</item>
-/// <item>The statement is kept with the model it was made for (a context type's model is one instance).</item>
+/// <item>The statement is kept per model (<see cref="PerModel{T}"/>).</item>
 /// </list>
 /// </summary>
 /// <param name="entityType">The entity class.</param>
 /// <param name="columns">The members that find the row, in the order of the statement's parameters.</param>
 internal sealed class LockedRead(Type entityType, params LambdaExpression[] columns)
 {
-    private Known? _known;
+    private readonly PerModel<Known> _known = new(db => new Known(Build(db, entityType, columns)));
 
     /// <summary>The statement for <paramref name="db"/>'s model, or null where the row is claimed instead.</summary>
-    public string? Sql(DbContext db)
-    {
-        var known = Volatile.Read(ref _known);
-        if (known is null || !ReferenceEquals(known.Model, db.Model))
-        {
-            known = new Known(db.Model, Build(db));
-            Volatile.Write(ref _known, known);
-        }
+    public string? Sql(DbContext db) => _known.Of(db).Sql;
 
-        return known.Sql;
-    }
-
-    private string? Build(DbContext db)
+    private static string? Build(DbContext db, Type entityType, LambdaExpression[] columns)
     {
         if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL"
             || db.Model.FindEntityType(entityType) is not { BaseType: null } entity
@@ -71,5 +61,5 @@ internal sealed class LockedRead(Type entityType, params LambdaExpression[] colu
         return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {string.Join(" AND ", conditions)} FOR NO KEY UPDATE";
     }
 
-    private sealed record Known(IModel Model, string? Sql);
+    private sealed record Known(string? Sql);
 }
