@@ -27,42 +27,29 @@ public sealed class ModelRebuiltTests
     private static readonly ScimContext Org = new("org-a", "test");
 
     [Fact]
-    public async Task HostEntities_AnswerEveryCompiledRequest_AfterTheModelIsRebuilt()
-    {
-        var (database, connectionString) = await TestDatabase.CreateAsync(Provider.Sqlite);
-        await using var _ = database;
-        using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 10_240 });
-        var services = new ServiceCollection();
-        services.AddDbContextFactory<OrgContext>(o => ScimTablesApp.Use(o.UseMemoryCache(cache), Provider.Sqlite, connectionString));
-        services.AddScimCore().AddEntityFrameworkCoreStores<OrgContext>(stores => stores
+    public Task HostEntities_AnswerEveryCompiledRequest_AfterTheModelIsRebuilt() =>
+        BeforeAndAfterARebuildAsync<OrgContext>(scim => scim.AddEntityFrameworkCoreStores<OrgContext>(stores => stores
             .Users<OrgAccount>(users => users.Id(a => a.Id).Tenant(a => a.Org).Map("userName", a => a.Email))
             .Groups<OrgTeam, OrgMembership>(
                 groups => groups.Id(t => t.Id).Tenant(t => t.Org).Map("displayName", t => t.Name),
-                members => members.Keys(m => m.TeamId, m => m.AccountId)));
-        await using var provider = services.BuildServiceProvider();
-        var contexts = provider.GetRequiredService<IDbContextFactory<OrgContext>>();
-        await using (var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken))
-        {
-            await db.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
-        }
-
-        await using var scope = provider.CreateAsyncScope();
-        await EveryCompiledRequestAsync(scope.ServiceProvider.GetRequiredService<ScimService>(), "first");
-        await RebuildModelAsync(contexts, cache);
-        await EveryCompiledRequestAsync(scope.ServiceProvider.GetRequiredService<ScimService>(), "second");
-    }
+                members => members.Keys(m => m.TeamId, m => m.AccountId))));
 
     [Fact]
-    public async Task ScimOwnedTables_AnswerEveryCompiledRequest_AfterTheModelIsRebuilt()
+    public Task ScimOwnedTables_AnswerEveryCompiledRequest_AfterTheModelIsRebuilt() =>
+        BeforeAndAfterARebuildAsync<ScimTablesDbContext>(scim => scim.AddEntityFrameworkCoreStores<ScimTablesDbContext>());
+
+    /// <summary>Every compiled request on a new SQLite database, then again after the contexts' model is rebuilt.</summary>
+    private static async Task BeforeAndAfterARebuildAsync<TContext>(Action<ScimBuilder> stores)
+        where TContext : DbContext
     {
         var (database, connectionString) = await TestDatabase.CreateAsync(Provider.Sqlite);
         await using var _ = database;
         using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 10_240 });
         var services = new ServiceCollection();
-        services.AddDbContextFactory<ScimTablesDbContext>(o => ScimTablesApp.Use(o.UseMemoryCache(cache), Provider.Sqlite, connectionString));
-        services.AddScimCore().AddEntityFrameworkCoreStores<ScimTablesDbContext>();
+        services.AddDbContextFactory<TContext>(o => ScimTablesApp.Use(o.UseMemoryCache(cache), Provider.Sqlite, connectionString));
+        stores(services.AddScimCore());
         await using var provider = services.BuildServiceProvider();
-        var contexts = provider.GetRequiredService<IDbContextFactory<ScimTablesDbContext>>();
+        var contexts = provider.GetRequiredService<IDbContextFactory<TContext>>();
         await using (var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken))
         {
             await db.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
