@@ -15,7 +15,9 @@ namespace Scim.Core.Bulk;
 /// same request, forward references included: operations run in request order, and one that waits
 /// for another runs in the first sweep after it (<see cref="BulkSchedule"/>). Resources that refer
 /// to each other in a cycle are created without those references first and then patched to add
-/// them (§3.7.1). <c>failOnErrors</c> stops processing after that many errors.
+/// them (§3.7.1). <c>failOnErrors</c> stops processing after that many errors. An operation that
+/// fails with an exception no SCIM error describes is answered 500 (and logged), as one request
+/// alone would be, and counts as an error; the others go on.
 /// </summary>
 internal sealed class ScimBulkProcessor(ScimService service)
 {
@@ -155,6 +157,13 @@ internal sealed class ScimBulkProcessor(ScimService service)
             {
                 Fail(operation, error);
             }
+            catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A failure no SCIM error describes (a store's, the database's) is this operation's
+                // 500: the operations before it are done, and the client learns which ones were.
+                service.BulkOperationFailed(error, operation.Method, operation.Path);
+                Fail(operation, new ScimException(500, null, "The operation failed on the server; its log says why."));
+            }
         }
 
         /// <summary>Adds the references left out to break cycles, now that every bulkId is known.</summary>
@@ -186,6 +195,11 @@ internal sealed class ScimBulkProcessor(ScimService service)
                 catch (ScimException error)
                 {
                     Fail(operation, error);
+                }
+                catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+                {
+                    service.BulkOperationFailed(error, operation.Method, operation.Path);
+                    Fail(operation, new ScimException(500, null, "The operation failed on the server; its log says why."));
                 }
             }
         }

@@ -157,6 +157,7 @@ public static class ScimFilterParser
     {
         if (filter is ComparisonFilter or PresentFilter && options.MaxComparisons >= 1)
         {
+            CheckText(filter, scimType, what);
             return; // a single comparison, the usual lookup: nothing to walk
         }
 
@@ -169,6 +170,7 @@ public static class ScimFilterParser
             switch (node)
             {
                 case ComparisonFilter or PresentFilter:
+                    CheckText(node, scimType, what);
                     count++;
                     break;
                 case AndFilter and:
@@ -191,6 +193,15 @@ public static class ScimFilterParser
         if (count > options.MaxComparisons)
         {
             throw ScimException.BadRequest(scimType, $"The {what} has {count} comparisons; the limit is {options.MaxComparisons}.");
+        }
+    }
+
+    /// <summary>Refuses a string no attribute can hold (a NUL, a lone surrogate: see <see cref="Serialization.StoredText"/>), which a filter's escapes can write.</summary>
+    private static void CheckText(FilterExpression comparison, string scimType, string what)
+    {
+        if (comparison is ComparisonFilter { Value: StringValue { Value: var text } } && !Serialization.StoredText.IsAccepted(text))
+        {
+            throw ScimException.BadRequest(scimType, $"The {what} compares with a string that has a NUL character or a lone surrogate, which no attribute holds.");
         }
     }
 }

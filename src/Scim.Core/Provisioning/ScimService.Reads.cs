@@ -28,7 +28,7 @@ public sealed partial class ScimService
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
-        var type = Require(resourceType);
+        var type = Require(resourceType, id);
         var projection = ProjectionOf(type.Type, options);
         var conditional = options?.IfNoneMatch is not null || options?.IfMatch is not null;
         var hints = conditional ? projection.Hints : projection.Hints.OnReplica;

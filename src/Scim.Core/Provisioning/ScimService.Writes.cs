@@ -97,7 +97,7 @@ public sealed partial class ScimService
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
-        var type = Require(resourceType);
+        var type = Require(resourceType, id);
         var projection = ProjectionOf(type.Type, options);
         Patching.DialectUse.Begin();
         var replacement = _engine.Serializer.ReadResourceNotingIgnored(body, type.Type, out var ignored);
@@ -136,7 +136,7 @@ public sealed partial class ScimService
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
         var request = _engine.Patcher.ReadRequest(body);
-        var type = Require(resourceType);
+        var type = Require(resourceType, id);
         var projection = ProjectionOf(type.Type, options);
         return await WriteAsync(context, type, id, options, projection, tree =>
         {
@@ -161,7 +161,7 @@ public sealed partial class ScimService
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(id);
-        var type = Require(resourceType);
+        var type = Require(resourceType, id);
         var ifMatch = options?.IfMatch;
         IReadOnlyList<string> formerGroups = [];
         DateTimeOffset now;

@@ -37,12 +37,14 @@ public sealed partial class ScimService
     private readonly IgnoredInput _ignored;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ScimResourceType> _resourceTypes;
+    private readonly ILogger _logger;
 
     internal ScimService(ScimEngine engine, IUserStore users, IGroupStore? groups, IEventDelivery events, ILogger<ScimService>? logger, TimeProvider? timeProvider, Func<ScimResourceType, IResourceStore<JsonResource>?>? hostedStores = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(users);
         _engine = engine;
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var registry = engine.Registry;
         var userType = registry.FindResourceType("User") ?? throw new InvalidOperationException("The schema registry has no User resource type.");
         var groupType = registry.FindResourceType("Group");
@@ -165,8 +167,21 @@ public sealed partial class ScimService
         return null;
     }
 
+    /// <summary>Logs an operation of a BulkRequest that failed with an exception no SCIM error describes; the operation is answered 500 and the others go on.</summary>
+    internal void BulkOperationFailed(Exception error, string method, string? path) => LogBulkOperationFailed(_logger, error, method, path ?? string.Empty);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "A bulk operation ({Method} {Path}) failed; it is answered 500 and the request's other operations go on.")]
+    private static partial void LogBulkOperationFailed(ILogger logger, Exception error, string method, string path);
+
     private ServedType Require(string resourceType) =>
         Find(resourceType) ?? throw ScimException.NotFound($"Resource type '{resourceType}' is not served here.");
+
+    /// <summary>The served type, for a resource of it by id: an id no stored value can be (a NUL, a lone surrogate) names none (404).</summary>
+    private ServedType Require(string resourceType, string id)
+    {
+        var type = Require(resourceType);
+        return Serialization.StoredText.IsAccepted(id) ? type : throw NotFound(type, id);
+    }
 
     private Projection.ScimProjection ProjectionOf(ScimResourceType type, ScimRequestOptions? options) =>
         _engine.Projection(type, options?.Attributes, options?.ExcludedAttributes);

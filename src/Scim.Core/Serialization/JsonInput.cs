@@ -8,7 +8,8 @@ namespace Scim.Core.Serialization;
 /// Reading a request body's JSON, for every body the service takes (resources, PatchOp,
 /// SearchRequest, BulkRequest): whatever the bytes, the outcome is a document whose every name and
 /// string is valid Unicode, or a 400 <c>invalidSyntax</c> that says what is wrong and where, never
-/// another exception. The readers after it never meet text they cannot decode, however late they
+/// another exception. A name or string with an escaped NUL (<c>"\u0000"</c>), which no attribute
+/// takes (<see cref="StoredText"/>), is a 400 <c>invalidValue</c>. The readers after it never meet text they cannot decode, however late they
 /// read it (a PATCH value is read when it is applied).
 /// </summary>
 internal static class JsonInput
@@ -34,10 +35,10 @@ internal static class JsonInput
             throw NotUnicode();
         }
 
-        if (!IsUnicode(utf8Json.Span, maxDepth))
+        if (CheckText(utf8Json.Span, maxDepth) is { } error)
         {
             document.Dispose();
-            throw NotUnicode();
+            throw error;
         }
 
         return document;
@@ -64,21 +65,23 @@ internal static class JsonInput
     }
 
     /// <summary>
-    /// Whether the text of a body the parser accepted decodes: the parser takes invalid UTF-8 and
-    /// lone surrogate escapes (<c>"\ud800"</c>) inside names and strings, and only reading them fails.
+    /// What is wrong with the text of a body the parser accepted, or <see langword="null"/>: the
+    /// parser takes invalid UTF-8 and lone surrogate escapes (<c>"\ud800"</c>) inside names and
+    /// strings, and only reading them fails; it takes an escaped NUL too, which reads.
     /// </summary>
-    private static bool IsUnicode(ReadOnlySpan<byte> utf8Json, int maxDepth)
+    private static ScimException? CheckText(ReadOnlySpan<byte> utf8Json, int maxDepth)
     {
-        // Outside names and strings the parser allows only ASCII, so this checks exactly their raw bytes.
+        // Outside names and strings the parser allows only ASCII, so this checks exactly their raw
+        // bytes; a raw NUL or other control character inside a string is refused by the parser.
         if (!Utf8.IsValid(utf8Json))
         {
-            return false;
+            return NotUnicode();
         }
 
         // Escapes are decoded only in the names and strings that have one, and only when a \u is there at all.
         if (utf8Json.IndexOf("\\u"u8) < 0)
         {
-            return true;
+            return null;
         }
 
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -86,17 +89,20 @@ internal static class JsonInput
         {
             while (reader.Read())
             {
-                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped)
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped
+                    && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
                 {
-                    _ = reader.GetString();
+                    return ScimException.BadRequest(
+                        ScimErrorType.InvalidValue,
+                        $"The request body has a NUL character (\\u0000) in a {(reader.TokenType == JsonTokenType.PropertyName ? "name" : "string")} at byte {reader.TokenStartIndex + 1}; no attribute takes it.");
                 }
             }
         }
         catch (InvalidOperationException)
         {
-            return false;
+            return NotUnicode();
         }
 
-        return true;
+        return null;
     }
 }

@@ -319,3 +319,67 @@ public sealed class BulkProcessorTests
         Assert.Equal(999, kit.Users.Count(ServiceKit.Context.Tenant));
     }
 }
+
+/// <summary>
+/// A bulk operation that fails with an exception no SCIM error describes (a store's, a database's)
+/// is answered 500 on its own and logged; the operations before it stay done, the ones after it
+/// run, and it counts toward <c>failOnErrors</c>.
+/// </summary>
+public sealed class BulkUnexpectedFailureTests
+{
+    private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+    [Fact]
+    public async Task AnOperationThatThrows_Is500Alone_AndTheOthersRun()
+    {
+        var (service, logger) = Service();
+        var ct = TestContext.Current.CancellationToken;
+        var response = (await service.BulkAsync(ServiceKit.Context, Body(null, "before", "boom", "after"), ct)).Body;
+
+        var results = response["Operations"]!.AsArray();
+        Assert.Equal(["201", "500", "201"], results.Select(r => (string)r!["status"]!));
+        Assert.Equal("500", (string?)results[1]!["response"]!["status"]);
+        Assert.Equal("b", (string?)results[1]!["bulkId"]);
+        var names = (await service.ListAsync(ServiceKit.Context, "Users", cancellationToken: ct)).Resources.Select(r => (string?)r.ToJson()["userName"]).Order(StringComparer.Ordinal);
+        Assert.Equal(["after", "before"], names);
+        var (level, message, exception) = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Contains("POST /Users", message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(exception);
+    }
+
+    [Fact]
+    public async Task AnOperationThatThrows_CountsTowardFailOnErrors()
+    {
+        var (service, _) = Service();
+        var response = (await service.BulkAsync(ServiceKit.Context, Body(1, "boom", "after"), TestContext.Current.CancellationToken)).Body;
+
+        Assert.Equal(["500"], response["Operations"]!.AsArray().Select(r => (string)r!["status"]!));
+        Assert.Equal(0, (await service.ListAsync(ServiceKit.Context, "Users", cancellationToken: TestContext.Current.CancellationToken)).TotalResults);
+    }
+
+    private static ReadOnlyMemory<byte> Body(int? failOnErrors, params string[] userNames) => System.Text.Encoding.UTF8.GetBytes(
+        $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]{{(failOnErrors is { } n ? $",\"failOnErrors\":{n}" : string.Empty)}},"Operations":[{{string.Join(",", userNames.Select((name, i) => $$"""{"method":"POST","path":"/Users","bulkId":"{{(char)('a' + i)}}","data":{"schemas":["{{UserSchema}}"],"userName":"{{name}}"} }"""))}}]}""");
+
+    private static (ScimService Service, RecordingLogger<ScimService> Logger) Service()
+    {
+        var registry = Scim.Core.Schema.SchemaRegistry.CreateDefault();
+        var logger = new RecordingLogger<ScimService>();
+        var users = new FailingUsers(new Scim.Core.InMemory.InMemoryUserStore(registry));
+        return (new ScimService(new ScimEngine(registry, new ScimServiceOptions()), users, null, new InlineDelivery([], null), logger, null), logger);
+    }
+
+    /// <summary>A user store whose create of "boom" fails as a broken database would.</summary>
+    private sealed class FailingUsers(IUserStore rows) : IUserStore
+    {
+        public Task<Scim.Core.Resources.User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => rows.GetAsync(context, id, hints, cancellationToken);
+
+        public Task<ScimPage<Scim.Core.Resources.User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => rows.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<Scim.Core.Resources.User>> CreateAsync(ScimContext context, Scim.Core.Resources.User resource, CancellationToken cancellationToken) =>
+            resource.UserName == "boom" ? throw new InvalidOperationException("The database went away.") : rows.CreateAsync(context, resource, cancellationToken);
+
+        public Task<StoreWriteResult<Scim.Core.Resources.User>> ReplaceAsync(ScimContext context, Scim.Core.Resources.User resource, string? expectedVersion, CancellationToken cancellationToken) => rows.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+        public Task<StoreWriteResult<Scim.Core.Resources.User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => rows.DeleteAsync(context, id, expectedVersion, cancellationToken);
+    }
+}

@@ -65,7 +65,7 @@ public sealed class FilterPrinterTests
             Cmp(Urn(EnterpriseUser, "manager", "value"), Equal, Str("say \"hi\" \\o/")),
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq \"say \\\"hi\\\" \\\\o/\""
         },
-        { Cmp("a", Equal, Str("\b\f\n\r\t\0\u001f\u007f")), "a eq \"\\b\\f\\n\\r\\t\\u0000\\u001f\u007f\"" },
+        { Cmp("a", Equal, Str("\b\f\n\r\t\u0001\u001f\u007f")), "a eq \"\\b\\f\\n\\r\\t\\u0001\\u001f\u007f\"" },
         { Cmp("a", Equal, Str("\U0001F600\u00e9")), "a eq \"\U0001F600\u00e9\"" },
         { Cmp("a", GreaterThan, Num("6.02e23")), "a gt 6.02e23" },
         { Cmp("a", NotEqual, Null), "a ne null" },

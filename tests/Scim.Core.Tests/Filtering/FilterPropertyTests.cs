@@ -24,7 +24,8 @@ public sealed class FilterPropertyTests
     ];
 
     // Quotes, backslashes, control characters, brackets, whitespace, non-ASCII and both halves of a surrogate pair.
-    private const string StringChars = "ab Z09\"\\/\b\f\n\r\t\0\u0001\u001f\u007f()[]'\u00e9\u65e5\ud83d\ude00";
+    // Whole characters only: a NUL or a lone surrogate is refused (StoredTextTests), so a tree with one does not print back.
+    private static readonly string[] StringPieces = [.. "ab Z09\"\\/\b\f\n\r\t\u0001\u001f\u007f()[]'\u00e9\u65e5".Select(c => c.ToString()), "\ud83d\ude00"];
 
     private static readonly string[] ValidSeeds =
     [
@@ -55,7 +56,7 @@ public sealed class FilterPropertyTests
     ];
 
     private static readonly Gen<ComparisonValue> ValueGen = Gen.Frequency<ComparisonValue>(
-        (4, Gen.Char[StringChars].Array[0, 12].Select(chars => (ComparisonValue)new StringValue(new string(chars)))),
+        (4, Gen.OneOf(StringPieces).Array[0, 12].Select(pieces => (ComparisonValue)new StringValue(string.Concat(pieces)))),
         (2, Gen.Select(
             Gen.Bool,
             Gen.OneOf("0", "7", "42", "1234567890123"),

@@ -50,7 +50,7 @@ public sealed class FilterValueTests
         { "a eq \"\\t\"", Eq("a", "\t") },
         { "a eq \"\\u00e9\"", Eq("a", "\u00e9") },
         { "a eq \"\\u00E9\"", Eq("a", "\u00e9") },
-        { "a eq \"\\u0000\"", Eq("a", "\0") },
+        { "a eq \"\\u0001\"", Eq("a", "\u0001") },
         { "a eq \"\\uD83D\\uDE00\"", Eq("a", "\U0001F600") },
         { "a eq \"say \\\"hi\\\" C:\\\\dir\\/x\\tend\"", Eq("a", "say \"hi\" C:\\dir/x\tend") },
         { "a eq \"\u65e5\u672c\u8a9e \u00e9\"", Eq("a", "\u65e5\u672c\u8a9e \u00e9") },

@@ -61,10 +61,15 @@ public sealed class ScimTablesApp : IScimApp
         _ = provider == Provider.Sqlite ? options.UseSqlite(connectionString) : options.UseNpgsql(connectionString);
     }
 
-    /// <summary>Starts the app over a new, empty database of the provider, its tables made by <paramref name="createTables"/> (by default the model's own).</summary>
-    public static async Task<ScimTablesApp> StartAsync(Provider provider, Action<ScimBuilder>? scim = null, Func<ScimTablesDbContext, Task>? createTables = null)
+    /// <summary>
+    /// Starts the app over a new, empty database of the provider, its tables made by
+    /// <paramref name="createTables"/> (by default the model's own), its connection string as
+    /// <paramref name="connection"/> makes it from the database's (as it is, by default).
+    /// </summary>
+    public static async Task<ScimTablesApp> StartAsync(Provider provider, Action<ScimBuilder>? scim = null, Func<ScimTablesDbContext, Task>? createTables = null, Func<string, string>? connection = null)
     {
         var (database, connectionString) = await TestDatabase.CreateAsync(provider);
+        connectionString = connection?.Invoke(connectionString) ?? connectionString;
 
         var setup = new DbContextOptionsBuilder<ScimTablesDbContext>();
         Use(setup, provider, connectionString);
