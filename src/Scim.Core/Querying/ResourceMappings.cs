@@ -15,17 +15,18 @@ internal static class ResourceMappings
 
     /// <summary>
     /// <see cref="User"/> for users held by the in-memory store: the multi-valued attributes are
-    /// read without allocating the empty lists a user does not have, so a query never changes a row.
+    /// read without allocating the empty lists a user does not have, so a query never changes a row;
+    /// <c>groups</c>, which such a user does not hold, is not mapped.
     /// </summary>
     internal static AttributeMapping<User> StoredUser { get; } = CreateUser(stored: true);
 
-    /// <summary>Every core Group attribute and the common attributes.</summary>
+    /// <summary>Every core Group attribute and the common attributes, for groups the in-memory store holds (no <c>meta.location</c>).</summary>
     public static AttributeMapping<Group> Group { get; } = CreateGroup();
 
     private static AttributeMapping<User> CreateUser(bool stored)
     {
         var mapping = new AttributeMapping<User>();
-        MapCommon(mapping);
+        MapCommon(mapping, stored);
         mapping
             .Map("userName", u => u.UserName)
             .Map("name.formatted", u => u.Name!.Formatted)
@@ -59,11 +60,6 @@ internal static class ResourceMappings
                 .Map("country", e => e.Country)
                 .Map("type", e => e.Type)
                 .Map("primary", e => e.Primary))
-            .MapCollection("groups", Pick(stored, u => u.StoredGroups, u => u.Groups), g => g
-                .Map("value", e => e.Value)
-                .Map("$ref", e => e.Ref)
-                .Map("display", e => e.Display)
-                .Map("type", e => e.Type))
             .Map("employeeNumber", u => u.EnterpriseUser!.EmployeeNumber)
             .Map("costCenter", u => u.EnterpriseUser!.CostCenter)
             .Map("organization", u => u.EnterpriseUser!.Organization)
@@ -72,6 +68,18 @@ internal static class ResourceMappings
             .Map("manager.value", u => u.EnterpriseUser!.Manager!.Value)
             .Map("manager.$ref", u => u.EnterpriseUser!.Manager!.Ref)
             .Map("manager.displayName", u => u.EnterpriseUser!.Manager!.DisplayName);
+        if (!stored)
+        {
+            // A user the in-memory store holds has no groups: they are derived from the group
+            // store as it is read, so a filter or a sort on them is refused (400), as the database
+            // stores refuse it, rather than matching nothing.
+            mapping.MapCollection("groups", u => u.Groups, g => g
+                .Map("value", e => e.Value)
+                .Map("$ref", e => e.Ref)
+                .Map("display", e => e.Display)
+                .Map("type", e => e.Type));
+        }
+
         return mapping;
     }
 
@@ -81,7 +89,7 @@ internal static class ResourceMappings
     private static AttributeMapping<Group> CreateGroup()
     {
         var mapping = new AttributeMapping<Group>();
-        MapCommon(mapping);
+        MapCommon(mapping, stored: true);
         mapping
             .Map("displayName", g => g.DisplayName)
             .MapCollection("members", g => g.Members, m => m
@@ -92,16 +100,25 @@ internal static class ResourceMappings
         return mapping;
     }
 
-    private static void MapCommon<T>(AttributeMapping<T> mapping)
-        where T : ScimResource =>
+    /// <summary>
+    /// The common attributes; <c>meta.location</c> only where the resource holds it (a resource the
+    /// in-memory store holds has none: it is made from each request's base URL as it is written).
+    /// </summary>
+    private static void MapCommon<T>(AttributeMapping<T> mapping, bool stored)
+        where T : ScimResource
+    {
         mapping
             .Map("id", r => r.Id)
             .Map("externalId", r => r.ExternalId)
             .Map("meta.resourceType", r => r.Meta!.ResourceType)
             .Map("meta.created", r => r.Meta!.Created)
             .Map("meta.lastModified", r => r.Meta!.LastModified)
-            .Map("meta.location", r => r.Meta!.Location)
             .Map("meta.version", r => r.Meta!.Version);
+        if (!stored)
+        {
+            mapping.Map("meta.location", r => r.Meta!.Location);
+        }
+    }
 
     private static void MapMultiValued<TElement>(AttributeMapping<TElement> mapping)
         where TElement : MultiValuedAttribute =>
