@@ -153,17 +153,46 @@ internal sealed partial class ScimPatcher
                 return;
             }
 
-            // A path naming a whole extension: its value is an object of that extension's attributes.
+            // A path naming a whole extension: its value is an object of that extension's attributes;
+            // a remove takes none and removes them all.
             var extension = FindExtension(operation.Path);
             if (extension is not null)
             {
-                ApplyPartialResource(operation, extension);
+                if (operation.Op == PatchOperationType.Remove)
+                {
+                    RemoveExtension(operation, extension);
+                }
+                else
+                {
+                    ApplyPartialResource(operation, extension);
+                }
+
                 return;
             }
 
             if (TargetOf(operation.Path) is { } target)
             {
                 ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, operation.Value, operation.Path);
+            }
+        }
+
+        /// <summary>
+        /// A remove naming a whole extension: each attribute of it the resource has is removed as a
+        /// remove naming that attribute would remove it (a required, read-only or immutable one is
+        /// refused the same way), and the extension, then empty, goes from the resource and its
+        /// <c>schemas</c>. An extension the resource type requires cannot be removed.
+        /// </summary>
+        private void RemoveExtension(PatchOperation operation, ScimSchema extension)
+        {
+            if (_resourceType.SchemaExtensions.Any(e => e.Required && string.Equals(e.Schema, extension.Id, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw Error(ScimErrorType.Mutability, $"The extension '{extension.Id}' is required for a {_resourceType.Name}; it cannot be removed.");
+            }
+
+            var held = _resource.Where(p => string.Equals(p.Key, extension.Id, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).OfType<JsonObject>().FirstOrDefault();
+            foreach (var name in held?.Select(p => p.Key).ToList() ?? [])
+            {
+                ApplyOperation(operation with { Path = $"{extension.Id}:{name}", Value = null });
             }
         }
 
