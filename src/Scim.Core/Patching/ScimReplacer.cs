@@ -83,9 +83,13 @@ internal sealed class ScimReplacer
             var before = target[attribute.Name];
             if (isGroup && extensionId is null && attribute.Name == "members")
             {
-                var added = (value as JsonArray)?.OfType<JsonObject>()
+                // Every member the body lists, as it lists it (its read-only display included), those
+                // without a value too: the service's member check refuses them, as for a POST. An
+                // element the reader left with no attribute at all ({"value":null}) is no element.
+                var listed = replacement.FirstOrDefault(p => string.Equals(p.Key, "members", StringComparison.OrdinalIgnoreCase)).Value as JsonArray ?? value as JsonArray;
+                var added = listed?.OfType<JsonObject>()
+                    .Where(m => m.Count > 0)
                     .Select(m => new GroupMember { Value = (string?)m["value"], Type = (string?)m["type"], Ref = (string?)m["$ref"] })
-                    .Where(m => !string.IsNullOrEmpty(m.Value))
                     .ToList() ?? [];
                 members = new MembershipChange(removeAll: true, added, []);
             }

@@ -11,6 +11,27 @@ public sealed class ServiceReplaceTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A member listed without a value is refused by PUT as by POST (it was dropped), and the group keeps its members.</summary>
+    [Theory]
+    [InlineData("""{"display":"nobody"}""")]
+    [InlineData("""{"type":"User"}""")]
+    [InlineData("""{"value":""}""")]
+    public async Task Replace_GroupWithMemberWithoutValue_Is400InvalidValue_AndKeepsTheMembers(string member)
+    {
+        using var kit = new ServiceKit();
+        var alice = await kit.CreateUserAsync("alice");
+        var group = await kit.Service.CreateAsync(ServiceKit.Context, "Groups", ServiceKit.GroupBody("G", alice), cancellationToken: Ct);
+
+        await ServiceKit.ThrowsScimAsync(400, ScimErrorType.InvalidValue, () =>
+            kit.Service.ReplaceAsync(ServiceKit.Context, "Groups", group.Id, ServiceKit.Json($$"""
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[{"value":"{{alice}}"},{{member}}]}
+                """), cancellationToken: Ct));
+
+        var stored = (await kit.Service.GetAsync(ServiceKit.Context, "Groups", group.Id, cancellationToken: Ct)).ToJson();
+        Assert.Equal([alice], stored["members"]!.AsArray().Select(m => (string?)m!["value"]));
+        Assert.Equal(group.Version, (string?)stored["meta"]!["version"]);
+    }
+
     [Fact]
     public async Task Replace_ReadWriteNotSent_IsCleared()
     {
