@@ -84,7 +84,16 @@ internal sealed partial class ResourceReader
             case AttributeType.Reference:
                 if (value.ValueKind == JsonValueKind.String)
                 {
-                    return JsonValue.Create(value.GetString());
+                    var text = value.GetString()!;
+
+                    // A required attribute given only blanks has no value: "" for a userName would be
+                    // kept by one store and dropped by another, and names no one in either.
+                    if (attribute.Required && attribute.Mutability != Mutability.ReadOnly && string.IsNullOrWhiteSpace(text))
+                    {
+                        throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The attribute '{path}' is required; an empty or blank value is none.");
+                    }
+
+                    return JsonValue.Create(text);
                 }
 
                 break;
