@@ -118,6 +118,11 @@ internal sealed partial class ScimPatcher
 
             if (matched == 0)
             {
+                if (filter is not null && sub is not null && value is not { ValueKind: not JsonValueKind.Null })
+                {
+                    return; // a null sets nothing: no element is made to hold it
+                }
+
                 if (filter is not null && sub is not null && ElementForMissedFilter(filterText!, attribute) is { } created)
                 {
                     if (current is null)

@@ -23,6 +23,8 @@ public sealed class PatchSemanticsTests
         { "URN-qualified core attribute", ["""{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User:userName","value":"babs"}"""], """{"set":{"userName":"babs"}}""" },
         { "replace with null unassigns", ["""{"op":"replace","path":"title","value":null}"""], """{"remove":["title"]}""" },
         { "add with null adds nothing", ["""{"op":"add","path":"title","value":null}"""], "{}" },
+        { "value-path sub-attribute add of null makes no element", ["""{"op":"add","path":"emails[type eq \"none\"].value","value":null}"""], "{}" },
+        { "value-path sub-attribute replace with null makes no element", ["""{"op":"replace","path":"emails[type eq \"none\"].value","value":null}"""], "{}" },
         { "remove attribute", ["""{"op":"remove","path":"displayName"}"""], """{"remove":["displayName"]}""" },
         { "remove absent attribute", ["""{"op":"remove","path":"nickName"}"""], "{}" },
         { "complex add merges", ["""{"op":"add","path":"name","value":{"givenName":"Babs","middleName":"J"}}"""], """{"name":{"givenName":"Babs","middleName":"J"}}""" },
