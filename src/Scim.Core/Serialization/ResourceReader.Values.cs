@@ -73,7 +73,34 @@ internal sealed partial class ResourceReader
             index++;
         }
 
+        if (attribute.HasPrimary)
+        {
+            KeepOnePrimary(array);
+        }
+
         return array.Count == 0 ? null : array;
+    }
+
+    /// <summary>
+    /// RFC 7643 §2.4: <c>"primary": true</c> appears once at most in a list. A list that marks
+    /// several keeps the last one's, and the others lose theirs, as a PATCH that writes the list
+    /// keeps the primary written last.
+    /// </summary>
+    private static void KeepOnePrimary(JsonArray values)
+    {
+        var kept = false;
+        for (var i = values.Count - 1; i >= 0; i--)
+        {
+            if (values[i] is JsonObject element && element["primary"] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True)
+            {
+                if (kept)
+                {
+                    element.Remove("primary");
+                }
+
+                kept = true;
+            }
+        }
     }
 
     private JsonNode? ReadSingle(JsonElement value, SchemaAttribute attribute, string path, bool requireRequired)
