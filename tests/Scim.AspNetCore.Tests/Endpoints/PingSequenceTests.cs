@@ -55,7 +55,8 @@ public sealed class PingSequenceTests
         Assert.Equal([id], Ids(List(await ping.GetAsync(Filter("emails eq jsmith@example.com")), totalResults: 1)));
 
         // 3. Update: a full PUT (the provisioner has no user PATCH). With two email types mapped to
-        // one address, the provisioner marks both primary; the library keeps them as sent.
+        // one address, the provisioner marks both primary; the PUT succeeds and the library keeps
+        // the last mark only (RFC 7643 §2.4 allows one, and a PATCH writing the list does the same).
         var updated = Resource(await ping.PutAsync("Users/" + id, $$"""
             {
               "schemas": {{CoreAndEnterprise}},
@@ -75,7 +76,8 @@ public sealed class PingSequenceTests
             """), HttpStatusCode.OK);
         Assert.Equal("Controller", (string?)updated["title"]);
         Assert.Equal("Smith-Jones", (string?)updated["name"]!["familyName"]);
-        Assert.Equal([true, true], updated["emails"]!.AsArray().Select(e => (bool)e!["primary"]!));
+        Assert.Equal([null, true], updated["emails"]!.AsArray().Select(e => (bool?)e!["primary"]));
+        Assert.Equal(["work", "other"], updated["emails"]!.AsArray().Select(e => (string?)e!["type"]));
 
         // 4. Groups: the provisioner reads every group, 1000 a page (Results Per Page), and matches
         // the name itself; then creates the group with displayName and members only.
