@@ -109,7 +109,13 @@ internal static class BulkRequestReader
             return;
         }
 
-        if (operation.Method == "POST" && operation.BulkId is null)
+        if (operation.BulkId is { Length: 0 })
+        {
+            operation.Error = ScimException.BadRequest(ScimErrorType.InvalidValue, "An operation's 'bulkId' must not be empty.");
+            return;
+        }
+
+                if (operation.Method == "POST" && operation.BulkId is null)
         {
             operation.Error = ScimException.BadRequest(ScimErrorType.InvalidValue, "A POST operation needs a bulkId.");
             return;
@@ -161,6 +167,11 @@ internal static class BulkRequestReader
         return found;
     }
 
-    private static string? Text(JsonElement obj, string name) =>
-        Find(obj, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+    /// <summary>An operation's text member: absent or null is none, a string is itself, anything else fails the operation (a number given as <c>version</c> would otherwise drop its precondition).</summary>
+    private static string? Text(JsonElement obj, string name) => Find(obj, name) switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => null,
+        { ValueKind: JsonValueKind.String } value => value.GetString(),
+        { } other => throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"An operation's '{name}' must be a string; got {other.ValueKind.ToString().ToLowerInvariant()}."),
+    };
 }

@@ -148,6 +148,25 @@ public sealed class BulkProcessorTests
     }
 
     [Fact]
+    public async Task Version_NotAString_FailsTheOperation_InsteadOfDroppingItsPrecondition()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("v"), cancellationToken: TestContext.Current.CancellationToken);
+        var results = await RunAsync(kit, Request($$$"""
+            {"method":"PATCH","path":"/Users/{{{created.Id}}}","version":5,"data":{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"No"}]}},
+            {"method":"POST","path":"/Users","bulkId":"","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"empty-bulk-id"}},
+            {"method":"POST","path":"/Users","bulkId":["x"],"data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"array-bulk-id"}}
+            """));
+
+        Assert.Equal(["400", "400", "400"], results.Select(Status));
+        Assert.All(results, r => Assert.Equal("invalidValue", (string?)r!["response"]!["scimType"]));
+        Assert.Contains("'version' must be a string", (string?)results[0]!["response"]!["detail"], StringComparison.Ordinal);
+        Assert.Contains("'bulkId' must not be empty", (string?)results[1]!["response"]!["detail"], StringComparison.Ordinal);
+        Assert.Null((await kit.Service.GetAsync(ServiceKit.Context, "Users", created.Id, cancellationToken: TestContext.Current.CancellationToken)).ToJson()["displayName"]);
+        Assert.Equal(1, (await kit.Service.ListAsync(ServiceKit.Context, "Users", null, TestContext.Current.CancellationToken)).TotalResults);
+    }
+
+    [Fact]
     public async Task PutAndDelete_WithBulkIdInPath_UseTheCreatedId()
     {
         using var kit = new ServiceKit();
