@@ -388,17 +388,9 @@ public sealed class BulkUnexpectedFailureTests
     }
 
     /// <summary>A user store whose create of "boom" fails as a broken database would.</summary>
-    private sealed class FailingUsers(IUserStore rows) : IUserStore
+    private sealed class FailingUsers(IUserStore rows) : DelegatingUserStore(rows)
     {
-        public Task<Scim.Core.Resources.User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => rows.GetAsync(context, id, hints, cancellationToken);
-
-        public Task<ScimPage<Scim.Core.Resources.User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => rows.QueryAsync(context, query, cancellationToken);
-
-        public Task<StoreWriteResult<Scim.Core.Resources.User>> CreateAsync(ScimContext context, Scim.Core.Resources.User resource, CancellationToken cancellationToken) =>
-            resource.UserName == "boom" ? throw new InvalidOperationException("The database went away.") : rows.CreateAsync(context, resource, cancellationToken);
-
-        public Task<StoreWriteResult<Scim.Core.Resources.User>> ReplaceAsync(ScimContext context, Scim.Core.Resources.User resource, string? expectedVersion, CancellationToken cancellationToken) => rows.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
-
-        public Task<StoreWriteResult<Scim.Core.Resources.User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => rows.DeleteAsync(context, id, expectedVersion, cancellationToken);
+        public override Task<StoreWriteResult<Scim.Core.Resources.User>> CreateAsync(ScimContext context, Scim.Core.Resources.User resource, CancellationToken cancellationToken) =>
+            resource.UserName == "boom" ? throw new InvalidOperationException("The database went away.") : base.CreateAsync(context, resource, cancellationToken);
     }
 }

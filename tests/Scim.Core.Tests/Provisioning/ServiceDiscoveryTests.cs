@@ -295,18 +295,7 @@ public sealed class ServiceDiscoveryTests
     }
 
     /// <summary>A user store that pages by index only (it does not implement <see cref="ICursorPagingStore"/>).</summary>
-    private sealed class IndexPagedUsers(IUserStore rows) : IUserStore
-    {
-        public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => rows.GetAsync(context, id, hints, cancellationToken);
-
-        public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => rows.QueryAsync(context, query, cancellationToken);
-
-        public Task<StoreWriteResult<User>> CreateAsync(ScimContext context, User resource, CancellationToken cancellationToken) => rows.CreateAsync(context, resource, cancellationToken);
-
-        public Task<StoreWriteResult<User>> ReplaceAsync(ScimContext context, User resource, string? expectedVersion, CancellationToken cancellationToken) => rows.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
-
-        public Task<StoreWriteResult<User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => rows.DeleteAsync(context, id, expectedVersion, cancellationToken);
-    }
+    private sealed class IndexPagedUsers(IUserStore rows) : DelegatingUserStore(rows);
 
     /// <summary>A user store whose cursors expire.</summary>
     private sealed class CursorPagedUsers(IUserStore rows, TimeSpan timeout) : IUserStore, ICursorPagingStore

@@ -111,3 +111,17 @@ internal sealed class SpyGroupStore(InMemoryGroupStore inner) : IGroupStore, ICu
         }
     }
 }
+
+/// <summary>A user store that forwards every call to another; tests override the calls they watch or break.</summary>
+internal class DelegatingUserStore(IUserStore inner) : IUserStore
+{
+    public virtual Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => inner.GetAsync(context, id, hints, cancellationToken);
+
+    public virtual Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => inner.QueryAsync(context, query, cancellationToken);
+
+    public virtual Task<StoreWriteResult<User>> CreateAsync(ScimContext context, User resource, CancellationToken cancellationToken) => inner.CreateAsync(context, resource, cancellationToken);
+
+    public virtual Task<StoreWriteResult<User>> ReplaceAsync(ScimContext context, User resource, string? expectedVersion, CancellationToken cancellationToken) => inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+
+    public virtual Task<StoreWriteResult<User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+}

@@ -130,30 +130,26 @@ public sealed class StoredTextTests
     }
 
     /// <summary>A user store that counts the calls that name an id.</summary>
-    private sealed class CountingUsers(IUserStore rows) : IUserStore
+    private sealed class CountingUsers(IUserStore rows) : DelegatingUserStore(rows)
     {
         public int Calls { get; private set; }
 
-        public Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken)
+        public override Task<User?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken)
         {
             Calls++;
-            return rows.GetAsync(context, id, hints, cancellationToken);
+            return base.GetAsync(context, id, hints, cancellationToken);
         }
 
-        public Task<ScimPage<User>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => rows.QueryAsync(context, query, cancellationToken);
-
-        public Task<StoreWriteResult<User>> CreateAsync(ScimContext context, User resource, CancellationToken cancellationToken) => rows.CreateAsync(context, resource, cancellationToken);
-
-        public Task<StoreWriteResult<User>> ReplaceAsync(ScimContext context, User resource, string? expectedVersion, CancellationToken cancellationToken)
+        public override Task<StoreWriteResult<User>> ReplaceAsync(ScimContext context, User resource, string? expectedVersion, CancellationToken cancellationToken)
         {
             Calls++;
-            return rows.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+            return base.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
         }
 
-        public Task<StoreWriteResult<User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken)
+        public override Task<StoreWriteResult<User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken)
         {
             Calls++;
-            return rows.DeleteAsync(context, id, expectedVersion, cancellationToken);
+            return base.DeleteAsync(context, id, expectedVersion, cancellationToken);
         }
     }
 }
