@@ -120,7 +120,9 @@ internal sealed partial class ResourceReader
                         throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The attribute '{path}' is required; an empty or blank value is none.");
                     }
 
-                    return JsonValue.Create(text);
+                    // An empty string is no value, as null is (RFC 7643 §2.5): every store then
+                    // holds the same thing, where a database column would keep NULL for it.
+                    return text.Length == 0 ? null : JsonValue.Create(text);
                 }
 
                 break;

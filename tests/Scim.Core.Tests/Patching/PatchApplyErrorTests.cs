@@ -117,7 +117,8 @@ public sealed class PatchApplyErrorTests
         { """{"op":"replace","path":"id","value":"x"}""", ScimErrorType.Mutability, "'id' is read-only" },
         { """{"op":"replace","path":"userName","value":"x"}""", ScimErrorType.InvalidPath, "Unknown attribute 'userName'" },
         { """{"op":"add","path":"members","value":[{"type":"User"}]}""", ScimErrorType.InvalidValue, "needs a 'value'" },
-        { """{"op":"add","path":"members","value":[{"value":""}]}""", ScimErrorType.InvalidValue, "needs a 'value'" },
+        // An empty value is none (as null is), so the element still names no member.
+        { """{"op":"add","path":"members","value":[{"value":"","type":"User"}]}""", ScimErrorType.InvalidValue, "needs a 'value'" },
         { """{"op":"add","path":"members","value":[5]}""", ScimErrorType.InvalidValue, "'members[0]'" },
         { """{"op":"add","path":"members","value":[{"value":7}]}""", ScimErrorType.InvalidValue, "'members[0].value'" },
         { """{"op":"add","path":"members[value eq \"x\"]","value":{"value":"x"}}""", ScimErrorType.InvalidPath, "a filtered 'add' is not supported" },

@@ -15,7 +15,7 @@ public sealed class ServiceReplaceTests
     [Theory]
     [InlineData("""{"display":"nobody"}""")]
     [InlineData("""{"type":"User"}""")]
-    [InlineData("""{"value":""}""")]
+    [InlineData("""{"value":"","type":"User"}""")]
     public async Task Replace_GroupWithMemberWithoutValue_Is400InvalidValue_AndKeepsTheMembers(string member)
     {
         using var kit = new ServiceKit();

@@ -75,6 +75,28 @@ public abstract class StoredTextTests
         Assert.Empty(app.Errors.Errors);
     }
 
+    /// <summary>An empty string is no value (RFC 7643 §2.5), here as in the in-memory store: the same body comes back the same.</summary>
+    [Fact]
+    public async Task EmptyStrings_AreUnassigned_BlanksAreKept()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+
+        var created = (await client.Post("Users", $$"""
+            {"schemas":["{{UserSchema}}"],"userName":"ada","title":"","nickName":" ","name":{"givenName":""},"emails":[{"value":"","type":"work"}],"externalId":""}
+            """)).Expect(HttpStatusCode.Created, app.Errors).Json;
+        var read = (await client.Get($"Users/{(string)created["id"]!}")).Expect(HttpStatusCode.OK).Json;
+
+        foreach (var user in new[] { created, read })
+        {
+            Assert.Null(user["title"]);
+            Assert.Null(user["name"]);
+            Assert.Null(user["externalId"]);
+            Assert.Equal(" ", (string?)user["nickName"]);
+            Assert.Equal("""[{"type":"work"}]""", user["emails"]!.ToJsonString());
+        }
+    }
+
     private static string User(string name) => $$"""{"schemas":["{{UserSchema}}"],"userName":"{{name}}"}""";
 
     /// <summary>Reads and writes of every kind the store prepares, each answered as it should be.</summary>
