@@ -125,6 +125,7 @@ public abstract class CursorPagingConformanceTests : StoreConformanceTests
     [InlineData("not a cursor")]
     [InlineData("bm90LWEtY3Vyc29y")]
     [InlineData("%%%")]
+    [InlineData("aWQ6YQBi")] // the library's own form, resuming after an id with a NUL, which no store holds
     public async Task QueryAsync_InvalidCursor_Throws400InvalidCursor(string cursor)
     {
         SkipUnlessCursorPaging(Users);

@@ -127,7 +127,8 @@ public sealed class ScimQueryable
         try
         {
             var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            if (text.StartsWith("id:", StringComparison.Ordinal) && text.Length > 3)
+            // An id no store holds (a NUL, a lone surrogate) is no cursor this service issued.
+            if (text.StartsWith("id:", StringComparison.Ordinal) && text.Length > 3 && Serialization.StoredText.IsAccepted(text))
             {
                 return text[3..];
             }

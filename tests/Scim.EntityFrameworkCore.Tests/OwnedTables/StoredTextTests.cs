@@ -47,6 +47,7 @@ public abstract class StoredTextTests
             (HttpMethod.Get, "Groups?filter=" + Uri.EscapeDataString("members[value eq \"\\u0000\"]"), null, HttpStatusCode.BadRequest, "invalidFilter"),
             (HttpMethod.Post, "Users/.search", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"externalId eq \"\\u0000\""}""", HttpStatusCode.BadRequest, "invalidFilter"),
             (HttpMethod.Patch, $"Groups/{team}", Http.PatchOp("""{"op":"remove","path":"members[value eq \"\\ud800\"]"}"""), HttpStatusCode.BadRequest, "invalidPath"),
+            (HttpMethod.Get, "Users?count=2&cursor=" + System.Buffers.Text.Base64Url.EncodeToString("id:a\0b"u8), null, HttpStatusCode.BadRequest, "invalidCursor"),
         };
 
         // Twice, so that a statement the first round got prepared meets the bad input prepared.
