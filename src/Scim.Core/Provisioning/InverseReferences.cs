@@ -55,6 +55,9 @@ internal sealed class InverseReferences
         }
     }
 
+    /// <summary>The attributes of this type the service derives from the other side.</summary>
+    public IEnumerable<string> Attributes(ServedType type) => _inverses.GetValueOrDefault(type)?.Select(i => i.Attribute) ?? [];
+
     /// <summary>Whether results of this type and projection carry derived references.</summary>
     public bool Derives(ServedType type, Projection.ScimProjection projection) =>
         _inverses.TryGetValue(type, out var list) && list.Any(i => projection.Includes(i.Attribute));

@@ -136,6 +136,44 @@ public sealed partial class ScimService
         return new ScimListResult(resources, total, skip + 1, null, cursorPaging: false);
     }
 
+    /// <summary>
+    /// Refuses a filter or a sort on an attribute the service derives as it reads a host type's
+    /// resources (an agent's <c>groups</c>, its <c>applications</c>): the store holds no such
+    /// values, so it would answer as if no resource had any.
+    /// </summary>
+    private void RefuseDerived(ScimResourceType type, HashSet<string> derived, FilterExpression? filter, string? sortBy)
+    {
+        var pending = new Stack<FilterExpression>();
+        if (filter is not null)
+        {
+            pending.Push(filter);
+        }
+
+        while (pending.TryPop(out var node))
+        {
+            AttributePath? path = null;
+            switch (node)
+            {
+                case ComparisonFilter comparison: path = comparison.Path; break;
+                case PresentFilter present: path = present.Path; break;
+                case ValuePathFilter valuePath: path = valuePath.Path; break;
+                case AndFilter and: pending.Push(and.Left); pending.Push(and.Right); break;
+                case OrFilter or: pending.Push(or.Left); pending.Push(or.Right); break;
+                case NotFilter not: pending.Push(not.Inner); break;
+            }
+
+            if (path is not null && (path.SchemaUri is null || string.Equals(path.SchemaUri, type.Schema, StringComparison.OrdinalIgnoreCase)) && derived.Contains(path.Name))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"Filtering on '{path.Name}' is not supported: the service derives it as it reads each {type.Name}, and the store does not hold it.");
+            }
+        }
+
+        if (sortBy is not null && Registry.TryResolveAttribute(type, sortBy, out var sorted, out _) && !sorted.IsExtension && derived.Contains(sorted.Attribute.Name))
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"Sorting by '{sortBy}' is not supported: the service derives '{sorted.Attribute.Name}' as it reads each {type.Name}, and the store does not hold it.");
+        }
+    }
+
     private ScimQuery QueryOf(ScimResourceType type, ScimListRequest request, ScimProjection projection)
     {
         FilterExpression? filter = null;
@@ -147,6 +185,11 @@ public sealed partial class ScimService
         if (request.SortBy is not null && !Registry.TryResolveAttribute(type, request.SortBy, out _, out var sortError))
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidPath, $"sortBy '{request.SortBy}': {sortError}");
+        }
+
+        if (_derivedOnRead.TryGetValue(type, out var derived))
+        {
+            RefuseDerived(type, derived, filter, request.SortBy);
         }
 
         if (request.Cursor is not null && !SupportsCursorPaging)

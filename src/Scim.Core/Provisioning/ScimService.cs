@@ -38,6 +38,7 @@ public sealed partial class ScimService
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ScimResourceType> _resourceTypes;
     private readonly ILogger _logger;
+    private readonly Dictionary<ScimResourceType, HashSet<string>> _derivedOnRead = [];
 
     internal ScimService(ScimEngine engine, IUserStore users, IGroupStore? groups, IEventDelivery events, ILogger<ScimService>? logger, TimeProvider? timeProvider, Func<ScimResourceType, IResourceStore<JsonResource>?>? hostedStores = null)
     {
@@ -101,6 +102,22 @@ public sealed partial class ScimService
 
         _references = new ReferenceCheck(registry, _served, t => IdOnly(t.Type).Hints, engine.Options.UnknownMembers);
         _inverses = new InverseReferences(registry, _served, t => ReadHints.All);
+
+        // What the service derives as it reads a host type's resources, which its store does not
+        // hold: a filter or a sort on it is refused (QueryOf) rather than answered from nothing.
+        foreach (var type in _served.Where(t => t is ServedType<JsonResource>))
+        {
+            var derived = new HashSet<string>(_inverses.Attributes(type), StringComparer.OrdinalIgnoreCase);
+            if (_derivesGroups.Contains(type))
+            {
+                derived.Add("groups");
+            }
+
+            if (derived.Count > 0)
+            {
+                _derivedOnRead[type.Type] = derived;
+            }
+        }
         _resourceTypes = [.. _served.Select(t => t.Type)];
         _events = new ChangeEvents(registry, events, engine.Options.EventValues, engine.Options.EventResources);
         _time = timeProvider ?? TimeProvider.System;

@@ -57,6 +57,35 @@ public sealed class AgentTests
         Error(await client.GetAsync("Agents/" + id), HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// An agent's groups and applications are derived as it is read (from the groups that list it,
+    /// from the applications that name it); no store holds them, so a filter or a sort on them is
+    /// refused, where it used to answer as if no agent had any.
+    /// </summary>
+    [Fact]
+    public async Task FilterOrSortOnDerivedAttributes_IsRefused_WhileTheAttributesAreServed()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var agent = (string)Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"Clippy"}"""), HttpStatusCode.Created)["id"]!;
+        var group = (string)Resource(await client.PostAsync("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"bots","members":[{"value":"{{agent}}"}]}"""), HttpStatusCode.Created)["id"]!;
+        var app = (string)Resource(await client.PostAsync("AgenticApplications", $$"""{"schemas":["{{ScimAgents.AgenticApplicationSchema}}"],"name":"portal","agents":[{"value":"{{agent}}"}]}"""), HttpStatusCode.Created)["id"]!;
+
+        var read = Resource(await client.GetAsync("Agents/" + agent), HttpStatusCode.OK);
+        Assert.Equal(group, (string?)read["groups"]![0]!["value"]);
+        Assert.Equal(app, (string?)read["applications"]![0]!["value"]);
+
+        foreach (var filter in new[] { $"groups.value eq \"{group}\"", "groups pr", "not (groups pr)", $"applications[value eq \"{app}\"]", "name pr and applications.display co \"p\"" })
+        {
+            var error = Error(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString(filter)), HttpStatusCode.BadRequest, "invalidFilter");
+            Assert.Contains("derives it", (string?)error["detail"], StringComparison.Ordinal);
+        }
+
+        Error(await client.GetAsync("Agents?sortBy=groups.value"), HttpStatusCode.BadRequest, "invalidPath");
+        Error(await client.GetAsync("Agents?sortBy=applications"), HttpStatusCode.BadRequest, "invalidPath");
+        Assert.Equal([agent], Ids(List(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString("name eq \"Clippy\"")), totalResults: 1)));
+    }
+
     [Fact]
     public async Task Deactivation_IsAnEventForTheAgent_AsForAUser()
     {
