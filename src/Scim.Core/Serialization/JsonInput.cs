@@ -9,8 +9,8 @@ namespace Scim.Core.Serialization;
 /// SearchRequest, BulkRequest): whatever the bytes, the outcome is a document whose every name and
 /// string is valid Unicode, or a 400 <c>invalidSyntax</c> that says what is wrong and where, never
 /// another exception. A name or string with an escaped NUL (<c>"\u0000"</c>), which no attribute
-/// takes (<see cref="StoredText"/>), is a 400 <c>invalidValue</c>. The readers after it never meet text they cannot decode, however late they
-/// read it (a PATCH value is read when it is applied).
+/// takes (<see cref="StoredText"/>), is a 400 <c>invalidValue</c>. The readers after it never meet
+/// text they cannot decode, however late they read it (a PATCH value is read when it is applied).
 /// </summary>
 internal static class JsonInput
 {
