@@ -118,6 +118,7 @@ public sealed partial class ScimService
                 _derivedOnRead[type.Type] = derived;
             }
         }
+
         _resourceTypes = [.. _served.Select(t => t.Type)];
         _events = new ChangeEvents(registry, events, engine.Options.EventValues, engine.Options.EventResources);
         _time = timeProvider ?? TimeProvider.System;

@@ -328,7 +328,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>
-    /// Runs a write in one serializable transaction, again after a lost race, and turns a unique
+    /// Runs a write in one read-committed transaction, again after a lost race, and turns a unique
     /// index that fired into a conflict on the attribute its column holds. <paramref name="prepare"/>,
     /// when given, runs first in each run, before the transaction (see <see cref="EntityContexts.InTransactionAsync"/>).
     /// </summary>
