@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Scim.Core.Errors;
+using Scim.Core.Filtering;
+using Scim.Core.Patching;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
+using Scim.Core.Serialization;
 using Scim.Core.Stores;
 
 namespace Scim.Core.Provisioning;
@@ -21,6 +24,7 @@ internal sealed class ReferenceCheck
     private const int Chunk = 50;
 
     private readonly Dictionary<ServedType, List<Reference>> _references = [];
+    private readonly Dictionary<ServedType, List<(ServedType Holder, Reference Reference)>> _holders = [];
     private readonly Func<ServedType, ReadHints> _idOnly;
     private readonly UnknownMemberHandling _unknown;
 
@@ -45,6 +49,18 @@ internal sealed class ReferenceCheck
             if (found.Count > 0)
             {
                 _references[type] = found;
+                foreach (var reference in found)
+                {
+                    foreach (var target in reference.Targets)
+                    {
+                        if (!_holders.TryGetValue(target, out var holders))
+                        {
+                            _holders[target] = holders = [];
+                        }
+
+                        holders.Add((type, reference));
+                    }
+                }
             }
         }
     }
@@ -78,11 +94,20 @@ internal sealed class ReferenceCheck
                 continue;
             }
 
-            var entries = value is JsonArray array ? [.. array.OfType<JsonObject>()] : value is JsonObject single ? new List<JsonObject> { single } : [];
+            var entries = Entries(value);
             var ids = entries.Select(e => (string?)(e["value"] as JsonValue)).Distinct(StringComparer.Ordinal).ToList();
             if (ids.Any(string.IsNullOrEmpty))
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"A value of '{reference.Attribute.Name}' has no 'value' (the id of the {Kinds(reference)} it refers to).");
+            }
+
+            // What the resource held before was checked when it was written: only what is new is
+            // looked up (a change that only lets go of a reference looks up nothing).
+            var kept = Entries(previous).Select(e => (string?)(e["value"] as JsonValue)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            ids.RemoveAll(id => kept.Contains(id!));
+            if (ids.Count == 0)
+            {
+                continue;
             }
 
             var existing = new HashSet<string>(StringComparer.Ordinal);
@@ -96,6 +121,11 @@ internal sealed class ReferenceCheck
 
                 await FindExistingAsync(context, target, missing, existing, cancellationToken).ConfigureAwait(false);
                 missing = [.. missing.Where(id => !existing.Contains(id))];
+            }
+
+            if (!reference.Attribute.MultiValued && reference.Targets.Contains(type) && ids.Count == 1 && missing.Count == 0)
+            {
+                await RefuseCycleAsync(context, type, reference, ids[0]!, selfId, cancellationToken).ConfigureAwait(false);
             }
 
             if (missing.Count == 0)
@@ -121,6 +151,109 @@ internal sealed class ReferenceCheck
             else
             {
                 owner!.Remove(reference.Attribute.Name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reference attributes of host types that may name a resource of <paramref name="target"/>:
+    /// what must let go of one that is deleted.
+    /// </summary>
+    public IReadOnlyList<(ServedType Holder, string? Extension, SchemaAttribute Attribute)> HoldersOf(ServedType target) =>
+        _holders.TryGetValue(target, out var holders) ? [.. holders.Select(h => (h.Holder, h.Reference.Extension, h.Reference.Attribute))] : [];
+
+    /// <summary>The ids of the resources of <paramref name="holder"/> whose <paramref name="attribute"/> names <paramref name="id"/>.</summary>
+    public async Task<List<string>> FindHoldersAsync(ScimContext context, ServedType holder, string? extension, SchemaAttribute attribute, string id, CancellationToken cancellationToken)
+    {
+        const int PageSize = 200;
+        var filter = new ComparisonFilter(new AttributePath(extension, attribute.Name, "value"), ComparisonOperator.Equal, new StringValue(id));
+        var found = new List<string>();
+        for (var start = 1; ; start += PageSize)
+        {
+            var query = new ScimQuery { Filter = filter, StartIndex = start, Count = PageSize, Hints = _idOnly(holder), CountsTotal = false };
+            var page = (await holder.QueryAsync(context, query, cancellationToken).ConfigureAwait(false)).Resources;
+            found.AddRange(page.Select(r => r.Id!));
+            if (page.Count < PageSize)
+            {
+                return found;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets go of a deleted resource: removes the entries of <paramref name="attribute"/> that name
+    /// <paramref name="id"/> (the whole attribute when it is single-valued). A required attribute
+    /// that would be left without a value keeps it (<paramref name="keptAsRequired"/>).
+    /// </summary>
+    public static PatchResult Release(JsonObject tree, ScimResourceType type, string? extension, SchemaAttribute attribute, string id, out bool keptAsRequired)
+    {
+        keptAsRequired = false;
+        var owner = extension is null ? tree : tree[extension] as JsonObject;
+        var value = owner?[attribute.Name];
+        var entries = Entries(value).Where(e => string.Equals((string?)(e["value"] as JsonValue), id, StringComparison.Ordinal)).ToList();
+        if (entries.Count == 0)
+        {
+            return new PatchResult([], null);
+        }
+
+        var emptied = value is not JsonArray array || array.Count == entries.Count;
+        if (emptied && attribute.Required)
+        {
+            keptAsRequired = true;
+            return new PatchResult([], null);
+        }
+
+        if (emptied)
+        {
+            owner!.Remove(attribute.Name);
+            if (extension is not null && owner.Count == 0)
+            {
+                tree.Remove(extension);
+                SchemasList.Refresh(tree, type);
+            }
+        }
+        else
+        {
+            foreach (var entry in entries)
+            {
+                ((JsonArray)value!).Remove(entry);
+            }
+        }
+
+        return new PatchResult([extension is null ? attribute.Name : $"{extension}:{attribute.Name}"], null);
+    }
+
+    private static List<JsonObject> Entries(JsonNode? value) =>
+        value is JsonArray array ? [.. array.OfType<JsonObject>()] : value is JsonObject single ? [single] : [];
+
+    /// <summary>
+    /// A single-valued reference to the resource's own type (an agent's <c>parent</c>) makes a
+    /// hierarchy: following it up from <paramref name="first"/> must not come back to the resource.
+    /// </summary>
+    private static async Task RefuseCycleAsync(ScimContext context, ServedType type, Reference reference, string first, string selfId, CancellationToken cancellationToken)
+    {
+        const int MaxDepth = 64;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var current = first;
+        for (var depth = 0; depth < MaxDepth && seen.Add(current); depth++)
+        {
+            var resource = await type.GetAsync(context, current, ReadHints.All, cancellationToken).ConfigureAwait(false);
+            if (resource is null)
+            {
+                return;
+            }
+
+            var tree = ResourceTrees.ToTree(resource);
+            var owner = reference.Extension is null ? tree : tree[reference.Extension] as JsonObject;
+            if ((owner?[reference.Attribute.Name] as JsonObject)?["value"] is not JsonValue next || next.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            {
+                return;
+            }
+
+            current = next.GetValue<string>();
+            if (string.Equals(current, selfId, StringComparison.Ordinal))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{reference.Attribute.Name}' cannot be '{first}': following '{reference.Attribute.Name}' from it leads back to this {type.Name}, which would make a cycle.");
             }
         }
     }

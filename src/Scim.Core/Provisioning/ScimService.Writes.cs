@@ -217,6 +217,45 @@ public sealed partial class ScimService
             var changedGroups = await _groupStore!.MemberDeletedAsync(context.WithEvents(removals), id, formerGroups, version, now, cancellationToken).ConfigureAwait(false);
             await _events.PublishAsync(removals, changedGroups.Select(groupId => (groupId, (string?)version)), null, null, cancellationToken).ConfigureAwait(false);
         }
+
+        await ReleaseReferencesAsync(context, type, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a delete, the resources of host types that referred to it (an agent's <c>owners</c> or
+    /// <c>parent</c>, an application's <c>agents</c>) let go of it, each as a change of its own, with
+    /// its new version and its change event, as a group lets go of a deleted member.
+    /// </summary>
+    private async Task ReleaseReferencesAsync(ScimContext context, ServedType deleted, string id, CancellationToken cancellationToken)
+    {
+        foreach (var (holder, extension, attribute) in _references.HoldersOf(deleted))
+        {
+            foreach (var holderId in await _references.FindHoldersAsync(context, holder, extension, attribute, id, cancellationToken).ConfigureAwait(false))
+            {
+                var keptAsRequired = false;
+                try
+                {
+                    await WriteAsync(
+                        context,
+                        holder,
+                        holderId,
+                        new ScimRequestOptions { ReturnResource = false },
+                        IdOnly(holder.Type),
+                        tree => ReferenceCheck.Release(tree, holder.Type, extension, attribute, id, out keptAsRequired),
+                        isReplace: false,
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (ScimException gone) when (gone.Status == 404)
+                {
+                    // Deleted meanwhile: nothing left to let go.
+                }
+
+                if (keptAsRequired)
+                {
+                    LogReferenceKept(_logger, holder.Name, holderId, attribute.Name, deleted.Name, id);
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -191,6 +191,9 @@ public sealed partial class ScimService
     [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "A bulk operation ({Method} {Path}) failed; it is answered 500 and the request's other operations go on.")]
     private static partial void LogBulkOperationFailed(ILogger logger, Exception error, string method, string path);
 
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "{HolderType} '{HolderId}' still refers to the deleted {DeletedType} '{DeletedId}': '{Attribute}' is required and would be left without a value.")]
+    private static partial void LogReferenceKept(ILogger logger, string holderType, string holderId, string attribute, string deletedType, string deletedId);
+
     private ServedType Require(string resourceType) =>
         Find(resourceType) ?? throw ScimException.NotFound($"Resource type '{resourceType}' is not served here.");
 

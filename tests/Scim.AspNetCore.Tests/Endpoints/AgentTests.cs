@@ -106,6 +106,88 @@ public sealed class AgentTests
         Assert.All(changes, c => Assert.Equal(("Agent", id), (c.ResourceType, c.ResourceId)));
     }
 
+    /// <summary>
+    /// A deleted user, group or agent is let go by what referred to it, as a group lets go of a
+    /// deleted member: an agent's <c>owners</c> and <c>parent</c>, an application's <c>agents</c>.
+    /// Each holder is changed as by a PATCH (a new version, a change event); the others keep theirs.
+    /// </summary>
+    [Fact]
+    public async Task Delete_OfAReferencedResource_ItsHoldersLetGoOfIt()
+    {
+        var seen = new Events();
+        await using var server = await ScimTestServer.StartAsync(o => o.Scim = s =>
+        {
+            s.Services.AddSingleton(seen);
+            s.AddAgents().AddEventSubscriber<Events.Subscriber>();
+        });
+        var client = server.Client();
+        var ada = (string)(await client.CreateUserAsync("ada"))["id"]!;
+        var grace = (string)(await client.CreateUserAsync("grace"))["id"]!;
+        var team = (string)(await client.CreateGroupAsync("team"))["id"]!;
+        string Agent(string name, string extra) =>
+            $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"{{name}}"{{extra}} }""";
+        var root = (string)Resource(await client.PostAsync("Agents", Agent("root", "")), HttpStatusCode.Created)["id"]!;
+        var bot = (string)Resource(await client.PostAsync("Agents", Agent("bot", $$""","parent":{"value":"{{root}}"},"owners":[{"value":"{{ada}}"},{"value":"{{team}}"}]""")), HttpStatusCode.Created)["id"]!;
+        var other = Resource(await client.PostAsync("Agents", Agent("other", $$""","owners":[{"value":"{{grace}}"}]""")), HttpStatusCode.Created);
+        var portal = (string)Resource(await client.PostAsync("AgenticApplications", $$"""{"schemas":["{{ScimAgents.AgenticApplicationSchema}}"],"name":"portal","agents":[{"value":"{{bot}}"},{"value":"{{root}}"}]}"""), HttpStatusCode.Created)["id"]!;
+        var before = Resource(await client.GetAsync("Agents/" + bot), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Users/" + ada)).Status);
+        var afterUser = Resource(await client.GetAsync("Agents/" + bot), HttpStatusCode.OK);
+        Assert.Equal([team], afterUser["owners"]!.AsArray().Select(o => (string?)o!["value"]));
+        Assert.NotEqual((string?)before["meta"]!["version"], (string?)afterUser["meta"]!["version"]);
+        Assert.Equal(root, (string?)afterUser["parent"]!["value"]);
+        var untouched = Resource(await client.GetAsync("Agents/" + (string)other["id"]!), HttpStatusCode.OK);
+        Assert.Equal((string?)other["meta"]!["version"], (string?)untouched["meta"]!["version"]);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Groups/" + team)).Status);
+        Assert.Null(Resource(await client.GetAsync("Agents/" + bot), HttpStatusCode.OK)["owners"]);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Agents/" + root)).Status);
+        Assert.Null(Resource(await client.GetAsync("Agents/" + bot), HttpStatusCode.OK)["parent"]);
+        Assert.Equal([bot], Resource(await client.GetAsync("AgenticApplications/" + portal), HttpStatusCode.OK)["agents"]!.AsArray().Select(a => (string?)a!["value"]));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("Agents/" + bot)).Status);
+        Assert.Null(Resource(await client.GetAsync("AgenticApplications/" + portal), HttpStatusCode.OK)["agents"]);
+        List(await client.GetAsync("Agents?filter=" + Uri.EscapeDataString($"owners.value eq \"{ada}\" or owners.value eq \"{team}\"")), totalResults: 0);
+
+        // The holders' changes were told as changes of their own, after each delete.
+        var changes = await seen.WaitForAsync(16);
+        var botChanges = changes.Where(c => c.ResourceId == bot && c.Kind == ScimChangeKind.Patched).ToList();
+        Assert.Equal(3, botChanges.Count); // owners twice, parent once
+        Assert.Equal(2, changes.Count(c => c.ResourceId == portal && c.Kind == ScimChangeKind.Patched));
+        Assert.DoesNotContain(changes, c => c.ResourceId == (string)other["id"]! && c.Kind == ScimChangeKind.Patched);
+    }
+
+    /// <summary>A parent names an agent up a hierarchy: a parent that leads back to the agent, however far up, is refused.</summary>
+    [Fact]
+    public async Task Parent_ThatWouldMakeACycle_IsRefused()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        string Agent(string name, string? parent)
+        {
+            var link = parent is null ? "" : $$""","parent":{"value":"{{parent}}"} """;
+            return $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"{{name}}"{{link}} }""";
+        }
+
+        var a = (string)Resource(await client.PostAsync("Agents", Agent("a", null)), HttpStatusCode.Created)["id"]!;
+        var b = (string)Resource(await client.PostAsync("Agents", Agent("b", a)), HttpStatusCode.Created)["id"]!;
+        var c = (string)Resource(await client.PostAsync("Agents", Agent("c", b)), HttpStatusCode.Created)["id"]!;
+        string SetParent(string parent) => $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"parent","value":{"value":"{{parent}}"} } ] }""";
+
+        Error(await client.PatchAsync("Agents/" + a, SetParent(b)), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PatchAsync("Agents/" + a, SetParent(c)), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PutAsync("Agents/" + a, Agent("a", c)), HttpStatusCode.BadRequest, "invalidValue");
+        Error(await client.PatchAsync("Agents/" + a, SetParent(a)), HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Null(Resource(await client.GetAsync("Agents/" + a), HttpStatusCode.OK)["parent"]);
+
+        // Moving a branch elsewhere in the tree is fine: c under a directly, then b under c.
+        Assert.Equal(a, (string?)Resource(await client.PatchAsync("Agents/" + c, SetParent(a)), HttpStatusCode.OK)["parent"]!["value"]);
+        Assert.Equal(c, (string?)Resource(await client.PatchAsync("Agents/" + b, SetParent(c)), HttpStatusCode.OK)["parent"]!["value"]);
+        Error(await client.PatchAsync("Agents/" + c, SetParent(b)), HttpStatusCode.BadRequest, "invalidValue");
+    }
+
     [Fact]
     public async Task BadInput_ScimErrors_NothingWritten()
     {

@@ -83,6 +83,110 @@ public sealed class ServiceHostTypeTests
         Assert.Equal(400, error.Status);
     }
 
+    /// <summary>
+    /// A deleted owner is let go by the devices that named it, each as a change of its own (a new
+    /// version, a Patched event on the device), in the deleting client's tenant only.
+    /// </summary>
+    [Fact]
+    public async Task OwnerDeleted_TheDevicesLetGoOfIt_EachAsAChange()
+    {
+        var (service, events, _) = Start();
+        var context = new ScimContext("acme", "idp");
+        var ada = (await service.CreateAsync(context, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct)).Id;
+        var grace = (await service.CreateAsync(context, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"grace"}"""), cancellationToken: Ct)).Id;
+        var owned = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            owned.Add((await service.CreateAsync(context, "Devices", DeviceBody($"SN-{i}", $$""","owner":{"value":"{{ada}}","display":"Ada"}"""), cancellationToken: Ct)).Id);
+        }
+
+        var kept = await service.CreateAsync(context, "Devices", DeviceBody("SN-9", $$""","owner":{"value":"{{grace}}"}"""), cancellationToken: Ct);
+        var versions = new Dictionary<string, string?>();
+        foreach (var id in owned)
+        {
+            versions[id] = (await service.GetAsync(context, "Devices", id, cancellationToken: Ct)).Resource.Meta?.Version;
+        }
+
+        await service.DeleteAsync(context, "Users", ada, cancellationToken: Ct);
+
+        foreach (var id in owned)
+        {
+            var device = (await service.GetAsync(context, "Devices", id, cancellationToken: Ct)).Resource;
+            Assert.Null(((JsonResource)device).Attributes["owner"]);
+            Assert.NotEqual(versions[id], device.Meta?.Version);
+        }
+
+        var patched = events.All.Where(e => e.Kind == ScimChangeKind.Patched).ToList();
+        Assert.Equal(owned.Order(StringComparer.Ordinal), patched.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
+        Assert.All(patched, e =>
+        {
+            Assert.Equal(("Device", "idp"), (e.ResourceType, e.Actor));
+            Assert.Equal(["owner"], e.ChangedPaths);
+        });
+        Assert.Equal(grace, (string?)((JsonResource)(await service.GetAsync(context, "Devices", kept.Id, cancellationToken: Ct)).Resource).Attributes["owner"]!["value"]);
+    }
+
+    /// <summary>
+    /// A required reference is not emptied by a delete: the holder keeps it, and the service logs a
+    /// warning that names both resources (the host decides what a badge without its holder means).
+    /// </summary>
+    [Fact]
+    public async Task RequiredReference_ToADeletedUser_IsKept_AndLogged()
+    {
+        const string Urn = "urn:example:params:scim:schemas:core:2.0:Badge";
+        var schema = new Scim.Core.Schema.ScimSchema(Urn, "Badge", "A badge held by one user",
+        [
+            new Scim.Core.Schema.SchemaAttribute("code", Scim.Core.Schema.AttributeType.String) { Required = true },
+            new Scim.Core.Schema.SchemaAttribute("holder", Scim.Core.Schema.AttributeType.Complex)
+            {
+                Required = true,
+                SubAttributes =
+                [
+                    new Scim.Core.Schema.SchemaAttribute("value", Scim.Core.Schema.AttributeType.String),
+                    new Scim.Core.Schema.SchemaAttribute("$ref", Scim.Core.Schema.AttributeType.Reference) { ReferenceTypes = ["User"] },
+                ],
+            },
+            new Scim.Core.Schema.SchemaAttribute("witnesses", Scim.Core.Schema.AttributeType.Complex)
+            {
+                MultiValued = true,
+                Required = true,
+                SubAttributes =
+                [
+                    new Scim.Core.Schema.SchemaAttribute("value", Scim.Core.Schema.AttributeType.String),
+                    new Scim.Core.Schema.SchemaAttribute("$ref", Scim.Core.Schema.AttributeType.Reference) { ReferenceTypes = ["User"] },
+                ],
+            },
+        ]);
+        var registry = new ServiceCollection().AddScimCore().AddResourceType(new Scim.Core.Schema.ScimResourceType("Badge", "/Badges", Urn), schema).Registry;
+        var logger = new RecordingLogger<ScimService>();
+        var service = new ScimService(
+            new ScimEngine(registry, new ScimServiceOptions()),
+            new InMemoryUserStore(registry),
+            new InMemoryGroupStore(registry),
+            new InlineDelivery([]),
+            logger,
+            null,
+            type => type.Name == "Badge" ? new InMemoryResourceStore(registry, "Badge") : null);
+        var ada = (await service.CreateAsync(ScimContext.Default, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct)).Id;
+        var grace = (await service.CreateAsync(ScimContext.Default, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"grace"}"""), cancellationToken: Ct)).Id;
+        var badge = (await service.CreateAsync(ScimContext.Default, "Badges", Json($$"""{"schemas":["{{Urn}}"],"code":"B-1","holder":{"value":"{{ada}}"},"witnesses":[{"value":"{{ada}}"},{"value":"{{grace}}"}]}"""), cancellationToken: Ct)).Id;
+
+        await service.DeleteAsync(ScimContext.Default, "Users", ada, cancellationToken: Ct);
+
+        var read = (JsonResource)(await service.GetAsync(ScimContext.Default, "Badges", badge, cancellationToken: Ct)).Resource;
+        Assert.Equal(ada, (string?)read.Attributes["holder"]!["value"]);
+        Assert.Equal([grace], read.Attributes["witnesses"]!.AsArray().Select(w => (string?)w!["value"])); // one of two goes: the attribute keeps a value
+        var warning = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains($"Badge '{badge}'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains($"User '{ada}'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("'holder' is required", warning.Message, StringComparison.Ordinal);
+
+        await service.DeleteAsync(ScimContext.Default, "Users", grace, cancellationToken: Ct);
+        read = (JsonResource)(await service.GetAsync(ScimContext.Default, "Badges", badge, cancellationToken: Ct)).Resource;
+        Assert.Equal([grace], read.Attributes["witnesses"]!.AsArray().Select(w => (string?)w!["value"])); // the last one stays
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
     [Fact]
     public async Task HostTypeWithMembersAndAnImmutableAttribute_MembersAreOrdinaryValues_ImmutableIsKept()
     {

@@ -68,6 +68,43 @@ public sealed class AgentsOnEntityFrameworkCoreTests
         }
     }
 
+    /// <summary>
+    /// Deleting a user or an agent makes the agents and applications that named it let go of it,
+    /// found by a filter on the JSON column (SQL) and written as changes of their own.
+    /// </summary>
+    [Fact]
+    public async Task Delete_OfAnOwnerOrAParent_TheHoldersLetGo()
+    {
+        await using var file = SqliteFile.Create();
+        await using var host = Host(file.ConnectionString);
+        await using (var db = await host.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync(Ct))
+        {
+            await db.Database.EnsureCreatedAsync(Ct);
+        }
+
+        await using var scope = host.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<ScimService>();
+        var ada = (await service.CreateAsync(ScimContext.Default, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct)).Id;
+        var grace = (await service.CreateAsync(ScimContext.Default, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"grace"}"""), cancellationToken: Ct)).Id;
+        var root = (await service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"root","owners":[{"value":"{{grace}}"}]}"""), cancellationToken: Ct)).Id;
+        var bot = (await service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"bot","parent":{"value":"{{root}}"},"owners":[{"value":"{{ada}}"},{"value":"{{grace}}"}]}"""), cancellationToken: Ct)).Id;
+        var portal = (await service.CreateAsync(ScimContext.Default, "AgenticApplications", Json($$"""{"schemas":["{{ScimAgents.AgenticApplicationSchema}}"],"name":"portal","agents":[{"value":"{{root}}"},{"value":"{{bot}}"}]}"""), cancellationToken: Ct)).Id;
+
+        async Task<JsonResource> Read(string type, string id) => (JsonResource)(await service.GetAsync(ScimContext.Default, type, id, cancellationToken: Ct)).Resource;
+        await service.DeleteAsync(ScimContext.Default, "Users", grace, cancellationToken: Ct);
+        Assert.Null((await Read("Agents", root)).Attributes["owners"]);
+        Assert.Equal([ada], (await Read("Agents", bot)).Attributes["owners"]!.AsArray().Select(o => (string?)o!["value"]));
+
+        await service.DeleteAsync(ScimContext.Default, "Agents", root, cancellationToken: Ct);
+        Assert.Null((await Read("Agents", bot)).Attributes["parent"]);
+        Assert.Equal([bot], (await Read("AgenticApplications", portal)).Attributes["agents"]!.AsArray().Select(a => (string?)a!["value"]));
+
+        // A parent that leads back is refused, read through the store.
+        var child = (await service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"child","parent":{"value":"{{bot}}"} }"""), cancellationToken: Ct)).Id;
+        var cycle = await Assert.ThrowsAsync<ScimException>(() => service.PatchAsync(ScimContext.Default, "Agents", bot, Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"parent","value":{"value":"{{child}}"} }]}"""), cancellationToken: Ct));
+        Assert.Equal((400, ScimErrorType.InvalidValue), (cycle.Status, cycle.ScimType));
+    }
+
     [Fact]
     public async Task AgentsInGroups_WithTheResourcesTable_StartsAndKeepsAnAgentMember()
     {
