@@ -166,16 +166,16 @@ internal sealed class ScimBulkProcessor(ScimService service)
             }
         }
 
-        /// <summary>Adds the references left out to break cycles, now that every bulkId is known.</summary>
+        /// <summary>
+        /// Adds the references left out to break cycles, now that every bulkId is known. This
+        /// finishes operations already run, so it runs even after <c>failOnErrors</c> stopped the
+        /// request. A create whose references cannot be added failed as a whole: the resource it
+        /// made is deleted again, so that a failed operation leaves nothing behind.
+        /// </summary>
         private async Task PatchDeferredAsync()
         {
             foreach (var (index, id, references) in _deferred)
             {
-                if (Stopped)
-                {
-                    break;
-                }
-
                 var operation = operations[index];
                 var patch = new JsonObject
                 {
@@ -187,20 +187,42 @@ internal sealed class ScimBulkProcessor(ScimService service)
                         ["value"] = BulkReferences.Resolve(r.Value.DeepClone(), _resolved),
                     })]),
                 };
+                ScimException failure;
                 try
                 {
                     var result = await service.PatchAsync(context, operation.ResourceType!, id, Encoding.UTF8.GetBytes(patch.ToJsonString()), null, cancellationToken).ConfigureAwait(false);
                     _results[index]!["version"] = result.Version;
+                    continue;
                 }
                 catch (ScimException error)
                 {
-                    Fail(operation, error);
+                    failure = error;
                 }
                 catch (Exception error) when (!cancellationToken.IsCancellationRequested)
                 {
                     service.BulkOperationFailed(error, operation.Method, operation.Path);
-                    Fail(operation, new ScimException(500, null, "The operation failed on the server; its log says why."));
+                    failure = new ScimException(500, null, "The operation failed on the server; its log says why.");
                 }
+
+                await UndoCreateAsync(operation, id).ConfigureAwait(false);
+                Fail(operation, failure);
+            }
+        }
+
+        /// <summary>Deletes what a create that failed afterwards made (a group it was added to lets go of it, as on any delete).</summary>
+        private async Task UndoCreateAsync(BulkOperation operation, string id)
+        {
+            try
+            {
+                await service.DeleteAsync(context, operation.ResourceType!, id, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ScimException gone) when (gone.Status == 404)
+            {
+                // Deleted by a later operation of the request, or by another client.
+            }
+            catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+            {
+                service.BulkOperationFailed(error, "DELETE", operation.Path);
             }
         }
 
