@@ -8,13 +8,13 @@ namespace Scim.Core.Discovery;
 internal sealed class ServiceProviderConfiguration
 {
     /// <summary>The configuration of a service: what it implements, the host's choices, the stores' paging.</summary>
-    public static ServiceProviderConfiguration From(Provisioning.ScimServiceOptions options, bool cursorPaging, TimeSpan? cursorTimeout)
+    public static ServiceProviderConfiguration From(Provisioning.ScimServiceOptions options, bool acceptsPasswords, bool cursorPaging, TimeSpan? cursorTimeout)
     {
         var configuration = new ServiceProviderConfiguration
         {
             DocumentationUri = options.DocumentationUri,
             PatchSupported = true,
-            ChangePasswordSupported = options.ChangePasswordSupported,
+            ChangePasswordSupported = acceptsPasswords,
             SortSupported = true,
             ETagSupported = true,
         };

@@ -14,8 +14,10 @@ internal sealed partial class ScimPatcher
     /// <exception cref="ScimException">400 <c>invalidSyntax</c> / <c>invalidValue</c> / <c>tooMany</c>, naming the operation.</exception>
     public PatchRequest ReadRequest(ReadOnlyMemory<byte> utf8Json)
     {
-        // Duplicate names are let through, as in resources: the operation reader takes names case-insensitively.
+        // Names are compared case-insensitively (the message's keys under the dialects, attribute
+        // names always), so duplicates are found here rather than by the parser, which compares exactly.
         using var document = JsonInput.Parse(utf8Json, ReadingOptions.MaxDepth, allowDuplicates: true);
+        RefuseDuplicates(document.RootElement);
 
         // One standalone copy of the message; every operation's value points into it.
         DialectUse.Begin();
@@ -136,6 +138,47 @@ internal sealed partial class ScimPatcher
         }
 
         return new PatchOperation(type, string.IsNullOrEmpty(path) ? null : path, value);
+    }
+
+    /// <summary>
+    /// Refuses an object anywhere in the message (the message, an operation, a value) that names a
+    /// member twice, in any casing: which one would count is not defined (RFC 8259 §4), and taking
+    /// the last, as a reader would, could turn a <c>replace</c> into a <c>remove</c>.
+    /// </summary>
+    private static void RefuseDuplicates(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                HashSet<string>? seen = null;
+                string? first = null;
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (first is null)
+                    {
+                        first = property.Name;
+                    }
+                    else
+                    {
+                        seen ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase) { first };
+                        if (!seen.Add(property.Name))
+                        {
+                            throw Syntax($"'{property.Name}' appears more than once in one object of the PATCH request (names are case-insensitive).");
+                        }
+                    }
+
+                    RefuseDuplicates(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    RefuseDuplicates(item);
+                }
+
+                break;
+        }
     }
 
     /// <summary>A message key matched only in another casing (<see cref="PatchDialects.MessageCasing"/>).</summary>

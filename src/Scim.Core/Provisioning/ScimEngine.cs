@@ -31,7 +31,14 @@ internal sealed class ScimEngine
         Patcher = new ScimPatcher(registry, options.Patch, options.Filter, options.Reading);
         Replacer = new ScimReplacer(registry);
         Binder = new FilterBinder(registry, options.Filter);
+        AcceptsPasswords = options.ChangePasswordSupported && registry.FindResourceType("User") is { } user && registry.Keeps(user, "password");
     }
+
+    /// <summary>
+    /// Whether a request may set a user's password (<c>changePassword.supported</c>): the options
+    /// allow it and the user store keeps it. Decided here, once, for discovery and for every write.
+    /// </summary>
+    public bool AcceptsPasswords { get; }
 
     public SchemaRegistry Registry { get; }
 
@@ -67,7 +74,7 @@ internal sealed class ScimEngine
     /// are the same registrations in every scope, so what they can do does not change.
     /// </summary>
     public Discovery.ServiceProviderConfiguration Configuration(bool cursorPaging, TimeSpan? cursorTimeout) =>
-        _configuration ??= Discovery.ServiceProviderConfiguration.From(Options, cursorPaging, cursorTimeout);
+        _configuration ??= Discovery.ServiceProviderConfiguration.From(Options, AcceptsPasswords, cursorPaging, cursorTimeout);
 
     private Discovery.ServiceProviderConfiguration? _configuration;
 

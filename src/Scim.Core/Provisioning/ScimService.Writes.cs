@@ -435,10 +435,10 @@ public sealed partial class ScimService
         return result;
     }
 
-    /// <summary>Refuses a request that sets or changes a password when the host does not accept them (<c>changePassword.supported</c> is false).</summary>
+    /// <summary>Refuses a request that sets or changes a password when the host does not accept them or its user store does not keep them (<c>changePassword.supported</c> is false).</summary>
     private void CheckPasswordChange(bool changesPassword)
     {
-        if (changesPassword && !Options.ChangePasswordSupported)
+        if (changesPassword && !_engine.AcceptsPasswords)
         {
             throw ScimException.BadRequest(ScimErrorType.Mutability, "This service provider does not accept passwords (changePassword is not supported); leave 'password' out.");
         }

@@ -75,6 +75,8 @@ public sealed class ScimServiceOptions
     /// <summary>
     /// Whether clients may set a user's <c>password</c> (<c>changePassword.supported</c>). When
     /// <see langword="false"/>, a POST, PUT or PATCH that carries a password is 400 <c>mutability</c>.
+    /// A user store that keeps no password (the EF Core stores, unless a host's map maps
+    /// <c>password</c>) makes it <see langword="false"/> whatever is set here.
     /// </summary>
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool ChangePasswordSupported { get; set; } = true;

@@ -9,6 +9,7 @@ public sealed partial class SchemaRegistry
     private readonly Dictionary<string, IReadOnlyList<string>> _declared = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _withoutExternalId = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, IReadOnlyList<string>> _memberTypes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<(string Type, string Attribute)> _notKept = new(NameComparer.Instance);
 
     /// <summary>
     /// Declares which resource types a type's <c>members</c> may be (a group store whose membership
@@ -96,6 +97,24 @@ public sealed partial class SchemaRegistry
 
     /// <summary>Whether the type's store declared what it keeps (its schemas are then narrower than what a typed resource can hold).</summary>
     internal bool IsDeclared(ScimResourceType resourceType) => _declared.ContainsKey(resourceType.Name);
+
+    /// <summary>
+    /// Declares that a resource type's store does not keep a writeOnly attribute its schema has
+    /// (a user store without a password column): the attribute stays in the schema, and the service
+    /// refuses a request that sets it instead of dropping it (see <see cref="Keeps"/>).
+    /// </summary>
+    internal void DeclareNotKept(string resourceTypeName, string attributeName)
+    {
+        lock (_writeLock)
+        {
+            ThrowIfFrozen();
+            _notKept.Add((resourceTypeName, attributeName));
+        }
+    }
+
+    /// <summary>Whether the type's store keeps a top-level attribute of its core schema: the schema has it, and no store said otherwise.</summary>
+    internal bool Keeps(ScimResourceType resourceType, string attributeName) =>
+        !_notKept.Contains((resourceType.Name, attributeName)) && FindSchema(resourceType.Schema)?.FindAttribute(attributeName) is not null;
 
     /// <summary>Whether the type's store keeps <c>externalId</c>.</summary>
     internal bool KeepsExternalId(ScimResourceType resourceType) => !_withoutExternalId.Contains(resourceType.Name);
@@ -216,5 +235,16 @@ public sealed partial class SchemaRegistry
         }
 
         return new ScimSchema(schema.Id, schema.Name, schema.Description, attributes);
+    }
+
+    private sealed class NameComparer : IEqualityComparer<(string Type, string Attribute)>
+    {
+        public static NameComparer Instance { get; } = new();
+
+        public bool Equals((string Type, string Attribute) x, (string Type, string Attribute) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Type, y.Type) && StringComparer.OrdinalIgnoreCase.Equals(x.Attribute, y.Attribute);
+
+        public int GetHashCode((string Type, string Attribute) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Type), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Attribute));
     }
 }

@@ -52,6 +52,7 @@ public static class EntityFrameworkCoreScimBuilderExtensions
         var stores = new EntityStoresBuilder<TContext>(builder);
         var membership = new ScimMembership();
         stores.Register(ScimModelMaps.Users(), "User", declare: false);
+        builder.Registry.DeclareNotKept("User", "password"); // the tables have no column for it
         stores.AddStore(ServiceDescriptor.Scoped<IUserStore>(sp => new ScimUserStore<TContext>(sp, sp.GetRequiredService<EntityStoreShared<ScimUserEntity>>())));
         stores.RegisterGroups(ScimModelMaps.Groups(), membership, declareMembers: false);
         return builder;

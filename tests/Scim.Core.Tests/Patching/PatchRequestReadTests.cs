@@ -49,6 +49,14 @@ public sealed class PatchRequestReadTests
         { "path an array", Message("""{"op":"add","path":["title"],"value":"x"}"""), ScimErrorType.InvalidPath, "Operations[0].path must be a string" },
         { "second operation bad", Message("""{"op":"add","path":"title","value":"x"}""", """{"op":"remove"}"""), ScimErrorType.NoTarget, "Operations[1] (remove)" },
         { "third operation bad", Message("""{"op":"add","path":"title","value":"x"}""", """{"op":"add","path":"title","value":"x"}""", """{"op":"copy"}"""), ScimErrorType.InvalidSyntax, "Operations[2].op is 'copy'" },
+        { "op twice", Message("""{"op":"replace","op":"remove","path":"title","value":"C"}"""), ScimErrorType.InvalidSyntax, "'op' appears more than once" },
+        { "op twice in two casings", Message("""{"op":"replace","OP":"remove","path":"title","value":"C"}"""), ScimErrorType.InvalidSyntax, "'OP' appears more than once" },
+        { "path twice", Message("""{"op":"replace","path":"title","path":"nickName","value":"C"}"""), ScimErrorType.InvalidSyntax, "'path' appears more than once" },
+        { "value twice", Message("""{"op":"replace","path":"title","value":"A","value":"B"}"""), ScimErrorType.InvalidSyntax, "'value' appears more than once" },
+        { "Operations twice", $$"""{"schemas":["{{PatchOpUrn}}"],"Operations":[{"op":"remove","path":"title"}],"operations":[{"op":"add","path":"title","value":"x"}]}""", ScimErrorType.InvalidSyntax, "'operations' appears more than once" },
+        { "schemas twice", $$"""{"schemas":["{{PatchOpUrn}}"],"schemas":["{{PatchOpUrn}}"],"Operations":[{"op":"remove","path":"title"}]}""", ScimErrorType.InvalidSyntax, "'schemas' appears more than once" },
+        { "an attribute twice in a no-path value", Message("""{"op":"replace","value":{"title":"E","TITLE":"F"}}"""), ScimErrorType.InvalidSyntax, "'TITLE' appears more than once" },
+        { "a sub-attribute twice in a value", Message("""{"op":"add","path":"emails","value":[{"value":"a@example.com","Value":"b@example.com"}]}"""), ScimErrorType.InvalidSyntax, "'Value' appears more than once" },
         { "nested deeper than 16", Message("""{"op":"add","path":"title","value":[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]}"""), ScimErrorType.InvalidSyntax, "depth" },
     };
 

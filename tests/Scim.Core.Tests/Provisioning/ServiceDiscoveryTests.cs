@@ -194,6 +194,36 @@ public sealed class ServiceDiscoveryTests
         Assert.Equal("https://example.com/scim/v2/ServiceProviderConfig", (string?)config["meta"]!["location"]);
     }
 
+    /// <summary>
+    /// A user store that keeps no password turns <c>changePassword</c> off whatever the options
+    /// say: one declared without <c>password</c> (a host's table), or one that says it keeps none.
+    /// </summary>
+    [Theory]
+    [InlineData("declared without it", false)]
+    [InlineData("declared with it", true)]
+    [InlineData("not kept", false)]
+    [InlineData("in memory", true)]
+    public void ChangePassword_FollowsWhetherTheUserStoreKeepsPasswords(string store, bool supported)
+    {
+        var registry = SchemaRegistry.CreateDefault();
+        switch (store)
+        {
+            case "declared without it":
+                registry.DeclareStoredAttributes("User", ["userName", "active"]);
+                break;
+            case "declared with it":
+                registry.DeclareStoredAttributes("User", ["userName", "password"]);
+                break;
+            case "not kept":
+                registry.DeclareNotKept("User", "password");
+                break;
+        }
+
+        var service = ScimService.Create(registry, new InMemoryUserStore(registry), null, new ScimServiceOptions { ChangePasswordSupported = true });
+
+        Assert.Equal(supported, (bool)Config(service)["changePassword"]!["supported"]!);
+    }
+
     [Fact]
     public void ServiceProviderConfig_HostOptions_AreWhatItSays()
     {

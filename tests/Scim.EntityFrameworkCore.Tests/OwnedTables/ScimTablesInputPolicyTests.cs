@@ -46,6 +46,36 @@ public abstract class ScimTablesInputPolicyTests
         }
     }
 
+    /// <summary>
+    /// The tables have no column for a password: the service says so (<c>changePassword.supported</c>
+    /// false, even when the options allow passwords) and refuses one in a POST, PUT or PATCH
+    /// (400 <c>mutability</c>), instead of answering 201 and dropping it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Password_NotKept_IsRefused_AndNotAdvertised(bool optionsAllowPasswords)
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider, scim => scim.ConfigureService(o => o.ChangePasswordSupported = optionsAllowPasswords));
+        using var client = app.Client();
+        var config = (await client.Get("ServiceProviderConfig")).Expect(HttpStatusCode.OK, app.Errors).Json;
+        Assert.False((bool)config["changePassword"]!["supported"]!);
+
+        var posted = await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"pw","password":"hunter2"}""");
+        posted.Expect(HttpStatusCode.BadRequest, app.Errors);
+        Assert.Equal("mutability", (string?)posted.Json["scimType"]);
+        var id = await CreateUserAsync(client, app, "bjensen");
+        var patched = await client.Patch("Users/" + id, Http.PatchOp("""{"op":"replace","path":"password","value":"hunter2"}"""));
+        patched.Expect(HttpStatusCode.BadRequest, app.Errors);
+        Assert.Equal("mutability", (string?)patched.Json["scimType"]);
+        var put = await client.Put("Users/" + id, $$"""{"schemas":["{{UserSchema}}"],"userName":"bjensen","password":"hunter2"}""");
+        put.Expect(HttpStatusCode.BadRequest, app.Errors);
+        Assert.Equal("mutability", (string?)put.Json["scimType"]);
+
+        await using var db = app.Database();
+        Assert.Equal(1, await db.Set<ScimUserEntity>().CountAsync(TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task UnknownMember_ByDefault_Is400AndWritesNoRow()
     {
