@@ -82,7 +82,9 @@ internal sealed class MemberCheck(IReadOnlyList<(ServedType Type, ReadHints IdOn
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"Member '{member.Value}' is a {actual}, not a {member.Type}.");
             }
 
-            result.Add(new GroupMember { Value = member.Value, Type = actual, Display = member.Display, Ref = member.Ref });
+            // What the client may set: the member and its type. 'display' is read-only and '$ref'
+            // is the service's URI of the member, so neither is taken from the request.
+            result.Add(new GroupMember { Value = member.Value, Type = actual });
         }
 
         return new Result(result, missing);

@@ -227,3 +227,37 @@ public sealed class ServiceMemberTypesTests
         Assert.Empty(await MemberIdsAsync(kit, outer));
     }
 }
+
+/// <summary>
+/// A member's <c>display</c> (read-only) and <c>$ref</c> (the service's URI of the member) are
+/// not the client's: what a POST, PUT or PATCH sends for them is not kept, in the in-memory store
+/// as in the EF Core stores, so a client cannot plant a URL that the service then serves.
+/// </summary>
+public sealed class ServiceMemberClientFieldsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ScimContext Context => ServiceKit.Context;
+
+    [Fact]
+    public async Task MemberDisplayAndRef_FromTheClient_AreNotKept()
+    {
+        using var kit = new ServiceKit();
+        var ada = (await kit.Service.CreateAsync(Context, "Users", ServiceKit.UserBody("ada"), cancellationToken: Ct)).Id;
+        var grace = (await kit.Service.CreateAsync(Context, "Users", ServiceKit.UserBody("grace"), cancellationToken: Ct)).Id;
+        string Member(string id) => $$"""{"value":"{{id}}","type":"User","display":"whatever","$ref":"http://evil.example/Users/x"}""";
+
+        var created = await kit.Service.CreateAsync(Context, "Groups", ServiceKit.Json($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[{{Member(ada)}}]}"""), cancellationToken: Ct);
+        await kit.Service.PatchAsync(Context, "Groups", created.Id, ServiceKit.Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{{Member(grace)}}]}]}"""), cancellationToken: Ct);
+        var afterPatch = await kit.Groups.GetAsync(Context, created.Id, ReadHints.All, Ct);
+        Assert.All(afterPatch!.Members, m => Assert.Equal((null, null), (m.Display, m.Ref)));
+        Assert.Equal(2, afterPatch.Members.Count);
+
+        await kit.Service.ReplaceAsync(Context, "Groups", created.Id, ServiceKit.Json($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":[{{Member(grace)}}]}"""), cancellationToken: Ct);
+        var read = (await kit.Service.GetAsync(Context, "Groups", created.Id, cancellationToken: Ct)).ToJson();
+        var member = Assert.Single(read["members"]!.AsArray())!.AsObject();
+        Assert.Equal(grace, (string?)member["value"]);
+        Assert.DoesNotContain("evil", read.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("whatever", read.ToJsonString(), StringComparison.Ordinal);
+    }
+}
