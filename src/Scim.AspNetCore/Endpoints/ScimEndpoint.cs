@@ -174,17 +174,20 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
         if (segments.Length == 1 && ServiceProviderConfigNames.Contains(first, StringComparer.OrdinalIgnoreCase))
         {
             RequireMethod(context.Request.Method, HttpMethods.Get);
+            RefuseFilter(context.Request);
             document = service.GetServiceProviderConfig(ScimRequestContext.Anonymous(context, path));
         }
         else if (first.Equals("ResourceTypes", StringComparison.OrdinalIgnoreCase) && segments.Length <= 2)
         {
             RequireMethod(context.Request.Method, HttpMethods.Get);
+            RefuseFilter(context.Request);
             var discovery = ScimRequestContext.Anonymous(context, path);
             document = segments.Length == 1 ? service.GetResourceTypes(discovery) : service.GetResourceType(discovery, Uri.UnescapeDataString(segments[1]));
         }
         else if (first.Equals("Schemas", StringComparison.OrdinalIgnoreCase) && segments.Length <= 2)
         {
             RequireMethod(context.Request.Method, HttpMethods.Get);
+            RefuseFilter(context.Request);
             var discovery = ScimRequestContext.Anonymous(context, path);
             document = segments.Length == 1 ? service.GetSchemas(discovery) : service.GetSchema(discovery, Uri.UnescapeDataString(segments[1]));
         }
@@ -196,6 +199,18 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
 
         await ScimResponses.WriteAsync(context, 200, document).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// RFC 7644 §4: the discovery endpoints ignore paging and sorting, but a filter is refused with
+    /// 403, so that no client takes the unfiltered answer for the matches of its filter.
+    /// </summary>
+    private static void RefuseFilter(HttpRequest request)
+    {
+        if (request.Query.TryGetValue("filter", out var filter) && filter.Any(f => !string.IsNullOrWhiteSpace(f)))
+        {
+            throw new ScimException(403, null, "The discovery endpoints cannot be filtered (RFC 7644 §4): request them without 'filter'.");
+        }
     }
 
     /// <summary><c>/Users</c>: GET lists, POST creates.</summary>

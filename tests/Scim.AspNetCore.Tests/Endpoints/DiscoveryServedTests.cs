@@ -24,6 +24,45 @@ public sealed class DiscoveryServedTests
         scim.Services.RemoveAll<IGroupStore>();
     });
 
+    /// <summary>
+    /// RFC 7644 §4: a discovery endpoint ignores paging and sorting, and answers a filter with 403,
+    /// so that no client takes the whole list for the matches of its filter.
+    /// </summary>
+    [Theory]
+    [InlineData("ResourceTypes?filter=name%20eq%20%22User%22")]
+    [InlineData("ResourceTypes/User?filter=name%20eq%20%22Group%22")]
+    [InlineData("Schemas?filter=id%20eq%20%22x%22")]
+    [InlineData("Schemas/urn:ietf:params:scim:schemas:core:2.0:User?filter=x")]
+    [InlineData("ServiceProviderConfig?filter=x")]
+    [InlineData("ServiceProviderConfig?count=1&filter=x")]
+    public async Task Discovery_WithAFilter_Is403(string path)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var error = Error(await server.Client().GetAsync(path), HttpStatusCode.Forbidden);
+
+        Assert.Contains("filter", (string?)error["detail"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ResourceTypes?filter=")]
+    [InlineData("ResourceTypes?startIndex=2&count=1&sortBy=name")]
+    [InlineData("Schemas?count=0")]
+    [InlineData("ServiceProviderConfig?attributes=bulk")]
+    public async Task Discovery_WithPagingSortingOrAnEmptyFilter_IgnoresThem(string path)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+
+        var response = await server.Client().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        if (response.Json["totalResults"] is { } total)
+        {
+            Assert.Equal(response.Json["Resources"]!.AsArray().Count, (int)total);
+            Assert.True((int)total >= 2);
+        }
+    }
+
     [Fact]
     public async Task ResourceTypes_UsersOnly_ListOnlyUser()
     {
