@@ -37,7 +37,7 @@ public sealed partial class ScimService
         _ignored.Attributes("create", type.Name, ignored);
         RemoveReadOnly(tree, type.Type);
         CheckPasswordChange(tree.ContainsKey("password"));
-        var now = _time.GetUtcNow();
+        var now = Now();
         var id = ResourceIds.Shared.Next(now);
         tree["id"] = id;
         tree["meta"] = new JsonObject
@@ -192,7 +192,7 @@ public sealed partial class ScimService
                 expected = version;
             }
 
-            now = _time.GetUtcNow();
+            now = Now();
             events = _events.Deleted(context, type.Type, null, now);
             switch (await type.DeleteAsync(context.WithEvents(events), id, expected, cancellationToken).ConfigureAwait(false))
             {
@@ -324,7 +324,7 @@ public sealed partial class ScimService
                 await _references.CheckAsync(context, type, tree, original, id, cancellationToken).ConfigureAwait(false);
             }
 
-            var now = _time.GetUtcNow();
+            var now = Now();
             var version = NewVersion();
             if (paths.Count > 0)
             {

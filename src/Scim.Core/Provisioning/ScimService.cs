@@ -211,6 +211,17 @@ public sealed partial class ScimService
 
     private Projection.ScimProjection IdOnly(ScimResourceType type) => _engine.Projection(type, "id", null);
 
+    /// <summary>
+    /// The time of a write, in whole microseconds: what PostgreSQL's <c>timestamptz</c> keeps, so a
+    /// write's response and every later read show the same <c>created</c> and <c>lastModified</c>,
+    /// whatever the store.
+    /// </summary>
+    private DateTimeOffset Now()
+    {
+        var now = _time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
     private static string NewVersion() => $"W/\"{Random.Shared.NextInt64():x16}\"";
 
     private static ScimException Uniqueness(string? attribute) =>

@@ -33,6 +33,25 @@ public sealed class ServiceCreateTests
         Assert.Equal(stored.Meta.Created, stored.Meta.LastModified);
     }
 
+    /// <summary>
+    /// A write's time is kept in whole microseconds, what PostgreSQL keeps: the response to a
+    /// write shows what every later read of any store shows.
+    /// </summary>
+    [Fact]
+    public async Task WriteTimes_AreWholeMicroseconds()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 6, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+        using var kit = new ServiceKit(time: clock);
+
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("bjensen"), cancellationToken: Ct);
+        clock.Advance(TimeSpan.FromTicks(9));
+        var patched = await kit.Service.PatchAsync(ServiceKit.Context, "Users", created.Id, ServiceKit.Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"x"}]}"""), cancellationToken: Ct);
+
+        Assert.Equal("2026-12-06T06:00:00.123456Z", (string?)created.ToJson()["meta"]!["created"]);
+        Assert.Equal("2026-12-06T06:00:00.123457Z", (string?)patched.ToJson()["meta"]!["lastModified"]);
+        Assert.Equal(0, (await kit.StoredUserAsync(created.Id))!.Meta!.LastModified!.Value.Ticks % 10);
+    }
+
     [Fact]
     public async Task Create_Group_AssignsIdAndMetaWithGroupResourceType()
     {

@@ -76,6 +76,24 @@ public abstract class ScimTablesInputPolicyTests
         Assert.Equal(1, await db.Set<ScimUserEntity>().CountAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>A write's response shows the times every later read shows (PostgreSQL keeps microseconds).</summary>
+    [Fact]
+    public async Task WriteResponse_TimesAreThoseOfLaterReads()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+        for (var i = 0; i < 5; i++)
+        {
+            var created = (await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"times{{i}}"}""")).Expect(HttpStatusCode.Created, app.Errors).Json;
+            var id = (string)created["id"]!;
+            var patched = (await client.Patch("Users/" + id, Http.PatchOp("""{"op":"replace","path":"title","value":"x"}"""))).Expect(HttpStatusCode.OK, app.Errors).Json;
+            var read = (await client.Get("Users/" + id)).Expect(HttpStatusCode.OK, app.Errors).Json;
+
+            Assert.Equal((string?)created["meta"]!["created"], (string?)read["meta"]!["created"]);
+            Assert.Equal((string?)patched["meta"]!["lastModified"], (string?)read["meta"]!["lastModified"]);
+        }
+    }
+
     [Fact]
     public async Task UnknownMember_ByDefault_Is400AndWritesNoRow()
     {
