@@ -217,7 +217,7 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
     private static async Task CollectionAsync(HttpContext context, ScimService service, ScimContext scim, ScimResourceType type)
     {
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method))
+        if (IsRead(request.Method))
         {
             var list = await service.ListAsync(scim, type.Name, ScimRequests.ListRequest(request), context.RequestAborted).ConfigureAwait(false);
             await ScimResponses.WriteAsync(context, 200, list).ConfigureAwait(false);
@@ -226,7 +226,7 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
 
         if (!HttpMethods.IsPost(request.Method))
         {
-            throw MethodNotAllowed(request.Method, "GET, POST");
+            throw MethodNotAllowed(request.Method, "GET, HEAD, POST");
         }
 
         var body = await ScimRequests.ReadBodyAsync(context, service.Options.MaxPayloadSize).ConfigureAwait(false);
@@ -240,7 +240,7 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
     {
         var request = context.Request;
         var method = request.Method;
-        if (HttpMethods.IsGet(method))
+        if (IsRead(method))
         {
             var found = await service.GetAsync(scim, type, id, ScimRequests.Options(request), context.RequestAborted).ConfigureAwait(false);
             if (found.NotModified)
@@ -283,17 +283,20 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
         }
         else
         {
-            throw MethodNotAllowed(method, "GET, PUT, PATCH, DELETE");
+            throw MethodNotAllowed(method, "GET, HEAD, PUT, PATCH, DELETE");
         }
     }
 
     private static void RequireMethod(string method, string allowed)
     {
-        if (!string.Equals(method, allowed, StringComparison.OrdinalIgnoreCase))
+        if (ReferenceEquals(allowed, HttpMethods.Get) ? !IsRead(method) : !string.Equals(method, allowed, StringComparison.OrdinalIgnoreCase))
         {
-            throw MethodNotAllowed(method, allowed);
+            throw MethodNotAllowed(method, ReferenceEquals(allowed, HttpMethods.Get) ? "GET, HEAD" : allowed);
         }
     }
+
+    /// <summary>GET, or HEAD: answered as a GET whose body is not sent (RFC 9110 §9.3.2; see <see cref="ScimResponses"/>).</summary>
+    private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
 
     private static ScimException MethodNotAllowed(string method, string allowed)
     {

@@ -67,7 +67,7 @@ internal static class ScimResponses
     /// <summary>
     /// Writes the body into a pooled buffer first (starting at <paramref name="sizeHint"/> bytes),
     /// then sends it in one write with a <c>Content-Length</c>: no chunked framing, and a client
-    /// can size its buffer up front.
+    /// can size its buffer up front. A HEAD request gets the same headers and no body.
     /// </summary>
     public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, int sizeHint = PooledBuffer.DefaultSize)
     {
@@ -80,6 +80,11 @@ internal static class ScimResponses
         }
 
         context.Response.ContentLength = body.WrittenCount;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return; // the headers a GET would have, Content-Length included, and no body
+        }
+
         await context.Response.BodyWriter.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 

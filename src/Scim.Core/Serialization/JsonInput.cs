@@ -20,6 +20,12 @@ internal static class JsonInput
     /// </summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Json, int maxDepth, bool allowDuplicates = false)
     {
+        // RFC 8259 §8.1: a reader may ignore a byte order mark, which some clients on Windows send.
+        if (utf8Json.Span.StartsWith(Utf8Bom))
+        {
+            utf8Json = utf8Json[Utf8Bom.Length..];
+        }
+
         JsonDocument document;
         try
         {
@@ -43,6 +49,8 @@ internal static class JsonInput
 
         return document;
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The error of text that is not valid Unicode.</summary>
     public static ScimException NotUnicode() =>

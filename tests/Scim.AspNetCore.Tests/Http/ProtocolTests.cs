@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Text.Json.Nodes;
 using Scim.AspNetCore.Tests;
@@ -186,6 +187,21 @@ public sealed class ProtocolTests
         List(await client.GetAsync("Users"), totalResults: 1);
     }
 
+    /// <summary>A UTF-8 byte order mark before a body is ignored (RFC 8259 §8.1), in every kind of body; a second one is not JSON.</summary>
+    [Fact]
+    public async Task BodyAfterAByteOrderMark_IsRead()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        static byte[] WithBom(string json) => [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)];
+
+        var created = Resource(await client.SendBytesAsync(HttpMethod.Post, "Users", WithBom("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bom"}""")), HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+        Assert.Equal("x", (string?)Resource(await client.SendBytesAsync(HttpMethod.Patch, "Users/" + id, WithBom("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"title","value":"x"}]}""")), HttpStatusCode.OK)["title"]);
+        List(await client.SendBytesAsync(HttpMethod.Post, "Users/.search", WithBom("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName eq \"bom\""}""")), totalResults: 1);
+        Error(await client.SendBytesAsync(HttpMethod.Post, "Users", [0xEF, 0xBB, 0xBF, .. WithBom("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"two"}""")]), HttpStatusCode.BadRequest, "invalidSyntax");
+    }
+
     [Fact]
     public async Task NoContentType_Returns415()
     {
@@ -305,17 +321,46 @@ public sealed class ProtocolTests
         Error(await server.Client().GetAsync(path), HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// HEAD (RFC 9110 §9.3.2) is answered as the GET would be, with its status, ETag and
+    /// Content-Length, and no body; an error keeps its status, and a matching If-None-Match is 304.
+    /// </summary>
+    [Fact]
+    public async Task Head_AnswersAsGetWithoutTheBody()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var id = (string)(await client.CreateUserAsync("bjensen"))["id"]!;
+
+        foreach (var path in new[] { "Users/" + id, "Users?filter=userName%20eq%20%22bjensen%22", "ServiceProviderConfig", "Schemas", "ResourceTypes/User" })
+        {
+            var get = await client.GetAsync(path);
+            var head = await client.SendAsync(HttpMethod.Head, path, null);
+
+            Assert.Equal(HttpStatusCode.OK, head.Status);
+            Assert.Empty(head.Text);
+            Assert.Equal(get.Message.Content.Headers.ContentLength, head.Message.Content.Headers.ContentLength);
+            Assert.Equal(get.Message.Headers.ETag, head.Message.Headers.ETag);
+        }
+
+        var missing = await client.SendAsync(HttpMethod.Head, "Users/nobody", null);
+        Assert.Equal((HttpStatusCode.NotFound, ""), (missing.Status, missing.Text));
+        var version = (await client.GetAsync("Users/" + id)).Message.Headers.ETag!.ToString();
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(HttpMethod.Head, "Users/" + id, null, headers: ("If-None-Match", version))).Status);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await client.SendAsync(HttpMethod.Head, "Bulk", null)).Status);
+    }
+
     [Theory]
-    [InlineData("DELETE", "Users", "GET, POST")]
-    [InlineData("PUT", "Users", "GET, POST")]
-    [InlineData("PATCH", "Users", "GET, POST")]
-    [InlineData("POST", "Users/{id}", "GET, PUT, PATCH, DELETE")]
-    [InlineData("DELETE", "Groups", "GET, POST")]
-    [InlineData("POST", "Groups/{gid}", "GET, PUT, PATCH, DELETE")]
-    [InlineData("DELETE", "ServiceProviderConfig", "GET")]
-    [InlineData("POST", "ServiceProviderConfig", "GET")]
-    [InlineData("PUT", "Schemas", "GET")]
-    [InlineData("POST", "ResourceTypes/User", "GET")]
+    [InlineData("DELETE", "Users", "GET, HEAD, POST")]
+    [InlineData("PUT", "Users", "GET, HEAD, POST")]
+    [InlineData("PATCH", "Users", "GET, HEAD, POST")]
+    [InlineData("POST", "Users/{id}", "GET, HEAD, PUT, PATCH, DELETE")]
+    [InlineData("DELETE", "Groups", "GET, HEAD, POST")]
+    [InlineData("POST", "Groups/{gid}", "GET, HEAD, PUT, PATCH, DELETE")]
+    [InlineData("DELETE", "ServiceProviderConfig", "GET, HEAD")]
+    [InlineData("POST", "ServiceProviderConfig", "GET, HEAD")]
+    [InlineData("PUT", "Schemas", "GET, HEAD")]
+    [InlineData("POST", "ResourceTypes/User", "GET, HEAD")]
     [InlineData("GET", "Users/.search", "POST")]
     [InlineData("GET", ".search", "POST")]
     public async Task UnsupportedMethod_Returns405WithAllowAndChangesNothing(string method, string path, string allow)
