@@ -31,6 +31,14 @@ internal sealed class ScimEngine
         Patcher = new ScimPatcher(registry, options.Patch, options.Filter, options.Reading);
         Replacer = new ScimReplacer(registry);
         Binder = new FilterBinder(registry, options.Filter);
+        _lenient = new FilterBinder(registry, new FilterOptions
+        {
+            Strict = options.Filter.Strict,
+            MaxLength = options.Filter.MaxLength,
+            MaxDepth = options.Filter.MaxDepth,
+            MaxComparisons = options.Filter.MaxComparisons,
+            UnknownAttributes = UnknownFilterAttribute.NoMatch,
+        });
         AcceptsPasswords = options.ChangePasswordSupported && registry.FindResourceType("User") is { } user && registry.Keeps(user, "password");
     }
 
@@ -67,6 +75,111 @@ internal sealed class ScimEngine
         var filter = ScimFilterParser.Parse(text, Options.Filter);
         Binder.Bind(filter, type); // unknown attributes and type mismatches fail here, before any store sees the filter
         return filter;
+    }
+
+    /// <summary>
+    /// A list's filter, bound to its type, as the store gets it. A comparison on an attribute the
+    /// type does not define fails (400), unless the options say it matches nothing
+    /// (<see cref="UnknownFilterAttribute.NoMatch"/>) or the list is one type's part of a search
+    /// across types (<paramref name="acrossTypes"/>): it is then a comparison on an unassigned
+    /// attribute (false; <c>ne</c> true), which the store never sees, so that
+    /// <c>displayName sw "a" or userName eq "b"</c> still finds the groups its first half names.
+    /// </summary>
+    /// <returns>The filter; <see langword="null"/> when every resource matches, and <paramref name="matchesNothing"/> when none does.</returns>
+    public FilterExpression? ListFilter(ScimResourceType type, string text, bool acrossTypes, out bool matchesNothing)
+    {
+        matchesNothing = false;
+        var filter = ScimFilterParser.Parse(text, Options.Filter);
+        if (!acrossTypes && Options.Filter.UnknownAttributes == UnknownFilterAttribute.Error)
+        {
+            Binder.Bind(filter, type); // unknown attributes and type mismatches fail here, before any store sees the filter
+            return filter;
+        }
+
+        _lenient.Bind(filter, type); // everything else still fails here
+        var reduced = Reduce(filter, type, element: null);
+        matchesNothing = reduced.Filter is null && !reduced.Value;
+        return reduced.Filter;
+    }
+
+    private readonly FilterBinder _lenient;
+
+    /// <summary>The filter with its comparisons on unknown attributes replaced by their value; a null filter is that constant.</summary>
+    private (FilterExpression? Filter, bool Value) Reduce(FilterExpression filter, ScimResourceType type, SchemaAttribute? element)
+    {
+        switch (filter)
+        {
+            case AndFilter and:
+                var left = Reduce(and.Left, type, element);
+                if (left.Filter is null && !left.Value)
+                {
+                    return (null, false);
+                }
+
+                var right = Reduce(and.Right, type, element);
+                return left.Filter is null ? right
+                    : right.Filter is null ? (right.Value ? left : (null, false))
+                    : (ReferenceEquals(left.Filter, and.Left) && ReferenceEquals(right.Filter, and.Right) ? and : new AndFilter(left.Filter, right.Filter), false);
+            case OrFilter or:
+                var first = Reduce(or.Left, type, element);
+                if (first.Filter is null && first.Value)
+                {
+                    return (null, true);
+                }
+
+                var second = Reduce(or.Right, type, element);
+                return first.Filter is null ? second
+                    : second.Filter is null ? (second.Value ? (null, true) : first)
+                    : (ReferenceEquals(first.Filter, or.Left) && ReferenceEquals(second.Filter, or.Right) ? or : new OrFilter(first.Filter, second.Filter), false);
+            case NotFilter not:
+                var inner = Reduce(not.Inner, type, element);
+                return inner.Filter is null ? (null, !inner.Value) : (ReferenceEquals(inner.Filter, not.Inner) ? not : new NotFilter(inner.Filter), false);
+            case ValuePathFilter valuePath:
+                if (!Known(valuePath.Path, type, null, out var collection))
+                {
+                    return (null, false); // no element to match
+                }
+
+                var elements = Reduce(valuePath.Filter, type, collection);
+                return elements.Filter is null
+                    ? (elements.Value ? (new PresentFilter(valuePath.Path), false) : (null, false))
+                    : (ReferenceEquals(elements.Filter, valuePath.Filter) ? valuePath : new ValuePathFilter(valuePath.Path, elements.Filter), false);
+            case ComparisonFilter comparison:
+                return Known(comparison.Path, type, element, out _) ? (comparison, false) : (null, comparison.Operator == ComparisonOperator.NotEqual);
+            case PresentFilter present:
+                return Known(present.Path, type, element, out _) ? (present, false) : (null, false);
+            default:
+                return (filter, false);
+        }
+    }
+
+    /// <summary>Whether a path the lenient binder accepted names an attribute (of the type, or a sub-attribute of <paramref name="element"/>).</summary>
+    private bool Known(AttributePath path, ScimResourceType type, SchemaAttribute? element, out SchemaAttribute? attribute)
+    {
+        attribute = null;
+        if (element is not null && path.SchemaUri is null)
+        {
+            return element.FindSubAttribute(path.Name) is not null || string.Equals(path.Name, "schemas", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (path.SchemaUri is null && string.Equals(path.Name, "schemas", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var text = path.SchemaUri is null ? path.Name : $"{path.SchemaUri}:{path.Name}";
+        if (path.SubAttribute is not null)
+        {
+            text += "." + path.SubAttribute;
+        }
+
+        if (Registry.TryResolveAttribute(type, text, out var resolved, out _))
+        {
+            attribute = resolved.Attribute;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>

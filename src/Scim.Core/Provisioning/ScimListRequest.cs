@@ -37,6 +37,9 @@ public sealed class ScimListRequest
     /// <summary>The <c>excludedAttributes</c> parameter.</summary>
     public string? ExcludedAttributes { get; init; }
 
+    /// <summary>The request is one resource type's part of a search across types: see <see cref="ScimEngine.ListFilter"/>.</summary>
+    internal bool AcrossTypes { get; init; }
+
     /// <summary>
     /// Reads a SearchRequest body (RFC 7644 §3.4.3). Member names are case-insensitive;
     /// <c>attributes</c> and <c>excludedAttributes</c> may be arrays or comma-separated strings.

@@ -58,16 +58,19 @@ public sealed partial class ScimService
         var type = Require(resourceType);
         request ??= new ScimListRequest();
         var projection = _engine.Projection(type.Type, request.Attributes, request.ExcludedAttributes);
-        var query = QueryOf(type.Type, request, projection);
-        var page = await type.QueryAsync(context, query, cancellationToken).ConfigureAwait(false);
+        var query = QueryOf(type.Type, request, projection, out var matchesNothing);
+        var page = matchesNothing
+            ? new ScimPage<ScimResource>([], 0) // the filter names only what the type does not have: no store call
+            : await type.QueryAsync(context, query, cancellationToken).ConfigureAwait(false);
         var results = await ResultsAsync(context, type, page.Resources, projection, cancellationToken).ConfigureAwait(false);
         return new ScimListResult(results, page.TotalResults, query.StartIndex, page.NextCursor, query.UsesCursor);
     }
 
     /// <summary>
     /// Searches every served resource type at once (<c>POST /.search</c>, RFC 7644 §3.4.3): the
-    /// matches of each type, one type after the other, paged as one list. A type whose schema
-    /// cannot express the filter contributes nothing; when none can, the filter's error is the answer.
+    /// matches of each type, one type after the other, paged as one list. A comparison on an
+    /// attribute a type does not define is, for that type, one on an unassigned attribute; a filter
+    /// naming an attribute no type defines is 400.
     /// </summary>
     /// <param name="context">Tenant, actor and base URL.</param>
     /// <param name="request">Filter, sort, index paging and projection (cursor paging is not offered across types).</param>
@@ -86,6 +89,20 @@ public sealed partial class ScimService
             throw ScimException.BadRequest(ScimErrorType.InvalidValue, "Cursor paging is not offered for searches across resource types; use startIndex and count.");
         }
 
+        // A filter that names an attribute no served type defines is the client's mistake: 400, as
+        // for one type. One that each type only partly defines is not: each type answers its part.
+        if (!string.IsNullOrWhiteSpace(request.Filter))
+        {
+            foreach (var path in AttributePaths(ScimFilterParser.Parse(request.Filter, Options.Filter)))
+            {
+                var text = path.SchemaUri is null ? path.Name : $"{path.SchemaUri}:{path.Name}";
+                if (!_resourceTypes.Any(t => Registry.TryResolveAttribute(t, text, out _, out _)))
+                {
+                    throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"No resource type served here has the attribute '{text}'.");
+                }
+            }
+        }
+
         var wanted = Math.Clamp(request.Count ?? Options.DefaultCount, 0, Options.MaxCount);
         var skip = Math.Max(1, request.StartIndex ?? 1) - 1;
         var total = 0;
@@ -97,7 +114,7 @@ public sealed partial class ScimService
             ScimListResult counted;
             try
             {
-                counted = await ListAsync(context, type.Name, new ScimListRequest { Filter = request.Filter, Count = 0 }, cancellationToken).ConfigureAwait(false);
+                counted = await ListAsync(context, type.Name, new ScimListRequest { Filter = request.Filter, Count = 0, AcrossTypes = true }, cancellationToken).ConfigureAwait(false);
             }
             catch (ScimException error) when (error.ScimType is ScimErrorType.InvalidFilter or ScimErrorType.InvalidPath)
             {
@@ -124,6 +141,7 @@ public sealed partial class ScimService
                 Count = room,
                 Attributes = request.Attributes,
                 ExcludedAttributes = request.ExcludedAttributes,
+                AcrossTypes = true,
             }, cancellationToken).ConfigureAwait(false);
             resources.AddRange(page.Resources);
         }
@@ -134,6 +152,24 @@ public sealed partial class ScimService
         }
 
         return new ScimListResult(resources, total, skip + 1, null, cursorPaging: false);
+    }
+
+    /// <summary>The attributes a filter compares (a value path's own, not its sub-attributes).</summary>
+    private static IEnumerable<AttributePath> AttributePaths(FilterExpression filter)
+    {
+        var pending = new Stack<FilterExpression>([filter]);
+        while (pending.TryPop(out var next))
+        {
+            switch (next)
+            {
+                case AndFilter and: pending.Push(and.Left); pending.Push(and.Right); break;
+                case OrFilter or: pending.Push(or.Left); pending.Push(or.Right); break;
+                case NotFilter not: pending.Push(not.Inner); break;
+                case ComparisonFilter comparison: yield return comparison.Path; break;
+                case PresentFilter present: yield return present.Path; break;
+                case ValuePathFilter valuePath: yield return valuePath.Path; break;
+            }
+        }
     }
 
     /// <summary>
@@ -174,12 +210,13 @@ public sealed partial class ScimService
         }
     }
 
-    private ScimQuery QueryOf(ScimResourceType type, ScimListRequest request, ScimProjection projection)
+    private ScimQuery QueryOf(ScimResourceType type, ScimListRequest request, ScimProjection projection, out bool matchesNothing)
     {
         FilterExpression? filter = null;
+        matchesNothing = false;
         if (!string.IsNullOrWhiteSpace(request.Filter))
         {
-            filter = _engine.Filter(type, request.Filter);
+            filter = _engine.ListFilter(type, request.Filter, request.AcrossTypes, out matchesNothing);
         }
 
         if (request.SortBy is not null && !Registry.TryResolveAttribute(type, request.SortBy, out _, out var sortError))

@@ -425,6 +425,33 @@ public sealed class EndpointTests
         Assert.Equal([(string)alice["id"]!], Ids(list));
     }
 
+    /// <summary>
+    /// Across types, an attribute a type does not define is an unassigned one there: the filter
+    /// still selects that type's matches of its other parts (an <c>or</c> finds groups and users,
+    /// <c>ne</c> on a user-only attribute holds for every group), and an attribute no type defines is 400.
+    /// </summary>
+    [Fact]
+    public async Task PostRootSearch_FilterEachTypeKnowsInPart_EachTypeAnswersItsPart()
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+        var alice = (string)(await client.CreateUserAsync("alice"))["id"]!;
+        await client.CreateUserAsync("bob");
+        var admins = (string)(await client.CreateGroupAsync("Admins"))["id"]!;
+        await client.CreateGroupAsync("Staff");
+        static string Search(string filter) => $$"""{"filter":"{{filter.Replace("\"", "\\\"", StringComparison.Ordinal)}}"}""";
+
+        var raw = await client.PostAsync(".search", Search("displayName sw \"Adm\" or userName eq \"alice\""));
+        var either = List(raw, totalResults: 2);
+        Assert.Equal([alice, admins], Ids(either));
+
+        var notAlice = List(await client.PostAsync(".search", Search("userName ne \"alice\"")), totalResults: 3);
+        Assert.DoesNotContain(alice, Ids(notAlice));
+
+        List(await client.PostAsync(".search", Search("userName eq \"alice\" and displayName eq \"Admins\"")), totalResults: 0);
+        Error(await client.PostAsync(".search", Search("nickname eq \"x\" or displayName eq \"Admins\" or nosuch pr")), HttpStatusCode.BadRequest, "invalidFilter");
+    }
+
     [Theory]
     [InlineData("ServiceProviderConfig")]
     [InlineData("ServiceProviderConfigs")]
