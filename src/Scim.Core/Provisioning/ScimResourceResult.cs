@@ -39,8 +39,40 @@ public sealed class ScimResourceResult
     /// <summary>The resource id.</summary>
     public string Id => Resource.Id!;
 
-    /// <summary>The version (ETag value, e.g. <c>W/"3f2a..."</c>).</summary>
-    public string Version => Resource.Meta?.Version ?? string.Empty;
+    /// <summary>
+    /// The version (ETag value, e.g. <c>W/"3f2a..."</c>): the stored one, with a digest of the
+    /// derived values the response carries (a user's <c>groups</c>) when it carries any, so that
+    /// it changes when they do (<see cref="Versioning.ResourceVersion.WithDerived"/>).
+    /// </summary>
+    public string Version => _version ??= VersionOf();
+
+    private string? _version;
+
+    private string VersionOf()
+    {
+        var stored = Resource.Meta?.Version ?? string.Empty;
+        if (stored.Length == 0 || (_groups is not { Count: > 0 } && _derived is not { Count: > 0 }))
+        {
+            return stored;
+        }
+
+        // Each group's digest is mixed and summed: a store may list a user's groups in any order,
+        // and the same set is the same version.
+        var digest = 0UL;
+        foreach (var group in _groups ?? [])
+        {
+            var one = Versioning.ResourceVersion.Digest(Versioning.ResourceVersion.DigestStart, group.Value);
+            one = Versioning.ResourceVersion.Digest(one, group.Type);
+            digest += Versioning.ResourceVersion.Mix(Versioning.ResourceVersion.Digest(one, group.Display));
+        }
+
+        if (_derived is { Count: > 0 })
+        {
+            digest += Versioning.ResourceVersion.Mix(Versioning.ResourceVersion.Digest(Versioning.ResourceVersion.DigestStart, _derived.ToJsonString()));
+        }
+
+        return Versioning.ResourceVersion.WithDerived(stored, digest);
+    }
 
     /// <summary>The resource's URL (<c>meta.location</c>), when the context gave a base URL.</summary>
     public Uri? Location => _locations.Of(Id) is { } location ? new Uri(location) : null;
@@ -79,7 +111,7 @@ public sealed class ScimResourceResult
         ArgumentNullException.ThrowIfNull(writer);
         if (_projection.IsPassThrough)
         {
-            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups, _derived, repeats));
+            ResourceWriter.Write(writer, Resource, new ResponseParts(ResourceType.Name, _locations.Prefix, _groups, _derived, repeats, Version));
         }
         else
         {
@@ -97,7 +129,7 @@ public sealed class ScimResourceResult
             ResourceType = ResourceType.Name,
             Created = meta?.Created,
             LastModified = meta?.LastModified,
-            Version = meta?.Version,
+            Version = Version.Length == 0 ? meta?.Version : Version,
             Location = _locations.Of(Id),
         };
         if (copy is User user)

@@ -184,7 +184,7 @@ public sealed partial class ScimService
             {
                 var current = await type.GetAsync(context, id, IdOnly(type.Type).Hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
                 var version = current.Meta?.Version ?? string.Empty;
-                if (!ResourceVersion.SatisfiesIfMatch(ifMatch, version))
+                if (!await SatisfiesIfMatchAsync(context, type, current, ifMatch, cancellationToken).ConfigureAwait(false))
                 {
                     throw PreconditionFailed(type, id);
                 }
@@ -297,7 +297,7 @@ public sealed partial class ScimService
         {
             var stored = await type.GetAsync(context, id, isGroup ? WithoutMembers(type.Type).Hints : ReadHints.All, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
             var storedVersion = stored.Meta?.Version ?? string.Empty;
-            if (!ResourceVersion.SatisfiesIfMatch(ifMatch, storedVersion))
+            if (!await SatisfiesIfMatchAsync(context, type, stored, ifMatch, cancellationToken).ConfigureAwait(false))
             {
                 throw PreconditionFailed(type, id);
             }
@@ -408,6 +408,29 @@ public sealed partial class ScimService
             await _events.PublishAsync(events, id, saved.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
             return await FinishAsync(context, type, saved, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// <c>If-Match</c> against the versions a client may have been given for the resource: the
+    /// stored one, or one that also covers the derived values a response carried (a user's
+    /// <c>groups</c>: <see cref="ResourceVersion.WithDerived"/>), which are read only when the
+    /// header names such a version.
+    /// </summary>
+    private async ValueTask<bool> SatisfiesIfMatchAsync(ScimContext context, ServedType type, ScimResource stored, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var version = stored.Meta?.Version ?? string.Empty;
+        if (ResourceVersion.SatisfiesIfMatch(ifMatch, version))
+        {
+            return true;
+        }
+
+        if (!ResourceVersion.MayNameDerived(ifMatch, version))
+        {
+            return false;
+        }
+
+        var seen = await ResultAsync(context, type, stored, ProjectionOf(type.Type, null), changed: false, cancellationToken, read: true).ConfigureAwait(false);
+        return ResourceVersion.SatisfiesIfMatch(ifMatch, seen.Version);
     }
 
     /// <summary>

@@ -410,7 +410,7 @@ internal static class ResourceWriter
             WriteString(writer, Location, meta!.Location);
         }
 
-        WriteString(writer, Version, meta?.Version);
+        WriteString(writer, Version, response.IsResponse && response.Version is { Length: > 0 } version ? version : meta?.Version);
         writer.EndObject();
     }
 
@@ -451,8 +451,11 @@ internal static class ResourceWriter
 /// What a response adds to a stored resource when it is written: the resource type's name and
 /// the URL prefix for <c>meta</c>, and a user's derived <c>groups</c>.
 /// </summary>
-internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups, JsonObject? derived = null, RepeatedFields? repeats = null)
+internal readonly struct ResponseParts(string resourceType, string? locationPrefix, IReadOnlyList<UserGroup>? groups, JsonObject? derived = null, RepeatedFields? repeats = null, string? version = null)
 {
+    /// <summary>The response's <c>meta.version</c>, when it is not the stored one (it carries derived values: see <c>ScimResourceResult.Version</c>).</summary>
+    public string? Version { get; } = version;
+
     /// <summary>For the resources of one list response: the <c>groups</c> entries they share, encoded once.</summary>
     public RepeatedFields? Repeats { get; } = repeats;
 

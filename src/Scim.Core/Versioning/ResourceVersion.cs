@@ -47,6 +47,79 @@ internal static class ResourceVersion
         return Opaque(left.AsSpan().Trim()).SequenceEqual(Opaque(right.AsSpan().Trim()));
     }
 
+    /// <summary>
+    /// The version of a response that carries attributes the service derives as it reads (a user's
+    /// <c>groups</c>, an agent's <c>applications</c>): the stored version with a digest of those
+    /// values, so that the entity tag changes whenever the representation does (RFC 7232 §2.1), a
+    /// membership change included, though the resource itself was not written. Without derived
+    /// values it is the stored version itself.
+    /// </summary>
+    /// <param name="stored">The stored version, e.g. <c>W/"3f2a9c0d41b7e685"</c>.</param>
+    /// <param name="digest">The digest of the derived values.</param>
+    /// <returns>E.g. <c>W/"3f2a9c0d41b7e685.9b1c03aa27f1e4d0"</c>.</returns>
+    public static string WithDerived(string stored, ulong digest)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var quoted = stored.EndsWith('"');
+        var head = quoted ? stored.Length - 1 : stored.Length;
+        return string.Create(head + 17 + (quoted ? 1 : 0), (stored, digest, head, quoted), static (chars, s) =>
+        {
+            s.stored.AsSpan(0, s.head).CopyTo(chars);
+            chars[s.head] = '.';
+            s.digest.TryFormat(chars.Slice(s.head + 1, 16), out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+            if (s.quoted)
+            {
+                chars[^1] = '"';
+            }
+        });
+    }
+
+    /// <summary>
+    /// Whether an <c>If-Match</c> header names a version made by <see cref="WithDerived"/> from
+    /// <paramref name="stored"/> (and so needs the derived values to be checked).
+    /// </summary>
+    public static bool MayNameDerived(string? ifMatch, string stored)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return false;
+        }
+
+        var prefix = Opaque(stored.AsSpan().Trim());
+        foreach (var part in ifMatch.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var tag = Opaque(part.AsSpan());
+            if (tag.Length == prefix.Length + 17 && tag.StartsWith(prefix) && tag[prefix.Length] == '.')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A stable 64-bit digest (FNV-1a) of text: the same in every process and instance, unlike <c>string.GetHashCode</c>.</summary>
+    internal static ulong Digest(ulong hash, ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return (hash ^ 0x10000) * 1099511628211UL; // a separator no char can be
+    }
+
+    /// <summary>Spreads a digest's bits (the finalizer of SplitMix64), so that digests can be summed in any order.</summary>
+    internal static ulong Mix(ulong value)
+    {
+        value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9UL;
+        value = (value ^ (value >> 27)) * 0x94D049BB133111EBUL;
+        return value ^ (value >> 31);
+    }
+
+    /// <summary>The start of a <see cref="Digest"/>.</summary>
+    internal const ulong DigestStart = 14695981039346656037UL;
+
     private static bool ListMatches(string header, string currentVersion)
     {
         foreach (var part in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

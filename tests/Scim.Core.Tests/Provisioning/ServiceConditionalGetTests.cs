@@ -112,3 +112,72 @@ public sealed class ServiceConditionalGetTests
         Assert.False(patched.NotModified);
     }
 }
+
+/// <summary>
+/// A user's version covers its derived <c>groups</c>: joining, leaving, a group's rename and a
+/// group's deletion change the ETag a GET answers with, so <c>If-None-Match</c> no longer says
+/// 304 over a stale copy; the version a response gave is accepted by <c>If-Match</c> exactly while
+/// the response would be the same; a response without groups keeps the stored version.
+/// </summary>
+public sealed class ServiceDerivedVersionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ReadOnlyMemory<byte> Patch(string operation) =>
+        ServiceKit.Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{{operation}}]}""");
+
+    [Fact]
+    public async Task UserVersion_ChangesWithItsGroups_AndOnlyThen()
+    {
+        using var kit = new ServiceKit();
+        var context = ServiceKit.Context;
+        var user = (await kit.Service.CreateAsync(context, "Users", ServiceKit.UserBody("bjensen"), cancellationToken: Ct)).Id;
+        async Task<string> VersionAsync(ScimRequestOptions? options = null) => (await kit.Service.GetAsync(context, "Users", user, options, Ct)).Version;
+        var alone = await VersionAsync();
+        var seen = new HashSet<string> { alone };
+
+        var group = (await kit.Service.CreateAsync(context, "Groups", ServiceKit.GroupBody("Guides", user), cancellationToken: Ct)).Id;
+        var member = await VersionAsync();
+        Assert.True(seen.Add(member));
+        Assert.True((await kit.Service.GetAsync(context, "Users", user, new ScimRequestOptions { IfNoneMatch = member }, Ct)).NotModified);
+        Assert.False((await kit.Service.GetAsync(context, "Users", user, new ScimRequestOptions { IfNoneMatch = alone }, Ct)).NotModified);
+        Assert.Equal(alone, await VersionAsync(new ScimRequestOptions { ExcludedAttributes = "groups" })); // no groups in it: the stored version
+        var written = (await kit.Service.GetAsync(context, "Users", user, cancellationToken: Ct)).ToJson();
+        Assert.Equal(member, (string?)written["meta"]!["version"]);
+
+        await kit.Service.PatchAsync(context, "Groups", group, Patch("""{"op":"replace","path":"displayName","value":"Tour Guides"}"""), cancellationToken: Ct);
+        var renamed = await VersionAsync();
+        Assert.True(seen.Add(renamed));
+        Assert.Equal(renamed, await VersionAsync()); // stable while nothing changes
+
+        // If-Match: the version the client saw passes; the one before the rename no longer does.
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.PatchAsync(context, "Users", user, Patch("""{"op":"replace","path":"title","value":"x"}"""), new ScimRequestOptions { IfMatch = member }, Ct));
+        var patched = await kit.Service.PatchAsync(context, "Users", user, Patch("""{"op":"replace","path":"title","value":"x"}"""), new ScimRequestOptions { IfMatch = renamed }, Ct);
+        Assert.True(seen.Add(patched.Version));
+        Assert.Equal(patched.Version, await VersionAsync());
+
+        await kit.Service.DeleteAsync(context, "Groups", group, cancellationToken: Ct);
+        var left = await VersionAsync();
+        Assert.True(seen.Add(left));
+        Assert.Equal((await kit.Service.GetAsync(context, "Users", user, new ScimRequestOptions { ExcludedAttributes = "groups" }, Ct)).Version, left);
+        await kit.Service.DeleteAsync(context, "Users", user, new ScimRequestOptions { IfMatch = left }, Ct);
+    }
+
+    [Fact]
+    public async Task IfMatch_DerivedVersionOfTheUser_PassesForDelete_AndFailsOnceTheGroupsChange()
+    {
+        using var kit = new ServiceKit();
+        var context = ServiceKit.Context;
+        var user = (await kit.Service.CreateAsync(context, "Users", ServiceKit.UserBody("ada"), cancellationToken: Ct)).Id;
+        await kit.Service.CreateAsync(context, "Groups", ServiceKit.GroupBody("One", user), cancellationToken: Ct);
+        var seen = (await kit.Service.GetAsync(context, "Users", user, cancellationToken: Ct)).Version;
+        await kit.Service.CreateAsync(context, "Groups", ServiceKit.GroupBody("Two", user), cancellationToken: Ct);
+
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.DeleteAsync(context, "Users", user, new ScimRequestOptions { IfMatch = seen }, Ct));
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.DeleteAsync(context, "Users", user, new ScimRequestOptions { IfMatch = seen[..^2] + "0\"" }, Ct));
+
+        var now = (await kit.Service.GetAsync(context, "Users", user, cancellationToken: Ct)).Version;
+        await kit.Service.DeleteAsync(context, "Users", user, new ScimRequestOptions { IfMatch = now }, Ct);
+        await ServiceKit.ThrowsScimAsync(404, null, () => kit.Service.GetAsync(context, "Users", user, cancellationToken: Ct));
+    }
+}

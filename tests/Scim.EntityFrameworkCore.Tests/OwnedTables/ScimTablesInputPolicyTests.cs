@@ -94,6 +94,33 @@ public abstract class ScimTablesInputPolicyTests
         }
     }
 
+    /// <summary>
+    /// A user's ETag covers its groups (read with the user, on this store): joining and leaving a
+    /// group change it, <c>If-None-Match</c> with the old one is 200, with the new one 304, and
+    /// <c>If-Match</c> with the one the client saw lets a PATCH through.
+    /// </summary>
+    [Fact]
+    public async Task UserETag_ChangesWithItsGroups()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider);
+        using var client = app.Client();
+        var id = await CreateUserAsync(client, app, "bjensen");
+        var alone = (await client.Get("Users/" + id)).Expect(HttpStatusCode.OK, app.Errors).ETag!;
+
+        var group = (string)(await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Guides","members":[{"value":"{{id}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        var member = (await client.Get("Users/" + id)).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.NotEqual(alone, member.ETag);
+        Assert.Equal(member.ETag, (string?)member.Json["meta"]!["version"]);
+        (await client.Send(HttpMethod.Get, "Users/" + id, null, ("If-None-Match", alone))).Expect(HttpStatusCode.OK, app.Errors);
+        (await client.Send(HttpMethod.Get, "Users/" + id, null, ("If-None-Match", member.ETag!))).Expect(HttpStatusCode.NotModified, app.Errors);
+        (await client.Send(HttpMethod.Patch, "Users/" + id, Http.PatchOp("""{"op":"replace","path":"title","value":"x"}"""), ("If-Match", member.ETag!))).Expect(HttpStatusCode.OK, app.Errors);
+
+        (await client.Delete("Groups/" + group)).Expect(HttpStatusCode.NoContent, app.Errors);
+        var after = (await client.Get("Users/" + id)).Expect(HttpStatusCode.OK, app.Errors);
+        (await client.Send(HttpMethod.Get, "Users/" + id, null, ("If-None-Match", member.ETag!))).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.Equal(after.ETag, (await client.Get("Users/" + id + "?excludedAttributes=groups")).Expect(HttpStatusCode.OK, app.Errors).ETag);
+    }
+
     [Fact]
     public async Task UnknownMember_ByDefault_Is400AndWritesNoRow()
     {
