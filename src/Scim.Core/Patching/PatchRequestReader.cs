@@ -86,7 +86,7 @@ internal sealed partial class ScimPatcher
             throw Syntax($"Operations[{index}] must be a JSON object.");
         }
 
-        string? op = null, path = null;
+        string? op = null, path = null, unknown = null;
         JsonElement? value = null;
         foreach (var property in item.EnumerateObject())
         {
@@ -110,6 +110,10 @@ internal sealed partial class ScimPatcher
             {
                 value = property.Value;
             }
+            else
+            {
+                unknown ??= name;
+            }
         }
 
         var comparison = OperationNameComparison;
@@ -124,6 +128,13 @@ internal sealed partial class ScimPatcher
         if (op is not ("add" or "remove" or "replace"))
         {
             DialectUse.Note(PatchDialects.OperationNameAnyCase);
+        }
+
+        if (unknown is not null)
+        {
+            // A misspelt member would otherwise change the operation's meaning ("paht" makes a
+            // replace of one attribute a replace without a path).
+            throw Syntax($"Operations[{index}] has a member '{unknown}'; an operation has 'op', 'path' and 'value' only.");
         }
 
         if (type != PatchOperationType.Remove && value is null)

@@ -46,7 +46,7 @@ public sealed class ScimListRequest
     /// </summary>
     /// <param name="utf8Json">The body.</param>
     /// <returns>The request.</returns>
-    /// <exception cref="ScimException">400 <c>invalidSyntax</c> for a body that is not a JSON object (or names a member twice), 400 <c>invalidValue</c> for a member of the wrong type.</exception>
+    /// <exception cref="ScimException">400 <c>invalidSyntax</c> for a body that is not a JSON object, or names a member twice or one a SearchRequest does not have; 400 <c>invalidValue</c> for a member of the wrong type.</exception>
     public static ScimListRequest FromSearchRequest(ReadOnlyMemory<byte> utf8Json)
     {
         using var document = JsonInput.Parse(utf8Json, MaxSearchDepth);
@@ -101,7 +101,13 @@ public sealed class ScimListRequest
             var index = Array.FindIndex(Members, m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
             if (index < 0)
             {
-                continue;
+                if (string.Equals(property.Name, "schemas", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                // A misspelt member ("filters") would otherwise widen the search to everything.
+                throw ScimException.BadRequest(ScimErrorType.InvalidSyntax, $"The SearchRequest has a member '{property.Name}' it does not define (RFC 7644 §3.4.3: {string.Join(", ", Members)}, schemas).");
             }
 
             if (found[index] is not null)

@@ -49,6 +49,8 @@ public sealed class PatchRequestReadTests
         { "path an array", Message("""{"op":"add","path":["title"],"value":"x"}"""), ScimErrorType.InvalidPath, "Operations[0].path must be a string" },
         { "second operation bad", Message("""{"op":"add","path":"title","value":"x"}""", """{"op":"remove"}"""), ScimErrorType.NoTarget, "Operations[1] (remove)" },
         { "third operation bad", Message("""{"op":"add","path":"title","value":"x"}""", """{"op":"add","path":"title","value":"x"}""", """{"op":"copy"}"""), ScimErrorType.InvalidSyntax, "Operations[2].op is 'copy'" },
+        { "a misspelt path", Message("""{"op":"replace","paht":"nickName","value":{"title":"c"}}"""), ScimErrorType.InvalidSyntax, "'paht'" },
+        { "a member of JSON Patch", Message("""{"op":"add","path":"title","value":"x","from":"nickName"}"""), ScimErrorType.InvalidSyntax, "'from'" },
         { "op twice", Message("""{"op":"replace","op":"remove","path":"title","value":"C"}"""), ScimErrorType.InvalidSyntax, "'op' appears more than once" },
         { "op twice in two casings", Message("""{"op":"replace","OP":"remove","path":"title","value":"C"}"""), ScimErrorType.InvalidSyntax, "'OP' appears more than once" },
         { "path twice", Message("""{"op":"replace","path":"title","path":"nickName","value":"C"}"""), ScimErrorType.InvalidSyntax, "'path' appears more than once" },

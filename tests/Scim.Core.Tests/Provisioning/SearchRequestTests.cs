@@ -117,12 +117,22 @@ public sealed class SearchRequestTests
         Assert.Equal(startIndex, request.StartIndex);
     }
 
-    [Fact]
-    public void UnknownMembers_AreIgnored()
+    /// <summary>A member a SearchRequest does not define is refused: a misspelt <c>filter</c> would otherwise search everything.</summary>
+    [Theory]
+    [InlineData("""{"filters":"userName eq \"a\""}""", "filters")]
+    [InlineData("""{"sort":"userName","count":1}""", "sort")]
+    [InlineData("""{"count":1,"extra":{"nested":[1,2]}}""", "extra")]
+    public void UnknownMember_IsInvalidSyntax_NamingIt(string json, string member)
     {
-        var request = Read("""{"shoeSize":44,"extra":{"nested":[1,2]},"count":1}""");
+        var error = Refused(ScimErrorType.InvalidSyntax, json);
 
-        Assert.Equal(1, request.Count);
+        Assert.Contains($"'{member}'", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schemas_InAnyCase_IsAccepted()
+    {
+        Assert.Equal(1, Read("""{"SCHEMAS":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":1}""").Count);
     }
 
     [Fact]
