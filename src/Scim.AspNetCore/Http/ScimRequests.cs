@@ -24,7 +24,7 @@ internal static class ScimRequests
         var request = context.Request;
         if (!IsJsonContentType(request.ContentType))
         {
-            throw new ScimException(415, null, "Send the body as application/scim+json (application/json is accepted too).");
+            throw new ScimException(415, null, "Send the body as application/scim+json in UTF-8 (application/json is accepted too).");
         }
 
         if (request.ContentLength > maxPayloadSize)
@@ -139,7 +139,10 @@ internal static class ScimRequests
             return false;
         }
 
-        return parsed.MediaType.Equals("application/scim+json", StringComparison.OrdinalIgnoreCase)
-            || parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        // JSON is UTF-8 (RFC 8259 §8.1): a body said to be in another charset is refused as a media type, not misread.
+        var charset = parsed.Charset.Value;
+        return (parsed.MediaType.Equals("application/scim+json", StringComparison.OrdinalIgnoreCase)
+            || parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            && (string.IsNullOrEmpty(charset) || charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Trim('"').Equals("utf8", StringComparison.OrdinalIgnoreCase));
     }
 }

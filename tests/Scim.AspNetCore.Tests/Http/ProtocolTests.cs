@@ -157,6 +157,8 @@ public sealed class ProtocolTests
     [InlineData("application/json")]
     [InlineData("application/json; charset=utf-8")]
     [InlineData("Application/SCIM+JSON")]
+    [InlineData("application/scim+json; charset=\"UTF-8\"")]
+    [InlineData("application/json;charset=utf8")]
     public async Task JsonMediaTypes_AreAcceptedOnInput(string contentType)
     {
         await using var server = await ScimTestServer.StartAsync();
@@ -185,6 +187,22 @@ public sealed class ProtocolTests
 
         Error(response, HttpStatusCode.UnsupportedMediaType);
         List(await client.GetAsync("Users"), totalResults: 1);
+    }
+
+    /// <summary>JSON is UTF-8: a body said to be in another charset is 415, not read as UTF-8 and refused as garbled.</summary>
+    [Theory]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/scim+json; charset=utf-16")]
+    [InlineData("application/scim+json; charset=windows-1252")]
+    public async Task OtherCharset_Returns415(string contentType)
+    {
+        await using var server = await ScimTestServer.StartAsync();
+        var client = server.Client();
+
+        var error = Error(await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"latin"}""", contentType), HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains("UTF-8", (string?)error["detail"], StringComparison.Ordinal);
+        List(await client.GetAsync("Users"), totalResults: 0);
     }
 
     /// <summary>A UTF-8 byte order mark before a body is ignored (RFC 8259 §8.1), in every kind of body; a second one is not JSON.</summary>
