@@ -27,7 +27,7 @@ internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGro
     public InMemoryGroupStore(SchemaRegistry registry, bool uniqueExternalId = false)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        _engine = new InMemoryQueryEngine<Group>(registry, "Group", ResourceMappings.Group, "displayName");
+        _engine = new InMemoryQueryEngine<Group>(registry, "Group", ResourceMappings.StoredGroup, "displayName");
         _uniqueExternalId = uniqueExternalId;
     }
 

@@ -20,8 +20,15 @@ internal static class ResourceMappings
     /// </summary>
     internal static AttributeMapping<User> StoredUser { get; } = CreateUser(stored: true);
 
-    /// <summary>Every core Group attribute and the common attributes, for groups the in-memory store holds (no <c>meta.location</c>).</summary>
-    public static AttributeMapping<Group> Group { get; } = CreateGroup();
+    /// <summary>Every core Group attribute and the common attributes (no <c>meta.location</c>).</summary>
+    public static AttributeMapping<Group> Group { get; } = CreateGroup(stored: false);
+
+    /// <summary>
+    /// <see cref="Group"/> for groups the in-memory store holds: a member is kept as its value and
+    /// type only (its <c>display</c> and <c>$ref</c> are never the client's), so a filter on them
+    /// is refused (400), as the database stores refuse it, rather than matching nothing.
+    /// </summary>
+    internal static AttributeMapping<Group> StoredGroup { get; } = CreateGroup(stored: true);
 
     private static AttributeMapping<User> CreateUser(bool stored)
     {
@@ -86,17 +93,20 @@ internal static class ResourceMappings
     private static Expression<Func<User, IEnumerable<T>>> Pick<T>(bool stored, Expression<Func<User, IEnumerable<T>>> whenStored, Expression<Func<User, IEnumerable<T>>> otherwise) =>
         stored ? whenStored : otherwise;
 
-    private static AttributeMapping<Group> CreateGroup()
+    private static AttributeMapping<Group> CreateGroup(bool stored)
     {
         var mapping = new AttributeMapping<Group>();
         MapCommon(mapping, stored: true);
         mapping
             .Map("displayName", g => g.DisplayName)
-            .MapCollection("members", g => g.Members, m => m
-                .Map("value", e => e.Value)
-                .Map("$ref", e => e.Ref)
-                .Map("display", e => e.Display)
-                .Map("type", e => e.Type));
+            .MapCollection("members", g => g.Members, m =>
+            {
+                m.Map("value", e => e.Value).Map("type", e => e.Type);
+                if (!stored)
+                {
+                    m.Map("$ref", e => e.Ref).Map("display", e => e.Display);
+                }
+            });
         return mapping;
     }
 

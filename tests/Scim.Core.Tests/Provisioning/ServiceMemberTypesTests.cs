@@ -260,4 +260,19 @@ public sealed class ServiceMemberClientFieldsTests
         Assert.DoesNotContain("evil", read.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("whatever", read.ToJsonString(), StringComparison.Ordinal);
     }
+
+    /// <summary>The in-memory store refuses a filter or sort on what it does not keep of a member, as the database stores do.</summary>
+    [Theory]
+    [InlineData("members.display eq \"whatever\"")]
+    [InlineData("members[display co \"w\"]")]
+    [InlineData("members.$ref pr")]
+    public async Task FilterOnMemberDisplayOrRef_IsInvalidFilter(string filter)
+    {
+        using var kit = new ServiceKit();
+        var ada = (await kit.Service.CreateAsync(Context, "Users", ServiceKit.UserBody("ada"), cancellationToken: Ct)).Id;
+        await kit.Service.CreateAsync(Context, "Groups", ServiceKit.GroupBody("G", ada), cancellationToken: Ct);
+
+        await ServiceKit.ThrowsScimAsync(400, ScimErrorType.InvalidFilter, () => kit.Service.ListAsync(Context, "Groups", new ScimListRequest { Filter = filter }, Ct));
+        Assert.Equal(1, (await kit.Service.ListAsync(Context, "Groups", new ScimListRequest { Filter = $"members.value eq \"{ada}\"" }, Ct)).TotalResults);
+    }
 }
