@@ -429,7 +429,14 @@ public sealed partial class ScimService
             return false;
         }
 
-        var seen = await ResultAsync(context, type, stored, ProjectionOf(type.Type, null), changed: false, cancellationToken, read: true).ConfigureAwait(false);
+        // Read whole: a store that reads a user's groups with the user does so only when asked for them.
+        var whole = await type.GetAsync(context, stored.Id!, ReadHints.All, cancellationToken).ConfigureAwait(false);
+        if (whole is null || !string.Equals(whole.Meta?.Version, version, StringComparison.Ordinal))
+        {
+            return false; // deleted or changed since: the version the client names is not the current one
+        }
+
+        var seen = await ResultAsync(context, type, whole, ProjectionOf(type.Type, null), changed: false, cancellationToken, read: true).ConfigureAwait(false);
         return ResourceVersion.SatisfiesIfMatch(ifMatch, seen.Version);
     }
 
