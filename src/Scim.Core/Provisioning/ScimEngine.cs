@@ -96,8 +96,17 @@ internal sealed class ScimEngine
             return filter;
         }
 
-        _lenient.Bind(filter, type); // everything else still fails here
-        var reduced = Reduce(filter, type, element: null);
+        if (!acrossTypes)
+        {
+            _lenient.Bind(filter, type); // everything else still fails here
+        }
+
+        var reduced = Reduce(filter, type, element: null, acrossTypes);
+        if (acrossTypes && reduced.Filter is not null)
+        {
+            _lenient.Bind(reduced.Filter, type); // what is left applies to this type, leaf by leaf
+        }
+
         matchesNothing = reduced.Filter is null && !reduced.Value;
         return reduced.Filter;
     }
@@ -105,53 +114,75 @@ internal sealed class ScimEngine
     private readonly FilterBinder _lenient;
 
     /// <summary>The filter with its comparisons on unknown attributes replaced by their value; a null filter is that constant.</summary>
-    private (FilterExpression? Filter, bool Value) Reduce(FilterExpression filter, ScimResourceType type, SchemaAttribute? element)
+    private (FilterExpression? Filter, bool Value) Reduce(FilterExpression filter, ScimResourceType type, SchemaAttribute? element, bool acrossTypes)
     {
         switch (filter)
         {
             case AndFilter and:
-                var left = Reduce(and.Left, type, element);
+                var left = Reduce(and.Left, type, element, acrossTypes);
                 if (left.Filter is null && !left.Value)
                 {
                     return (null, false);
                 }
 
-                var right = Reduce(and.Right, type, element);
+                var right = Reduce(and.Right, type, element, acrossTypes);
                 return left.Filter is null ? right
                     : right.Filter is null ? (right.Value ? left : (null, false))
                     : (ReferenceEquals(left.Filter, and.Left) && ReferenceEquals(right.Filter, and.Right) ? and : new AndFilter(left.Filter, right.Filter), false);
             case OrFilter or:
-                var first = Reduce(or.Left, type, element);
+                var first = Reduce(or.Left, type, element, acrossTypes);
                 if (first.Filter is null && first.Value)
                 {
                     return (null, true);
                 }
 
-                var second = Reduce(or.Right, type, element);
+                var second = Reduce(or.Right, type, element, acrossTypes);
                 return first.Filter is null ? second
                     : second.Filter is null ? (second.Value ? (null, true) : first)
                     : (ReferenceEquals(first.Filter, or.Left) && ReferenceEquals(second.Filter, or.Right) ? or : new OrFilter(first.Filter, second.Filter), false);
             case NotFilter not:
-                var inner = Reduce(not.Inner, type, element);
+                var inner = Reduce(not.Inner, type, element, acrossTypes);
                 return inner.Filter is null ? (null, !inner.Value) : (ReferenceEquals(inner.Filter, not.Inner) ? not : new NotFilter(inner.Filter), false);
             case ValuePathFilter valuePath:
-                if (!Known(valuePath.Path, type, null, out var collection))
+                if ((acrossTypes && !Applies(valuePath, type)) || !Known(valuePath.Path, type, null, out var collection))
                 {
                     return (null, false); // no element to match
                 }
 
-                var elements = Reduce(valuePath.Filter, type, collection);
+                var elements = Reduce(valuePath.Filter, type, collection, acrossTypes: false);
                 return elements.Filter is null
                     ? (elements.Value ? (new PresentFilter(valuePath.Path), false) : (null, false))
                     : (ReferenceEquals(elements.Filter, valuePath.Filter) ? valuePath : new ValuePathFilter(valuePath.Path, elements.Filter), false);
             case ComparisonFilter comparison:
-                return Known(comparison.Path, type, element, out _) ? (comparison, false) : (null, comparison.Operator == ComparisonOperator.NotEqual);
+                return (!acrossTypes || Applies(comparison, type)) && Known(comparison.Path, type, element, out _) ? (comparison, false) : (null, comparison.Operator == ComparisonOperator.NotEqual);
             case PresentFilter present:
-                return Known(present.Path, type, element, out _) ? (present, false) : (null, false);
+                return (!acrossTypes || Applies(present, type)) && Known(present.Path, type, element, out _) ? (present, false) : (null, false);
             default:
                 return (filter, false);
         }
     }
+
+    /// <summary>
+    /// Whether one comparison (or value path) of a filter applies to the type: it binds, which it does
+    /// not when it compares a complex attribute as a simple one, or a value of another type. In a
+    /// search across types such a comparison is, for that type, one on an unassigned attribute.
+    /// </summary>
+    public bool Applies(FilterExpression leaf, ScimResourceType type)
+    {
+        try
+        {
+            _lenient.Bind(leaf, type);
+            return true;
+        }
+        catch (Errors.ScimException error) when (error.ScimType is Errors.ScimErrorType.InvalidFilter)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether one comparison of a search across types compares something of this type (rather than an unassigned attribute).</summary>
+    public bool AppliesAcrossTypes(FilterExpression leaf, ScimResourceType type) =>
+        Reduce(leaf, type, element: null, acrossTypes: true).Filter is not null;
 
     /// <summary>Whether a path the lenient binder accepted names an attribute (of the type, or a sub-attribute of <paramref name="element"/>).</summary>
     private bool Known(AttributePath path, ScimResourceType type, SchemaAttribute? element, out SchemaAttribute? attribute)

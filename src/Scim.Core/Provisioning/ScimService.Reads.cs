@@ -89,16 +89,26 @@ public sealed partial class ScimService
             throw ScimException.BadRequest(ScimErrorType.InvalidValue, "Cursor paging is not offered for searches across resource types; use startIndex and count.");
         }
 
-        // A filter that names an attribute no served type defines is the client's mistake: 400, as
-        // for one type. One that each type only partly defines is not: each type answers its part.
+        // A comparison that applies to no served type (an attribute none defines, a complex one
+        // compared as a simple value) is the client's mistake: 400, as for one type. One that
+        // applies to some types only is not: each type answers its part.
         if (!string.IsNullOrWhiteSpace(request.Filter))
         {
-            foreach (var path in AttributePaths(ScimFilterParser.Parse(request.Filter, Options.Filter)))
+            foreach (var leaf in Comparisons(ScimFilterParser.Parse(request.Filter, Options.Filter)))
             {
-                var text = path.SchemaUri is null ? path.Name : $"{path.SchemaUri}:{path.Name}";
-                if (!_resourceTypes.Any(t => Registry.TryResolveAttribute(t, text, out _, out _)))
+                if (!_resourceTypes.Any(t => _engine.AppliesAcrossTypes(leaf, t)))
                 {
-                    throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"No resource type served here has the attribute '{text}'.");
+                    string? reason = null;
+                    try
+                    {
+                        _engine.Filter(_resourceTypes[0], leaf.ToString()!);
+                    }
+                    catch (ScimException error)
+                    {
+                        reason = error.Detail;
+                    }
+
+                    throw ScimException.BadRequest(ScimErrorType.InvalidFilter, $"No resource type served here can compare '{leaf}'{(reason is null ? "." : ": " + reason)}");
                 }
             }
         }
@@ -154,8 +164,8 @@ public sealed partial class ScimService
         return new ScimListResult(resources, total, skip + 1, null, cursorPaging: false);
     }
 
-    /// <summary>The attributes a filter compares (a value path's own, not its sub-attributes).</summary>
-    private static IEnumerable<AttributePath> AttributePaths(FilterExpression filter)
+    /// <summary>The comparisons of a filter, value paths whole.</summary>
+    private static IEnumerable<FilterExpression> Comparisons(FilterExpression filter)
     {
         var pending = new Stack<FilterExpression>([filter]);
         while (pending.TryPop(out var next))
@@ -165,9 +175,7 @@ public sealed partial class ScimService
                 case AndFilter and: pending.Push(and.Left); pending.Push(and.Right); break;
                 case OrFilter or: pending.Push(or.Left); pending.Push(or.Right); break;
                 case NotFilter not: pending.Push(not.Inner); break;
-                case ComparisonFilter comparison: yield return comparison.Path; break;
-                case PresentFilter present: yield return present.Path; break;
-                case ValuePathFilter valuePath: yield return valuePath.Path; break;
+                default: yield return next; break;
             }
         }
     }

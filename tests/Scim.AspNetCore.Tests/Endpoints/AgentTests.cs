@@ -159,6 +159,26 @@ public sealed class AgentTests
         Assert.DoesNotContain(changes, c => c.ResourceId == (string)other["id"]! && c.Kind == ScimChangeKind.Patched);
     }
 
+    /// <summary>
+    /// Across types, a comparison that does not apply to a type (an agent's <c>name</c> is a
+    /// string, a user's a complex attribute) is, for that type, one on an unassigned attribute:
+    /// each type answers its own part of the filter.
+    /// </summary>
+    [Fact]
+    public async Task RootSearch_ComparisonThatAppliesToSomeTypes_EachTypeAnswersItsPart()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var alice = (string)(await client.CreateUserAsync("alice", "\"name\":{\"givenName\":\"Grace\"}"))["id"]!;
+        var bot = (string)Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"rs-bot"}"""), HttpStatusCode.Created)["id"]!;
+        static string Search(string filter) => new JsonObject { ["filter"] = filter }.ToJsonString();
+
+        Assert.Equal([alice, bot], Ids(List(await client.PostAsync(".search", Search("name ew \"-bot\" or userName eq \"alice\"")), totalResults: 2)));
+        Assert.Equal([alice, bot], Ids(List(await client.PostAsync(".search", Search("name.givenName eq \"Grace\" or name eq \"rs-bot\"")), totalResults: 2)));
+        Assert.Equal([bot], Ids(List(await client.PostAsync(".search", Search("name sw \"rs\"")), totalResults: 1)));
+        Error(await client.PostAsync(".search", Search("userName.first eq \"x\" or nosuch pr")), HttpStatusCode.BadRequest, "invalidFilter");
+    }
+
     /// <summary>A parent names an agent up a hierarchy: a parent that leads back to the agent, however far up, is refused.</summary>
     [Fact]
     public async Task Parent_ThatWouldMakeACycle_IsRefused()
