@@ -26,8 +26,8 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
     public bool Active => delivery.Active;
 
     /// <summary>A POST: <paramref name="tree"/> is the resource as written (its id and version are the store's, given at completion).</summary>
-    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, JsonObject tree, Patching.PatchDialects dialects, DateTimeOffset time) =>
-        Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree), version, time, null, null, [], [], Written(tree, id, version, type), Patching.DialectUse.Names(dialects)));
+    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, JsonObject tree, Patching.PatchDialects dialects, DateTimeOffset time, IReadOnlyList<string>? members = null) =>
+        Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree), version, time, null, null, members ?? [], [], Written(tree, id, version, type), Patching.DialectUse.Names(dialects)));
 
     /// <summary>The attributes a resource was created with (an extension's as <c>urn:...:name</c>), members aside.</summary>
     private static List<string> AttributeNames(JsonObject tree)

@@ -57,7 +57,8 @@ public sealed partial class ScimService
             (group.Members, ignoredMembers) = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
         }
 
-        var events = _events.Created(context, type.Type, tree, dialects, now);
+        // A group's first members are told as added, as any later ones are.
+        var events = _events.Created(context, type.Type, tree, dialects, now, resource is Group { Members.Count: > 0 } created ? [.. created.Members.Select(m => m.Value!)] : null);
         var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
         _ignored.Members(context, stored.Id!, ignoredMembers);

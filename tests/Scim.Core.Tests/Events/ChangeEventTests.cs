@@ -76,15 +76,23 @@ public sealed class ChangeEventTests
         Assert.Null(change.After);
     }
 
+    /// <summary>One Created event, which lists the members the group was created with as added (a subscriber granting access from member events sees the first ones too).</summary>
     [Fact]
-    public async Task CreateGroup_PublishesCreated_NotMembersAdded()
+    public async Task CreateGroup_PublishesCreated_ListingItsMembersAsAdded()
     {
         using var kit = new ServiceKit();
         var alice = await kit.CreateUserAsync("alice");
+        var bob = await kit.CreateUserAsync("bob");
         kit.Events.Clear();
-        var group = await kit.Service.CreateAsync(ServiceKit.Context, "Groups", ServiceKit.GroupBody("G", alice), cancellationToken: Ct);
+        var group = await kit.Service.CreateAsync(ServiceKit.Context, "Groups", ServiceKit.GroupBody("G", alice, bob, alice), cancellationToken: Ct);
         var change = Assert.Single(kit.Events.All);
         Assert.Equal((ScimChangeKind.Created, "Group", group.Version), (change.Kind, change.ResourceType, change.Version));
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), change.AddedMemberIds.Order(StringComparer.Ordinal));
+        Assert.Empty(change.RemovedMemberIds);
+
+        kit.Events.Clear();
+        await kit.Service.CreateAsync(ServiceKit.Context, "Groups", ServiceKit.GroupBody("Empty"), cancellationToken: Ct);
+        Assert.Empty(Assert.Single(kit.Events.All).AddedMemberIds);
     }
 
     [Fact]
