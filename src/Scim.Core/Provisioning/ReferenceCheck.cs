@@ -72,12 +72,15 @@ internal sealed class ReferenceCheck
     /// Checks the references of a resource's tree (those that differ from <paramref name="before"/>
     /// when it is given); with unknown references left out by the options, removes them from the tree.
     /// </summary>
-    public async Task CheckAsync(ScimContext context, ServedType type, JsonObject tree, JsonObject? before, string selfId, CancellationToken cancellationToken)
+    /// <returns>The references the tree adds, checked to exist: what <see cref="VanishedAsync"/> looks at again once the tree is written.</returns>
+    public async Task<IReadOnlyList<Added>> CheckAsync(ScimContext context, ServedType type, JsonObject tree, JsonObject? before, string selfId, CancellationToken cancellationToken)
     {
         if (!_references.TryGetValue(type, out var references))
         {
-            return;
+            return [];
         }
+
+        var added = new List<Added>();
 
         foreach (var reference in references)
         {
@@ -123,11 +126,13 @@ internal sealed class ReferenceCheck
                 missing = [.. missing.Where(id => !existing.Contains(id))];
             }
 
-            if (!reference.Attribute.MultiValued && reference.Targets.Contains(type) && ids.Count == 1 && missing.Count == 0)
+            var hierarchy = !reference.Attribute.MultiValued && reference.Targets.Contains(type);
+            if (hierarchy && ids.Count == 1 && missing.Count == 0)
             {
                 await RefuseCycleAsync(context, type, reference, ids[0]!, selfId, cancellationToken).ConfigureAwait(false);
             }
 
+            added.AddRange(ids.Cast<string>().Where(id => !missing.Contains(id, StringComparer.Ordinal)).Select(id => new Added(reference, id, hierarchy)));
             if (missing.Count == 0)
             {
                 continue;
@@ -153,6 +158,43 @@ internal sealed class ReferenceCheck
                 owner!.Remove(reference.Attribute.Name);
             }
         }
+
+        return added;
+    }
+
+    /// <summary>
+    /// Once a resource is written: the references it added that name a resource deleted meanwhile
+    /// (the delete's own clean-up may have looked before this write was there), and the hierarchy
+    /// reference that, with another write of the same moment, now closes a cycle.
+    /// </summary>
+    public async Task<IReadOnlyList<Added>> VanishedAsync(ScimContext context, ServedType type, string selfId, IReadOnlyList<Added> added, CancellationToken cancellationToken)
+    {
+        var gone = new List<Added>();
+        foreach (var byReference in added.GroupBy(a => a.Reference))
+        {
+            var missing = byReference.Select(a => a.Id).Distinct(StringComparer.Ordinal).ToList();
+            var existing = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var target in byReference.Key.Targets)
+            {
+                await FindExistingAsync(context, target, missing, existing, cancellationToken).ConfigureAwait(false);
+                missing = [.. missing.Where(id => !existing.Contains(id))];
+            }
+
+            gone.AddRange(byReference.Where(a => missing.Contains(a.Id, StringComparer.Ordinal)));
+            foreach (var hierarchy in byReference.Where(a => a.Hierarchy && existing.Contains(a.Id)))
+            {
+                try
+                {
+                    await RefuseCycleAsync(context, type, hierarchy.Reference, hierarchy.Id, selfId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ScimException)
+                {
+                    gone.Add(hierarchy with { ClosesCycle = true });
+                }
+            }
+        }
+
+        return gone;
     }
 
     /// <summary>
@@ -291,6 +333,17 @@ internal sealed class ReferenceCheck
         }
     }
 
+    /// <summary>A reference a write added: its attribute, the id it names, and whether the attribute is a hierarchy (a single-valued reference to the type itself).</summary>
+    internal sealed record Added(Reference Reference, string Id, bool Hierarchy)
+    {
+        /// <summary>Set by <see cref="VanishedAsync"/> when the reference exists but closes a cycle.</summary>
+        public bool ClosesCycle { get; init; }
+
+        public string? Extension => Reference.Extension;
+
+        public SchemaAttribute Attribute => Reference.Attribute;
+    }
+
     /// <summary>A reference attribute: in the core schema (<paramref name="Extension"/> null) or an extension, and the types it may refer to.</summary>
-    private sealed record Reference(string? Extension, SchemaAttribute Attribute, IReadOnlyList<ServedType> Targets);
+    internal sealed record Reference(string? Extension, SchemaAttribute Attribute, IReadOnlyList<ServedType> Targets);
 }

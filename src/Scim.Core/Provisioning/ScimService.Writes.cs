@@ -48,7 +48,7 @@ public sealed partial class ScimService
             ["version"] = NewVersion(),
         };
 
-        await _references.CheckAsync(context, type, tree, null, id, cancellationToken).ConfigureAwait(false);
+        var references = await _references.CheckAsync(context, type, tree, null, id, cancellationToken).ConfigureAwait(false);
         var resource = type.FromTree(tree);
         await CheckExternalIdAsync(context, type, resource.ExternalId, null, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> ignoredMembers = [];
@@ -63,6 +63,7 @@ public sealed partial class ScimService
         var stored = Written(written, type, id, null);
         _ignored.Members(context, stored.Id!, ignoredMembers);
         await _events.PublishAsync(events, stored.Id!, stored.Meta?.Version, cancellationToken).ConfigureAwait(false);
+        stored = await ReleaseVanishedAsync(context, type, stored, references, cancellationToken).ConfigureAwait(false);
         return await ResultAsync(context, type, stored, projection, changed: true, cancellationToken, created: true).ConfigureAwait(false);
     }
 
@@ -223,6 +224,34 @@ public sealed partial class ScimService
     }
 
     /// <summary>
+    /// After a write that added references: one whose resource was deleted in the meantime is let
+    /// go (the delete's clean-up may have looked before this write was there), and a hierarchy
+    /// reference that another write of the same moment turned into a cycle is let go too, and the
+    /// request answered 409, since what it asked for is not what stays.
+    /// </summary>
+    /// <returns>The resource as it is after letting go, or <paramref name="written"/> when nothing had to go.</returns>
+    private async Task<ScimResource> ReleaseVanishedAsync(ScimContext context, ServedType type, ScimResource written, IReadOnlyList<ReferenceCheck.Added> references, CancellationToken cancellationToken)
+    {
+        if (references.Count == 0)
+        {
+            return written;
+        }
+
+        var gone = await _references.VanishedAsync(context, type, written.Id!, references, cancellationToken).ConfigureAwait(false);
+        foreach (var reference in gone)
+        {
+            await ReleaseAsync(context, type, written.Id!, reference.Extension, reference.Attribute, reference.Id, string.Join(" or ", reference.Reference.Targets.Select(t => t.Name)), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (gone.FirstOrDefault(g => g.ClosesCycle) is { } cycle)
+        {
+            throw new ScimException(409, null, $"'{cycle.Attribute.Name}' was set to '{cycle.Id}' while another request made '{cycle.Id}' a descendant of this {type.Name}; the two would make a cycle, so it was not kept.");
+        }
+
+        return gone.Count == 0 ? written : await type.GetAsync(context, written.Id!, ReadHints.All, cancellationToken).ConfigureAwait(false) ?? written;
+    }
+
+    /// <summary>
     /// After a delete, the resources of host types that referred to it (an agent's <c>owners</c> or
     /// <c>parent</c>, an application's <c>agents</c>) let go of it, each as a change of its own, with
     /// its new version and its change event, as a group lets go of a deleted member.
@@ -233,29 +262,35 @@ public sealed partial class ScimService
         {
             foreach (var holderId in await _references.FindHoldersAsync(context, holder, extension, attribute, id, cancellationToken).ConfigureAwait(false))
             {
-                var keptAsRequired = false;
-                try
-                {
-                    await WriteAsync(
-                        context,
-                        holder,
-                        holderId,
-                        new ScimRequestOptions { ReturnResource = false },
-                        IdOnly(holder.Type),
-                        tree => ReferenceCheck.Release(tree, holder.Type, extension, attribute, id, out keptAsRequired),
-                        isReplace: false,
-                        cancellationToken).ConfigureAwait(false);
-                }
-                catch (ScimException gone) when (gone.Status == 404)
-                {
-                    // Deleted meanwhile: nothing left to let go.
-                }
-
-                if (keptAsRequired)
-                {
-                    LogReferenceKept(_logger, holder.Name, holderId, attribute.Name, deleted.Name, id);
-                }
+                await ReleaseAsync(context, holder, holderId, extension, attribute, id, deleted.Name, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>One resource lets go of a reference, written as a PATCH would be.</summary>
+    private async Task ReleaseAsync(ScimContext context, ServedType holder, string holderId, string? extension, Schema.SchemaAttribute attribute, string id, string referencedType, CancellationToken cancellationToken)
+    {
+        var keptAsRequired = false;
+        try
+        {
+            await WriteAsync(
+                context,
+                holder,
+                holderId,
+                new ScimRequestOptions { ReturnResource = false },
+                IdOnly(holder.Type),
+                tree => ReferenceCheck.Release(tree, holder.Type, extension, attribute, id, out keptAsRequired),
+                isReplace: false,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ScimException gone) when (gone.Status == 404)
+        {
+            // Deleted meanwhile: nothing left to let go.
+        }
+
+        if (keptAsRequired)
+        {
+            LogReferenceKept(_logger, holder.Name, holderId, attribute.Name, referencedType, id);
         }
     }
 
@@ -320,9 +355,10 @@ public sealed partial class ScimService
             }
 
             CheckPasswordChange(paths.Any(p => string.Equals(p, "password", StringComparison.OrdinalIgnoreCase)));
+            IReadOnlyList<ReferenceCheck.Added> references = [];
             if (original is not null && paths.Count > 0)
             {
-                await _references.CheckAsync(context, type, tree, original, id, cancellationToken).ConfigureAwait(false);
+                references = await _references.CheckAsync(context, type, tree, original, id, cancellationToken).ConfigureAwait(false);
             }
 
             var now = Now();
@@ -407,6 +443,7 @@ public sealed partial class ScimService
             }
 
             await _events.PublishAsync(events, id, saved.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
+            saved = await ReleaseVanishedAsync(context, type, saved, references, cancellationToken).ConfigureAwait(false);
             return await FinishAsync(context, type, saved, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -127,6 +127,99 @@ public sealed class ServiceHostTypeTests
     }
 
     /// <summary>
+    /// A race the delete's clean-up cannot see: the owner is deleted (clean-up done) after the PATCH
+    /// checked it and before the PATCH is written. The writer looks again once written and lets go.
+    /// </summary>
+    [Fact]
+    public async Task OwnerDeletedWhileAPatchNamesIt_TheWriterLetsGo()
+    {
+        var registry = Devices.NewRegistry();
+        var users = new InMemoryUserStore(registry);
+        var devices = new HookedStore(new InMemoryResourceStore(registry, "Device"));
+        var events = new RecordingSubscriber();
+        var service = ScimService.Create(registry, users, new InMemoryGroupStore(registry), new Dictionary<string, IResourceStore<JsonResource>> { ["Device"] = devices }, null, events);
+        var ada = (await service.CreateAsync(ScimContext.Default, "Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada"}"""), cancellationToken: Ct)).Id;
+        var device = (await service.CreateAsync(ScimContext.Default, "Devices", DeviceBody("SN-1"), cancellationToken: Ct)).Id;
+        devices.BeforeReplace = async _ =>
+        {
+            devices.BeforeReplace = null;
+            await users.DeleteAsync(ScimContext.Default, ada, null, Ct); // the concurrent delete, its clean-up already past
+        };
+
+        var patched = await service.PatchAsync(ScimContext.Default, "Devices", device, Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"owner","value":{"value":"{{ada}}"} }]}"""), cancellationToken: Ct);
+
+        Assert.Null(((JsonResource)patched.Resource).Attributes["owner"]);
+        Assert.Null(((JsonResource)(await service.GetAsync(ScimContext.Default, "Devices", device, cancellationToken: Ct)).Resource).Attributes["owner"]);
+        Assert.Equal(2, events.All.Count(e => e.Kind == ScimChangeKind.Patched && e.ResourceId == device)); // the owner set, then let go
+    }
+
+    /// <summary>
+    /// Two writes of the same moment that each pass the cycle check (a under b, b under a): the one
+    /// written second finds the cycle once written, lets go of its parent and answers 409.
+    /// </summary>
+    [Fact]
+    public async Task ParentsSetAtTheSameMoment_TheCycleIsUndone_AndTheLastWriterIsTold409()
+    {
+        const string Urn = "urn:example:params:scim:schemas:core:2.0:Node";
+        var schema = new Scim.Core.Schema.ScimSchema(Urn, "Node", "A node of a tree",
+        [
+            new Scim.Core.Schema.SchemaAttribute("name", Scim.Core.Schema.AttributeType.String) { Required = true },
+            new Scim.Core.Schema.SchemaAttribute("parent", Scim.Core.Schema.AttributeType.Complex)
+            {
+                SubAttributes =
+                [
+                    new Scim.Core.Schema.SchemaAttribute("value", Scim.Core.Schema.AttributeType.String),
+                    new Scim.Core.Schema.SchemaAttribute("$ref", Scim.Core.Schema.AttributeType.Reference) { ReferenceTypes = ["Node"] },
+                ],
+            },
+        ]);
+        var registry = new ServiceCollection().AddScimCore().AddResourceType(new Scim.Core.Schema.ScimResourceType("Node", "/Nodes", Urn), schema).Registry;
+        var inner = new InMemoryResourceStore(registry, "Node");
+        var nodes = new HookedStore(inner);
+        var service = ScimService.Create(registry, new InMemoryUserStore(registry), null, new Dictionary<string, IResourceStore<JsonResource>> { ["Node"] = nodes });
+        var a = (await service.CreateAsync(ScimContext.Default, "Nodes", Json($$"""{"schemas":["{{Urn}}"],"name":"a"}"""), cancellationToken: Ct)).Id;
+        var b = (await service.CreateAsync(ScimContext.Default, "Nodes", Json($$"""{"schemas":["{{Urn}}"],"name":"b"}"""), cancellationToken: Ct)).Id;
+        nodes.BeforeReplace = async _ =>
+        {
+            nodes.BeforeReplace = null;
+            // The other request, already checked and now written: b under a.
+            var other = (JsonResource)(await inner.GetAsync(ScimContext.Default, b, ReadHints.All, Ct))!;
+            other.Attributes["parent"] = new System.Text.Json.Nodes.JsonObject { ["value"] = a };
+            await inner.ReplaceAsync(ScimContext.Default, other, other.Meta!.Version, Ct);
+        };
+
+        var error = await ServiceKit.ThrowsScimAsync(409, null, () => service.PatchAsync(ScimContext.Default, "Nodes", a, Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"parent","value":{"value":"{{b}}"} }]}"""), cancellationToken: Ct));
+
+        Assert.Contains("cycle", error.Detail, StringComparison.Ordinal);
+        Assert.Null(((JsonResource)(await service.GetAsync(ScimContext.Default, "Nodes", a, cancellationToken: Ct)).Resource).Attributes["parent"]);
+        Assert.Equal(a, (string?)((JsonResource)(await service.GetAsync(ScimContext.Default, "Nodes", b, cancellationToken: Ct)).Resource).Attributes["parent"]!["value"]);
+    }
+
+    /// <summary>A store that runs a hook before a replace is written (to play a concurrent request's part at that moment).</summary>
+    private sealed class HookedStore(IResourceStore<JsonResource> inner) : IResourceStore<JsonResource>
+    {
+        public Func<JsonResource, Task>? BeforeReplace { get; set; }
+
+        public Task<JsonResource?> GetAsync(ScimContext context, string id, ReadHints hints, CancellationToken cancellationToken) => inner.GetAsync(context, id, hints, cancellationToken);
+
+        public Task<ScimPage<JsonResource>> QueryAsync(ScimContext context, ScimQuery query, CancellationToken cancellationToken) => inner.QueryAsync(context, query, cancellationToken);
+
+        public Task<StoreWriteResult<JsonResource>> CreateAsync(ScimContext context, JsonResource resource, CancellationToken cancellationToken) => inner.CreateAsync(context, resource, cancellationToken);
+
+        public async Task<StoreWriteResult<JsonResource>> ReplaceAsync(ScimContext context, JsonResource resource, string? expectedVersion, CancellationToken cancellationToken)
+        {
+            if (BeforeReplace is { } hook)
+            {
+                await hook(resource);
+            }
+
+            return await inner.ReplaceAsync(context, resource, expectedVersion, cancellationToken);
+        }
+
+        public Task<StoreWriteResult<JsonResource>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) => inner.DeleteAsync(context, id, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>
     /// A required reference is not emptied by a delete: the holder keeps it, and the service logs a
     /// warning that names both resources (the host decides what a badge without its holder means).
     /// </summary>

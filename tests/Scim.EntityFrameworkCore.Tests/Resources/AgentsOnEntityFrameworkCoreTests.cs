@@ -105,6 +105,44 @@ public sealed class AgentsOnEntityFrameworkCoreTests
         Assert.Equal((400, ScimErrorType.InvalidValue), (cycle.Status, cycle.ScimType));
     }
 
+    /// <summary>
+    /// Racing a PATCH that names an owner with the owner's delete, round after round: whichever
+    /// way each race goes, no agent is left naming a deleted user.
+    /// </summary>
+    [Fact]
+    public async Task OwnerAddedWhileItIsDeleted_NoAgentKeepsADeletedOwner()
+    {
+        await using var file = SqliteFile.Create();
+        await using var host = Host(file.ConnectionString);
+        await using (var db = await host.GetRequiredService<IDbContextFactory<ResourcesDbContext>>().CreateDbContextAsync(Ct))
+        {
+            await db.Database.EnsureCreatedAsync(Ct);
+        }
+
+        var service = host.GetRequiredService<ScimService>();
+        var agent = (await service.CreateAsync(ScimContext.Default, "Agents", Json($$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"racer"}"""), cancellationToken: Ct)).Id;
+        for (var round = 0; round < 25; round++)
+        {
+            var user = (await service.CreateAsync(ScimContext.Default, "Users", Json($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u{{round}}"}"""), cancellationToken: Ct)).Id;
+            var patch = Task.Run(async () =>
+            {
+                try
+                {
+                    await service.PatchAsync(ScimContext.Default, "Agents", agent, Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"owners","value":[{"value":"{{user}}"}]}]}"""), cancellationToken: Ct);
+                }
+                catch (ScimException refused) when (refused.Status == 400)
+                {
+                    // The delete came first: the owner is refused, as it should be.
+                }
+            }, Ct);
+            var delete = Task.Run(() => service.DeleteAsync(ScimContext.Default, "Users", user, cancellationToken: Ct), Ct);
+            await Task.WhenAll(patch, delete);
+        }
+
+        var owners = ((JsonResource)(await service.GetAsync(ScimContext.Default, "Agents", agent, cancellationToken: Ct)).Resource).Attributes["owners"];
+        Assert.True(owners is null || owners.AsArray().Count == 0, owners?.ToJsonString());
+    }
+
     [Fact]
     public async Task AgentsInGroups_WithTheResourcesTable_StartsAndKeepsAnAgentMember()
     {
