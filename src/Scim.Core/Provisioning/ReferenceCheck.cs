@@ -91,13 +91,20 @@ internal sealed class ReferenceCheck
                 continue;
             }
 
+            // A '$ref' is the service's URI of what 'value' names, not the client's to choose (a
+            // client could otherwise plant any URL for the service to serve back): it is not kept.
+            var entries = Entries(value);
+            foreach (var entry in entries)
+            {
+                entry.Remove("$ref");
+            }
+
             var previous = reference.Extension is null ? before?[reference.Attribute.Name] : (before?[reference.Extension] as JsonObject)?[reference.Attribute.Name];
             if (before is not null && JsonNode.DeepEquals(previous, value))
             {
                 continue;
             }
 
-            var entries = Entries(value);
             var ids = entries.Select(e => (string?)(e["value"] as JsonValue)).Distinct(StringComparer.Ordinal).ToList();
             if (ids.Any(string.IsNullOrEmpty))
             {

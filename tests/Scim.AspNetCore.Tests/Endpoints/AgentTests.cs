@@ -179,6 +179,26 @@ public sealed class AgentTests
         Error(await client.PostAsync(".search", Search("userName.first eq \"x\" or nosuch pr")), HttpStatusCode.BadRequest, "invalidFilter");
     }
 
+    /// <summary>A reference's <c>$ref</c> is the service's URI of what it names: one a client sends is not kept (in POST, PUT or PATCH).</summary>
+    [Fact]
+    public async Task ReferenceRef_FromTheClient_IsNotKept()
+    {
+        await using var server = await StartAsync();
+        var client = server.Client();
+        var owner = (string)(await client.CreateUserAsync("ada"))["id"]!;
+        var planted = $$"""[{"value":"{{owner}}","$ref":"http://evil.example/Users/x","display":"Ada"}]""";
+
+        var created = Resource(await client.PostAsync("Agents", $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"bot","owners":{{planted}} }"""), HttpStatusCode.Created);
+        var id = (string)created["id"]!;
+        Resource(await client.PutAsync("Agents/" + id, $$"""{"schemas":["{{ScimAgents.AgentSchema}}"],"name":"bot","owners":{{planted}} }"""), HttpStatusCode.OK);
+        Resource(await client.PatchAsync("Agents/" + id, $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"owners","value":{{planted}} }]}"""), HttpStatusCode.OK);
+
+        var read = Resource(await client.GetAsync("Agents/" + id), HttpStatusCode.OK);
+        Assert.DoesNotContain("evil", created.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", read.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal((owner, "Ada"), ((string?)read["owners"]![0]!["value"], (string?)read["owners"]![0]!["display"]));
+    }
+
     /// <summary>A parent names an agent up a hierarchy: a parent that leads back to the agent, however far up, is refused.</summary>
     [Fact]
     public async Task Parent_ThatWouldMakeACycle_IsRefused()
