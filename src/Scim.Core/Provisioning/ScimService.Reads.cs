@@ -34,6 +34,11 @@ public sealed partial class ScimService
         var hints = conditional ? projection.Hints : projection.Hints.OnReplica;
         var resource = await type.GetAsync(context, id, hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
         var result = await ResultAsync(context, type, resource, projection, changed: false, cancellationToken, read: true).ConfigureAwait(false);
+        if (!ResourceVersion.SatisfiesIfMatch(options?.IfMatch, result.Version) && !ResourceVersion.SatisfiesIfMatch(options?.IfMatch, resource.Meta?.Version ?? string.Empty))
+        {
+            throw PreconditionFailed(type, id); // RFC 9110 §13.1.1: a GET whose If-Match fails is not performed
+        }
+
         if (!ResourceVersion.SatisfiesIfNoneMatch(options?.IfNoneMatch, result.Version))
         {
             result.NotModified = true;

@@ -182,6 +182,15 @@ public sealed partial class ScimService
             }
 
             string? expected = null;
+            if (!string.IsNullOrWhiteSpace(options?.IfNoneMatch))
+            {
+                var current = await type.GetAsync(context, id, IdOnly(type.Type).Hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
+                if (NoneMatchFails(options.IfNoneMatch, current.Meta?.Version ?? string.Empty))
+                {
+                    throw PreconditionFailed(type, id);
+                }
+            }
+
             if (!string.IsNullOrWhiteSpace(ifMatch))
             {
                 var current = await type.GetAsync(context, id, IdOnly(type.Type).Hints, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
@@ -333,7 +342,7 @@ public sealed partial class ScimService
         {
             var stored = await type.GetAsync(context, id, isGroup ? WithoutMembers(type.Type).Hints : ReadHints.All, cancellationToken).ConfigureAwait(false) ?? throw NotFound(type, id);
             var storedVersion = stored.Meta?.Version ?? string.Empty;
-            if (!await SatisfiesIfMatchAsync(context, type, stored, ifMatch, cancellationToken).ConfigureAwait(false))
+            if (!await SatisfiesIfMatchAsync(context, type, stored, ifMatch, cancellationToken).ConfigureAwait(false) || NoneMatchFails(options?.IfNoneMatch, storedVersion))
             {
                 throw PreconditionFailed(type, id);
             }
@@ -447,6 +456,14 @@ public sealed partial class ScimService
             return await FinishAsync(context, type, saved, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// <c>If-None-Match</c> on a PUT, PATCH or DELETE (RFC 9110 §13.1.2): it fails, and the method is
+    /// not performed (412), when it is <c>*</c> or names the stored version (or one made from it).
+    /// </summary>
+    private static bool NoneMatchFails(string? ifNoneMatch, string storedVersion) =>
+        !string.IsNullOrWhiteSpace(ifNoneMatch)
+        && (!ResourceVersion.SatisfiesIfNoneMatch(ifNoneMatch, storedVersion) || ResourceVersion.MayNameDerived(ifNoneMatch, storedVersion));
 
     /// <summary>
     /// <c>If-Match</c> against the versions a client may have been given for the resource: the

@@ -100,16 +100,13 @@ public sealed class ServiceConditionalGetTests
     }
 
     [Fact]
-    public async Task Patch_IfNoneMatch_IsNotAPrecondition()
+    public async Task Patch_IfNoneMatchNamingTheVersion_Is412()
     {
-        // If-None-Match is a GET's header: a write with it (and without If-Match) goes ahead.
+        // RFC 9110 §13.1.2: a write whose If-None-Match names the current version is not performed.
         var (kit, id, version) = await UserAsync();
         using var _ = kit;
 
-        var patched = await kit.PatchAsync("Users", id, """{"op":"replace","path":"displayName","value":"Babs"}""", new ScimRequestOptions { IfNoneMatch = version });
-
-        Assert.True(patched.Changed);
-        Assert.False(patched.NotModified);
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.PatchAsync("Users", id, """{"op":"replace","path":"displayName","value":"Babs"}""", new ScimRequestOptions { IfNoneMatch = version }));
     }
 }
 
@@ -179,5 +176,57 @@ public sealed class ServiceDerivedVersionTests
         var now = (await kit.Service.GetAsync(context, "Users", user, cancellationToken: Ct)).Version;
         await kit.Service.DeleteAsync(context, "Users", user, new ScimRequestOptions { IfMatch = now }, Ct);
         await ServiceKit.ThrowsScimAsync(404, null, () => kit.Service.GetAsync(context, "Users", user, cancellationToken: Ct));
+    }
+}
+
+/// <summary>
+/// The other two conditions of RFC 9110 §13.1: <c>If-Match</c> on a GET and <c>If-None-Match</c>
+/// on a PUT, PATCH or DELETE; a failed one is 412 and the method is not performed.
+/// </summary>
+public sealed class ServiceOtherConditionsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ReadOnlyMemory<byte> Title(string value) =>
+        ServiceKit.Json($$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"{{value}}"}]}""");
+
+    [Fact]
+    public async Task Get_IfMatch_PassesOnTheVersion_Fails412Otherwise()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("bjensen"), cancellationToken: Ct);
+
+        Assert.Equal(created.Id, (await kit.Service.GetAsync(ServiceKit.Context, "Users", created.Id, new ScimRequestOptions { IfMatch = created.Version }, Ct)).Id);
+        Assert.Equal(created.Id, (await kit.Service.GetAsync(ServiceKit.Context, "Users", created.Id, new ScimRequestOptions { IfMatch = "*" }, Ct)).Id);
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.GetAsync(ServiceKit.Context, "Users", created.Id, new ScimRequestOptions { IfMatch = "W/\"0000000000000000\"" }, Ct));
+    }
+
+    [Theory]
+    [InlineData("{v}")]
+    [InlineData("*")]
+    [InlineData("W/\"0000000000000000\", {v}")]
+    public async Task Writes_IfNoneMatchNamingTheResource_Are412_AndChangeNothing(string header)
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("bjensen"), cancellationToken: Ct);
+        var options = new ScimRequestOptions { IfNoneMatch = header.Replace("{v}", created.Version, StringComparison.Ordinal) };
+
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.PatchAsync(ServiceKit.Context, "Users", created.Id, Title("x"), options, Ct));
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.ReplaceAsync(ServiceKit.Context, "Users", created.Id, ServiceKit.UserBody("bjensen"), options, Ct));
+        await ServiceKit.ThrowsScimAsync(412, null, () => kit.Service.DeleteAsync(ServiceKit.Context, "Users", created.Id, options, Ct));
+
+        Assert.Equal(created.Version, (await kit.Service.GetAsync(ServiceKit.Context, "Users", created.Id, cancellationToken: Ct)).Version);
+    }
+
+    [Fact]
+    public async Task Writes_IfNoneMatchNamingAnotherVersion_AreDone()
+    {
+        using var kit = new ServiceKit();
+        var created = await kit.Service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("bjensen"), cancellationToken: Ct);
+        var options = new ScimRequestOptions { IfNoneMatch = "W/\"0000000000000000\"" };
+
+        var patched = await kit.Service.PatchAsync(ServiceKit.Context, "Users", created.Id, Title("x"), options, Ct);
+        Assert.NotEqual(created.Version, patched.Version);
+        await kit.Service.DeleteAsync(ServiceKit.Context, "Users", created.Id, options, Ct);
     }
 }
