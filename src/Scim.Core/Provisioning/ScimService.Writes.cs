@@ -315,6 +315,8 @@ public sealed partial class ScimService
         var pinned = !string.IsNullOrWhiteSpace(ifMatch);
         var isGroup = ReferenceEquals(type, _groups);
         WriteGates.Turn? turn = null;
+        IReadOnlyList<ReferenceCheck.Added> references = [];
+        ScimResourceResult written;
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -325,10 +327,10 @@ public sealed partial class ScimService
                     turn = await _engine.Gates.EnterAsync(context.Tenant, type.Name, id, cancellationToken).ConfigureAwait(false);
                 }
 
-                var result = await AttemptAsync(attempt).ConfigureAwait(false);
-                if (result is not null)
+                if (await AttemptAsync(attempt).ConfigureAwait(false) is { } result)
                 {
-                    return result;
+                    written = result;
+                    break;
                 }
             }
         }
@@ -336,6 +338,14 @@ public sealed partial class ScimService
         {
             turn?.Dispose();
         }
+
+        // Outside the turn: letting go is a write of this same resource, which may take its turn too.
+        if (references.Count > 0 && await ReleaseVanishedAsync(context, type, written.Resource, references, cancellationToken).ConfigureAwait(false) is var after && !ReferenceEquals(after, written.Resource))
+        {
+            written = await FinishAsync(context, type, after, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
 
         // One read, change and write; null when it lost a race and should run again.
         async Task<ScimResourceResult?> AttemptAsync(int attempt)
@@ -364,10 +374,10 @@ public sealed partial class ScimService
             }
 
             CheckPasswordChange(paths.Any(p => string.Equals(p, "password", StringComparison.OrdinalIgnoreCase)));
-            IReadOnlyList<ReferenceCheck.Added> references = [];
+            IReadOnlyList<ReferenceCheck.Added> checkedReferences = [];
             if (original is not null && paths.Count > 0)
             {
-                references = await _references.CheckAsync(context, type, tree, original, id, cancellationToken).ConfigureAwait(false);
+                checkedReferences = await _references.CheckAsync(context, type, tree, original, id, cancellationToken).ConfigureAwait(false);
             }
 
             var now = Now();
@@ -452,7 +462,7 @@ public sealed partial class ScimService
             }
 
             await _events.PublishAsync(events, id, saved.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
-            saved = await ReleaseVanishedAsync(context, type, saved, references, cancellationToken).ConfigureAwait(false);
+            references = checkedReferences; // looked at again once the turn is over
             return await FinishAsync(context, type, saved, projection, options, changed: true, cancellationToken).ConfigureAwait(false);
         }
     }
