@@ -143,6 +143,11 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
 
             var row = new ScimResourceEntity { ResourceType = _type.Name, Id = resource.Id, Tenant = context.Tenant };
             Apply(resource, row);
+            if (await TakenAsync(db, context, row, cancellationToken).ConfigureAwait(false))
+            {
+                return StoreWriteResult.Conflict<JsonResource>(_unique!.Name);
+            }
+
             db.Add(row);
             await SaveAsync(db, context, resource, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success(ToResource(row));
@@ -167,9 +172,31 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
             }
 
             Apply(resource, row);
+            if (await TakenAsync(db, context, row, cancellationToken).ConfigureAwait(false))
+            {
+                return StoreWriteResult.Conflict<JsonResource>(_unique!.Name);
+            }
+
             await SaveAsync(db, context, resource, cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success(ToResource(row));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether another resource of the tenant already has the row's unique value, looked for in the
+    /// write's transaction before the row is written: the usual conflict is answered without the
+    /// database refusing a statement (which EF Core logs as an error). A write racing it is still
+    /// refused by the unique index.
+    /// </summary>
+    private async Task<bool> TakenAsync(TContext db, ScimContext context, ScimResourceEntity row, CancellationToken cancellationToken)
+    {
+        if (row.UniqueValue is not { } value)
+        {
+            return false;
+        }
+
+        var id = row.Id;
+        return await Rows(db, context).AnyAsync(r => r.UniqueValue == value && r.Id != id, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<StoreWriteResult<JsonResource>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken)

@@ -51,6 +51,25 @@ public abstract class AgentsInGroupsTests
     private static void Succeeded(Reply reply) =>
         Assert.True(reply.Status is HttpStatusCode.OK or HttpStatusCode.NoContent, $"expected 200 or 204, got {(int)reply.Status}: {reply.Text}");
 
+    /// <summary>
+    /// A name already taken, by a POST or a PUT, is a 409 found before the row is written: the
+    /// database never refuses a statement for it, so nothing is logged as an error.
+    /// </summary>
+    [Fact]
+    public async Task TakenName_Is409_WithNothingLoggedAsAnError()
+    {
+        await using var app = await AgentsApp.StartAsync(Provider);
+        using var client = app.Client();
+        await CreateAsync(client, "Agents", Agent("Helpdesk"));
+        var other = await CreateAsync(client, "Agents", Agent("Other"));
+
+        Assert.Equal("uniqueness", (string?)(await client.Post("Agents", Agent("HELPDESK"))).Expect(HttpStatusCode.Conflict).Json["scimType"]);
+        Assert.Equal("uniqueness", (string?)(await client.Put("Agents/" + other, Agent("helpdesk"))).Expect(HttpStatusCode.Conflict).Json["scimType"]);
+        (await client.Put("Agents/" + other, Agent("Other"))).Expect(HttpStatusCode.OK); // its own name is no conflict
+
+        Assert.Empty(app.Errors.Errors);
+    }
+
     [Fact]
     public async Task PatchAdd_AnAgent_ListedAsAgent_AgentShowsTheGroup_FilterFindsIt_RemoveTakesItOut()
     {
