@@ -173,20 +173,20 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
         ScimDocument? document = null;
         if (segments.Length == 1 && ServiceProviderConfigNames.Contains(first, StringComparer.OrdinalIgnoreCase))
         {
-            RequireMethod(context.Request.Method, HttpMethods.Get);
+            RequireRead(context.Request.Method);
             RefuseFilter(context.Request);
             document = service.GetServiceProviderConfig(ScimRequestContext.Anonymous(context, path));
         }
         else if (first.Equals("ResourceTypes", StringComparison.OrdinalIgnoreCase) && segments.Length <= 2)
         {
-            RequireMethod(context.Request.Method, HttpMethods.Get);
+            RequireRead(context.Request.Method);
             RefuseFilter(context.Request);
             var discovery = ScimRequestContext.Anonymous(context, path);
             document = segments.Length == 1 ? service.GetResourceTypes(discovery) : service.GetResourceType(discovery, Uri.UnescapeDataString(segments[1]));
         }
         else if (first.Equals("Schemas", StringComparison.OrdinalIgnoreCase) && segments.Length <= 2)
         {
-            RequireMethod(context.Request.Method, HttpMethods.Get);
+            RequireRead(context.Request.Method);
             RefuseFilter(context.Request);
             var discovery = ScimRequestContext.Anonymous(context, path);
             document = segments.Length == 1 ? service.GetSchemas(discovery) : service.GetSchema(discovery, Uri.UnescapeDataString(segments[1]));
@@ -289,9 +289,17 @@ internal sealed partial class ScimEndpoint(IOptions<ScimHttpOptions> options, Sc
 
     private static void RequireMethod(string method, string allowed)
     {
-        if (ReferenceEquals(allowed, HttpMethods.Get) ? !IsRead(method) : !string.Equals(method, allowed, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(method, allowed, StringComparison.OrdinalIgnoreCase))
         {
-            throw MethodNotAllowed(method, ReferenceEquals(allowed, HttpMethods.Get) ? "GET, HEAD" : allowed);
+            throw MethodNotAllowed(method, allowed);
+        }
+    }
+
+    private static void RequireRead(string method)
+    {
+        if (!IsRead(method))
+        {
+            throw MethodNotAllowed(method, "GET, HEAD");
         }
     }
 

@@ -89,13 +89,12 @@ internal sealed class ScimEngine
     public FilterExpression? ListFilter(ScimResourceType type, string text, bool acrossTypes, out bool matchesNothing)
     {
         matchesNothing = false;
-        var filter = ScimFilterParser.Parse(text, Options.Filter);
         if (!acrossTypes && Options.Filter.UnknownAttributes == UnknownFilterAttribute.Error)
         {
-            Binder.Bind(filter, type); // unknown attributes and type mismatches fail here, before any store sees the filter
-            return filter;
+            return Filter(type, text);
         }
 
+        var filter = ScimFilterParser.Parse(text, Options.Filter);
         if (!acrossTypes)
         {
             _lenient.Bind(filter, type); // everything else still fails here
@@ -167,7 +166,7 @@ internal sealed class ScimEngine
     /// not when it compares a complex attribute as a simple one, or a value of another type. In a
     /// search across types such a comparison is, for that type, one on an unassigned attribute.
     /// </summary>
-    public bool Applies(FilterExpression leaf, ScimResourceType type)
+    private bool Applies(FilterExpression leaf, ScimResourceType type)
     {
         try
         {
