@@ -358,6 +358,7 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     private Lease Open(out TContext db)
     {
         db = _factory is not null ? _factory.CreateDbContext() : _scope!.GetRequiredService<TContext>();
+        SqliteCaseFunctions.Watch(db.Database.GetDbConnection());
         return new Lease(db, owned: _factory is not null);
     }
 

@@ -456,6 +456,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     protected Lease Open(bool replica = false)
     {
         var lease = _factory is not null ? new Lease(_factory.CreateDbContext(), owned: true) : new Lease(_scope!.GetRequiredService<TContext>(), owned: false);
+        SqliteCaseFunctions.Watch(lease.Context.Database.GetDbConnection());
         return replica && _replica is not null ? lease.OnReplica(_replica) : lease;
     }
 

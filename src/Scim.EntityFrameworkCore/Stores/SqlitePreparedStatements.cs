@@ -293,6 +293,7 @@ internal sealed class SqlitePreparedStatements : DbCommandInterceptor, IDbConnec
 
             var connection = _factory.CreateConnection()!;
             connection.ConnectionString = connectionString;
+            SqliteCaseFunctions.Watch(connection);
             connection.Open();
             Interlocked.Increment(ref _open);
             return new Session(this, connection);

@@ -48,12 +48,13 @@ public sealed class AccountsApp : IScimApp
 
     /// <summary>Starts the app over a new database.</summary>
     /// <param name="scim">Changes the SCIM registration after the stores are added.</param>
-    public static async Task<AccountsApp> StartAsync(Action<ScimBuilder>? scim = null)
+    /// <param name="createSchema">Creates the schema; <see cref="CreateSchemaAsync"/> when not given.</param>
+    public static async Task<AccountsApp> StartAsync(Action<ScimBuilder>? scim = null, Func<AccountsDbContext, Task>? createSchema = null)
     {
         var file = SqliteFile.Create();
         await using (var db = new AccountsDbContext(new DbContextOptionsBuilder<AccountsDbContext>().UseSqlite(file.ConnectionString).Options))
         {
-            await CreateSchemaAsync(db);
+            await (createSchema ?? CreateSchemaAsync)(db);
         }
 
         var builder = WebApplication.CreateSlimBuilder();
