@@ -20,6 +20,8 @@ public sealed class TelemetryCollection;
 [Collection(nameof(TelemetryCollection))]
 public sealed class ScimTelemetryTests
 {
+    private static readonly AsyncLocal<object?> Flow = new();
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -116,8 +118,17 @@ public sealed class ScimTelemetryTests
                 }
             },
         };
+        // The meter is the process's: an event service another test left running may record too.
+        // Only what this test's flow (and the work it starts) records counts.
+        var mine = new object();
+        Flow.Value = mine;
         listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
         {
+            if (!ReferenceEquals(Flow.Value, mine))
+            {
+                return;
+            }
+
             var tagged = Tags(tags);
             if (instrument.Name == "scim.events.published")
             {
@@ -130,7 +141,7 @@ public sealed class ScimTelemetryTests
         });
         listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
         {
-            if (instrument.Name == "scim.events.delivery.lag")
+            if (ReferenceEquals(Flow.Value, mine) && instrument.Name == "scim.events.delivery.lag")
             {
                 lags.Enqueue(value);
             }
