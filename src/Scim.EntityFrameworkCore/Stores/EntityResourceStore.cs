@@ -239,7 +239,8 @@ internal sealed class EntityResourceStore<TContext> : IResourceStore<JsonResourc
     {
         if (LockedRow.Sql(db) is { } locked)
         {
-            return await db.Set<ScimResourceEntity>().FromSqlRaw(locked, _type.Name, context.Tenant, id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            // At most one row (the key); listed rather than FirstOrDefault, which EF Core warns of (10103) without an OrderBy or a filter in LINQ.
+            return (await db.Set<ScimResourceEntity>().FromSqlRaw(locked, _type.Name, context.Tenant, id).ToListAsync(cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         }
 
         if (await Rows(db, context).Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version), cancellationToken).ConfigureAwait(false) == 0)

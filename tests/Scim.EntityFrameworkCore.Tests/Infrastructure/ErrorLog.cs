@@ -3,32 +3,43 @@ using Microsoft.Extensions.Logging;
 
 namespace Scim.EntityFrameworkCore.Tests.Infrastructure;
 
-/// <summary>Keeps the errors a host logs (an unexpected exception behind a 500), so a test can show them.</summary>
+/// <summary>
+/// Keeps the errors a host logs (an unexpected exception behind a 500), so a test can show them,
+/// and EF Core's warnings, which a host's logs would carry as well.
+/// </summary>
 public sealed class ErrorLog : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _errors = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
 
     /// <summary>The errors logged so far: category, message and exception.</summary>
     public IReadOnlyList<string> Errors => [.. _errors];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _errors);
+    /// <summary>EF Core's warnings logged so far: category, event id and message.</summary>
+    public IReadOnlyList<string> EntityFrameworkWarnings => [.. _warnings];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _errors, categoryName.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) ? _warnings : null);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> errors) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<string> errors, ConcurrentQueue<string>? warnings) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error || (warnings is not null && logLevel == LogLevel.Warning);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (logLevel >= LogLevel.Error)
             {
                 errors.Enqueue($"{category}: {formatter(state, exception)}\n{exception}");
+            }
+            else if (logLevel == LogLevel.Warning && warnings is not null)
+            {
+                warnings.Enqueue($"{category} [{eventId.Id}]: {formatter(state, exception)}");
             }
         }
     }
