@@ -44,6 +44,19 @@ internal sealed partial class ScimPatcher
                     RequireDottedAndQualifiedKeys(key);
                 }
 
+                // Entra ID's key with a value filter ("emails[type eq \"work\"].value") is a whole
+                // path: applied as an operation with that path and this value would be.
+                if (scope is null && key.Contains('[', StringComparison.Ordinal))
+                {
+                    RequireDottedAndQualifiedKeys(key);
+                    if (TargetOf(key) is { } target)
+                    {
+                        ApplyToAttribute(operation.Op, target.Attribute, target.Sub, target.Filter, target.FilterText, property.Value, key);
+                    }
+
+                    continue;
+                }
+
                 // A key the resource type does not define is an unknown attribute, as in a POST or PUT
                 // body: refused, or dropped when the host reads bodies with UnknownAttributes = Ignore.
                 if (!_patcher._registry.TryResolveAttribute(_resourceType, qualified, out var resolved, out var error))

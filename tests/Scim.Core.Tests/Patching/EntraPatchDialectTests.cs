@@ -57,6 +57,11 @@ public sealed class EntraPatchDialectTests
             PatchDialects.DottedAndQualifiedKeys, ScimErrorType.InvalidPath
         },
         {
+            "no-path value with a key holding a value filter", "user",
+            Message("""{"op":"replace","value":{"emails[type eq \"work\"].value":"w@example.com"}}"""),
+            PatchDialects.DottedAndQualifiedKeys, ScimErrorType.InvalidPath
+        },
+        {
             "remove members with a value list", "group",
             Message($$"""{"op":"remove","path":"members","value":[{"$ref":null,"value":"{{BabsId}}"}]}"""),
             PatchDialects.RemoveListedValues, ScimErrorType.InvalidValue
@@ -221,6 +226,71 @@ public sealed class EntraPatchDialectTests
         expected[Enterprise]!["employeeNumber"] = "Eqpj";
         AssertTree(expected, user);
         AssertChanged(result, "displayName", "name.givenName", "name.familyName", "externalId", Enterprise + ":employeeNumber");
+    }
+
+    /// <summary>
+    /// Entra ID's update of several attributes in one no-path replace (its 2020 compliance mode)
+    /// names the work email by a path with a value filter as a key: it is applied as a replace with
+    /// that path, beside the dotted and qualified keys.
+    /// </summary>
+    [Fact]
+    public void Apply_EntraReplaceWithAFilteredKey_SetsTheWorkEmailBesideTheOtherKeys()
+    {
+        var user = BarbaraTree();
+
+        var result = Apply(user, UserType, """
+            {
+              "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+              "Operations": [
+                {
+                  "op": "replace",
+                  "value": {
+                    "displayName": "Pvlo",
+                    "emails[type eq \"work\"].value": "TestBcwqnm@test.microsoft.com",
+                    "name.givenName": "Ysvauf",
+                    "name.familyName": "Eqbaowmf",
+                    "externalId": "Eqpj",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "Wewrwr"
+                  }
+                }
+              ]
+            }
+            """);
+
+        var expected = BarbaraTree();
+        expected["displayName"] = "Pvlo";
+        expected["emails"]![0]!["value"] = "TestBcwqnm@test.microsoft.com";
+        expected["name"]!["givenName"] = "Ysvauf";
+        expected["name"]!["familyName"] = "Eqbaowmf";
+        expected["externalId"] = "Eqpj";
+        expected[Enterprise]!["employeeNumber"] = "Wewrwr";
+        AssertTree(expected, user);
+        AssertChanged(result, "displayName", "emails", "name.givenName", "name.familyName", "externalId", Enterprise + ":employeeNumber");
+    }
+
+    /// <summary>A user without a work email gets one, as the same path in an operation's <c>path</c> does.</summary>
+    [Fact]
+    public void Apply_EntraReplaceWithAFilteredKey_WithoutAWorkEmail_AddsOne()
+    {
+        var user = PlainUserTree();
+
+        Apply(user, UserType, Message("""{"op":"replace","value":{"emails[type eq \"work\"].value":"w@example.com","title":"Lead"}}"""));
+
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""[{"value":"plain@home.example","type":"home"},{"type":"work","value":"w@example.com"}]"""),
+            user["emails"]));
+        Assert.Equal("Lead", (string?)user["title"]);
+    }
+
+    /// <summary>A filtered key naming an attribute the type does not have is refused as that path would be.</summary>
+    [Fact]
+    public void Apply_EntraReplaceWithAFilteredKey_OfAnUnknownAttribute_IsInvalidPath()
+    {
+        var user = BarbaraTree();
+
+        var error = Assert.Throws<ScimException>(() => Apply(user, UserType, Message("""{"op":"replace","value":{"mails[type eq \"work\"].value":"w@example.com"}}""")));
+
+        Assert.Equal(ScimErrorType.InvalidPath, error.ScimType);
     }
 
     [Fact]
