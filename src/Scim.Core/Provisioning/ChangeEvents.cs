@@ -27,10 +27,13 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
 
     /// <summary>A POST: <paramref name="tree"/> is the resource as written (its id and version are the store's, given at completion).</summary>
     public ScimEventDraft? Created(ScimContext context, ScimResourceType type, JsonObject tree, Patching.PatchDialects dialects, DateTimeOffset time, IReadOnlyList<string>? members = null) =>
-        Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree), version, time, null, null, members ?? [], [], Written(tree, id, version, type), Patching.DialectUse.Names(dialects)));
+        Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree, members is { Count: > 0 }), version, time, null, null, members ?? [], [], Written(tree, id, version, type), Patching.DialectUse.Names(dialects)));
 
-    /// <summary>The attributes a resource was created with (an extension's as <c>urn:...:name</c>), members aside.</summary>
-    private static List<string> AttributeNames(JsonObject tree)
+    /// <summary>
+    /// The attributes a resource was created with (an extension's as <c>urn:...:name</c>), and
+    /// <c>members</c> when a group was created with some, as a change of its members names them.
+    /// </summary>
+    private static List<string> AttributeNames(JsonObject tree, bool withMembers)
     {
         var names = new List<string>();
         foreach (var (key, value) in tree)
@@ -48,6 +51,11 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
             {
                 names.Add(key);
             }
+        }
+
+        if (withMembers)
+        {
+            names.Add("members");
         }
 
         return names;

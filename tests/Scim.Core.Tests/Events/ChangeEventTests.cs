@@ -89,10 +89,15 @@ public sealed class ChangeEventTests
         Assert.Equal((ScimChangeKind.Created, "Group", group.Version), (change.Kind, change.ResourceType, change.Version));
         Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), change.AddedMemberIds.Order(StringComparer.Ordinal));
         Assert.Empty(change.RemovedMemberIds);
+        Assert.Contains("members", change.ChangedPaths); // as a change of its members names them
+        Assert.Contains("displayName", change.ChangedPaths);
 
         kit.Events.Clear();
         await kit.Service.CreateAsync(ServiceKit.Context, "Groups", ServiceKit.GroupBody("Empty"), cancellationToken: Ct);
-        Assert.Empty(Assert.Single(kit.Events.All).AddedMemberIds);
+        var empty = Assert.Single(kit.Events.All);
+        Assert.Empty(empty.AddedMemberIds);
+        Assert.DoesNotContain("members", empty.ChangedPaths);
+        Assert.Contains("displayName", empty.ChangedPaths);
     }
 
     [Fact]
