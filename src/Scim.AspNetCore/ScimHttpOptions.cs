@@ -34,10 +34,12 @@ public sealed class ScimHttpOptions
     public ScimPatchResponse PatchResponse { get; set; } = ScimPatchResponse.Auto;
 
     /// <summary>
-    /// Finds the tenant of a request. The default uses the <c>tenant</c> route value
-    /// (<c>MapScim("/tenants/{tenant}/scim/v2")</c>), then the <c>scim_tenant</c> claim of the
-    /// authenticated client, then <see cref="Core.Stores.ScimContext.DefaultTenant"/>. When the route's
-    /// tenant is used and the client has a <c>scim_tenant</c> claim naming another tenant, the request is 403.
+    /// Finds the tenant of a request (for example the id a route's or a host name's tenant is known
+    /// by); when it returns <see langword="null"/>, or is not set, the <c>tenant</c> route value
+    /// (<c>MapScim("/tenants/{tenant}/scim/v2")</c>) is used, then the <c>scim_tenant</c> claim of
+    /// the authenticated client, then <see cref="Core.Stores.ScimContext.DefaultTenant"/>. The
+    /// client must belong to the tenant the request names: the built-in tokens accept only a token
+    /// added for it (401), and a client whose <c>scim_tenant</c> claim names another tenant is 403.
     /// </summary>
     /// <value>Defaults to <see langword="null"/> (the rule above).</value>
     public Func<HttpContext, string?>? TenantResolver { get; set; }

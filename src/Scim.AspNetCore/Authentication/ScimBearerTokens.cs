@@ -58,6 +58,10 @@ namespace Scim.AspNetCore
         /// <param name="client">The client name.</param>
         /// <param name="sha256">The SHA-256 of the token's UTF-8 bytes (32 bytes).</param>
         /// <returns>These options.</returns>
+        /// <exception cref="ArgumentException">
+        /// The hash is not 32 bytes, or the token is already accepted for another tenant or client: a
+        /// token names the one tenant and client it provisions (adding the same one again is a no-op).
+        /// </exception>
         public ScimBearerTokenOptions AddTokenHash(string tenant, string client, byte[] sha256)
         {
             ArgumentException.ThrowIfNullOrEmpty(tenant);
@@ -66,6 +70,21 @@ namespace Scim.AspNetCore
             if (sha256.Length != 32)
             {
                 throw new ArgumentException("A SHA-256 hash is 32 bytes.", nameof(sha256));
+            }
+
+            foreach (var held in _tokens)
+            {
+                if (held.Hash.AsSpan().SequenceEqual(sha256))
+                {
+                    if (held.Tenant == tenant && held.Client == client)
+                    {
+                        return this;
+                    }
+
+                    throw new ArgumentException(
+                        $"The token of tenant '{tenant}' (client '{client}') is already the token of tenant '{held.Tenant}' (client '{held.Client}'). A token must name one tenant and client: give each its own.",
+                        nameof(sha256));
+                }
             }
 
             _tokens.Add(new TokenEntry(tenant, client, sha256.ToArray()));
@@ -124,10 +143,10 @@ namespace Scim.AspNetCore
         /// with it: a request presenting the same header (compared in constant time, and only with
         /// what this connection itself presented before) is not hashed again.
         /// </summary>
-        public static Outcome Check(HttpContext context, ScimBearerTokenOptions options, out ScimBearerTokenOptions.TokenEntry? match)
+        public static Outcome Check(HttpContext context, ScimBearerTokenOptions options, ScimHttpOptions http, out ScimBearerTokenOptions.TokenEntry? match)
         {
             var header = context.Request.Headers.Authorization.ToString();
-            var routeTenant = context.GetRouteValue("tenant") as string;
+            var routeTenant = ScimRequestContext.NamedTenant(context, http);
             var items = HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)
                 ? context.Features.Get<IConnectionItemsFeature>()?.Items
                 : null;
@@ -148,7 +167,7 @@ namespace Scim.AspNetCore
             return outcome;
         }
 
-        /// <summary>Finds the entry of the presented token; on a tenant route, only a token of that tenant counts.</summary>
+        /// <summary>Finds the entry of the presented token; where the request names a tenant (its route, or the host's resolver), only a token of that tenant counts.</summary>
         public static Outcome Check(ScimBearerTokenOptions options, string? header, string? routeTenant, out ScimBearerTokenOptions.TokenEntry? match)
         {
             match = null;
@@ -195,7 +214,7 @@ namespace Scim.AspNetCore
     /// tokens here, and the client becomes <c>HttpContext.User</c>. No authentication or
     /// authorization middleware is needed, so a host that uses the tokens only for SCIM pays for neither.
     /// </summary>
-    internal sealed partial class ScimBearerTokenGate(IOptionsMonitor<ScimBearerTokenOptions> tokens, ILogger<ScimBearerTokenGate> logger)
+    internal sealed partial class ScimBearerTokenGate(IOptionsMonitor<ScimBearerTokenOptions> tokens, IOptions<ScimHttpOptions> http, ILogger<ScimBearerTokenGate> logger)
     {
         private int _warnedNoTokens;
 
@@ -228,7 +247,7 @@ namespace Scim.AspNetCore
                 return false;
             }
 
-            if (ScimBearerTokenCheck.Check(context, options, out var match) != ScimBearerTokenCheck.Outcome.Valid)
+            if (ScimBearerTokenCheck.Check(context, options, http.Value, out var match) != ScimBearerTokenCheck.Outcome.Valid)
             {
                 return false;
             }
@@ -245,13 +264,13 @@ namespace Scim.AspNetCore
     /// Authenticates <c>Authorization: Bearer</c> against the configured token hashes, as an ASP.NET
     /// Core authentication scheme. Its 401 and 403 on a SCIM endpoint carry the SCIM error body.
     /// </summary>
-    internal sealed class ScimBearerTokenHandler(IOptionsMonitor<ScimBearerTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    internal sealed class ScimBearerTokenHandler(IOptionsMonitor<ScimBearerTokenOptions> options, IOptions<ScimHttpOptions> http, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<ScimBearerTokenOptions>(options, logger, encoder)
     {
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
-            // On a tenant route, a token of another tenant is not valid at all.
-            var outcome = ScimBearerTokenCheck.Check(Context, Options, out var match);
+            // Where the request names a tenant, a token of another tenant is not valid at all.
+            var outcome = ScimBearerTokenCheck.Check(Context, Options, http.Value, out var match);
             return Task.FromResult(outcome switch
             {
                 ScimBearerTokenCheck.Outcome.None => AuthenticateResult.NoResult(),

@@ -20,20 +20,25 @@ internal static class ScimRequestContext
     public static ScimContext Anonymous(HttpContext context, string scimPath) =>
         new(ScimContext.DefaultTenant) { BaseUrl = BaseUrl(context, scimPath) };
 
+    /// <summary>
+    /// The tenant the request itself names, before its client is known: the host's
+    /// <see cref="ScimHttpOptions.TenantResolver"/>, else the <c>{tenant}</c> route value; null
+    /// when neither names one. The built-in tokens compare a token's tenant with this one.
+    /// </summary>
+    public static string? NamedTenant(HttpContext context, ScimHttpOptions options) =>
+        options.TenantResolver?.Invoke(context) ?? context.GetRouteValue("tenant") as string;
+
     private static string Tenant(HttpContext context, ScimHttpOptions options)
     {
         var claimed = context.User.FindFirstValue(ScimClaimTypes.Tenant);
-        var tenant = options.TenantResolver?.Invoke(context);
-        if (tenant is null && context.GetRouteValue("tenant") is string routeTenant)
-        {
-            // Authentication may have run before routing (or by another scheme) without seeing the
-            // route's tenant: a client whose claim names another tenant never gets this one's data.
-            if (claimed is not null && !string.Equals(claimed, routeTenant, StringComparison.Ordinal))
-            {
-                throw new ScimException(403, null, "The authenticated client may not provision this tenant.");
-            }
+        var tenant = NamedTenant(context, options);
 
-            tenant = routeTenant;
+        // Authentication may have run before routing (or by another scheme) without seeing the
+        // request's tenant: a client whose claim names another tenant never gets this one's data,
+        // whether the route or the host's resolver names it.
+        if (tenant is not null && claimed is not null && !string.Equals(claimed, tenant, StringComparison.Ordinal))
+        {
+            throw new ScimException(403, null, "The authenticated client may not provision this tenant.");
         }
 
         tenant ??= claimed;

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Routing;
 using Scim.AspNetCore.Tests;
 using static Scim.AspNetCore.Tests.ScimAssert;
 
@@ -153,22 +154,47 @@ public sealed class AuthenticationAndTenantTests
         List(await server.Client().GetAsync("Users"), totalResults: 0);
     }
 
+    /// <summary>
+    /// The host's resolver names the tenant (here from a header), and a token provisions only the
+    /// tenant it was added for: another tenant's token is refused, whatever the resolver says.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Registrations))]
-    public async Task HostSuppliedTenantResolver_DecidesTheTenant(TokenRegistration registration)
+    public async Task HostSuppliedTenantResolver_DecidesTheTenant_OfItsOwnTokensOnly(TokenRegistration registration)
     {
         await using var server = await ScimTestServer.StartAsync(o => (o.Tokens, o.Http) = (registration, h => h.TenantResolver = context =>
             context.Request.Headers.TryGetValue("X-Tenant", out var tenant) ? tenant.ToString() : null));
-        var client = server.Client();
+        var a = server.Client("scim/v2", ScimTestServer.TokenA);
+        var b = server.Client("scim/v2", ScimTestServer.TokenB);
 
-        var inX = Resource(await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "x")), HttpStatusCode.Created);
-        var inY = Resource(await client.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "y")), HttpStatusCode.Created);
+        var inA = Resource(await a.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "a")), HttpStatusCode.Created);
+        var inB = Resource(await b.PostAsync("Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen"}""", headers: ("X-Tenant", "b")), HttpStatusCode.Created);
+        Assert.Equal([(string)inA["id"]!], Ids(List(await a.GetAsync("Users", ("X-Tenant", "a")), totalResults: 1)));
+        Assert.Equal([(string)inB["id"]!], Ids(List(await b.GetAsync("Users", ("X-Tenant", "b")), totalResults: 1)));
 
-        Assert.Equal([(string)inX["id"]!], Ids(List(await client.GetAsync("Users", ("X-Tenant", "x")), totalResults: 1)));
-        Assert.Equal([(string)inY["id"]!], Ids(List(await client.GetAsync("Users", ("X-Tenant", "y")), totalResults: 1)));
-        Error(await client.GetAsync("Users/" + inX["id"], ("X-Tenant", "y")), HttpStatusCode.NotFound);
+        // A token of a, or of the default tenant, on a request the resolver gives to b: refused, nothing read.
+        Assert.True((await a.GetAsync("Users/" + inB["id"], ("X-Tenant", "b"))).Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+        Assert.True((await server.Client().GetAsync("Users", ("X-Tenant", "b"))).Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
 
-        // Without the header the resolver says nothing: the token's tenant (the default) is used.
-        List(await client.GetAsync("Users"), totalResults: 0);
+        // Without the header the resolver says nothing: the token's tenant is used.
+        Assert.Equal([(string)inA["id"]!], Ids(List(await a.GetAsync("Users"), totalResults: 1)));
+    }
+
+    /// <summary>
+    /// A resolver that maps the route's name of a tenant to the id the stores know it by: the
+    /// tokens are added under that id, and work on the tenant's route (they were compared with the
+    /// route's raw value, so every request was 401).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Registrations))]
+    public async Task ResolverMappingTheRoutesName_TokensOfTheResolvedTenant_Work(TokenRegistration registration)
+    {
+        await using var server = await ScimTestServer.StartAsync(o => (o.Tokens, o.Http) = (registration, h => h.TenantResolver = context =>
+            context.GetRouteValue("tenant") switch { "alpha" => "a", "bravo" => "b", _ => null }));
+
+        var created = await server.TenantClient("alpha", ScimTestServer.TokenA).CreateUserAsync("in-alpha");
+        Assert.Equal([(string)created["id"]!], Ids(List(await server.TenantClient("a", ScimTestServer.TokenA).GetAsync("Users"), totalResults: 1)));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.TenantClient("bravo", ScimTestServer.TokenA).GetAsync("Users")).Status);
+        List(await server.TenantClient("bravo", ScimTestServer.TokenB).GetAsync("Users"), totalResults: 0);
     }
 }

@@ -40,6 +40,25 @@ public sealed class BearerTokenRegistrationTests
         Assert.Equal([("a", "client-a"), ("default", "default-client")], events.Changes.Select(e => (e.Tenant, e.Actor)));
     }
 
+    /// <summary>
+    /// A token names one tenant and client: the same token for a second tenant or client is refused
+    /// when it is added (it used to make the later one unreachable, every request 401), while the
+    /// same registration twice changes nothing.
+    /// </summary>
+    [Fact]
+    public void AToken_OfTwoTenantsOrClients_IsRefused_TheSameOneTwice_IsKept()
+    {
+        var options = new ScimBearerTokenOptions().AddToken("a", "client-a", "shared-token-0123456789");
+
+        var otherTenant = Assert.Throws<ArgumentException>(() => options.AddToken("b", "client-b", "shared-token-0123456789"));
+        Assert.Contains("tenant 'a' (client 'client-a')", otherTenant.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => options.AddToken("a", "other-client", "shared-token-0123456789"));
+        Assert.Throws<ArgumentException>(() => options.AddTokenHash("b", "client-b", ScimBearerTokenOptions.Hash("shared-token-0123456789")));
+
+        options.AddToken("a", "client-a", "shared-token-0123456789").AddToken("b", "client-b", "another-token-0123456789");
+        Assert.Equal(2, options.Tokens.Count);
+    }
+
     [Theory]
     [MemberData(nameof(Registrations))]
     public async Task AnotherDefaultScheme_DoesNotStandInForTheToken(TokenRegistration registration)
