@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using Scim.AspNetCore.Events;
 using Scim.Core;
 using Scim.Core.Events;
@@ -84,6 +85,11 @@ internal sealed class ScimSetOptionsValidator : IValidateOptions<ScimSetOptions>
             }
         }
 
+        if (options.SigningCredentials is { } credentials && SigningProblem(credentials) is { } problem)
+        {
+            failures.Add(problem);
+        }
+
         if (options.PushTries < 1)
         {
             failures.Add("ScimSetOptions.PushTries must be at least 1.");
@@ -95,5 +101,46 @@ internal sealed class ScimSetOptionsValidator : IValidateOptions<ScimSetOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Why SETs could not be signed with <paramref name="credentials"/>, or null: an EC key on
+    /// another curve than its algorithm's (RFC 7518 §3.4: ES256 is P-256, ES384 P-384, ES512
+    /// P-521), or a key that cannot sign (a public key alone). Found at startup rather than at the
+    /// first SET, which would fail on every delivery.
+    /// </summary>
+    private static string? SigningProblem(SigningCredentials credentials)
+    {
+        var bits = credentials.Algorithm switch
+        {
+            SecurityAlgorithms.EcdsaSha256 or SecurityAlgorithms.EcdsaSha256Signature => 256,
+            SecurityAlgorithms.EcdsaSha384 or SecurityAlgorithms.EcdsaSha384Signature => 384,
+            SecurityAlgorithms.EcdsaSha512 or SecurityAlgorithms.EcdsaSha512Signature => 521,
+            _ => 0,
+        };
+        if (credentials.Key is ECDsaSecurityKey ec && bits != 0 && ec.KeySize != bits)
+        {
+            return $"ScimSetOptions.SigningCredentials: {credentials.Algorithm} signs with a key on curve P-{bits}, and this key is of {ec.KeySize} bits (RFC 7518 §3.4).";
+        }
+
+        try
+        {
+            var factory = credentials.CryptoProviderFactory ?? credentials.Key.CryptoProviderFactory;
+            var signer = factory.CreateForSigning(credentials.Key, credentials.Algorithm);
+            try
+            {
+                signer.Sign("probe"u8.ToArray());
+            }
+            finally
+            {
+                factory.ReleaseSignatureProvider(signer);
+            }
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or NotSupportedException or ArgumentException or InvalidOperationException or SecurityTokenException)
+        {
+            return $"ScimSetOptions.SigningCredentials cannot sign SETs ({credentials.Algorithm}): {e.Message} A private key is needed.";
+        }
+
+        return null;
     }
 }

@@ -334,6 +334,53 @@ public sealed class EventReceiverTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Signing credentials that could not sign a SET stop the host at startup, saying why, rather than failing every delivery.</summary>
+    [Theory]
+    [InlineData("public key only", "cannot sign SETs")]
+    [InlineData("P-384 key for ES256", "curve P-256")]
+    [InlineData("P-256 key for ES384", "curve P-384")]
+    public async Task Startup_SigningCredentialsThatCannotSign_FailWithTheReason(string problem, string message)
+    {
+        using var full = System.Security.Cryptography.ECDsa.Create(problem.StartsWith("P-384", StringComparison.Ordinal)
+            ? System.Security.Cryptography.ECCurve.NamedCurves.nistP384
+            : System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var publicOnly = System.Security.Cryptography.ECDsa.Create(full.ExportParameters(false));
+        var key = new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(problem == "public key only" ? publicOnly : full) { KeyId = "k" };
+        var algorithm = problem == "P-256 key for ES384" ? Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha384 : Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha256;
+
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => ScimTestServer.StartAsync(o => o.Scim = scim => scim.AddEventReceivers(sets =>
+        {
+            sets.Issuer = Issuer;
+            sets.SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, algorithm);
+            sets.AddPollReceiver("r", "aud", PollToken);
+        })));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Keys that can sign pass: P-256 with ES256, P-384 with ES384, RSA with RS256.</summary>
+    [Fact]
+    public async Task Startup_SigningCredentialsThatCanSign_Start()
+    {
+        using var p256 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        foreach (var credentials in new[]
+        {
+            new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(p256), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha256),
+            new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(p384), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha384),
+            new Microsoft.IdentityModel.Tokens.SigningCredentials(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
+        })
+        {
+            await using var server = await ScimTestServer.StartAsync(o => o.Scim = scim => scim.AddEventReceivers(sets =>
+            {
+                sets.Issuer = Issuer;
+                sets.SigningCredentials = credentials;
+                sets.AddPollReceiver("r", "aud", PollToken);
+            }));
+        }
+    }
+
     private static Task<ScimTestServer> StartAsync(Action<ScimSetOptions> receivers, bool fastRetries = false, TimeSpan? longPoll = null, TimeSpan? lease = null) =>
         ScimTestServer.StartAsync(o =>
         {
