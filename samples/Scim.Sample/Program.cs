@@ -41,51 +41,64 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
     },
 });
-var options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
-var events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
-var agents = SampleAgents.From(builder.Configuration);
-var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
-var health = builder.Services.AddHealthChecks(); // /health/ready and /health/live; the database adds its check
-if (options.Store == SampleStore.Memory)
+// A bad option, a database that cannot be reached or migrated, a key that cannot sign: the sample
+// stops at startup with the reason on standard error and exit code 1, not a stack trace.
+SampleOptions options;
+SampleEvents events;
+SampleAgents agents;
+WebApplication app;
+try
 {
-    scim.AddInMemoryStores();
-}
-else
-{
-    SampleDatabase.Add(builder.Services, scim, health, options); // the EF Core stores, and /health/ready's check of the database
-}
-
-if (options.Telemetry != SampleTelemetry.None)
-{
-    AddTelemetry(builder.Services, options.Telemetry);
-}
-
-scim.AddScimBearerTokens(tokens =>
+    options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+    events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
+    agents = SampleAgents.From(builder.Configuration);
+    var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
+    var health = builder.Services.AddHealthChecks(); // /health/ready and /health/live; the database adds its check
+    if (options.Store == SampleStore.Memory)
     {
-        // Checked by the SCIM endpoints themselves (RequireScimBearerToken below): this app has no
-        // other authentication, so it needs no authentication or authorization middleware.
-        tokens.AddToken(ScimContext.DefaultTenant, "sample", options.Token);
-        foreach (var (tenant, token) in options.Tenants)
+        scim.AddInMemoryStores();
+    }
+    else
+    {
+        SampleDatabase.Add(builder.Services, scim, health, options); // the EF Core stores, and /health/ready's check of the database
+    }
+
+    if (options.Telemetry != SampleTelemetry.None)
+    {
+        AddTelemetry(builder.Services, options.Telemetry);
+    }
+
+    scim.AddScimBearerTokens(tokens =>
         {
-            tokens.AddToken(tenant, tenant + "-client", token);
-        }
-    });
-scim.AddSampleActivity(options);
-events.Register(scim);
-agents.Register(scim, options.Store);
+            // Checked by the SCIM endpoints themselves (RequireScimBearerToken below): this app has no
+            // other authentication, so it needs no authentication or authorization middleware.
+            tokens.AddToken(ScimContext.DefaultTenant, "sample", options.Token);
+            foreach (var (tenant, token) in options.Tenants)
+            {
+                tokens.AddToken(tenant, tenant + "-client", token);
+            }
+        });
+    scim.AddSampleActivity(options);
+    events.Register(scim);
+    agents.Register(scim, options.Store);
 
-var app = builder.Build();
-if (options.Store != SampleStore.Memory)
-{
-    await SampleDatabase.MigrateAsync(app.Services, options.Store);
+    app = builder.Build();
+    if (options.Store != SampleStore.Memory)
+    {
+        await SampleDatabase.MigrateAsync(app.Services, options.Store, options.DatabaseDescription);
+    }
+
+    app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
+    app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
+    app.MapSampleActivity();
+    events.Map(app);
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 }
-
-app.MapScim(SampleOptions.BasePath).RequireScimBearerToken();
-app.MapScim(SampleOptions.TenantBasePath).RequireScimBearerToken();
-app.MapSampleActivity();
-events.Map(app);
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+catch (Exception error) when (SampleStartup.Explains(error))
+{
+    return SampleStartup.Failed(error);
+}
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -135,7 +148,18 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 });
 
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (Exception error) when (SampleStartup.Explains(error))
+{
+    return SampleStartup.Failed(error);
+}
+
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
+return 0;
 
 // Traces and metrics of Scim.Core (and of ASP.NET Core's requests) through the OpenTelemetry SDK,
 // printed on the console or sent over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, default localhost:4317).
@@ -192,12 +216,13 @@ internal sealed class SampleOptions
             token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
-        var patch = configuration["Sample:PatchResponse"] switch
+        RefuseUnknownOptions(configuration);
+        var patch = configuration["Sample:PatchResponse"]?.ToLowerInvariant() switch
         {
-            null => ScimPatchResponse.Auto,
+            null or "auto" => ScimPatchResponse.Auto,
             "200" => ScimPatchResponse.Ok,
             "204" => ScimPatchResponse.NoContent,
-            var other => throw new InvalidOperationException($"Sample:PatchResponse must be 200 or 204; got '{other}'."),
+            _ => throw new InvalidOperationException($"Sample:PatchResponse must be 200 or 204 (or auto, the default); got '{configuration["Sample:PatchResponse"]}'."),
         };
 
         var store = configuration["Sample:Store"]?.ToLowerInvariant() switch
@@ -234,11 +259,21 @@ internal sealed class SampleOptions
                 break;
         }
 
+        var tenants = TenantsFrom(configuration);
+        foreach (var (tenant, tenantToken) in tenants)
+        {
+            // A token names one tenant: shared, it would serve only one of them.
+            if (tenantToken == token || tenants.Any(t => t.Key != tenant && t.Value == tenantToken))
+            {
+                throw new InvalidOperationException($"Sample:Tenants:{tenant} has the token of {(tenantToken == token ? "Sample:Token" : "another tenant")}; give each tenant a token of its own.");
+            }
+        }
+
         return new SampleOptions
         {
             Token = token,
             PatchResponse = patch,
-            Tenants = TenantsFrom(configuration),
+            Tenants = tenants,
             Store = store,
             Telemetry = telemetry,
             ConnectionString = connectionString ?? string.Empty,
@@ -256,6 +291,24 @@ internal sealed class SampleOptions
             var replica => SampleDatabase.ReplicaConnectionString(replica, store),
         };
 
+    /// <summary>The options of the "Sample" section; any other name there is a mistake (a misspelt one would silently do nothing).</summary>
+    internal static readonly string[] Known =
+    [
+        "Token", "PatchResponse", "Store", "ConnectionString", "ReplicaConnectionString", "Telemetry", "Tenants",
+        "Receivers", "PollToken", "Issuer", "SigningKey", "EventDelivery", "Agents", "AgentDraft",
+    ];
+
+    private static void RefuseUnknownOptions(IConfiguration configuration)
+    {
+        foreach (var entry in configuration.GetSection("Sample").GetChildren())
+        {
+            if (!Known.Contains(entry.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Sample:{entry.Key} is not an option of the sample; its options are Sample:{string.Join(", Sample:", Known)} (see samples/Scim.Sample/README.md).");
+            }
+        }
+    }
+
     private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)
     {
         var tenants = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -264,6 +317,17 @@ internal sealed class SampleOptions
             if (string.IsNullOrWhiteSpace(entry.Value))
             {
                 throw new InvalidOperationException($"Sample:Tenants:{entry.Key} must be a token.");
+            }
+
+            // The name is one segment of the tenant's route; the default tenant is served at /scim/v2.
+            if (!entry.Key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || entry.Key is "." or "..")
+            {
+                throw new InvalidOperationException($"Sample:Tenants:{entry.Key}: a tenant's name is one segment of its route ({TenantBasePath}): letters, digits, '-', '_' and '.'.");
+            }
+
+            if (string.Equals(entry.Key, ScimContext.DefaultTenant, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Sample:Tenants:{entry.Key}: '{ScimContext.DefaultTenant}' is the tenant of {BasePath} and Sample:Token; give this tenant another name.");
             }
 
             tenants[entry.Key] = entry.Value;
@@ -287,6 +351,32 @@ internal enum SampleTelemetry
     None,
     Console,
     Otlp,
+}
+
+/// <summary>How the sample reports a failure to start.</summary>
+internal static class SampleStartup
+{
+    /// <summary>Whether <paramref name="error"/> is a reason not to start that its message explains (not a bug of the sample, and not the test host stopping it).</summary>
+    public static bool Explains(Exception error) =>
+        error is InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException
+            or System.Data.Common.DbException or System.Security.Cryptography.CryptographicException
+            or IOException or UnauthorizedAccessException or TimeoutException;
+
+    /// <summary>Writes the reason (and what caused it) to standard error; the exit code.</summary>
+    public static int Failed(Exception error)
+    {
+        var reasons = new List<string>();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (!reasons.Contains(e.Message, StringComparer.Ordinal))
+            {
+                reasons.Add(e.Message);
+            }
+        }
+
+        Console.Error.WriteLine("Scim.Sample did not start: " + string.Join(Environment.NewLine + "  because: ", reasons));
+        return 1;
+    }
 }
 
 /// <summary>Entry point type, visible to in-process tests.</summary>

@@ -61,15 +61,24 @@ internal static class SampleDatabase
     public static string SqliteConnectionString(string? given, string contentRoot, out string description)
     {
         var connectionString = given ?? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path.Combine(contentRoot, "scim-sample.db") }.ToString();
+        Microsoft.Data.Sqlite.SqliteConnectionStringBuilder parsed;
         try
         {
-            description = Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource);
+            parsed = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
         }
         catch (ArgumentException error)
         {
             throw new InvalidOperationException($"Sample:ConnectionString is not a SQLite connection string: {error.Message}", error);
         }
 
+        // Each connection to ":memory:" (or to an unnamed file) is a database of its own, which the
+        // migration's tables would not outlive: every request would find no tables.
+        if (parsed.DataSource is "" or ":memory:" || parsed.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+        {
+            throw new InvalidOperationException("Sample:ConnectionString names a SQLite database in memory, which lives only as long as one connection; for data kept in memory use --Sample:Store=memory, else name a file.");
+        }
+
+        description = Path.GetFullPath(parsed.DataSource);
         return connectionString;
     }
 
@@ -145,7 +154,19 @@ internal static class SampleDatabase
     }
 
     /// <summary>Creates the database on first start and brings it to the latest migration.</summary>
-    public static async Task MigrateAsync(IServiceProvider services, SampleStore store)
+    public static async Task MigrateAsync(IServiceProvider services, SampleStore store, string description)
+    {
+        try
+        {
+            await MigrateAsync(services, store);
+        }
+        catch (Exception error) when (error is System.Data.Common.DbException or InvalidOperationException or IOException or TimeoutException)
+        {
+            throw new InvalidOperationException($"The {store.ToString().ToLowerInvariant()} database ({description}) could not be opened and migrated.", error);
+        }
+    }
+
+    private static async Task MigrateAsync(IServiceProvider services, SampleStore store)
     {
         await using DbContext db = store == SampleStore.Sqlite
             ? await services.GetRequiredService<IDbContextFactory<SqliteSampleDbContext>>().CreateDbContextAsync()
@@ -183,6 +204,70 @@ internal static class SampleDatabase
         // Not the history table first here: opening a connection would make the file, and MigrateAsync,
         // finding it made, would not create the database in WAL mode (EF Core sets that as it creates
         // the file). SQLite's history read logs no error anyway.
+        await ReleaseStaleMigrationLockAsync(db);
         await db.Database.MigrateAsync();
+    }
+
+    /// <summary>How long a SQLite migration lock may be held before it is taken for one a stopped start left.</summary>
+    internal static readonly TimeSpan StaleMigrationLock = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// EF Core marks a SQLite database as being migrated with a row in <c>__EFMigrationsLock</c>,
+    /// and deletes it when done. A start stopped while migrating (killed, or its container
+    /// stopped) leaves the row, and every later start would wait for it forever, printing nothing.
+    /// The sample's migrations take a second or two: a row older than <see cref="StaleMigrationLock"/>
+    /// is released, with a message; a younger one (another instance migrating the same file now)
+    /// is waited for until it goes or grows that old.
+    /// </summary>
+    private static async Task ReleaseStaleMigrationLockAsync(DbContext db)
+    {
+        var file = db.Database.GetDbConnection().DataSource;
+        if (!File.Exists(file))
+        {
+            return; // a new database: MigrateAsync creates it
+        }
+
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            async Task<object?> Scalar(string sql)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                return await command.ExecuteScalarAsync();
+            }
+
+            if (await Scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'") is not (long and > 0))
+            {
+                return;
+            }
+
+            var announced = false;
+            while (await Scalar("SELECT \"Timestamp\" FROM \"__EFMigrationsLock\" WHERE \"Id\" = 1") is string taken)
+            {
+                var since = DateTimeOffset.TryParse(taken, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                    ? DateTimeOffset.UtcNow - at
+                    : TimeSpan.MaxValue;
+                if (since >= StaleMigrationLock)
+                {
+                    Console.WriteLine($"The database's migration lock was taken at {taken} by a start that stopped while migrating; releasing it.");
+                    await Scalar("DELETE FROM \"__EFMigrationsLock\" WHERE \"Id\" = 1");
+                    return;
+                }
+
+                if (!announced)
+                {
+                    Console.WriteLine($"The database is being migrated (its migration lock was taken at {taken}); waiting for it to be released, at most until it is {StaleMigrationLock.TotalSeconds:0} seconds old.");
+                    announced = true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

@@ -133,9 +133,24 @@ internal sealed class SampleEvents
             {
                 key.ImportFromPem(File.ReadAllText(KeyFile));
             }
-            catch (ArgumentException error)
+            catch (Exception error) when (error is ArgumentException or CryptographicException)
             {
-                throw new InvalidOperationException($"Sample:SigningKey '{KeyFile}' is not an EC private key in PEM: {error.Message}", error);
+                throw new InvalidOperationException($"Sample:SigningKey '{KeyFile}' is not an EC P-256 private key in PEM: {error.Message}", error);
+            }
+
+            // ES256 signs with P-256 (RFC 7518 §3.4), and only a private key signs.
+            if (key.KeySize != 256)
+            {
+                throw new InvalidOperationException($"Sample:SigningKey '{KeyFile}' is an EC key of {key.KeySize} bits; SETs are signed with ES256, which needs a P-256 key.");
+            }
+
+            try
+            {
+                key.SignData("probe"u8, HashAlgorithmName.SHA256);
+            }
+            catch (CryptographicException error)
+            {
+                throw new InvalidOperationException($"Sample:SigningKey '{KeyFile}' holds no private key (a public key cannot sign SETs): {error.Message}", error);
             }
         }
         else
