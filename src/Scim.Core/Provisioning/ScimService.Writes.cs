@@ -211,6 +211,8 @@ public sealed partial class ScimService
                     throw NotFound(type, id);
                 case StoreWriteStatus.VersionMismatch when attempt < Options.MaxWriteRetries:
                     continue; // changed between the check and the delete: check the header again
+                case StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch):
+                    throw KeptChanging(type, id);
                 case StoreWriteStatus.VersionMismatch:
                     throw PreconditionFailed(type, id);
                 case StoreWriteStatus.Conflict:
@@ -559,7 +561,7 @@ public sealed partial class ScimService
     {
         StoreWriteStatus.Succeeded => written.Resource!,
         StoreWriteStatus.NotFound => throw NotFound(type, id),
-        StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) => throw new ScimException(409, null, $"{type.Name} '{id}' kept changing while this request was applied; retry it."),
+        StoreWriteStatus.VersionMismatch when string.IsNullOrWhiteSpace(ifMatch) => throw KeptChanging(type, id),
         StoreWriteStatus.VersionMismatch => throw PreconditionFailed(type, id),
         _ => throw Uniqueness(written.ConflictAttribute),
     };

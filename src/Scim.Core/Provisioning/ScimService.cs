@@ -231,4 +231,8 @@ public sealed partial class ScimService
 
     private static ScimException PreconditionFailed(ServedType type, string id) =>
         new(412, null, $"{type.Name} '{id}' has changed: its version does not match If-Match.");
+
+    /// <summary>A write without If-Match that lost every race it ran (or whose store kept reporting a change).</summary>
+    private static ScimException KeptChanging(ServedType type, string id) =>
+        new(409, null, $"{type.Name} '{id}' kept changing while this request was applied; retry it.");
 }

@@ -188,7 +188,8 @@ public sealed class EntityStoresBuilder<TContext>
             var shared = sp.GetRequiredService<EntityStoreShared<TGroup>>();
             return new GroupsOfUsers<TContext>(
                 static groups => groups is EntityGroupStore<TContext, TGroup, TMember>,
-                (db, context, nesting, ids, cancellationToken) => EntityGroupStore<TContext, TGroup, TMember>.LinksAsync(db, context, shared, membership, nesting, ids, cancellationToken));
+                (db, context, nesting, ids, cancellationToken) => EntityGroupStore<TContext, TGroup, TMember>.LinksAsync(db, context, shared, membership, nesting, ids, cancellationToken),
+                (db, context, userId, cancellationToken) => EntityGroupStore<TContext, TGroup, TMember>.RemoveMemberRowsAsync(db, context, shared, membership, userId, cancellationToken));
         }));
     }
 

@@ -68,7 +68,7 @@ public sealed class EntityMap<TEntity>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(member);
-        _attributes.Add(new MappedAttribute(path, member, Setter.Of(member)));
+        _attributes.Add(new MappedAttribute(path, member, Setter.Of(member, orWriteAction: true)) { EmptyWhenAbsent = Setter.IsNonNullableString(member) });
         return this;
     }
 
@@ -118,6 +118,7 @@ public sealed class EntityMap<TEntity>
         {
             Compared = normalized,
             Folding = CaseFolding.NormalizedColumn(normalize),
+            EmptyWhenAbsent = Setter.IsNonNullableString(member),
         });
         return this;
     }
@@ -207,4 +208,7 @@ internal sealed record MappedAttribute(string Path, LambdaExpression Read, Actio
 
     /// <summary>How <see cref="Compared"/> is compared case-insensitively.</summary>
     public CaseFolding? Folding { get; init; }
+
+    /// <summary>Whether an absent value is written as the empty string (a member declared non-nullable; see <see cref="Setter.IsNonNullableString"/>).</summary>
+    public bool EmptyWhenAbsent { get; init; }
 }

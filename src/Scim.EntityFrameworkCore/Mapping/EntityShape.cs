@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Scim.Core.Errors;
 using Scim.Core.Querying;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
@@ -65,7 +66,7 @@ internal sealed class EntityShape<TEntity>
                 throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps the complex '{attribute.Path}' to one member: map its sub-attributes ('{attribute.Path}.{(leaf.SubAttributes.Count > 0 ? leaf.SubAttributes[0].Name : "...")}', ...).");
             }
 
-            fields.Add(new Field(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, resolved.SubAttribute?.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType));
+            fields.Add(new Field(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, resolved.SubAttribute?.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType, attribute.EmptyWhenAbsent, resolved.Path));
             AddToMapping(resolved.Path, attribute.Compared ?? attribute.Read, attribute.Folding);
         }
 
@@ -331,7 +332,20 @@ internal sealed class EntityShape<TEntity>
                 continue;
             }
 
-            field.Set(entity, value);
+            if (value is null && field.EmptyWhenAbsent)
+            {
+                value = string.Empty; // the column cannot be NULL; "" reads back as absent
+            }
+
+            try
+            {
+                field.Set(entity, value);
+            }
+            catch (Exception error) when (error is FormatException or InvalidCastException or OverflowException or ArgumentException)
+            {
+                // A write action that cannot convert the value (an id that is not a number); an action may also throw a ScimException itself.
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The value of '{field.Path}' cannot be kept here: {error.Message}");
+            }
         }
 
         Parts?.Apply(tree, entity);
@@ -436,5 +450,5 @@ internal sealed class EntityShape<TEntity>
         return "W/\"" + Convert.ToHexStringLower(hash[..8]) + "\"";
     }
 
-    private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType);
+    private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType, bool EmptyWhenAbsent, string Path);
 }

@@ -142,6 +142,20 @@ internal abstract class Membership<TMember>
     public abstract Task<List<string>> RemoveAllAsync(DbContext db, object groupKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Makes <paramref name="members"/> the group's members (a PATCH that replaces them): the rows
+    /// of members that stay are left as they are, with whatever other columns the host's
+    /// membership table keeps (a role, when they joined); the others are removed, the new ones added.
+    /// </summary>
+    public virtual async Task<(List<string> Removed, List<string> Added)> ReplaceAllAsync(DbContext db, object groupKey, string tenant, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var wanted = members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
+        var present = await MembersAsync(db, groupKey, cancellationToken).ConfigureAwait(false);
+        var removed = await RemoveAsync(db, groupKey, present.Select(m => m.Value!).Where(m => !wanted.Contains(m)), cancellationToken).ConfigureAwait(false);
+        var added = await AddAsync(db, groupKey, tenant, members, cancellationToken).ConfigureAwait(false);
+        return (removed, added);
+    }
+
+    /// <summary>
     /// A short text that changes when a group's member set does, computed in SQL without reading
     /// the rows (their count and a mixed sum of the member keys), for groups whose version is
     /// computed rather than kept; groups without members are absent.

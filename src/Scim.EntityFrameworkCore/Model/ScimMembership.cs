@@ -314,6 +314,14 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return removed;
     }
 
+    /// <summary>The SCIM-owned membership rows hold nothing but the keys: the group's rows go at once, and the members are added back.</summary>
+    public override async Task<(List<string> Removed, List<string> Added)> ReplaceAllAsync(DbContext db, object groupKey, string tenant, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var removed = await RemoveAllAsync(db, groupKey, cancellationToken).ConfigureAwait(false);
+        var added = await AddAsync(db, groupKey, tenant, members, cancellationToken).ConfigureAwait(false);
+        return (removed, added);
+    }
+
     public override async Task<List<string>> RemoveAllAsync(DbContext db, object groupKey, CancellationToken cancellationToken)
     {
         var group = (string)groupKey;

@@ -18,6 +18,7 @@ internal static class DatabaseFailures
     private const string DeadlockDetected = "40P01";
     private const string ForeignKeyViolation = "23503";
     private const string StringDataRightTruncation = "22001";
+    private const string NotNullViolation = "23502";
 
     // SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT.
     private const int SqliteBusy = 5;
@@ -55,6 +56,47 @@ internal static class DatabaseFailures
         return database is not null
             && (database.SqlState == ForeignKeyViolation || (SqliteCode(database) == SqliteConstraint && database.Message.Contains("FOREIGN KEY constraint failed", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// Whether a column that cannot be NULL was given none (a write action of the host's that leaves
+    /// a non-nullable column empty): the entity property of that column when it is of the entity's
+    /// own table and known (PostgreSQL names the column, SQLite's message does), else null.
+    /// </summary>
+    public static bool IsNotNullViolation(Exception exception, DbContext context, Type entityType, out string? property)
+    {
+        property = null;
+        var database = Find(exception);
+        string? table = null, column = null;
+        if (database?.SqlState == NotNullViolation)
+        {
+            table = database.GetType().GetProperty("TableName")?.GetValue(database) as string;
+            column = database.GetType().GetProperty("ColumnName")?.GetValue(database) as string;
+        }
+        else if (database is not null && SqliteCode(database) == SqliteConstraint && database.Message.Contains("NOT NULL constraint failed:", StringComparison.Ordinal))
+        {
+            // "SQLite Error 19: 'NOT NULL constraint failed: Accounts.DisplayName'."
+            const string Failed = "NOT NULL constraint failed:";
+            var parts = database.Message[(database.Message.IndexOf(Failed, StringComparison.Ordinal) + Failed.Length)..].Trim().TrimEnd('.', '\'').Split('.');
+            (table, column) = parts.Length == 2 ? (parts[0], parts[1]) : (null, null);
+        }
+        else
+        {
+            return false;
+        }
+
+        var entity = context.Model.FindEntityType(entityType);
+        if (entity?.GetTableName() is { } own && string.Equals(own, table, StringComparison.OrdinalIgnoreCase) && column is not null)
+        {
+            var store = StoreObjectIdentifier.Table(own, entity.GetSchema());
+            property = entity.GetProperties().FirstOrDefault(p => string.Equals(p.GetColumnName(store), column, StringComparison.OrdinalIgnoreCase))?.Name;
+        }
+
+        return true;
+    }
+
+    /// <summary>The name of the constraint that fired, where the provider tells it (PostgreSQL); SQLite does not.</summary>
+    public static string? ConstraintName(Exception exception) =>
+        Find(exception) is { } database ? database.GetType().GetProperty("ConstraintName")?.GetValue(database) as string : null;
 
     /// <summary>
     /// When a unique index (or key) fired: the entity properties whose columns it covers, in the

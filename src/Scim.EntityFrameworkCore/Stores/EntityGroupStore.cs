@@ -39,18 +39,26 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
             var key = Shape.KeyOf(patch.Id)!;
             List<string> removed = [], added = [];
-            if (patch.Members.RemoveAll)
+            if (patch.Members.RemoveAll && patch.Members.Added.Count > 0)
             {
-                removed = await membership.RemoveAllAsync(db, key, cancellationToken).ConfigureAwait(false);
+                // A replace of the members: the rows of those who stay are kept as they are.
+                (removed, added) = await membership.ReplaceAllAsync(db, key, context.Tenant, patch.Members.Added, cancellationToken).ConfigureAwait(false);
             }
-            else if (patch.Members.Removed.Count > 0)
+            else
             {
-                removed = await membership.RemoveAsync(db, key, patch.Members.Removed, cancellationToken).ConfigureAwait(false);
-            }
+                if (patch.Members.RemoveAll)
+                {
+                    removed = await membership.RemoveAllAsync(db, key, cancellationToken).ConfigureAwait(false);
+                }
+                else if (patch.Members.Removed.Count > 0)
+                {
+                    removed = await membership.RemoveAsync(db, key, patch.Members.Removed, cancellationToken).ConfigureAwait(false);
+                }
 
-            if (patch.Members.Added.Count > 0)
-            {
-                added = await membership.AddAsync(db, key, context.Tenant, patch.Members.Added, cancellationToken).ConfigureAwait(false);
+                if (patch.Members.Added.Count > 0)
+                {
+                    added = await membership.AddAsync(db, key, context.Tenant, patch.Members.Added, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             // A member removed by remove-all and added back is no change for it.
@@ -128,6 +136,26 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         return [.. found.Select(l => new MemberGroup(l.MemberId, l.GroupId, l.Name))];
     }
 
+    /// <summary>Removes the membership rows of <paramref name="memberId"/> in the tenant's groups; the keys of the groups that had one.</summary>
+    internal static async Task<List<object>> RemoveMemberRowsAsync(TContext db, ScimContext context, EntityStoreShared<TGroup> shared, Membership<TMember> membership, string memberId, CancellationToken cancellationToken)
+    {
+        var listing = (await membership.GroupsOfAsync(db, [memberId], cancellationToken).ConfigureAwait(false)).Select(p => p.GroupKey).ToList();
+        var fromRows = new List<object>();
+        var shape = shared.Shape;
+        foreach (var chunk in listing.Chunk(SqlLists.Chunk))
+        {
+            var groups = shape.InTenant(context.Tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
+            foreach (var group in await groups.AsNoTracking().Where(shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var key = shape.KeyValueOf(group);
+                await membership.RemoveAsync(db, key, [memberId], cancellationToken).ConfigureAwait(false);
+                fromRows.Add(key);
+            }
+        }
+
+        return fromRows;
+    }
+
     /// <summary>
     /// The groups of the tenant that list the given members, with their names, on a context the
     /// caller holds (the group store's own lease, or the connection a user store read its users on);
@@ -150,20 +178,10 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         ArgumentNullException.ThrowIfNull(formerGroupIds);
         return await WriteAsync<List<string>>(context, async (db, _) =>
         {
-            // With a cascading foreign key the rows went with the member; without one, the rows of
-            // this tenant's groups go now (another tenant's groups are not this request's to change).
-            var listing = (await membership.GroupsOfAsync(db, [memberId], cancellationToken).ConfigureAwait(false)).Select(p => p.GroupKey).ToList();
-            var fromRows = new List<object>();
-            foreach (var chunk in listing.Chunk(SqlLists.Chunk))
-            {
-                foreach (var group in await Rows(db, context).AsNoTracking().Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var key = Shape.KeyValueOf(group);
-                    await membership.RemoveAsync(db, key, [memberId], cancellationToken).ConfigureAwait(false);
-                    fromRows.Add(key);
-                }
-            }
-
+            // With a cascading foreign key the rows went with the member, and a user's delete takes
+            // them first (RemoveMemberRowsAsync); a nested group's rows of this tenant's groups go
+            // now (another tenant's groups are not this request's to change).
+            var fromRows = await RemoveMemberRowsAsync(db, context, Shared, membership, memberId, cancellationToken).ConfigureAwait(false);
             var keys = fromRows.Concat(formerGroupIds.Select(Shape.KeyOf).OfType<object>()).Distinct().ToList();
             var changed = new List<string>();
             foreach (var chunk in keys.Chunk(SqlLists.Chunk))
@@ -264,7 +282,9 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // with the group's row; the response reads the members
     }
 
-    protected override async Task BeforeDeleteAsync(TContext db, TGroup entity, CancellationToken cancellationToken)
+    protected override bool WritesMembers => true;
+
+    protected override async Task BeforeDeleteAsync(TContext db, ScimContext context, TGroup entity, CancellationToken cancellationToken)
     {
         await membership.RemoveAllAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);
         await membership.BeforeGroupDeletedAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);

@@ -231,12 +231,13 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.VersionMismatch<TResource>();
             }
 
-            await BeforeDeleteAsync(db, entity, cancellationToken).ConfigureAwait(false);
+            await BeforeDeleteAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
+            await DatabaseReferences.ReleaseAsync(db, entity, cancellationToken).ConfigureAwait(false);
             db.Remove(entity);
             EventRows.Add(db, context, id, null);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(null);
-        }, cancellationToken);
+        }, cancellationToken, deleting: id);
     }
 
     /// <summary>A new row holding <paramref name="resource"/> (its values from <paramref name="tree"/>), not yet added to a context.</summary>
@@ -332,7 +333,12 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// index that fired into a conflict on the attribute its column holds. <paramref name="prepare"/>,
     /// when given, runs first in each run, before the transaction (see <see cref="EntityContexts.InTransactionAsync"/>).
     /// </summary>
-    protected async Task<T> WriteAsync<T>(ScimContext context, Func<TContext, int, Task<T>> write, CancellationToken cancellationToken, Action<TContext>? prepare = null)
+    /// <param name="context">The request's context.</param>
+    /// <param name="write">The write, given the context and the run's number.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    /// <param name="prepare">Work of each run before its transaction.</param>
+    /// <param name="deleting">The id of the resource the write deletes, if it is a delete: a foreign key that refuses it is a 409.</param>
+    protected async Task<T> WriteAsync<T>(ScimContext context, Func<TContext, int, Task<T>> write, CancellationToken cancellationToken, Action<TContext>? prepare = null, string? deleting = null)
         where T : class
     {
         for (var attempt = 1; ; attempt++)
@@ -354,10 +360,26 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A value is longer than the database keeps for its attribute.");
             }
+            catch (Exception error) when (DatabaseFailures.IsNotNullViolation(error, db, typeof(TEntity), out var property))
+            {
+                var attribute = property is null ? null : Shared.PathOfMember(property) ?? property;
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, attribute is null
+                    ? "The database needs a value this request leaves out (a column that cannot be empty)."
+                    : $"The database needs a value of '{attribute}' (its column cannot be empty).");
+            }
             catch (Exception error) when (DatabaseFailures.IsMissingReference(error))
             {
-                // What the service checked is gone: it reads and checks again (a member deleted meanwhile is then refused).
-                return Changed<T>();
+                if (error is MemberDeletedMeanwhileException || (WritesMembers && deleting is null))
+                {
+                    // What the service checked is gone: it reads and checks again (a member deleted meanwhile is then refused).
+                    return Changed<T>();
+                }
+
+                // A foreign key of the host's schema, which running again would meet again.
+                var constraint = DatabaseFailures.ConstraintName(error) is { } name ? $" ({name})" : string.Empty;
+                throw deleting is not null
+                    ? new ScimException(409, null, $"{Shape.ResourceType.Name} '{deleting}' cannot be deleted: the database still has rows that refer to it{constraint}. Let that foreign key cascade or set null on delete.")
+                    : ScimException.BadRequest(ScimErrorType.InvalidValue, $"The database refused a value of this {Shape.ResourceType.Name}: it refers to a row the database does not have{constraint}.");
             }
             catch (Exception error) when (attempt < Attempts && DatabaseFailures.IsLostRace(error))
             {
@@ -449,8 +471,11 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// <summary>After a row is replaced (a group replaces its members).</summary>
     protected virtual Task AfterReplaceAsync(TContext db, ScimContext context, TEntity entity, TResource resource, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Before a row is deleted (a group deletes its membership rows, when no cascade does).</summary>
-    protected virtual Task BeforeDeleteAsync(TContext db, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Before a row is deleted (a group deletes its membership rows, and a user its rows in the groups' membership table).</summary>
+    protected virtual Task BeforeDeleteAsync(TContext db, ScimContext context, TEntity entity, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether the store's writes add membership rows, whose foreign key firing means a member was deleted meanwhile (a group's store).</summary>
+    protected virtual bool WritesMembers => false;
 
     /// <summary>A context for one operation; <paramref name="replica"/>: on the read replica, when one is configured.</summary>
     protected Lease Open(bool replica = false)

@@ -32,6 +32,12 @@ internal class EntityUserStore<TContext, TUser>(IServiceProvider services, Entit
 
     protected override T Changed<T>() => (StoreWriteResult.VersionMismatch<User>() as T)!;
 
+    /// <summary>Whether the membership table's rows of a user go with it by a cascading foreign key (the SCIM-owned tables), so its delete need not remove them first.</summary>
+    protected virtual bool MembershipCascades => false;
+
+    protected override Task BeforeDeleteAsync(TContext db, ScimContext context, TUser entity, CancellationToken cancellationToken) =>
+        MembershipCascades || _groupsOfUsers is null ? Task.CompletedTask : _groupsOfUsers.ReleaseAsync(db, context, Shape.IdOf(entity), cancellationToken);
+
     protected override async Task<User?> ReadAsync(TContext db, ScimContext context, object key, ReadHints hints, CancellationToken cancellationToken)
     {
         var user = await base.ReadAsync(db, context, key, hints, cancellationToken).ConfigureAwait(false);

@@ -10,8 +10,18 @@ namespace Scim.EntityFrameworkCore;
 /// </summary>
 internal sealed class GroupsOfUsers<TContext>(
     Func<IGroupStore, bool> keptBy,
-    Func<TContext, ScimContext, KnownNesting, IEnumerable<string>, CancellationToken, Task<List<(string MemberId, string GroupId, string? Name)>>> read)
+    Func<TContext, ScimContext, KnownNesting, IEnumerable<string>, CancellationToken, Task<List<(string MemberId, string GroupId, string? Name)>>> read,
+    Func<TContext, ScimContext, string, CancellationToken, Task>? release = null)
 {
+    /// <summary>
+    /// Removes a user's membership rows in the tenant's groups, in the transaction that deletes the
+    /// user, before the user's row goes: the host's membership table may refer to its users with a
+    /// foreign key that does not cascade, which would refuse the delete. The service then tells the
+    /// groups (new versions, events) as after any member's deletion.
+    /// </summary>
+    public Task ReleaseAsync(TContext db, ScimContext context, string userId, CancellationToken cancellationToken) =>
+        release?.Invoke(db, context, userId, cancellationToken) ?? Task.CompletedTask;
+
     /// <summary>Whether <paramref name="groups"/> is the group store whose groups this reads.</summary>
     public bool KeptBy(IGroupStore groups) => keptBy(groups);
 

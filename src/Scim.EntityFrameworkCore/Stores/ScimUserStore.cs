@@ -15,6 +15,8 @@ internal sealed class ScimUserStore<TContext>(IServiceProvider services, EntityS
     : EntityUserStore<TContext, ScimUserEntity>(services, shared)
     where TContext : DbContext
 {
+    protected override bool MembershipCascades => true;
+
     protected override async Task<User?> ReadAsync(TContext db, ScimContext context, object key, ReadHints hints, CancellationToken cancellationToken)
     {
         if (!hints.Includes("groups"))

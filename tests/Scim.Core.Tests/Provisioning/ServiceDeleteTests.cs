@@ -1,5 +1,6 @@
 using Scim.Core.Events;
 using Scim.Core.Provisioning;
+using Scim.Core.Stores;
 
 namespace Scim.Core.Tests.Provisioning;
 
@@ -28,6 +29,24 @@ public sealed class ServiceDeleteTests
         await ServiceKit.ThrowsScimAsync(404, null, () => kit.Service.DeleteAsync(ServiceKit.Context, "Users", "ghost", cancellationToken: Ct));
         await ServiceKit.ThrowsScimAsync(404, null, () => kit.Service.DeleteAsync(ServiceKit.Context, "Groups", "ghost", cancellationToken: Ct));
         Assert.Empty(kit.Events.All);
+    }
+
+    /// <summary>
+    /// A delete whose store keeps reporting a change (a race it lost every time it ran) is 409
+    /// "kept changing" when the client sent no If-Match, as for a replace or a patch; 412 only
+    /// answers an If-Match.
+    /// </summary>
+    [Fact]
+    public async Task Delete_ThatKeepsLosingItsRace_Is409WithoutIfMatch_412WithIt()
+    {
+        var registry = Scim.Core.Schema.SchemaRegistry.CreateDefault();
+        var rows = new Scim.Core.InMemory.InMemoryUserStore(registry);
+        var service = new ScimService(new ScimEngine(registry, new ScimServiceOptions()), new ChangingUsers(rows), null, new InlineDelivery([], null), null, null);
+        var created = await service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+
+        var without = await ServiceKit.ThrowsScimAsync(409, null, () => service.DeleteAsync(ServiceKit.Context, "Users", created.Id, cancellationToken: Ct));
+        Assert.Contains("kept changing", without.Detail, StringComparison.Ordinal);
+        await ServiceKit.ThrowsScimAsync(412, null, () => service.DeleteAsync(ServiceKit.Context, "Users", created.Id, new ScimRequestOptions { IfMatch = created.Version }, Ct));
     }
 
     [Fact]
@@ -200,5 +219,12 @@ public sealed class ServiceDeleteTests
         Assert.NotNull(await kit.StoredUserAsync(alice));
         Assert.Null((await kit.GetAsync("Users", alice)).ToJson()["groups"]);
         Assert.Empty(await kit.Groups.GetGroupsOfMembersAsync(ServiceKit.Context, [alice], Ct));
+    }
+
+    /// <summary>A user store whose delete always reports that the user changed meanwhile.</summary>
+    private sealed class ChangingUsers(IUserStore rows) : DelegatingUserStore(rows)
+    {
+        public override Task<StoreWriteResult<Scim.Core.Resources.User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) =>
+            Task.FromResult(StoreWriteResult.VersionMismatch<Scim.Core.Resources.User>());
     }
 }
