@@ -30,15 +30,16 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree, members is { Count: > 0 }), version, time, null, null, members ?? [], [], Written(tree, id, version, type), Patching.DialectUse.Names(dialects)));
 
     /// <summary>
-    /// The attributes a resource was created with (an extension's as <c>urn:...:name</c>), and
-    /// <c>members</c> when a group was created with some, as a change of its members names them.
+    /// The attributes a resource was created with (an extension's as <c>urn:...:name</c>; not its
+    /// <c>id</c>, which the service gave it), and <c>members</c> when a group was created with some,
+    /// as a change of its members names them.
     /// </summary>
     private static List<string> AttributeNames(JsonObject tree, bool withMembers)
     {
         var names = new List<string>();
         foreach (var (key, value) in tree)
         {
-            if (key is "schemas" or "meta" or "members" || value is null)
+            if (key is "schemas" or "meta" or "members" or "id" || value is null)
             {
                 continue;
             }
