@@ -216,7 +216,7 @@ public sealed partial class ScimService
                 case StoreWriteStatus.VersionMismatch:
                     throw PreconditionFailed(type, id);
                 case StoreWriteStatus.Conflict:
-                    throw ScimException.Conflict($"{type.Name} '{id}' cannot be deleted now.");
+                    throw new ScimException(409, null, $"{type.Name} '{id}' cannot be deleted now."); // not a uniqueness conflict: no scimType
             }
 
             break;

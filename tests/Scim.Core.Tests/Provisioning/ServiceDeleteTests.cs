@@ -49,6 +49,18 @@ public sealed class ServiceDeleteTests
         await ServiceKit.ThrowsScimAsync(412, null, () => service.DeleteAsync(ServiceKit.Context, "Users", created.Id, new ScimRequestOptions { IfMatch = created.Version }, Ct));
     }
 
+    /// <summary>A store that refuses a delete (something still needs the resource) gives 409 without <c>uniqueness</c>, which would say a value is taken.</summary>
+    [Fact]
+    public async Task Delete_TheStoreRefuses_Is409WithoutScimType()
+    {
+        var registry = Scim.Core.Schema.SchemaRegistry.CreateDefault();
+        var service = new ScimService(new ScimEngine(registry, new ScimServiceOptions()), new RefusingUsers(new Scim.Core.InMemory.InMemoryUserStore(registry)), null, new InlineDelivery([], null), null, null);
+        var created = await service.CreateAsync(ServiceKit.Context, "Users", ServiceKit.UserBody("alice"), cancellationToken: Ct);
+
+        var refused = await ServiceKit.ThrowsScimAsync(409, null, () => service.DeleteAsync(ServiceKit.Context, "Users", created.Id, cancellationToken: Ct));
+        Assert.Null(refused.ScimType);
+    }
+
     [Fact]
     public async Task Delete_Twice_SecondIs404()
     {
@@ -226,5 +238,12 @@ public sealed class ServiceDeleteTests
     {
         public override Task<StoreWriteResult<Scim.Core.Resources.User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) =>
             Task.FromResult(StoreWriteResult.VersionMismatch<Scim.Core.Resources.User>());
+    }
+
+    /// <summary>A user store that refuses every delete.</summary>
+    private sealed class RefusingUsers(IUserStore rows) : DelegatingUserStore(rows)
+    {
+        public override Task<StoreWriteResult<Scim.Core.Resources.User>> DeleteAsync(ScimContext context, string id, string? expectedVersion, CancellationToken cancellationToken) =>
+            Task.FromResult(StoreWriteResult.Conflict<Scim.Core.Resources.User>("id"));
     }
 }
