@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using Scim.Core.Querying;
 
@@ -21,6 +22,9 @@ public sealed class EntityMap<TEntity>
     internal LambdaExpression? Key { get; private set; }
 
     internal LambdaExpression? TenantColumn { get; private set; }
+
+    /// <summary>The tenant member's value for a request's tenant, when the member is not a string.</summary>
+    internal Func<string, object>? TenantFromRequest { get; private set; }
 
     internal LambdaExpression? VersionColumn { get; private set; }
 
@@ -164,6 +168,38 @@ public sealed class EntityMap<TEntity>
     {
         ArgumentNullException.ThrowIfNull(member);
         TenantColumn = member;
+        TenantFromRequest = null;
+        return this;
+    }
+
+    /// <summary>
+    /// A <see cref="Guid"/> member holding the tenant of each row (a <c>TenantId</c> foreign key):
+    /// the request's tenant (<c>ScimContext.Tenant</c>, from the route, the resolver or the token)
+    /// is that Guid as text. A request whose tenant is not a Guid is 403.
+    /// </summary>
+    /// <param name="member">The member.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Tenant(Expression<Func<TEntity, Guid>> member) =>
+        Tenant(member, static tenant => Guid.Parse(tenant, CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// A member of another type holding the tenant of each row (an <c>int</c> or <c>Guid</c>
+    /// foreign key), with how the request's tenant (<c>ScimContext.Tenant</c>, text) names it:
+    /// rows are compared, and new rows stamped, with <paramref name="fromTenant"/>'s value, as a
+    /// query parameter of the member's type, so an index on the column answers. A tenant the
+    /// function refuses (a <see cref="FormatException"/>, <see cref="OverflowException"/> or
+    /// <see cref="ArgumentException"/>) makes the request 403.
+    /// </summary>
+    /// <typeparam name="TTenant">The member's type.</typeparam>
+    /// <param name="member">The member.</param>
+    /// <param name="fromTenant">The member's value for a request's tenant.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> Tenant<TTenant>(Expression<Func<TEntity, TTenant>> member, Func<string, TTenant> fromTenant)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentNullException.ThrowIfNull(fromTenant);
+        TenantColumn = member;
+        TenantFromRequest = tenant => fromTenant(tenant)!;
         return this;
     }
 

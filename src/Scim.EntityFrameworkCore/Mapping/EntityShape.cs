@@ -31,6 +31,7 @@ internal sealed class EntityShape<TEntity>
     private readonly Action<object, object?>? _setVersion;
     private readonly Func<object, object?>? _tenant;
     private readonly Action<object, object?>? _setTenant;
+    private readonly Func<string, object>? _tenantFromRequest;
     private readonly Type _createdType = typeof(DateTimeOffset);
     private readonly Type _lastModifiedType = typeof(DateTimeOffset);
 
@@ -93,6 +94,7 @@ internal sealed class EntityShape<TEntity>
         {
             (_tenant, _setTenant) = (Compile(tenant), Setter.Of(tenant));
             TenantExpression = tenant;
+            _tenantFromRequest = map.TenantFromRequest;
         }
 
         Folding = map.Folding ?? CaseFolding.ToLower;
@@ -115,6 +117,30 @@ internal sealed class EntityShape<TEntity>
     public LambdaExpression? VersionExpression { get; }
 
     public LambdaExpression? TenantExpression { get; }
+
+    /// <summary>The type of the tenant member (a string, or what <see cref="TenantValue"/> makes of the request's tenant).</summary>
+    public Type TenantType => TenantExpression?.ReturnType ?? typeof(string);
+
+    /// <summary>
+    /// The tenant member's value for a request's tenant: the text itself, or what the map's function
+    /// makes of it (a Guid); a tenant it refuses is a 403, as a tenant the store does not keep.
+    /// </summary>
+    public object TenantValue(string tenant)
+    {
+        if (_tenantFromRequest is null)
+        {
+            return tenant;
+        }
+
+        try
+        {
+            return _tenantFromRequest(tenant);
+        }
+        catch (Exception error) when (error is FormatException or OverflowException or ArgumentException)
+        {
+            throw new ScimException(403, null, $"The tenant '{tenant}' is not one this store keeps {ResourceType.Name} resources for.");
+        }
+    }
 
     public CaseFolding Folding { get; }
 
@@ -150,7 +176,7 @@ internal sealed class EntityShape<TEntity>
     public Expression<Func<TEntity, bool>> HasKey(object key) => Equals(KeyExpression, key);
 
     /// <summary><c>e =&gt; e.Tenant == tenant</c>; <see langword="null"/> for a single-tenant map.</summary>
-    public Expression<Func<TEntity, bool>>? InTenant(string tenant) => TenantExpression is null ? null : Equals(TenantExpression, tenant);
+    public Expression<Func<TEntity, bool>>? InTenant(string tenant) => TenantExpression is null ? null : Equals(TenantExpression, TenantValue(tenant));
 
     /// <summary>Whether the entity keeps <c>meta.version</c> in a member; without one it is computed.</summary>
     public bool KeepsVersion => _version is not null;
@@ -355,7 +381,7 @@ internal sealed class EntityShape<TEntity>
     public void StampNew(TEntity entity, string proposedId, string tenant, DateTimeOffset created, DateTimeOffset lastModified, string version)
     {
         _setKey?.Invoke(entity, KeyType == typeof(Guid) ? Guid.Parse(proposedId, CultureInfo.InvariantCulture) : proposedId);
-        _setTenant?.Invoke(entity, tenant);
+        _setTenant?.Invoke(entity, _setTenant is null ? null : TenantValue(tenant));
         if (_setCreated is not null && Instant(_created!(entity)) is null)
         {
             _setCreated(entity, TimeValue(created, _createdType));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq.Expressions;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Scim.Core.Querying;
 using Scim.Core.Resources;
@@ -39,13 +40,13 @@ internal abstract class Membership<TMember>
     /// <remarks>Where groups may nest, the same query also tells whether any group has a group as a member (<see cref="GroupLinks.MayNest"/>).</remarks>
     /// <param name="db">The context.</param>
     /// <param name="groups">The groups of the request's tenant.</param>
-    /// <param name="tenant">That tenant (a membership with a compiled query of its own filters by it).</param>
+    /// <param name="tenant">That tenant, as the group's tenant member holds it (a membership with a compiled query of its own filters by it).</param>
     /// <param name="groupKeyOfGroup">The group's key.</param>
     /// <param name="tenantOfGroup">The group's tenant, when its map has one (what <paramref name="groups"/> is filtered by).</param>
     /// <param name="displayName">The group's name, when mapped.</param>
     /// <param name="memberIds">The members.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
         where TGroup : class;
 
     /// <summary>
@@ -228,7 +229,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
         if (memberIds is IReadOnlyCollection<string> { Count: 1 } one)
@@ -236,8 +237,9 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
             // One member (a GET of a user, a lookup: the commonest reads): a compiled query.
             if (Keys(one) is [var member])
             {
-                _oneMember ??= new(_ => CompileOneMember<TGroup>(groupKeyOfGroup, tenantOfGroup, displayName));
-                var query = (Func<DbContext, TMemberKey, string, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>>)_oneMember.Of(db);
+                _oneMember ??= new(_ => (Delegate)typeof(Membership<TMember, TGroupKey, TMemberKey>).GetMethod(nameof(CompileOneMember), BindingFlags.NonPublic | BindingFlags.Instance)!
+                    .MakeGenericMethod(typeof(TGroup), tenantOfGroup?.ReturnType ?? typeof(string)).Invoke(this, [groupKeyOfGroup, tenantOfGroup, displayName])!);
+                var query = (Func<DbContext, TMemberKey, object, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>>)_oneMember.Of(db);
                 await foreach (var link in query(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     result.Add((Text(link.Member), Convert.ToString(link.Group, CultureInfo.InvariantCulture)!, link.Name));
@@ -412,12 +414,12 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     /// and each group by its key, as the SCIM-owned tables' statement is, so that no planner walks
     /// the tenant's groups; the rows and names are those of the two statements a page's members take.
     /// </summary>
-    private Func<DbContext, TMemberKey, string, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>> CompileOneMember<TGroup>(LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName)
+    private Func<DbContext, TMemberKey, object, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>> CompileOneMember<TGroup, TTenant>(LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName)
         where TGroup : class
     {
         var db = Expression.Parameter(typeof(DbContext), "db");
         var member = Expression.Parameter(typeof(TMemberKey), "member");
-        var tenant = Expression.Parameter(typeof(string), "tenant");
+        var tenant = Expression.Parameter(typeof(TTenant), "tenant");
         var row = Expression.Parameter(typeof(TMember), "m");
         var group = Expression.Parameter(typeof(TGroup), "g");
         var groupsOfDb = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TGroup)));
@@ -427,7 +429,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         Expression listed = sameGroup;
         if (tenantOfGroup is not null)
         {
-            listed = Expression.AndAlso(sameGroup, Expression.Equal(Replace(tenantOfGroup, group), Expression.Convert(tenant, tenantOfGroup.ReturnType)));
+            listed = Expression.AndAlso(sameGroup, Expression.Equal(Replace(tenantOfGroup, group), tenant));
         }
 
         var inTenant = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TGroup)], groupsOfDb, Expression.Quote(Expression.Lambda(listed, group)));
@@ -450,7 +452,8 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
             row);
         Expression query = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TMember)], rowsOfDb, Expression.Quote(condition));
         query = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(TMember), link], query, Expression.Quote(select));
-        return EF.CompileAsyncQuery(Expression.Lambda<Func<DbContext, TMemberKey, string, IQueryable<GroupLink<TMemberKey, TGroupKey>>>>(query, db, member, tenant));
+        var compiled = EF.CompileAsyncQuery(Expression.Lambda<Func<DbContext, TMemberKey, TTenant, IQueryable<GroupLink<TMemberKey, TGroupKey>>>>(query, db, member, tenant));
+        return (context, key, value) => compiled(context, key, (TTenant)value);
     }
 
     private static GroupMember User(TMemberKey key) => new() { Value = Text(key), Type = "User" };

@@ -75,7 +75,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, string tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
         if (typeof(TGroup) == typeof(ScimGroupEntity) && memberIds is IReadOnlyCollection<string> { Count: 1 } one)
@@ -83,7 +83,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
             // One member (a GET of a user, the commonest read): a compiled query.
             var member = one.First();
             bool? nests = null;
-            await foreach (var row in OneMember.Of(db)(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var row in OneMember.Of(db)(db, member, (string)tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 result.Add((member, row.Id, row.Name));
                 nests = row.Nested;

@@ -76,11 +76,26 @@ internal static class CompiledLookups<TContext, TEntity>
     {
         private readonly PerModel<Compiled> _compiled;
 
-        private Queries(Expression<Func<TContext, string, string, int, IQueryable<TEntity>>> rows, Expression<Func<TContext, string, string, CancellationToken, int>> count, Expression<Func<TContext, string, string, CancellationToken, bool>> any, Func<string, string> value)
+        private Queries(Func<Compiled> compile, Func<string, string> value)
         {
-            _compiled = new(_ => new Compiled(EF.CompileAsyncQuery(rows), EF.CompileAsyncQuery(count), EF.CompileAsyncQuery(any)));
+            _compiled = new(_ => compile());
             Value = value;
         }
+
+        /// <summary>
+        /// Compiles the three queries with the tenant a parameter of the tenant member's type (a
+        /// Guid for a Guid column, so its index answers), taking the request's tenant as text.
+        /// </summary>
+        private static Func<Compiled> Compiler<TTenant>(EntityShape<TEntity> shape, LambdaExpression rows, LambdaExpression count, LambdaExpression any) => () =>
+        {
+            var r = EF.CompileAsyncQuery((Expression<Func<TContext, string, TTenant, int, IQueryable<TEntity>>>)rows);
+            var c = EF.CompileAsyncQuery((Expression<Func<TContext, string, TTenant, CancellationToken, int>>)count);
+            var a = EF.CompileAsyncQuery((Expression<Func<TContext, string, TTenant, CancellationToken, bool>>)any);
+            return new Compiled(
+                (db, value, tenant, n) => r(db, value, (TTenant)shape.TenantValue(tenant), n),
+                (db, value, tenant, ct) => c(db, value, (TTenant)shape.TenantValue(tenant), ct),
+                (db, value, tenant, ct) => a(db, value, (TTenant)shape.TenantValue(tenant), ct));
+        };
 
         /// <summary>The parameter the queries take for the filter's query parameter (folded as the planned query folds it).</summary>
         public Func<string, string> Value { get; }
@@ -97,7 +112,8 @@ internal static class CompiledLookups<TContext, TEntity>
         {
             var db = Expression.Parameter(typeof(TContext), "db");
             var value = Expression.Parameter(typeof(string), "value");
-            var tenant = Expression.Parameter(typeof(string), "tenant");
+            var tenantType = shared.Shape.TenantType;
+            var tenant = Expression.Parameter(tenantType, "tenant");
             var count = Expression.Parameter(typeof(int), "count");
             var row = condition.Parameters[0];
             var parameters = new Parameters(value);
@@ -109,7 +125,7 @@ internal static class CompiledLookups<TContext, TEntity>
 
             if (shared.Shape.TenantExpression is { } inTenant)
             {
-                test = Expression.AndAlso(Expression.Equal(AttributeMapping.Inline(inTenant, row), Expression.Convert(tenant, inTenant.ReturnType)), test);
+                test = Expression.AndAlso(Expression.Equal(AttributeMapping.Inline(inTenant, row), tenant), test);
             }
 
             Expression matches = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TEntity)));
@@ -121,11 +137,12 @@ internal static class CompiledLookups<TContext, TEntity>
             var total = Expression.Call(typeof(Queryable), nameof(Queryable.Count), [typeof(TEntity)], matches);
             var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TEntity)], matches);
             var cancellation = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
-            return new Queries(
-                Expression.Lambda<Func<TContext, string, string, int, IQueryable<TEntity>>>(page, db, value, tenant, count),
-                Expression.Lambda<Func<TContext, string, string, CancellationToken, int>>(total, db, value, tenant, cancellation),
-                Expression.Lambda<Func<TContext, string, string, CancellationToken, bool>>(any, db, value, tenant, cancellation),
-                parameters.Evaluation());
+            var rows = Expression.Lambda(typeof(Func<,,,,>).MakeGenericType(typeof(TContext), typeof(string), tenantType, typeof(int), typeof(IQueryable<TEntity>)), page, db, value, tenant, count);
+            var counted = Expression.Lambda(typeof(Func<,,,,>).MakeGenericType(typeof(TContext), typeof(string), tenantType, typeof(CancellationToken), typeof(int)), total, db, value, tenant, cancellation);
+            var anyOf = Expression.Lambda(typeof(Func<,,,,>).MakeGenericType(typeof(TContext), typeof(string), tenantType, typeof(CancellationToken), typeof(bool)), any, db, value, tenant, cancellation);
+            var compile = (Func<Compiled>)typeof(Queries).GetMethod(nameof(Compiler), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(tenantType).Invoke(null, [shared.Shape, rows, counted, anyOf])!;
+            return new Queries(compile, parameters.Evaluation());
         }
     }
 

@@ -23,32 +23,33 @@ internal static class CompiledReads<TContext, TEntity>
 
     /// <summary>For <paramref name="db"/>'s model: the row of <c>key</c> in <c>tenant</c> (the tenant is ignored by a single-tenant map), or <see langword="null"/>.</summary>
     public static Func<TContext, object, string, Task<TEntity?>> ByKey(EntityShape<TEntity> shape, TContext db) =>
-        Gets.GetValue(shape, static s => new(_ => (Func<TContext, object, string, Task<TEntity?>>)Typed.MakeGenericMethod(s.KeyType).Invoke(null, [s])!)).Of(db);
+        Gets.GetValue(shape, static s => new(_ => (Func<TContext, object, string, Task<TEntity?>>)Typed.MakeGenericMethod(s.KeyType, s.TenantType).Invoke(null, [s])!)).Of(db);
 
-    private static Func<TContext, object, string, Task<TEntity?>> ByKey<TKey>(EntityShape<TEntity> shape)
+    /// <summary>The compiled query, its tenant a parameter of the tenant member's type (a Guid for a Guid column).</summary>
+    private static Func<TContext, object, string, Task<TEntity?>> ByKey<TKey, TTenant>(EntityShape<TEntity> shape)
     {
         var db = Expression.Parameter(typeof(TContext), "db");
         var key = Expression.Parameter(typeof(TKey), "key");
-        var tenant = Expression.Parameter(typeof(string), "tenant");
+        var tenant = Expression.Parameter(typeof(TTenant), "tenant");
         var row = shape.KeyExpression.Parameters[0];
 
         Expression condition = Expression.Equal(shape.KeyExpression.Body, Expression.Convert(key, shape.KeyExpression.ReturnType));
         if (shape.TenantExpression is { } inTenant)
         {
             var tenantOfRow = AttributeMapping.Inline(inTenant, row);
-            condition = Expression.AndAlso(condition, Expression.Equal(tenantOfRow, Expression.Convert(tenant, inTenant.ReturnType)));
+            condition = Expression.AndAlso(condition, Expression.Equal(tenantOfRow, tenant));
         }
 
         Expression query = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TEntity)));
         query = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(TEntity)], query);
         query = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TEntity)], query, Expression.Quote(Expression.Lambda<Func<TEntity, bool>>(condition, row)));
         var first = Expression.Call(typeof(Queryable), nameof(Queryable.FirstOrDefault), [typeof(TEntity)], query);
-        var compiled = EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, TKey, string, TEntity?>>(first, db, key, tenant));
+        var compiled = EF.CompileAsyncQuery(Expression.Lambda<Func<TContext, TKey, TTenant, TEntity?>>(first, db, key, tenant));
         var parts = shape.Parts;
-        return parts is null ? (context, k, t) => compiled(context, (TKey)k, t) : async (context, k, t) =>
+        return parts is null ? (context, k, t) => compiled(context, (TKey)k, (TTenant)shape.TenantValue(t)) : async (context, k, t) =>
         {
             // The parts (a user's value rows), when the row holds no copy of them: a second compiled query, cheaper than a join.
-            var entity = await compiled(context, (TKey)k, t).ConfigureAwait(false);
+            var entity = await compiled(context, (TKey)k, (TTenant)shape.TenantValue(t)).ConfigureAwait(false);
             if (entity is not null)
             {
                 await parts.LoadAsync(context, [entity], CancellationToken.None).ConfigureAwait(false);

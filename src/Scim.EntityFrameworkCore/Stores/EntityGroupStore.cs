@@ -166,7 +166,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var tenant = context.Tenant;
         var shape = shared.Shape;
         var groups = shape.InTenant(tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
-        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), tenant, shape.KeyExpression, shape.TenantExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
+        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), shape.TenantValue(tenant), shape.KeyExpression, shape.TenantExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
         nesting.Learn(context, found.MayNest);
         return found.Links;
     }

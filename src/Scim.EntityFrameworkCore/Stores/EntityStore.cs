@@ -315,7 +315,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
         if (Shared.LockedRead(db) is { } locked)
         {
-            var locking = db.Set<TEntity>().FromSqlRaw(locked, Shape.TenantExpression is null ? [key] : [key, context.Tenant]);
+            var locking = db.Set<TEntity>().FromSqlRaw(locked, Shape.TenantExpression is null ? [key] : [key, Shape.TenantValue(context.Tenant)]);
             return await Rows(locking, context, null).Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }
 
