@@ -193,14 +193,14 @@ public sealed class ScimQueryable
 
         private static IdKey<T> Create(AttributeMapping<T> mapping)
         {
-            if (mapping.Find("id") is AttributeMapping.MemberMapping member && (member.Member.ReturnType == typeof(string) || member.Member.ReturnType == typeof(int) || member.Member.ReturnType == typeof(long)))
+            if (mapping.Find("id") is AttributeMapping.MemberMapping member && (member.Member.ReturnType == typeof(string) || member.Member.ReturnType == typeof(int) || member.Member.ReturnType == typeof(long) || member.Member.ReturnType == typeof(Guid)))
             {
                 return new IdKey<T>(member.Member.ReturnType == typeof(string) && member.Member is not Expression<Func<T, string>>
                     ? Expression.Lambda<Func<T, string>>(member.Member.Body, member.Member.Parameters)
                     : member.Member);
             }
 
-            throw new InvalidOperationException($"The attribute mapping for {typeof(T).Name} must map 'id' to a string, int or long member to be paged.");
+            throw new InvalidOperationException($"The attribute mapping for {typeof(T).Name} must map 'id' to a string, int, long or Guid member to be paged.");
         }
 
         public IOrderedQueryable<T> OrderBy(IQueryable<T> source) =>
