@@ -393,7 +393,7 @@ internal sealed class InMemoryGroupStore : IGroupStore, ICursorPagingStore, IGro
             ResourceType = meta?.ResourceType ?? "Group",
             Created = meta?.Created,
             Location = meta?.Location,
-            LastModified = lastModified,
+            LastModified = WriteTimes.After(lastModified, meta?.LastModified),
             Version = version,
         };
 

@@ -7,6 +7,7 @@ using Scim.Core.Errors;
 using Scim.Core.Querying;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
+using Scim.Core.Stores;
 
 namespace Scim.EntityFrameworkCore;
 
@@ -387,13 +388,22 @@ internal sealed class EntityShape<TEntity>
             _setCreated(entity, TimeValue(created, _createdType));
         }
 
-        Stamp(entity, lastModified, version);
+        // A new row's time is the write's own, whatever the entity's constructor gave it.
+        _setLastModified?.Invoke(entity, TimeValue(lastModified, _lastModifiedType));
+        _setVersion?.Invoke(entity, version);
     }
 
-    /// <summary>Sets what a change of a row changes beyond its attributes: <c>meta.lastModified</c> and <c>meta.version</c>, where the entity keeps them.</summary>
+    /// <summary>
+    /// Sets what a change of a row changes beyond its attributes: <c>meta.lastModified</c> (never
+    /// earlier than the row's, <see cref="WriteTimes"/>) and <c>meta.version</c>, where the entity keeps them.
+    /// </summary>
     public void Stamp(TEntity entity, DateTimeOffset lastModified, string version)
     {
-        _setLastModified?.Invoke(entity, TimeValue(lastModified, _lastModifiedType));
+        if (_setLastModified is not null)
+        {
+            _setLastModified(entity, TimeValue(WriteTimes.After(lastModified, Instant(_lastModified!(entity))), _lastModifiedType));
+        }
+
         _setVersion?.Invoke(entity, version);
     }
 

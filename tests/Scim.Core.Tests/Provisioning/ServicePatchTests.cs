@@ -10,6 +10,36 @@ namespace Scim.Core.Tests.Provisioning;
 /// <summary>PATCH through the service: the IdPs' shapes, no-op patches, atomicity, If-Match and large groups.</summary>
 public sealed class ServicePatchTests
 {
+    /// <summary>
+    /// A write whose time is earlier than the stored one (taken before it waited for the resource,
+    /// here a clock set back) still moves <c>meta.lastModified</c> forward: a client syncing with
+    /// <c>meta.lastModified gt</c> must see every newer version.
+    /// </summary>
+    [Fact]
+    public async Task GroupMemberChange_WithAnEarlierTime_StillMovesLastModifiedForward()
+    {
+        var clock = new MovableClock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        using var kit = new ServiceKit(time: clock);
+        var ada = await kit.CreateUserAsync("ada");
+        var bob = await kit.CreateUserAsync("bob");
+        var group = await kit.CreateGroupAsync("Ops", null, ada);
+        var before = (await kit.GetAsync("Groups", group)).Resource.Meta!.LastModified!.Value;
+
+        clock.Now = before.AddSeconds(-5);
+        await kit.PatchAsync("Groups", group, $$"""{"op":"add","path":"members","value":[{"value":"{{bob}}"}]}""");
+
+        var after = (await kit.GetAsync("Groups", group)).Resource.Meta!.LastModified!.Value;
+        Assert.True(after > before, $"{after:O} is not after {before:O}");
+        Assert.True(after - before < TimeSpan.FromMilliseconds(1));
+    }
+
+    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     // ---------------------------------------------------------------- Entra ID
