@@ -51,6 +51,12 @@ try
 {
     options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
     events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
+    if (events.PollToken is { } pollToken && (pollToken == options.Token || options.Tenants.Values.Contains(pollToken)))
+    {
+        // The poll receiver reads every tenant's changes: a SCIM client holding its token could too.
+        throw new InvalidOperationException($"Sample:PollToken is also a SCIM token ({(pollToken == options.Token ? "Sample:Token" : "a tenant's")}); give the poll receiver a token of its own.");
+    }
+
     agents = SampleAgents.From(builder.Configuration);
     var scim = builder.Services.AddScim(o => o.PatchResponse = options.PatchResponse);
     var health = builder.Services.AddHealthChecks(); // /health/ready and /health/live; the database adds its check

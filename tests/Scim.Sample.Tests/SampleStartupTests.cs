@@ -24,6 +24,8 @@ public sealed class SampleStartupTests
     [InlineData("--Sample:Store=memory --Sample:Tenants:default=default-token-0123456789", "'default' is the tenant of /scim/v2")]
     [InlineData("--Sample:Store=memory --Sample:Tenants:a/b=slash-token-0123456789", "a tenant's name is one segment of its route")]
     [InlineData("--Sample:ConnectionString=Data Source=:memory:", "names a SQLite database in memory")]
+    [InlineData("--Sample:Store=memory --Sample:Token=shared-token-0123456789 --Sample:PollToken=shared-token-0123456789", "Sample:PollToken is also a SCIM token (Sample:Token)")]
+    [InlineData("--Sample:Store=memory --Sample:Tenants:acme=shared-token-0123456789 --Sample:PollToken=shared-token-0123456789", "Sample:PollToken is also a SCIM token (a tenant's)")]
     [InlineData("--Sample:Store=postgres --Sample:ConnectionString=Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=2", "The postgres database (127.0.0.1:1/none) could not be opened and migrated")]
     public async Task AMistake_StopsTheSample_WithItsReason_AndNoStackTrace(string options, string reason)
     {
