@@ -226,14 +226,29 @@ internal sealed class EntityShape<TEntity>
             meta["lastModified"] = ScimDateTime.Format(lastModifiedAt);
         }
 
-        meta["version"] = _version?.Invoke(entity) as string ?? ComputedVersion(tree, digest);
+        meta["version"] = StoredVersion(entity) ?? ComputedVersion(tree, digest);
         tree["meta"] = meta;
         return tree;
     }
 
     /// <summary>The version of an entity as <see cref="ToTree"/> reports it.</summary>
     public string VersionOf(TEntity entity, string? digest = null) =>
-        _version?.Invoke(entity) as string ?? (string)ToTree(entity, digest)["meta"]!["version"]!;
+        StoredVersion(entity) ?? (string)ToTree(entity, digest)["meta"]!["version"]!;
+
+    /// <summary>
+    /// The version member's value as an entity tag (RFC 9110 §8.8.3): the stores write
+    /// <c>W/"..."</c> there, but the host's own code may write the column too (ASP.NET Core
+    /// Identity's <c>ConcurrencyStamp</c> is a bare Guid), which is served as <c>W/"&lt;value&gt;"</c>,
+    /// never as a malformed <c>ETag</c>; an empty column has no version of its own yet (computed).
+    /// </summary>
+    private string? StoredVersion(TEntity entity) =>
+        _version?.Invoke(entity) switch
+        {
+            string { Length: 0 } or null => null,
+            string tag when (tag.StartsWith("W/\"", StringComparison.Ordinal) || tag.StartsWith('"')) && tag.Length >= 2 && tag.EndsWith('"') => tag,
+            string value => $"W/\"{value.Replace("\"", string.Empty, StringComparison.Ordinal)}\"",
+            _ => null,
+        };
 
     /// <summary>
     /// The resource of an entity made straight from its members into the typed model, as the

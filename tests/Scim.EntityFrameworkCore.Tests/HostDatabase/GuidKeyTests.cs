@@ -22,6 +22,9 @@ public class GuidUser
     public Guid Id { get; set; }
 
     public string UserName { get; set; } = string.Empty;
+
+    /// <summary>As Identity's: the app writes a bare Guid here on every change it makes itself.</summary>
+    public string? ConcurrencyStamp { get; set; } = Guid.NewGuid().ToString();
 }
 
 public class GuidRole
@@ -84,7 +87,7 @@ public abstract class GuidKeyTests
         builder.Services.AddPooledDbContextFactory<GuidKeysDbContext>(o => ScimTablesApp.Use(o, Provider, connectionString));
         builder.Services.AddScim()
             .AddEntityFrameworkCoreStores<GuidKeysDbContext>(stores => stores
-                .Users<GuidUser>(users => users.Id(u => u.Id).Map("userName", u => u.UserName))
+                .Users<GuidUser>(users => users.Id(u => u.Id).Map("userName", u => u.UserName).Version(u => u.ConcurrencyStamp))
                 .Groups<GuidRole, GuidUserRole>(
                     groups => groups.Id(r => r.Id).Map("displayName", r => r.Name),
                     members => members.Keys(l => l.RoleId, l => l.UserId)))
@@ -148,6 +151,22 @@ public abstract class GuidKeyTests
             Assert.Equal(group, (string)user["groups"]![0]!["value"]!);
             Assert.Equal(2, (await client.Get($"Groups/{group}")).Expect(HttpStatusCode.OK, errors).Json["members"]!.AsArray().Count);
             (await client.Get("Users/not-a-guid")).Expect(HttpStatusCode.NotFound, errors);
+
+            // The app changes a user itself and writes a bare Guid into the version column: it is
+            // served as an entity tag, and If-Match with it works.
+            var stamp = Guid.NewGuid().ToString();
+            await using (var db = await app.Services.GetRequiredService<IDbContextFactory<GuidKeysDbContext>>().CreateDbContextAsync(ct))
+            {
+                var key = Guid.Parse(ids[4]);
+                await db.Users.Where(u => u.Id == key).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConcurrencyStamp, stamp), ct);
+            }
+
+            var read = await client.Get($"Users/{ids[4]}");
+            Assert.Equal($"W/\"{stamp}\"", read.Expect(HttpStatusCode.OK, errors).ETag);
+            Assert.Equal($"W/\"{stamp}\"", (string?)read.Json["meta"]!["version"]);
+            var stale = await client.Send(HttpMethod.Patch, $"Users/{ids[4]}", Http.PatchOp("""{"op":"replace","path":"userName","value":"cy2"}"""), ("If-Match", "W/\"other\""));
+            Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
+            (await client.Send(HttpMethod.Patch, $"Users/{ids[4]}", Http.PatchOp("""{"op":"replace","path":"userName","value":"cy2"}"""), ("If-Match", $"W/\"{stamp}\""))).Expect(HttpStatusCode.OK, errors);
             Assert.Empty(errors.Errors);
         }
         finally
