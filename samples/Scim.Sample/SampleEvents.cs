@@ -71,7 +71,36 @@ internal sealed class SampleEvents
 
         var issuer = configuration["Sample:Issuer"] ?? "scim-sample";
         var keyFile = configuration["Sample:SigningKey"] ?? Path.Combine(contentRoot, "scim-sample-signing-key.pem");
-        return new SampleEvents(push, pollToken, issuer, Path.GetFullPath(keyFile, contentRoot), configuration.GetSection("Sample:EventDelivery"));
+        if (string.IsNullOrWhiteSpace(keyFile) || Directory.Exists(Path.GetFullPath(keyFile, contentRoot)))
+        {
+            throw new InvalidOperationException($"Sample:SigningKey must name a PEM file; got '{keyFile}'.");
+        }
+
+        var delivery = configuration.GetSection("Sample:EventDelivery");
+        CheckDelivery(delivery);
+        return new SampleEvents(push, pollToken, issuer, Path.GetFullPath(keyFile, contentRoot), delivery);
+    }
+
+    /// <summary>Sample:EventDelivery:&lt;option&gt;: names of ScimEventDeliveryOptions, with values its binder reads; said in the option's terms when not.</summary>
+    private static void CheckDelivery(IConfigurationSection delivery)
+    {
+        var known = typeof(Scim.Core.Events.ScimEventDeliveryOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToList();
+        foreach (var entry in delivery.GetChildren())
+        {
+            if (!known.Contains(entry.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Sample:EventDelivery:{entry.Key} is not an event delivery option; they are {string.Join(", ", known)}.");
+            }
+        }
+
+        try
+        {
+            delivery.Bind(new Scim.Core.Events.ScimEventDeliveryOptions());
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidOperationException($"Sample:EventDelivery has a value that is not one of its option's type: {error.InnerException?.Message ?? error.Message}", error);
+        }
     }
 
     /// <summary>Registers the receivers (when there are any).</summary>
