@@ -244,15 +244,37 @@ public sealed class ScimQueryableNumericKeyTests
         Assert.Equal(["b", "c"], page.Resources.Select(r => r.Login));
     }
 
+    /// <summary>A Guid key pages (as ASP.NET Core Identity's keys): by index and by cursor, every row once, in key order.</summary>
     [Fact]
-    public void Plan_IdMappedToAGuid_ThrowsInvalidOperationNamingTheKeyTypes()
+    public void Execute_GuidKey_PagesByIndexAndByCursor()
     {
+        var rows = Enumerable.Range(1, 5).Select(i => new GuidRow(Guid.Parse($"00000000-0000-0000-0000-00000000000{i}"))).Reverse().ToList();
         var mapping = new AttributeMapping<GuidRow>().Map("id", r => r.Id);
+        var queryable = new ScimQueryable(Registry);
 
-        var error = Assert.Throws<InvalidOperationException>(() => new ScimQueryable(Registry).Plan(new List<GuidRow>().AsQueryable(), new ScimQuery(), UserType, mapping));
+        var second = queryable.Execute(rows.AsQueryable(), new ScimQuery { StartIndex = 3, Count = 2 }, UserType, mapping);
+        Assert.Equal(rows.Select(r => r.Id).Order().Skip(2).Take(2), second.Resources.Select(r => r.Id));
+
+        var walked = new List<Guid>();
+        for (var cursor = string.Empty; cursor is not null;)
+        {
+            var page = queryable.Execute(rows.AsQueryable(), new ScimQuery { Cursor = cursor, Count = 2 }, UserType, mapping);
+            walked.AddRange(page.Resources.Select(r => r.Id));
+            cursor = page.NextCursor;
+        }
+
+        Assert.Equal(rows.Select(r => r.Id).Order(), walked);
+    }
+
+    [Fact]
+    public void Plan_IdMappedToADateTime_ThrowsInvalidOperationNamingTheKeyTypes()
+    {
+        var mapping = new AttributeMapping<TimeRow>().Map("id", r => r.Id);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ScimQueryable(Registry).Plan(new List<TimeRow>().AsQueryable(), new ScimQuery(), UserType, mapping));
 
         Assert.Contains("'id'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("int or long", error.Message, StringComparison.Ordinal);
+        Assert.Contains("int, long or Guid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -295,6 +317,8 @@ public sealed class ScimQueryableNumericKeyTests
     private sealed record LongRow(long Id, string Login);
 
     private sealed record GuidRow(Guid Id);
+
+    private sealed record TimeRow(DateTime Id);
 
     private sealed record NullableRow(int? Id);
 }

@@ -1,13 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Scim.Core;
 using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
@@ -78,102 +72,78 @@ public abstract class GuidKeyTests
     public async Task GuidKeys_AreIds_AndEveryListPages()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (database, connectionString) = await TestDatabase.CreateAsync(Provider);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var errors = new ErrorLog();
-        builder.Logging.AddProvider(errors);
-        builder.Services.AddPooledDbContextFactory<GuidKeysDbContext>(o => ScimTablesApp.Use(o, Provider, connectionString));
-        builder.Services.AddScim()
-            .AddEntityFrameworkCoreStores<GuidKeysDbContext>(stores => stores
+        await using var app = await HostApp.StartAsync<GuidKeysDbContext>(
+            Provider,
+            scim => scim.AddEntityFrameworkCoreStores<GuidKeysDbContext>(stores => stores
                 .Users<GuidUser>(users => users.Id(u => u.Id).Map("userName", u => u.UserName).Version(u => u.ConcurrencyStamp))
                 .Groups<GuidRole, GuidUserRole>(
                     groups => groups.Id(r => r.Id).Map("displayName", r => r.Name),
-                    members => members.Keys(l => l.RoleId, l => l.UserId)))
-            .AddScimBearerTokens(t => t.AddToken(ScimContext.DefaultTenant, "test", Token));
-        await using var app = builder.Build();
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<GuidKeysDbContext>>().CreateDbContextAsync(ct))
+                    members => members.Keys(l => l.RoleId, l => l.UserId))),
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        var ids = new List<string>();
+        foreach (var name in new[] { "eve", "bob", "dan", "ann", "cy" })
         {
-            await db.Database.EnsureCreatedAsync(ct);
+            var id = (string)(await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"{{name}}"}""")).Expect(HttpStatusCode.Created, errors).Json["id"]!;
+            Assert.True(Guid.TryParse(id, out _), id);
+            ids.Add(id);
         }
 
-        app.MapScim("/scim/v2").RequireScimBearerToken();
-        await app.StartAsync(ct);
-        try
+        await using (var db = app.Database())
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/scim/v2/") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-
-            var ids = new List<string>();
-            foreach (var name in new[] { "eve", "bob", "dan", "ann", "cy" })
-            {
-                var id = (string)(await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"{{name}}"}""")).Expect(HttpStatusCode.Created, errors).Json["id"]!;
-                Assert.True(Guid.TryParse(id, out _), id);
-                ids.Add(id);
-            }
-
-            await using (var db = await app.Services.GetRequiredService<IDbContextFactory<GuidKeysDbContext>>().CreateDbContextAsync(ct))
-            {
-                Assert.Equal(ids.Select(Guid.Parse).Order(), (await db.Users.Select(u => u.Id).ToListAsync(ct)).Order());
-            }
-
-            // Every row once, in the store's key order, by index pages and by cursor pages alike.
-            var all = Ids((await client.Get("Users")).Expect(HttpStatusCode.OK, errors).Json);
-            Assert.Equal(ids.Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
-            var byIndex = new List<string>();
-            for (var start = 1; start <= 5; start += 2)
-            {
-                byIndex.AddRange(Ids((await client.Get($"Users?startIndex={start}&count=2")).Expect(HttpStatusCode.OK, errors).Json));
-            }
-
-            Assert.Equal(all, byIndex);
-            var byCursor = new List<string>();
-            for (var cursor = string.Empty; cursor is not null;)
-            {
-                var page = (await client.Get("Users?count=2&cursor=" + Uri.EscapeDataString(cursor))).Expect(HttpStatusCode.OK, errors).Json;
-                byCursor.AddRange(Ids(page));
-                cursor = (string?)page["nextCursor"];
-            }
-
-            Assert.Equal(all, byCursor);
-
-            var sorted = (await client.Get("Users?sortBy=userName")).Expect(HttpStatusCode.OK, errors).Json;
-            Assert.Equal(["ann", "bob", "cy", "dan", "eve"], sorted["Resources"]!.AsArray().Select(r => (string)r!["userName"]!));
-            var found = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"DAN\""))).Expect(HttpStatusCode.OK, errors).Json;
-            Assert.Equal([ids[2]], Ids(found));
-            Assert.Equal([ids[3]], Ids((await client.Get("Users?filter=" + Uri.EscapeDataString($"id eq \"{ids[3]}\""))).Expect(HttpStatusCode.OK, errors).Json));
-
-            var group = (string)(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Ops","members":[{"value":"{{ids[0]}}"},{"value":"{{ids[1]}}"}]}""")).Expect(HttpStatusCode.Created, errors).Json["id"]!;
-            Assert.Equal([group], Ids((await client.Get("Groups")).Expect(HttpStatusCode.OK, errors).Json));
-            var user = (await client.Get($"Users/{ids[0]}")).Expect(HttpStatusCode.OK, errors).Json;
-            Assert.Equal(group, (string)user["groups"]![0]!["value"]!);
-            Assert.Equal(2, (await client.Get($"Groups/{group}")).Expect(HttpStatusCode.OK, errors).Json["members"]!.AsArray().Count);
-            (await client.Get("Users/not-a-guid")).Expect(HttpStatusCode.NotFound, errors);
-
-            // The app changes a user itself and writes a bare Guid into the version column: it is
-            // served as an entity tag, and If-Match with it works.
-            var stamp = Guid.NewGuid().ToString();
-            await using (var db = await app.Services.GetRequiredService<IDbContextFactory<GuidKeysDbContext>>().CreateDbContextAsync(ct))
-            {
-                var key = Guid.Parse(ids[4]);
-                await db.Users.Where(u => u.Id == key).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConcurrencyStamp, stamp), ct);
-            }
-
-            var read = await client.Get($"Users/{ids[4]}");
-            Assert.Equal($"W/\"{stamp}\"", read.Expect(HttpStatusCode.OK, errors).ETag);
-            Assert.Equal($"W/\"{stamp}\"", (string?)read.Json["meta"]!["version"]);
-            var stale = await client.Send(HttpMethod.Patch, $"Users/{ids[4]}", Http.PatchOp("""{"op":"replace","path":"userName","value":"cy2"}"""), ("If-Match", "W/\"other\""));
-            Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
-            (await client.Send(HttpMethod.Patch, $"Users/{ids[4]}", Http.PatchOp("""{"op":"replace","path":"userName","value":"cy2"}"""), ("If-Match", $"W/\"{stamp}\""))).Expect(HttpStatusCode.OK, errors);
-            Assert.Empty(errors.Errors);
+            Assert.Equal(ids.Select(Guid.Parse).Order(), (await db.Users.Select(u => u.Id).ToListAsync(ct)).Order());
         }
-        finally
+
+        // Every row once, in the store's key order, by index pages and by cursor pages alike.
+        var all = Ids((await client.Get("Users")).Expect(HttpStatusCode.OK, errors).Json);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), all.Order(StringComparer.Ordinal));
+        var byIndex = new List<string>();
+        for (var start = 1; start <= 5; start += 2)
         {
-            await app.StopAsync(CancellationToken.None);
-            await database.DisposeAsync();
+            byIndex.AddRange(Ids((await client.Get($"Users?startIndex={start}&count=2")).Expect(HttpStatusCode.OK, errors).Json));
         }
+
+        Assert.Equal(all, byIndex);
+        var byCursor = new List<string>();
+        for (var cursor = string.Empty; cursor is not null;)
+        {
+            var page = (await client.Get("Users?count=2&cursor=" + Uri.EscapeDataString(cursor))).Expect(HttpStatusCode.OK, errors).Json;
+            byCursor.AddRange(Ids(page));
+            cursor = (string?)page["nextCursor"];
+        }
+
+        Assert.Equal(all, byCursor);
+
+        var sorted = (await client.Get("Users?sortBy=userName")).Expect(HttpStatusCode.OK, errors).Json;
+        Assert.Equal(["ann", "bob", "cy", "dan", "eve"], sorted["Resources"]!.AsArray().Select(r => (string)r!["userName"]!));
+        var found = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"DAN\""))).Expect(HttpStatusCode.OK, errors).Json;
+        Assert.Equal([ids[2]], Ids(found));
+        Assert.Equal([ids[3]], Ids((await client.Get("Users?filter=" + Uri.EscapeDataString($"id eq \"{ids[3]}\""))).Expect(HttpStatusCode.OK, errors).Json));
+
+        var group = (string)(await client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Ops","members":[{"value":"{{ids[0]}}"},{"value":"{{ids[1]}}"}]}""")).Expect(HttpStatusCode.Created, errors).Json["id"]!;
+        Assert.Equal([group], Ids((await client.Get("Groups")).Expect(HttpStatusCode.OK, errors).Json));
+        var user = (await client.Get($"Users/{ids[0]}")).Expect(HttpStatusCode.OK, errors).Json;
+        Assert.Equal(group, (string)user["groups"]![0]!["value"]!);
+        Assert.Equal(2, (await client.Get($"Groups/{group}")).Expect(HttpStatusCode.OK, errors).Json["members"]!.AsArray().Count);
+        (await client.Get("Users/not-a-guid")).Expect(HttpStatusCode.NotFound, errors);
+
+        // The app changes a user itself and writes a bare Guid into the version column: it is
+        // served as an entity tag, and If-Match with it works.
+        var stamp = Guid.NewGuid().ToString();
+        await using (var db = app.Database())
+        {
+            var key = Guid.Parse(ids[4]);
+            await db.Users.Where(u => u.Id == key).ExecuteUpdateAsync(u => u.SetProperty(x => x.ConcurrencyStamp, stamp), ct);
+        }
+
+        var read = await client.Get($"Users/{ids[4]}");
+        Assert.Equal($"W/\"{stamp}\"", read.Expect(HttpStatusCode.OK, errors).ETag);
+        Assert.Equal($"W/\"{stamp}\"", (string?)read.Json["meta"]!["version"]);
+        var stale = await client.Send(HttpMethod.Patch, $"Users/{ids[4]}", Http.PatchOp("""{"op":"replace","path":"userName","value":"cy2"}"""), ("If-Match", "W/\"other\""));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
+        (await client.Send(HttpMethod.Patch, $"Users/{ids[4]}", Http.PatchOp("""{"op":"replace","path":"userName","value":"cy2"}"""), ("If-Match", $"W/\"{stamp}\""))).Expect(HttpStatusCode.OK, errors);
+        Assert.Empty(errors.Errors);
     }
 
     private static List<string> Ids(JsonNode page) => [.. (page["Resources"]?.AsArray() ?? []).Select(r => (string)r!["id"]!)];

@@ -1,12 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Scim.Core;
 using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
@@ -94,8 +88,8 @@ public abstract class GuidTenantTests
     public async Task Organizations_KeepTheirUsersAndGroupsApart_ByTheirGuid()
     {
         await using var app = await StartAsync();
-        var acme = app.Client(Acme, "acme-token-0123456789");
-        var globex = app.Client(Globex, "globex-token-0123456789");
+        var acme = app.Client("acme-token-0123456789", Acme.ToString());
+        var globex = app.Client("globex-token-0123456789", Globex.ToString());
 
         var ada = await CreateUserAsync(acme, app, "ada@example.com");
         var theirAda = await CreateUserAsync(globex, app, "ADA@example.com");
@@ -132,7 +126,7 @@ public abstract class GuidTenantTests
     public async Task ATenantThatIsNoGuid_Is403()
     {
         await using var app = await StartAsync();
-        var other = app.DefaultClient("default-token-0123456789");
+        var other = app.Client("default-token-0123456789");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await other.Get("Users")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"lost@example.com"}""")).Status);
@@ -141,20 +135,13 @@ public abstract class GuidTenantTests
         Assert.Empty(app.Errors.Errors);
     }
 
-    private static async Task<string> CreateUserAsync(HttpClient client, OrganizationsApp app, string userName) =>
+    private static async Task<string> CreateUserAsync(HttpClient client, HostApp<OrganizationsDbContext> app, string userName) =>
         (string)(await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"{{userName}}"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
 
-    private async Task<OrganizationsApp> StartAsync()
-    {
-        var (database, connectionString) = await TestDatabase.CreateAsync(Provider);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var errors = new ErrorLog();
-        builder.Logging.AddProvider(errors);
-        builder.Services.AddPooledDbContextFactory<OrganizationsDbContext>(o => ScimTablesApp.Use(o, Provider, connectionString));
-        builder.Services.AddScim()
-            .AddEntityFrameworkCoreStores<OrganizationsDbContext>(stores => stores
+    private Task<HostApp<OrganizationsDbContext>> StartAsync() =>
+        HostApp.StartAsync<OrganizationsDbContext>(
+            Provider,
+            scim => scim.AddEntityFrameworkCoreStores<OrganizationsDbContext>(stores => stores
                 .Users<Member>(users => users
                     .Id(m => m.MemberId)
                     .Tenant(m => m.OrganizationId)
@@ -162,54 +149,16 @@ public abstract class GuidTenantTests
                     .Map("title", m => m.Title))
                 .Groups<Squad, SquadMember>(
                     groups => groups.Id(s => s.SquadId).Tenant(s => s.OrganizationId).Map("displayName", s => s.Name),
-                    members => members.Keys(m => m.SquadId, m => m.MemberId)))
-            .AddScimBearerTokens(t => t
+                    members => members.Keys(m => m.SquadId, m => m.MemberId))),
+            tokens => tokens
                 .AddToken(Acme.ToString(), "acme", "acme-token-0123456789")
                 .AddToken(Globex.ToString(), "globex", "globex-token-0123456789")
-                .AddToken(ScimContext.DefaultTenant, "default", "default-token-0123456789"));
-        var app = builder.Build();
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<OrganizationsDbContext>>().CreateDbContextAsync())
-        {
-            await db.Database.EnsureCreatedAsync();
-            db.Organizations.AddRange(new Organization { OrganizationId = Acme, Slug = "acme" }, new Organization { OrganizationId = Globex, Slug = "globex" });
-            await db.SaveChangesAsync();
-        }
-
-        app.MapScim("/scim/v2").RequireScimBearerToken();
-        app.MapScim("/tenants/{tenant}/scim/v2").RequireScimBearerToken();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new OrganizationsApp(app, database, new Uri(address.TrimEnd('/') + "/"), errors);
-    }
-
-    private sealed class OrganizationsApp(WebApplication app, IAsyncDisposable database, Uri root, ErrorLog errors) : IAsyncDisposable
-    {
-        private readonly List<HttpClient> _clients = [];
-
-        public ErrorLog Errors { get; } = errors;
-
-        public HttpClient Client(Guid tenant, string token) => Add(new Uri(root, $"tenants/{tenant}/scim/v2/"), token);
-
-        public HttpClient DefaultClient(string token) => Add(new Uri(root, "scim/v2/"), token);
-
-        public OrganizationsDbContext Database() => app.Services.GetRequiredService<IDbContextFactory<OrganizationsDbContext>>().CreateDbContext();
-
-        public async ValueTask DisposeAsync()
-        {
-            _clients.ForEach(c => c.Dispose());
-            await app.StopAsync();
-            await app.DisposeAsync();
-            await database.DisposeAsync();
-        }
-
-        private HttpClient Add(Uri baseAddress, string token)
-        {
-            var client = new HttpClient { BaseAddress = baseAddress };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            _clients.Add(client);
-            return client;
-        }
-    }
+                .AddToken(ScimContext.DefaultTenant, "default", "default-token-0123456789"),
+            async db =>
+            {
+                db.Organizations.AddRange(new Organization { OrganizationId = Acme, Slug = "acme" }, new Organization { OrganizationId = Globex, Slug = "globex" });
+                await db.SaveChangesAsync();
+            });
 }
 
 /// <summary>Guid tenants on SQLite.</summary>

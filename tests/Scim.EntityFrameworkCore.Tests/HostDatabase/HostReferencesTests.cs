@@ -1,14 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Scim.Core;
 using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
@@ -244,17 +238,10 @@ public abstract class HostReferencesTests
         return (string)(await app.Client.Post("Users", body)).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
     }
 
-    private async Task<PeopleApp> StartAsync()
-    {
-        var (database, connectionString) = await TestDatabase.CreateAsync(Provider);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var errors = new ErrorLog();
-        builder.Logging.AddProvider(errors);
-        builder.Services.AddPooledDbContextFactory<PeopleDbContext>(o => ScimTablesApp.Use(o, Provider, connectionString));
-        builder.Services.AddScim()
-            .AddEntityFrameworkCoreStores<PeopleDbContext>(stores => stores
+    private async Task<PeopleApp> StartAsync() =>
+        new(await HostApp.StartAsync<PeopleDbContext>(
+            Provider,
+            scim => scim.AddEntityFrameworkCoreStores<PeopleDbContext>(stores => stores
                 .Users<Person>(users => users
                     .Id(p => p.PersonId)
                     .Map("userName", p => p.Email)
@@ -265,29 +252,16 @@ public abstract class HostReferencesTests
 #pragma warning restore CA1305
                 .Groups<Crew, CrewMember>(
                     groups => groups.Id(c => c.CrewId).Map("displayName", c => c.Name),
-                    members => members.Keys(m => m.CrewId, m => m.PersonId)))
-            .AddScimBearerTokens(t => t.AddToken(ScimContext.DefaultTenant, "test", Token));
-        var app = builder.Build();
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<PeopleDbContext>>().CreateDbContextAsync())
-        {
-            await db.Database.EnsureCreatedAsync();
-        }
+                    members => members.Keys(m => m.CrewId, m => m.PersonId))),
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token)));
 
-        app.MapScim("/scim/v2").RequireScimBearerToken();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/scim/v2/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        return new PeopleApp(app, database, client, errors);
-    }
-
-    private sealed class PeopleApp(WebApplication app, IAsyncDisposable database, HttpClient client, ErrorLog errors) : IAsyncDisposable
+    private sealed class PeopleApp(HostApp<PeopleDbContext> host) : IAsyncDisposable
     {
-        public HttpClient Client { get; } = client;
+        public HttpClient Client { get; } = host.Client(Token);
 
-        public ErrorLog Errors { get; } = errors;
+        public ErrorLog Errors => host.Errors;
 
-        public PeopleDbContext Database() => app.Services.GetRequiredService<IDbContextFactory<PeopleDbContext>>().CreateDbContext();
+        public PeopleDbContext Database() => host.Database();
 
         public async Task<Person> Person(string id)
         {
@@ -310,13 +284,7 @@ public abstract class HostReferencesTests
             await db.CrewMembers.Where(m => m.CrewId == c && m.PersonId == p).ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), TestContext.Current.CancellationToken);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
-            await database.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => host.DisposeAsync();
     }
 }
 
