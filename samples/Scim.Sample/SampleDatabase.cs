@@ -35,6 +35,9 @@ internal static class SampleDatabase
         if (options.ReplicaConnectionString is { } replica)
         {
             scim.AddEntityFrameworkCoreReadReplica(replica);
+
+            // Plain reads go there: an instance whose replica does not answer is not ready either.
+            health.AddCheck("replica", new ReplicaCheck(options.Store, replica), tags: ["ready"]);
         }
 
         void Add<TContext>(Action<DbContextOptionsBuilder> use)
@@ -268,6 +271,32 @@ internal static class SampleDatabase
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Whether the read replica answers and has the SCIM tables. A SQLite replica is opened read-only,
+    /// so a check never creates the file it looks for.
+    /// </summary>
+    private sealed class ReplicaCheck(SampleStore store, string connectionString) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+    {
+        public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using System.Data.Common.DbConnection connection = store == SampleStore.Sqlite
+                    ? new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly }.ToString())
+                    : new Npgsql.NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1 FROM \"ScimUsers\" LIMIT 1";
+                await command.ExecuteScalarAsync(cancellationToken);
+                return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy();
+            }
+            catch (System.Data.Common.DbException error)
+            {
+                return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The read replica does not answer.", error);
+            }
         }
     }
 }

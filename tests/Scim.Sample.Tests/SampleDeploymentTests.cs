@@ -27,6 +27,32 @@ public sealed class SampleDeploymentTests
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
+    /// <summary>Plain reads go to the replica: while it does not answer, the instance is not ready; once it does, it is (and checking it made no file).</summary>
+    [Fact]
+    public async Task Health_NotReadyWhileTheReplicaDoesNotAnswer()
+    {
+        var root = SampleProcess.NewContentRoot();
+        var primary = new SqliteConnectionStringBuilder { DataSource = Path.Combine(root, "primary.db") }.ToString();
+        var replicaPath = Path.Combine(root, "replica.db");
+        await using var sample = await SampleProcess.StartAsync("--contentRoot", root, "--Sample:ConnectionString=" + primary, "--Sample:ReplicaConnectionString=" + new SqliteConnectionStringBuilder { DataSource = replicaPath });
+        using var plain = new HttpClient { BaseAddress = new Uri(sample.Root + "/") };
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await plain.GetAsync("health/ready", Ct)).StatusCode);
+        Assert.False(File.Exists(replicaPath));
+
+        await using (var connection = new SqliteConnection(primary))
+        {
+            await connection.OpenAsync(Ct);
+            await using var copy = connection.CreateCommand();
+            copy.CommandText = "VACUUM INTO $path";
+            copy.Parameters.AddWithValue("$path", replicaPath);
+            await copy.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("health/ready", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("health/live", Ct)).StatusCode);
+    }
+
     [Fact]
     public async Task ReadReplica_PlainReadsFromTheReplica_WritesAndConditionalReadsFromThePrimary()
     {
