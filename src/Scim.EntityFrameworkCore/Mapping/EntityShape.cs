@@ -397,7 +397,10 @@ internal sealed class EntityShape<TEntity>
     public void StampNew(TEntity entity, string proposedId, string tenant, DateTimeOffset created, DateTimeOffset lastModified, string version)
     {
         _setKey?.Invoke(entity, KeyType == typeof(Guid) ? Guid.Parse(proposedId, CultureInfo.InvariantCulture) : proposedId);
-        _setTenant?.Invoke(entity, _setTenant is null ? null : TenantValue(tenant));
+        if (_setTenant is not null)
+        {
+            _setTenant(entity, TenantValue(tenant));
+        }
         if (_setCreated is not null && Instant(_created!(entity)) is null)
         {
             _setCreated(entity, TimeValue(created, _createdType));

@@ -212,6 +212,34 @@ public abstract class HostReferencesTests
         Assert.False(await db.People.AnyAsync(p => p.Email == "new@example.com", TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// A write action of the host's own that leaves a NOT NULL column empty (here the display
+    /// name, mapped with an action that passes null on) makes the database refuse the row: a 400
+    /// naming the attribute, nothing written, never a 500.
+    /// </summary>
+    [Fact]
+    public async Task AWriteActionThatLeavesANotNullColumnEmpty_Is400NamingTheAttribute()
+    {
+        await using var host = await HostApp.StartAsync<PeopleDbContext>(
+            Provider,
+            scim => scim.AddEntityFrameworkCoreStores<PeopleDbContext>(stores => stores
+                .Users<Person>(users => users
+                    .Id(p => p.PersonId)
+                    .Map("userName", p => p.Email)
+                    .Map("displayName", p => p.DisplayName, (p, value) => p.DisplayName = value!))),
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+        var client = host.Client(Token);
+
+        (await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"named@example.com","displayName":"Named"}""")).Expect(HttpStatusCode.Created, host.Errors);
+        var refused = await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"unnamed@example.com"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("invalidValue", (string?)refused.Json["scimType"]);
+        Assert.Contains("'displayName'", (string?)refused.Json["detail"], StringComparison.Ordinal);
+        await using var db = host.Database();
+        Assert.Equal(["named@example.com"], await db.People.Select(p => p.Email).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task ReplacingTheMembers_KeepsTheRowsOfThoseWhoStay()
     {
