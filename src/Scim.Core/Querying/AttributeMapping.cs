@@ -105,6 +105,38 @@ public abstract class AttributeMapping
 
     internal Mapping? Find(string path) => _entries.GetValueOrDefault(path);
 
+    /// <summary>
+    /// Maps one sub-attribute of the value of one <paramref name="type"/> of a multi-valued complex
+    /// attribute to a member of the entity itself (<c>emails[type eq "work"].value</c> to
+    /// <c>u =&gt; u.Email</c>): the entity keeps at most one value of each mapped type, in its own
+    /// columns, and filters on the attribute test each type's members (see <see cref="TypedValuesMapping"/>).
+    /// The first type mapped for an attribute is its primary one.
+    /// </summary>
+    internal void MapTypedValue(string attributePath, string type, string subAttribute, LambdaExpression member, CaseFolding? folding)
+    {
+        if (!_entries.TryGetValue(attributePath, out var existing))
+        {
+            _entries[attributePath] = existing = new TypedValuesMapping();
+        }
+
+        if (existing is not TypedValuesMapping values)
+        {
+            throw new ArgumentException($"The path '{attributePath}' is already mapped.", nameof(attributePath));
+        }
+
+        var value = values.Values.FirstOrDefault(v => string.Equals(v.Type, type, StringComparison.OrdinalIgnoreCase));
+        if (value is null)
+        {
+            value = new TypedValue(type, Primary: values.Values.Count == 0, new TypedValueElements(EntityType));
+            value.Elements.Add("type", new MemberMapping(Expression.Lambda(Expression.Constant(type), Expression.Parameter(EntityType, "entity"))));
+            value.Elements.Add("primary", new MemberMapping(Expression.Lambda(Expression.Constant(value.Primary), Expression.Parameter(EntityType, "entity"))));
+            values.Values.Add(value);
+        }
+
+        value.Elements.Add(subAttribute, new MemberMapping(member, folding));
+        value.Stored.Add(member);
+    }
+
     /// <summary>The mapping of a resolved attribute: by its canonical path, or, for an extension attribute, also without its URN.</summary>
     internal Mapping? Find(Schema.ResolvedAttribute resolved)
     {
@@ -139,6 +171,31 @@ public abstract class AttributeMapping
     private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+
+    /// <summary>
+    /// A multi-valued complex attribute whose values the entity keeps one per type, in its own
+    /// members (an account's one <c>Email</c> column as <c>emails[type eq "work"].value</c>), in
+    /// the order mapped.
+    /// </summary>
+    internal sealed class TypedValuesMapping : Mapping
+    {
+        public List<TypedValue> Values { get; } = [];
+    }
+
+    /// <summary>
+    /// The value of one type: its sub-attributes mapped to the entity's members (<c>type</c> and
+    /// <c>primary</c> as constants), and the members it is kept in (it exists when one has a value).
+    /// </summary>
+    internal sealed record TypedValue(string Type, bool Primary, TypedValueElements Elements)
+    {
+        public List<LambdaExpression> Stored { get; } = [];
+    }
+
+    /// <summary>The sub-attributes of a <see cref="TypedValue"/>, read from the entity itself.</summary>
+    internal sealed class TypedValueElements(Type entityType) : AttributeMapping(entityType)
+    {
+        internal new void Add(string path, Mapping mapping) => base.Add(path, mapping);
     }
 
     internal sealed class CollectionMapping(LambdaExpression collection, Type elementType, AttributeMapping elements) : Mapping

@@ -156,6 +156,12 @@ internal sealed class LinqFilterTranslator
             return Any(scope.Target, collection, element => Translate(valuePath.Inner, new Scope(element, collection.Elements, valuePath.Collection.Attribute)));
         }
 
+        if (FindTypedValues(scope.Mapping, valuePath.Collection) is { } typed)
+        {
+            // emails[type eq "work" and value co "x"]: one of the values the entity keeps has it.
+            return AnyTyped(scope.Target, typed, value => Translate(valuePath.Inner, new Scope(scope.Target, value.Elements, valuePath.Collection.Attribute)));
+        }
+
         if (!valuePath.Collection.Attribute.MultiValued)
         {
             // name[givenName eq "x" and familyName eq "y"]: one value, so the brackets are just grouping.
@@ -211,8 +217,14 @@ internal sealed class LinqFilterTranslator
                     : throw Unsupported((owner with { SubAttribute = relative }).Path);
             }
 
-            return scope.Mapping.Find(relative.Name) is AttributeMapping.MemberMapping elementMember
-                ? OnMember(scope.Target, elementMember, onMember)
+            if (scope.Mapping.Find(relative.Name) is AttributeMapping.MemberMapping elementMember)
+            {
+                return OnMember(scope.Target, elementMember, onMember);
+            }
+
+            // A sub-attribute another type's value keeps but this one's does not: absent here.
+            return scope.Mapping is AttributeMapping.TypedValueElements
+                ? Expression.Constant(false)
                 : throw Unsupported($"{scope.Element?.Name}.{relative.Name}");
         }
 
@@ -233,6 +245,20 @@ internal sealed class LinqFilterTranslator
 
             return collection.Elements.Find(sub.Name) is AttributeMapping.MemberMapping subMember
                 ? Any(scope.Target, collection, element => OnMember(element, subMember, onMember))
+                : throw Unsupported($"{attributeOnly.Path}.{sub.Name}");
+        }
+
+        if (FindTypedValues(scope.Mapping, attributeOnly) is { } typed)
+        {
+            if (sub is null)
+            {
+                return collectionOnly is not null ? AnyTyped(scope.Target, typed, _ => Expression.Constant(true)) : throw Unsupported(resolved.Path);
+            }
+
+            // emails.value eq "x": one of the values the entity keeps matches.
+            var kept = typed.Values.Where(v => v.Elements.Find(sub.Name) is AttributeMapping.MemberMapping).ToList();
+            return kept.Count > 0
+                ? kept.Select(v => Expression.AndAlso(Exists(scope.Target, v), OnMember(scope.Target, (AttributeMapping.MemberMapping)v.Elements.Find(sub.Name)!, onMember))).Aggregate(Expression.OrElse)
                 : throw Unsupported($"{attributeOnly.Path}.{sub.Name}");
         }
 
@@ -265,6 +291,16 @@ internal sealed class LinqFilterTranslator
         var body = build(value, member.Folding);
         return GuardNulls && guards.Count > 0 ? guards.Append(body).Aggregate(Expression.AndAlso) : body;
     }
+
+    /// <summary>One of the typed values the entity keeps exists and matches <paramref name="predicate"/>.</summary>
+    private Expression AnyTyped(Expression target, AttributeMapping.TypedValuesMapping typed, Func<AttributeMapping.TypedValue, Expression> predicate) =>
+        typed.Values.Count == 0
+            ? Expression.Constant(false)
+            : typed.Values.Select(v => (Expression)Expression.AndAlso(Exists(target, v), predicate(v))).Aggregate(Expression.OrElse);
+
+    /// <summary>A typed value exists when one of the members it is kept in has a value.</summary>
+    private Expression Exists(Expression target, AttributeMapping.TypedValue value) =>
+        value.Stored.Select(member => OnMember(target, new AttributeMapping.MemberMapping(member), (access, _) => IsPresent(access))).Aggregate(Expression.OrElse);
 
     private Expression Any(Expression target, AttributeMapping.CollectionMapping collection, Func<ParameterExpression, Expression> predicate)
     {
@@ -546,6 +582,9 @@ internal sealed class LinqFilterTranslator
 
     private static AttributeMapping.MemberMapping? FindMember(AttributeMapping mapping, ResolvedAttribute resolved) =>
         mapping.Find(resolved) as AttributeMapping.MemberMapping;
+
+    private static AttributeMapping.TypedValuesMapping? FindTypedValues(AttributeMapping mapping, ResolvedAttribute resolved) =>
+        mapping.Find(resolved with { SubAttribute = null }) as AttributeMapping.TypedValuesMapping;
 
     private static AttributeMapping.CollectionMapping? FindCollection(AttributeMapping mapping, ResolvedAttribute resolved) =>
         mapping.Find(resolved) as AttributeMapping.CollectionMapping;

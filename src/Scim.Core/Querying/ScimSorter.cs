@@ -175,6 +175,14 @@ internal sealed class ScimSorter
         }
 
         var sub = resolved.SubAttribute ?? key.ImplicitValue;
+        if (sub is not null && Find(resolved with { SubAttribute = null }) is AttributeMapping.TypedValuesMapping typed
+            && typed.Values.Select(v => v.Elements.Find(sub.Name)).OfType<AttributeMapping.MemberMapping>().FirstOrDefault() is { } typedMember)
+        {
+            // The values the entity keeps one per type: the primary type's (the first mapped) when it keeps the sub-attribute.
+            folding = typedMember.Folding;
+            return Inline(typedMember.Member, parameter);
+        }
+
         if (sub is not null && Find(resolved with { SubAttribute = null }) is AttributeMapping.CollectionMapping collection
             && collection.Elements.Find(sub.Name) is AttributeMapping.MemberMapping subMember)
         {

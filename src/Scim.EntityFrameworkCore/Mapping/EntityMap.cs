@@ -64,6 +64,18 @@ public sealed class EntityMap<TEntity>
     /// <c>name.givenName</c> to <c>a =&gt; a.FirstName</c>, an extension attribute by its URN path).
     /// Writes assign the member; filters and sorting compare it in SQL.
     /// </summary>
+    /// <remarks>
+    /// A multi-valued attribute is kept one value per type, each in the entity's own columns, by
+    /// naming the type in the path as the identity providers do: <c>emails[type eq "work"].value</c>
+    /// to <c>a =&gt; a.Email</c>, <c>phoneNumbers[type eq "mobile"].value</c> to <c>a =&gt; a.Mobile</c>,
+    /// <c>addresses[type eq "work"].locality</c> to <c>a =&gt; a.City</c>. Reads give each type's
+    /// value that has one, the first type mapped marked <c>primary</c>. Writes keep the value of each
+    /// mapped type (the primary one among several); the first type mapped also takes the primary
+    /// value, else the first, when no value has its type, so an account's one email column keeps
+    /// the email whatever type the identity provider gave it. Values of other types are not kept.
+    /// Filters on the attribute (<c>emails.value eq</c>, <c>emails[type eq "work"].value eq</c>,
+    /// <c>emails pr</c>) test the columns in SQL.
+    /// </remarks>
     /// <typeparam name="TValue">The member's type: a string, bool, number, DateTime or DateTimeOffset (nullable or not).</typeparam>
     /// <param name="path">The SCIM attribute path.</param>
     /// <param name="member">The member.</param>
@@ -219,9 +231,12 @@ public sealed class EntityMap<TEntity>
         return this;
     }
 
-    /// <summary>The SCIM paths this map keeps (what the store declares to the service).</summary>
+    /// <summary>
+    /// The SCIM paths this map keeps (what the store declares to the service): a type's value of a
+    /// multi-valued attribute keeps its mapped sub-attributes, with <c>type</c> and <c>primary</c>.
+    /// </summary>
     internal IEnumerable<string> Paths =>
-        [.. _attributes.Select(a => a.Path), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
+        [.. _attributes.SelectMany(a => TypedValuePath.Parse(a.Path) is { } typed ? [typed.SubPath, $"{typed.Attribute}.type", $"{typed.Attribute}.primary"] : new[] { a.Path }).Distinct(StringComparer.OrdinalIgnoreCase), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
 
     private static Expression<Func<TEntity, TValue>> TimeMember<TValue>(Expression<Func<TEntity, TValue>> member)
     {

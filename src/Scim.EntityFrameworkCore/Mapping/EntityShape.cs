@@ -50,16 +50,27 @@ internal sealed class EntityShape<TEntity>
         // Every row of the entity is a resource of this type.
         AddToMapping("meta.resourceType", Expression.Lambda(Expression.Constant(resourceType.Name), KeyExpression.Parameters));
         var fields = new List<Field>();
+        var typedValues = new List<(TypedValuePath Path, Field Field)>();
         foreach (var attribute in map.Attributes)
         {
-            if (!registry.TryResolveAttribute(resourceType, attribute.Path, out var resolved, out var error))
+            var typedPath = TypedValuePath.Parse(attribute.Path);
+            if (!registry.TryResolveAttribute(resourceType, typedPath?.SubPath ?? attribute.Path, out var resolved, out var error))
             {
                 throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', which {resourceType.Name} does not have: {error}");
             }
 
+            if (typedPath is not null)
+            {
+                typedValues.Add((typedPath, TypedValueField(attribute, resolved)));
+                continue;
+            }
+
             if (resolved.Attribute.MultiValued)
             {
-                throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', a sub-attribute of the multi-valued '{resolved.Attribute.Name}': map a single-valued attribute to a column.");
+                var example = resolved.Attribute.Type == AttributeType.Complex && resolved.Attribute.FindSubAttribute("type") is not null
+                    ? $": name the type whose value the member keeps, '{resolved.Attribute.Name}[type eq \"work\"].{resolved.SubAttribute?.Name ?? "value"}'"
+                    : ": map a single-valued attribute to a column";
+                throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', {(resolved.SubAttribute is null ? "the" : "a sub-attribute of the")} multi-valued '{resolved.Attribute.Name}'{example}.");
             }
 
             var leaf = resolved.SubAttribute ?? resolved.Attribute;
@@ -73,6 +84,15 @@ internal sealed class EntityShape<TEntity>
         }
 
         _fields = [.. fields];
+        _typedValues = [.. typedValues
+            .GroupBy(v => (v.Field.Extension, v.Field.Name, Type: v.Path.Type.ToUpperInvariant()))
+            .Select(g => new TypedValue(g.First().Field.Extension, g.First().Field.Name, g.First().Path.Type, [.. g.Select(v => v.Field)]))];
+        foreach (var (typedPath, field) in typedValues)
+        {
+            var owner = (field.Extension is null ? "" : field.Extension + ":") + field.Name;
+            Mapping.MapTypedValue(owner, typedPath.Type, field.Sub!, field.Compared, field.Folding);
+        }
+
         if (map.CreatedColumn is { } created)
         {
             (_created, _setCreated, _createdType) = (Compile(created), Setter.Of(created), Nullable.GetUnderlyingType(created.ReturnType) ?? created.ReturnType);
@@ -214,6 +234,7 @@ internal sealed class EntityShape<TEntity>
             }
         }
 
+        AddTypedValues(tree, entity);
         Parts?.AddTo(tree, entity);
         var meta = new JsonObject { ["resourceType"] = ResourceType.Name };
         if (_created?.Invoke(entity) is { } created && Instant(created) is { } createdAt)
@@ -229,6 +250,88 @@ internal sealed class EntityShape<TEntity>
         meta["version"] = StoredVersion(entity) ?? ComputedVersion(tree, digest);
         tree["meta"] = meta;
         return tree;
+    }
+
+    /// <summary>
+    /// Each mapped type's value that has one (<c>{"value": ..., "type": "work", "primary": true}</c>),
+    /// in the order mapped; the first type mapped of an attribute is its primary one.
+    /// </summary>
+    private void AddTypedValues(JsonObject tree, TEntity entity)
+    {
+        foreach (var typed in _typedValues)
+        {
+            JsonObject? value = null;
+            foreach (var sub in typed.Subs)
+            {
+                if (ToNode(sub.Get(entity), sub.Attribute) is { } node)
+                {
+                    (value ??= [])[sub.Sub!] = node;
+                }
+            }
+
+            if (value is null)
+            {
+                continue;
+            }
+
+            var owner = typed.Extension is null ? tree : tree[typed.Extension] as JsonObject ?? (JsonObject)(tree[typed.Extension] = new JsonObject());
+            var values = owner[typed.Name] as JsonArray ?? (JsonArray)(owner[typed.Name] = new JsonArray());
+            value["type"] = typed.Type;
+            if (IsPrimary(typed))
+            {
+                value["primary"] = true;
+            }
+
+            values.Add(value);
+        }
+    }
+
+    // The first type mapped of its attribute.
+    private bool IsPrimary(TypedValue typed) =>
+        ReferenceEquals(typed, _typedValues.First(v => v.Extension == typed.Extension && string.Equals(v.Name, typed.Name, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// Keeps each mapped type's value of the resource in the entity's members: the value of that
+    /// type (the primary one among several of it); for an attribute's first type, when no value
+    /// has it, the primary value of a type not mapped, else the first such. A type without a value
+    /// is cleared.
+    /// </summary>
+    private void ApplyTypedValues(JsonObject tree, TEntity entity)
+    {
+        foreach (var typed in _typedValues)
+        {
+            var owner = typed.Extension is null ? tree : tree[typed.Extension] as JsonObject;
+            var values = (owner?[typed.Name] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+            var value = Choose(values.Where(v => HasType(v, typed.Type)));
+            if (value is null && IsPrimary(typed))
+            {
+                value = Choose(values.Where(v => !_typedValues.Any(other => other.Extension == typed.Extension && string.Equals(other.Name, typed.Name, StringComparison.OrdinalIgnoreCase) && HasType(v, other.Type))));
+            }
+
+            foreach (var sub in typed.Subs)
+            {
+                Set(sub, value?[sub.Sub!], entity);
+            }
+        }
+
+        static bool HasType(JsonObject value, string type) =>
+            value["type"] is JsonValue node && node.TryGetValue<string>(out var text) && string.Equals(text, type, StringComparison.OrdinalIgnoreCase);
+
+        static JsonObject? Choose(IEnumerable<JsonObject> candidates)
+        {
+            JsonObject? first = null;
+            foreach (var candidate in candidates)
+            {
+                if (candidate["primary"] is JsonValue primary && primary.TryGetValue<bool>(out var flag) && flag)
+                {
+                    return candidate;
+                }
+
+                first ??= candidate;
+            }
+
+            return first;
+        }
     }
 
     /// <summary>The version of an entity as <see cref="ToTree"/> reports it.</summary>
@@ -265,7 +368,7 @@ internal sealed class EntityShape<TEntity>
     public TResource? TryToResource<TResource>(TEntity entity, string? digest = null)
         where TResource : Scim.Core.Resources.ScimResource
     {
-        if (TypedFieldsOf(typeof(TResource)) is not { } typed)
+        if (_typedValues.Length > 0 || TypedFieldsOf(typeof(TResource)) is not { } typed)
         {
             return null;
         }
@@ -367,30 +470,35 @@ internal sealed class EntityShape<TEntity>
         foreach (var field in _fields)
         {
             var owner = field.Extension is null ? tree : tree[field.Extension] as JsonObject;
-            var node = field.Sub is null ? owner?[field.Name] : (owner?[field.Name] as JsonObject)?[field.Sub];
-            var value = FromNode(node, field.ClrType);
-            if (value is null && field.ClrType.IsValueType && Nullable.GetUnderlyingType(field.ClrType) is null)
-            {
-                continue;
-            }
-
-            if (value is null && field.EmptyWhenAbsent)
-            {
-                value = string.Empty; // the column cannot be NULL; "" reads back as absent
-            }
-
-            try
-            {
-                field.Set(entity, value);
-            }
-            catch (Exception error) when (error is FormatException or InvalidCastException or OverflowException or ArgumentException)
-            {
-                // A write action that cannot convert the value (an id that is not a number); an action may also throw a ScimException itself.
-                throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The value of '{field.Path}' cannot be kept here: {error.Message}");
-            }
+            Set(field, field.Sub is null ? owner?[field.Name] : (owner?[field.Name] as JsonObject)?[field.Sub], entity);
         }
 
+        ApplyTypedValues(tree, entity);
         Parts?.Apply(tree, entity);
+    }
+
+    private static void Set(Field field, JsonNode? node, TEntity entity)
+    {
+        var value = FromNode(node, field.ClrType);
+        if (value is null && field.ClrType.IsValueType && Nullable.GetUnderlyingType(field.ClrType) is null)
+        {
+            return;
+        }
+
+        if (value is null && field.EmptyWhenAbsent)
+        {
+            value = string.Empty; // the column cannot be NULL; "" reads back as absent
+        }
+
+        try
+        {
+            field.Set(entity, value);
+        }
+        catch (Exception error) when (error is FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            // A write action that cannot convert the value (an id that is not a number); an action may also throw a ScimException itself.
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The value of '{field.Path}' cannot be kept here: {error.Message}");
+        }
     }
 
     /// <summary>Sets what a new row needs beyond its attributes: the proposed id (unless the database makes one), the tenant, the times and the version.</summary>
@@ -504,5 +612,37 @@ internal sealed class EntityShape<TEntity>
         return "W/\"" + Convert.ToHexStringLower(hash[..8]) + "\"";
     }
 
-    private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType, bool EmptyWhenAbsent, string Path);
+    private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType, bool EmptyWhenAbsent, string Path)
+    {
+        /// <summary>What filters compare (a typed value's; ordinary fields are in <see cref="Mapping"/> already).</summary>
+        public LambdaExpression Compared { get; init; } = null!;
+
+        public CaseFolding? Folding { get; init; }
+    }
+
+    /// <summary>One type's value of a multi-valued attribute, kept in the entity's members (<see cref="TypedValuePath"/>).</summary>
+    private sealed record TypedValue(string? Extension, string Name, string Type, Field[] Subs);
+
+    private readonly TypedValue[] _typedValues;
+
+    private static Field TypedValueField(MappedAttribute attribute, ResolvedAttribute resolved)
+    {
+        var owner = resolved.Attribute;
+        var leaf = resolved.SubAttribute;
+        if (!owner.MultiValued || owner.Type != AttributeType.Complex || owner.FindSubAttribute("type") is null || leaf is null)
+        {
+            throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', but '{owner.Name}' is not a multi-valued attribute with a type: map '{resolved.Path}' without the brackets.");
+        }
+
+        if (leaf.Name is "type" or "primary" || leaf.Type == AttributeType.Complex)
+        {
+            throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}': a value's '{leaf.Name}' is not kept in a member ('type' is the one in the brackets, and the first type mapped is the primary one); map its 'value' or another simple sub-attribute.");
+        }
+
+        return new Field(resolved.IsExtension ? resolved.Schema.Id : null, owner.Name, leaf.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType, attribute.EmptyWhenAbsent, attribute.Path)
+        {
+            Compared = attribute.Compared ?? attribute.Read,
+            Folding = attribute.Folding,
+        };
+    }
 }

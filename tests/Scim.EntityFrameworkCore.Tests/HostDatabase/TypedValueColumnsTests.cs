@@ -1,0 +1,257 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core;
+using Scim.Core.Stores;
+using Scim.Core.Schema;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+using Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+namespace Scim.EntityFrameworkCore.Tests.HostDatabase;
+
+/// <summary>An account as most apps have it: one email column (and its normalized copy), two phone columns, a city and a country.</summary>
+public class ContactAccount
+{
+    public int Id { get; set; }
+
+    public string UserName { get; set; } = string.Empty;
+
+    public string? Email { get; set; }
+
+    public string? NormalizedEmail { get; set; }
+
+    public string? WorkPhone { get; set; }
+
+    public string? MobilePhone { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Country { get; set; }
+}
+
+public class ContactAccountsDbContext(DbContextOptions<ContactAccountsDbContext> options) : DbContext(options)
+{
+    public DbSet<ContactAccount> Accounts => Set<ContactAccount>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ContactAccount>().HasIndex(a => a.UserName).IsUnique();
+        modelBuilder.Entity<ContactAccount>().HasIndex(a => a.NormalizedEmail);
+    }
+}
+
+/// <summary>
+/// A multi-valued attribute kept one value per type in the entity's own columns
+/// (<c>emails[type eq "work"].value</c> to an account's <c>Email</c>): what each identity
+/// provider sends lands in the columns, reads give it back typed and primary, PATCH by value
+/// filter changes the column, and every filter on the attribute is answered from the columns in
+/// SQL. Before, a map could not keep <c>emails</c> at all, and every IdP sends it.
+/// </summary>
+public abstract class TypedValueColumnsTests
+{
+    private const string Token = "typed-values-token-51f0";
+    private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+    protected abstract Provider Provider { get; }
+
+    private Task<HostApp<ContactAccountsDbContext>> StartAsync() =>
+        HostApp.StartAsync<ContactAccountsDbContext>(
+            Provider,
+            scim => scim.AddEntityFrameworkCoreStores<ContactAccountsDbContext>(stores => stores
+                .Users<ContactAccount>(users => users
+                    .Id(a => a.Id)
+                    .Map("userName", a => a.UserName)
+                    .MapNormalized("emails[type eq \"work\"].value", a => a.Email, a => a.NormalizedEmail)
+                    .Map("phoneNumbers[type eq \"work\"].value", a => a.WorkPhone)
+                    .Map("phoneNumbers[type eq \"mobile\"].value", a => a.MobilePhone)
+                    .Map("addresses[type eq \"work\"].locality", a => a.City)
+                    .Map("addresses[type eq \"work\"].country", a => a.Country))),
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+
+    [Fact]
+    public async Task WhatEachProviderSends_LandsInTheColumns_AndReadsBackTyped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var errors = app.Errors;
+
+        // Okta and most others: a typed, primary work email; a mobile phone; a work address.
+        var okta = (await client.Post("Users", $$"""
+            {"schemas":["{{UserSchema}}"],"userName":"okta",
+             "emails":[{"value":"Ada@Example.com","type":"work","primary":true}],
+             "phoneNumbers":[{"value":"+47 555 0101","type":"mobile"}],
+             "addresses":[{"type":"work","locality":"Oslo","country":"NO","primary":true}]}
+            """)).Expect(HttpStatusCode.Created, errors).Json;
+        AssertJson("""[{"value":"Ada@Example.com","type":"work","primary":true}]""", okta["emails"]!);
+        AssertJson("""[{"value":"+47 555 0101","type":"mobile"}]""", okta["phoneNumbers"]!);
+        Assert.Equal("Oslo", (string?)okta["addresses"]![0]!["locality"]);
+        Assert.Equal("NO", (string?)okta["addresses"]![0]!["country"]);
+        Assert.Equal(true, (bool?)okta["addresses"]![0]!["primary"]);
+
+        // An email without a type; a home email beside a work one (the work one is kept);
+        // a home email alone (the one email column keeps it, as the primary type's).
+        var untyped = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"untyped","emails":[{"value":"u@example.com"}]}""")).Expect(HttpStatusCode.Created, errors).Json);
+        var both = Id((await client.Post("Users", $$"""
+            {"schemas":["{{UserSchema}}"],"userName":"both","emails":[{"value":"h@example.com","type":"home","primary":true},{"value":"w@example.com","type":"Work"}]}
+            """)).Expect(HttpStatusCode.Created, errors).Json);
+        var home = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"home","emails":[{"value":"home@example.com","type":"home"}]}""")).Expect(HttpStatusCode.Created, errors).Json);
+        var twoWork = Id((await client.Post("Users", $$"""
+            {"schemas":["{{UserSchema}}"],"userName":"twowork","emails":[{"value":"a@example.com","type":"work"},{"value":"b@example.com","type":"work","primary":true}],
+             "phoneNumbers":[{"value":"111","type":"work"},{"value":"222","type":"mobile"},{"value":"333","type":"fax"}]}
+            """)).Expect(HttpStatusCode.Created, errors).Json);
+        var none = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"none"}""")).Expect(HttpStatusCode.Created, errors).Json);
+
+        await using (var db = app.Database())
+        {
+            var rows = await db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.UserName, ct);
+            Assert.Equal(("Ada@Example.com", "ADA@EXAMPLE.COM", null, "+47 555 0101", "Oslo", "NO"), (rows["okta"].Email, rows["okta"].NormalizedEmail, rows["okta"].WorkPhone, rows["okta"].MobilePhone, rows["okta"].City, rows["okta"].Country));
+            Assert.Equal("u@example.com", rows["untyped"].Email);
+            Assert.Equal("w@example.com", rows["both"].Email);
+            Assert.Equal("home@example.com", rows["home"].Email);
+            Assert.Equal(("b@example.com", "111", "222"), (rows["twowork"].Email, rows["twowork"].WorkPhone, rows["twowork"].MobilePhone));
+            Assert.Null(rows["none"].Email);
+        }
+
+        var read = (await client.Get($"Users/{twoWork}")).Expect(HttpStatusCode.OK, errors).Json;
+        AssertJson("""[{"value":"111","type":"work","primary":true},{"value":"222","type":"mobile"}]""", read["phoneNumbers"]!);
+        AssertJson("""[{"value":"home@example.com","type":"work","primary":true}]""", (await client.Get($"Users/{home}")).Expect(HttpStatusCode.OK, errors).Json["emails"]!);
+        Assert.Null((await client.Get($"Users/{none}")).Expect(HttpStatusCode.OK, errors).Json["emails"]);
+
+        // Entra ID: a PATCH by value filter, and its no-path replace with such a key.
+        (await client.Patch($"Users/{untyped}", Http.PatchOp("""{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}"""))).Expect(HttpStatusCode.OK, errors);
+        (await client.Patch($"Users/{both}?aadOptscim062020", Http.PatchOp("""{"op":"replace","value":{"emails[type eq \"work\"].value":"entra@example.com","phoneNumbers[type eq \"mobile\"].value":"999"}}"""))).Expect(HttpStatusCode.OK, errors);
+        (await client.Patch($"Users/{twoWork}", Http.PatchOp("""{"op":"remove","path":"phoneNumbers[type eq \"mobile\"]"}"""))).Expect(HttpStatusCode.OK, errors);
+        await using (var db = app.Database())
+        {
+            var rows = await db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.UserName, ct);
+            Assert.Equal(("new@example.com", "NEW@EXAMPLE.COM"), (rows["untyped"].Email, rows["untyped"].NormalizedEmail));
+            Assert.Equal(("entra@example.com", "999"), (rows["both"].Email, rows["both"].MobilePhone));
+            Assert.Equal(("111", null), (rows["twowork"].WorkPhone, rows["twowork"].MobilePhone));
+        }
+
+        // A PUT without emails clears the column.
+        (await client.Put($"Users/{twoWork}", $$"""{"schemas":["{{UserSchema}}"],"userName":"twowork"}""")).Expect(HttpStatusCode.OK, errors);
+        await using (var db = app.Database())
+        {
+            var row = await db.Accounts.AsNoTracking().SingleAsync(a => a.UserName == "twowork", ct);
+            Assert.Equal((null, null, null), (row.Email, row.NormalizedEmail, row.WorkPhone));
+        }
+
+        Assert.Empty(errors.Errors);
+    }
+
+    [Fact]
+    public async Task FiltersOnTheAttribute_AreAnsweredFromTheColumns()
+    {
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada","emails":[{"value":"ada@example.com","type":"work"}],"phoneNumbers":[{"value":"+47 555 0101","type":"mobile"}],"addresses":[{"type":"work","locality":"Oslo"}]}""");
+        await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"bob","emails":[{"value":"bob@other.org"}],"phoneNumbers":[{"value":"+1 555 0199","type":"work"}]}""");
+        await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"cy"}""");
+
+        async Task<string[]> Names(string query)
+        {
+            var page = (await client.Get("Users?" + query)).Expect(HttpStatusCode.OK, errors).Json;
+            return [.. page["Resources"]!.AsArray().Select(r => (string)r!["userName"]!)];
+        }
+
+        async Task<string[]> Matching(string filter) => [.. (await Names("filter=" + Uri.EscapeDataString(filter))).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["ada"], await Matching("emails.value eq \"ADA@example.com\""));
+        Assert.Equal(["ada"], await Matching("emails eq \"ada@example.com\""));
+        Assert.Equal(["ada"], await Matching("emails[type eq \"work\"].value eq \"ada@example.com\""));
+        Assert.Equal(["ada"], await Matching("emails[type eq \"WORK\" and value co \"example\"]"));
+        Assert.Empty(await Matching("emails[type eq \"home\"].value eq \"ada@example.com\""));
+        Assert.Equal(["ada", "bob"], await Matching("emails pr"));
+        Assert.Equal(["cy"], await Matching("not (emails pr)"));
+        Assert.Equal(["ada", "bob"], await Matching("emails[primary eq true]"));
+        Assert.Equal(["ada", "bob"], await Matching("emails.type eq \"work\""));
+        Assert.Equal(["bob"], await Matching("emails.value ew \"other.org\""));
+        Assert.Equal(["ada", "cy"], await Matching("emails.value ne \"bob@other.org\""));
+        Assert.Equal(["ada"], await Matching("phoneNumbers[type eq \"mobile\" and value sw \"+47\"]"));
+        Assert.Equal(["bob"], await Matching("phoneNumbers[type eq \"work\"].value co \"0199\""));
+        Assert.Equal(["ada", "bob"], await Matching("phoneNumbers.value co \"555\""));
+        Assert.Equal(["ada"], await Matching("addresses[type eq \"work\"].locality eq \"oslo\""));
+        Assert.Equal(["ada"], await Matching("addresses.locality pr and emails.value sw \"ada\""));
+        Assert.Empty(await Matching("addresses[country pr]"));
+
+        // Sorted by the primary type's value; an account without one sorts last when ascending, as every sort does.
+        Assert.Equal(["ada", "bob", "cy"], await Names("sortBy=emails.value"));
+        Assert.Equal(["cy", "bob", "ada"], await Names("sortBy=emails&sortOrder=descending"));
+
+        // What the map does not keep is refused as any unkept attribute is.
+        var unkept = await client.Get("Users?filter=" + Uri.EscapeDataString("emails.display eq \"x\""));
+        Assert.Equal(HttpStatusCode.BadRequest, unkept.Status);
+        Assert.Empty(errors.Errors);
+    }
+
+    [Fact]
+    public async Task TheSchemas_ShowWhatTheColumnsKeep()
+    {
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var user = (await client.Get("Schemas/" + UserSchema)).Expect(HttpStatusCode.OK, app.Errors).Json;
+        string[] Subs(string attribute) =>
+            [.. user["attributes"]!.AsArray().Single(a => (string?)a!["name"] == attribute)!["subAttributes"]!.AsArray().Select(s => (string)s!["name"]!).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["primary", "type", "value"], Subs("emails"));
+        Assert.Equal(["primary", "type", "value"], Subs("phoneNumbers"));
+        Assert.Equal(["country", "locality", "primary", "type"], Subs("addresses"));
+        Assert.DoesNotContain(user["attributes"]!.AsArray(), a => (string?)a!["name"] == "ims");
+    }
+
+    private static void AssertJson(string expected, JsonNode? actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"Expected {expected}, got {actual?.ToJsonString()}");
+
+    private static string Id(JsonNode resource) => (string)resource["id"]!;
+}
+
+/// <summary>Typed values in columns on SQLite.</summary>
+public sealed class SqliteTypedValueColumnsTests : TypedValueColumnsTests
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+/// <summary>Typed values in columns on PostgreSQL.</summary>
+public sealed class PostgresTypedValueColumnsTests : TypedValueColumnsTests
+{
+    protected override Provider Provider => Provider.Postgres;
+}
+
+/// <summary>Maps of typed values that cannot work are refused with what to write instead.</summary>
+public sealed class TypedValueMapTests
+{
+    private static readonly SchemaRegistry Registry = Registry0();
+
+    [Theory]
+    [InlineData("emails.value", "emails[type eq \"work\"].value")]
+    [InlineData("emails", "emails[type eq \"work\"].value")]
+    [InlineData("emails[type eq \"work\"].type", "'type' is the one in the brackets")]
+    [InlineData("emails[type eq \"work\"].primary", "the first type mapped is the primary one")]
+    [InlineData("name[type eq \"work\"].givenName", "not a multi-valued attribute with a type")]
+    [InlineData("emails[type eq \"work\"].nickname", "does not have")]
+    public void AMapThatCannotWork_IsRefused_SayingWhatToMap(string path, string advice)
+    {
+        var map = new EntityMap<ContactAccount>().Id(a => a.Id).Map("userName", a => a.UserName).Map(path, a => a.Email);
+        var error = Assert.Throws<InvalidOperationException>(() => new EntityShape<ContactAccount>(map, Registry, Registry.FindResourceType("User")!));
+        Assert.Contains(advice, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSameTypeTwice_IsRefused()
+    {
+        var map = new EntityMap<ContactAccount>().Id(a => a.Id).Map("userName", a => a.UserName)
+            .Map("emails[type eq \"work\"].value", a => a.Email).Map("emails[type eq \"Work\"].value", a => a.NormalizedEmail);
+        Assert.Throws<ArgumentException>(() => new EntityShape<ContactAccount>(map, Registry, Registry.FindResourceType("User")!));
+    }
+
+    private static SchemaRegistry Registry0()
+    {
+        var registry = SchemaRegistry.CreateDefault();
+        registry.Freeze();
+        return registry;
+    }
+}
