@@ -146,6 +146,12 @@ public sealed class EntityStoresBuilder<TContext>
         }
 
         _scim.Services.TryAddSingleton(sp => Shared(sp, users, resourceType));
+        if (users.DeletedColumn is not null)
+        {
+            // Group writes check that the users they add are not deleted meanwhile.
+            _scim.Services.Replace(ServiceDescriptor.Singleton(sp => ServedUsers<TContext>.Of(sp.GetRequiredService<EntityStoreShared<TUser>>().Shape)));
+        }
+
         AddStore(ServiceDescriptor.Scoped<IUserStore>(sp => new EntityUserStore<TContext, TUser>(sp, sp.GetRequiredService<EntityStoreShared<TUser>>())));
     }
 

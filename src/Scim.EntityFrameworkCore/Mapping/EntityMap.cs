@@ -34,6 +34,9 @@ public sealed class EntityMap<TEntity>
 
     internal CaseFolding? Folding { get; private set; }
 
+    /// <summary>The member that marks a row deleted (<see cref="SoftDelete(Expression{Func{TEntity, DateTime?}})"/>), if any.</summary>
+    internal LambdaExpression? DeletedColumn { get; private set; }
+
     /// <summary>What the entity holds beyond its mapped members (the SCIM-owned model's value rows and extension JSON).</summary>
     internal IEntityParts<TEntity>? Parts { get; set; }
 
@@ -212,6 +215,37 @@ public sealed class EntityMap<TEntity>
         ArgumentNullException.ThrowIfNull(fromTenant);
         TenantColumn = member;
         TenantFromRequest = tenant => fromTenant(tenant)!;
+        return this;
+    }
+
+    /// <summary>
+    /// Deletes softly: a DELETE sets <paramref name="member"/> to the time of the delete instead of
+    /// removing the row, and from then on the row is gone for SCIM (404, in no list, filter, count,
+    /// uniqueness check or group) while your app keeps it (audit, rows of yours that refer to it).
+    /// The row's memberships are removed as with a delete. A row whose member is set by your own
+    /// code is gone for SCIM too. Give the unique indexes of SCIM's unique attributes a filter on
+    /// the member (<c>HasFilter(""DeletedUtc" IS NULL")</c>), or a deleted row's <c>userName</c>
+    /// cannot be used again (409 <c>uniqueness</c>).
+    /// </summary>
+    /// <param name="member">A nullable time member, <see langword="null"/> while the row is not deleted.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> SoftDelete(Expression<Func<TEntity, DateTime?>> member) => Deleted(member);
+
+    /// <summary>Deletes softly, the time of the delete kept as a <see cref="DateTimeOffset"/> (see <see cref="SoftDelete(Expression{Func{TEntity, DateTime?}})"/>).</summary>
+    /// <param name="member">A nullable time member, <see langword="null"/> while the row is not deleted.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> SoftDelete(Expression<Func<TEntity, DateTimeOffset?>> member) => Deleted(member);
+
+    /// <summary>Deletes softly with a flag: a DELETE sets it to <see langword="true"/> (see <see cref="SoftDelete(Expression{Func{TEntity, DateTime?}})"/>).</summary>
+    /// <param name="member">A <see cref="bool"/> member, <see langword="true"/> once the row is deleted.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> SoftDelete(Expression<Func<TEntity, bool>> member) => Deleted(member);
+
+    private EntityMap<TEntity> Deleted(LambdaExpression member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        _ = Setter.Of(member); // a column of the entity itself, settable
+        DeletedColumn = member;
         return this;
     }
 

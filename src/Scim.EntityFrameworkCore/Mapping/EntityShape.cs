@@ -33,6 +33,8 @@ internal sealed class EntityShape<TEntity>
     private readonly Func<object, object?>? _tenant;
     private readonly Action<object, object?>? _setTenant;
     private readonly Func<string, object>? _tenantFromRequest;
+    private readonly Action<object, object?>? _setDeleted;
+    private readonly Type? _deletedType;
     private readonly Type _createdType = typeof(DateTimeOffset);
     private readonly Type _lastModifiedType = typeof(DateTimeOffset);
 
@@ -118,6 +120,16 @@ internal sealed class EntityShape<TEntity>
             _tenantFromRequest = map.TenantFromRequest;
         }
 
+        if (map.DeletedColumn is { } deleted)
+        {
+            _setDeleted = Setter.Of(deleted);
+            _deletedType = deleted.ReturnType;
+            var mark = deleted.ReturnType == typeof(bool)
+                ? (Expression)Expression.Not(deleted.Body)
+                : Expression.Equal(deleted.Body, Expression.Constant(null, deleted.ReturnType));
+            KeptExpression = Expression.Lambda<Func<TEntity, bool>>(mark, deleted.Parameters);
+        }
+
         Folding = map.Folding ?? CaseFolding.ToLower;
         Parts = map.Parts;
         Parts?.Map(Mapping);
@@ -196,8 +208,27 @@ internal sealed class EntityShape<TEntity>
     /// <summary><c>e =&gt; e.Key == key</c>, with the key as a query parameter.</summary>
     public Expression<Func<TEntity, bool>> HasKey(object key) => Equals(KeyExpression, key);
 
-    /// <summary><c>e =&gt; e.Tenant == tenant</c>; <see langword="null"/> for a single-tenant map.</summary>
-    public Expression<Func<TEntity, bool>>? InTenant(string tenant) => TenantExpression is null ? null : Equals(TenantExpression, TenantValue(tenant));
+    /// <summary>
+    /// The rows SCIM serves of a tenant: <c>e =&gt; e.Tenant == tenant</c>, and not marked deleted
+    /// (<see cref="KeptExpression"/>); <see langword="null"/> for every row (a single-tenant map without soft delete).
+    /// </summary>
+    public Expression<Func<TEntity, bool>>? Served(string tenant)
+    {
+        var inTenant = TenantExpression is null ? null : Equals(TenantExpression, TenantValue(tenant));
+        return KeptExpression is not { } kept ? inTenant
+            : inTenant is null ? kept
+            : Expression.Lambda<Func<TEntity, bool>>(Expression.AndAlso(inTenant.Body, AttributeMapping.Inline(kept, inTenant.Parameters[0])), inTenant.Parameters);
+    }
+
+    /// <summary><c>e =&gt; e.DeletedUtc == null</c> (or <c>!e.IsDeleted</c>) for a map that deletes softly; <see langword="null"/> otherwise.</summary>
+    public Expression<Func<TEntity, bool>>? KeptExpression { get; }
+
+    /// <summary>Whether a DELETE marks the row (<see cref="MarkDeleted"/>) rather than removing it.</summary>
+    public bool DeletesSoftly => _setDeleted is not null;
+
+    /// <summary>Marks a row deleted: its member set to <paramref name="at"/>, or to <see langword="true"/>.</summary>
+    public void MarkDeleted(TEntity entity, DateTimeOffset at) =>
+        _setDeleted!(entity, _deletedType == typeof(bool) ? true : TimeValue(at, Nullable.GetUnderlyingType(_deletedType!)!));
 
     /// <summary>Whether the entity keeps <c>meta.version</c> in a member; without one it is computed.</summary>
     public bool KeepsVersion => _version is not null;

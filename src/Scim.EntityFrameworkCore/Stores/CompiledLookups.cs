@@ -128,6 +128,11 @@ internal static class CompiledLookups<TContext, TEntity>
                 test = Expression.AndAlso(Expression.Equal(AttributeMapping.Inline(inTenant, row), tenant), test);
             }
 
+            if (shared.Shape.KeptExpression is { } kept)
+            {
+                test = Expression.AndAlso(AttributeMapping.Inline(kept, row), test);
+            }
+
             Expression matches = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TEntity)));
             matches = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(TEntity)], matches);
             matches = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TEntity)], matches, Expression.Quote(Expression.Lambda<Func<TEntity, bool>>(test, row)));

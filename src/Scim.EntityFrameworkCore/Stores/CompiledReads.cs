@@ -40,6 +40,11 @@ internal static class CompiledReads<TContext, TEntity>
             condition = Expression.AndAlso(condition, Expression.Equal(tenantOfRow, tenant));
         }
 
+        if (shape.KeptExpression is { } kept)
+        {
+            condition = Expression.AndAlso(condition, AttributeMapping.Inline(kept, row));
+        }
+
         Expression query = Expression.Call(db, typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(typeof(TEntity)));
         query = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), [typeof(TEntity)], query);
         query = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(TEntity)], query, Expression.Quote(Expression.Lambda<Func<TEntity, bool>>(condition, row)));

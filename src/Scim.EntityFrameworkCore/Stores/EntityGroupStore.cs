@@ -20,6 +20,9 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     // What the last lookup of members' groups told about nesting (this store's or the user store's): the service asks right after.
     private readonly KnownNesting _nesting = services.GetRequiredService<KnownNesting>();
 
+    // Over a user map that deletes softly: the users a write adds are checked in its transaction.
+    private readonly ServedUsers<TContext>? _servedUsers = services.GetService<ServedUsers<TContext>>();
+
     public async Task<GroupPatchResult> PatchAsync(ScimContext context, GroupPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -43,6 +46,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
             {
                 // A replace of the members: the rows of those who stay are kept as they are.
                 (removed, added) = await membership.ReplaceAllAsync(db, key, context.Tenant, patch.Members.Added, cancellationToken).ConfigureAwait(false);
+                await CheckServedAsync(db, context, added, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -57,7 +61,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
                 if (patch.Members.Added.Count > 0)
                 {
-                    added = await membership.AddAsync(db, key, context.Tenant, patch.Members.Added, cancellationToken).ConfigureAwait(false);
+                    added = await AddMembersAsync(db, context, key, patch.Members.Added, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -144,7 +148,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var shape = shared.Shape;
         foreach (var chunk in listing.Chunk(SqlLists.Chunk))
         {
-            var groups = shape.InTenant(context.Tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
+            var groups = shape.Served(context.Tenant) is { } served ? db.Set<TGroup>().Where(served) : db.Set<TGroup>();
             foreach (var group in await groups.AsNoTracking().Where(shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
             {
                 var key = shape.KeyValueOf(group);
@@ -165,7 +169,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
     {
         var tenant = context.Tenant;
         var shape = shared.Shape;
-        var groups = shape.InTenant(tenant) is { } inTenant ? db.Set<TGroup>().Where(inTenant) : db.Set<TGroup>();
+        var groups = shape.Served(tenant) is { } served ? db.Set<TGroup>().Where(served) : db.Set<TGroup>();
         var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), shape.TenantValue(tenant), shape.KeyExpression, shape.TenantExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
         nesting.Learn(context, found.MayNest);
         return found.Links;
@@ -266,7 +270,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
             // The group's row first (a membership row refers to it), then its members, saved for the
             // response, which reads them.
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await membership.AddAsync(db, Shape.KeyValueOf(entity), context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
+            await AddMembersAsync(db, context, Shape.KeyValueOf(entity), resource.Members, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -278,9 +282,20 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var wanted = resource.Members.Select(m => m.Value!).ToHashSet(StringComparer.Ordinal);
         var present = await membership.MembersAsync(db, key, cancellationToken).ConfigureAwait(false);
         await membership.RemoveAsync(db, key, present.Select(m => m.Value!).Where(m => !wanted.Contains(m)), cancellationToken).ConfigureAwait(false);
-        await membership.AddAsync(db, key, context.Tenant, resource.Members, cancellationToken).ConfigureAwait(false);
+        await AddMembersAsync(db, context, key, resource.Members, cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false); // with the group's row; the response reads the members
     }
+
+    /// <summary>Adds membership rows for the members not in the group yet; the ids added.</summary>
+    private async Task<List<string>> AddMembersAsync(TContext db, ScimContext context, object key, IEnumerable<GroupMember> members, CancellationToken cancellationToken)
+    {
+        var added = await membership.AddAsync(db, key, context.Tenant, members, cancellationToken).ConfigureAwait(false);
+        await CheckServedAsync(db, context, added, cancellationToken).ConfigureAwait(false);
+        return added;
+    }
+
+    private Task CheckServedAsync(TContext db, ScimContext context, List<string> added, CancellationToken cancellationToken) =>
+        _servedUsers is null ? Task.CompletedTask : _servedUsers.CheckAsync(db, context.Tenant, added, cancellationToken);
 
     protected override bool WritesMembers => true;
 

@@ -232,8 +232,17 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
 
             await BeforeDeleteAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
-            await DatabaseReferences.ReleaseAsync(db, entity, cancellationToken).ConfigureAwait(false);
-            db.Remove(entity);
+            if (Shape.DeletesSoftly)
+            {
+                // The row stays, with what refers to it; SCIM serves it no more.
+                Shape.MarkDeleted(entity, DateTimeOffset.UtcNow);
+            }
+            else
+            {
+                await DatabaseReferences.ReleaseAsync(db, entity, cancellationToken).ConfigureAwait(false);
+                db.Remove(entity);
+            }
+
             EventRows.Add(db, context, id, null);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(null);
@@ -287,7 +296,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// <summary>The tenant's rows among <paramref name="source"/>, as <see cref="Rows(TContext, ScimContext, ReadHints?)"/> takes them.</summary>
     private IQueryable<TEntity> Rows(IQueryable<TEntity> source, ScimContext context, ReadHints? hints)
     {
-        var rows = Shape.InTenant(context.Tenant) is { } tenant ? source.Where(tenant) : source;
+        var rows = Shape.Served(context.Tenant) is { } tenant ? source.Where(tenant) : source;
         return Shape.Parts is { } parts && hints is null ? parts.Include(rows) : rows;
     }
 
@@ -319,7 +328,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             return await Rows(locking, context, null).Where(Shape.HasKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var rows = Shape.InTenant(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
+        var rows = Shape.Served(context.Tenant) is { } tenant ? db.Set<TEntity>().Where(tenant) : db.Set<TEntity>();
         if (await rows.Where(Shape.HasKey(key)).ExecuteUpdateAsync(Shared.Claim, cancellationToken).ConfigureAwait(false) == 0)
         {
             return null;

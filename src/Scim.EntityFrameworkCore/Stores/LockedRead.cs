@@ -26,12 +26,24 @@ namespace Scim.EntityFrameworkCore;
 /// <param name="columns">The members that find the row, in the order of the statement's parameters.</param>
 internal sealed class LockedRead(Type entityType, params LambdaExpression[] columns)
 {
-    private readonly PerModel<Known> _known = new(db => new Known(Build(db, entityType, columns)));
+    private readonly PerModel<Known> _known = new(db => new Known(Build(db, entityType, columns, "FOR NO KEY UPDATE", anyKey: false)));
+
+    /// <summary>
+    /// The rows of many keys (the first column's parameter an array, <c>= ANY({0})</c>) read
+    /// <c>FOR SHARE</c>: a writer that marks one of them deleted (<c>FOR NO KEY UPDATE</c>) waits
+    /// for the reader's transaction, or the reader for the writer's and then reads the row as the
+    /// writer left it (see <see cref="ServedUsers{TContext}"/>).
+    /// </summary>
+    public static LockedRead Shared(Type entityType, params LambdaExpression[] columns) => new(entityType, columns, "FOR SHARE");
+
+    private LockedRead(Type entityType, LambdaExpression[] columns, string lockClause)
+        : this(entityType, columns) =>
+        _known = new(db => new Known(Build(db, entityType, columns, lockClause, anyKey: true)));
 
     /// <summary>The statement for <paramref name="db"/>'s model, or null where the row is claimed instead.</summary>
     public string? Sql(DbContext db) => _known.Of(db).Sql;
 
-    private static string? Build(DbContext db, Type entityType, LambdaExpression[] columns)
+    private static string? Build(DbContext db, Type entityType, LambdaExpression[] columns, string lockClause, bool anyKey)
     {
         if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL"
             || db.Model.FindEntityType(entityType) is not { BaseType: null } entity
@@ -55,10 +67,10 @@ internal sealed class LockedRead(Type entityType, params LambdaExpression[] colu
                 return null;
             }
 
-            conditions.Add($"{sql.DelimitIdentifier(column)} = {{{conditions.Count}}}");
+            conditions.Add(anyKey && conditions.Count == 0 ? $"{sql.DelimitIdentifier(column)} = ANY({{0}})" : $"{sql.DelimitIdentifier(column)} = {{{conditions.Count}}}");
         }
 
-        return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {string.Join(" AND ", conditions)} FOR NO KEY UPDATE";
+        return $"SELECT * FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {string.Join(" AND ", conditions)} {lockClause}";
     }
 
     private sealed record Known(string? Sql);

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scim.Core;
+using Scim.Core.Stores;
+using Scim.EntityFrameworkCore.Tests.Infrastructure;
+using Scim.EntityFrameworkCore.Tests.OwnedTables;
+
+namespace Scim.EntityFrameworkCore.Tests.HostDatabase;
+
+public class KeptAccount
+{
+    public int Id { get; set; }
+
+    public string UserName { get; set; } = string.Empty;
+
+    public DateTime? DeletedUtc { get; set; }
+}
+
+public class KeptTeam
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = string.Empty;
+
+    public bool IsDeleted { get; set; }
+}
+
+public class KeptTeamMember
+{
+    public int TeamId { get; set; }
+
+    public int AccountId { get; set; }
+}
+
+/// <summary>A row of the app's own that refers to an account and must outlive it (why apps delete softly).</summary>
+public class AuthoredDocument
+{
+    public int Id { get; set; }
+
+    public int AuthorId { get; set; }
+}
+
+public class KeptAccountsDbContext(DbContextOptions<KeptAccountsDbContext> options) : DbContext(options)
+{
+    public DbSet<KeptAccount> Accounts => Set<KeptAccount>();
+
+    public DbSet<KeptTeam> Teams => Set<KeptTeam>();
+
+    public DbSet<KeptTeamMember> TeamMembers => Set<KeptTeamMember>();
+
+    public DbSet<AuthoredDocument> Documents => Set<AuthoredDocument>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        // Unique among the rows not deleted: a deleted account's name can be used again.
+        modelBuilder.Entity<KeptAccount>().HasIndex(a => a.UserName).IsUnique().HasFilter("\"DeletedUtc\" IS NULL");
+        modelBuilder.Entity<KeptTeamMember>(link =>
+        {
+            link.HasKey(l => new { l.TeamId, l.AccountId });
+            link.HasOne<KeptTeam>().WithMany().HasForeignKey(l => l.TeamId).OnDelete(DeleteBehavior.Cascade);
+            link.HasOne<KeptAccount>().WithMany().HasForeignKey(l => l.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<AuthoredDocument>().HasOne<KeptAccount>().WithMany().HasForeignKey(d => d.AuthorId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>
+/// Maps that delete softly (<c>SoftDelete(a =&gt; a.DeletedUtc)</c>, <c>SoftDelete(t =&gt; t.IsDeleted)</c>):
+/// a DELETE marks the row and leaves it, with the app's rows that refer to it (a delete used to
+/// be 409 for an account with a document of its own); from then on SCIM serves it nowhere, its
+/// memberships are gone, and its name can be used again.
+/// </summary>
+public abstract class SoftDeleteTests
+{
+    private const string Token = "soft-delete-token-3b9e";
+    private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
+    private const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
+
+    protected abstract Provider Provider { get; }
+
+    [Fact]
+    public async Task ADeletedRow_StaysForTheApp_AndIsGoneForScim()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        var ada = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        var bob = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"bob"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        var team = Id((await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops","members":[{"value":"{{ada}}"},{"value":"{{bob}}"}]}""")).Expect(HttpStatusCode.Created, errors).Json);
+        await using (var db = app.Database())
+        {
+            db.Documents.Add(new AuthoredDocument { AuthorId = int.Parse(ada, System.Globalization.CultureInfo.InvariantCulture) });
+            await db.SaveChangesAsync(ct);
+        }
+
+        (await client.Delete($"Users/{ada}")).Expect(HttpStatusCode.NoContent, errors);
+
+        // The app keeps the row and its document; the membership is gone.
+        await using (var db = app.Database())
+        {
+            var row = await db.Accounts.AsNoTracking().SingleAsync(a => a.UserName == "ada", ct);
+            Assert.NotNull(row.DeletedUtc);
+            Assert.InRange(row.DeletedUtc!.Value, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(5));
+            Assert.Equal(1, await db.Documents.CountAsync(ct));
+            Assert.Equal([int.Parse(bob, System.Globalization.CultureInfo.InvariantCulture)], await db.TeamMembers.Select(m => m.AccountId).ToListAsync(ct));
+        }
+
+        // SCIM serves it nowhere.
+        (await client.Get($"Users/{ada}")).Expect(HttpStatusCode.NotFound, errors);
+        (await client.Patch($"Users/{ada}", Http.PatchOp("""{"op":"replace","path":"userName","value":"ada2"}"""))).Expect(HttpStatusCode.NotFound, errors);
+        (await client.Put($"Users/{ada}", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada"}""")).Expect(HttpStatusCode.NotFound, errors);
+        (await client.Delete($"Users/{ada}")).Expect(HttpStatusCode.NotFound, errors);
+        var all = (await client.Get("Users")).Expect(HttpStatusCode.OK, errors).Json;
+        Assert.Equal(1, (int)all["totalResults"]!);
+        Assert.Equal([bob], Ids(all));
+        Assert.Empty(Ids((await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"ada\""))).Expect(HttpStatusCode.OK, errors).Json));
+        Assert.Empty(Ids((await client.Get("Users?filter=" + Uri.EscapeDataString("userName sw \"a\""))).Expect(HttpStatusCode.OK, errors).Json));
+        Assert.Equal([bob], Ids((await client.Get("Users?count=1&cursor=")).Expect(HttpStatusCode.OK, errors).Json));
+        var members = (await client.Get($"Groups/{team}")).Expect(HttpStatusCode.OK, errors).Json["members"]!.AsArray();
+        Assert.Equal([bob], members.Select(m => (string)m!["value"]!));
+
+        // As a member it is unknown: refused, as any id the store does not serve.
+        var add = await client.Patch($"Groups/{team}", Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{ada}}"}]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, add.Status);
+
+        // Its name is free again (the unique index counts the rows not deleted).
+        var again = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        Assert.NotEqual(ada, again);
+        Assert.Equal([again], Ids((await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"ADA\""))).Expect(HttpStatusCode.OK, errors).Json));
+
+        // A group deleted softly by its flag: the row stays, its members' rows go, users lose it.
+        (await client.Delete($"Groups/{team}")).Expect(HttpStatusCode.NoContent, errors);
+        await using (var db = app.Database())
+        {
+            Assert.True((await db.Teams.AsNoTracking().SingleAsync(ct)).IsDeleted);
+            Assert.Equal(0, await db.TeamMembers.CountAsync(ct));
+        }
+
+        (await client.Get($"Groups/{team}")).Expect(HttpStatusCode.NotFound, errors);
+        Assert.Empty(Ids((await client.Get("Groups")).Expect(HttpStatusCode.OK, errors).Json));
+        Assert.Null((await client.Get($"Users/{bob}")).Expect(HttpStatusCode.OK, errors).Json["groups"]?.AsArray().FirstOrDefault());
+
+        // A row the app marks deleted itself is gone for SCIM the same way.
+        await using (var db = app.Database())
+        {
+            var key = int.Parse(bob, System.Globalization.CultureInfo.InvariantCulture);
+            await db.Accounts.Where(a => a.Id == key).ExecuteUpdateAsync(a => a.SetProperty(x => x.DeletedUtc, DateTime.UtcNow), ct);
+        }
+
+        (await client.Get($"Users/{bob}")).Expect(HttpStatusCode.NotFound, errors);
+        Assert.Equal([again], Ids((await client.Get("Users")).Expect(HttpStatusCode.OK, errors).Json));
+        Assert.Empty(errors.Errors);
+    }
+
+    [Fact]
+    public async Task UsersDeletedWhileBeingAdded_AreNeverLeftAsMembers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        var team = Id((await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Race"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        var users = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            users.Add(Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"racer{{i}}"}""")).Expect(HttpStatusCode.Created, errors).Json));
+        }
+
+        // Each user added to the group (one request each, and some in a PUT of the whole group) while it is deleted.
+        var statuses = await Task.WhenAll(users.SelectMany((user, i) => new[]
+        {
+            Task.Run(async () => (await client.Patch($"Groups/{team}", Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{user}}"}]}"""))).Status, ct),
+            Task.Run(async () => (await client.Delete($"Users/{user}")).Status, ct),
+        }));
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.BadRequest, s.ToString()));
+
+        await using (var db = app.Database())
+        {
+            var stale = await db.TeamMembers.Where(m => db.Accounts.Any(a => a.Id == m.AccountId && a.DeletedUtc != null)).CountAsync(ct);
+            Assert.Equal(0, stale);
+            Assert.Equal(40, await db.Accounts.CountAsync(a => a.DeletedUtc != null, ct));
+        }
+
+        Assert.Empty((await client.Get($"Groups/{team}")).Expect(HttpStatusCode.OK, errors).Json["members"]?.AsArray() ?? []);
+        Assert.Empty(errors.Errors);
+    }
+
+    private Task<HostApp<KeptAccountsDbContext>> StartAsync() =>
+        HostApp.StartAsync<KeptAccountsDbContext>(
+            Provider,
+            scim => scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
+                .Users<KeptAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName).SoftDelete(a => a.DeletedUtc))
+                .Groups<KeptTeam, KeptTeamMember>(
+                    groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).SoftDelete(t => t.IsDeleted),
+                    members => members.Keys(m => m.TeamId, m => m.AccountId))),
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+
+    private static string Id(JsonNode resource) => (string)resource["id"]!;
+
+    private static List<string> Ids(JsonNode page) => [.. (page["Resources"]?.AsArray() ?? []).Select(r => (string)r!["id"]!)];
+}
+
+/// <summary>Soft delete on SQLite.</summary>
+public sealed class SqliteSoftDeleteTests : SoftDeleteTests
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+/// <summary>Soft delete on PostgreSQL.</summary>
+public sealed class PostgresSoftDeleteTests : SoftDeleteTests
+{
+    protected override Provider Provider => Provider.Postgres;
+}
