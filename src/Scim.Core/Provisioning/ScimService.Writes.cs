@@ -413,6 +413,11 @@ public sealed partial class ScimService
                 }
 
                 saved = Written(written, type, id, ifMatch);
+                if (written.Unchanged)
+                {
+                    // The store keeps none of what changed (a value of a type it does not keep): no new version, no event.
+                    return await FinishAsync(context, type, saved, projection, options, changed: false, cancellationToken).ConfigureAwait(false);
+                }
             }
             else
             {

@@ -78,5 +78,5 @@ internal sealed class ServedType<T>(ScimResourceType type, IResourceStore<T> sto
 
     /// <summary>The store's result as the service reads it; a success without a resource stands for the one written.</summary>
     private static StoreWriteResult<ScimResource> Widen(StoreWriteResult<T> result, T written) =>
-        new(result.Status, result.Succeeded ? result.Resource ?? written : null, result.ConflictAttribute);
+        new(result.Status, result.Succeeded ? result.Resource ?? written : null, result.ConflictAttribute, result.Unchanged);
 }

@@ -110,9 +110,16 @@ public abstract class AttributeMapping
     /// attribute to a member of the entity itself (<c>emails[type eq "work"].value</c> to
     /// <c>u =&gt; u.Email</c>): the entity keeps at most one value of each mapped type, in its own
     /// columns, and filters on the attribute test each type's members (see <see cref="TypedValuesMapping"/>).
-    /// The first type mapped for an attribute is its primary one.
+    /// The first type mapped for an attribute is its primary one, when the attribute has <c>primary</c>.
     /// </summary>
-    internal void MapTypedValue(string attributePath, string type, string subAttribute, LambdaExpression member, CaseFolding? folding)
+    /// <param name="attributePath">The attribute's path, as resolved (<c>emails</c>, or with its URN).</param>
+    /// <param name="type">The value's type.</param>
+    /// <param name="subAttribute">The sub-attribute the member keeps.</param>
+    /// <param name="member">The member holding it, which says whether the value exists and what it sorts by.</param>
+    /// <param name="compared">What filters compare (a normalized copy), when not <paramref name="member"/>.</param>
+    /// <param name="folding">How <paramref name="compared"/> is compared case-insensitively, when not as the translator's default.</param>
+    /// <param name="hasPrimary">Whether the attribute has a <c>primary</c> sub-attribute.</param>
+    internal void MapTypedValue(string attributePath, string type, string subAttribute, LambdaExpression member, LambdaExpression? compared, CaseFolding? folding, bool hasPrimary)
     {
         if (!_entries.TryGetValue(attributePath, out var existing))
         {
@@ -127,14 +134,20 @@ public abstract class AttributeMapping
         var value = values.Values.FirstOrDefault(v => string.Equals(v.Type, type, StringComparison.OrdinalIgnoreCase));
         if (value is null)
         {
-            value = new TypedValue(type, Primary: values.Values.Count == 0, new TypedValueElements(EntityType));
+            value = new TypedValue(type, new TypedValueElements(EntityType, values));
             value.Elements.Add("type", new MemberMapping(Expression.Lambda(Expression.Constant(type), Expression.Parameter(EntityType, "entity"))));
-            value.Elements.Add("primary", new MemberMapping(Expression.Lambda(Expression.Constant(value.Primary), Expression.Parameter(EntityType, "entity"))));
+            if (hasPrimary && values.Values.Count == 0)
+            {
+                // Only the primary value has "primary" (true); the others leave it out, as reads do.
+                value.Elements.Add("primary", new MemberMapping(Expression.Lambda(Expression.Constant(true), Expression.Parameter(EntityType, "entity"))));
+            }
+
             values.Values.Add(value);
         }
 
-        value.Elements.Add(subAttribute, new MemberMapping(member, folding));
+        value.Elements.Add(subAttribute, new MemberMapping(compared ?? member, folding));
         value.Stored.Add(member);
+        value.Sorted[subAttribute] = member;
     }
 
     /// <summary>The mapping of a resolved attribute: by its canonical path, or, for an extension attribute, also without its URN.</summary>
@@ -187,14 +200,28 @@ public abstract class AttributeMapping
     /// The value of one type: its sub-attributes mapped to the entity's members (<c>type</c> and
     /// <c>primary</c> as constants), and the members it is kept in (it exists when one has a value).
     /// </summary>
-    internal sealed record TypedValue(string Type, bool Primary, TypedValueElements Elements)
+    internal sealed record TypedValue(string Type, TypedValueElements Elements)
     {
+        /// <summary>The members the value is kept in: it exists when one of them has a value.</summary>
         public List<LambdaExpression> Stored { get; } = [];
+
+        /// <summary>The members of its sub-attributes as kept (not a normalized copy), for sorting.</summary>
+        public Dictionary<string, LambdaExpression> Sorted { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Whether the value exists on <paramref name="target"/>: one of its members is not null (nor an empty string).</summary>
+        public Expression ExistsOn(Expression target) =>
+            Stored.Select(member => Inline(member, target)).Select(v => v.Type == typeof(string)
+                    ? Expression.AndAlso(Expression.NotEqual(v, Expression.Constant(null, typeof(string))), Expression.NotEqual(v, Expression.Constant(string.Empty)))
+                    : !v.Type.IsValueType || Nullable.GetUnderlyingType(v.Type) is not null ? Expression.NotEqual(v, Expression.Constant(null, v.Type)) : (Expression)Expression.Constant(true))
+                .Aggregate(Expression.OrElse);
     }
 
     /// <summary>The sub-attributes of a <see cref="TypedValue"/>, read from the entity itself.</summary>
-    internal sealed class TypedValueElements(Type entityType) : AttributeMapping(entityType)
+    internal sealed class TypedValueElements(Type entityType, TypedValuesMapping owner) : AttributeMapping(entityType)
     {
+        /// <summary>The attribute's typed values (to tell a sub-attribute another type keeps from one none keeps).</summary>
+        public TypedValuesMapping Owner { get; } = owner;
+
         internal new void Add(string path, Mapping mapping) => base.Add(path, mapping);
     }
 

@@ -223,7 +223,7 @@ internal sealed class LinqFilterTranslator
             }
 
             // A sub-attribute another type's value keeps but this one's does not: absent here.
-            return scope.Mapping is AttributeMapping.TypedValueElements
+            return scope.Mapping is AttributeMapping.TypedValueElements elements && elements.Owner.Values.Any(v => v.Elements.Find(relative.Name) is not null)
                 ? Expression.Constant(false)
                 : throw Unsupported($"{scope.Element?.Name}.{relative.Name}");
         }
@@ -293,14 +293,12 @@ internal sealed class LinqFilterTranslator
     }
 
     /// <summary>One of the typed values the entity keeps exists and matches <paramref name="predicate"/>.</summary>
-    private Expression AnyTyped(Expression target, AttributeMapping.TypedValuesMapping typed, Func<AttributeMapping.TypedValue, Expression> predicate) =>
+    private static Expression AnyTyped(Expression target, AttributeMapping.TypedValuesMapping typed, Func<AttributeMapping.TypedValue, Expression> predicate) =>
         typed.Values.Count == 0
             ? Expression.Constant(false)
             : typed.Values.Select(v => (Expression)Expression.AndAlso(Exists(target, v), predicate(v))).Aggregate(Expression.OrElse);
 
-    /// <summary>A typed value exists when one of the members it is kept in has a value.</summary>
-    private Expression Exists(Expression target, AttributeMapping.TypedValue value) =>
-        value.Stored.Select(member => OnMember(target, new AttributeMapping.MemberMapping(member), (access, _) => IsPresent(access))).Aggregate(Expression.OrElse);
+    private static Expression Exists(Expression target, AttributeMapping.TypedValue value) => value.ExistsOn(target);
 
     private Expression Any(Expression target, AttributeMapping.CollectionMapping collection, Func<ParameterExpression, Expression> predicate)
     {

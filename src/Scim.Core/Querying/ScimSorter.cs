@@ -175,12 +175,26 @@ internal sealed class ScimSorter
         }
 
         var sub = resolved.SubAttribute ?? key.ImplicitValue;
-        if (sub is not null && Find(resolved with { SubAttribute = null }) is AttributeMapping.TypedValuesMapping typed
-            && typed.Values.Select(v => v.Elements.Find(sub.Name)).OfType<AttributeMapping.MemberMapping>().FirstOrDefault() is { } typedMember)
+        if (sub is not null && Find(resolved with { SubAttribute = null }) is AttributeMapping.TypedValuesMapping typed)
         {
-            // The values the entity keeps one per type: the primary type's (the first mapped) when it keeps the sub-attribute.
-            folding = typedMember.Folding;
-            return Inline(typedMember.Member, parameter);
+            // The values the entity keeps one per type: as for a list, the primary value (the first
+            // type's) if it exists, else the next type's that exists (RFC 7644 §3.4.2.3); each read
+            // from the member that keeps it as given, so that all compare with one folding.
+            var kept = typed.Values.Where(v => v.Sorted.ContainsKey(sub.Name) || v.Elements.Find(sub.Name) is not null).ToList();
+            if (kept.Count > 0)
+            {
+                var values = kept.Select(v => v.Sorted.TryGetValue(sub.Name, out var member) ? Inline(member, parameter) : Inline(((AttributeMapping.MemberMapping)v.Elements.Find(sub.Name)!).Member, parameter)).ToList();
+                var type = values.Select(v => v.Type).FirstOrDefault(t => !t.IsValueType || Nullable.GetUnderlyingType(t) is not null)
+                    ?? typeof(Nullable<>).MakeGenericType(values[0].Type);
+                Expression chain = Expression.Constant(null, type);
+                for (var i = kept.Count - 1; i >= 0; i--)
+                {
+                    var value = values[i].Type == type ? values[i] : Expression.Convert(values[i], type);
+                    chain = Expression.Condition(kept[i].ExistsOn(parameter), value, chain);
+                }
+
+                return chain;
+            }
         }
 
         if (sub is not null && Find(resolved with { SubAttribute = null }) is AttributeMapping.CollectionMapping collection

@@ -24,12 +24,19 @@ public enum StoreWriteStatus
 public sealed class StoreWriteResult<T>
     where T : class
 {
-    internal StoreWriteResult(StoreWriteStatus status, T? resource, string? conflictAttribute)
+    internal StoreWriteResult(StoreWriteStatus status, T? resource, string? conflictAttribute, bool unchanged = false)
     {
         Status = status;
         Resource = resource;
         ConflictAttribute = conflictAttribute;
+        Unchanged = unchanged;
     }
+
+    /// <summary>
+    /// Whether a successful replace changed nothing the store keeps (<see cref="StoreWriteResult.Unchanged{T}"/>):
+    /// <see cref="Resource"/> is the resource as it was, with its version, and the service raises no event.
+    /// </summary>
+    public bool Unchanged { get; }
 
     /// <summary>How the write ended.</summary>
     public StoreWriteStatus Status { get; }
@@ -53,6 +60,22 @@ public static class StoreWriteResult
     /// <returns>The result.</returns>
     public static StoreWriteResult<T> Success<T>(T? resource)
         where T : class => new(StoreWriteStatus.Succeeded, resource, null);
+
+    /// <summary>
+    /// A replace that changed nothing the store keeps: a store that keeps less than a resource can
+    /// hold (a host's table, which keeps one email of one type) was given a change of only what it
+    /// does not keep. The service answers with <paramref name="resource"/>, keeps its version, and
+    /// raises no change event.
+    /// </summary>
+    /// <typeparam name="T">The resource type.</typeparam>
+    /// <param name="resource">The resource as stored, unchanged.</param>
+    /// <returns>The result.</returns>
+    public static StoreWriteResult<T> Unchanged<T>(T resource)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return new(StoreWriteStatus.Succeeded, resource, null, unchanged: true);
+    }
 
     /// <summary>No resource with that id exists in the tenant.</summary>
     /// <typeparam name="T">The resource type.</typeparam>

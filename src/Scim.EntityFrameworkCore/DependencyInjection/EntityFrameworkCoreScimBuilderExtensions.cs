@@ -142,10 +142,11 @@ public sealed class EntityStoresBuilder<TContext>
     {
         if (declare)
         {
-            _scim.DeclareStoredAttributes(resourceType, users.Paths);
+            _scim.DeclareStoredAttributes(resourceType, users.PathsIn(_scim.Registry, resourceType));
         }
 
         _scim.Services.TryAddSingleton(sp => Shared(sp, users, resourceType));
+        _scim.Services.AddSingleton<IValidateOptions<ScimServiceOptions>>(sp => new EntityMapCheck<TUser>(sp.GetRequiredService<SchemaRegistry>(), users, resourceType));
         if (users.DeletedColumn is not null)
         {
             // Group writes check that the users they add are not deleted meanwhile.
@@ -162,10 +163,11 @@ public sealed class EntityStoresBuilder<TContext>
     {
         if (declareMembers)
         {
-            _scim.DeclareStoredAttributes("Group", [.. groups.Paths, "members"]);
+            _scim.DeclareStoredAttributes("Group", [.. groups.PathsIn(_scim.Registry, "Group"), "members"]);
             _scim.DeclareMemberTypes("Group", "User");
         }
 
+        _scim.Services.AddSingleton<IValidateOptions<ScimServiceOptions>>(sp => new EntityMapCheck<TGroup>(sp.GetRequiredService<SchemaRegistry>(), groups, "Group"));
         var kinds = GroupMemberKinds.For<TContext, TMember>(membership, _scim.Services);
         _scim.Services.Replace(ServiceDescriptor.Singleton(kinds));
         _scim.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScimServiceOptions>, GroupMemberKindsCheck>());

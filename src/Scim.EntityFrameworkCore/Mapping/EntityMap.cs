@@ -87,7 +87,7 @@ public sealed class EntityMap<TEntity>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(member);
-        _attributes.Add(new MappedAttribute(path, member, Setter.Of(member, orWriteAction: true)) { EmptyWhenAbsent = Setter.IsNonNullableString(member) });
+        _attributes.Add(new MappedAttribute(path, member, Setter.Of(member, orWriteAction: true)) { EmptyWhenAbsent = Setter.IsNonNullableString(member), Written = [Setter.MemberOf(member)] });
         return this;
     }
 
@@ -107,6 +107,53 @@ public sealed class EntityMap<TEntity>
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(write);
         _attributes.Add(new MappedAttribute(path, read, (entity, value) => write((TEntity)entity, (TValue)value!)));
+        return this;
+    }
+
+    /// <summary>
+    /// Maps the Enterprise User's <c>manager</c> to a member holding the manager's key (a
+    /// <c>ManagerId</c> column referring to the same table): reads give <c>manager.value</c> as the
+    /// manager's id; a write is kept only when it names a user this store serves in the request's
+    /// tenant (not another tenant's, not one deleted softly), else it is 400 <c>invalidValue</c>,
+    /// checked in the write's transaction; <c>manager.value eq "42"</c> compares the column. When
+    /// the manager is deleted, softly or not, the users it managed lose it, in the delete's transaction.
+    /// </summary>
+    /// <typeparam name="TKey">The member's type: the key's type, nullable (<c>int?</c> for an <c>int</c> key).</typeparam>
+    /// <param name="member">The member, e.g. <c>a =&gt; a.ManagerId</c>.</param>
+    /// <returns>This map.</returns>
+    public EntityMap<TEntity> MapManager<TKey>(Expression<Func<TEntity, TKey>> member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var key = Nullable.GetUnderlyingType(typeof(TKey)) ?? typeof(TKey);
+        if (key != typeof(int) && key != typeof(long) && key != typeof(Guid) && key != typeof(string))
+        {
+            throw new ArgumentException($"A manager member holds a key: an int?, long?, Guid? or string, not {typeof(TKey).Name}.", nameof(member));
+        }
+
+        var set = Setter.Of(member);
+
+        // The id as text for reads (compiled, never sent to SQL: filters compare the member itself).
+        Expression text = key == typeof(string)
+            ? member.Body
+            : Expression.Condition(
+                Expression.Equal(member.Body, Expression.Constant(null, typeof(TKey))),
+                Expression.Constant(null, typeof(string)),
+                Expression.Call(Expression.Convert(member.Body, key), key.GetMethod(nameof(ToString), [typeof(IFormatProvider)]) ?? key.GetMethod(nameof(ToString), Type.EmptyTypes)!, key == typeof(Guid) ? [] : [Expression.Constant(CultureInfo.InvariantCulture, typeof(IFormatProvider))]));
+        var read = Expression.Lambda<Func<TEntity, string?>>(text, member.Parameters);
+        _attributes.Add(new MappedAttribute(Scim.Core.Schema.ScimSchemaUris.EnterpriseUser + ":manager.value", read, (entity, value) => set(entity, value switch
+        {
+            null => null,
+            string id when key == typeof(string) => id,
+            string id when key == typeof(Guid) => Guid.Parse(id, CultureInfo.InvariantCulture),
+            string id when key == typeof(long) => long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture),
+            string id => int.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture),
+            _ => throw new FormatException("A manager's id is text."),
+        }))
+        {
+            Compared = member,
+            Written = [Setter.MemberOf(member)],
+            IsManager = true,
+        });
         return this;
     }
 
@@ -138,6 +185,7 @@ public sealed class EntityMap<TEntity>
             Compared = normalized,
             Folding = CaseFolding.NormalizedColumn(normalize),
             EmptyWhenAbsent = Setter.IsNonNullableString(member),
+            Written = [Setter.MemberOf(member), Setter.MemberOf(normalized)],
         });
         return this;
     }
@@ -269,8 +317,15 @@ public sealed class EntityMap<TEntity>
     /// The SCIM paths this map keeps (what the store declares to the service): a type's value of a
     /// multi-valued attribute keeps its mapped sub-attributes, with <c>type</c> and <c>primary</c>.
     /// </summary>
-    internal IEnumerable<string> Paths =>
-        [.. _attributes.SelectMany(a => TypedValuePath.Parse(a.Path) is { } typed ? [typed.SubPath, $"{typed.Attribute}.type", $"{typed.Attribute}.primary"] : new[] { a.Path }).Distinct(StringComparer.OrdinalIgnoreCase), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
+    /// <param name="registry">The schemas, to know whether a multi-valued attribute has <c>primary</c>.</param>
+    /// <param name="resourceType">The resource type the map keeps.</param>
+    internal IEnumerable<string> PathsIn(Scim.Core.Schema.SchemaRegistry registry, string resourceType) =>
+        [.. _attributes.SelectMany(a => TypedValuePath.Parse(a.Path) is { } typed
+            ? [typed.SubPath, $"{typed.Attribute}.type", .. HasPrimary(registry, resourceType, typed.Attribute) ? new[] { $"{typed.Attribute}.primary" } : []]
+            : new[] { a.Path }).Distinct(StringComparer.OrdinalIgnoreCase), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
+
+    private static bool HasPrimary(Scim.Core.Schema.SchemaRegistry registry, string resourceType, string attribute) =>
+        registry.FindResourceType(resourceType) is { } type && registry.TryResolveAttribute(type, attribute + ".primary", out _, out _);
 
     private static Expression<Func<TEntity, TValue>> TimeMember<TValue>(Expression<Func<TEntity, TValue>> member)
     {
@@ -296,4 +351,10 @@ internal sealed record MappedAttribute(string Path, LambdaExpression Read, Actio
 
     /// <summary>Whether an absent value is written as the empty string (a member declared non-nullable; see <see cref="Setter.IsNonNullableString"/>).</summary>
     public bool EmptyWhenAbsent { get; init; }
+
+    /// <summary>Whether this is the manager mapped by <c>MapManager</c>: a key of the same table, checked and released.</summary>
+    public bool IsManager { get; init; }
+
+    /// <summary>The members the map's own setter writes (none for a write action of the host's).</summary>
+    public IReadOnlyList<System.Reflection.MemberInfo> Written { get; init; } = [];
 }

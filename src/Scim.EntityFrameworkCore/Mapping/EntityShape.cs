@@ -33,6 +33,7 @@ internal sealed class EntityShape<TEntity>
     private readonly Func<object, object?>? _tenant;
     private readonly Action<object, object?>? _setTenant;
     private readonly Func<string, object>? _tenantFromRequest;
+    private readonly Func<object, object?>? _manager;
     private readonly Action<object, object?>? _setDeleted;
     private readonly Type? _deletedType;
     private readonly Type _createdType = typeof(DateTimeOffset);
@@ -51,6 +52,14 @@ internal sealed class EntityShape<TEntity>
 
         // Every row of the entity is a resource of this type.
         AddToMapping("meta.resourceType", Expression.Lambda(Expression.Constant(resourceType.Name), KeyExpression.Parameters));
+        // Two attributes written into one member would overwrite each other on every write (an
+        // IdP's userName and its work email differ): a map that does so cannot work.
+        foreach (var shared in map.Attributes.SelectMany(a => a.Written.Select(m => (Member: m, a.Path))).GroupBy(w => w.Member).Where(g => g.Count() > 1))
+        {
+            var paths = shared.Select(w => $"'{w.Path}'").ToList();
+            throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps {string.Join(" and ", paths)} to {shared.Key.Name}: each write of one would overwrite the other (an identity provider's userName and work email often differ). Map one of them to {shared.Key.Name}, and the other to a column of its own or not at all; to serve it from {shared.Key.Name} without writing it, map it with a write action that keeps nothing: Map(path, e => e.{shared.Key.Name}, (e, value) => {{ }}).");
+        }
+
         var fields = new List<Field>();
         var typedValues = new List<(TypedValuePath Path, Field Field)>();
         foreach (var attribute in map.Attributes)
@@ -69,7 +78,7 @@ internal sealed class EntityShape<TEntity>
 
             if (resolved.Attribute.MultiValued)
             {
-                var example = resolved.Attribute.Type == AttributeType.Complex && resolved.Attribute.FindSubAttribute("type") is not null
+                var example = resolved.Attribute.Type == AttributeType.Complex
                     ? $": name the type whose value the member keeps, '{resolved.Attribute.Name}[type eq \"work\"].{resolved.SubAttribute?.Name ?? "value"}'"
                     : ": map a single-valued attribute to a column";
                 throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps '{attribute.Path}', {(resolved.SubAttribute is null ? "the" : "a sub-attribute of the")} multi-valued '{resolved.Attribute.Name}'{example}.");
@@ -81,6 +90,17 @@ internal sealed class EntityShape<TEntity>
                 throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps the complex '{attribute.Path}' to one member: map its sub-attributes ('{attribute.Path}.{(leaf.SubAttributes.Count > 0 ? leaf.SubAttributes[0].Name : "...")}', ...).");
             }
 
+            if (attribute.IsManager)
+            {
+                if ((Nullable.GetUnderlyingType(attribute.Compared!.ReturnType) ?? attribute.Compared.ReturnType) != KeyType)
+                {
+                    throw new InvalidOperationException($"The SCIM map of {typeof(TEntity).Name} maps the manager to a member of type {attribute.Compared.ReturnType.Name}; it holds a key, of the key's type ({KeyType.Name}).");
+                }
+
+                ManagerExpression = attribute.Compared;
+                _manager = Compile(attribute.Compared);
+            }
+
             fields.Add(new Field(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, resolved.SubAttribute?.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType, attribute.EmptyWhenAbsent, resolved.Path));
             AddToMapping(resolved.Path, attribute.Compared ?? attribute.Read, attribute.Folding);
         }
@@ -88,11 +108,11 @@ internal sealed class EntityShape<TEntity>
         _fields = [.. fields];
         _typedValues = [.. typedValues
             .GroupBy(v => (v.Field.Extension, v.Field.Name, Type: v.Path.Type.ToUpperInvariant()))
-            .Select(g => new TypedValue(g.First().Field.Extension, g.First().Field.Name, g.First().Path.Type, [.. g.Select(v => v.Field)]))];
+            .Select(g => new TypedValue(g.First().Field.Extension, g.First().Field.Name, g.First().Path.Type, g.First().Field.HasPrimary, [.. g.Select(v => v.Field)]))];
         foreach (var (typedPath, field) in typedValues)
         {
             var owner = (field.Extension is null ? "" : field.Extension + ":") + field.Name;
-            Mapping.MapTypedValue(owner, typedPath.Type, field.Sub!, field.Compared, field.Folding);
+            Mapping.MapTypedValue(owner, typedPath.Type, field.Sub!, field.Read, field.Compared, field.Folding, field.HasPrimary);
         }
 
         if (map.CreatedColumn is { } created)
@@ -104,6 +124,7 @@ internal sealed class EntityShape<TEntity>
         if (map.LastModifiedColumn is { } lastModified)
         {
             (_lastModified, _setLastModified, _lastModifiedType) = (Compile(lastModified), Setter.Of(lastModified), Nullable.GetUnderlyingType(lastModified.ReturnType) ?? lastModified.ReturnType);
+            LastModifiedExpression = lastModified;
             AddToMapping("meta.lastModified", lastModified);
         }
 
@@ -148,6 +169,9 @@ internal sealed class EntityShape<TEntity>
     public bool StoreAssignsIds { get; }
 
     public LambdaExpression? VersionExpression { get; }
+
+    /// <summary>The member holding <c>meta.lastModified</c>, if the map has one.</summary>
+    public LambdaExpression? LastModifiedExpression { get; }
 
     public LambdaExpression? TenantExpression { get; }
 
@@ -219,6 +243,12 @@ internal sealed class EntityShape<TEntity>
             : inTenant is null ? kept
             : Expression.Lambda<Func<TEntity, bool>>(Expression.AndAlso(inTenant.Body, AttributeMapping.Inline(kept, inTenant.Parameters[0])), inTenant.Parameters);
     }
+
+    /// <summary>The member holding the manager's key (<see cref="EntityMap{TEntity}.MapManager"/>), if mapped.</summary>
+    public LambdaExpression? ManagerExpression { get; }
+
+    /// <summary>The id of an entity's manager, or <see langword="null"/>.</summary>
+    public string? ManagerOf(TEntity entity) => _manager?.Invoke(entity) is { } key ? Convert.ToString(key, CultureInfo.InvariantCulture) : null;
 
     /// <summary><c>e =&gt; e.DeletedUtc == null</c> (or <c>!e.IsDeleted</c>) for a map that deletes softly; <see langword="null"/> otherwise.</summary>
     public Expression<Func<TEntity, bool>>? KeptExpression { get; }
@@ -308,13 +338,35 @@ internal sealed class EntityShape<TEntity>
             var owner = typed.Extension is null ? tree : tree[typed.Extension] as JsonObject ?? (JsonObject)(tree[typed.Extension] = new JsonObject());
             var values = owner[typed.Name] as JsonArray ?? (JsonArray)(owner[typed.Name] = new JsonArray());
             value["type"] = typed.Type;
-            if (IsPrimary(typed))
+            if (typed.HasPrimary && IsPrimary(typed))
             {
                 value["primary"] = true;
             }
 
             values.Add(value);
         }
+    }
+
+    /// <summary>
+    /// Gives a typed user the values the entity keeps by type, read as the serializer reads them
+    /// from <see cref="AddTypedValues"/>'s JSON; <see langword="false"/> (the tree is needed) for
+    /// another resource, or values of an extension attribute.
+    /// </summary>
+    private bool TryAddTypedValues(Scim.Core.Resources.ScimResource resource, TEntity entity)
+    {
+        if (resource is not Scim.Core.Resources.User user || _typedValues.Any(v => v.Extension is not null))
+        {
+            return false;
+        }
+
+        var lists = new JsonObject();
+        AddTypedValues(lists, entity);
+        if (lists.Count > 0)
+        {
+            user.TakeValuesOf(System.Text.Json.JsonSerializer.Deserialize(lists, ScimJson.UserInfo)!);
+        }
+
+        return true;
     }
 
     // The first type mapped of its attribute.
@@ -324,8 +376,10 @@ internal sealed class EntityShape<TEntity>
     /// <summary>
     /// Keeps each mapped type's value of the resource in the entity's members: the value of that
     /// type (the primary one among several of it); for an attribute's first type, when no value
-    /// has it, the primary value of a type not mapped, else the first such. A type without a value
-    /// is cleared.
+    /// has it, the primary value without a type, else the first such. A value of another type is
+    /// not kept: taking it as the first type's would change its type, and an identity provider's
+    /// later change of it by its own type (<c>emails[type eq "home"]</c>) would find nothing. A
+    /// type without a value is cleared.
     /// </summary>
     private void ApplyTypedValues(JsonObject tree, TEntity entity)
     {
@@ -336,7 +390,7 @@ internal sealed class EntityShape<TEntity>
             var value = Choose(values.Where(v => HasType(v, typed.Type)));
             if (value is null && IsPrimary(typed))
             {
-                value = Choose(values.Where(v => !_typedValues.Any(other => other.Extension == typed.Extension && string.Equals(other.Name, typed.Name, StringComparison.OrdinalIgnoreCase) && HasType(v, other.Type))));
+                value = Choose(values.Where(v => v["type"] is null || (v["type"] is JsonValue type && type.TryGetValue<string>(out var text) && text.Length == 0)));
             }
 
             foreach (var sub in typed.Subs)
@@ -399,7 +453,7 @@ internal sealed class EntityShape<TEntity>
     public TResource? TryToResource<TResource>(TEntity entity, string? digest = null)
         where TResource : Scim.Core.Resources.ScimResource
     {
-        if (_typedValues.Length > 0 || TypedFieldsOf(typeof(TResource)) is not { } typed)
+        if (TypedFieldsOf(typeof(TResource)) is not { } typed)
         {
             return null;
         }
@@ -422,7 +476,7 @@ internal sealed class EntityShape<TEntity>
             }
         }
 
-        if (Parts is not null && !Parts.TryAddTo(resource, entity))
+        if ((_typedValues.Length > 0 && !TryAddTypedValues(resource, entity)) || (Parts is not null && !Parts.TryAddTo(resource, entity)))
         {
             return null;
         }
@@ -645,14 +699,20 @@ internal sealed class EntityShape<TEntity>
 
     private sealed record Field(string? Extension, string Name, string? Sub, SchemaAttribute Attribute, Func<object, object?> Get, Action<object, object?> Set, Type ClrType, bool EmptyWhenAbsent, string Path)
     {
-        /// <summary>What filters compare (a typed value's; ordinary fields are in <see cref="Mapping"/> already).</summary>
-        public LambdaExpression Compared { get; init; } = null!;
+        /// <summary>A typed value's member as mapped (ordinary fields are in <see cref="Mapping"/> already).</summary>
+        public LambdaExpression Read { get; init; } = null!;
+
+        /// <summary>What filters compare of a typed value, when not <see cref="Read"/> (a normalized copy).</summary>
+        public LambdaExpression? Compared { get; init; }
 
         public CaseFolding? Folding { get; init; }
+
+        /// <summary>Whether a typed value's attribute has <c>primary</c>.</summary>
+        public bool HasPrimary { get; init; }
     }
 
     /// <summary>One type's value of a multi-valued attribute, kept in the entity's members (<see cref="TypedValuePath"/>).</summary>
-    private sealed record TypedValue(string? Extension, string Name, string Type, Field[] Subs);
+    private sealed record TypedValue(string? Extension, string Name, string Type, bool HasPrimary, Field[] Subs);
 
     private readonly TypedValue[] _typedValues;
 
@@ -672,8 +732,10 @@ internal sealed class EntityShape<TEntity>
 
         return new Field(resolved.IsExtension ? resolved.Schema.Id : null, owner.Name, leaf.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType, attribute.EmptyWhenAbsent, attribute.Path)
         {
-            Compared = attribute.Compared ?? attribute.Read,
+            Read = attribute.Read,
+            Compared = attribute.Compared,
             Folding = attribute.Folding,
+            HasPrimary = owner.FindSubAttribute("primary") is not null,
         };
     }
 }

@@ -28,6 +28,9 @@ internal static class Setter
         return Expression.Lambda<Action<object, object?>>(assign, entity, value).Compile();
     }
 
+    /// <summary>The property or field a member expression names (checked by <see cref="Of"/> already).</summary>
+    public static MemberInfo MemberOf(LambdaExpression member) => ((MemberExpression)member.Body).Member;
+
     /// <summary>
     /// Whether <paramref name="member"/> is a string member declared non-nullable (C# nullable
     /// reference types), which EF Core maps to a column that cannot be NULL: an absent value is

@@ -160,6 +160,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.Conflict<TResource>(attribute);
             }
 
+            await CheckManagerAsync(db, context, Shape.ManagerOf(entity!), cancellationToken).ConfigureAwait(false);
             if (!SavesOnce(creating: true))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -200,7 +201,19 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.Conflict<TResource>(attribute);
             }
 
+            var manager = Shape.ManagerOf(entity);
             Shape.Apply(tree, entity);
+            if (Shape.ManagerOf(entity) is { } newManager && !string.Equals(newManager, manager, StringComparison.Ordinal))
+            {
+                await CheckManagerAsync(db, context, newManager, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!WritesMembers && !db.ChangeTracker.HasChanges())
+            {
+                // Nothing the row keeps changed (a value of a type the map does not keep): its version, time and events stay.
+                return StoreWriteResult.Unchanged(await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false));
+            }
+
             Shape.Stamp(entity, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             CheckLengths(db);
             if (!SavesOnce(creating: false))
@@ -232,6 +245,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
 
             await BeforeDeleteAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
+            await ReleaseManagedAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
             if (Shape.DeletesSoftly)
             {
                 // The row stays, with what refers to it; SCIM serves it no more.
@@ -247,6 +261,44 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(null);
         }, cancellationToken, deleting: id);
+    }
+
+    /// <summary>
+    /// Refuses a manager that is not a user this store serves in the request's tenant (400): read
+    /// <c>FOR SHARE</c> on PostgreSQL, so a delete of it in progress is waited for, and one that
+    /// comes later waits for this write and then releases the reference (<see cref="ReleaseManagedAsync"/>).
+    /// </summary>
+    private async Task CheckManagerAsync(TContext db, ScimContext context, string? manager, CancellationToken cancellationToken)
+    {
+        if (manager is null)
+        {
+            return;
+        }
+
+        _managers ??= ServedUsers<TContext>.Of(Shape);
+        if (!await _managers.AllServedAsync(db, context.Tenant, [manager], cancellationToken).ConfigureAwait(false))
+        {
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The manager '{manager}' is not a {Shape.ResourceType.Name} of this tenant.");
+        }
+    }
+
+    // Reads managers as ServedUsers reads members (made at the first manager checked).
+    private ServedUsers<TContext>? _managers;
+
+    /// <summary>
+    /// The rows whose manager is <paramref name="entity"/> lose it as it is deleted: the member set
+    /// to null, with a new version and time where the map keeps them, in the delete's transaction.
+    /// </summary>
+    private async Task ReleaseManagedAsync(TContext db, ScimContext context, TEntity entity, CancellationToken cancellationToken)
+    {
+        if (Shape.ManagerExpression is not { } manager)
+        {
+            return;
+        }
+
+        var managed = Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(manager.Body, Expression.Convert(Expression.Constant(Shape.KeyValueOf(entity)), manager.ReturnType)), manager.Parameters);
+        var rows = Shape.Served(context.Tenant) is { } served ? db.Set<TEntity>().Where(served) : db.Set<TEntity>();
+        await rows.Where(managed).ExecuteUpdateAsync(Shared.Released, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A new row holding <paramref name="resource"/> (its values from <paramref name="tree"/>), not yet added to a context.</summary>

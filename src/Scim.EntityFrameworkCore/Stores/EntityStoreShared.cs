@@ -48,6 +48,45 @@ internal sealed class EntityStoreShared<TEntity>
         TenantMember = (Shape.TenantExpression?.Body as MemberExpression)?.Member.Name;
     }
 
+    /// <summary>
+    /// What a row whose manager is deleted is updated with (<c>MapManager</c>): the manager set to
+    /// null, and a new version and the time where the map keeps them; nothing without a manager.
+    /// </summary>
+    public Action<UpdateSettersBuilder<TEntity>> Released => _released ??= ReleasedOf(Shape);
+
+    private Action<UpdateSettersBuilder<TEntity>>? _released;
+
+    private static Action<UpdateSettersBuilder<TEntity>> ReleasedOf(EntityShape<TEntity> shape)
+    {
+        var setters = new List<(LambdaExpression Column, Func<LambdaExpression> Value)>();
+        if (shape.ManagerExpression is { } manager)
+        {
+            setters.Add((manager, () => Expression.Lambda(Expression.Constant(null, manager.ReturnType), manager.Parameters)));
+        }
+
+        if (shape.VersionExpression is { } version)
+        {
+            // A new version for each release: the rows changed.
+            setters.Add((version, () => Expression.Lambda(Expression.Constant("W/\"" + Guid.NewGuid().ToString("N")[..16] + "\""), version.Parameters)));
+        }
+
+        if (shape.LastModifiedExpression is { } lastModified)
+        {
+            setters.Add((lastModified, () => Expression.Lambda(Expression.Constant(lastModified.ReturnType == typeof(DateTime) || lastModified.ReturnType == typeof(DateTime?) ? DateTime.UtcNow : (object)DateTimeOffset.UtcNow, lastModified.ReturnType), lastModified.Parameters)));
+        }
+
+        var setProperty = typeof(UpdateSettersBuilder<TEntity>).GetMethods()
+            .Single(m => m.Name == nameof(UpdateSettersBuilder<TEntity>.SetProperty) && m.GetParameters() is [{ ParameterType.IsGenericType: true } first, { ParameterType.IsGenericType: true } second]
+                && first.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>) && second.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>));
+        return builder =>
+        {
+            foreach (var (column, value) in setters)
+            {
+                setProperty.MakeGenericMethod(column.ReturnType).Invoke(builder, [column, value()]);
+            }
+        };
+    }
+
     /// <summary>The member that holds the tenant, when the map has one as a plain member.</summary>
     public string? TenantMember { get; }
 

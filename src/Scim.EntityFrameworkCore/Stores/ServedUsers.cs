@@ -24,6 +24,10 @@ internal sealed class ServedUsers<TContext>(Func<DbContext, string, IReadOnlyCol
         }
     }
 
+    /// <summary>Whether every one of <paramref name="ids"/> is a served user of the tenant, read as <see cref="CheckAsync"/> reads them.</summary>
+    public Task<bool> AllServedAsync(DbContext db, string tenant, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        allServed(db, tenant, ids, cancellationToken);
+
     /// <summary>The check for a user map.</summary>
     public static ServedUsers<TContext> Of<TUser>(EntityShape<TUser> shape)
         where TUser : class

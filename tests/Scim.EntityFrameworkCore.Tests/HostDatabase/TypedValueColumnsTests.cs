@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Scim.Core;
+using Scim.Core.Events;
 using Scim.Core.Stores;
 using Scim.Core.Schema;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
@@ -28,6 +32,8 @@ public class ContactAccount
     public string? City { get; set; }
 
     public string? Country { get; set; }
+
+    public string? Stamp { get; set; }
 }
 
 public class ContactAccountsDbContext(DbContextOptions<ContactAccountsDbContext> options) : DbContext(options)
@@ -55,19 +61,81 @@ public abstract class TypedValueColumnsTests
 
     protected abstract Provider Provider { get; }
 
-    private Task<HostApp<ContactAccountsDbContext>> StartAsync() =>
+    private Task<HostApp<ContactAccountsDbContext>> StartAsync(bool keepsVersion = false, IScimEventSubscriber? subscriber = null) =>
         HostApp.StartAsync<ContactAccountsDbContext>(
             Provider,
-            scim => scim.AddEntityFrameworkCoreStores<ContactAccountsDbContext>(stores => stores
-                .Users<ContactAccount>(users => users
+            scim =>
+            {
+                if (subscriber is not null)
+                {
+                    scim.Services.AddSingleton(subscriber);
+                }
+
+                Stores(scim, keepsVersion);
+            },
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+
+    private static void Stores(ScimBuilder scim, bool keepsVersion) =>
+        scim.AddEntityFrameworkCoreStores<ContactAccountsDbContext>(stores => stores
+                .Users<ContactAccount>(users =>
+                {
+                    if (keepsVersion)
+                    {
+                        users.Version(a => a.Stamp);
+                    }
+
+                    users
                     .Id(a => a.Id)
                     .Map("userName", a => a.UserName)
                     .MapNormalized("emails[type eq \"work\"].value", a => a.Email, a => a.NormalizedEmail)
                     .Map("phoneNumbers[type eq \"work\"].value", a => a.WorkPhone)
                     .Map("phoneNumbers[type eq \"mobile\"].value", a => a.MobilePhone)
                     .Map("addresses[type eq \"work\"].locality", a => a.City)
-                    .Map("addresses[type eq \"work\"].country", a => a.Country))),
-            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+                    .Map("addresses[type eq \"work\"].country", a => a.Country);
+                }));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AChangeOfWhatNoColumnKeeps_ChangesNothing_NoVersionNoEvent(bool keepsVersion)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var subscriber = new RecordingSubscriber();
+        await using var app = await StartAsync(keepsVersion, subscriber);
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        var created = (await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada","emails":[{"value":"ada@example.com","type":"work"}]}""")).Expect(HttpStatusCode.Created, errors);
+        var id = Id(created.Json);
+        var version = created.ETag;
+
+        // A fax number and a home email: no column keeps them.
+        foreach (var operation in new[]
+        {
+            """{"op":"add","path":"phoneNumbers","value":[{"value":"777","type":"fax"}]}""",
+            """{"op":"add","path":"emails","value":[{"value":"home@example.com","type":"home"}]}""",
+        })
+        {
+            var patched = (await client.Patch($"Users/{id}", Http.PatchOp(operation))).Expect(HttpStatusCode.OK, errors);
+            Assert.Equal(version, patched.ETag);
+            Assert.Null(patched.Json["phoneNumbers"]);
+            Assert.Single(patched.Json["emails"]!.AsArray());
+        }
+
+        Assert.Equal(version, (await client.Get($"Users/{id}")).Expect(HttpStatusCode.OK, errors).ETag);
+
+        // A change a column keeps is a change: a new version, and its event after the create's, nothing between.
+        var changed = (await client.Patch($"Users/{id}", Http.PatchOp("""{"op":"replace","path":"emails[type eq \"work\"].value","value":"ada@new.example.com"}"""))).Expect(HttpStatusCode.OK, errors);
+        Assert.NotEqual(version, changed.ETag);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (subscriber.Of(id).Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The events were not delivered within 10 seconds.");
+            await Task.Delay(10, ct);
+        }
+
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Patched], subscriber.Of(id).Select(e => e.Kind));
+        Assert.Empty(errors.Errors);
+    }
 
     [Fact]
     public async Task WhatEachProviderSends_LandsInTheColumns_AndReadsBackTyped()
@@ -90,8 +158,9 @@ public abstract class TypedValueColumnsTests
         Assert.Equal("NO", (string?)okta["addresses"]![0]!["country"]);
         Assert.Equal(true, (bool?)okta["addresses"]![0]!["primary"]);
 
-        // An email without a type; a home email beside a work one (the work one is kept);
-        // a home email alone (the one email column keeps it, as the primary type's).
+        // An email without a type (the column keeps it, as the first type's); a home email beside
+        // a work one (the work one is kept); a home email alone (not kept: it would read back as
+        // a work email, and a later change of it by its type would find nothing).
         var untyped = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"untyped","emails":[{"value":"u@example.com"}]}""")).Expect(HttpStatusCode.Created, errors).Json);
         var both = Id((await client.Post("Users", $$"""
             {"schemas":["{{UserSchema}}"],"userName":"both","emails":[{"value":"h@example.com","type":"home","primary":true},{"value":"w@example.com","type":"Work"}]}
@@ -109,14 +178,14 @@ public abstract class TypedValueColumnsTests
             Assert.Equal(("Ada@Example.com", "ADA@EXAMPLE.COM", null, "+47 555 0101", "Oslo", "NO"), (rows["okta"].Email, rows["okta"].NormalizedEmail, rows["okta"].WorkPhone, rows["okta"].MobilePhone, rows["okta"].City, rows["okta"].Country));
             Assert.Equal("u@example.com", rows["untyped"].Email);
             Assert.Equal("w@example.com", rows["both"].Email);
-            Assert.Equal("home@example.com", rows["home"].Email);
+            Assert.Null(rows["home"].Email);
             Assert.Equal(("b@example.com", "111", "222"), (rows["twowork"].Email, rows["twowork"].WorkPhone, rows["twowork"].MobilePhone));
             Assert.Null(rows["none"].Email);
         }
 
         var read = (await client.Get($"Users/{twoWork}")).Expect(HttpStatusCode.OK, errors).Json;
         AssertJson("""[{"value":"111","type":"work","primary":true},{"value":"222","type":"mobile"}]""", read["phoneNumbers"]!);
-        AssertJson("""[{"value":"home@example.com","type":"work","primary":true}]""", (await client.Get($"Users/{home}")).Expect(HttpStatusCode.OK, errors).Json["emails"]!);
+        Assert.Null((await client.Get($"Users/{home}")).Expect(HttpStatusCode.OK, errors).Json["emails"]);
         Assert.Null((await client.Get($"Users/{none}")).Expect(HttpStatusCode.OK, errors).Json["emails"]);
 
         // Entra ID: a PATCH by value filter, and its no-path replace with such a key.
@@ -168,6 +237,11 @@ public abstract class TypedValueColumnsTests
         Assert.Equal(["ada", "bob"], await Matching("emails pr"));
         Assert.Equal(["cy"], await Matching("not (emails pr)"));
         Assert.Equal(["ada", "bob"], await Matching("emails[primary eq true]"));
+
+        // Only the first type's value is primary; the others have no "primary", as they read.
+        Assert.Equal(["bob"], await Matching("phoneNumbers[primary eq true]"));
+        Assert.Equal(["bob"], await Matching("phoneNumbers.primary pr"));
+        Assert.Empty(await Matching("phoneNumbers[primary eq false]"));
         Assert.Equal(["ada", "bob"], await Matching("emails.type eq \"work\""));
         Assert.Equal(["bob"], await Matching("emails.value ew \"other.org\""));
         Assert.Equal(["ada", "cy"], await Matching("emails.value ne \"bob@other.org\""));
@@ -178,13 +252,16 @@ public abstract class TypedValueColumnsTests
         Assert.Equal(["ada"], await Matching("addresses.locality pr and emails.value sw \"ada\""));
         Assert.Empty(await Matching("addresses[country pr]"));
 
-        // Sorted by the primary type's value; an account without one sorts last when ascending, as every sort does.
+        // Sorted by the primary type's value, else the next type's (ada has a mobile phone only);
+        // an account without one sorts last when ascending, as every sort does.
         Assert.Equal(["ada", "bob", "cy"], await Names("sortBy=emails.value"));
         Assert.Equal(["cy", "bob", "ada"], await Names("sortBy=emails&sortOrder=descending"));
+        Assert.Equal(["bob", "ada", "cy"], await Names("sortBy=phoneNumbers.value"));
+        Assert.Equal(["ada", "bob", "cy"], await Names("sortBy=phoneNumbers.type"));
 
-        // What the map does not keep is refused as any unkept attribute is.
-        var unkept = await client.Get("Users?filter=" + Uri.EscapeDataString("emails.display eq \"x\""));
-        Assert.Equal(HttpStatusCode.BadRequest, unkept.Status);
+        // What the map does not keep is refused as any unkept attribute is, in brackets or not.
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.Get("Users?filter=" + Uri.EscapeDataString("emails.display eq \"x\""))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.Get("Users?filter=" + Uri.EscapeDataString("emails[display eq \"x\"]"))).Status);
         Assert.Empty(errors.Errors);
     }
 
@@ -246,6 +323,60 @@ public sealed class TypedValueMapTests
         var map = new EntityMap<ContactAccount>().Id(a => a.Id).Map("userName", a => a.UserName)
             .Map("emails[type eq \"work\"].value", a => a.Email).Map("emails[type eq \"Work\"].value", a => a.NormalizedEmail);
         Assert.Throws<ArgumentException>(() => new EntityShape<ContactAccount>(map, Registry, Registry.FindResourceType("User")!));
+    }
+
+    [Fact]
+    public void TwoAttributesInOneMember_AreRefused()
+    {
+        var map = new EntityMap<ContactAccount>().Id(a => a.Id).Map("userName", a => a.Email).Map("emails[type eq \"work\"].value", a => a.Email);
+        var error = Assert.Throws<InvalidOperationException>(() => new EntityShape<ContactAccount>(map, Registry, Registry.FindResourceType("User")!));
+        Assert.Contains("maps 'userName' and 'emails[type eq \"work\"].value' to Email", error.Message, StringComparison.Ordinal);
+
+        // A normalized copy counts as written too; a write action of the host's does not.
+        var normalized = new EntityMap<ContactAccount>().Id(a => a.Id).MapNormalized("userName", a => a.UserName, a => a.NormalizedEmail).MapNormalized("emails[type eq \"work\"].value", a => a.Email, a => a.NormalizedEmail);
+        Assert.Contains("to NormalizedEmail", Assert.Throws<InvalidOperationException>(() => new EntityShape<ContactAccount>(normalized, Registry, Registry.FindResourceType("User")!)).Message, StringComparison.Ordinal);
+        var readOnly = new EntityMap<ContactAccount>().Id(a => a.Id).Map("userName", a => a.Email).Map("emails[type eq \"work\"].value", a => a.Email, (a, value) => { });
+        _ = new EntityShape<ContactAccount>(readOnly, Registry, Registry.FindResourceType("User")!);
+    }
+
+    [Fact]
+    public async Task AMapThatCannotWork_StopsTheAppAtStartup()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddDbContextFactory<ContactAccountsDbContext>(o => o.UseSqlite("Data Source=never-opened.db"));
+        builder.Services.AddScim().AddEntityFrameworkCoreStores<ContactAccountsDbContext>(stores => stores
+            .Users<ContactAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName).Map("emails.value", a => a.Email)));
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("emails[type eq \"work\"].value", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("never-opened.db"));
+    }
+
+    [Fact]
+    public void AnAttributeWithoutPrimary_IsKeptByTypeWithoutOne()
+    {
+        const string Contact = "urn:example:params:scim:schemas:extension:contact:2.0:User";
+        var registry = SchemaRegistry.CreateDefault();
+        registry.AddSchemaExtension("User", new ScimSchema(Contact, "Contact", "Contact points",
+        [
+            new SchemaAttribute("contacts", AttributeType.Complex)
+            {
+                MultiValued = true,
+                SubAttributes = [new SchemaAttribute("value", AttributeType.String), new SchemaAttribute("type", AttributeType.String)],
+            },
+        ]));
+        var map = new EntityMap<ContactAccount>().Id(a => a.Id).Map("userName", a => a.UserName).Map(Contact + ":contacts[type eq \"pager\"].value", a => a.MobilePhone);
+        var paths = map.PathsIn(registry, "User").ToList();
+        Assert.Contains(Contact + ":contacts.type", paths);
+        Assert.DoesNotContain(Contact + ":contacts.primary", paths);
+        registry.DeclareStoredAttributes("User", paths);
+        registry.Freeze();
+
+        var shape = new EntityShape<ContactAccount>(map, registry, registry.FindResourceType("User")!);
+        var tree = shape.ToTree(new ContactAccount { Id = 1, UserName = "u", MobilePhone = "555" });
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"value":"555","type":"pager"}]"""), tree[Contact]!["contacts"]), tree.ToJsonString());
     }
 
     private static SchemaRegistry Registry0()

@@ -212,8 +212,8 @@ public sealed class TypedReadTests
     {
         var numbered = new EntityMap<Member>().Id(m => m.Key).Map("userName", m => m.Login).Map("title", m => m.Level);
         var untyped = new EntityMap<Member>().Id(m => m.Key).Map("userName", m => m.Login)
-            .Map("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter", m => m.Login);
-        var member = new Member { Key = Guid.NewGuid(), Login = "m", Level = 3 };
+            .Map("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter", m => m.First);
+        var member = new Member { Key = Guid.NewGuid(), Login = "m", First = "m", Level = 3 };
 
         Assert.Null(new EntityShape<Member>(numbered, Registry, Registry.FindResourceType("User")!).TryToResource<User>(member));
 
@@ -221,6 +221,29 @@ public sealed class TypedReadTests
         var shape = new EntityShape<Member>(untyped, Registry, Registry.FindResourceType("User")!);
         Assert.Equal("m", shape.TryToResource<User>(member)!.EnterpriseUser!.CostCenter);
         Assert.Null(shape.TryToResource<Group>(member));
+    }
+
+    [Fact]
+    public void AHostsEntity_WithValuesKeptByType_TheTypedResourceIsTheTreesOne()
+    {
+        var map = new EntityMap<Member>()
+            .Id(m => m.Key)
+            .Map("userName", m => m.Login)
+            .Map("emails[type eq \"work\"].value", m => m.Reference)
+            .Map("phoneNumbers[type eq \"work\"].value", m => m.First)
+            .Map("phoneNumbers[type eq \"mobile\"].value", m => m.Secret)
+            .Map("addresses[type eq \"work\"].locality", m => m.Reference, (m, v) => { });
+        var shape = new EntityShape<Member>(map, Registry, Registry.FindResourceType("User")!);
+        Gen.Select(Gen.Guid, Text, Text, Text, Text).Sample(
+            (key, login, email, work, mobile) =>
+            {
+                var member = new Member { Key = key, Login = login ?? "m", Reference = email, First = work, Secret = mobile };
+                var made = shape.TryToResource<User>(member);
+                Assert.NotNull(made);
+                Assert.Equal(Serialize(ResourceTrees.OwnedToUser(shape.ToTree(member))), Serialize(made));
+                Assert.Equal(shape.VersionOf(member), made.Meta!.Version);
+            },
+            iter: 1_000);
     }
 
     /// <summary>Whether a copy of the values reads as a user's lists (no copy: the rows, which go through the tree).</summary>
