@@ -21,6 +21,8 @@ internal static class DatabaseFailures
     private const string NotNullViolation = "23502";
 
     // SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT.
+    private const string UndefinedTable = "42P01";
+    private const int SqliteError = 1;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
     private const int SqliteConstraint = 19;
@@ -146,6 +148,39 @@ internal static class DatabaseFailures
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a statement named a table the database does not have (the model grew, the
+    /// database did not: <c>ApplyScimEvents()</c> added to a database made by <c>EnsureCreated</c>,
+    /// a migration not applied), and that table's name.
+    /// </summary>
+    public static bool IsMissingTable(Exception exception, out string? table)
+    {
+        table = null;
+        var database = Find(exception);
+        if (database?.SqlState == UndefinedTable)
+        {
+            // relation "ScimEvents" does not exist
+            var message = database.Message;
+            var start = message.IndexOf('"', StringComparison.Ordinal);
+            var end = start < 0 ? -1 : message.IndexOf('"', start + 1);
+            table = end > start ? message[(start + 1)..end] : null;
+            return true;
+        }
+
+        const string NoSuchTable = "no such table: ";
+        if (database is not null && SqliteCode(database) == SqliteError && database.Message.IndexOf(NoSuchTable, StringComparison.Ordinal) is var at and >= 0)
+        {
+            table = database.Message[(at + NoSuchTable.Length)..].Trim().TrimEnd('.', '\'');
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The exception to log for a table the database lacks: what it is, and how to make it.</summary>
+    public static InvalidOperationException MissingTable(Exception error, string? table, Type context) =>
+        new($"The database has no table '{table ?? "?"}', which the model of {context.Name} has. Create it with a migration (dotnet ef migrations add <name>, then dotnet ef database update, or Database.Migrate() at startup): a database made by EnsureCreated is not changed when the model grows (ApplyScimModel(), ApplyScimEvents() and the other Apply... calls add tables).", error);
 
     private static DbException? Find(Exception? exception)
     {

@@ -82,7 +82,20 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             .OrderBy(e => e.Sequence)
             .Take(max)
             .Select(e => e.Sequence);
-        return await EntityContexts.ClaimInTurnAsync(
+        try
+        {
+            return await ClaimAsync(db, due, taken, until, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (DatabaseFailures.IsMissingTable(error, out var table))
+        {
+            throw DatabaseFailures.MissingTable(error, table, typeof(TContext));
+        }
+    }
+
+    private static Task<IReadOnlyList<ScimOutboxEvent>> ClaimAsync(TContext db, IQueryable<ScimEventEntity> due, IQueryable<long> taken, long until, string token, CancellationToken cancellationToken)
+    {
+        var events = db.Set<ScimEventEntity>();
+        return EntityContexts.ClaimInTurnAsync(
             db,
             OutboxLock,
             ct => due.Where(e => taken.Contains(e.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), ct),
@@ -91,7 +104,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
                 .OrderBy(e => e.Sequence)
                 .Select(e => new ScimOutboxEvent(e.Sequence, e.Json, e.Attempts))
                 .ToListAsync(ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
     }
 
     public Task DeliveredAsync(long sequence, CancellationToken cancellationToken) => DeliveredAsync([sequence], cancellationToken);

@@ -417,6 +417,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             {
                 return Conflict<T>(UniqueConflict(properties));
             }
+            catch (Exception error) when (DatabaseFailures.IsMissingTable(error, out var table))
+            {
+                throw DatabaseFailures.MissingTable(error, table, typeof(TContext));
+            }
             catch (Exception error) when (DatabaseFailures.IsTooLong(error))
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A value is longer than the database keeps for its attribute.");
