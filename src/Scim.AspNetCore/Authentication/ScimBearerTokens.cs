@@ -247,7 +247,14 @@ namespace Scim.AspNetCore
                 return false;
             }
 
-            if (ScimBearerTokenCheck.Check(context, options, http.Value, out var match) != ScimBearerTokenCheck.Outcome.Valid)
+            var outcome = ScimBearerTokenCheck.Check(context, options, http.Value, out var match);
+            if (outcome == ScimBearerTokenCheck.Outcome.OtherTenant)
+            {
+                // A valid token at another tenant's URL: a misconfigured connection (or a probe), worth saying which.
+                LogOtherTenant(logger, match!.Tenant, match.Client, ScimRequestContext.NamedTenant(context, http.Value));
+            }
+
+            if (outcome != ScimBearerTokenCheck.Outcome.Valid)
             {
                 return false;
             }
@@ -255,6 +262,9 @@ namespace Scim.AspNetCore
             context.User = ScimBearerTokenCheck.Principal(match!, scheme);
             return true;
         }
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "A SCIM bearer token of tenant '{TokenTenant}' (client '{Client}') was presented for tenant '{RequestTenant}' and refused with 401: check the tenant in the identity provider's URL, or the tenant the token was added for (and a TenantResolver's answer)")]
+        private static partial void LogOtherTenant(ILogger logger, string tokenTenant, string client, string? requestTenant);
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The SCIM endpoints require a bearer token (RequireScimBearerToken) but no token is configured: add them with AddScimBearerTokens. Every request is refused with 401.")]
         private static partial void LogNoTokens(ILogger logger);

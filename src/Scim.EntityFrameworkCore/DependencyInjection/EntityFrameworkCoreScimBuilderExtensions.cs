@@ -220,7 +220,10 @@ public sealed class EntityStoresBuilder<TContext>
             services.Replace(store);
         }
 
-        services.AddSingleton(new ScopeFreeStore(store, static s => s.Any(d => d.ServiceType == typeof(IDbContextFactory<TContext>))));
+        // One store for every request only over a singleton factory (AddDbContextFactory's and
+        // AddPooledDbContextFactory's default); a scoped one (a context with scoped dependencies)
+        // belongs to its request, and so does the store over it.
+        services.AddSingleton(new ScopeFreeStore(store, static s => s.LastOrDefault(d => d.ServiceType == typeof(IDbContextFactory<TContext>)) is { Lifetime: ServiceLifetime.Singleton }));
     }
 
     private static EntityStoreShared<TEntity> Shared<TEntity>(IServiceProvider services, EntityMap<TEntity> map, string resourceType)

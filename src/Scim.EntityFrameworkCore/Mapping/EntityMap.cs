@@ -143,10 +143,7 @@ public sealed class EntityMap<TEntity>
         _attributes.Add(new MappedAttribute(Scim.Core.Schema.ScimSchemaUris.EnterpriseUser + ":manager.value", read, (entity, value) => set(entity, value switch
         {
             null => null,
-            string id when key == typeof(string) => id,
-            string id when key == typeof(Guid) => Guid.Parse(id, CultureInfo.InvariantCulture),
-            string id when key == typeof(long) => long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture),
-            string id => int.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture),
+            string id => ManagerKey(id, key) ?? throw Scim.Core.Errors.ScimException.BadRequest(Scim.Core.Errors.ScimErrorType.InvalidValue, $"The manager '{id}' is not a User of this tenant."),
             _ => throw new FormatException("A manager's id is text."),
         }))
         {
@@ -211,9 +208,11 @@ public sealed class EntityMap<TEntity>
     }
 
     /// <summary>
-    /// A string member that keeps <c>meta.version</c> as the service gives it. Without one, the
-    /// version is computed from the mapped values (a change of them changes it), and a write
-    /// conditioned on it compares the values read in the same transaction.
+    /// A string member that keeps <c>meta.version</c> as the service gives it: an entity tag such as
+    /// <c>W/"1f3a9c0b7d2e4a61"</c>, quotes included (about 20 characters; give the column room). A
+    /// value your own code writes there (a bare Guid) is served as <c>W/"&lt;value&gt;"</c>. Without
+    /// one, the version is computed from the mapped values (a change of them changes it), and a
+    /// write conditioned on it compares the values read in the same transaction.
     /// </summary>
     /// <param name="member">The member.</param>
     /// <returns>This map.</returns>
@@ -323,6 +322,13 @@ public sealed class EntityMap<TEntity>
         [.. _attributes.SelectMany(a => TypedValuePath.Parse(a.Path) is { } typed
             ? [typed.SubPath, $"{typed.Attribute}.type", .. HasPrimary(registry, resourceType, typed.Attribute) ? new[] { $"{typed.Attribute}.primary" } : []]
             : new[] { a.Path }).Distinct(StringComparer.OrdinalIgnoreCase), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
+
+    /// <summary>The key an id names, or <see langword="null"/> when it names none (not a number, for a number key).</summary>
+    private static object? ManagerKey(string id, Type key) =>
+        key == typeof(string) ? id
+        : key == typeof(Guid) ? (Guid.TryParse(id, CultureInfo.InvariantCulture, out var guid) ? guid : null)
+        : key == typeof(long) ? (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null)
+        : int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var small) ? small : null;
 
     private static bool HasPrimary(Scim.Core.Schema.SchemaRegistry registry, string resourceType, string attribute) =>
         registry.FindResourceType(resourceType) is { } type && registry.TryResolveAttribute(type, attribute + ".primary", out _, out _);

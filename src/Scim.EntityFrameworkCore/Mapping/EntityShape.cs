@@ -34,6 +34,7 @@ internal sealed class EntityShape<TEntity>
     private readonly Action<object, object?>? _setTenant;
     private readonly Func<string, object>? _tenantFromRequest;
     private readonly Func<object, object?>? _manager;
+    private readonly Action<object, object?>? _setManager;
     private readonly Action<object, object?>? _setDeleted;
     private readonly Type? _deletedType;
     private readonly Type _createdType = typeof(DateTimeOffset);
@@ -99,6 +100,7 @@ internal sealed class EntityShape<TEntity>
 
                 ManagerExpression = attribute.Compared;
                 _manager = Compile(attribute.Compared);
+                _setManager = Setter.Of(attribute.Compared);
             }
 
             fields.Add(new Field(resolved.IsExtension ? resolved.Schema.Id : null, resolved.Attribute.Name, resolved.SubAttribute?.Name, leaf, Compile(attribute.Read), attribute.Write, attribute.Read.ReturnType, attribute.EmptyWhenAbsent, resolved.Path));
@@ -246,6 +248,9 @@ internal sealed class EntityShape<TEntity>
 
     /// <summary>The member holding the manager's key (<see cref="EntityMap{TEntity}.MapManager"/>), if mapped.</summary>
     public LambdaExpression? ManagerExpression { get; }
+
+    /// <summary>Sets an entity's manager to none.</summary>
+    public void ClearManager(TEntity entity) => _setManager?.Invoke(entity, null);
 
     /// <summary>The id of an entity's manager, or <see langword="null"/>.</summary>
     public string? ManagerOf(TEntity entity) => _manager?.Invoke(entity) is { } key ? Convert.ToString(key, CultureInfo.InvariantCulture) : null;
@@ -416,6 +421,29 @@ internal sealed class EntityShape<TEntity>
             }
 
             return first;
+        }
+    }
+
+    /// <summary>
+    /// Takes the version and <c>lastModified</c> the row was saved with into its resource: the
+    /// host's own <c>SaveChanges</c> interceptor may set its version column or time as the row is
+    /// saved, and the response's <c>ETag</c> must be what a later <c>If-Match</c> compares.
+    /// </summary>
+    public void RefreshMeta(TEntity entity, Scim.Core.Resources.ScimResource resource)
+    {
+        if (resource.Meta is not { } meta)
+        {
+            return;
+        }
+
+        if (StoredVersion(entity) is { } version)
+        {
+            meta.Version = version;
+        }
+
+        if (Instant(_lastModified?.Invoke(entity)) is { } lastModified)
+        {
+            meta.LastModified = lastModified.ToUniversalTime();
         }
     }
 

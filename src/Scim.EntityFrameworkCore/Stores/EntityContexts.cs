@@ -22,13 +22,15 @@ internal static class EntityContexts
     public static IAsyncDisposable Open<TContext>(IServiceProvider services, out TContext db)
         where TContext : DbContext
     {
-        if (services.GetService<IDbContextFactory<TContext>>() is { } factory)
+        // In a scope of its own: a factory may be registered scoped (a context with scoped
+        // dependencies), and the root provider must not hand out scoped services.
+        var scope = services.CreateAsyncScope();
+        if (scope.ServiceProvider.GetService<IDbContextFactory<TContext>>() is { } factory)
         {
             db = factory.CreateDbContext();
-            return new Lease(null, db);
+            return new Lease(scope, db);
         }
 
-        var scope = services.CreateAsyncScope();
         db = scope.ServiceProvider.GetRequiredService<TContext>();
         return new Lease(scope, null);
     }

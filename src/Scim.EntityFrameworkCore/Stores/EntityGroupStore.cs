@@ -89,6 +89,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
             var patched = ResourceOf(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false));
             await SaveWithEventAsync(db, context, patch.Id, patched.Meta?.Version, cancellationToken, added, removed).ConfigureAwait(false);
+            Shape.RefreshMeta(group, patched);
             return new GroupPatchResult(StoreWriteStatus.Succeeded, patched, added, removed);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Scim.Core.Errors;
 using Scim.Core.Filtering;
+using Scim.Core.Querying;
 using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
@@ -169,6 +170,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             await AfterCreateAsync(db, context, entity!, resource, cancellationToken).ConfigureAwait(false);
             var created = await ResourceAsync(db, context, entity!, ReadHints.All, cancellationToken).ConfigureAwait(false);
             await SaveWithEventAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            Shape.RefreshMeta(entity!, created);
             return StoreWriteResult.Success(created);
         }, cancellationToken, db =>
         {
@@ -224,6 +226,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
             var replaced = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
             await SaveWithEventAsync(db, context, replaced.Id!, replaced.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            Shape.RefreshMeta(entity, replaced);
             return StoreWriteResult.Success(replaced);
         }, cancellationToken);
     }
@@ -296,9 +299,21 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             return;
         }
 
-        var managed = Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(manager.Body, Expression.Convert(Expression.Constant(Shape.KeyValueOf(entity)), manager.ReturnType)), manager.Parameters);
+        // Others by one statement; a row that is its own manager lets go of itself in memory, so
+        // that its own update (a delete, softly) still finds the version it read.
+        var key = Shape.KeyValueOf(entity);
+        var row = manager.Parameters[0];
+        var managed = Expression.Lambda<Func<TEntity, bool>>(
+            Expression.AndAlso(
+                Expression.Equal(manager.Body, QueryParameter.Of(key, manager.ReturnType)),
+                Expression.NotEqual(AttributeMapping.Inline(Shape.KeyExpression, row), QueryParameter.Of(key, Shape.KeyType))),
+            row);
         var rows = Shape.Served(context.Tenant) is { } served ? db.Set<TEntity>().Where(served) : db.Set<TEntity>();
         await rows.Where(managed).ExecuteUpdateAsync(Shared.Released, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(Shape.ManagerOf(entity), Shape.IdOf(entity), StringComparison.Ordinal))
+        {
+            Shape.ClearManager(entity);
+        }
     }
 
     /// <summary>A new row holding <paramref name="resource"/> (its values from <paramref name="tree"/>), not yet added to a context.</summary>

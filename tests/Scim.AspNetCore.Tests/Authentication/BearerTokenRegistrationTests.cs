@@ -205,6 +205,27 @@ public sealed class BearerTokenRegistrationTests
         Assert.All(logged, r => Assert.Equal(LogLevel.Warning, r.Level));
     }
 
+    [Fact]
+    public async Task ATokenOfAnotherTenant_IsRefused_AndTheWarningNamesBothTenants()
+    {
+        using var logs = new FakeLoggerProvider();
+        await using var server = await ScimTestServer.StartAsync(o =>
+        {
+            o.Tokens = TokenRegistration.ScimBuilder;
+            o.Logging = logging => logging.AddProvider(logs);
+        });
+
+        Error(await server.TenantClient("b", ScimTestServer.TokenA).GetAsync("Users"), HttpStatusCode.Unauthorized);
+        Error(await server.TenantClient("b", "not-a-token").GetAsync("Users"), HttpStatusCode.Unauthorized);
+
+        // Only the valid token at the wrong tenant is worth a line: which tenant it is of, and which the URL names; never the token.
+        var logged = Assert.Single(logs.Collector.GetSnapshot(), r => r.Message.Contains("was presented for tenant", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, logged.Level);
+        Assert.Contains("tenant 'a'", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("for tenant 'b'", logged.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Collector.GetSnapshot(), r => r.Message.Contains(ScimTestServer.TokenA, StringComparison.Ordinal));
+    }
+
     private sealed class EventRecorder : IScimEventSubscriber
     {
         private readonly List<ScimChangeEvent> _changes = [];

@@ -33,6 +33,9 @@ public class StaffDbContext(DbContextOptions<StaffDbContext> options) : DbContex
     {
         modelBuilder.Entity<StaffMember>().HasIndex(m => new { m.OrgId, m.UserName }).IsUnique().HasFilter("\"DeletedUtc\" IS NULL");
         modelBuilder.Entity<StaffMember>().HasOne<StaffMember>().WithMany().HasForeignKey(m => m.ManagerId);
+
+        // As ASP.NET Core Identity's ConcurrencyStamp: the version column is EF Core's concurrency token too.
+        modelBuilder.Entity<StaffMember>().Property(m => m.Stamp).IsConcurrencyToken();
     }
 }
 
@@ -89,6 +92,7 @@ public abstract class ManagerTests
             var refused = await client.Patch($"Users/{id}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"{{value}}"} }"""));
             Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
             Assert.Equal("invalidValue", (string?)refused.Json["scimType"]);
+            Assert.Equal($"The manager '{value}' is not a User of this tenant.", (string?)refused.Json["detail"]);
         }
 
         await using (var db = app.Database())
@@ -113,6 +117,12 @@ public abstract class ManagerTests
         // A deleted user is no manager.
         var deleted = await one.Patch($"Users/{adaId}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"{{boss}}"} }"""));
         Assert.Equal(HttpStatusCode.BadRequest, deleted.Status);
+
+        // A user that is its own manager (an IdP may send it for the top of a chart) can be deleted:
+        // letting go of itself must not change the version its own delete checks.
+        (await one.Patch($"Users/{second}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"{{second}}"} }"""))).Expect(HttpStatusCode.OK, errors);
+        (await one.Delete($"Users/{second}")).Expect(HttpStatusCode.NoContent, errors);
+        (await one.Get($"Users/{second}")).Expect(HttpStatusCode.NotFound, errors);
         Assert.Empty(errors.Errors);
     }
 

@@ -62,7 +62,12 @@ public sealed class HostApp<TContext> : IAsyncDisposable
 public static class HostApp
 {
     /// <summary>Starts a host app over <typeparamref name="TContext"/>: <paramref name="stores"/> maps the entities, <paramref name="tokens"/> adds the tokens, <paramref name="seed"/> adds rows after the tables are made.</summary>
-    public static async Task<HostApp<TContext>> StartAsync<TContext>(Provider provider, Action<ScimBuilder> stores, Action<ScimBearerTokenOptions> tokens, Func<TContext, Task>? seed = null)
+    /// <param name="provider">The database.</param>
+    /// <param name="stores">Maps the entities.</param>
+    /// <param name="tokens">Adds the tokens.</param>
+    /// <param name="seed">Adds rows after the tables are made.</param>
+    /// <param name="context">Registers the context with the options given (a pooled factory when <see langword="null"/>); it must also register an <see cref="IDbContextFactory{TContext}"/> (the test reads the database with it, from the root provider).</param>
+    public static async Task<HostApp<TContext>> StartAsync<TContext>(Provider provider, Action<ScimBuilder> stores, Action<ScimBearerTokenOptions> tokens, Func<TContext, Task>? seed = null, Action<IServiceCollection, Action<DbContextOptionsBuilder>>? context = null)
         where TContext : DbContext
     {
         var (database, connectionString) = await TestDatabase.CreateAsync(provider);
@@ -71,7 +76,15 @@ public static class HostApp
         builder.Logging.ClearProviders();
         var errors = new ErrorLog();
         builder.Logging.AddProvider(errors);
-        builder.Services.AddPooledDbContextFactory<TContext>(o => ScimTablesApp.Use(o, provider, connectionString));
+        if (context is null)
+        {
+            builder.Services.AddPooledDbContextFactory<TContext>(o => ScimTablesApp.Use(o, provider, connectionString));
+        }
+        else
+        {
+            context(builder.Services, o => ScimTablesApp.Use(o, provider, connectionString));
+        }
+
         var scim = builder.Services.AddScim();
         stores(scim);
         scim.AddScimBearerTokens(tokens);
