@@ -52,14 +52,28 @@ public sealed partial class ScimService
         var resource = type.FromTree(tree);
         await CheckExternalIdAsync(context, type, resource.ExternalId, null, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> ignoredMembers = [];
-        if (resource is Group group)
+        var proposedMembers = resource is Group proposed ? proposed.Members : null;
+        ScimEventDraft? events;
+        StoreWriteResult<ScimResource> written;
+        for (var attempt = 1; ; attempt++)
         {
-            (group.Members, ignoredMembers) = await _members!.CheckAsync(context, id, group.Members, cancellationToken).ConfigureAwait(false);
+            if (resource is Group group)
+            {
+                (group.Members, ignoredMembers) = await _members!.CheckAsync(context, id, proposedMembers!, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A group's first members are told as added, as any later ones are.
+            events = _events.Created(context, type.Type, tree, dialects, now, resource is Group { Members.Count: > 0 } created ? [.. created.Members.Select(m => m.Value!)] : null);
+            written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
+            if (written.Status != StoreWriteStatus.VersionMismatch || resource is not Group || attempt >= Options.MaxWriteRetries)
+            {
+                break;
+            }
+
+            // A member was deleted while the group was written: its members are checked again.
+            await BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
         }
 
-        // A group's first members are told as added, as any later ones are.
-        var events = _events.Created(context, type.Type, tree, dialects, now, resource is Group { Members.Count: > 0 } created ? [.. created.Members.Select(m => m.Value!)] : null);
-        var written = await type.CreateAsync(context.WithEvents(events), resource, cancellationToken).ConfigureAwait(false);
         var stored = Written(written, type, id, null);
         _ignored.Members(context, stored.Id!, ignoredMembers);
         await _events.PublishAsync(events, stored.Id!, stored.Meta?.Version, cancellationToken).ConfigureAwait(false);
@@ -461,9 +475,10 @@ public sealed partial class ScimService
 
                 added = patched.AddedMemberIds;
                 removed = patched.RemovedMemberIds;
-                if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
+                if ((paths.Count == 0 || patched.AttributesUnchanged) && added.Count == 0 && removed.Count == 0)
                 {
-                    // Every added member was there already, every removed one gone: nothing changed.
+                    // Every added member was there already, every removed one gone, and the store kept
+                    // no attribute that changed: nothing changed.
                     return await FinishAsync(context, type, saved, projection, options, changed: false, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -57,6 +57,13 @@ public sealed class GroupPatchResult
     /// <summary>With <see cref="StoreWriteStatus.Conflict"/>, the attribute whose uniqueness would be broken.</summary>
     public string? ConflictAttribute { get; }
 
+    /// <summary>
+    /// Whether the patch's attributes changed nothing the store keeps (see
+    /// <see cref="StoreWriteResult.Unchanged{T}"/>): with no member added or removed either, the
+    /// service answers with <see cref="Group"/>, keeps its version, and raises no event.
+    /// </summary>
+    public bool AttributesUnchanged { get; init; }
+
     /// <summary>Whether the change was applied.</summary>
     public bool Succeeded => Status == StoreWriteStatus.Succeeded;
 }

@@ -270,7 +270,7 @@ public sealed class EntityMap<TEntity>
     /// removing the row, and from then on the row is gone for SCIM (404, in no list, filter, count,
     /// uniqueness check or group) while your app keeps it (audit, rows of yours that refer to it).
     /// The row's memberships are removed as with a delete. A row whose member is set by your own
-    /// code is gone for SCIM too. Give the unique indexes of SCIM's unique attributes a filter on
+    /// code is gone for SCIM too, but the membership rows that name it stay until your code removes them. Give the unique indexes of SCIM's unique attributes a filter on
     /// the member (<c>HasFilter(""DeletedUtc" IS NULL")</c>), or a deleted row's <c>userName</c>
     /// cannot be used again (409 <c>uniqueness</c>).
     /// </summary>

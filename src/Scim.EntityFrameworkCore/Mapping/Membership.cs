@@ -43,10 +43,11 @@ internal abstract class Membership<TMember>
     /// <param name="tenant">That tenant, as the group's tenant member holds it (a membership with a compiled query of its own filters by it).</param>
     /// <param name="groupKeyOfGroup">The group's key.</param>
     /// <param name="tenantOfGroup">The group's tenant, when its map has one (what <paramref name="groups"/> is filtered by).</param>
+    /// <param name="keptGroup">Whether a group is not marked deleted, for a map that deletes softly (what <paramref name="groups"/> is filtered by too).</param>
     /// <param name="displayName">The group's name, when mapped.</param>
     /// <param name="memberIds">The members.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public abstract Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? keptGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
         where TGroup : class;
 
     /// <summary>
@@ -229,7 +230,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? keptGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
         if (memberIds is IReadOnlyCollection<string> { Count: 1 } one)
@@ -238,7 +239,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
             if (Keys(one) is [var member])
             {
                 _oneMember ??= new(_ => (Delegate)typeof(Membership<TMember, TGroupKey, TMemberKey>).GetMethod(nameof(CompileOneMember), BindingFlags.NonPublic | BindingFlags.Instance)!
-                    .MakeGenericMethod(typeof(TGroup), tenantOfGroup?.ReturnType ?? typeof(string)).Invoke(this, [groupKeyOfGroup, tenantOfGroup, displayName])!);
+                    .MakeGenericMethod(typeof(TGroup), tenantOfGroup?.ReturnType ?? typeof(string)).Invoke(this, [groupKeyOfGroup, tenantOfGroup, keptGroup, displayName])!);
                 var query = (Func<DbContext, TMemberKey, object, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>>)_oneMember.Of(db);
                 await foreach (var link in query(db, member, tenant).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
@@ -414,7 +415,7 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
     /// and each group by its key, as the SCIM-owned tables' statement is, so that no planner walks
     /// the tenant's groups; the rows and names are those of the two statements a page's members take.
     /// </summary>
-    private Func<DbContext, TMemberKey, object, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>> CompileOneMember<TGroup, TTenant>(LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName)
+    private Func<DbContext, TMemberKey, object, IAsyncEnumerable<GroupLink<TMemberKey, TGroupKey>>> CompileOneMember<TGroup, TTenant>(LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? keptGroup, LambdaExpression? displayName)
         where TGroup : class
     {
         var db = Expression.Parameter(typeof(DbContext), "db");
@@ -430,6 +431,12 @@ internal sealed class Membership<TMember, TGroupKey, TMemberKey>(Expression<Func
         if (tenantOfGroup is not null)
         {
             listed = Expression.AndAlso(sameGroup, Expression.Equal(Replace(tenantOfGroup, group), tenant));
+        }
+
+        if (keptGroup is not null)
+        {
+            // A group the app marked deleted itself (a soft delete removes the rows) lists no one.
+            listed = Expression.AndAlso(listed, Replace(keptGroup, group));
         }
 
         var inTenant = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(TGroup)], groupsOfDb, Expression.Quote(Expression.Lambda(listed, group)));

@@ -75,7 +75,7 @@ internal sealed class ScimMembership : Membership<ScimGroupMemberEntity>
         return result;
     }
 
-    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
+    public override async Task<GroupLinks> GroupsOfAsync<TGroup>(DbContext db, IQueryable<TGroup> groups, object tenant, LambdaExpression groupKeyOfGroup, LambdaExpression? tenantOfGroup, LambdaExpression? keptGroup, LambdaExpression? displayName, IEnumerable<string> memberIds, CancellationToken cancellationToken)
     {
         var result = new List<(string, string, string?)>();
         if (typeof(TGroup) == typeof(ScimGroupEntity) && memberIds is IReadOnlyCollection<string> { Count: 1 } one)

@@ -74,6 +74,11 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                 if (patch.Attributes is not null)
                 {
                     Shape.Apply(ResourceTrees.ToTree(patch.Attributes), group);
+                    if (added.Count == 0 && removed.Count == 0 && !db.ChangeTracker.HasChanges())
+                    {
+                        // Nothing the row keeps changed (an attribute the map serves but does not write): version, time and events stay.
+                        return new GroupPatchResult(StoreWriteStatus.Succeeded, ResourceOf(group, await DigestAsync(db, group, cancellationToken).ConfigureAwait(false)), [], []) { AttributesUnchanged = true };
+                    }
                 }
 
                 Shape.Stamp(group, patch.LastModified, patch.NewVersion);
@@ -171,7 +176,7 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
         var tenant = context.Tenant;
         var shape = shared.Shape;
         var groups = shape.Served(tenant) is { } served ? db.Set<TGroup>().Where(served) : db.Set<TGroup>();
-        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), shape.TenantValue(tenant), shape.KeyExpression, shape.TenantExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
+        var found = await membership.GroupsOfAsync(db, groups.AsNoTracking(), shape.TenantValue(tenant), shape.KeyExpression, shape.TenantExpression, shape.KeptExpression, shared.DisplayName, memberIds, cancellationToken).ConfigureAwait(false);
         nesting.Learn(context, found.MayNest);
         return found.Links;
     }

@@ -41,20 +41,29 @@ internal sealed class ServedUsers<TContext>(Func<DbContext, string, IReadOnlyCol
                 return false; // an id that names no row
             }
 
-            IQueryable<TUser> rows = db.Set<TUser>();
-            if (locked.Sql(db) is { } sql)
+            // In chunks, as every key list the stores send (SQLite takes at most 32,766 parameters).
+            foreach (var chunk in keys.Chunk(SqlLists.Chunk))
             {
-                var array = Array.CreateInstance(shape.KeyType, keys.Count);
-                for (var i = 0; i < keys.Count; i++)
+                IQueryable<TUser> rows = db.Set<TUser>();
+                if (locked.Sql(db) is { } sql)
                 {
-                    array.SetValue(keys[i], i);
+                    var array = Array.CreateInstance(shape.KeyType, chunk.Length);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        array.SetValue(chunk[i], i);
+                    }
+
+                    rows = db.Set<TUser>().FromSqlRaw(sql, shape.TenantExpression is null ? [array] : [array, shape.TenantValue(tenantName)]);
                 }
 
-                rows = db.Set<TUser>().FromSqlRaw(sql, shape.TenantExpression is null ? [array] : [array, shape.TenantValue(tenantName)]);
+                var served = shape.Served(tenantName) is { } scope ? rows.Where(scope) : rows;
+                if (await served.Where(shape.KeyIn(chunk)).CountAsync(cancellationToken).ConfigureAwait(false) < chunk.Length)
+                {
+                    return false;
+                }
             }
 
-            var served = shape.Served(tenantName) is { } scope ? rows.Where(scope) : rows;
-            return await served.Where(shape.KeyIn(keys)).CountAsync(cancellationToken).ConfigureAwait(false) == keys.Count;
+            return true;
         });
     }
 }

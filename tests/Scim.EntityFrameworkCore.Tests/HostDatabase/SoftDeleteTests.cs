@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Scim.Core;
+using Scim.Core.Events;
 using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
 using Scim.EntityFrameworkCore.Tests.OwnedTables;
@@ -188,7 +189,119 @@ public abstract class SoftDeleteTests
         Assert.Empty(errors.Errors);
     }
 
-    private Task<HostApp<KeptAccountsDbContext>> StartAsync() =>
+    [Fact]
+    public async Task AGroupTheAppMarksDeleted_IsInNoUsersGroups()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        var ada = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        (await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops","members":[{"value":"{{ada}}"}]}""")).Expect(HttpStatusCode.Created, errors);
+        await using (var db = app.Database())
+        {
+            await db.Teams.ExecuteUpdateAsync(t => t.SetProperty(x => x.IsDeleted, true), ct);
+        }
+
+        // One user's groups (a compiled query of their own) and a lookup's, as a page's.
+        Assert.Empty((await client.Get($"Users/{ada}")).Expect(HttpStatusCode.OK, errors).Json["groups"]?.AsArray() ?? []);
+        var found = (await client.Get("Users?filter=" + Uri.EscapeDataString("userName eq \"ada\""))).Expect(HttpStatusCode.OK, errors).Json;
+        Assert.Empty(found["Resources"]![0]!["groups"]?.AsArray() ?? []);
+        Assert.Empty(errors.Errors);
+    }
+
+    [Fact]
+    public async Task AGroupOfManyMembers_IsChecked_InChunks()
+    {
+        // More members than SQLite takes parameters in one statement (32,766), all checked not deleted.
+        const int Members = 33_000;
+        await using var app = await StartAsync(seed: async db =>
+        {
+            db.Accounts.AddRange(Enumerable.Range(0, Members).Select(i => new KeptAccount { UserName = $"member{i}" }));
+            await db.SaveChangesAsync();
+        });
+        var client = app.Client(Token);
+        List<int> keys;
+        await using (var db = app.Database())
+        {
+            keys = await db.Accounts.Select(a => a.Id).ToListAsync(TestContext.Current.CancellationToken);
+        }
+
+        var members = string.Join(",", keys.Select(k => $$"""{"value":"{{k}}"}"""));
+        var created = (await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Everyone","members":[{{members}}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        await using (var db = app.Database())
+        {
+            Assert.Equal(Members, await db.TeamMembers.CountAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.NotNull(created.Json["id"]);
+    }
+
+    [Fact]
+    public async Task GroupsCreatedWhileTheirMemberIsDeleted_AreCreated_WithoutIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var errors = app.Errors;
+        for (var round = 0; round < 5; round++)
+        {
+            var user = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"racer{{round}}"}""")).Expect(HttpStatusCode.Created, errors).Json);
+            var creates = Enumerable.Range(0, 10).Select(i => Task.Run(async () => await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"g{{round}}-{{i}}","members":[{"value":"{{user}}"}]}"""), ct)).ToList();
+            var delete = Task.Run(async () => await client.Delete($"Users/{user}"), ct);
+            await Task.WhenAll([.. creates, delete]);
+
+            // Each group is created, with the member or (deleted first) without it; never a 409.
+            Assert.All(creates, c => Assert.True(c.Result.Status is HttpStatusCode.Created or HttpStatusCode.BadRequest, $"{c.Result.Status}: {c.Result.Text}"));
+        }
+
+        await using (var db = app.Database())
+        {
+            Assert.Equal(0, await db.TeamMembers.CountAsync(m => db.Accounts.Any(a => a.Id == m.AccountId && a.DeletedUtc != null), ct));
+        }
+
+        Assert.Empty(errors.Errors);
+    }
+
+    [Fact]
+    public async Task AGroupPatchOfWhatTheRowDoesNotKeep_KeepsTheVersion_AndRaisesNoEvent()
+    {
+        var subscriber = new RecordingSubscriber();
+        await using var app = await HostApp.StartAsync<KeptAccountsDbContext>(
+            Provider,
+            scim =>
+            {
+                scim.Services.AddSingleton<IScimEventSubscriber>(subscriber);
+                scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
+                    .Users<KeptAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName))
+                    .Groups<KeptTeam, KeptTeamMember>(
+                        groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).Map("externalId", t => t.Name, (t, v) => { }),
+                        members => members.Keys(m => m.TeamId, m => m.AccountId)));
+            },
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+        var client = app.Client(Token);
+        var created = (await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops"}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var id = Id(created.Json);
+        var patched = await client.Patch($"Groups/{id}", Http.PatchOp("""{"op":"replace","path":"externalId","value":"ext-1"}"""));
+        Assert.True(patched.Status is HttpStatusCode.OK or HttpStatusCode.NoContent, patched.Status.ToString());
+        Assert.Equal(created.ETag, (await client.Get($"Groups/{id}")).Expect(HttpStatusCode.OK, app.Errors).ETag);
+
+        // A change the row keeps follows: its event comes right after the create's, nothing between.
+        var renamed = await client.Patch($"Groups/{id}", Http.PatchOp("""{"op":"replace","path":"displayName","value":"Ops 2"}"""));
+        Assert.True(renamed.Status is HttpStatusCode.OK or HttpStatusCode.NoContent, renamed.Status.ToString());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (subscriber.Of(id).Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The events were not delivered within 10 seconds.");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Patched], subscriber.Of(id).Select(e => e.Kind));
+        Assert.Contains("displayName", subscriber.Of(id)[1].ChangedPaths);
+        Assert.Empty(app.Errors.Errors);
+    }
+
+    private Task<HostApp<KeptAccountsDbContext>> StartAsync(Func<KeptAccountsDbContext, Task>? seed = null) =>
         HostApp.StartAsync<KeptAccountsDbContext>(
             Provider,
             scim => scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
@@ -196,7 +309,8 @@ public abstract class SoftDeleteTests
                 .Groups<KeptTeam, KeptTeamMember>(
                     groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).SoftDelete(t => t.IsDeleted),
                     members => members.Keys(m => m.TeamId, m => m.AccountId))),
-            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token),
+            seed);
 
     private static string Id(JsonNode resource) => (string)resource["id"]!;
 
