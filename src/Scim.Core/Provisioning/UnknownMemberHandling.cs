@@ -2,7 +2,9 @@ namespace Scim.Core.Provisioning;
 
 /// <summary>
 /// What a group write (POST, PUT, PATCH, and the same operations in Bulk) does with a member whose
-/// <c>value</c> is not the id of a user or group of the tenant that may be a member of the group.
+/// <c>value</c> is not the id of a user or group of the tenant that may be a member of the group;
+/// and what a store that keeps a user's manager as a reference (the EF Core stores' <c>MapManager</c>)
+/// does with a manager that is not a user of the tenant.
 /// </summary>
 public enum UnknownMemberHandling
 {

@@ -33,12 +33,16 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     private readonly IDbContextFactory<TContext>? _factory;
     private readonly IServiceProvider? _scope;
     private readonly string? _replica;
+    private readonly Scim.Core.Provisioning.UnknownMemberHandling _unknownManagers;
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
 
     protected EntityStore(IServiceProvider services, EntityStoreShared<TEntity> shared, Func<JsonObject, TResource> fromTree)
     {
         _factory = services.GetService<IDbContextFactory<TContext>>();
         _scope = _factory is null ? services : null;
         _replica = services.GetService<EntityReadReplica>()?.ConnectionString;
+        _unknownManagers = services.GetService<Microsoft.Extensions.Options.IOptions<Scim.Core.Provisioning.ScimServiceOptions>>()?.Value.UnknownMembers ?? Scim.Core.Provisioning.UnknownMemberHandling.Reject;
+        _logger = services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("Scim.EntityFrameworkCore.EntityStore");
         Shared = shared;
         FromTree = fromTree;
     }
@@ -161,7 +165,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.Conflict<TResource>(attribute);
             }
 
-            await CheckManagerAsync(db, context, Shape.ManagerOf(entity!), cancellationToken).ConfigureAwait(false);
+            await CheckManagerAsync(db, context, entity!, Shape.ManagerOf(entity!), cancellationToken).ConfigureAwait(false);
             if (!SavesOnce(creating: true))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -207,7 +211,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             Shape.Apply(tree, entity);
             if (Shape.ManagerOf(entity) is { } newManager && !string.Equals(newManager, manager, StringComparison.Ordinal))
             {
-                await CheckManagerAsync(db, context, newManager, cancellationToken).ConfigureAwait(false);
+                await CheckManagerAsync(db, context, entity, newManager, cancellationToken).ConfigureAwait(false);
             }
 
             if (!WritesMembers && !db.ChangeTracker.HasChanges())
@@ -267,11 +271,13 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     }
 
     /// <summary>
-    /// Refuses a manager that is not a user this store serves in the request's tenant (400): read
-    /// <c>FOR SHARE</c> on PostgreSQL, so a delete of it in progress is waited for, and one that
-    /// comes later waits for this write and then releases the reference (<see cref="ReleaseManagedAsync"/>).
+    /// Refuses a manager that is not a user this store serves in the request's tenant (400), or
+    /// under <c>ScimServiceOptions.UnknownMembers = Ignore</c> leaves it out with a warning, as an
+    /// unknown member is: read <c>FOR SHARE</c> on PostgreSQL, so a delete of it in progress is
+    /// waited for, and one that comes later waits for this write and then releases the reference
+    /// (<see cref="ReleaseManagedAsync"/>).
     /// </summary>
-    private async Task CheckManagerAsync(TContext db, ScimContext context, string? manager, CancellationToken cancellationToken)
+    private async Task CheckManagerAsync(TContext db, ScimContext context, TEntity entity, string? manager, CancellationToken cancellationToken)
     {
         if (manager is null)
         {
@@ -279,9 +285,20 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
 
         _managers ??= ServedUsers<TContext>.Of(Shape);
-        if (!await _managers.AllServedAsync(db, context.Tenant, [manager], cancellationToken).ConfigureAwait(false))
+        if (await _managers.AllServedAsync(db, context.Tenant, [manager], cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (_unknownManagers != Scim.Core.Provisioning.UnknownMemberHandling.Ignore)
         {
             throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"The manager '{manager}' is not a {Shape.ResourceType.Name} of this tenant.");
+        }
+
+        Shape.ClearManager(entity);
+        if (_logger is not null)
+        {
+            EntityStoreLog.ManagerLeftOut(_logger, Shape.ResourceType.Name, Shape.IdOf(entity), manager);
         }
     }
 

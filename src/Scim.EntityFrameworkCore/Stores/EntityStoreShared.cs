@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using System.Text.Json.Nodes;
 using Scim.Core.Filtering;
+using Scim.Core.Querying;
 using Scim.Core.Schema;
 using Scim.Core.Stores;
 
@@ -66,13 +67,13 @@ internal sealed class EntityStoreShared<TEntity>
 
         if (shape.VersionExpression is { } version)
         {
-            // A new version for each release: the rows changed.
-            setters.Add((version, () => Expression.Lambda(Expression.Constant("W/\"" + Guid.NewGuid().ToString("N")[..16] + "\""), version.Parameters)));
+            // A new version for each release: the rows changed. Values are query parameters, so the statement is compiled once.
+            setters.Add((version, () => Expression.Lambda(QueryParameter.Of("W/\"" + Guid.NewGuid().ToString("N")[..16] + "\""), version.Parameters)));
         }
 
         if (shape.LastModifiedExpression is { } lastModified)
         {
-            setters.Add((lastModified, () => Expression.Lambda(Expression.Constant(lastModified.ReturnType == typeof(DateTime) || lastModified.ReturnType == typeof(DateTime?) ? DateTime.UtcNow : (object)DateTimeOffset.UtcNow, lastModified.ReturnType), lastModified.Parameters)));
+            setters.Add((lastModified, () => Expression.Lambda(QueryParameter.Of(lastModified.ReturnType == typeof(DateTime) || lastModified.ReturnType == typeof(DateTime?) ? DateTime.UtcNow : (object)DateTimeOffset.UtcNow, lastModified.ReturnType), lastModified.Parameters)));
         }
 
         var setProperty = typeof(UpdateSettersBuilder<TEntity>).GetMethods()

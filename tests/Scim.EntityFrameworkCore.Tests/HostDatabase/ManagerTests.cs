@@ -126,6 +126,34 @@ public abstract class ManagerTests
         Assert.Empty(errors.Errors);
     }
 
+    [Fact]
+    public async Task UnderUnknownMembersIgnore_AnUnknownManager_IsLeftOut()
+    {
+        await using var app = await HostApp.StartAsync<StaffDbContext>(
+            Provider,
+            scim =>
+            {
+                scim.Services.Configure<Scim.Core.Provisioning.ScimServiceOptions>(o => o.UnknownMembers = Scim.Core.Provisioning.UnknownMemberHandling.Ignore);
+                scim.AddEntityFrameworkCoreStores<StaffDbContext>(stores => stores
+                    .Users<StaffMember>(users => users.Id(m => m.Id).Map("userName", m => m.UserName).MapManager(m => m.ManagerId)));
+            },
+            tokens => tokens.AddToken(Scim.Core.Stores.ScimContext.DefaultTenant, "idp", "manager-ignore-token"));
+        var client = app.Client("manager-ignore-token");
+
+        // A manager the IdP has not provisioned yet: the user is created without it, as a group without an unknown member.
+        var created = (await client.Post("Users", $$"""{"schemas":["{{UserSchema}}","{{Enterprise}}"],"userName":"ada","{{Enterprise}}":{"manager":{"value":"424242"} } }""")).Expect(HttpStatusCode.Created, app.Errors);
+        Assert.Null(created.Json[Enterprise]?["manager"]);
+        await using (var db = app.Database())
+        {
+            Assert.Null((await db.Staff.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).ManagerId);
+        }
+
+        // Not a key at all is still refused: no user could ever have it.
+        var refused = await client.Patch($"Users/{Id(created.Json)}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"abc"} }"""));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Empty(app.Errors.Errors);
+    }
+
     private static string Id(JsonNode resource) => (string)resource["id"]!;
 }
 
