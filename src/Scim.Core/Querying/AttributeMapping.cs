@@ -210,10 +210,7 @@ public abstract class AttributeMapping
 
         /// <summary>Whether the value exists on <paramref name="target"/>: one of its members is not null (nor an empty string).</summary>
         public Expression ExistsOn(Expression target) =>
-            Stored.Select(member => Inline(member, target)).Select(v => v.Type == typeof(string)
-                    ? Expression.AndAlso(Expression.NotEqual(v, Expression.Constant(null, typeof(string))), Expression.NotEqual(v, Expression.Constant(string.Empty)))
-                    : !v.Type.IsValueType || Nullable.GetUnderlyingType(v.Type) is not null ? Expression.NotEqual(v, Expression.Constant(null, v.Type)) : (Expression)Expression.Constant(true))
-                .Aggregate(Expression.OrElse);
+            Stored.Select(member => LinqFilterTranslator.IsPresent(Inline(member, target))).Aggregate(Expression.OrElse);
     }
 
     /// <summary>The sub-attributes of a <see cref="TypedValue"/>, read from the entity itself.</summary>

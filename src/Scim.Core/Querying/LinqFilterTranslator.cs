@@ -433,7 +433,8 @@ internal sealed class LinqFilterTranslator
         return body;
     }
 
-    private static Expression IsPresent(Expression value)
+    /// <summary>Whether a member has a value: not null, and for a string not empty ("" is unassigned, RFC 7643 §2.5).</summary>
+    internal static Expression IsPresent(Expression value)
     {
         if (value.Type == typeof(string))
         {

@@ -323,12 +323,8 @@ public sealed class EntityMap<TEntity>
             ? [typed.SubPath, $"{typed.Attribute}.type", .. HasPrimary(registry, resourceType, typed.Attribute) ? new[] { $"{typed.Attribute}.primary" } : []]
             : new[] { a.Path }).Distinct(StringComparer.OrdinalIgnoreCase), .. CreatedColumn is null ? [] : new[] { "meta.created" }, .. LastModifiedColumn is null ? [] : new[] { "meta.lastModified" }];
 
-    /// <summary>The key an id names, or <see langword="null"/> when it names none (not a number, for a number key).</summary>
-    private static object? ManagerKey(string id, Type key) =>
-        key == typeof(string) ? id
-        : key == typeof(Guid) ? (Guid.TryParse(id, CultureInfo.InvariantCulture, out var guid) ? guid : null)
-        : key == typeof(long) ? (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null)
-        : int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var small) ? small : null;
+    /// <summary>The key an id names, as ids are read everywhere (<see cref="LinqFilterTranslator.ParseKey"/>), or <see langword="null"/> when it names none.</summary>
+    private static object? ManagerKey(string id, Type key) => key == typeof(string) ? id : LinqFilterTranslator.ParseKey(id, key);
 
     private static bool HasPrimary(Scim.Core.Schema.SchemaRegistry registry, string resourceType, string attribute) =>
         registry.FindResourceType(resourceType) is { } type && registry.TryResolveAttribute(type, attribute + ".primary", out _, out _);

@@ -111,6 +111,10 @@ internal sealed class EntityShape<TEntity>
         _typedValues = [.. typedValues
             .GroupBy(v => (v.Field.Extension, v.Field.Name, Type: v.Path.Type.ToUpperInvariant()))
             .Select(g => new TypedValue(g.First().Field.Extension, g.First().Field.Name, g.First().Path.Type, g.First().Field.HasPrimary, [.. g.Select(v => v.Field)]))];
+
+        // The first type mapped of each attribute is its primary one (and takes untyped values).
+        var firsts = _typedValues.GroupBy(v => (v.Extension, Name: v.Name.ToUpperInvariant())).Select(g => g.First()).ToHashSet();
+        _typedValues = [.. _typedValues.Select(v => v with { First = firsts.Contains(v) })];
         foreach (var (typedPath, field) in typedValues)
         {
             var owner = (field.Extension is null ? "" : field.Extension + ":") + field.Name;
@@ -343,7 +347,7 @@ internal sealed class EntityShape<TEntity>
             var owner = typed.Extension is null ? tree : tree[typed.Extension] as JsonObject ?? (JsonObject)(tree[typed.Extension] = new JsonObject());
             var values = owner[typed.Name] as JsonArray ?? (JsonArray)(owner[typed.Name] = new JsonArray());
             value["type"] = typed.Type;
-            if (typed.HasPrimary && IsPrimary(typed))
+            if (typed.HasPrimary && typed.First)
             {
                 value["primary"] = true;
             }
@@ -374,10 +378,6 @@ internal sealed class EntityShape<TEntity>
         return true;
     }
 
-    // The first type mapped of its attribute.
-    private bool IsPrimary(TypedValue typed) =>
-        ReferenceEquals(typed, _typedValues.First(v => v.Extension == typed.Extension && string.Equals(v.Name, typed.Name, StringComparison.OrdinalIgnoreCase)));
-
     /// <summary>
     /// Keeps each mapped type's value of the resource in the entity's members: the value of that
     /// type (the primary one among several of it); for an attribute's first type, when no value
@@ -393,7 +393,7 @@ internal sealed class EntityShape<TEntity>
             var owner = typed.Extension is null ? tree : tree[typed.Extension] as JsonObject;
             var values = (owner?[typed.Name] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
             var value = Choose(values.Where(v => HasType(v, typed.Type)));
-            if (value is null && IsPrimary(typed))
+            if (value is null && typed.First)
             {
                 value = Choose(values.Where(v => v["type"] is null || (v["type"] is JsonValue type && type.TryGetValue<string>(out var text) && text.Length == 0)));
             }
@@ -740,7 +740,11 @@ internal sealed class EntityShape<TEntity>
     }
 
     /// <summary>One type's value of a multi-valued attribute, kept in the entity's members (<see cref="TypedValuePath"/>).</summary>
-    private sealed record TypedValue(string? Extension, string Name, string Type, bool HasPrimary, Field[] Subs);
+    private sealed record TypedValue(string? Extension, string Name, string Type, bool HasPrimary, Field[] Subs)
+    {
+        /// <summary>Whether it is the attribute's first type mapped: its primary one.</summary>
+        public bool First { get; init; }
+    }
 
     private readonly TypedValue[] _typedValues;
 

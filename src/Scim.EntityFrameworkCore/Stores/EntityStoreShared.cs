@@ -76,14 +76,11 @@ internal sealed class EntityStoreShared<TEntity>
             setters.Add((lastModified, () => Expression.Lambda(QueryParameter.Of(lastModified.ReturnType == typeof(DateTime) || lastModified.ReturnType == typeof(DateTime?) ? DateTime.UtcNow : (object)DateTimeOffset.UtcNow, lastModified.ReturnType), lastModified.Parameters)));
         }
 
-        var setProperty = typeof(UpdateSettersBuilder<TEntity>).GetMethods()
-            .Single(m => m.Name == nameof(UpdateSettersBuilder<TEntity>.SetProperty) && m.GetParameters() is [{ ParameterType.IsGenericType: true } first, { ParameterType.IsGenericType: true } second]
-                && first.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>) && second.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>));
         return builder =>
         {
             foreach (var (column, value) in setters)
             {
-                setProperty.MakeGenericMethod(column.ReturnType).Invoke(builder, [column, value()]);
+                SetProperty.MakeGenericMethod(column.ReturnType).Invoke(builder, [column, value()]);
             }
         };
     }
@@ -180,12 +177,14 @@ internal sealed class EntityStoreShared<TEntity>
     }
 
 
+    // UpdateSettersBuilder.SetProperty(column, value expression), generic in the column's type.
+    private static readonly System.Reflection.MethodInfo SetProperty = typeof(UpdateSettersBuilder<TEntity>).GetMethods()
+        .Single(m => m.Name == nameof(UpdateSettersBuilder<TEntity>.SetProperty) && m.GetParameters() is [{ ParameterType.IsGenericType: true } first, { ParameterType.IsGenericType: true } second]
+            && first.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>) && second.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>));
+
     private static Action<UpdateSettersBuilder<TEntity>> ClaimOf(LambdaExpression column)
     {
-        var setProperty = typeof(UpdateSettersBuilder<TEntity>).GetMethods()
-            .Single(m => m.Name == nameof(UpdateSettersBuilder<TEntity>.SetProperty) && m.GetParameters() is [{ ParameterType.IsGenericType: true } first, { ParameterType.IsGenericType: true } second]
-                && first.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>) && second.ParameterType.GetGenericTypeDefinition() == typeof(Expression<>))
-            .MakeGenericMethod(column.ReturnType);
+        var setProperty = SetProperty.MakeGenericMethod(column.ReturnType);
         return setters => setProperty.Invoke(setters, [column, column]);
     }
 
