@@ -61,9 +61,7 @@ public sealed class ScimResourceResult
         var digest = 0UL;
         foreach (var group in _groups ?? [])
         {
-            var one = Versioning.ResourceVersion.Digest(Versioning.ResourceVersion.DigestStart, group.Value);
-            one = Versioning.ResourceVersion.Digest(one, group.Type);
-            digest += Versioning.ResourceVersion.Mix(Versioning.ResourceVersion.Digest(one, group.Display));
+            digest += group.Digest();
         }
 
         if (_derived is { Count: > 0 })

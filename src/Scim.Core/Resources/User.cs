@@ -220,4 +220,25 @@ public sealed class UserGroup
 
     /// <summary>How the user belongs: <c>direct</c> or <c>indirect</c>.</summary>
     public string? Type { get; set; }
+
+    // The entry's digest for a response's version, with the texts it was made from: one entry is
+    // shared by the users of a page, and each user's version mixes it in.
+    private DigestOf? _digest;
+
+    /// <summary>The digest of the entry's <see cref="Value"/>, <see cref="Type"/> and <see cref="Display"/>, made once while they stay the same.</summary>
+    internal ulong Digest()
+    {
+        if (_digest is { } kept && ReferenceEquals(kept.Value, Value) && ReferenceEquals(kept.Type, Type) && ReferenceEquals(kept.Display, Display))
+        {
+            return kept.Digest;
+        }
+
+        var digest = Versioning.ResourceVersion.Digest(Versioning.ResourceVersion.DigestStart, Value);
+        digest = Versioning.ResourceVersion.Digest(digest, Type);
+        digest = Versioning.ResourceVersion.Mix(Versioning.ResourceVersion.Digest(digest, Display));
+        _digest = new DigestOf(Value, Type, Display, digest);
+        return digest;
+    }
+
+    private sealed record DigestOf(string? Value, string? Type, string? Display, ulong Digest);
 }

@@ -66,7 +66,12 @@ internal static class ResourceVersion
         {
             s.stored.AsSpan(0, s.head).CopyTo(chars);
             chars[s.head] = '.';
-            s.digest.TryFormat(chars.Slice(s.head + 1, 16), out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+            // Sixteen hex digits by hand: the format string "x16" takes the framework's slow path.
+            var hex = chars.Slice(s.head + 1, 16);
+            for (var i = 15; i >= 0; i--)
+            {
+                hex[i] = "0123456789abcdef"[(int)((s.digest >> ((15 - i) * 4)) & 0xF)];
+            }
             if (s.quoted)
             {
                 chars[^1] = '"';
