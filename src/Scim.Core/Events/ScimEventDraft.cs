@@ -13,8 +13,57 @@ public sealed class ScimEventDraft
 {
     private readonly Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> _complete;
     private readonly Dictionary<string, ScimChangeEvent> _completed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ScimChangeEvent> _released = new(StringComparer.Ordinal);
 
     internal ScimEventDraft(Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete) => _complete = complete;
+
+    /// <summary>
+    /// For a delete: the event of another resource the store changed to let go of the deleted one
+    /// (a user whose manager it was), or <see langword="null"/> when the write reports no such changes.
+    /// </summary>
+    internal Func<string, string?, System.Text.Json.Nodes.JsonObject?, ScimChangeEvent?>? Releases { get; init; }
+
+    /// <summary>
+    /// Records that the write let go of the deleted resource in another one (<paramref name="resourceId"/>,
+    /// now at <paramref name="version"/>; <paramref name="tree"/> as it is now), and returns its
+    /// event for a store with an outbox to keep. A store without one records it all the same: the
+    /// service then delivers it with the delete's own event.
+    /// </summary>
+    internal ScimChangeEvent? Release(string resourceId, string? version, System.Text.Json.Nodes.JsonObject? tree)
+    {
+        if (Releases?.Invoke(resourceId, version, tree) is not { } change)
+        {
+            return null;
+        }
+
+        lock (_completed)
+        {
+            _released[resourceId] = change;
+        }
+
+        return change;
+    }
+
+    /// <summary>Forgets what <see cref="Release"/> recorded: the store's transaction runs again.</summary>
+    internal void ForgetReleased()
+    {
+        lock (_completed)
+        {
+            _released.Clear();
+        }
+    }
+
+    /// <summary>The events of the resources the write let go of the deleted one in (<see cref="Release"/>).</summary>
+    internal IReadOnlyCollection<ScimChangeEvent> Released
+    {
+        get
+        {
+            lock (_completed)
+            {
+                return [.. _released.Values];
+            }
+        }
+    }
 
     /// <summary>
     /// The event of the change the store made to one resource, or <see langword="null"/> when the

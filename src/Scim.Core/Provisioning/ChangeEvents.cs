@@ -62,8 +62,26 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         return names;
     }
 
-    public ScimEventDraft? Deleted(ScimContext context, ScimResourceType type, string? externalId, DateTimeOffset time) =>
-        Draft((txn, id, _, _, _) => Event(context, txn, "DELETE", type, id, externalId, ScimChangeKind.Deleted, [], null, time, null, null, [], [], null));
+    /// <summary>
+    /// A DELETE. A store that lets go of the deleted resource in others of its type as it deletes
+    /// (a user that managed others: <c>MapManager</c> of the EF Core store) reports each of them
+    /// through <see cref="ScimEventDraft.Release"/>: a <see cref="ScimChangeKind.Patched"/> event
+    /// of the enterprise <c>manager</c>, in the delete's transaction.
+    /// </summary>
+    public ScimEventDraft? Deleted(ScimContext context, ScimResourceType type, string deletedId, string? externalId, DateTimeOffset time) =>
+        Draft(
+            (txn, id, _, _, _) => Event(context, txn, "DELETE", type, id, externalId, ScimChangeKind.Deleted, [], null, time, null, null, [], [], null),
+            releases: (txn, id, version, tree) => Released(context, txn, type, id, version, tree, deletedId, time));
+
+    /// <summary>The path of the enterprise extension's <c>manager</c>, as a change names it.</summary>
+    private static readonly string ManagerPath = ScimSchemaUris.EnterpriseUser + ":manager";
+
+    /// <summary>A user let go of its deleted manager: the manager's value before, none after.</summary>
+    private ScimChangeEvent Released(ScimContext context, string txn, ScimResourceType type, string id, string? version, JsonObject? tree, string managerId, DateTimeOffset time)
+    {
+        var before = allValues ? new JsonObject { [ScimSchemaUris.EnterpriseUser] = new JsonObject { ["manager"] = new JsonObject { ["value"] = managerId } } } : null;
+        return Event(context, txn, "DELETE", type, id, (string?)tree?["externalId"], ScimChangeKind.Patched, [ManagerPath], version, time, before, before is null ? null : [], [], [], tree is null ? null : Written(tree, id, version, type));
+    }
 
     /// <summary>A deleted member leaves groups: one event per group the store changed, in the member's delete's transaction.</summary>
     public ScimEventDraft? MemberRemoved(ScimContext context, ScimResourceType groupType, string memberId, ScimEventDraft? deletion, DateTimeOffset time) =>
@@ -113,7 +131,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
 
         if (draft.TakenByStore)
         {
-            foreach (var kept in draft.Completed)
+            foreach (var kept in draft.Completed.Concat(draft.Released))
             {
                 ScimTelemetry.Published(kept);
             }
@@ -130,6 +148,13 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
                 await delivery.EnqueueAsync(change, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        // What the store let go of the deleted resource in, after the delete's own event.
+        foreach (var change in draft.Released)
+        {
+            ScimTelemetry.Published(change);
+            await delivery.EnqueueAsync(change, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>After a successful write of one resource.</summary>
@@ -142,7 +167,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         || path.StartsWith("members.", StringComparison.OrdinalIgnoreCase)
         || path.StartsWith("members[", StringComparison.OrdinalIgnoreCase);
 
-    private ScimEventDraft? Draft(Func<string, string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete, string? transaction = null)
+    private ScimEventDraft? Draft(Func<string, string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete, string? transaction = null, Func<string, string, string?, JsonObject?, ScimChangeEvent?>? releases = null)
     {
         if (!delivery.Active)
         {
@@ -150,7 +175,11 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         }
 
         var txn = transaction ?? Guid.CreateVersion7().ToString();
-        return new ScimEventDraft((id, version, added, removed) => complete(txn, id, version, added, removed)) { Transaction = txn };
+        return new ScimEventDraft((id, version, added, removed) => complete(txn, id, version, added, removed))
+        {
+            Transaction = txn,
+            Releases = releases is null ? null : (id, version, tree) => releases(txn, id, version, tree),
+        };
     }
 
     /// <summary>With <c>EventResources</c>: the resource as written, for the event; otherwise none.</summary>

@@ -218,7 +218,7 @@ public sealed partial class ScimService
             }
 
             now = Now();
-            events = _events.Deleted(context, type.Type, null, now);
+            events = _events.Deleted(context, type.Type, id, null, now);
             switch (await type.DeleteAsync(context.WithEvents(events), id, expected, cancellationToken).ConfigureAwait(false))
             {
                 case StoreWriteStatus.NotFound:

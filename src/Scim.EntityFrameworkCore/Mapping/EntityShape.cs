@@ -646,7 +646,19 @@ internal sealed class EntityShape<TEntity>
         _setVersion?.Invoke(entity, version);
     }
 
-    private static object TimeValue(DateTimeOffset time, Type type) => type == typeof(DateTime) ? (object)time.UtcDateTime : time;
+    /// <summary>
+    /// A row let go of its deleted manager, in memory, as <c>EntityStoreShared.Released</c> writes
+    /// it: no manager, <paramref name="version"/> and <paramref name="time"/> as they are.
+    /// </summary>
+    public void Release(TEntity entity, DateTimeOffset time, string version)
+    {
+        ClearManager(entity);
+        _setLastModified?.Invoke(entity, TimeValue(time, _lastModifiedType));
+        _setVersion?.Invoke(entity, version);
+    }
+
+    /// <summary>A time as a member of <paramref name="type"/> keeps it (a <see cref="DateTime"/> in UTC, or the offset itself).</summary>
+    internal static object TimeValue(DateTimeOffset time, Type type) => type == typeof(DateTime) || type == typeof(DateTime?) ? (object)time.UtcDateTime : time;
 
     private void AddToMapping(string path, LambdaExpression member, CaseFolding? folding = null) =>
         typeof(AttributeMapping<TEntity>).GetMethods().Single(m => m.Name == nameof(AttributeMapping<TEntity>.Map) && m.GetParameters().Length == (folding is null ? 2 : 3))

@@ -23,6 +23,24 @@ internal static class EventRows
             return false;
         }
 
+        AddRow(db, change);
+        return true;
+    }
+
+    /// <summary>
+    /// A delete let go of the deleted resource in another row (a report's manager): its event
+    /// recorded on the delete's draft, and with the outbox its row added to the context, saved in
+    /// the delete's transaction.
+    /// </summary>
+    public static void Released(DbContext db, ScimContext context, string id, string? version, System.Text.Json.Nodes.JsonObject tree)
+    {
+        if (context.Events?.Release(id, version, tree) is { } change && Enabled(db))
+        {
+            AddRow(db, change);
+        }
+    }
+
+    private static void AddRow(DbContext db, ScimChangeEvent change) =>
         db.Add(new ScimEventEntity
         {
             EventId = change.EventId,
@@ -33,8 +51,6 @@ internal static class EventRows
             Time = change.Time.ToUnixTimeMilliseconds(),
             Json = change.ToJson(),
         });
-        return true;
-    }
 }
 
 /// <summary>

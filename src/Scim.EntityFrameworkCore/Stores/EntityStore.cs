@@ -325,8 +325,21 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 Expression.Equal(manager.Body, QueryParameter.Of(key, manager.ReturnType)),
                 Expression.NotEqual(AttributeMapping.Inline(Shape.KeyExpression, row), QueryParameter.Of(key, Shape.KeyType))),
             row);
-        var rows = Shape.Served(context.Tenant) is { } served ? db.Set<TEntity>().Where(served) : db.Set<TEntity>();
-        await rows.Where(managed).ExecuteUpdateAsync(Shared.Released, cancellationToken).ConfigureAwait(false);
+        var rows = (Shape.Served(context.Tenant) is { } served ? db.Set<TEntity>().Where(served) : db.Set<TEntity>()).Where(managed);
+
+        // Each report's change is an event of its own (in the outbox with the delete): the rows
+        // are read first, and let go of the manager in memory as the statement does in the table.
+        var reports = context.Events is not null ? await rows.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false) : null;
+        context.Events?.ForgetReleased();
+        var version = $"W/\"{Random.Shared.NextInt64():x16}\"";
+        var time = DateTimeOffset.UtcNow;
+        await rows.ExecuteUpdateAsync(Shared.Released(version, time), cancellationToken).ConfigureAwait(false);
+        foreach (var report in reports ?? [])
+        {
+            Shape.Release(report, time, version);
+            EventRows.Released(db, context, Shape.IdOf(report), Shape.VersionOf(report), Shape.ToTree(report));
+        }
+
         if (string.Equals(Shape.ManagerOf(entity), Shape.IdOf(entity), StringComparison.Ordinal))
         {
             Shape.ClearManager(entity);

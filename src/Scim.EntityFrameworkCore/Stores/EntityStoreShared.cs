@@ -51,36 +51,33 @@ internal sealed class EntityStoreShared<TEntity>
 
     /// <summary>
     /// What a row whose manager is deleted is updated with (<c>MapManager</c>): the manager set to
-    /// null, and a new version and the time where the map keeps them; nothing without a manager.
+    /// null, and <paramref name="version"/> and <paramref name="time"/> where the map keeps a
+    /// version and a time (<see cref="EntityShape{TEntity}.Release"/> does the same to a row in memory).
     /// </summary>
-    public Action<UpdateSettersBuilder<TEntity>> Released => _released ??= ReleasedOf(Shape);
-
-    private Action<UpdateSettersBuilder<TEntity>>? _released;
-
-    private static Action<UpdateSettersBuilder<TEntity>> ReleasedOf(EntityShape<TEntity> shape)
+    public Action<UpdateSettersBuilder<TEntity>> Released(string version, DateTimeOffset time)
     {
-        var setters = new List<(LambdaExpression Column, Func<LambdaExpression> Value)>();
-        if (shape.ManagerExpression is { } manager)
+        var setters = new List<(LambdaExpression Column, LambdaExpression Value)>();
+        if (Shape.ManagerExpression is { } manager)
         {
-            setters.Add((manager, () => Expression.Lambda(Expression.Constant(null, manager.ReturnType), manager.Parameters)));
+            setters.Add((manager, Expression.Lambda(Expression.Constant(null, manager.ReturnType), manager.Parameters)));
         }
 
-        if (shape.VersionExpression is { } version)
+        // Values are query parameters, so the statement is compiled once.
+        if (Shape.VersionExpression is { } versionColumn)
         {
-            // A new version for each release: the rows changed. Values are query parameters, so the statement is compiled once.
-            setters.Add((version, () => Expression.Lambda(QueryParameter.Of("W/\"" + Guid.NewGuid().ToString("N")[..16] + "\""), version.Parameters)));
+            setters.Add((versionColumn, Expression.Lambda(QueryParameter.Of(version), versionColumn.Parameters)));
         }
 
-        if (shape.LastModifiedExpression is { } lastModified)
+        if (Shape.LastModifiedExpression is { } lastModified)
         {
-            setters.Add((lastModified, () => Expression.Lambda(QueryParameter.Of(lastModified.ReturnType == typeof(DateTime) || lastModified.ReturnType == typeof(DateTime?) ? DateTime.UtcNow : (object)DateTimeOffset.UtcNow, lastModified.ReturnType), lastModified.Parameters)));
+            setters.Add((lastModified, Expression.Lambda(QueryParameter.Of(EntityShape<TEntity>.TimeValue(time, lastModified.ReturnType), lastModified.ReturnType), lastModified.Parameters)));
         }
 
         return builder =>
         {
             foreach (var (column, value) in setters)
             {
-                SetProperty.MakeGenericMethod(column.ReturnType).Invoke(builder, [column, value()]);
+                SetProperty.MakeGenericMethod(column.ReturnType).Invoke(builder, [column, value]);
             }
         };
     }

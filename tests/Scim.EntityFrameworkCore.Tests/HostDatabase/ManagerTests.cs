@@ -39,6 +39,18 @@ public class StaffDbContext(DbContextOptions<StaffDbContext> options) : DbContex
     }
 }
 
+/// <summary>The same table beside the outbox: the events of a write are kept in its transaction.</summary>
+public class StaffOutboxDbContext(DbContextOptions<StaffOutboxDbContext> options) : DbContext(options)
+{
+    public DbSet<StaffMember> Staff => Set<StaffMember>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<StaffMember>().HasOne<StaffMember>().WithMany().HasForeignKey(m => m.ManagerId);
+        modelBuilder.ApplyScimEvents();
+    }
+}
+
 /// <summary>
 /// <c>MapManager(m =&gt; m.ManagerId)</c>: the enterprise manager kept as the key of another row of
 /// the table, which must be a user of the request's tenant that is not deleted (one tenant could
@@ -152,6 +164,73 @@ public abstract class ManagerTests
         var refused = await client.Patch($"Users/{Id(created.Json)}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"abc"} }"""));
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Empty(app.Errors.Errors);
+    }
+
+    [Fact]
+    public Task EachReportLettingGoOfADeletedManager_IsAnEventOfItsOwn_DeliveredFromTheQueue() =>
+        ReportsAreEvents<StaffDbContext>(outbox: false);
+
+    [Fact]
+    public Task EachReportLettingGoOfADeletedManager_IsAnEventOfItsOwn_KeptInTheOutbox() =>
+        ReportsAreEvents<StaffOutboxDbContext>(outbox: true);
+
+    private async Task ReportsAreEvents<TContext>(bool outbox)
+        where TContext : DbContext
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var subscriber = new RecordingSubscriber();
+        await using var app = await HostApp.StartAsync<TContext>(
+            Provider,
+            scim =>
+            {
+                scim.Services.AddSingleton<Scim.Core.Events.IScimEventSubscriber>(subscriber);
+                scim.Services.Configure<Scim.Core.Provisioning.ScimServiceOptions>(o => o.EventValues = true);
+                scim.AddEntityFrameworkCoreStores<TContext>(stores => stores
+                    .Users<StaffMember>(users => users
+                        .Id(m => m.Id)
+                        .Map("userName", m => m.UserName)
+                        .MapManager(m => m.ManagerId)
+                        .Version(m => m.Stamp)
+                        .LastModified(m => m.UpdatedUtc)));
+            },
+            tokens => tokens.AddToken(Scim.Core.Stores.ScimContext.DefaultTenant, "idp", "manager-events-token"));
+        var client = app.Client("manager-events-token");
+        var errors = app.Errors;
+
+        var boss = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"boss"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        var reports = new List<string>();
+        foreach (var name in new[] { "ada", "bob", "cy" })
+        {
+            reports.Add(Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}","{{Enterprise}}"],"userName":"{{name}}","{{Enterprise}}":{"manager":{"value":"{{boss}}"} } }""")).Expect(HttpStatusCode.Created, errors).Json));
+        }
+
+        var other = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"other"}""")).Expect(HttpStatusCode.Created, errors).Json);
+        (await client.Delete($"Users/{boss}")).Expect(HttpStatusCode.NoContent, errors);
+
+        var deleted = Assert.Single(await subscriber.OfAsync(boss, 2), e => e.Kind == Scim.Core.Events.ScimChangeKind.Deleted);
+        foreach (var report in reports)
+        {
+            // Created, then let go of the manager: a PATCH-like change of the manager, in the delete's transaction, with the version it is served with.
+            var released = (await subscriber.OfAsync(report, 2))[1];
+            Assert.Equal(Scim.Core.Events.ScimChangeKind.Patched, released.Kind);
+            Assert.Equal("DELETE", released.Method);
+            Assert.Equal([Enterprise + ":manager"], released.ChangedPaths);
+            Assert.Equal(deleted.Transaction, released.Transaction);
+            Assert.Equal(boss, (string?)released.Before![Enterprise + ":manager"]!["value"]);
+            Assert.True(released.After!.TryGetPropertyValue(Enterprise + ":manager", out var now) && now is null);
+            var served = (await client.Get($"Users/{report}")).Expect(HttpStatusCode.OK, errors);
+            Assert.Equal(served.ETag, released.Version);
+        }
+
+        Assert.Single(subscriber.Of(other));
+        if (outbox)
+        {
+            await using var db = app.Database();
+            var rows = await db.Set<ScimEventEntity>().AsNoTracking().Where(e => e.Kind == "Patched").Select(e => e.ResourceId).ToListAsync(ct);
+            Assert.Equal(reports.Order(), rows.Order());
+        }
+
+        Assert.Empty(errors.Errors);
     }
 
     private static string Id(JsonNode resource) => (string)resource["id"]!;
