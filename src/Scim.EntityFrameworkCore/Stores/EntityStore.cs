@@ -165,7 +165,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                 return StoreWriteResult.Conflict<TResource>(attribute);
             }
 
-            await CheckManagerAsync(db, context, entity!, Shape.ManagerOf(entity!), cancellationToken).ConfigureAwait(false);
+            await CheckManagerAsync(db, context, entity!, Shape.ManagerOf(entity!), cancellationToken, creating: (string?)tree["userName"] ?? string.Empty).ConfigureAwait(false);
             if (!SavesOnce(creating: true))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -275,9 +275,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// under <c>ScimServiceOptions.UnknownMembers = Ignore</c> leaves it out with a warning, as an
     /// unknown member is: read <c>FOR SHARE</c> on PostgreSQL, so a delete of it in progress is
     /// waited for, and one that comes later waits for this write and then releases the reference
-    /// (<see cref="ReleaseManagedAsync"/>).
+    /// (<see cref="ReleaseManagedAsync"/>). A new row's warning names it by its <c>userName</c>
+    /// (<paramref name="creating"/>), as it has no key before it is saved.
     /// </summary>
-    private async Task CheckManagerAsync(TContext db, ScimContext context, TEntity entity, string? manager, CancellationToken cancellationToken)
+    private async Task CheckManagerAsync(TContext db, ScimContext context, TEntity entity, string? manager, CancellationToken cancellationToken, string? creating = null)
     {
         if (manager is null)
         {
@@ -296,7 +297,11 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
         }
 
         Shape.ClearManager(entity);
-        if (_logger is not null)
+        if (_logger is not null && creating is not null)
+        {
+            EntityStoreLog.ManagerLeftOutOfNew(_logger, Shape.ResourceType.Name, creating, manager);
+        }
+        else if (_logger is not null)
         {
             EntityStoreLog.ManagerLeftOut(_logger, Shape.ResourceType.Name, Shape.IdOf(entity), manager);
         }

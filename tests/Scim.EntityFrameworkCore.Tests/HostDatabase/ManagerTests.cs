@@ -155,6 +155,15 @@ public abstract class ManagerTests
         // A manager the IdP has not provisioned yet: the user is created without it, as a group without an unknown member.
         var created = (await client.Post("Users", $$"""{"schemas":["{{UserSchema}}","{{Enterprise}}"],"userName":"ada","{{Enterprise}}":{"manager":{"value":"424242"} } }""")).Expect(HttpStatusCode.Created, app.Errors);
         Assert.Null(created.Json[Enterprise]?["manager"]);
+
+        // The warning names the new user by its userName (it has no key until it is saved), and a known one by its id.
+        Assert.Equal(
+            "Scim.EntityFrameworkCore.EntityStore [2]: The manager '424242' of the new User 'ada' is not a user of its tenant and was left out (UnknownMembers = Ignore)",
+            Assert.Single(app.Errors.StoreWarnings));
+        (await client.Patch($"Users/{Id(created.Json)}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"434343"} }"""))).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.Equal(
+            $"Scim.EntityFrameworkCore.EntityStore [1]: The manager '434343' of User '{Id(created.Json)}' is not a user of its tenant and was left out (UnknownMembers = Ignore)",
+            app.Errors.StoreWarnings[1]);
         await using (var db = app.Database())
         {
             Assert.Null((await db.Staff.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken)).ManagerId);

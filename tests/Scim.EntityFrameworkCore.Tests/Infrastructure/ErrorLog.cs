@@ -18,7 +18,16 @@ public sealed class ErrorLog : ILoggerProvider
     /// <summary>EF Core's warnings logged so far: category, event id and message.</summary>
     public IReadOnlyList<string> EntityFrameworkWarnings => [.. _warnings];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _errors, categoryName.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) ? _warnings : null);
+    /// <summary>The EF Core stores' own warnings logged so far: category, event id and message.</summary>
+    public IReadOnlyList<string> StoreWarnings => [.. _storeWarnings];
+
+    private readonly ConcurrentQueue<string> _storeWarnings = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(
+        categoryName,
+        _errors,
+        categoryName.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) ? _warnings
+            : categoryName.StartsWith("Scim.EntityFrameworkCore", StringComparison.Ordinal) ? _storeWarnings : null);
 
     public void Dispose()
     {
