@@ -26,6 +26,8 @@ public class KeptTeam
     public string Name { get; set; } = string.Empty;
 
     public bool IsDeleted { get; set; }
+
+    public string? Stamp { get; set; }
 }
 
 public class KeptTeamMember
@@ -291,6 +293,47 @@ public abstract class SoftDeleteTests
         Assert.True(renamed.Status is HttpStatusCode.OK or HttpStatusCode.NoContent, renamed.Status.ToString());
         Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Patched], (await subscriber.OfAsync(id, 2)).Select(e => e.Kind));
         Assert.Contains("displayName", subscriber.Of(id)[1].ChangedPaths);
+        Assert.Empty(app.Errors.Errors);
+    }
+
+    [Fact]
+    public async Task AGroupPutOfWhatTheRowDoesNotKeep_KeepsTheVersion_ButOneOfMembersChangesIt()
+    {
+        var subscriber = new RecordingSubscriber();
+        await using var app = await HostApp.StartAsync<KeptAccountsDbContext>(
+            Provider,
+            scim =>
+            {
+                scim.Services.AddSingleton<IScimEventSubscriber>(subscriber);
+                scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
+                    .Users<KeptAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName))
+                    .Groups<KeptTeam, KeptTeamMember>(
+                        groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).Map("externalId", t => t.Name, (t, v) => { }).Version(t => t.Stamp),
+                        members => members.Keys(m => m.TeamId, m => m.AccountId)));
+            },
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+        var client = app.Client(Token);
+        var ada = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada"}""")).Expect(HttpStatusCode.Created, app.Errors).Json);
+        var bob = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"bob"}""")).Expect(HttpStatusCode.Created, app.Errors).Json);
+        var created = (await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops","members":[{"value":"{{ada}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var id = Id(created.Json);
+
+        // Only the externalId, which the row does not keep: nothing written, the version kept, no event.
+        var same = (await client.Put($"Groups/{id}", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops","externalId":"ext-1","members":[{"value":"{{ada}}"}]}""")).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.Equal(created.ETag, same.ETag);
+        Assert.Equal(created.ETag, (await client.Get($"Groups/{id}")).Expect(HttpStatusCode.OK, app.Errors).ETag);
+
+        // The members replaced, the row's attributes the same: a change, and its event follows the create's.
+        var replaced = (await client.Put($"Groups/{id}", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops","members":[{"value":"{{bob}}"}]}""")).Expect(HttpStatusCode.OK, app.Errors);
+        Assert.Equal([bob], replaced.Json["members"]!.AsArray().Select(m => (string)m!["value"]!));
+        Assert.NotEqual(created.ETag, replaced.ETag);
+        // (Users and groups have keys of their own here: the group's events are told by their type.)
+        await subscriber.OfAsync(id, 3);
+        var events = subscriber.Of(id).Where(e => e.ResourceType == "Group").ToList();
+        Assert.Equal([ScimChangeKind.Created, ScimChangeKind.Replaced], events.Select(e => e.Kind));
+        Assert.Contains("members", events[1].ChangedPaths);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Equal(2, subscriber.Of(id).Count(e => e.ResourceType == "Group"));
         Assert.Empty(app.Errors.Errors);
     }
 
