@@ -41,9 +41,11 @@ public static class ScimCoreServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<ScimEngine>().Serializer);
 
         // Events go to a queue and, when a store keeps them, its outbox; a hosted dispatcher
-        // delivers them off the request path. Nothing is built when nothing consumes them.
+        // delivers them off the request path. Nothing is built when nothing consumes them: no
+        // subscriber in this process, and no outbox kept for other instances' subscribers.
         services.TryAddSingleton(sp => new ScimEventQueue(
             services.Any(d => d.ServiceType == typeof(IScimEventSubscriber)),
+            services.Any(d => d.ServiceType == typeof(IScimEventOutbox)) && sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value.EventDelivery.RecordWithoutSubscribers,
             sp.GetRequiredService<IOptions<ScimServiceOptions>>().Value.EventDelivery.QueueCapacity));
         services.TryAddSingleton(sp => new ScimEventDispatcher(
             sp.GetRequiredService<ScimEventQueue>(),

@@ -5,7 +5,10 @@ namespace Scim.Core.Events;
 /// <summary>Where the service hands a finished change's event.</summary>
 internal interface IEventDelivery
 {
-    /// <summary>Whether anything consumes events; when nothing does, none are built.</summary>
+    /// <summary>
+    /// Whether anything consumes events: a subscriber in this process, or an outbox kept for
+    /// another instance's subscribers. When nothing does, none are built.
+    /// </summary>
     bool Active { get; }
 
     /// <summary>Takes an event the store did not keep, for delivery.</summary>
@@ -40,13 +43,25 @@ internal sealed class ScimEventQueue : IEventDelivery
     private readonly Channel<ScimChangeEvent> _queue;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public ScimEventQueue(bool active, int capacity)
+    /// <param name="subscribed">Whether this process has subscribers.</param>
+    /// <param name="recordsForOthers">Whether a store keeps events in an outbox (<see cref="IScimEventOutbox"/>) and this process records them for other instances' subscribers (<see cref="ScimEventDeliveryOptions.RecordWithoutSubscribers"/>).</param>
+    /// <param name="capacity">The queue's capacity.</param>
+    public ScimEventQueue(bool subscribed, bool recordsForOthers, int capacity)
     {
-        Active = active;
+        Subscribed = subscribed;
+        Active = subscribed || recordsForOthers;
         _queue = Channel.CreateBounded<ScimChangeEvent>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
+    /// <summary>
+    /// Events are built when this process has subscribers, and also when it has none but records
+    /// them in an outbox for other instances': an instance that only serves SCIM, its events
+    /// delivered by a worker's subscribers.
+    /// </summary>
     public bool Active { get; }
+
+    /// <summary>Whether this process has subscribers: without, it delivers nothing, in process or from the outbox.</summary>
+    public bool Subscribed { get; }
 
     /// <summary>The events waiting in process.</summary>
     public ChannelReader<ScimChangeEvent> Events => _queue.Reader;
@@ -54,7 +69,8 @@ internal sealed class ScimEventQueue : IEventDelivery
     /// <summary>Signals that the outbox has new events.</summary>
     public ChannelReader<bool> Wake => _wake.Reader;
 
-    public ValueTask EnqueueAsync(ScimChangeEvent change, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(change, cancellationToken);
+    // An event no store kept has no one to go to in a process without subscribers.
+    public ValueTask EnqueueAsync(ScimChangeEvent change, CancellationToken cancellationToken) => Subscribed ? _queue.Writer.WriteAsync(change, cancellationToken) : ValueTask.CompletedTask;
 
     public void Recorded() => _wake.Writer.TryWrite(true);
 }

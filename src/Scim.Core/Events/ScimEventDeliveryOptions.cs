@@ -42,6 +42,17 @@ public sealed class ScimEventDeliveryOptions
     /// <value>Defaults to one minute.</value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether a process with no subscribers of its own still records each change's event in the
+    /// store's outbox, for other instances' subscribers to deliver: set it on instances that serve
+    /// SCIM while a worker (another process over the same database) handles the events. Without it
+    /// such a process builds no events, so an app that uses none pays nothing and its outbox does
+    /// not grow (nothing would deliver or purge it); it logs so at startup. A process without
+    /// subscribers never takes events from the outbox, whatever this says.
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool RecordWithoutSubscribers { get; set; }
+
     /// <summary>How long delivered events stay in the outbox (for audit and replay) before they are deleted.</summary>
     /// <value>Defaults to seven days.</value>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);

@@ -35,8 +35,32 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
         _publisher = new ScimEventPublisher(_logger);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _outbox is null ? QueueLoopAsync(stoppingToken) : Task.WhenAll(QueueLoopAsync(stoppingToken), OutboxLoopAsync(_outbox, stoppingToken));
+    /// <summary>
+    /// The queue, and the outbox when there is one; a process without subscribers reads neither:
+    /// taking the outbox's events to deliver them to no one would mark them delivered, and the
+    /// instances with subscribers would never see them.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_queue.Subscribed)
+        {
+            if (_outbox is not null)
+            {
+                if (_queue.Active)
+                {
+                    LogRecordsForOthers(_logger);
+                }
+                else
+                {
+                    LogNotRecorded(_logger);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        return _outbox is null ? QueueLoopAsync(stoppingToken) : Task.WhenAll(QueueLoopAsync(stoppingToken), OutboxLoopAsync(_outbox, stoppingToken));
+    }
 
     /// <summary>Offers an event to every subscriber; the first failure, or <see langword="null"/>.</summary>
     private async Task<Exception?> DeliverAsync(ScimChangeEvent change, CancellationToken cancellationToken)
@@ -102,7 +126,11 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
             {
                 var batch = await outbox.ClaimAsync(Batch, _options.LeaseDuration, stoppingToken).ConfigureAwait(false);
                 claimed = batch.Count;
-                await DeliverBatchAsync(outbox, batch, stoppingToken).ConfigureAwait(false);
+                if (await DeliverBatchAsync(outbox, batch, lastClaim.Value, stoppingToken).ConfigureAwait(false))
+                {
+                    claimed = Batch; // handed back what the lease had no time left for: take it again at once
+                }
+
                 if (_time.GetUtcNow() >= nextPurge)
                 {
                     await outbox.PurgeAsync(_time.GetUtcNow() - _options.Retention, stoppingToken).ConfigureAwait(false);
@@ -139,8 +167,15 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
         }
     }
 
-    private async Task DeliverBatchAsync(IScimEventOutbox outbox, IReadOnlyList<ScimOutboxEvent> batch, CancellationToken stoppingToken)
+    /// <summary>
+    /// Offers a claimed batch's events in order. Once half the lease has passed (slow subscribers),
+    /// the rest is handed back, due at once, before the lease could run out and another dispatcher
+    /// take what this one still delivers; the caller then claims again with a new lease.
+    /// </summary>
+    /// <returns>Whether the rest of the batch was handed back for lack of time.</returns>
+    private async Task<bool> DeliverBatchAsync(IScimEventOutbox outbox, IReadOnlyList<ScimOutboxEvent> batch, long claimedAt, CancellationToken stoppingToken)
     {
+        var outOfTime = false;
         HashSet<string>? failed = null;
         List<long>? released = null;
 
@@ -159,6 +194,14 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
             {
                 await outbox.FailedAsync(item.Sequence, item.Attempts + 1, null, "Not an event: " + exception.Message, CancellationToken.None).ConfigureAwait(false);
                 continue;
+            }
+
+            if (i > 0 && _time.GetElapsedTime(claimedAt) > _options.LeaseDuration / 2)
+            {
+                (released ??= []).AddRange(batch.Skip(i).Select(b => b.Sequence));
+                outOfTime = true;
+                LogBatchHandedBack(_logger, batch.Count - i, _options.LeaseDuration);
+                break;
             }
 
             var resource = change.Tenant + "\n" + change.ResourceType + "\n" + change.ResourceId;
@@ -213,6 +256,8 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
         {
             await outbox.ReleaseAsync(released, CancellationToken.None).ConfigureAwait(false);
         }
+
+        return outOfTime;
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "SCIM event {EventId} ({Kind} of {ResourceType} {ResourceId}) was dropped from the in-process queue after {Attempts} failed attempts")]
@@ -223,6 +268,15 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "SCIM event {EventId} ({Kind} of {ResourceType} {ResourceId}) is dead in the outbox after {Attempts} failed attempts")]
     private static partial void LogOutboxEventDead(ILogger logger, string eventId, ScimChangeKind kind, string resourceType, string resourceId, int attempts);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "This process has no SCIM event subscribers: changes' events are not recorded. An instance that serves SCIM while another process delivers its events sets EventDelivery.RecordWithoutSubscribers")]
+    private static partial void LogNotRecorded(ILogger logger);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "This process has no SCIM event subscribers: it records changes' events in the outbox (EventDelivery.RecordWithoutSubscribers) for other instances to deliver, and delivers none")]
+    private static partial void LogRecordsForOthers(ILogger logger);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Half the lease ({Lease}) of a batch of SCIM events passed before all were delivered: {Count} handed back to be taken again")]
+    private static partial void LogBatchHandedBack(ILogger logger, int count, TimeSpan lease);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Reading the SCIM event outbox failed; it is read again at the next poll")]
     private static partial void LogOutboxFailed(ILogger logger, Exception exception);

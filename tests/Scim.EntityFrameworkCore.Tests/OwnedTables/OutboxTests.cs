@@ -73,6 +73,80 @@ public abstract class OutboxTests
     }
 
     [Fact]
+    public async Task WithoutSubscribers_RecordingForOthers_KeepsTheRows_TakesNone_AndAnInstanceWithSubscribersDeliversThem()
+    {
+        // A web instance that serves SCIM while a worker delivers: it records, and never takes
+        // what it cannot deliver (before, a dispatcher without subscribers marked events delivered).
+        var web = await ScimTablesApp.StartAsync(Provider, s => s.ConfigureService(o =>
+        {
+            o.EventDelivery.RecordWithoutSubscribers = true;
+            o.EventDelivery.PollInterval = TimeSpan.FromMilliseconds(50);
+        }));
+        var ids = new List<string>();
+        using (var client = web.Client())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                ids.Add(Id(await client.Post("Users", User.Replace("{0}", "user" + i))));
+            }
+        }
+
+        await Task.Delay(500, Ct); // ten of the web instance's polls, had it any
+        await using (var db = web.Database())
+        {
+            var rows = await db.Set<ScimEventEntity>().AsNoTracking().ToListAsync(Ct);
+            Assert.Equal(ids.Order(StringComparer.Ordinal), rows.Select(r => r.ResourceId).Order(StringComparer.Ordinal));
+            Assert.All(rows, r => Assert.True(r.DeliveredAt is null && r.LeaseToken is null, "an instance without subscribers took an event"));
+        }
+
+        Assert.DoesNotContain(web.Sql.Commands, c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal));
+        var subscriber = new Subscriber();
+        await using var worker = await web.RestartAsync(s => s.Services.AddSingleton<IScimEventSubscriber>(subscriber));
+        await Eventually.HoldsAsync(() => subscriber.Delivered.Count == 3);
+        Assert.Equal(ids, subscriber.Delivered.Select(e => e.ResourceId));
+    }
+
+    [Fact]
+    public async Task SlowSubscribers_OnTwoInstances_DeliverEachEventOnce()
+    {
+        // A batch that takes longer than the lease: the rest is handed back at half the lease, so
+        // the other instance never takes what this one is still delivering (before: 34 of 140
+        // events delivered twice with 2-second subscribers and the default lease).
+        var first = new Subscriber { Delay = TimeSpan.FromMilliseconds(60) };
+        var second = new Subscriber { Delay = TimeSpan.FromMilliseconds(60) };
+        void Options(ScimBuilder s) => s.ConfigureService(o =>
+        {
+            o.EventDelivery.LeaseDuration = TimeSpan.FromMilliseconds(400);
+            o.EventDelivery.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+        await using var one = await ScimTablesApp.StartAsync(Provider, s =>
+        {
+            Options(s);
+            s.Services.AddSingleton<IScimEventSubscriber>(first);
+        });
+        await using var two = await one.StartAnotherInstanceAsync(s =>
+        {
+            Options(s);
+            s.Services.AddSingleton<IScimEventSubscriber>(second);
+        });
+
+        var ids = new List<string>();
+        using (var client = one.Client())
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                ids.Add(Id(await client.Post("Users", User.Replace("{0}", "slow" + i))));
+            }
+        }
+
+        await Eventually.HoldsAsync(() => first.Delivered.Count + second.Delivered.Count >= 30);
+        await Task.Delay(1000, Ct); // a lease and more: a duplicate would show by now
+        var all = first.Delivered.Concat(second.Delivered).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), all.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
+        Assert.Equal(30, all.Select(e => e.EventId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task GracefulStop_HandsBackWhatItTook_SoTheNextInstanceDeliversAtOnce()
     {
         // A lease far longer than the test: only a hand-back at the stop lets the next one deliver.
@@ -271,6 +345,8 @@ public abstract class OutboxTests
 
         public int FailuresLeft { get; set; }
 
+        public TimeSpan Delay { get; init; }
+
         public ConcurrentQueue<ScimChangeEvent> Offered { get; } = new();
 
         public List<ScimChangeEvent> Delivered { get; } = [];
@@ -281,6 +357,11 @@ public abstract class OutboxTests
             if (Gate is not null)
             {
                 await Gate.Task.WaitAsync(cancellationToken);
+            }
+
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
             }
 
             if (FailuresLeft > 0)

@@ -86,6 +86,7 @@ public sealed class ScimTablesApp : IScimApp
     /// outbox at its start and then once an hour, and nothing wakes it. This returns once that first
     /// poll's claim has run, so from then on only the test takes events from the outbox (a test that
     /// writes event rows itself and claims them would otherwise race the dispatcher's first poll).
+    /// An app without subscribers reads no outbox at all, and returns at once.
     /// </summary>
     public static async Task<ScimTablesApp> StartWithIdleDispatcherAsync(Provider provider, Action<ScimBuilder>? scim = null)
     {
@@ -94,7 +95,11 @@ public sealed class ScimTablesApp : IScimApp
             s.ConfigureService(o => o.EventDelivery.PollInterval = TimeSpan.FromHours(1));
             scim?.Invoke(s);
         });
-        await Eventually.HoldsAsync(() => app.Sql.Commands.Any(c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\"", StringComparison.Ordinal)));
+        if (app.Services.GetServices<Scim.Core.Events.IScimEventSubscriber>().Any())
+        {
+            await Eventually.HoldsAsync(() => app.Sql.Commands.Any(c => c.Text.TrimStart().StartsWith("UPDATE \"ScimEvents\"", StringComparison.Ordinal) && c.Text.Contains("\"LeaseToken\"", StringComparison.Ordinal)));
+        }
+
         return app;
     }
 
@@ -109,6 +114,18 @@ public sealed class ScimTablesApp : IScimApp
         await _app.StopAsync();
         await _app.DisposeAsync();
         return await StartOnAsync(_provider, _connectionString, _database, scim);
+    }
+
+    /// <summary>
+    /// Starts a second instance over this app's database while this one runs (as two instances
+    /// behind a load balancer); the database goes with this one, not with the second.
+    /// </summary>
+    public Task<ScimTablesApp> StartAnotherInstanceAsync(Action<ScimBuilder>? scim = null) =>
+        StartOnAsync(_provider, _connectionString, new KeptDatabase(), scim);
+
+    private sealed class KeptDatabase : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static async Task<ScimTablesApp> StartOnAsync(Provider provider, string connectionString, IAsyncDisposable database, Action<ScimBuilder>? scim)
