@@ -546,7 +546,9 @@ internal sealed class LinqFilterTranslator
 
     /// <summary>
     /// The key a string names, for the key types a store may keep ids in; <see langword="null"/> when
-    /// it names none. A number must be written as the id is (<c>-5</c>, never <c>+5</c> or <c>05</c>).
+    /// it names none. A key must be written as the id is: a number as <c>-5</c>, never <c>+5</c> or
+    /// <c>05</c>; a Guid in lower case with hyphens, never upper case, bare or in braces (each
+    /// resource has one id, and events, members and filters compare ids as text).
     /// </summary>
     internal static object? ParseKey(string text, Type type)
     {
@@ -555,7 +557,7 @@ internal sealed class LinqFilterTranslator
         const System.Globalization.NumberStyles Integer = System.Globalization.NumberStyles.AllowLeadingSign;
         return underlying == typeof(int) && int.TryParse(text, Integer, invariant, out var i) && i.ToString(invariant) == text ? i
             : underlying == typeof(long) && long.TryParse(text, Integer, invariant, out var l) && l.ToString(invariant) == text ? l
-            : underlying == typeof(Guid) && Guid.TryParse(text, out var g) ? g
+            : underlying == typeof(Guid) && Guid.TryParse(text, out var g) && g.ToString() == text ? g
             : null;
     }
 
