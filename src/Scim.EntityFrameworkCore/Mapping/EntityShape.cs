@@ -676,8 +676,13 @@ internal sealed class EntityShape<TEntity>
         return Expression.Lambda<Func<object, object?>>(Expression.Convert(body, typeof(object)), entity).Compile();
     }
 
+    /// <summary>
+    /// A time member's value as an instant; its type's default (<c>0001-01-01</c>, what a
+    /// non-nullable member holds when nothing was written to it) is no value.
+    /// </summary>
     private static DateTimeOffset? Instant(object? value) => value switch
     {
+        DateTimeOffset { UtcTicks: 0 } => null,
         DateTimeOffset offset => offset,
         DateTime { Ticks: 0 } => null,
         DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
@@ -690,7 +695,8 @@ internal sealed class EntityShape<TEntity>
         string { Length: 0 } => null,
         string text => JsonValue.Create(text),
         bool flag => JsonValue.Create(flag),
-        DateTime or DateTimeOffset when Instant(value) is { } instant => JsonValue.Create(ScimDateTime.Format(instant)),
+        // A non-nullable time member the host seeded or SCIM never wrote holds its default: absent, as null is.
+        DateTime or DateTimeOffset => Instant(value) is { } instant ? JsonValue.Create(ScimDateTime.Format(instant)) : null,
         int or long or short or byte => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
         decimal or double or float => JsonValue.Create(Convert.ToDecimal(value, CultureInfo.InvariantCulture)),
         Guid guid => JsonValue.Create(guid.ToString()),

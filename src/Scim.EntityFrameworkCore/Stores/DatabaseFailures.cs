@@ -18,6 +18,8 @@ internal static class DatabaseFailures
     private const string DeadlockDetected = "40P01";
     private const string ForeignKeyViolation = "23503";
     private const string StringDataRightTruncation = "22001";
+    private const string NumericValueOutOfRange = "22003";
+    private const string DatetimeFieldOverflow = "22008";
     private const string NotNullViolation = "23502";
 
     // SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT.
@@ -42,6 +44,12 @@ internal static class DatabaseFailures
 
     /// <summary>Whether a value was longer than its column (a length the model does not declare, so it was not checked before).</summary>
     public static bool IsTooLong(Exception exception) => Find(exception)?.SqlState == StringDataRightTruncation;
+
+    /// <summary>
+    /// Whether a number or a time was outside what its column keeps (PostgreSQL: a number with more
+    /// digits before the point than a <c>numeric(p, s)</c> column allows, a time past its range).
+    /// </summary>
+    public static bool IsOutOfRange(Exception exception) => Find(exception)?.SqlState is NumericValueOutOfRange or DatetimeFieldOverflow;
 
     /// <summary>
     /// Whether a foreign key fired: a row the write refers to (a member user) was deleted by a

@@ -169,6 +169,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             if (!SavesOnce(creating: true))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await ReloadRoundedAsync(db, entity!, cancellationToken).ConfigureAwait(false);
             }
 
             await AfterCreateAsync(db, context, entity!, resource, cancellationToken).ConfigureAwait(false);
@@ -225,6 +226,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             if (!SavesOnce(creating: false))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await ReloadRoundedAsync(db, entity, cancellationToken).ConfigureAwait(false);
             }
 
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
@@ -475,6 +477,10 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             {
                 throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A value is longer than the database keeps for its attribute.");
             }
+            catch (Exception error) when (DatabaseFailures.IsOutOfRange(error))
+            {
+                throw ScimException.BadRequest(ScimErrorType.InvalidValue, "A number or time is outside the range the database keeps for its attribute.");
+            }
             catch (Exception error) when (DatabaseFailures.IsNotNullViolation(error, db, typeof(TEntity), out var property))
             {
                 var attribute = property is null ? null : Shared.PathOfMember(property) ?? property;
@@ -525,6 +531,31 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// assigns a new row's key.
     /// </summary>
     private bool SavesOnce(bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds);
+
+    /// <summary>
+    /// For a version computed from the row's values: the row read back once saved, where the table
+    /// has columns that may keep less than .NET holds (a <c>numeric(5, 2)</c> keeps 1.005 as 1.01,
+    /// PostgreSQL keeps microseconds of a time, not ticks), so that the response and its version
+    /// are those of the row a GET then reads, and an <c>If-Match</c> with that version holds.
+    /// </summary>
+    private async Task ReloadRoundedAsync(TContext db, TEntity entity, CancellationToken cancellationToken)
+    {
+        if (Shape.KeepsVersion)
+        {
+            return; // the version is the column's: what the row rounds does not change it
+        }
+
+        _rounds ??= db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
+            (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
+            && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan))) ?? false;
+        if (_rounds == true)
+        {
+            await db.Entry(entity).ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Whether the entity's table has a column of such a type (decided at the first write, from the model).
+    private bool? _rounds;
 
     /// <summary>Refuses a value longer than its column (400), naming the attribute.</summary>
     protected void CheckLengths(TContext db) =>
