@@ -232,6 +232,10 @@ public abstract class ManagerTests
         }
 
         Assert.Single(subscriber.Of(other));
+
+        // Without the outbox in the model, the events live in process only: said once, at the first read of the outbox.
+        var warned = app.Errors.StoreWarnings.Count(w => w.Contains("has no SCIM event outbox (ApplyScimEvents())", StringComparison.Ordinal));
+        Assert.Equal(outbox ? 0 : 1, warned);
         if (outbox)
         {
             await using var db = app.Database();
