@@ -201,7 +201,9 @@ public sealed class LinqFilterTranslatorKeyTests
 
     [Theory]
     [InlineData("6f1c2b8e-3a41-4d2e-9a51-0c7b9e2f4a10", "first")]
-    [InlineData("6F1C2B8E-3A41-4D2E-9A51-0C7B9E2F4A10", "first")]
+    [InlineData("6F1C2B8E-3A41-4D2E-9A51-0C7B9E2F4A10", "")] // one id per resource: the lower-case form the service gives
+    [InlineData("6f1c2b8e3a414d2e9a510c7b9e2f4a10", "")]
+    [InlineData("{6f1c2b8e-3a41-4d2e-9a51-0c7b9e2f4a10}", "")]
     [InlineData("0a9d5e77-81b3-4f6c-a2d4-5e6f7a8b9c0d", "second")]
     [InlineData("00000000-0000-0000-0000-000000000000", "")]
     [InlineData("not-a-guid", "")]
