@@ -1,3 +1,5 @@
+using Scim.Core.Resources;
+
 namespace Scim.Core.Events;
 
 /// <summary>
@@ -97,6 +99,14 @@ public sealed class ScimEventDraft
 
         return change;
     }
+
+    /// <summary>
+    /// The resource as the store wrote it, when it keeps less or other than was asked (a host's
+    /// map of read-only or derived columns): a PUT or PATCH event then reports what changed in
+    /// it, not what the request asked for. Set by a store with an outbox before it calls
+    /// <see cref="Complete"/>, otherwise by the service after the write.
+    /// </summary>
+    internal ScimResource? Written { get; set; }
 
     /// <summary>The id of the write, shared by its events (<see cref="ScimChangeEvent.Transaction"/>).</summary>
     internal string Transaction { get; init; } = Guid.CreateVersion7().ToString();

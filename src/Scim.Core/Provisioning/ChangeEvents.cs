@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Scim.Core.Diagnostics;
 using Scim.Core.Events;
 using Scim.Core.Schema;
+using Scim.Core.Serialization;
 using Scim.Core.Stores;
 
 namespace Scim.Core.Provisioning;
@@ -87,10 +88,26 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
     public ScimEventDraft? MemberRemoved(ScimContext context, ScimResourceType groupType, string memberId, ScimEventDraft? deletion, DateTimeOffset time) =>
         Draft((txn, groupId, version, _, _) => Event(context, txn, "DELETE", groupType, groupId, null, ScimChangeKind.MembersRemoved, ["members"], version, time, null, null, [], [memberId], null), deletion?.Transaction);
 
-    /// <summary>A PUT or PATCH: its kind follows from what changed; none when nothing did (members all there already).</summary>
-    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> paths, JsonObject? before, JsonObject after, Patching.PatchDialects dialects, DateTimeOffset time) =>
-        Draft((txn, id, version, added, removed) =>
+    /// <summary>
+    /// A PUT or PATCH: its kind follows from what changed; none when nothing did (members all there
+    /// already). With <paramref name="stored"/> (the whole resource before the change) and the
+    /// resource as the store wrote it (<see cref="ScimEventDraft.Written"/>), the event reports what
+    /// changed between the two: a store over the host's columns may keep less than was asked (a
+    /// column mapped read-only) or more (a value derived from another column).
+    /// </summary>
+    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> asked, JsonObject? before, JsonObject requested, Patching.PatchDialects dialects, DateTimeOffset time, JsonObject? stored = null)
+    {
+        ScimEventDraft? draft = null;
+        draft = Draft((txn, id, version, added, removed) =>
         {
+            var after = requested;
+            var paths = asked;
+            if (stored is not null && draft?.Written is { } written)
+            {
+                after = ResourceTrees.ToTree(written);
+                paths = Kept(asked, stored, after, type);
+            }
+
             if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
             {
                 return null;
@@ -117,6 +134,63 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
 
             return Event(context, txn, isReplace ? "PUT" : "PATCH", type, id, (string?)after["externalId"], kind, changedPaths, version, time, before, after, added, removed, Written(after, id, version, type), Patching.DialectUse.Names(dialects));
         });
+        return draft;
+    }
+
+    /// <summary>
+    /// The paths of a change as the store kept it: those asked for whose attribute differs between
+    /// <paramref name="stored"/> and <paramref name="written"/> (or that is never returned, as a
+    /// password, which no read can compare), then each other attribute that differs.
+    /// </summary>
+    private List<string> Kept(IReadOnlyList<string> asked, JsonObject stored, JsonObject written, ScimResourceType type)
+    {
+        var differ = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in stored.Select(p => p.Key).Union(written.Select(p => p.Key), StringComparer.Ordinal))
+        {
+            if (key is "id" or "meta" or "schemas" or "groups" or "members")
+            {
+                continue;
+            }
+
+            var was = stored[key];
+            var now = written[key];
+            if (key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) && (was is JsonObject || now is JsonObject))
+            {
+                foreach (var name in ((was as JsonObject)?.Select(p => p.Key) ?? []).Union((now as JsonObject)?.Select(p => p.Key) ?? [], StringComparer.Ordinal))
+                {
+                    if (!JsonNode.DeepEquals(was?[name], now?[name]))
+                    {
+                        differ.Add(key + ":" + name);
+                    }
+                }
+            }
+            else if (!JsonNode.DeepEquals(was, now))
+            {
+                differ.Add(key);
+            }
+        }
+
+        var kept = new List<string>(asked.Count);
+        var covered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in asked)
+        {
+            if (!registry.TryResolveAttribute(type, path, out var resolved, out _))
+            {
+                kept.Add(path);
+                continue;
+            }
+
+            var key = resolved.IsExtension ? resolved.Schema.Id + ":" + resolved.Attribute.Name : resolved.Attribute.Name;
+            if (differ.Contains(key) || resolved.Attribute.Returned == Returned.Never)
+            {
+                kept.Add(path);
+                covered.Add(key);
+            }
+        }
+
+        kept.AddRange(differ.Where(key => !covered.Contains(key)));
+        return kept;
+    }
 
     /// <summary>
     /// After a successful write: the events the store kept are the outbox's to deliver; otherwise

@@ -14,11 +14,22 @@ internal static class EventRows
     /// <summary>
     /// Completes the write's event (when the service drafted one and the model has the outbox) and
     /// adds its row to the context: saved by the write's next <c>SaveChanges</c>, in its transaction.
+    /// A replace passes the resource as written (<c>written</c>): its event reports what the row kept.
     /// </summary>
     /// <returns>Whether a row was added.</returns>
-    public static bool Add(DbContext db, ScimContext context, string id, string? version, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null)
+    public static bool Add(DbContext db, ScimContext context, string id, string? version, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null, Scim.Core.Resources.ScimResource? written = null)
     {
-        if (context.Events is not { } draft || !Enabled(db) || draft.Complete(id, version, added, removed) is not { } change)
+        if (context.Events is not { } draft || !Enabled(db))
+        {
+            return false;
+        }
+
+        if (written is not null)
+        {
+            draft.Written = written;
+        }
+
+        if (draft.Complete(id, version, added, removed) is not { } change)
         {
             return false;
         }

@@ -231,7 +231,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             await AfterReplaceAsync(db, context, entity, resource, cancellationToken).ConfigureAwait(false);
             var replaced = await ResourceAsync(db, context, entity, ReadHints.All, cancellationToken).ConfigureAwait(false);
-            await SaveWithEventAsync(db, context, replaced.Id!, replaced.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            await SaveWithEventAsync(db, context, replaced.Id!, replaced.Meta?.Version, cancellationToken, written: replaced).ConfigureAwait(false);
             Shape.RefreshMeta(entity, replaced);
             return StoreWriteResult.Success(replaced);
         }, cancellationToken);
@@ -518,9 +518,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// write has pending with it, in one <c>SaveChanges</c>, which a provider that batches
     /// (PostgreSQL) sends as one round trip.
     /// </summary>
-    protected static async Task SaveWithEventAsync(TContext db, ScimContext context, string id, string? version, CancellationToken cancellationToken, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null)
+    protected static async Task SaveWithEventAsync(TContext db, ScimContext context, string id, string? version, CancellationToken cancellationToken, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null, ScimResource? written = null)
     {
-        EventRows.Add(db, context, id, version, added, removed);
+        EventRows.Add(db, context, id, version, added, removed, written);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
