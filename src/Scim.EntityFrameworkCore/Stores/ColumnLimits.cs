@@ -16,6 +16,10 @@ internal static class ColumnLimits
     /// <param name="attributeOf">The SCIM attribute a row's property holds, for the message; <see langword="null"/> for the property's name.</param>
     public static void Check(DbContext db, Func<EntityEntry, string, string?> attributeOf)
     {
+        // SQL Server's nvarchar(n) counts UTF-16 code units; PostgreSQL's varchar(n) (and the other
+        // providers' character columns) counts characters, so a character outside the BMP (an
+        // emoji, two units) counts once there.
+        var countsUnits = db.Database.ProviderName?.Contains("SqlServer", StringComparison.Ordinal) == true;
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified))
@@ -25,12 +29,25 @@ internal static class ColumnLimits
 
             foreach (var property in entry.Properties)
             {
-                if (property.CurrentValue is string text && property.Metadata.GetMaxLength() is { } max && text.Length > max)
+                if (property.CurrentValue is string text && property.Metadata.GetMaxLength() is { } max && text.Length > max
+                    && (countsUnits ? text.Length : Characters(text)) is var length && length > max)
                 {
                     var attribute = attributeOf(entry, property.Metadata.Name) ?? property.Metadata.Name;
-                    throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{attribute}' is {text.Length} characters long; this service keeps at most {max}.");
+                    throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{attribute}' is {length} characters long; this service keeps at most {max}.");
                 }
             }
         }
+    }
+
+    /// <summary>The characters (code points) of a text: a surrogate pair is one.</summary>
+    private static int Characters(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
     }
 }
