@@ -269,18 +269,7 @@ public abstract class SoftDeleteTests
     public async Task AGroupPatchOfWhatTheRowDoesNotKeep_KeepsTheVersion_AndRaisesNoEvent()
     {
         var subscriber = new RecordingSubscriber();
-        await using var app = await HostApp.StartAsync<KeptAccountsDbContext>(
-            Provider,
-            scim =>
-            {
-                scim.Services.AddSingleton<IScimEventSubscriber>(subscriber);
-                scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
-                    .Users<KeptAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName))
-                    .Groups<KeptTeam, KeptTeamMember>(
-                        groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).Map("externalId", t => t.Name, (t, v) => { }),
-                        members => members.Keys(m => m.TeamId, m => m.AccountId)));
-            },
-            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+        await using var app = await StartTeamsAsync(subscriber);
         var client = app.Client(Token);
         var created = (await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"Ops"}""")).Expect(HttpStatusCode.Created, app.Errors);
         var id = Id(created.Json);
@@ -300,18 +289,7 @@ public abstract class SoftDeleteTests
     public async Task AGroupPutOfWhatTheRowDoesNotKeep_KeepsTheVersion_ButOneOfMembersChangesIt()
     {
         var subscriber = new RecordingSubscriber();
-        await using var app = await HostApp.StartAsync<KeptAccountsDbContext>(
-            Provider,
-            scim =>
-            {
-                scim.Services.AddSingleton<IScimEventSubscriber>(subscriber);
-                scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
-                    .Users<KeptAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName))
-                    .Groups<KeptTeam, KeptTeamMember>(
-                        groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).Map("externalId", t => t.Name, (t, v) => { }).Version(t => t.Stamp),
-                        members => members.Keys(m => m.TeamId, m => m.AccountId)));
-            },
-            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
+        await using var app = await StartTeamsAsync(subscriber);
         var client = app.Client(Token);
         var ada = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada"}""")).Expect(HttpStatusCode.Created, app.Errors).Json);
         var bob = Id((await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"bob"}""")).Expect(HttpStatusCode.Created, app.Errors).Json);
@@ -336,6 +314,21 @@ public abstract class SoftDeleteTests
         Assert.Equal(2, subscriber.Of(id).Count(e => e.ResourceType == "Group"));
         Assert.Empty(app.Errors.Errors);
     }
+
+    /// <summary>Teams whose row keeps the name and a version, and serves the name as a read-only <c>externalId</c> too.</summary>
+    private Task<HostApp<KeptAccountsDbContext>> StartTeamsAsync(RecordingSubscriber subscriber) =>
+        HostApp.StartAsync<KeptAccountsDbContext>(
+            Provider,
+            scim =>
+            {
+                scim.Services.AddSingleton<IScimEventSubscriber>(subscriber);
+                scim.AddEntityFrameworkCoreStores<KeptAccountsDbContext>(stores => stores
+                    .Users<KeptAccount>(users => users.Id(a => a.Id).Map("userName", a => a.UserName))
+                    .Groups<KeptTeam, KeptTeamMember>(
+                        groups => groups.Id(t => t.Id).Map("displayName", t => t.Name).Map("externalId", t => t.Name, (t, v) => { }).Version(t => t.Stamp),
+                        members => members.Keys(m => m.TeamId, m => m.AccountId)));
+            },
+            tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
 
     private Task<HostApp<KeptAccountsDbContext>> StartAsync(Func<KeptAccountsDbContext, Task>? seed = null) =>
         HostApp.StartAsync<KeptAccountsDbContext>(
