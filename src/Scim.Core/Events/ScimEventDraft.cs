@@ -101,10 +101,9 @@ public sealed class ScimEventDraft
     }
 
     /// <summary>
-    /// The resource as the store wrote it, when it keeps less or other than was asked (a host's
-    /// map of read-only or derived columns): a PUT or PATCH event then reports what changed in
-    /// it, not what the request asked for. Set by a store with an outbox before it calls
-    /// <see cref="Complete"/>, otherwise by the service after the write.
+    /// The resource as the store wrote it, set by a store that may keep less or other than was
+    /// asked (the EF Core store over a host's read-only or derived columns), in its transaction:
+    /// a PUT or PATCH event then reports what changed in it, not what the request asked for.
     /// </summary>
     internal ScimResource? Written { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Scim.Core.Diagnostics;
 using Scim.Core.Events;
+using Scim.Core.Resources;
 using Scim.Core.Schema;
 using Scim.Core.Serialization;
 using Scim.Core.Stores;
@@ -95,17 +96,19 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
     /// changed between the two: a store over the host's columns may keep less than was asked (a
     /// column mapped read-only) or more (a value derived from another column).
     /// </summary>
-    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> asked, JsonObject? before, JsonObject requested, Patching.PatchDialects dialects, DateTimeOffset time, JsonObject? stored = null)
+    public ScimEventDraft? Changed(ScimContext context, ScimResourceType type, bool isReplace, IReadOnlyList<string> asked, JsonObject? before, JsonObject requested, Patching.PatchDialects dialects, DateTimeOffset time, ScimResource? stored = null)
     {
         ScimEventDraft? draft = null;
         draft = Draft((txn, id, version, added, removed) =>
         {
+            // Compared only when the store handed over what it wrote (the EF Core store, whose map
+            // may keep less or other than asked); a store that keeps what it is given costs nothing.
             var after = requested;
             var paths = asked;
             if (stored is not null && draft?.Written is { } written)
             {
                 after = ResourceTrees.ToTree(written);
-                paths = Kept(asked, stored, after, type);
+                paths = Kept(asked, ResourceTrees.ToTree(stored), after, type);
             }
 
             if (paths.Count == 0 && added.Count == 0 && removed.Count == 0)
@@ -147,7 +150,9 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
         var differ = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var key in stored.Select(p => p.Key).Union(written.Select(p => p.Key), StringComparer.Ordinal))
         {
-            if (key is "id" or "meta" or "schemas" or "groups" or "members")
+            // Not compared: what the service gives (id, meta, schemas), and a user's groups, which
+            // the service derives; a host type's own attributes of those names are compared.
+            if (key is "id" or "meta" or "schemas" || (key == "groups" && type.Schema == ScimSchemaUris.User))
             {
                 continue;
             }

@@ -415,9 +415,9 @@ public sealed partial class ScimService
 
             ScimResource saved;
             IReadOnlyList<string> added = [], removed = [];
-            // A resource other than a group is written whole: its event compares what the store wrote
-            // with the whole resource before (a group's members travel as a delta, its attributes as asked).
-            var events = _events.Changed(context, type.Type, isReplace, paths, before, tree, result.Dialects, now, isGroup || !_events.Active ? null : ResourceTrees.ToTree(stored));
+            // A resource other than a group is written whole: a store that says what it wrote has its
+            // event compare that with the resource before (a group's members travel as a delta).
+            var events = _events.Changed(context, type.Type, isReplace, paths, before, tree, result.Dialects, now, isGroup ? null : stored);
             var writing = context.WithEvents(events);
             if (!isGroup)
             {
@@ -429,11 +429,6 @@ public sealed partial class ScimService
                 }
 
                 saved = Written(written, type, id, ifMatch);
-                if (events is not null)
-                {
-                    events.Written ??= saved;
-                }
-
                 if (written.Unchanged)
                 {
                     // The store keeps none of what changed (a value of a type it does not keep): no new version, no event.

@@ -19,14 +19,15 @@ internal static class EventRows
     /// <returns>Whether a row was added.</returns>
     public static bool Add(DbContext db, ScimContext context, string id, string? version, IReadOnlyList<string>? added = null, IReadOnlyList<string>? removed = null, Scim.Core.Resources.ScimResource? written = null)
     {
+        if (context.Events is { } taken && written is not null)
+        {
+            // With or without the outbox: the event, completed here or by the service, compares it.
+            taken.Written = written;
+        }
+
         if (context.Events is not { } draft || !Enabled(db))
         {
             return false;
-        }
-
-        if (written is not null)
-        {
-            draft.Written = written;
         }
 
         if (draft.Complete(id, version, added, removed) is not { } change)
