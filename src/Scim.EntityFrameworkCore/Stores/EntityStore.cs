@@ -254,7 +254,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
 
             await BeforeDeleteAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
-            await ReleaseManagedAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
+            var released = await ReleaseManagedAsync(db, context, entity, cancellationToken).ConfigureAwait(false);
             if (Shape.DeletesSoftly)
             {
                 // The row stays, with what refers to it; SCIM serves it no more.
@@ -267,6 +267,11 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
 
             EventRows.Add(db, context, id, null);
+            foreach (var (report, version, tree) in released)
+            {
+                EventRows.Released(db, context, report, version, tree);
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return StoreWriteResult.Success<TResource>(null);
         }, cancellationToken, deleting: id);
@@ -316,15 +321,17 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// The rows whose manager is <paramref name="entity"/> lose it as it is deleted: the member set
     /// to null, with a new version and time where the map keeps them, in the delete's transaction.
     /// </summary>
-    private async Task ReleaseManagedAsync(TContext db, ScimContext context, TEntity entity, CancellationToken cancellationToken)
+    /// <returns>The reports let go, for their events: id, version and resource as they now are.</returns>
+    private async Task<List<(string Id, string? Version, JsonObject Tree)>> ReleaseManagedAsync(TContext db, ScimContext context, TEntity entity, CancellationToken cancellationToken)
     {
         if (Shape.ManagerExpression is not { } manager)
         {
-            return;
+            return [];
         }
 
-        // Others by one statement; a row that is its own manager lets go of itself in memory, so
-        // that its own update (a delete, softly) still finds the version it read.
+        ReleaseSelf(entity);
+
+        // Others by one statement.
         var key = Shape.KeyValueOf(entity);
         var row = manager.Parameters[0];
         var managed = Expression.Lambda<Func<TEntity, bool>>(
@@ -334,19 +341,36 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             row);
         var rows = (Shape.Served(context.Tenant) is { } served ? db.Set<TEntity>().Where(served) : db.Set<TEntity>()).Where(managed);
 
-        // Each report's change is an event of its own (in the outbox with the delete): the rows
-        // are read first, and let go of the manager in memory as the statement does in the table.
-        var reports = context.Events is not null ? await rows.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false) : null;
+        // Each report's change is an event of its own (in the outbox, after the delete's). With a
+        // version column the rows the statement let go are read back by the version it gave them
+        // (a report whose manager another write changed meanwhile is not among them); without
+        // one they are read first and let go in memory as the statement does in the table.
         context.Events?.ForgetReleased();
         var version = $"W/\"{Random.Shared.NextInt64():x16}\"";
         var time = DateTimeOffset.UtcNow;
+        var marked = Shape.VersionExpression is { } versionColumn
+            ? Expression.Lambda<Func<TEntity, bool>>(Expression.Equal(versionColumn.Body, QueryParameter.Of(version, versionColumn.ReturnType)), versionColumn.Parameters)
+            : null;
+        var reports = context.Events is not null && marked is null ? await rows.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false) : null;
         await rows.ExecuteUpdateAsync(Shared.Released(version, time), cancellationToken).ConfigureAwait(false);
-        foreach (var report in reports ?? [])
+        if (context.Events is not null && marked is not null)
         {
-            Shape.Release(report, time, version);
-            EventRows.Released(db, context, Shape.IdOf(report), Shape.VersionOf(report), Shape.ToTree(report));
+            reports = await (Shape.Served(context.Tenant) is { } kept ? db.Set<TEntity>().Where(kept) : db.Set<TEntity>()).Where(marked).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var report in reports ?? [])
+            {
+                Shape.Release(report, time, version);
+            }
         }
 
+        return [.. (reports ?? []).Select(r => (Shape.IdOf(r), (string?)Shape.VersionOf(r), Shape.ToTree(r)))];
+    }
+
+    /// <summary>A row that is its own manager lets go of itself in memory, so that its own update (a delete, softly) still finds the version it read.</summary>
+    private void ReleaseSelf(TEntity entity)
+    {
         if (string.Equals(Shape.ManagerOf(entity), Shape.IdOf(entity), StringComparison.Ordinal))
         {
             Shape.ClearManager(entity);
@@ -533,8 +557,8 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     private bool SavesOnce(bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds);
 
     /// <summary>
-    /// For a version computed from the row's values: the row read back once saved, where the table
-    /// has columns that may keep less than .NET holds (a <c>numeric(5, 2)</c> keeps 1.005 as 1.01,
+    /// For a version computed from the row's values: the row read back once saved, where an
+    /// attribute's column may keep less than .NET holds (a <c>numeric(5, 2)</c> keeps 1.005 as 1.01,
     /// PostgreSQL keeps microseconds of a time, not ticks), so that the response and its version
     /// are those of the row a GET then reads, and an <c>If-Match</c> with that version holds.
     /// </summary>
@@ -545,9 +569,13 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             return; // the version is the column's: what the row rounds does not change it
         }
 
-        _rounds ??= db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
-            (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
-            && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan))) ?? false;
+        // SQLite keeps these as sent (text or a double); elsewhere only the columns of mapped
+        // attributes count, as meta's times are not part of a computed version.
+        _rounds ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true
+            && (db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
+                Shared.PathOfMember(p.Name) is not null
+                && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
+                && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan))) ?? false);
         if (_rounds == true)
         {
             await db.Entry(entity).ReloadAsync(cancellationToken).ConfigureAwait(false);
