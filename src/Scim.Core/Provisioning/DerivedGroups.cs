@@ -289,7 +289,13 @@ internal sealed class DerivedGroups(IGroupStore groups, ScimResourceType groupTy
             }
 
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(made, membership.GroupId, out _);
-            entry ??= Make(locations, membership, kind);
+            if (entry is null)
+            {
+                // Shared by every user of the request in the group: its digest is made once.
+                entry = Make(locations, membership, kind);
+                entry.KeepDigest();
+            }
+
             if (made == _direct)
             {
                 _last = entry;

@@ -221,24 +221,30 @@ public sealed class UserGroup
     /// <summary>How the user belongs: <c>direct</c> or <c>indirect</c>.</summary>
     public string? Type { get; set; }
 
-    // The entry's digest for a response's version, with the texts it was made from: one entry is
-    // shared by the users of a page, and each user's version mixes it in.
-    private DigestOf? _digest;
+    // The entry's digest for a response's version, kept (KeepDigest) with the texts it was made
+    // from when one entry is shared by the users of a page, each of whose versions mixes it in.
+    private string? _digestValue;
+    private string? _digestType;
+    private string? _digestDisplay;
+    private ulong _digest;
 
-    /// <summary>The digest of the entry's <see cref="Value"/>, <see cref="Type"/> and <see cref="Display"/>, made once while they stay the same.</summary>
-    internal ulong Digest()
+    /// <summary>The digest of the entry's <see cref="Value"/>, <see cref="Type"/> and <see cref="Display"/>; the kept one while they stay the same.</summary>
+    internal ulong Digest() =>
+        _digestValue is not null && ReferenceEquals(_digestValue, Value) && ReferenceEquals(_digestType, Type) && ReferenceEquals(_digestDisplay, Display)
+            ? _digest
+            : DigestOf(Value, Type, Display);
+
+    /// <summary>Keeps the digest of the entry as it is now, for an entry many users share (no allocation: fields, set before it is shared).</summary>
+    internal void KeepDigest()
     {
-        if (_digest is { } kept && ReferenceEquals(kept.Value, Value) && ReferenceEquals(kept.Type, Type) && ReferenceEquals(kept.Display, Display))
-        {
-            return kept.Digest;
-        }
-
-        var digest = Versioning.ResourceVersion.Digest(Versioning.ResourceVersion.DigestStart, Value);
-        digest = Versioning.ResourceVersion.Digest(digest, Type);
-        digest = Versioning.ResourceVersion.Mix(Versioning.ResourceVersion.Digest(digest, Display));
-        _digest = new DigestOf(Value, Type, Display, digest);
-        return digest;
+        _digest = DigestOf(Value, Type, Display);
+        (_digestValue, _digestType, _digestDisplay) = (Value, Type, Display);
     }
 
-    private sealed record DigestOf(string? Value, string? Type, string? Display, ulong Digest);
+    private static ulong DigestOf(string? value, string? type, string? display)
+    {
+        var digest = Versioning.ResourceVersion.Digest(Versioning.ResourceVersion.DigestStart, value);
+        digest = Versioning.ResourceVersion.Digest(digest, type);
+        return Versioning.ResourceVersion.Mix(Versioning.ResourceVersion.Digest(digest, display));
+    }
 }
