@@ -592,7 +592,17 @@ internal sealed class EntityShape<TEntity>
 
     private static void Set(Field field, JsonNode? node, TEntity entity)
     {
-        var value = FromNode(node, field.ClrType);
+        object? value;
+        try
+        {
+            value = FromNode(node, field.ClrType);
+        }
+        catch (OverflowException)
+        {
+            // 3000000000 for an int member: the member cannot hold it, as a column could not.
+            throw ScimException.BadRequest(ScimErrorType.InvalidValue, $"'{field.Path}' is outside the range this service keeps.");
+        }
+
         if (value is null && field.ClrType.IsValueType && Nullable.GetUnderlyingType(field.ClrType) is null)
         {
             return;

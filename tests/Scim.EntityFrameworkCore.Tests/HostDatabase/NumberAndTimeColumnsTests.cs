@@ -20,6 +20,8 @@ public class RatedUser
     public DateTime? Hired { get; set; }
 
     public DateTime Since { get; set; }
+
+    public int? Level { get; set; }
 }
 
 public class RatedUsersDbContext(DbContextOptions<RatedUsersDbContext> options) : DbContext(options)
@@ -84,6 +86,21 @@ public abstract class NumberAndTimeColumnsTests
     }
 
     [Fact]
+    public async Task AnIntegerPastItsMembersType_IsRefused_NotA500()
+    {
+        // 3,000,000,000 is a SCIM integer, but no int: the member could not hold it (it was an
+        // OverflowException in the store, a 500, before any statement).
+        await using var app = await StartAsync();
+        var client = app.Client(Token);
+        var reply = await client.Post("Users", Body("big", "\"level\":3000000000"));
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("invalidValue", (string?)reply.Json["scimType"]);
+        Assert.Contains(":level' is outside the range", (string?)reply.Json["detail"], StringComparison.Ordinal);
+        (await client.Post("Users", Body("small", "\"level\":3"))).Expect(HttpStatusCode.Created, app.Errors);
+        Assert.Empty(app.Errors.Errors);
+    }
+
+    [Fact]
     public async Task ATimeColumnHoldingItsDefault_IsServedWithoutTheAttribute()
     {
         // A row the app seeded without the time, beside one with it: a GET, a list and a create
@@ -115,13 +132,14 @@ public abstract class NumberAndTimeColumnsTests
             Provider,
             scim =>
             {
-                scim.AddSchemaExtension("User", new ScimSchema(Extension, "Rated", "Rated users", [new SchemaAttribute("rate", AttributeType.Decimal), new SchemaAttribute("hired", AttributeType.DateTime), new SchemaAttribute("since", AttributeType.DateTime)]));
+                scim.AddSchemaExtension("User", new ScimSchema(Extension, "Rated", "Rated users", [new SchemaAttribute("rate", AttributeType.Decimal), new SchemaAttribute("hired", AttributeType.DateTime), new SchemaAttribute("since", AttributeType.DateTime), new SchemaAttribute("level", AttributeType.Integer)]));
                 scim.AddEntityFrameworkCoreStores<RatedUsersDbContext>(stores => stores.Users<RatedUser>(users => users
                     .Id(u => u.Id)
                     .Map("userName", u => u.UserName)
                     .Map(Extension + ":rate", u => u.Rate)
                     .Map(Extension + ":hired", u => u.Hired)
-                    .Map(Extension + ":since", u => u.Since)));
+                    .Map(Extension + ":since", u => u.Since)
+                    .Map(Extension + ":level", u => u.Level)));
             },
             tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token),
             seed);
