@@ -272,7 +272,7 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "This process has no SCIM event subscribers: changes' events are not recorded. An instance that serves SCIM while another process delivers its events sets EventDelivery.RecordWithoutSubscribers")]
     private static partial void LogNotRecorded(ILogger logger);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "This process has no SCIM event subscribers: it records changes' events in the outbox (EventDelivery.RecordWithoutSubscribers) for other instances to deliver, and delivers none")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "This process has no SCIM event subscribers: where a store keeps an outbox, it records changes' events there (EventDelivery.RecordWithoutSubscribers) for other instances to deliver; it delivers none")]
     private static partial void LogRecordsForOthers(ILogger logger);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Half the lease ({Lease}) of a batch of SCIM events passed before all were delivered: {Count} handed back to be taken again")]

@@ -16,9 +16,9 @@ internal static class ColumnLimits
     /// <param name="attributeOf">The SCIM attribute a row's property holds, for the message; <see langword="null"/> for the property's name.</param>
     public static void Check(DbContext db, Func<EntityEntry, string, string?> attributeOf)
     {
-        // SQL Server's nvarchar(n) counts UTF-16 code units; PostgreSQL's varchar(n) (and the other
-        // providers' character columns) counts characters, so a character outside the BMP (an
-        // emoji, two units) counts once there.
+        // SQL Server's nvarchar(n) counts UTF-16 code units; PostgreSQL's varchar(n) counts
+        // characters, so a character outside the BMP (an emoji, two units) counts once there, as
+        // it is counted here for every provider but SQL Server (SQLite keeps any length).
         var countsUnits = db.Database.ProviderName?.Contains("SqlServer", StringComparison.Ordinal) == true;
         foreach (var entry in db.ChangeTracker.Entries())
         {
