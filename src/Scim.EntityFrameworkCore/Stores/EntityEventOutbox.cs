@@ -91,13 +91,17 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
         }
 
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
-        if (_enabled is null && !EventRows.Enabled(db) && services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() is { } loggers)
+        if (_enabled is null)
         {
-            // Asked first by a dispatcher with subscribers: their events then live in process only.
-            OutboxLog.NoOutboxTable(loggers.CreateLogger("Scim.EntityFrameworkCore.EventOutbox"), typeof(TContext).Name);
+            _enabled = EventRows.Enabled(db);
+            if (_enabled == false && services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() is { } loggers)
+            {
+                // Asked first by a dispatcher with subscribers: their events then live in process only.
+                EntityStoreLog.NoOutboxTable(loggers.CreateLogger("Scim.EntityFrameworkCore.EventOutbox"), typeof(TContext).Name);
+            }
         }
 
-        if (!(_enabled ??= EventRows.Enabled(db)))
+        if (_enabled == false)
         {
             return [];
         }
@@ -195,11 +199,4 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
         var before = deliveredBefore.ToUnixTimeMilliseconds();
         await EntityContexts.InTurnAsync(db, ct => db.Set<ScimEventEntity>().Where(e => e.DeliveredAt != null && e.DeliveredAt < before).ExecuteDeleteAsync(ct), cancellationToken).ConfigureAwait(false);
     }
-}
-
-/// <summary>What the EF Core outbox logs.</summary>
-internal static partial class OutboxLog
-{
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The model of {Context} has no SCIM event outbox (ApplyScimEvents()): events are delivered from an in-process queue, and those not delivered when the process stops are lost. Add modelBuilder.ApplyScimEvents() and a migration to keep them with their changes")]
-    public static partial void NoOutboxTable(Microsoft.Extensions.Logging.ILogger logger, string context);
 }
