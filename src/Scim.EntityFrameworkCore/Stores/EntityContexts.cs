@@ -12,7 +12,7 @@ namespace Scim.EntityFrameworkCore;
 /// </summary>
 internal static class EntityContexts
 {
-    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+    internal const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
 
     // One writer at a time per SQLite database file, in this process (see InTurnAsync).
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);

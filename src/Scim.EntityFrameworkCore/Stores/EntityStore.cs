@@ -571,7 +571,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
         // SQLite keeps these as sent (text or a double); elsewhere only the columns of mapped
         // attributes count, as meta's times are not part of a computed version.
-        _rounds ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true
+        _rounds ??= db.Database.ProviderName != EntityContexts.SqliteProvider
             && (db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
                 Shared.PathOfMember(p.Name) is not null
                 && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
