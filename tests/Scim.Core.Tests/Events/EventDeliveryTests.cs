@@ -78,6 +78,25 @@ public sealed class EventDeliveryTests
     }
 
     [Fact]
+    public async Task SlowOutboxBatch_IsHandedBack_BeforeADeliveryAsSlowAsTheSlowestCouldPassHalfTheLease()
+    {
+        // 300 ms per event and a 1-second lease: after the first event, a second as slow would end
+        // past half the lease, so the rest goes back at once and the other half is left for marking
+        // what was delivered. (Judged only on the time passed, the second was delivered too, and a
+        // busy database could then mark the batch after the lease, when another instance may have
+        // taken it again.)
+        var outbox = new OneBatchOutbox(3);
+        var subscriber = new Subscriber { Delay = TimeSpan.FromMilliseconds(300) };
+        await using var host = await Host.StartAsync(subscriber, o => o.EventDelivery.LeaseDuration = TimeSpan.FromSeconds(1), outbox);
+
+        await WaitForAsync(() => outbox.Released.Count > 0);
+
+        Assert.Equal([1L], outbox.Delivered);
+        Assert.Equal([2L, 3L], outbox.Released);
+        Assert.Equal(["u1"], subscriber.Delivered.Select(e => e.ResourceId));
+    }
+
+    [Fact]
     public async Task NoSubscriber_NoEventIsBuilt()
     {
         var services = new ServiceCollection();
@@ -165,9 +184,14 @@ public sealed class EventDeliveryTests
     {
         public ScimService Service { get; } = provider.GetRequiredService<ScimService>();
 
-        public static async Task<Host> StartAsync(Subscriber subscriber, Action<ScimServiceOptions>? configure = null)
+        public static async Task<Host> StartAsync(Subscriber subscriber, Action<ScimServiceOptions>? configure = null, IScimEventOutbox? outbox = null)
         {
             var services = new ServiceCollection();
+            if (outbox is not null)
+            {
+                services.AddSingleton(outbox);
+            }
+
             var scim = services.AddScimCore().AddInMemoryStores();
             if (configure is not null)
             {
@@ -201,6 +225,8 @@ public sealed class EventDeliveryTests
 
         public int FailuresLeft { get; set; }
 
+        public TimeSpan Delay { get; init; }
+
         public ConcurrentQueue<ScimChangeEvent> Offered { get; } = new();
 
         public List<ScimChangeEvent> Delivered { get; } = [];
@@ -211,6 +237,11 @@ public sealed class EventDeliveryTests
             if (Gate is not null)
             {
                 await Gate.Task.WaitAsync(cancellationToken);
+            }
+
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
             }
 
             if (FailuresLeft > 0)
@@ -224,5 +255,47 @@ public sealed class EventDeliveryTests
                 Delivered.Add(change);
             }
         }
+    }
+
+    /// <summary>An outbox whose first claim gives events 1 to n (of users u1 to un), and later claims none.</summary>
+    private sealed class OneBatchOutbox(int count) : IScimEventOutbox
+    {
+        private int _claims;
+
+        public List<long> Delivered { get; } = [];
+
+        public List<long> Released { get; } = [];
+
+        public Task<IReadOnlyList<ScimOutboxEvent>> ClaimAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<ScimOutboxEvent> batch = Interlocked.Increment(ref _claims) > 1 ? [] : Enumerable.Range(1, count)
+                .Select(i => new ScimOutboxEvent(i, new ScimChangeEvent { ResourceType = "User", ResourceId = "u" + i, Tenant = "default", Kind = ScimChangeKind.Created, Time = DateTimeOffset.UtcNow }.ToJson(), 0))
+                .ToList();
+            return Task.FromResult(batch);
+        }
+
+        public Task DeliveredAsync(long sequence, CancellationToken cancellationToken)
+        {
+            lock (Delivered)
+            {
+                Delivered.Add(sequence);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ReleaseAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+        {
+            lock (Released)
+            {
+                Released.AddRange(sequences);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task PurgeAsync(DateTimeOffset deliveredBefore, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -109,14 +109,15 @@ public abstract class OutboxTests
     [Fact]
     public async Task SlowSubscribers_OnTwoInstances_DeliverEachEventOnce()
     {
-        // A batch that takes longer than the lease: the rest is handed back at half the lease, so
-        // the other instance never takes what this one is still delivering (before: 34 of 140
-        // events delivered twice with 2-second subscribers and the default lease).
-        var first = new Subscriber { Delay = TimeSpan.FromMilliseconds(60) };
-        var second = new Subscriber { Delay = TimeSpan.FromMilliseconds(60) };
+        // A batch that takes longer than the lease: the rest is handed back before half the lease
+        // has passed, so the other instance never takes what this one is still delivering (before:
+        // 34 of 140 events delivered twice with 2-second subscribers and the default lease). The
+        // other half is the margin for marking the batch, on a database the whole test run shares.
+        var first = new Subscriber { Delay = TimeSpan.FromMilliseconds(100) };
+        var second = new Subscriber { Delay = TimeSpan.FromMilliseconds(100) };
         void Options(ScimBuilder s) => s.ConfigureService(o =>
         {
-            o.EventDelivery.LeaseDuration = TimeSpan.FromMilliseconds(400);
+            o.EventDelivery.LeaseDuration = TimeSpan.FromSeconds(2);
             o.EventDelivery.PollInterval = TimeSpan.FromMilliseconds(50);
         });
         await using var one = await ScimTablesApp.StartAsync(Provider, s =>
@@ -140,7 +141,7 @@ public abstract class OutboxTests
         }
 
         await Eventually.HoldsAsync(() => first.Delivered.Count + second.Delivered.Count >= 30);
-        await Task.Delay(1000, Ct); // a lease and more: a duplicate would show by now
+        await Task.Delay(2500, Ct); // a lease and more: a duplicate would show by now
         var all = first.Delivered.Concat(second.Delivered).ToList();
         Assert.Equal(ids.Order(StringComparer.Ordinal), all.Select(e => e.ResourceId).Order(StringComparer.Ordinal));
         Assert.Equal(30, all.Select(e => e.EventId).Distinct().Count());
