@@ -166,7 +166,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
             }
 
             await CheckManagerAsync(db, context, entity!, Shape.ManagerOf(entity!), cancellationToken, creating: (string?)tree["userName"] ?? string.Empty).ConfigureAwait(false);
-            if (!SavesOnce(creating: true))
+            if (!SavesOnce(db, creating: true))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 await ReloadRoundedAsync(db, entity!, cancellationToken).ConfigureAwait(false);
@@ -223,7 +223,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             Shape.Stamp(entity, resource.Meta?.LastModified ?? DateTimeOffset.UtcNow, resource.Meta?.Version ?? string.Empty);
             CheckLengths(db);
-            if (!SavesOnce(creating: false))
+            if (!SavesOnce(db, creating: false))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 await ReloadRoundedAsync(db, entity, cancellationToken).ConfigureAwait(false);
@@ -552,37 +552,38 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// Whether a create's or replace's row can wait for the write's last <c>SaveChanges</c>
     /// (<see cref="SaveWithEventAsync"/>), so that the row, its parts and its event go as one
     /// batch: not when the version is computed from what is saved, nor when the database
-    /// assigns a new row's key.
+    /// assigns a new row's key, nor when a mapped column may round what it keeps (the row is
+    /// read back before the response and the event are made of it).
     /// </summary>
-    private bool SavesOnce(bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds);
+    private bool SavesOnce(TContext db, bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds) && !Rounds(db);
 
     /// <summary>
-    /// For a version computed from the row's values: the row read back once saved, where an
-    /// attribute's column may keep less than .NET holds (a <c>numeric(5, 2)</c> keeps 1.005 as 1.01,
-    /// PostgreSQL keeps microseconds of a time, not ticks), so that the response and its version
-    /// are those of the row a GET then reads, and an <c>If-Match</c> with that version holds.
+    /// The row read back once saved, where an attribute's column may keep less than .NET holds (a
+    /// <c>numeric(5, 2)</c> keeps 1.005 as 1.01, PostgreSQL keeps microseconds of a time, not
+    /// ticks), so that the response, its event and a computed version are those of the row a GET
+    /// then reads, and an <c>If-Match</c> with that version holds.
     /// </summary>
     private async Task ReloadRoundedAsync(TContext db, TEntity entity, CancellationToken cancellationToken)
     {
-        if (Shape.KeepsVersion)
-        {
-            return; // the version is the column's: what the row rounds does not change it
-        }
-
-        // SQLite keeps these as sent (text or a double); elsewhere only the columns of mapped
-        // attributes count, as meta's times are not part of a computed version.
-        _rounds ??= db.Database.ProviderName != EntityContexts.SqliteProvider
-            && (db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
-                Shared.PathOfMember(p.Name) is not null
-                && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
-                && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan))) ?? false);
-        if (_rounds == true)
+        if (Rounds(db))
         {
             await db.Entry(entity).ReloadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    // Whether the entity's table has a column of such a type (decided at the first write, from the model).
+    /// <summary>
+    /// Whether a mapped attribute's column may keep less than the value written: a decimal,
+    /// floating-point or time column, except on SQLite, which keeps such values as sent (text or a
+    /// double). Meta's times are left out: they are no part of a computed version, and reading the
+    /// row back for them alone would cost every write. Decided at the first write, from the model.
+    /// </summary>
+    private bool Rounds(TContext db) =>
+        _rounds ??= db.Database.ProviderName != EntityContexts.SqliteProvider
+            && (db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
+                Shared.PathOfMember(p.Name) is not null
+                && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
+                && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan))) ?? false);
+
     private bool? _rounds;
 
     /// <summary>Refuses a value longer than its column (400), naming the attribute.</summary>
