@@ -16,6 +16,7 @@ public sealed class ScimEventDraft
     private readonly Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> _complete;
     private readonly Dictionary<string, ScimChangeEvent> _completed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScimChangeEvent> _released = new(StringComparer.Ordinal);
+    private Dictionary<string, string?>? _versions;
 
     internal ScimEventDraft(Func<string, string?, IReadOnlyList<string>, IReadOnlyList<string>, ScimChangeEvent?> complete) => _complete = complete;
 
@@ -98,6 +99,30 @@ public sealed class ScimEventDraft
         }
 
         return change;
+    }
+
+    /// <summary>
+    /// Records the version a store gave a resource it changed, when it keeps no outbox and so
+    /// leaves the draft to the service: the event the service completes carries it rather than
+    /// the service's own, which a store that computes versions (a group's from its members left
+    /// after a member's delete) does not keep. Calling it again for the same resource (a
+    /// transaction run again) replaces it.
+    /// </summary>
+    internal void Versioned(string resourceId, string? version)
+    {
+        lock (_completed)
+        {
+            (_versions ??= new(StringComparer.Ordinal))[resourceId] = version;
+        }
+    }
+
+    /// <summary>The version <see cref="Versioned"/> recorded for a resource, or <paramref name="otherwise"/>.</summary>
+    internal string? VersionOf(string resourceId, string? otherwise)
+    {
+        lock (_completed)
+        {
+            return _versions is not null && _versions.TryGetValue(resourceId, out var version) ? version : otherwise;
+        }
     }
 
     /// <summary>

@@ -221,7 +221,7 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
 
         foreach (var (id, version) in changed)
         {
-            if (draft.Complete(id, version, added, removed) is { } change)
+            if (draft.Complete(id, draft.VersionOf(id, version), added, removed) is { } change)
             {
                 ScimTelemetry.Published(change);
                 await delivery.EnqueueAsync(change, cancellationToken).ConfigureAwait(false);

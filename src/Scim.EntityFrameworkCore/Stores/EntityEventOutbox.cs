@@ -25,8 +25,14 @@ internal static class EventRows
             taken.Written = written;
         }
 
-        if (context.Events is not { } draft || !Enabled(db))
+        if (context.Events is not { } draft)
         {
+            return false;
+        }
+
+        if (!Enabled(db))
+        {
+            draft.Versioned(id, version); // the service completes the event, with the version written
             return false;
         }
 

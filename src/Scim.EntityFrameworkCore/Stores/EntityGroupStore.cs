@@ -196,11 +196,16 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
             var changed = new List<string>();
             foreach (var chunk in keys.Chunk(SqlLists.Chunk))
             {
-                foreach (var group in await Rows(db, context).Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false))
+                var groups = await Rows(db, context).Where(Shape.KeyIn(chunk)).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+                // A computed version follows the members left (their rows are gone by now): the
+                // event carries that one, which a GET then serves, not the service's new version.
+                var digests = Shape.KeepsVersion || groups.Count == 0 ? null : await membership.DigestsAsync(db, groups.ConvertAll(Shape.KeyValueOf), cancellationToken).ConfigureAwait(false);
+                foreach (var group in groups)
                 {
                     Shape.Stamp(group, lastModified, newVersion);
                     changed.Add(Shape.IdOf(group));
-                    EventRows.Add(db, context, Shape.IdOf(group), newVersion);
+                    EventRows.Add(db, context, Shape.IdOf(group), digests is null ? newVersion : Shape.VersionOf(group, digests.GetValueOrDefault(Shape.KeyValueOf(group)) ?? "0"));
                 }
             }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Scim.Core;
+using Scim.Core.Events;
 using Scim.Core.Stores;
 using Scim.EntityFrameworkCore.Tests.Infrastructure;
 using Scim.EntityFrameworkCore.Tests.OwnedTables;
@@ -125,7 +126,8 @@ public abstract class HostReferencesTests
     [Fact]
     public async Task DeletingACrewMember_WithoutACascade_RemovesItsRows_AndKeepsTheOthers()
     {
-        await using var app = await StartAsync();
+        var events = new RecordingSubscriber();
+        await using var app = await StartAsync(events);
         var ada = await CreateAsync(app, "ada@example.com", "Ada");
         var bob = await CreateAsync(app, "bob@example.com", "Bob");
         var crew = (string)(await app.Client.Post("Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Deck","members":[{"value":"{{ada}}"},{"value":"{{bob}}"}]}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
@@ -137,6 +139,13 @@ public abstract class HostReferencesTests
         Assert.Equal([bob], members.Select(m => (string)m!["value"]!));
         var rows = await app.RowsAsync(crew);
         Assert.Equal([(int.Parse(bob, CultureInfo.InvariantCulture), "captain")], rows.Select(r => (r.PersonId, r.Role)));
+
+        // The crew's event has the version its members now give it (computed: no version column),
+        // the one a GET serves and an If-Match holds with; it had the user delete's version.
+        var removed = (await events.OfAsync(crew, 3)).Single(e => e.ResourceType == "Group" && e.Kind == ScimChangeKind.MembersRemoved);
+        Assert.Equal([ada], removed.RemovedMemberIds);
+        Assert.Equal((await app.Client.Get($"Groups/{crew}")).Expect(HttpStatusCode.OK, app.Errors).ETag, removed.Version);
+        (await app.Client.Send(HttpMethod.Patch, $"Groups/{crew}", Http.PatchOp("""{"op":"replace","path":"displayName","value":"Bridge"}"""), ("If-Match", removed.Version!))).Expect(HttpStatusCode.NoContent, app.Errors);
         Assert.Empty(app.Errors.Errors);
     }
 
@@ -266,10 +275,17 @@ public abstract class HostReferencesTests
         return (string)(await app.Client.Post("Users", body)).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
     }
 
-    private async Task<PeopleApp> StartAsync() =>
+    private async Task<PeopleApp> StartAsync(RecordingSubscriber? events = null) =>
         new(await HostApp.StartAsync<PeopleDbContext>(
             Provider,
-            scim => scim.AddEntityFrameworkCoreStores<PeopleDbContext>(stores => stores
+            scim =>
+            {
+                if (events is not null)
+                {
+                    scim.Services.AddSingleton<IScimEventSubscriber>(events);
+                }
+
+                scim.AddEntityFrameworkCoreStores<PeopleDbContext>(stores => stores
                 .Users<Person>(users => users
                     .Id(p => p.PersonId)
                     .Map("userName", p => p.Email)
@@ -280,7 +296,8 @@ public abstract class HostReferencesTests
 #pragma warning restore CA1305
                 .Groups<Crew, CrewMember>(
                     groups => groups.Id(c => c.CrewId).Map("displayName", c => c.Name),
-                    members => members.Keys(m => m.CrewId, m => m.PersonId))),
+                    members => members.Keys(m => m.CrewId, m => m.PersonId)));
+            },
             tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token)));
 
     private sealed class PeopleApp(HostApp<PeopleDbContext> host) : IAsyncDisposable
