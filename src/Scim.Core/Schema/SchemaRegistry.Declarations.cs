@@ -214,7 +214,13 @@ public sealed partial class SchemaRegistry
         }
     }
 
-    /// <summary>The schema with only the kept attributes (and the read-only ones the service fills); a required attribute left out is the host's mistake.</summary>
+    /// <summary>
+    /// The schema with only the kept attributes (and the read-only ones the service fills); a
+    /// required attribute left out is the host's mistake. A kept complex attribute keeps its
+    /// read-only sub-attributes too (a manager's <c>displayName</c>): clients send them back as
+    /// they read them elsewhere, and a request's read-only values are ignored (RFC 7644 §3.3,
+    /// §3.5.1), not refused as unknown.
+    /// </summary>
     private static ScimSchema Restrict(ScimSchema schema, Dictionary<string, HashSet<string>?> keep)
     {
         var attributes = new List<SchemaAttribute>();
@@ -222,7 +228,7 @@ public sealed partial class SchemaRegistry
         {
             if (keep.TryGetValue(attribute.Name, out var subs))
             {
-                attributes.Add(subs is null ? attribute : attribute.With(subAttributes: [.. attribute.SubAttributes.Where(s => subs.Contains(s.Name))]));
+                attributes.Add(subs is null ? attribute : attribute.With(subAttributes: [.. attribute.SubAttributes.Where(s => subs.Contains(s.Name) || s.Mutability == Mutability.ReadOnly)]));
             }
             else if (attribute.Mutability == Mutability.ReadOnly)
             {

@@ -127,12 +127,13 @@ public sealed class StoredAttributeDeclarationTests
     }
 
     [Fact]
-    public void Freeze_ExtensionSubAttributeDeclared_KeepsOnlyIt()
+    public void Freeze_ExtensionSubAttributeDeclared_KeepsItAndTheReadOnlyOnes()
     {
+        // The manager's displayName is read-only: a request's copy is ignored, not refused as unknown.
         var registry = Declared("User", "userName", $"{Enterprise}:manager.value");
 
         Assert.Equal(["manager"], Names(registry.FindSchema(Enterprise)!));
-        Assert.Equal(["value"], SubNames(registry.FindSchema(Enterprise)!, "manager"));
+        Assert.Equal(["value", "displayName"], SubNames(registry.FindSchema(Enterprise)!, "manager"));
     }
 
     [Fact]

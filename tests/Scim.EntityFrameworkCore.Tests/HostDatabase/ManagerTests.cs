@@ -118,6 +118,15 @@ public abstract class ManagerTests
         (await one.Patch($"Users/{adaId}", Http.PatchOp($$"""{"op":"Add","path":"{{Enterprise}}:manager","value":"{{second}}"}"""))).Expect(HttpStatusCode.OK, errors);
         (await one.Patch($"Users/{adaId}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"{{boss}}"} }"""))).Expect(HttpStatusCode.OK, errors);
 
+        // Okta's form: the manager's displayName beside its id. It is read-only, so a request's copy
+        // is ignored (RFC 7644 §3.3), as in a PUT or PATCH; it was 400, an unknown sub-attribute.
+        var okta = (await one.Post("Users", $$"""{"schemas":["{{UserSchema}}","{{Enterprise}}"],"userName":"okta","{{Enterprise}}":{"manager":{"value":"{{boss}}","displayName":"The Boss"} } }""")).Expect(HttpStatusCode.Created, errors);
+        Assert.Equal($$"""{"value":"{{boss}}"}""", okta.Json[Enterprise]!["manager"]!.ToJsonString());
+        (await one.Patch($"Users/{Id(okta.Json)}", Http.PatchOp($$"""{"op":"replace","path":"{{Enterprise}}:manager","value":{"value":"{{second}}","displayName":"Second"} }"""))).Expect(HttpStatusCode.OK, errors);
+        var none = await one.Get("Users?filter=" + Uri.EscapeDataString($"{Enterprise}:manager.displayName eq \"Second\""));
+        Assert.Equal(HttpStatusCode.BadRequest, none.Status); // the map keeps no such column: a clear refusal
+        Assert.Equal("invalidFilter", (string?)none.Json["scimType"]);
+
         // The manager deleted (softly here): ada loses it, with a new version, in the same transaction.
         var before = (await one.Get($"Users/{adaId}")).Expect(HttpStatusCode.OK, errors);
         (await one.Delete($"Users/{boss}")).Expect(HttpStatusCode.NoContent, errors);
