@@ -310,6 +310,10 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
     protected override bool WritesMembers => true;
 
+    protected override bool IsMembershipReference(TContext db, Exception error) =>
+        DatabaseFailures.ConstraintName(error) is { } name
+        && db.Model.FindEntityType(typeof(TMember))?.GetForeignKeys().Any(k => k.GetConstraintName() == name) == true;
+
     protected override async Task BeforeDeleteAsync(TContext db, ScimContext context, TGroup entity, CancellationToken cancellationToken)
     {
         await membership.RemoveAllAsync(db, Shape.KeyValueOf(entity), cancellationToken).ConfigureAwait(false);

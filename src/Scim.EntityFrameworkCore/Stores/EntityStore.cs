@@ -520,6 +520,14 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
                     return Changed<T>();
                 }
 
+                if (deleting is not null && IsMembershipReference(db, error))
+                {
+                    // A membership row naming it was added after the delete removed them (a group
+                    // nested into another meanwhile; read committed lets the insert's key check
+                    // pass): the service reads the groups that list it and deletes again.
+                    return Changed<T>();
+                }
+
                 // A foreign key of the host's schema, which running again would meet again.
                 var constraint = DatabaseFailures.ConstraintName(error) is { } name ? $" ({name})" : string.Empty;
                 throw deleting is not null
@@ -651,6 +659,9 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
     /// <summary>Whether the store's writes add membership rows, whose foreign key firing means a member was deleted meanwhile (a group's store).</summary>
     protected virtual bool WritesMembers => false;
+
+    /// <summary>Whether a foreign key the database refused a write for is one of the membership rows' (the group store's).</summary>
+    protected virtual bool IsMembershipReference(TContext db, Exception error) => false;
 
     /// <summary>A context for one operation; <paramref name="replica"/>: on the read replica, when one is configured.</summary>
     protected Lease Open(bool replica = false)

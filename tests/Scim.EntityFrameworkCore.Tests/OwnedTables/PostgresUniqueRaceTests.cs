@@ -89,3 +89,50 @@ public sealed class PostgresUniqueViolationColumnsTests : UniqueViolationColumns
 {
     protected override Provider Provider => Provider.Postgres;
 }
+
+/// <summary>
+/// A group nested into another while it is deleted, on PostgreSQL: the delete removed the rows
+/// that nest it, then the other request's row came in (read committed lets its key check pass
+/// against a row the delete has only locked for update), and the delete met that row's foreign
+/// key. It was a 409 telling the host to change the library's own key; the delete now wins.
+/// </summary>
+public sealed class PostgresNestingRaceTests
+{
+    private const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
+
+    [Fact]
+    public async Task AGroupNestedWhileItIsDeleted_IsDeleted_AndNestedNowhere()
+    {
+        await using var app = await ScimTablesApp.StartAsync(Provider.Postgres);
+        using var client = app.Client();
+        using var racer = app.Client();
+        var parent = (string)(await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"parent"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+        var child = (string)(await client.Post("Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"child"}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
+
+        // The delete is held right after it removed the rows that nest the child; meanwhile the
+        // child is nested into the parent, and that request commits.
+        Reply? nested = null;
+        app.Sql.AfterNonQuery = text =>
+        {
+            if (nested is null && text.Contains("DELETE", StringComparison.Ordinal) && text.Contains("\"NestedGroupId\"", StringComparison.Ordinal))
+            {
+                nested = racer.Patch($"Groups/{parent}", Http.PatchOp($$"""{"op":"add","path":"members","value":[{"value":"{{child}}","type":"Group"}]}""")).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            }
+        };
+
+        var deleted = await client.Delete($"Groups/{child}");
+        app.Sql.AfterNonQuery = null;
+
+        Assert.NotNull(nested);
+        nested.Expect(HttpStatusCode.NoContent, app.Errors); // it came first: the child was there
+        deleted.Expect(HttpStatusCode.NoContent, app.Errors);
+        (await client.Get($"Groups/{child}")).Expect(HttpStatusCode.NotFound, app.Errors);
+        var members = (await client.Get($"Groups/{parent}")).Expect(HttpStatusCode.OK, app.Errors).Json["members"]?.AsArray() ?? [];
+        Assert.Empty(members);
+        await using var db = app.Database();
+        Assert.Equal(0, await db.Set<ScimGroupMemberEntity>().CountAsync(m => m.MemberId == child || m.NestedGroupId == child, TestContext.Current.CancellationToken));
+
+        // EF Core logs the refused statement itself; nothing of the library's is an error.
+        Assert.All(app.Errors.Errors, e => Assert.StartsWith("Microsoft.EntityFrameworkCore.", e, StringComparison.Ordinal));
+    }
+}
