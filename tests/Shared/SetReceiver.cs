@@ -24,6 +24,9 @@ public enum SetReceiverMode
 
     /// <summary>400 with <c>{"err":"invalid_audience"}</c> (RFC 8935 §2.3): the SET is refused.</summary>
     Refuse,
+
+    /// <summary>302 to <c>/login</c>, which answers a GET with 200 (a push endpoint behind a sign-in page).</summary>
+    Redirect,
 }
 
 /// <summary>One SET as the test receiver got it.</summary>
@@ -54,6 +57,7 @@ public sealed class SetReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSet> _all = new();
     private readonly ConcurrentQueue<ReceivedSet> _accepted = new();
+    private int _loginHits;
 
     private SetReceiver(WebApplication app) => _app = app;
 
@@ -72,6 +76,9 @@ public sealed class SetReceiver : IAsyncDisposable
     /// <summary>The SETs it accepted (answered 202), in arrival order.</summary>
     public IReadOnlyList<ReceivedSet> Accepted => [.. _accepted];
 
+    /// <summary>How many requests reached <c>/login</c> (where <see cref="SetReceiverMode.Redirect"/> sends them).</summary>
+    public int LoginHits => Volatile.Read(ref _loginHits);
+
     /// <summary>The accepted SETs with repeats (same <c>jti</c>) dropped, as a receiver de-duplicates.</summary>
     public IReadOnlyList<ReceivedSet> Distinct => [.. _accepted.DistinctBy(s => s.Jti)];
 
@@ -85,6 +92,11 @@ public sealed class SetReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new SetReceiver(app);
         app.MapPost("/events", receiver.ReceiveAsync);
+        app.Map("/login", () =>
+        {
+            Interlocked.Increment(ref receiver._loginHits);
+            return Results.Ok();
+        });
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Endpoint = new Uri(address.TrimEnd('/') + "/events");
@@ -155,6 +167,9 @@ public sealed class SetReceiver : IAsyncDisposable
                 break;
             case SetReceiverMode.Unavailable:
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                break;
+            case SetReceiverMode.Redirect:
+                context.Response.Redirect("/login");
                 break;
             default:
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;

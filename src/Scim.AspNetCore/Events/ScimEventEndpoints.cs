@@ -136,20 +136,32 @@ public static class ScimEventEndpointRouteBuilderExtensions
             var deadline = hub.Time.GetUtcNow() + hub.Options.LongPollWait;
             while (true)
             {
-                var taken = await hub.Queue.ClaimAsync(receiver.Name, max, delivery.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                // One more than asked for: whether more are waiting (RFC 8936 §2.4), the extra given back.
+                var taken = await hub.Queue.ClaimAsync(receiver.Name, max + 1, delivery.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                more = taken.Count > max;
+                if (more)
+                {
+                    await hub.Queue.ReleaseAsync(receiver.Name, [.. taken.Skip(max).Select(t => t.EventId)], CancellationToken.None).ConfigureAwait(false);
+                    taken = [.. taken.Take(max)];
+                }
+
                 foreach (var item in taken)
                 {
-                    try
+                    if (await hub.ReadAsync(receiver, item).ConfigureAwait(false) is not { } change)
                     {
-                        sets[item.EventId] = hub.Writer.Write(ScimChangeEvent.FromJson(item.Json), receiver);
+                        continue; // not an event, or no longer the receiver's: dead, with the reason
                     }
-                    catch (JsonException exception)
+
+                    if (hub.WriteOrNull(receiver, change, out var failure) is { } set)
                     {
-                        await hub.Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, "Not an event: " + exception.Message, cancellationToken).ConfigureAwait(false);
+                        sets[item.EventId] = set;
+                    }
+                    else
+                    {
+                        await hub.Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, failure!, CancellationToken.None).ConfigureAwait(false);
                     }
                 }
 
-                more = taken.Count == max;
                 var left = deadline - hub.Time.GetUtcNow();
                 if (taken.Count > 0 || request.ReturnImmediately || left <= TimeSpan.Zero)
                 {
@@ -209,7 +221,19 @@ public static class ScimEventEndpointRouteBuilderExtensions
             }
 
             using var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken).ConfigureAwait(false);
-            var root = document.RootElement;
+            try
+            {
+                return Read(document.RootElement);
+            }
+            catch (InvalidOperationException exception)
+            {
+                // A string that is not text: invalid UTF-8, or an escaped lone surrogate.
+                throw new JsonException("The poll request holds a string that is not valid text: " + exception.Message, exception);
+            }
+        }
+
+        private static PollRequest Read(JsonElement root)
+        {
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new JsonException("A poll request is a JSON object.");
@@ -218,7 +242,10 @@ public static class ScimEventEndpointRouteBuilderExtensions
             int? maxEvents = null;
             if (root.TryGetProperty("maxEvents", out var max))
             {
-                maxEvents = max.ValueKind == JsonValueKind.Number && max.TryGetInt32(out var m) && m >= 0 ? m : throw new JsonException("'maxEvents' must be a non-negative integer.");
+                // Any non-negative integer; beyond what an int holds it is capped as any large value is.
+                maxEvents = max.ValueKind == JsonValueKind.Number && max.TryGetDecimal(out var m) && m >= 0 && m == decimal.Truncate(m)
+                    ? (int)Math.Min(m, int.MaxValue)
+                    : throw new JsonException("'maxEvents' must be a non-negative integer.");
             }
 
             var immediately = false;
@@ -242,7 +269,7 @@ public static class ScimEventEndpointRouteBuilderExtensions
 
                 foreach (var item in acks.EnumerateArray())
                 {
-                    ack.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new JsonException("'ack' must be an array of jti strings."));
+                    ack.Add(item.ValueKind == JsonValueKind.String ? Text(item.GetString()!, "ack") : throw new JsonException("'ack' must be an array of jti strings."));
                 }
             }
 
@@ -257,14 +284,18 @@ public static class ScimEventEndpointRouteBuilderExtensions
                 foreach (var entry in setErrs.EnumerateObject())
                 {
                     var err = entry.Value.ValueKind == JsonValueKind.Object && entry.Value.TryGetProperty("err", out var e) && e.ValueKind == JsonValueKind.String
-                        ? e.GetString()!
+                        ? Text(e.GetString()!, "setErrs")
                         : throw new JsonException($"'setErrs.{entry.Name}' must be an object with 'err'.");
-                    var description = entry.Value.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? ": " + d.GetString() : string.Empty;
-                    errors.Add((entry.Name, err + description));
+                    var description = entry.Value.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? ": " + Text(d.GetString()!, "setErrs") : string.Empty;
+                    errors.Add((Text(entry.Name, "setErrs"), err + description));
                 }
             }
 
             return new PollRequest { MaxEvents = maxEvents, ReturnImmediately = immediately, Ack = ack, Errors = errors };
         }
+
+        /// <summary>A jti or an error text, refused when it holds a NUL, which no jti has and databases do not keep (checked before anything is applied).</summary>
+        private static string Text(string value, string member) =>
+            value.Contains('\0', StringComparison.Ordinal) ? throw new JsonException($"'{member}' holds a NUL character.") : value;
     }
 }

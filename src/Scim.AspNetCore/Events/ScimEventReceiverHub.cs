@@ -15,10 +15,12 @@ namespace Scim.AspNetCore.Events;
 internal sealed partial class ScimEventReceiverHub
 {
     private readonly Dictionary<string, Channel<bool>> _signals;
+    private readonly ILogger? _logger;
 
     public ScimEventReceiverHub(IOptions<ScimSetOptions> options, IScimReceiverQueue? queue, SchemaRegistry registry, TimeProvider? time, ILogger<ScimEventReceiverHub>? logger)
     {
         Options = options.Value;
+        _logger = logger;
         Time = time ?? TimeProvider.System;
         Queue = queue ?? new InMemoryReceiverQueue(Time);
         Receivers = Options.Receivers.ToDictionary(r => r.Name, StringComparer.Ordinal);
@@ -82,6 +84,62 @@ internal sealed partial class ScimEventReceiverHub
             // the timeout passed
         }
     }
+
+    /// <summary>
+    /// A queue entry's event, for the push sender and the poll endpoint alike; <see langword="null"/>
+    /// when it is no event, or no longer one the receiver takes (its <c>Tenants</c> or <c>Kinds</c>
+    /// were narrowed after it was queued, which must not send it another tenant's backlog): such
+    /// an entry is marked dead, with the reason, and is not sent.
+    /// </summary>
+    public async Task<ScimChangeEvent?> ReadAsync(ScimEventReceiver receiver, ScimQueuedEvent item)
+    {
+        string reason;
+        try
+        {
+            var change = ScimChangeEvent.FromJson(item.Json);
+            if (receiver.Wants(change))
+            {
+                return change;
+            }
+
+            reason = $"Not for this receiver any more: its Tenants and Kinds do not take a {change.Kind} of tenant '{change.Tenant}'.";
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            reason = "Not an event: " + exception.Message;
+        }
+
+        await Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, reason, CancellationToken.None).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// The SET of an event for a receiver, or <see langword="null"/> with the reason when it cannot
+    /// be written: the caller marks that entry dead rather than fail the rest of the queue with it.
+    /// </summary>
+    public string? WriteOrNull(ScimEventReceiver receiver, ScimChangeEvent change, out string? failure)
+    {
+        try
+        {
+            failure = null;
+            return Writer.Write(change, receiver);
+        }
+#pragma warning disable CA1031 // one event the writer cannot handle must not hold up the receiver's queue
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            failure = $"The SET could not be written: {exception.GetType().Name}: {exception.Message}";
+            if (_logger is not null)
+            {
+                LogUnwritable(_logger, exception, receiver.Name, change.EventId);
+            }
+
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "The SET of SCIM event {EventId} for receiver {Receiver} could not be written; the entry is dead")]
+    private static partial void LogUnwritable(ILogger logger, Exception exception, string receiver, string eventId);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "SCIM SETs are signed with a key generated at startup (kid {KeyId}); receivers must fetch it again after a restart. Set ScimSetOptions.SigningCredentials in production.")]
     private static partial void LogGeneratedKey(ILogger logger, string keyId);

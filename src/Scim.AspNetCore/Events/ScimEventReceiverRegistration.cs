@@ -40,7 +40,9 @@ public static class ScimEventReceiverServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ScimEventReceiverHub>>()));
         services.TryAddSingleton(sp => new ScimEventReceivers(sp.GetRequiredService<ScimEventReceiverHub>()));
-        services.AddHttpClient(ScimPushSender.HttpClientName);
+        // Redirects are not followed: a SET is accepted by the push endpoint's own answer (RFC 8935
+        // §2.2), and a redirect (to a login page) turned the POST into a GET that answered 200.
+        services.AddHttpClient(ScimPushSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ScimPushSender>(sp => new ScimPushSender(
             sp.GetRequiredService<ScimEventReceiverHub>(),
             sp.GetRequiredService<IHttpClientFactory>(),
@@ -75,6 +77,12 @@ internal sealed class ScimSetOptionsValidator : IValidateOptions<ScimSetOptions>
         foreach (var duplicate in options.Receivers.GroupBy(r => r.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             failures.Add($"Two event receivers are named '{duplicate.Key}'; a name identifies a receiver's queue.");
+        }
+
+        foreach (var shared in options.Receivers.Where(r => r.PollTokenHash is not null).GroupBy(r => Convert.ToHexString(r.PollTokenHash!)).Where(g => g.Count() > 1))
+        {
+            // The poll endpoint knows a receiver by its token alone: one of them would take the other's SETs.
+            failures.Add($"The poll receivers {string.Join(" and ", shared.Select(r => $"'{r.Name}'"))} have the same token; each needs its own.");
         }
 
         foreach (var receiver in options.Receivers)

@@ -82,7 +82,11 @@ internal sealed partial class ScimPushSender : BackgroundService
             {
                 var batch = await _hub.Queue.ClaimAsync(receiver.Name, Batch, _delivery.LeaseDuration, stoppingToken).ConfigureAwait(false);
                 claimed = batch.Count;
-                await PushBatchAsync(receiver, batch, stoppingToken).ConfigureAwait(false);
+                if (await PushBatchAsync(receiver, batch, lastClaim.Value, stoppingToken).ConfigureAwait(false))
+                {
+                    claimed = Batch; // handed back what the lease had no time left for: take it again at once
+                }
+
                 if (_hub.Time.GetUtcNow() >= nextPurge)
                 {
                     await _hub.Queue.PurgeAsync(_hub.Time.GetUtcNow() - _delivery.Retention, stoppingToken).ConfigureAwait(false);
@@ -108,22 +112,32 @@ internal sealed partial class ScimPushSender : BackgroundService
         }
     }
 
-    private async Task PushBatchAsync(ScimEventReceiver receiver, IReadOnlyList<ScimQueuedEvent> batch, CancellationToken stoppingToken)
+    /// <summary>
+    /// Pushes a claimed batch's entries in order; hands the rest back when the lease has no time
+    /// left for another push as slow as the slowest so far, as the outbox's dispatcher does
+    /// (<see cref="ScimEventDeliveryOptions.OutOfLease"/>), so that another instance never takes
+    /// what this one is still pushing.
+    /// </summary>
+    /// <returns>Whether the rest of the batch was handed back for lack of time.</returns>
+    private async Task<bool> PushBatchAsync(ScimEventReceiver receiver, IReadOnlyList<ScimQueuedEvent> batch, long claimedAt, CancellationToken stoppingToken)
     {
         HashSet<string>? failed = null;
         List<string>? released = null;
+        var slowest = TimeSpan.Zero;
+        var outOfTime = false;
         for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
-            ScimChangeEvent change;
-            try
+            if (i > 0 && _delivery.OutOfLease(_hub.Time.GetElapsedTime(claimedAt), slowest))
             {
-                change = ScimChangeEvent.FromJson(item.Json);
+                (released ??= []).AddRange(batch.Skip(i).Select(b => b.EventId));
+                outOfTime = true;
+                break;
             }
-            catch (JsonException exception)
+
+            if (await _hub.ReadAsync(receiver, item).ConfigureAwait(false) is not { } change)
             {
-                await _hub.Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, "Not an event: " + exception.Message, CancellationToken.None).ConfigureAwait(false);
-                continue;
+                continue; // not an event, or no longer the receiver's: dead, with the reason
             }
 
             var resource = change.Tenant + "\n" + change.ResourceType + "\n" + change.ResourceId;
@@ -133,12 +147,19 @@ internal sealed partial class ScimPushSender : BackgroundService
                 continue;
             }
 
+            if (_hub.WriteOrNull(receiver, change, out var failure) is not { } set)
+            {
+                await _hub.Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, failure!, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
             Outcome outcome;
             string detail;
+            var started = _hub.Time.GetTimestamp();
             try
             {
                 stoppingToken.ThrowIfCancellationRequested();
-                (outcome, detail) = await PushAsync(receiver, change, stoppingToken).ConfigureAwait(false);
+                (outcome, detail) = await PushAsync(receiver, set, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -149,6 +170,8 @@ internal sealed partial class ScimPushSender : BackgroundService
                 break;
             }
 
+            var took = _hub.Time.GetElapsedTime(started);
+            slowest = took > slowest ? took : slowest;
             ScimTelemetry.Delivered(change, outcome == Outcome.Accepted, _hub.Time.GetUtcNow(), receiver.Name);
             switch (outcome)
             {
@@ -177,11 +200,13 @@ internal sealed partial class ScimPushSender : BackgroundService
         {
             await _hub.Queue.ReleaseAsync(receiver.Name, released, CancellationToken.None).ConfigureAwait(false);
         }
+
+        return outOfTime;
     }
 
-    private async Task<(Outcome Outcome, string Detail)> PushAsync(ScimEventReceiver receiver, ScimChangeEvent change, CancellationToken stoppingToken)
+    private async Task<(Outcome Outcome, string Detail)> PushAsync(ScimEventReceiver receiver, string text, CancellationToken stoppingToken)
     {
-        var set = Encoding.ASCII.GetBytes(_hub.Writer.Write(change, receiver));
+        var set = Encoding.ASCII.GetBytes(text);
         var client = _clients.CreateClient(HttpClientName);
         try
         {
@@ -202,6 +227,13 @@ internal sealed partial class ScimPushSender : BackgroundService
                     return await client.SendAsync(request, token).ConfigureAwait(false);
                 },
                 stoppingToken).ConfigureAwait(false);
+            if (response.RequestMessage?.RequestUri is { } answered && answered != receiver.PushEndpoint)
+            {
+                // A handler that follows redirects (the host's own) posted elsewhere, or turned
+                // the POST into a GET: the receiver did not accept the SET (RFC 8935 §2.2).
+                return (Outcome.Failed, $"{(int)response.StatusCode} {response.ReasonPhrase} from {answered}, after a redirect from the push endpoint");
+            }
+
             if (response.IsSuccessStatusCode)
             {
                 return (Outcome.Accepted, string.Empty);

@@ -98,8 +98,10 @@ internal sealed class ScimSetWriter(SchemaRegistry registry, SigningCredentials 
 
     private JsonObject Events(ScimChangeEvent change, ScimResourceType? type, bool full)
     {
-        // Full forms need the resource; an event written without it (EventResources was off) is sent as a notice.
-        full &= change.Resource is not null || change.Kind is ScimChangeKind.MembersAdded or ScimChangeKind.MembersRemoved;
+        // Full forms need the resource (a PATCH's member changes travel as ids without it); an event
+        // written without it (EventResources was off, or the receiver turned FullEvents on later)
+        // is sent as a notice.
+        full &= change.Resource is not null || (change.Kind is ScimChangeKind.MembersAdded or ScimChangeKind.MembersRemoved && change.Method != "PUT");
         var events = new JsonObject();
         switch (change.Kind)
         {

@@ -88,6 +88,14 @@ public sealed class ScimEventDeliveryOptions
         }
     }
 
+    /// <summary>
+    /// Whether a loop delivering what it claimed for <see cref="LeaseDuration"/> hands the rest
+    /// back now: half the lease has passed, or would pass during one more delivery as slow as the
+    /// slowest so far (<paramref name="slowest"/>). The other half is the margin for marking what
+    /// was delivered before the lease ends and another instance may take it.
+    /// </summary>
+    internal bool OutOfLease(TimeSpan elapsed, TimeSpan slowest) => elapsed + slowest > LeaseDuration / 2;
+
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failed ones.</summary>
     internal TimeSpan DelayAfter(int attempt)
     {

@@ -199,7 +199,7 @@ internal sealed partial class ScimEventDispatcher : BackgroundService
                 continue;
             }
 
-            if (i > 0 && _time.GetElapsedTime(claimedAt) + slowest > _options.LeaseDuration / 2)
+            if (i > 0 && _options.OutOfLease(_time.GetElapsedTime(claimedAt), slowest))
             {
                 (released ??= []).AddRange(batch.Skip(i).Select(b => b.Sequence));
                 outOfTime = true;

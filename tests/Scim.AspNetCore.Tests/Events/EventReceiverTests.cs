@@ -268,6 +268,11 @@ public sealed class EventReceiverTests
     [InlineData(PollToken, """{"setErrs":{"x":{"description":"no err"}}}""", HttpStatusCode.BadRequest)]
     [InlineData(PollToken, """{"returnImmediately":"yes"}""", HttpStatusCode.BadRequest)]
     [InlineData(PollToken, "{not json", HttpStatusCode.BadRequest)]
+    [InlineData(PollToken, """{"ack":["\ud800"]}""", HttpStatusCode.BadRequest)]
+    [InlineData(PollToken, """{"setErrs":{"\ud800":{"err":"x"}}}""", HttpStatusCode.BadRequest)]
+    [InlineData(PollToken, """{"setErrs":{"a":{"err":"\ud800"}}}""", HttpStatusCode.BadRequest)]
+    [InlineData(PollToken, """{"ack":["a\u0000b"]}""", HttpStatusCode.BadRequest)]
+    [InlineData(PollToken, """{"maxEvents":0,"setErrs":{"a":{"err":"x\u0000"}}}""", HttpStatusCode.BadRequest)]
     public async Task Poll_BadTokenOrBody_IsRefusedWithTheRfcError(string? token, string body, HttpStatusCode expected)
     {
         await using var server = await StartAsync(o => o.AddPollReceiver("poller", "aud-poll", PollToken));
@@ -286,6 +291,96 @@ public sealed class EventReceiverTests
             Assert.Equal("invalid_request", (string?)error["err"]);
             Assert.False(string.IsNullOrEmpty((string?)error["description"]));
         }
+    }
+
+    [Fact]
+    public async Task Poll_BodyThatIsNotUtf8_IsRefusedWithTheRfcError()
+    {
+        // A byte that is no UTF-8 inside a string: the reader's InvalidOperationException was a 500.
+        await using var server = await StartAsync(o => o.AddPollReceiver("poller", "aud-poll", PollToken));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Root, "scim/events/poll")) { Content = new ByteArrayContent([.. "{\"ack\":[\"a"u8, 0xFF, .. "\"]}"u8]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PollToken);
+
+        using var response = await server.Client("", null).Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["err"]);
+    }
+
+    [Fact]
+    public async Task Poll_MoreAvailable_OnlyWhenMoreAreWaiting()
+    {
+        // RFC 8936 §2.4: it said so whenever a poll returned as many as it asked for.
+        await using var server = await StartAsync(o => o.AddPollReceiver("poller", "aud-poll", PollToken));
+        var client = server.Client();
+        await client.CreateUserAsync("one@example.com");
+        var one = await WaitForAsync(() => PollAsync(server, """{"returnImmediately":true,"maxEvents":1}"""), p => p.Sets.Count == 1);
+        Assert.False(one.More);
+
+        await client.CreateUserAsync("two@example.com");
+        await client.CreateUserAsync("three@example.com");
+        var first = await WaitForAsync(() => PollAsync(server, $$"""{"returnImmediately":true,"maxEvents":1,"ack":["{{one.Sets.Keys.Single()}}"]}"""), p => p.Sets.Count == 1 && p.More);
+        Assert.True(first.More);
+        var second = await PollAsync(server, $$"""{"returnImmediately":true,"maxEvents":1,"ack":["{{first.Sets.Keys.Single()}}"]}""");
+        Assert.Single(second.Sets);
+        Assert.False(second.More);
+        Assert.NotEqual(first.Sets.Keys.Single(), second.Sets.Keys.Single());
+    }
+
+    [Fact]
+    public async Task Poll_FullEvents_AnEntryWithoutItsResource_IsSentAsANotice_NotA500()
+    {
+        // An event queued before the receiver took full events (or written without resources): a
+        // group PUT's member change without the group. Writing its full form was a
+        // NullReferenceException: a 500, and every entry of that poll stayed leased.
+        await using var server = await StartAsync(o => o.AddPollReceiver("poller", "aud-poll", PollToken, r => r.FullEvents = true));
+        var hub = server.Services.GetRequiredService<ScimEventReceiverHub>();
+        var change = new Scim.Core.Events.ScimChangeEvent { ResourceType = "Group", ResourceId = "g1", Tenant = "default", Method = "PUT", Kind = Scim.Core.Events.ScimChangeKind.MembersAdded, ChangedPaths = ["members"], AddedMemberIds = ["u1"], Time = DateTimeOffset.UtcNow };
+        await hub.Queue.EnqueueAsync("poller", change, Ct);
+
+        var polled = await PollAsync(server, """{"returnImmediately":true}""");
+
+        var claims = JsonNode.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(polled.Sets[change.EventId].Split('.')[1]))!;
+        Assert.Equal(["urn:ietf:params:scim:event:prov:put:notice"], claims["events"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Push_AReceiverNarrowedToATenant_IsNotSentAnotherTenantsBacklog()
+    {
+        // What was queued while the receiver took every tenant is judged again when it is sent:
+        // after its Tenants were narrowed, tenant b's entry is dead, with the reason, not sent.
+        await using var receiver = await SetReceiver.StartAsync();
+        await using var server = await StartAsync(o => o.AddPushReceiver("tenant-a", receiver.Endpoint, "aud", r => r.Tenants.Add("a")));
+        var hub = server.Services.GetRequiredService<ScimEventReceiverHub>();
+        var queued = new Scim.Core.Events.ScimChangeEvent { ResourceType = "User", ResourceId = "b1", Tenant = "b", Kind = Scim.Core.Events.ScimChangeKind.Created, ChangedPaths = ["userName"], Time = DateTimeOffset.UtcNow };
+        await hub.Queue.EnqueueAsync("tenant-a", queued, Ct);
+
+        await server.TenantClient("a", ScimTestServer.TokenA).CreateUserAsync("a-user@example.com");
+        await receiver.WaitUntilAsync(sets => sets.Count >= 1, Patience);
+        var dead = await WaitForAsync(() => server.Services.GetRequiredService<ScimEventReceivers>().ListDeadAsync("tenant-a", cancellationToken: Ct), d => d.Count == 1);
+
+        Assert.All(receiver.All, s => Assert.Equal("a", (string?)s.Claims["scim_audit"]!["tenant"]));
+        Assert.Equal(queued.EventId, Assert.Single(dead).EventId);
+        Assert.Contains("Not for this receiver any more", dead[0].LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_ARedirect_IsNoDelivery_AndIsTriedAgain()
+    {
+        // RFC 8935 §2.2: the push endpoint accepts a SET by its own answer. Followed, a redirect to
+        // a sign-in page turned the POST into a GET that answered 200, and the SET was lost.
+        await using var receiver = await SetReceiver.StartAsync();
+        receiver.Mode = SetReceiverMode.Redirect;
+        await using var server = await StartAsync(o => o.AddPushReceiver("behind-login", receiver.Endpoint, "aud"), fastRetries: true);
+
+        var id = (string)(await server.Client().CreateUserAsync("redirected@example.com"))["id"]!;
+        await WaitForAsync(() => Task.FromResult(receiver.All.Count), n => n >= 2); // tried, and tried again
+        receiver.Mode = SetReceiverMode.Accept;
+        await receiver.WaitUntilAsync(sets => sets.Count >= 1, Patience);
+
+        Assert.Equal(0, receiver.LoginHits);
+        Assert.Equal("/Users/" + id, receiver.Accepted[0].SubjectUri);
     }
 
     [Fact]
@@ -319,6 +414,7 @@ public sealed class EventReceiverTests
     [InlineData("", "Issuer is required")]
     [InlineData("twice", "Two event receivers are named")]
     [InlineData("relative", "absolute http(s) URL")]
+    [InlineData("same token", "have the same token")]
     public async Task Startup_BadReceiverOptions_FailWithTheReason(string problem, string message)
     {
         var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => ScimTestServer.StartAsync(o => o.Scim = scim => scim.AddEventReceivers(sets =>
@@ -328,6 +424,13 @@ public sealed class EventReceiverTests
             if (problem == "twice")
             {
                 sets.AddPollReceiver("r", "aud", PollToken);
+            }
+
+            if (problem == "same token")
+            {
+                // The poll endpoint tells receivers apart by their token: one would take the other's SETs.
+                sets.AddPollReceiver("p1", "aud-1", PollToken);
+                sets.AddPollReceiver("p2", "aud-2", PollToken);
             }
         })));
 

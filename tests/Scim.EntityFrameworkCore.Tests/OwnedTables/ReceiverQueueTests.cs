@@ -239,6 +239,44 @@ public abstract class ReceiverQueueTests
         Assert.All(await db.Set<ScimEventDeliveryEntity>().ToListAsync(Ct), e => Assert.Equal(0, e.Attempts)); // an interrupted push is no failed attempt
     }
 
+    [Fact]
+    public async Task Push_SlowReceiver_OnTwoInstances_GetsEachSetOnce()
+    {
+        // A receiver slower than the lease allows for a batch: the sender hands the rest back
+        // before half the lease has passed, as the outbox's dispatcher does, so the other instance
+        // never pushes what this one is still pushing (before: 4 of 8 SETs pushed twice).
+        await using var receiver = await SetReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(300);
+        void Receivers(Scim.Core.ScimBuilder scim) => scim
+            .ConfigureService(o =>
+            {
+                o.EventDelivery.LeaseDuration = TimeSpan.FromMilliseconds(1600);
+                o.EventDelivery.PollInterval = TimeSpan.FromMilliseconds(50);
+            })
+            .AddEventReceivers(o =>
+            {
+                o.Issuer = "https://scim.example.com";
+                o.PushTries = 1;
+                o.AddPushReceiver("hr", receiver.Endpoint, "aud-hr");
+            });
+
+        await using var one = await ScimTablesApp.StartAsync(Provider, Receivers);
+        await using var two = await one.StartAnotherInstanceAsync(Receivers);
+        using (var client = one.Client())
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                (await client.Post("Users", User.Replace("{0}", "slow" + i))).Expect(HttpStatusCode.Created);
+            }
+        }
+
+        await receiver.WaitUntilAsync(sets => sets.DistinctBy(s => s.Jti).Count() >= 8, TimeSpan.FromSeconds(30));
+        await Task.Delay(2000, Ct); // a lease and more: a second push would show by now
+
+        Assert.Equal(8, receiver.All.Count);
+        Assert.Equal(8, receiver.All.Select(s => s.Jti).Distinct().Count());
+    }
+
     private static ScimChangeEvent Change(string id) => new()
     {
         ResourceType = "User",
