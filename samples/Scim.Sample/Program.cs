@@ -24,7 +24,16 @@ using Scim.Sample;
 // The slim builder leaves out what this server does not use (IIS integration, HTTP/3, regular
 // expressions in route constraints, the Debug and EventSource log providers) and costs less memory;
 // HTTPS endpoints (--urls https://..., Kestrel's certificate settings) are added back.
-var builder = WebApplication.CreateSlimBuilder(args);
+WebApplicationBuilder builder;
+try
+{
+    builder = WebApplication.CreateSlimBuilder(args);
+}
+catch (FormatException error)
+{
+    return SampleStartup.Failed(error); // the command line itself (an option with one dash)
+}
+
 builder.WebHost.UseKestrelHttpsConfiguration();
 
 // Logging defaults that hold wherever the content root is; appsettings.json, the environment and
@@ -50,6 +59,12 @@ WebApplication app;
 try
 {
     options = SampleOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+    foreach (var url in (builder.Configuration["urls"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        // Checked before Kestrel starts, which logs a malformed one with a stack trace first.
+        Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+    }
+
     events = SampleEvents.From(builder.Configuration, builder.Environment.ContentRootPath);
     if (events.PollToken is { } pollToken && (pollToken == options.Token || options.Tenants.Values.Contains(pollToken)))
     {
@@ -217,6 +232,13 @@ internal sealed class SampleOptions
     public static SampleOptions From(IConfiguration configuration, string contentRoot)
     {
         var token = configuration["Sample:Token"];
+        if (token is not null && string.IsNullOrWhiteSpace(token))
+        {
+            // An unset variable in a script (--Sample:Token=$TOKEN): a generated token would be one the script does not know.
+            throw new InvalidOperationException("Sample:Token is empty: give a token, or leave the option out for a generated one.");
+        }
+
+        LooksLikeAnOption("Sample:Token", token);
         if (string.IsNullOrWhiteSpace(token))
         {
             token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -318,15 +340,23 @@ internal sealed class SampleOptions
     private static Dictionary<string, string> TenantsFrom(IConfiguration configuration)
     {
         var tenants = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in configuration.GetSection("Sample:Tenants").GetChildren())
+        var section = configuration.GetSection("Sample:Tenants");
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            throw new InvalidOperationException("Sample:Tenants needs the tenant's name: --Sample:Tenants:<name>=<token>.");
+        }
+
+        foreach (var entry in section.GetChildren())
         {
             if (string.IsNullOrWhiteSpace(entry.Value))
             {
                 throw new InvalidOperationException($"Sample:Tenants:{entry.Key} must be a token.");
             }
 
+            LooksLikeAnOption($"Sample:Tenants:{entry.Key}", entry.Value);
+
             // The name is one segment of the tenant's route; the default tenant is served at /scim/v2.
-            if (!entry.Key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || entry.Key is "." or "..")
+            if (entry.Key.Length == 0 || !entry.Key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || entry.Key is "." or "..")
             {
                 throw new InvalidOperationException($"Sample:Tenants:{entry.Key}: a tenant's name is one segment of its route ({TenantBasePath}): letters, digits, '-', '_' and '.'.");
             }
@@ -340,6 +370,18 @@ internal sealed class SampleOptions
         }
 
         return tenants;
+    }
+
+    /// <summary>
+    /// Refuses a token that is the next option: <c>--Sample:Tenants:acme --Sample:Store=memory</c>
+    /// (no <c>=</c>) takes the second option as acme's token, and the store it names is not used.
+    /// </summary>
+    private static void LooksLikeAnOption(string option, string? value)
+    {
+        if (value is not null && value.StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{option} has the value '{value}', which is the next option: write {option}=<token>.");
+        }
     }
 }
 
@@ -364,7 +406,7 @@ internal static class SampleStartup
 {
     /// <summary>Whether <paramref name="error"/> is a reason not to start that its message explains (not a bug of the sample, and not the test host stopping it).</summary>
     public static bool Explains(Exception error) =>
-        error is InvalidOperationException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException
+        error is InvalidOperationException or ArgumentException or FormatException or Microsoft.Extensions.Options.OptionsValidationException
             or System.Data.Common.DbException or System.Security.Cryptography.CryptographicException
             or IOException or UnauthorizedAccessException or TimeoutException;
 
