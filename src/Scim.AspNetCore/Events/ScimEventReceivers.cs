@@ -25,7 +25,11 @@ public sealed class ScimEventReceivers
     public Task<IReadOnlyList<ScimQueuedEvent>> ListDeadAsync(string receiver, int max = 100, CancellationToken cancellationToken = default) =>
         _hub.Queue.ListDeadAsync(Known(receiver), max, cancellationToken);
 
-    /// <summary>Makes dead entries due again (attempts reset), in their original order per resource.</summary>
+    /// <summary>
+    /// Makes dead entries due again (attempts reset), sent in their original order among
+    /// themselves per resource. A dead entry no longer holds back its resource's later ones, so
+    /// those were sent before it: a receiver compares <c>toe</c> or the resource's version.
+    /// </summary>
     /// <param name="receiver">The receiver's name.</param>
     /// <param name="eventIds">The events (SET <c>jti</c>s) to replay, or <see langword="null"/> for all of the receiver's dead entries.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
