@@ -53,7 +53,12 @@ public interface IScimEventOutbox
     /// <returns>A task that completes when it is recorded.</returns>
     Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken);
 
-    /// <summary>Gives back events taken but not attempted (an earlier event of their resource failed), due at once.</summary>
+    /// <summary>
+    /// Gives back events taken but not attempted (an earlier event of their resource failed, the
+    /// lease is running short, the host is stopping), due at once. An event whose lease ran out
+    /// and that another dispatcher took meanwhile should stay that one's: the EF Core outbox gives
+    /// back only rows still under the lease token it took them with.
+    /// </summary>
     /// <param name="sequences">The events' <see cref="ScimOutboxEvent.Sequence"/>s.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when they are given back.</returns>

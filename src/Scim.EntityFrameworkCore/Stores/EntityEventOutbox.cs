@@ -83,6 +83,11 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
     // The advisory lock key the claims of all instances take turns on (PostgreSQL).
     private const long OutboxLock = 0x5C1_0E7E_0001;
 
+    // The lease token each event this process holds was taken with: a hand-back gives back only
+    // what is still this process's (a lease that ran out may have passed the event to another
+    // instance, whose lease a hand-back must not clear).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _held = new();
+
     // Whether the model has the outbox table: a host that maps its own entities without
     // ApplyScimEvents() has none, and the dispatcher's polls then cost nothing after the first.
     private bool? _enabled;
@@ -128,7 +133,13 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
             .Select(e => e.Sequence);
         try
         {
-            return await ClaimAsync(db, due, taken, until, token, cancellationToken).ConfigureAwait(false);
+            var claimed = await ClaimAsync(db, due, taken, until, token, cancellationToken).ConfigureAwait(false);
+            foreach (var item in claimed)
+            {
+                _held[item.Sequence] = token;
+            }
+
+            return claimed;
         }
         catch (Exception error) when (DatabaseFailures.IsMissingTable(error, out var table))
         {
@@ -157,6 +168,11 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
     {
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var sequence in sequences)
+        {
+            _held.TryRemove(sequence, out _);
+        }
+
         foreach (var chunk in sequences.Chunk(SqlLists.Chunk))
         {
             await EntityContexts.InTurnAsync(
@@ -169,6 +185,7 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
 
     public async Task FailedAsync(long sequence, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
     {
+        _held.TryRemove(sequence, out _);
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var dead = retryAt is null;
@@ -186,12 +203,17 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
     public async Task ReleaseAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
     {
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
-        var list = sequences.ToList();
-        await EntityContexts.InTurnAsync(
-            db,
-            ct => db.Set<ScimEventEntity>().Where(e => list.Contains(e.Sequence))
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), ct),
-            cancellationToken).ConfigureAwait(false);
+        foreach (var lease in sequences.GroupBy(s => _held.TryRemove(s, out var token) ? token : null))
+        {
+            // Only rows still under this process's lease; events it did not take here go back as asked.
+            var list = lease.ToList();
+            var token = lease.Key;
+            await EntityContexts.InTurnAsync(
+                db,
+                ct => db.Set<ScimEventEntity>().Where(e => list.Contains(e.Sequence) && (token == null || e.LeaseToken == token))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), ct),
+                cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task PurgeAsync(DateTimeOffset deliveredBefore, CancellationToken cancellationToken)

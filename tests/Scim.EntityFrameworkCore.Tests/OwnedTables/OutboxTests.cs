@@ -148,6 +148,32 @@ public abstract class OutboxTests
     }
 
     [Fact]
+    public async Task AHandBackAfterTheLeaseRanOut_LeavesTheNextHoldersLease()
+    {
+        // An instance that gives back an event after its lease ran out, when another instance
+        // had taken it meanwhile, cleared that one's lease: a third claim took it too.
+        static void Options(ScimBuilder s) => s.ConfigureService(o => o.EventDelivery.RecordWithoutSubscribers = true);
+        await using var one = await ScimTablesApp.StartAsync(Provider, Options);
+        await using var two = await one.StartAnotherInstanceAsync(Options);
+        using (var client = one.Client())
+        {
+            Id(await client.Post("Users", User.Replace("{0}", "held")));
+        }
+
+        var first = one.Services.GetRequiredService<IScimEventOutbox>();
+        var second = two.Services.GetRequiredService<IScimEventOutbox>();
+        var sequence = Assert.Single(await first.ClaimAsync(10, TimeSpan.FromMilliseconds(1), Ct)).Sequence;
+        await Task.Delay(50, Ct);
+        Assert.Equal([sequence], (await second.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.Sequence)); // the first's lease ran out
+
+        await first.ReleaseAsync([sequence], Ct); // late: it is the second's now
+        Assert.Empty(await first.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
+
+        await second.ReleaseAsync([sequence], Ct);
+        Assert.Equal([sequence], (await first.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task GracefulStop_HandsBackWhatItTook_SoTheNextInstanceDeliversAtOnce()
     {
         // A lease far longer than the test: only a hand-back at the stop lets the next one deliver.
