@@ -47,10 +47,16 @@ public abstract class NumberAndTimeColumnsTests
 
     protected abstract Provider Provider { get; }
 
-    [Fact]
-    public async Task AVersionComputedFromRoundedColumns_IsTheOneAGetReads()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AWriteToRoundingColumns_AnswersAndReportsWhatAGetReads(bool versionColumn)
     {
-        await using var app = await StartAsync();
+        // A version computed from the row: its ETag was not the next GET's, and If-Match with it
+        // was 412. With a version column the ETag held, but the body did not: a POST, PUT or
+        // PATCH answered (and its event reported) 1.005 where a GET then read 1.01.
+        var subscriber = new RecordingSubscriber();
+        await using var app = await StartAsync(stamped: versionColumn, subscriber: subscriber);
         var client = app.Client(Token);
 
         // PostgreSQL keeps 1.005 as 1.01 and .1234567 as .123456 (SQLite keeps both as sent).
@@ -62,34 +68,13 @@ public abstract class NumberAndTimeColumnsTests
         Assert.Equal(Provider == Provider.Postgres ? 1.01m : 1.005m, (decimal)read.Json[Extension]!["rate"]!);
 
         var patched = (await client.Send(HttpMethod.Patch, $"Users/{id}", Http.PatchOp($$"""{"op":"replace","path":"{{Extension}}:rate","value":2.345}"""), ("If-Match", created.ETag!))).Expect(HttpStatusCode.OK, app.Errors);
-        Assert.Equal((await client.Get($"Users/{id}")).Expect(HttpStatusCode.OK, app.Errors).ETag, patched.ETag);
-        (await client.Send(HttpMethod.Patch, $"Users/{id}", Http.PatchOp("""{"op":"replace","path":"userName","value":"ada2"}"""), ("If-Match", patched.ETag!))).Expect(HttpStatusCode.OK, app.Errors);
-        Assert.Empty(app.Errors.Errors);
-    }
-
-    [Fact]
-    public async Task AWriteOverAVersionColumn_AnswersAndReportsWhatTheRowKeeps()
-    {
-        // With a version column the ETag never depended on the rounding, but the body did: a POST,
-        // PUT or PATCH answered (and its event reported) 1.005 where a GET then read 1.01.
-        var subscriber = new RecordingSubscriber();
-        await using var app = await StartAsync(stamped: true, subscriber: subscriber);
-        var client = app.Client(Token);
-
-        var created = (await client.Post("Users", Body("ada", "\"rate\":1.005,\"hired\":\"2024-02-29T12:00:00.1234567Z\""))).Expect(HttpStatusCode.Created, app.Errors);
-        var id = (string)created.Json["id"]!;
-        var read = (await client.Get($"Users/{id}")).Expect(HttpStatusCode.OK, app.Errors);
-        Assert.Equal(read.ETag, created.ETag);
-        Assert.Equal(read.Json[Extension]!.ToJsonString(), created.Json[Extension]!.ToJsonString());
-        Assert.Equal(Provider == Provider.Postgres ? 1.01m : 1.005m, (decimal)read.Json[Extension]!["rate"]!);
-
-        var patched = (await client.Send(HttpMethod.Patch, $"Users/{id}", Http.PatchOp($$"""{"op":"replace","path":"{{Extension}}:rate","value":2.345}"""), ("If-Match", created.ETag!))).Expect(HttpStatusCode.OK, app.Errors);
         read = (await client.Get($"Users/{id}")).Expect(HttpStatusCode.OK, app.Errors);
         Assert.Equal(read.ETag, patched.ETag);
         Assert.Equal(read.Json[Extension]!.ToJsonString(), patched.Json[Extension]!.ToJsonString());
-
         var events = await subscriber.OfAsync(id, 2);
         Assert.Equal((decimal)read.Json[Extension]!["rate"]!, (decimal)events[^1].After![Extension + ":rate"]!);
+
+        (await client.Send(HttpMethod.Patch, $"Users/{id}", Http.PatchOp("""{"op":"replace","path":"userName","value":"ada2"}"""), ("If-Match", patched.ETag!))).Expect(HttpStatusCode.OK, app.Errors);
         Assert.Empty(app.Errors.Errors);
     }
 
