@@ -98,9 +98,31 @@ public sealed class SchemaAttribute
         }
     }
 
+    /// <summary>
+    /// The read-only sub-attributes a store's declaration left out of this attribute (a manager's
+    /// <c>displayName</c> beside a kept <c>value</c>): not served, but a request's copy of one is
+    /// ignored, as a request's read-only values are (RFC 7644 §3.3, §3.5.1), not refused as unknown.
+    /// </summary>
+    internal IReadOnlyList<string> ReadOnlyLeftOut { get; private init; } = [];
+
+    /// <summary>Whether a request's sub-attribute of this name is ignored: a read-only one a store's declaration left out.</summary>
+    internal bool IgnoresSubAttribute(string name)
+    {
+        foreach (var leftOut in ReadOnlyLeftOut)
+        {
+            if (string.Equals(leftOut, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A copy with other sub-attributes, canonical values or reference types (the rest of its characteristics the same).</summary>
     internal SchemaAttribute With(IReadOnlyList<SchemaAttribute>? subAttributes = null, IReadOnlyList<string>? canonicalValues = null, IReadOnlyList<string>? referenceTypes = null) => new(Name, Type)
     {
+        ReadOnlyLeftOut = subAttributes is null ? ReadOnlyLeftOut : [.. ReadOnlyLeftOut, .. SubAttributes.Where(s => s.Mutability == Mutability.ReadOnly && !subAttributes.Contains(s)).Select(s => s.Name)],
         MultiValued = MultiValued,
         Description = Description,
         Required = Required,

@@ -216,10 +216,9 @@ public sealed partial class SchemaRegistry
 
     /// <summary>
     /// The schema with only the kept attributes (and the read-only ones the service fills); a
-    /// required attribute left out is the host's mistake. A kept complex attribute keeps its
-    /// read-only sub-attributes too (a manager's <c>displayName</c>): clients send them back as
-    /// they read them elsewhere, and a request's read-only values are ignored (RFC 7644 §3.3,
-    /// §3.5.1), not refused as unknown.
+    /// required attribute left out is the host's mistake. A kept complex attribute's read-only
+    /// sub-attributes that are left out (a manager's <c>displayName</c>) are not served, but a
+    /// request's copy of one is ignored (<see cref="SchemaAttribute.ReadOnlyLeftOut"/>).
     /// </summary>
     private static ScimSchema Restrict(ScimSchema schema, Dictionary<string, HashSet<string>?> keep)
     {
@@ -228,7 +227,7 @@ public sealed partial class SchemaRegistry
         {
             if (keep.TryGetValue(attribute.Name, out var subs))
             {
-                attributes.Add(subs is null ? attribute : attribute.With(subAttributes: [.. attribute.SubAttributes.Where(s => subs.Contains(s.Name) || s.Mutability == Mutability.ReadOnly)]));
+                attributes.Add(subs is null ? attribute : attribute.With(subAttributes: [.. attribute.SubAttributes.Where(s => subs.Contains(s.Name))]));
             }
             else if (attribute.Mutability == Mutability.ReadOnly)
             {

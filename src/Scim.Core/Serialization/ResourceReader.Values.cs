@@ -234,7 +234,11 @@ internal sealed partial class ResourceReader
             var sub = attribute.FindSubAttribute(property.Name);
             if (sub is null)
             {
-                Unknown($"{path}.{property.Name}", $"Unknown sub-attribute '{property.Name}' in '{path}'.");
+                if (!attribute.IgnoresSubAttribute(property.Name))
+                {
+                    Unknown($"{path}.{property.Name}", $"Unknown sub-attribute '{property.Name}' in '{path}'.");
+                }
+
                 continue;
             }
 

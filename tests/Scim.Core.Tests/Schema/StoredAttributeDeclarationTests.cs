@@ -127,13 +127,16 @@ public sealed class StoredAttributeDeclarationTests
     }
 
     [Fact]
-    public void Freeze_ExtensionSubAttributeDeclared_KeepsItAndTheReadOnlyOnes()
+    public void Freeze_ExtensionSubAttributeDeclared_KeepsOnlyIt_AndIgnoresTheReadOnlyOnesLeftOut()
     {
-        // The manager's displayName is read-only: a request's copy is ignored, not refused as unknown.
+        // The manager's displayName is read-only: not served, but a request's copy is ignored, not refused as unknown.
         var registry = Declared("User", "userName", $"{Enterprise}:manager.value");
 
         Assert.Equal(["manager"], Names(registry.FindSchema(Enterprise)!));
-        Assert.Equal(["value", "displayName"], SubNames(registry.FindSchema(Enterprise)!, "manager"));
+        Assert.Equal(["value"], SubNames(registry.FindSchema(Enterprise)!, "manager"));
+        var manager = registry.FindSchema(Enterprise)!.Attributes.Single();
+        Assert.True(manager.IgnoresSubAttribute("DisplayName"));
+        Assert.False(manager.IgnoresSubAttribute("$ref")); // read-write: left out, so unknown
     }
 
     [Fact]
