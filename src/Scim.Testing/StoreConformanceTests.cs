@@ -237,15 +237,28 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     /// </summary>
     private protected async Task<List<User>> SeedPopulationAsync()
     {
-        var stored = new List<User>(ConformanceUsers.Count);
-        foreach (var user in ConformanceUsers.Create(RunId))
+        // Managers are created before their reports, and a report names its manager by the id the
+        // store gave it: a store that keeps the manager as a reference to a user it has (a foreign
+        // key) refuses one it does not have, and one that assigns ids never has the proposed one.
+        // The population's managers have no managers of their own.
+        var users = ConformanceUsers.Create(RunId);
+        var index = users.Select((u, i) => (u.Id!, i)).ToDictionary(p => p.Item1, p => p.i, StringComparer.Ordinal);
+        int? ManagerOf(User user) => user.EnterpriseUser?.Manager?.Value is { } id && index.TryGetValue(id, out var i) ? i : null;
+        var stored = new User?[users.Count];
+        foreach (var i in Enumerable.Range(0, users.Count).OrderBy(i => ManagerOf(users[i]) is null ? 0 : 1))
         {
+            var user = users[i];
+            if (ManagerOf(user) is { } manager)
+            {
+                user.EnterpriseUser!.Manager!.Value = stored[manager]?.Id ?? throw new InvalidOperationException($"The population's user {i} has a manager who has one too.");
+            }
+
             var expected = Claims.Reduce(user);
             expected["id"] = await CreateAsync(user).ConfigureAwait(false);
-            stored.Add(ResourceTrees.ToUser(expected));
+            stored[i] = ResourceTrees.ToUser(expected);
         }
 
-        return stored;
+        return [.. stored.Select(u => u!)];
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace Scim.Core.Tests.Conformance;
 
 /// <summary>
 /// Stores shaped like a host's existing database, to prove the suite's claims: tables
-/// <c>Accounts(AccountId int identity, Email unique, FirstName, LastName, IsDisabled, Department, CreatedAt)</c>,
+/// <c>Accounts(AccountId int identity, Email unique, FirstName, LastName, IsDisabled, Department,
+/// ManagerId (a foreign key to Accounts, set null on delete), CreatedAt)</c>,
 /// <c>Teams(TeamId int identity, Name)</c> and <c>TeamMemberships(TeamId, AccountId)</c> with cascading
 /// foreign keys to both. One organisation (no tenant column); the ids are the identity columns;
 /// <c>meta.version</c> is a hash of the row (and, for a team, of its members), never stored.
@@ -25,6 +26,7 @@ internal static class HostShapedStores
         .Map("name.familyName", a => a.LastName)
         .Map("active", a => !a.IsDisabled)
         .Map("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", a => a.Department)
+        .Map("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value", a => a.ManagerId == null ? null : Key(a.ManagerId.Value))
         .Map("meta.created", a => a.CreatedAt);
 
     public static readonly AttributeMapping<Team> TeamMapping = new AttributeMapping<Team>()
@@ -77,6 +79,8 @@ internal sealed class Account
 
     public string? Department { get; set; }
 
+    public int? ManagerId { get; set; }
+
     public DateTimeOffset? CreatedAt { get; init; }
 }
 
@@ -109,6 +113,12 @@ internal sealed class HostDatabase
 
     public int NextTeamId() => ++_lastTeamId;
 
+    /// <summary>The foreign key Accounts.ManagerId → Accounts: a manager must be an existing account.</summary>
+    public int? ManagerKey(string? managerId) =>
+        managerId is null ? null
+            : HostShapedStores.RowId(managerId) is { } id && Accounts.ContainsKey(id) ? id
+            : throw new InvalidOperationException($"FOREIGN KEY constraint failed: Accounts.ManagerId '{managerId}' is no account.");
+
     /// <summary>The foreign key TeamMemberships.AccountId → Accounts: a member must be an existing account.</summary>
     public int MemberKey(string? memberId) =>
         memberId is not null && HostShapedStores.RowId(memberId) is { } id && Accounts.ContainsKey(id)
@@ -129,12 +139,16 @@ internal sealed class AccountStore(HostDatabase db, SchemaRegistry registry) : I
         UserName = a.Email,
         Name = a.FirstName is null && a.LastName is null ? null : new Name { GivenName = a.FirstName, FamilyName = a.LastName },
         Active = !a.IsDisabled,
-        EnterpriseUser = a.Department is null ? null : new EnterpriseUser { Department = a.Department },
+        EnterpriseUser = a.Department is null && a.ManagerId is null ? null : new EnterpriseUser
+        {
+            Department = a.Department,
+            Manager = a.ManagerId is { } manager ? new Manager { Value = HostShapedStores.Key(manager) } : null,
+        },
         Meta = new ResourceMeta
         {
             ResourceType = "User",
             Created = a.CreatedAt,
-            Version = HostShapedStores.Hash(a.Email, a.FirstName, a.LastName, a.IsDisabled, a.Department),
+            Version = HostShapedStores.Hash(a.Email, a.FirstName, a.LastName, a.IsDisabled, a.Department, a.ManagerId),
         },
     };
 
@@ -220,12 +234,18 @@ internal sealed class AccountStore(HostDatabase db, SchemaRegistry registry) : I
                 team.Members.Remove(row.AccountId); // ON DELETE CASCADE
             }
 
+            foreach (var report in db.Accounts.Values.Where(a => a.ManagerId == row.AccountId))
+            {
+                report.ManagerId = null; // ON DELETE SET NULL
+            }
+
             return Task.FromResult(StoreWriteResult.Success<User>(null));
         }
     }
 
-    private static void Apply(User resource, Account row)
+    private void Apply(User resource, Account row)
     {
+        row.ManagerId = db.ManagerKey(resource.EnterpriseUser?.Manager?.Value);
         row.FirstName = resource.Name?.GivenName;
         row.LastName = resource.Name?.FamilyName;
         row.IsDisabled = !resource.Active;
