@@ -128,7 +128,8 @@ public sealed class ScimEventDraft
     /// <summary>
     /// The resource as the store wrote it, set by a store that may keep less or other than was
     /// asked (the EF Core store over a host's read-only or derived columns), in its transaction:
-    /// a PUT or PATCH event then reports what changed in it, not what the request asked for.
+    /// a POST, PUT or PATCH event then reports what it holds and what changed in it, not what the
+    /// request asked for.
     /// </summary>
     internal ScimResource? Written { get; set; }
 

@@ -27,9 +27,32 @@ internal sealed class ChangeEvents(SchemaRegistry registry, IEventDelivery deliv
     /// <summary>Whether anything consumes events (when nothing does, nothing is built).</summary>
     public bool Active => delivery.Active;
 
-    /// <summary>A POST: <paramref name="tree"/> is the resource as written (its id and version are the store's, given at completion).</summary>
-    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, JsonObject tree, Patching.PatchDialects dialects, DateTimeOffset time, IReadOnlyList<string>? members = null) =>
-        Draft((txn, id, version, _, _) => Event(context, txn, "POST", type, id, (string?)tree["externalId"], ScimChangeKind.Created, AttributeNames(tree, members is { Count: > 0 }), version, time, null, null, members ?? [], [], Written(tree, id, version, type), Patching.DialectUse.Names(dialects)));
+    /// <summary>
+    /// A POST: <paramref name="tree"/> is the resource as asked (its id and version are the store's,
+    /// given at completion). A store that says what it wrote (<see cref="ScimEventDraft.Written"/>:
+    /// the EF Core store over a host's columns, which keeps one value per type, a type in its case)
+    /// has the event describe that instead.
+    /// </summary>
+    public ScimEventDraft? Created(ScimContext context, ScimResourceType type, JsonObject tree, Patching.PatchDialects dialects, DateTimeOffset time, IReadOnlyList<string>? members = null)
+    {
+        ScimEventDraft? draft = null;
+        draft = Draft((txn, id, version, _, _) =>
+        {
+            var kept = tree;
+            var names = AttributeNames(tree, members is { Count: > 0 });
+            if (draft?.Written is { } written)
+            {
+                // What was asked and kept (a password as asked: no read returns it), and what the
+                // row holds unasked (a column's default, a value derived from another); members
+                // travel as ids, named once.
+                kept = ResourceTrees.ToTree(written);
+                names = [.. Kept(AttributeNames(tree, false), [], kept, type).Where(p => !IsMembersPath(p)), .. members is { Count: > 0 } ? ["members"] : Array.Empty<string>()];
+            }
+
+            return Event(context, txn, "POST", type, id, (string?)kept["externalId"], ScimChangeKind.Created, names, version, time, null, null, members ?? [], [], Written(kept, id, version, type), Patching.DialectUse.Names(dialects));
+        });
+        return draft;
+    }
 
     /// <summary>
     /// The attributes a resource was created with (an extension's as <c>urn:...:name</c>; not its

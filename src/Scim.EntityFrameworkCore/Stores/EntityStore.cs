@@ -174,7 +174,7 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
 
             await AfterCreateAsync(db, context, entity!, resource, cancellationToken).ConfigureAwait(false);
             var created = await ResourceAsync(db, context, entity!, ReadHints.All, cancellationToken).ConfigureAwait(false);
-            await SaveWithEventAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken).ConfigureAwait(false);
+            await SaveWithEventAsync(db, context, created.Id!, created.Meta?.Version, cancellationToken, written: created).ConfigureAwait(false);
             Shape.RefreshMeta(entity!, created);
             return StoreWriteResult.Success(created);
         }, cancellationToken, db =>

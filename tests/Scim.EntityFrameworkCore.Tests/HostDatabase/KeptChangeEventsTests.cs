@@ -56,7 +56,11 @@ public abstract class KeptChangeEventsTests
             scim =>
             {
                 scim.Services.AddSingleton<IScimEventSubscriber>(subscriber);
-                scim.Services.Configure<Scim.Core.Provisioning.ScimServiceOptions>(o => o.EventValues = true);
+                scim.Services.Configure<Scim.Core.Provisioning.ScimServiceOptions>(o =>
+                {
+                    o.EventValues = true;
+                    o.EventResources = true;
+                });
                 scim.AddEntityFrameworkCoreStores<TContext>(stores => stores.Users<MailAccount>(users => users
                     .Id(a => a.Id)
                     .Map("userName", a => a.Email)
@@ -65,6 +69,16 @@ public abstract class KeptChangeEventsTests
             },
             tokens => tokens.AddToken(ScimContext.DefaultTenant, "test", Token));
         var client = app.Client(Token);
+
+        // A create: the event describes the row, not the request (an email of a type the map does
+        // not keep, the work email the login gives, the default of a column left out).
+        var bob = (await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"bob@example.com","emails":[{"value":"bob@other.example","type":"other"}]}""")).Expect(HttpStatusCode.Created, app.Errors);
+        var born = Assert.Single(await subscriber.OfAsync((string)bob.Json["id"]!, 1), e => e.ResourceType == "User");
+        Assert.Equal(ScimChangeKind.Created, born.Kind);
+        Assert.Equal(["userName", "emails", "active"], born.ChangedPaths);
+        Assert.Equal(bob.Json["emails"]!.ToJsonString(), born.Resource!["emails"]!.ToJsonString());
+        Assert.False((bool)born.Resource["active"]!);
+
         var id = (string)(await client.Post("Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"ada@example.com","active":true}""")).Expect(HttpStatusCode.Created, app.Errors).Json["id"]!;
 
         // A PUT without emails deactivates; the email column is the login, and stays.
