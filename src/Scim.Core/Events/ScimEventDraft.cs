@@ -102,21 +102,25 @@ public sealed class ScimEventDraft
     }
 
     /// <summary>
-    /// Records the version a store gave a resource it changed, when it keeps no outbox and so
-    /// leaves the draft to the service: the event the service completes carries it rather than
-    /// the service's own, which a store that computes versions (a group's from its members left
-    /// after a member's delete) does not keep. Calling it again for the same resource (a
-    /// transaction run again) replaces it.
+    /// Records the version a store gave a resource it changed, for a store that keeps no outbox
+    /// and so leaves the draft to the service: the event the service completes carries it rather
+    /// than the version the service proposed, which a store that computes versions does not keep
+    /// (a group's version, computed from its members, after one of them was deleted:
+    /// <c>IGroupStore.MemberDeletedAsync</c> returns only the groups' ids). Calling it again for
+    /// the same resource (a transaction run again) replaces it.
     /// </summary>
-    internal void Versioned(string resourceId, string? version)
+    /// <param name="resourceId">The id of the resource the store changed.</param>
+    /// <param name="version">Its version after the change, as a read then serves it.</param>
+    public void SetVersion(string resourceId, string? version)
     {
+        ArgumentException.ThrowIfNullOrEmpty(resourceId);
         lock (_completed)
         {
             (_versions ??= new(StringComparer.Ordinal))[resourceId] = version;
         }
     }
 
-    /// <summary>The version <see cref="Versioned"/> recorded for a resource, or <paramref name="otherwise"/>.</summary>
+    /// <summary>The version <see cref="SetVersion"/> recorded for a resource, or <paramref name="otherwise"/>.</summary>
     internal string? VersionOf(string resourceId, string? otherwise)
     {
         lock (_completed)

@@ -11,7 +11,11 @@ namespace Scim.Core.Stores;
 /// </summary>
 public sealed class ScimQuery
 {
-    /// <summary>The filter, already parsed and checked against the schema; <see langword="null"/> matches everything.</summary>
+    /// <summary>
+    /// The filter, parsed and checked against the schema, with its names and values as the client
+    /// wrote them (an attribute in any case, with or without its schema's URN; a value as JSON gave
+    /// it); <see cref="ScimQueryable"/> resolves them. <see langword="null"/> matches everything.
+    /// </summary>
     public FilterExpression? Filter { get; init; }
 
     /// <summary>The attribute path to sort by (<c>sortBy</c>), or <see langword="null"/> for the store's stable default order.</summary>

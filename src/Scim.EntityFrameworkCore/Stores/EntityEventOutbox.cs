@@ -32,7 +32,7 @@ internal static class EventRows
 
         if (!Enabled(db))
         {
-            draft.Versioned(id, version); // the service completes the event, with the version written
+            draft.SetVersion(id, version); // the service completes the event, with the version written
             return false;
         }
 

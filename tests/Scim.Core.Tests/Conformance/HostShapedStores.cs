@@ -399,11 +399,18 @@ internal sealed class TeamStore(HostDatabase db, SchemaRegistry registry) : IGro
     public Task<IReadOnlyList<string>> MemberDeletedAsync(ScimContext context, string memberId, IReadOnlyCollection<string> formerGroupIds, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken)
     {
         // The cascade removed the account's memberships already; the groups read before the delete
-        // changed (their computed versions moved with their members).
+        // changed, and their computed versions moved with their members: each event carries the
+        // version a read now serves, not the one the service proposed.
         lock (db.Sync)
         {
-            IReadOnlyList<string> changed = [.. formerGroupIds.Where(id => Find(id) is not null)];
-            return Task.FromResult(changed);
+            var changed = new List<string>();
+            foreach (var team in formerGroupIds.Select(Find).OfType<Team>())
+            {
+                changed.Add(HostShapedStores.Key(team.TeamId));
+                context.Events?.SetVersion(HostShapedStores.Key(team.TeamId), VersionOf(team));
+            }
+
+            return Task.FromResult<IReadOnlyList<string>>(changed);
         }
     }
 
