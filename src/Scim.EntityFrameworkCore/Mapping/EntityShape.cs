@@ -590,11 +590,6 @@ internal sealed class EntityShape<TEntity>
         Parts?.Apply(tree, entity);
     }
 
-    /// <summary>A new entity, as the host's code would make one: what a row holds before anything is set.</summary>
-    private static readonly Lazy<TEntity> Fresh = new(() => typeof(TEntity).GetConstructor(Type.EmptyTypes) is not null
-        ? Activator.CreateInstance<TEntity>()
-        : (TEntity)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(TEntity)));
-
     private static void Set(Field field, JsonNode? node, TEntity entity)
     {
         object? value;
@@ -610,11 +605,7 @@ internal sealed class EntityShape<TEntity>
 
         if (value is null && field.ClrType.IsValueType && Nullable.GetUnderlyingType(field.ClrType) is null)
         {
-            // The column cannot be empty: it takes what a new row holds (its default, or the
-            // entity's initializer; through a converter, as served: !IsDisabled of a new row is
-            // true), as a create without the attribute leaves it. An existing row kept its old
-            // value before, so a PUT without the attribute, or a PATCH that removed it, changed nothing.
-            value = field.Get(Fresh.Value);
+            return;
         }
 
         if (value is null && field.EmptyWhenAbsent)
