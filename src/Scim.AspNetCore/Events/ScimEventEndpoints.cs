@@ -145,6 +145,8 @@ public static class ScimEventEndpointRouteBuilderExtensions
                     taken = [.. taken.Take(max)];
                 }
 
+                HashSet<string>? failed = null;
+                List<string>? waiting = null;
                 foreach (var item in taken)
                 {
                     if (await hub.ReadAsync(receiver, item).ConfigureAwait(false) is not { } change)
@@ -152,14 +154,25 @@ public static class ScimEventEndpointRouteBuilderExtensions
                         continue; // not an event, or no longer the receiver's: dead, with the reason
                     }
 
-                    if (hub.WriteOrNull(receiver, change, out var failure) is { } set)
+                    var resource = change.Tenant + "\n" + change.ResourceType + "\n" + change.ResourceId;
+                    if (failed?.Contains(resource) == true)
+                    {
+                        (waiting ??= []).Add(item.EventId); // waits for its resource's earlier entry
+                    }
+                    else if (hub.WriteOrNull(receiver, change, out var failure) is { } set)
                     {
                         sets[item.EventId] = set;
                     }
                     else
                     {
-                        await hub.Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, failure!, CancellationToken.None).ConfigureAwait(false);
+                        (failed ??= new(StringComparer.Ordinal)).Add(resource);
+                        await hub.WriteFailedAsync(receiver, item, failure!, delivery).ConfigureAwait(false);
                     }
+                }
+
+                if (waiting is not null)
+                {
+                    await hub.Queue.ReleaseAsync(receiver.Name, waiting, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 var left = deadline - hub.Time.GetUtcNow();

@@ -115,7 +115,9 @@ internal sealed partial class ScimEventReceiverHub
 
     /// <summary>
     /// The SET of an event for a receiver, or <see langword="null"/> with the reason when it cannot
-    /// be written: the caller marks that entry dead rather than fail the rest of the queue with it.
+    /// be written: the caller counts that as a failed attempt of that entry (<see cref="WriteFailedAsync"/>)
+    /// rather than fail the rest of the queue with it. A signing key that is away for a moment (a
+    /// remote key) fails an attempt; an event the writer cannot handle is dead after the last.
     /// </summary>
     public string? WriteOrNull(ScimEventReceiver receiver, ScimChangeEvent change, out string? failure)
     {
@@ -138,7 +140,15 @@ internal sealed partial class ScimEventReceiverHub
         }
     }
 
-    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "The SET of SCIM event {EventId} for receiver {Receiver} could not be written; the entry is dead")]
+    /// <summary>Records a failed attempt to write an entry's SET: due again on the delivery schedule, dead after the last attempt.</summary>
+    public Task WriteFailedAsync(ScimEventReceiver receiver, ScimQueuedEvent item, string failure, ScimEventDeliveryOptions delivery)
+    {
+        var attempts = item.Attempts + 1;
+        var retryAt = attempts >= delivery.MaxAttempts ? (DateTimeOffset?)null : Time.GetUtcNow() + delivery.DelayAfter(attempts);
+        return Queue.FailedAsync(receiver.Name, item.EventId, attempts, retryAt, failure, CancellationToken.None);
+    }
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "The SET of SCIM event {EventId} for receiver {Receiver} could not be written; it is tried again on the delivery schedule")]
     private static partial void LogUnwritable(ILogger logger, Exception exception, string receiver, string eventId);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "SCIM SETs are signed with a key generated at startup (kid {KeyId}); receivers must fetch it again after a restart. Set ScimSetOptions.SigningCredentials in production.")]

@@ -42,7 +42,20 @@ public static class ScimEventReceiverServiceCollectionExtensions
         services.TryAddSingleton(sp => new ScimEventReceivers(sp.GetRequiredService<ScimEventReceiverHub>()));
         // Redirects are not followed: a SET is accepted by the push endpoint's own answer (RFC 8935
         // §2.2), and a redirect (to a login page) turned the POST into a GET that answered 200.
-        services.AddHttpClient(ScimPushSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        // The handler is configured, not replaced: one the host set up (a proxy, a client
+        // certificate) stays.
+        services.AddHttpClient(ScimPushSender.HttpClientName).ConfigurePrimaryHttpMessageHandler((handler, _) =>
+        {
+            switch (handler)
+            {
+                case SocketsHttpHandler sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler client:
+                    client.AllowAutoRedirect = false;
+                    break;
+            }
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ScimPushSender>(sp => new ScimPushSender(
             sp.GetRequiredService<ScimEventReceiverHub>(),
             sp.GetRequiredService<IHttpClientFactory>(),

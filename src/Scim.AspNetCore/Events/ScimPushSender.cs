@@ -149,7 +149,8 @@ internal sealed partial class ScimPushSender : BackgroundService
 
             if (_hub.WriteOrNull(receiver, change, out var failure) is not { } set)
             {
-                await _hub.Queue.FailedAsync(receiver.Name, item.EventId, item.Attempts + 1, null, failure!, CancellationToken.None).ConfigureAwait(false);
+                (failed ??= new(StringComparer.Ordinal)).Add(resource); // its resource's later entries wait for it
+                await _hub.WriteFailedAsync(receiver, item, failure!, _delivery).ConfigureAwait(false);
                 continue;
             }
 
@@ -227,11 +228,12 @@ internal sealed partial class ScimPushSender : BackgroundService
                     return await client.SendAsync(request, token).ConfigureAwait(false);
                 },
                 stoppingToken).ConfigureAwait(false);
-            if (response.RequestMessage?.RequestUri is { } answered && answered != receiver.PushEndpoint)
+            if (response.RequestMessage is { } answered && answered.Method != HttpMethod.Post)
             {
-                // A handler that follows redirects (the host's own) posted elsewhere, or turned
-                // the POST into a GET: the receiver did not accept the SET (RFC 8935 §2.2).
-                return (Outcome.Failed, $"{(int)response.StatusCode} {response.ReasonPhrase} from {answered}, after a redirect from the push endpoint");
+                // A handler that follows redirects (one the host set up after this library's
+                // configuration) turned the POST into a GET: the receiver did not accept the SET
+                // (RFC 8935 §2.2).
+                return (Outcome.Failed, $"{(int)response.StatusCode} {response.ReasonPhrase} from {answered.RequestUri}, a {answered.Method} after a redirect from the push endpoint");
             }
 
             if (response.IsSuccessStatusCode)
