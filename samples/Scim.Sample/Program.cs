@@ -375,10 +375,11 @@ internal sealed class SampleOptions
     /// <summary>
     /// Refuses a token that is the next option: <c>--Sample:Tenants:acme --Sample:Store=memory</c>
     /// (no <c>=</c>) takes the second option as acme's token, and the store it names is not used.
+    /// A generated token may start with <c>--</c> too (base64url), but holds no <c>:</c> or <c>=</c>.
     /// </summary>
     private static void LooksLikeAnOption(string option, string? value)
     {
-        if (value is not null && value.StartsWith("--", StringComparison.Ordinal))
+        if (value is not null && value.StartsWith("--", StringComparison.Ordinal) && value.AsSpan().IndexOfAny(":=") >= 0)
         {
             throw new InvalidOperationException($"{option} has the value '{value}', which is the next option: write {option}=<token>.");
         }

@@ -32,7 +32,6 @@ internal static class EventRows
 
         if (!Enabled(db))
         {
-            draft.SetVersion(id, version); // the service completes the event, with the version written
             return false;
         }
 
@@ -134,6 +133,13 @@ internal sealed class EntityEventOutbox<TContext>(IServiceProvider services) : I
         try
         {
             var claimed = await ClaimAsync(db, due, taken, until, token, cancellationToken).ConfigureAwait(false);
+            if (_held.Count > 10_000)
+            {
+                // Batches cut short by a failure leave entries nothing removes: forget them (a
+                // hand-back of those then goes unconditioned, as before this check existed).
+                _held.Clear();
+            }
+
             foreach (var item in claimed)
             {
                 _held[item.Sequence] = token;

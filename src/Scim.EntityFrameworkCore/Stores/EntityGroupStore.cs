@@ -204,8 +204,13 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
                 foreach (var group in groups)
                 {
                     Shape.Stamp(group, lastModified, newVersion);
-                    changed.Add(Shape.IdOf(group));
-                    EventRows.Add(db, context, Shape.IdOf(group), digests is null ? newVersion : Shape.VersionOf(group, digests.GetValueOrDefault(Shape.KeyValueOf(group)) ?? "0"));
+                    var id = Shape.IdOf(group);
+                    var version = digests is null ? newVersion : Shape.VersionOf(group, digests.GetValueOrDefault(Shape.KeyValueOf(group)) ?? "0");
+                    changed.Add(id);
+                    if (!EventRows.Add(db, context, id, version) && digests is not null)
+                    {
+                        context.Events?.SetVersion(id, version); // no outbox: the service completes the event
+                    }
                 }
             }
 
@@ -310,9 +315,11 @@ internal sealed class EntityGroupStore<TContext, TGroup, TMember>(IServiceProvid
 
     protected override bool WritesMembers => true;
 
+    // A membership row's key to a group (the group it is in, or the nested one it names); a key of
+    // the host's own on the join entity to something else stays the host's 409.
     protected override bool IsMembershipReference(TContext db, Exception error) =>
         DatabaseFailures.ConstraintName(error) is { } name
-        && db.Model.FindEntityType(typeof(TMember))?.GetForeignKeys().Any(k => k.GetConstraintName() == name) == true;
+        && db.Model.FindEntityType(typeof(TMember))?.GetForeignKeys().Any(k => k.GetConstraintName() == name && k.PrincipalEntityType.ClrType == typeof(TGroup)) == true;
 
     protected override async Task BeforeDeleteAsync(TContext db, ScimContext context, TGroup entity, CancellationToken cancellationToken)
     {

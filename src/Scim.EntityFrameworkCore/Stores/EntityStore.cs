@@ -560,10 +560,11 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// Whether a create's or replace's row can wait for the write's last <c>SaveChanges</c>
     /// (<see cref="SaveWithEventAsync"/>), so that the row, its parts and its event go as one
     /// batch: not when the version is computed from what is saved, nor when the database
-    /// assigns a new row's key, nor when a mapped column may round what it keeps (the row is
-    /// read back before the response and the event are made of it).
+    /// assigns a new row's key, nor when a mapped decimal column has a scale, which rounds what it
+    /// keeps (<c>numeric(5, 2)</c>: the row is read back before the response and the event are
+    /// made of it; a time's sub-microsecond digits are not worth a round trip on every write).
     /// </summary>
-    private bool SavesOnce(TContext db, bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds) && !Rounds(db);
+    private bool SavesOnce(TContext db, bool creating) => Shape.KeepsVersion && !(creating && Shape.StoreAssignsIds) && !Rounds(db, visibly: true);
 
     /// <summary>
     /// The row read back once saved, where an attribute's column may keep less than .NET holds (a
@@ -573,7 +574,8 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// </summary>
     private async Task ReloadRoundedAsync(TContext db, TEntity entity, CancellationToken cancellationToken)
     {
-        if (Rounds(db))
+        // A computed version must be the row's to the last digit; a kept one only the body's values.
+        if (Rounds(db, visibly: Shape.KeepsVersion))
         {
             await db.Entry(entity).ReloadAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -585,14 +587,20 @@ internal abstract class EntityStore<TContext, TEntity, TResource> : ICursorPagin
     /// double). Meta's times are left out: they are no part of a computed version, and reading the
     /// row back for them alone would cost every write. Decided at the first write, from the model.
     /// </summary>
-    private bool Rounds(TContext db) =>
-        _rounds ??= db.Database.ProviderName != EntityContexts.SqliteProvider
-            && (db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p =>
-                Shared.PathOfMember(p.Name) is not null
-                && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
-                && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan))) ?? false);
+    /// <param name="db">A context of the store.</param>
+    /// <param name="visibly">Only decimal columns with a scale (what a response shows rounded).</param>
+    private bool Rounds(TContext db, bool visibly) =>
+        visibly
+            ? _roundsVisibly ??= RoundingColumns(db, p => p.GetScale() is not null && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) == typeof(decimal))
+            : _rounds ??= RoundingColumns(db, p => (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType) is var type
+                && (type == typeof(decimal) || type == typeof(double) || type == typeof(float) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan)));
+
+    private bool RoundingColumns(TContext db, Func<Microsoft.EntityFrameworkCore.Metadata.IProperty, bool> rounds) =>
+        db.Database.ProviderName != EntityContexts.SqliteProvider
+            && (db.Model.FindEntityType(typeof(TEntity))?.GetProperties().Any(p => Shared.PathOfMember(p.Name) is not null && rounds(p)) ?? false);
 
     private bool? _rounds;
+    private bool? _roundsVisibly;
 
     /// <summary>Refuses a value longer than its column (400), naming the attribute.</summary>
     protected void CheckLengths(TContext db) =>
