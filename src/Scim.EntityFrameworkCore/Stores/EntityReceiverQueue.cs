@@ -16,6 +16,10 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
     // The advisory lock key the claims of all instances take turns on (PostgreSQL).
     private const long QueueLock = 0x5C1_0E7E_0002;
 
+    // The lease token each entry this process holds was taken with, by receiver and event: a
+    // hand-back gives back only what is still this process's (as the outbox does).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Receiver, string EventId), string> _held = new();
+
     private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     public async Task EnqueueAsync(string receiver, ScimChangeEvent change, CancellationToken cancellationToken)
@@ -66,7 +70,7 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
             .OrderBy(e => e.Sequence)
             .Take(max)
             .Select(e => e.Sequence);
-        return await EntityContexts.ClaimInTurnAsync(
+        var claimed = await EntityContexts.ClaimInTurnAsync(
             db,
             QueueLock,
             ct => due.Where(e => taken.Contains(e.Sequence)).ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, until).SetProperty(e => e.LeaseToken, token), ct),
@@ -76,6 +80,17 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
                 .Select(e => new ScimQueuedEvent(e.EventId, e.Json, e.Attempts, e.LastError))
                 .ToListAsync(ct),
             cancellationToken).ConfigureAwait(false);
+        if (_held.Count > 10_000)
+        {
+            _held.Clear(); // entries of batches cut short by a failure: their hand-back goes unconditioned
+        }
+
+        foreach (var item in claimed)
+        {
+            _held[(receiver, item.EventId)] = token;
+        }
+
+        return claimed;
     }
 
     public async Task<int> AcknowledgeAsync(string receiver, IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
@@ -88,6 +103,11 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         var ids = eventIds.ToList();
+        foreach (var id in ids)
+        {
+            _held.TryRemove((receiver, id), out _);
+        }
+
         return await EntityContexts.InTurnAsync(
             db,
             ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null)
@@ -97,6 +117,7 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
 
     public async Task FailedAsync(string receiver, string eventId, int attempts, DateTimeOffset? retryAt, string failure, CancellationToken cancellationToken)
     {
+        _held.TryRemove((receiver, eventId), out _);
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
         var at = retryAt?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var dead = retryAt is null;
@@ -119,12 +140,17 @@ internal sealed class EntityReceiverQueue<TContext>(IServiceProvider services) :
         }
 
         await using var scope = EntityContexts.Open<TContext>(services, out var db);
-        var ids = eventIds.ToList();
-        await EntityContexts.InTurnAsync(
-            db,
-            ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null && !e.Dead)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), ct),
-            cancellationToken).ConfigureAwait(false);
+        foreach (var lease in eventIds.GroupBy(id => _held.TryRemove((receiver, id), out var token) ? token : null))
+        {
+            // Only entries still under this process's lease; those it did not take here go back as asked.
+            var ids = lease.ToList();
+            var token = lease.Key;
+            await EntityContexts.InTurnAsync(
+                db,
+                ct => db.Set<ScimEventDeliveryEntity>().Where(e => e.Receiver == receiver && ids.Contains(e.EventId) && e.DeliveredAt == null && !e.Dead && (token == null || e.LeaseToken == token))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.AvailableAt, 0L).SetProperty(e => e.LeaseToken, (string?)null), ct),
+                cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<IReadOnlyList<ScimQueuedEvent>> ListDeadAsync(string receiver, int max, CancellationToken cancellationToken)

@@ -240,6 +240,29 @@ public abstract class ReceiverQueueTests
     }
 
     [Fact]
+    public async Task AHandBackAfterTheLeaseRanOut_LeavesTheNextHoldersLease()
+    {
+        // As for the outbox: a late hand-back cleared the lease of the instance that took the
+        // entry meanwhile, and a third claim took it too.
+        await using var one = await ScimTablesApp.StartAsync(Provider);
+        await using var two = await one.StartAnotherInstanceAsync();
+        var first = one.Services.GetRequiredService<IScimReceiverQueue>();
+        var second = two.Services.GetRequiredService<IScimReceiverQueue>();
+        var change = Change("u-late");
+        await first.EnqueueAsync("r1", change, Ct);
+
+        Assert.Single(await first.ClaimAsync("r1", 10, TimeSpan.FromMilliseconds(1), Ct));
+        await Task.Delay(50, Ct);
+        Assert.Equal([change.EventId], (await second.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.EventId)); // the first's lease ran out
+
+        await first.ReleaseAsync("r1", [change.EventId], Ct); // late: it is the second's now
+        Assert.Empty(await first.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct));
+
+        await second.ReleaseAsync("r1", [change.EventId], Ct);
+        Assert.Equal([change.EventId], (await first.ClaimAsync("r1", 10, TimeSpan.FromMinutes(1), Ct)).Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task Push_SlowReceiver_OnTwoInstances_GetsEachSetOnce()
     {
         // A receiver slower than the lease allows for a batch: the sender hands the rest back
