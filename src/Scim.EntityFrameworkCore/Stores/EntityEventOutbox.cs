@@ -25,12 +25,7 @@ internal static class EventRows
             taken.Written = written;
         }
 
-        if (context.Events is not { } draft)
-        {
-            return false;
-        }
-
-        if (!Enabled(db))
+        if (context.Events is not { } draft || !Enabled(db))
         {
             return false;
         }
